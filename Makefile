@@ -1,0 +1,25 @@
+# Everything a fresh machine needs is installed by these targets: only Python 3.11+ and make are assumed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install clean-data
+
+run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
+	$(BIN)/python -m infra.devstack
+
+test: $(INSTALLED)  ## the whole test suite (pass options with ARGS="-k routing")
+	$(BIN)/python -m pytest $(ARGS)
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Ratusz needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+clean-data:  ## forget the development database and queues (stops nothing: quit `make run` first)
+	rm -rf .data

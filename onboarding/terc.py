@@ -1,0 +1,60 @@
+"""The official TERYT TERC register (GUS), as shipped in onboarding/data/.
+
+Columns: WOJ, POW, GMI, RODZ, NAZWA, NAZWA_DOD, STAN_NA. A row is a unit of local government when it is
+a voivodeship (WOJ only), a powiat (WOJ+POW, POW < 61) or a gmina (RODZ 1, 2 or 3). A city with powiat
+rights appears twice (WWPP with POW ≥ 61, and WWPP011 as a gmina miejska): it is one unit, identified by
+its gmina code. RODZ 4/5 (parts of an urban-rural gmina) and 8/9 (city districts) are not units.
+"""
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from tenants.codes import CITY_WITH_POWIAT_RIGHTS_FROM
+from tenants.models import UnitKind
+
+TERC_CSV = Path(__file__).resolve().parent / "data" / "terc-2024-01-01.csv"
+
+_GMINA_KIND = {"1": UnitKind.GMINA_MIEJSKA, "2": UnitKind.GMINA_WIEJSKA, "3": UnitKind.GMINA_MIEJSKO_WIEJSKA}
+
+
+@dataclass(frozen=True)
+class TercUnit:
+    code: str
+    name: str
+    kind: UnitKind
+    parent_code: str | None
+
+    @property
+    def official_name(self) -> str:
+        """The name as offices write it: "Gmina Lubicz", "Powiat toruński", "Miasto Toruń"."""
+        if self.kind == UnitKind.WOJEWODZTWO:
+            return f"Województwo {self.name.lower()}"
+        if self.kind == UnitKind.POWIAT:
+            return f"Powiat {self.name}"
+        if self.kind == UnitKind.MIASTO_NA_PRAWACH_POWIATU:
+            return f"Miasto {self.name}"
+        return f"Gmina {self.name}"
+
+
+def _unit_from_row(row: dict) -> TercUnit | None:
+    woj, pow_, gmi, rodz, name = row["WOJ"], row["POW"], row["GMI"], row["RODZ"], row["NAZWA"]
+    if not pow_:
+        return TercUnit(woj, name, UnitKind.WOJEWODZTWO, None)
+    city_with_powiat_rights = int(pow_) >= CITY_WITH_POWIAT_RIGHTS_FROM
+    if not gmi:
+        # The powiat-level row of a city with powiat rights is the same unit as its gmina row.
+        return None if city_with_powiat_rights else TercUnit(woj + pow_, name, UnitKind.POWIAT, woj)
+    if rodz not in _GMINA_KIND:
+        return None
+    if city_with_powiat_rights:
+        return TercUnit(woj + pow_ + gmi + rodz, name, UnitKind.MIASTO_NA_PRAWACH_POWIATU, woj)
+    return TercUnit(woj + pow_ + gmi + rodz, name, _GMINA_KIND[rodz], woj + pow_)
+
+
+@cache
+def units_by_code() -> dict[str, TercUnit]:
+    with TERC_CSV.open(encoding="utf-8", newline="") as handle:
+        units = (_unit_from_row(row) for row in csv.DictReader(handle))
+        return {unit.code: unit for unit in units if unit is not None}

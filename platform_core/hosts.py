@@ -1,0 +1,13 @@
+from django.conf import settings
+
+
+def host_url(request, host: str) -> str:
+    """Absolute root URL of `host`, keeping the scheme and port the request came in on."""
+    port = request.get_port()
+    default_port = "443" if request.is_secure() else "80"
+    suffix = "" if port in (default_port, "", None) else f":{port}"
+    return f"{request.scheme}://{host}{suffix}/"
+
+
+def portal_url(request) -> str:
+    return host_url(request, settings.PLATFORM_DOMAIN)

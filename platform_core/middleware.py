@@ -1,0 +1,68 @@
+import logging
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.shortcuts import render
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from tenants.models import UnitStatus
+from tenants.routing import unit_for_host
+
+request_logger = logging.getLogger("ratusz.request")
+
+
+class TenantRoutingMiddleware(TenantMainMiddleware):
+    """Chooses the schema from the Host header.
+
+    - the bare PLATFORM_DOMAIN: the regional portal in the public schema;
+    - a unit's domain: that unit's schema (the lookup is cached, see tenants/routing.py);
+    - an unknown host under the platform domain, or an offboarded unit: the regional portal's 404 page;
+    - a unit being prepared or suspended: a 503 page;
+    - a host outside ALLOWED_HOSTS (for example `torun.<domain>.evil.com`): Django's DisallowedHost, 400.
+    """
+
+    def process_request(self, request):
+        connection.set_schema_to_public()
+        # get_host() validates against ALLOWED_HOSTS and raises DisallowedHost (→ 400) for spoofed hosts.
+        hostname = self.hostname_from_request(request).lower().rstrip(".")
+        request.tenant = None
+        if hostname == settings.PLATFORM_DOMAIN:
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            return None
+
+        unit = unit_for_host(hostname)
+        if unit is None or unit.status == UnitStatus.OFFBOARDED:
+            return render(request, "platform_core/unit_not_found.html", {"hostname": hostname}, status=404)
+        if unit.status in (UnitStatus.PROVISIONING, UnitStatus.SUSPENDED):
+            response = render(request, "platform_core/unit_unavailable.html", {"unit": unit}, status=503)
+            response["Retry-After"] = "3600"
+            return response
+
+        unit.domain_url = hostname
+        request.tenant = unit
+        connection.set_tenant(unit)
+        request.urlconf = settings.ROOT_URLCONF
+        return None
+
+
+class RequestLogMiddleware:
+    """One structured line per request; the unit is added by platform_core.logging.UnitContextFilter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        request_logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "host": request.META.get("HTTP_HOST", ""),
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response

