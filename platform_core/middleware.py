@@ -3,8 +3,10 @@ import time
 
 from django.conf import settings
 from django.db import connection
+from django.http.request import split_domain_port
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import remove_www
 
 from tenants.models import UnitStatus
 from tenants.routing import unit_for_host
@@ -22,10 +24,16 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
     - a host outside ALLOWED_HOSTS (for example `torun.<domain>.evil.com`): Django's DisallowedHost, 400.
     """
 
+    @staticmethod
+    def hostname_from_request(request):
+        # get_host() validates against ALLOWED_HOSTS and raises DisallowedHost (→ 400) for spoofed hosts;
+        # split_domain_port() lower-cases and drops the port and a trailing dot.
+        hostname, _port = split_domain_port(request.get_host())
+        return remove_www(hostname)
+
     def process_request(self, request):
         connection.set_schema_to_public()
-        # get_host() validates against ALLOWED_HOSTS and raises DisallowedHost (→ 400) for spoofed hosts.
-        hostname = self.hostname_from_request(request).lower().rstrip(".")
+        hostname = self.hostname_from_request(request)
         request.tenant = None
         if hostname == settings.PLATFORM_DOMAIN:
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
@@ -37,6 +45,7 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         if unit.status in (UnitStatus.PROVISIONING, UnitStatus.SUSPENDED):
             response = render(request, "platform_core/unit_unavailable.html", {"unit": unit}, status=503)
             response["Retry-After"] = "3600"
+            request.unit_unavailable = True  # planned, not an error: see platform_core.logging
             return response
 
         unit.domain_url = hostname

@@ -31,3 +31,45 @@ tenant_model.__doc__ = "The model's table lives in each unit's schema (that unit
 def placement_of(model_class) -> SchemaPlacement | None:
     # Read from the class itself: a mark inherited from a marked parent does not count.
     return model_class.__dict__.get("schema_placement")
+
+
+PROJECT_PACKAGES = ("platform_core", "tenants", "onboarding", "shared_services")
+
+
+def _is_project_app(app_name: str) -> bool:
+    return app_name.split(".")[0] in PROJECT_PACKAGES
+
+
+def marking_problems(models, *, shared_apps, tenant_apps) -> list[str]:
+    """Everything wrong with where `models` say they live; an empty list when all is well."""
+    problems = []
+
+    def public_only(model):
+        app = model._meta.app_config.name
+        return app in shared_apps and app not in tenant_apps
+
+    def tenant_only(model):
+        app = model._meta.app_config.name
+        return app in tenant_apps and app not in shared_apps
+
+    for model in models:
+        if model._meta.auto_created:
+            continue
+        label = model._meta.label
+        app = model._meta.app_config.name
+        if _is_project_app(app):
+            placement = placement_of(model)
+            if placement is None:
+                problems.append(f"{label} is not marked with @public_model or @tenant_model")
+            elif placement == SchemaPlacement.PUBLIC and not public_only(model):
+                problems.append(f"{label} is marked public but its app {app} is not only in SHARED_APPS")
+            elif placement == SchemaPlacement.TENANT and not tenant_only(model):
+                problems.append(f"{label} is marked tenant but its app {app} is not only in TENANT_APPS")
+        if public_only(model):
+            for field in model._meta.get_fields():
+                if field.is_relation and field.concrete and field.related_model and tenant_only(field.related_model):
+                    problems.append(
+                        f"{label}.{field.name} points from the public schema into unit schemas "
+                        f"({field.related_model._meta.label})"
+                    )
+    return problems

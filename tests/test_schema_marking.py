@@ -1,0 +1,73 @@
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.test.utils import isolate_apps
+
+from platform_core.schema_marking import marking_problems, placement_of, public_model, tenant_model
+
+
+def check(models_):
+    return marking_problems(models_, shared_apps=settings.SHARED_APPS, tenant_apps=settings.TENANT_APPS)
+
+
+def test_every_model_is_marked_and_placed_where_its_mark_says():
+    assert check(apps.get_models()) == []
+
+
+@isolate_apps("tenants", "shared_services.branding")
+def test_an_unmarked_model_is_reported():
+    class Forgotten(models.Model):
+        class Meta:
+            app_label = "tenants"
+
+    assert check([Forgotten]) == ["tenants.Forgotten is not marked with @public_model or @tenant_model"]
+
+
+@isolate_apps("tenants", "shared_services.branding")
+def test_a_mark_contradicting_the_app_lists_is_reported():
+    @tenant_model
+    class MisplacedInPublicApp(models.Model):
+        class Meta:
+            app_label = "tenants"
+
+    @public_model
+    class MisplacedInTenantApp(models.Model):
+        class Meta:
+            app_label = "branding"
+
+    assert check([MisplacedInPublicApp, MisplacedInTenantApp]) == [
+        "tenants.MisplacedInPublicApp is marked tenant but its app tenants is not only in TENANT_APPS",
+        "branding.MisplacedInTenantApp is marked public but its app shared_services.branding is not only in "
+        "SHARED_APPS",
+    ]
+
+
+@isolate_apps("tenants", "shared_services.branding")
+def test_a_public_foreign_key_into_unit_schemas_is_reported():
+    @tenant_model
+    class UnitRecord(models.Model):
+        class Meta:
+            app_label = "branding"
+
+    @public_model
+    class RegionalSummary(models.Model):
+        record = models.ForeignKey(UnitRecord, on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = "tenants"
+
+    assert check([UnitRecord, RegionalSummary]) == [
+        "tenants.RegionalSummary.record points from the public schema into unit schemas (branding.UnitRecord)"
+    ]
+
+
+def test_a_mark_is_not_inherited():
+    @public_model
+    class Parent:
+        pass
+
+    class Child(Parent):
+        pass
+
+    assert placement_of(Parent) == "public"
+    assert placement_of(Child) is None
