@@ -115,6 +115,10 @@ TEMPLATES = [
 # --- Database ----------------------------------------------------------------------------------
 DATABASES = {"default": env.db_url_config(database_url())}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# A Unix-socket address (`…?host=/path`, as the embedded server gives) belongs in HOST, where Django and
+# everything that reads the settings look for it.
+if socket_dir := DATABASES["default"].get("OPTIONS", {}).pop("host", None):
+    DATABASES["default"]["HOST"] = socket_dir
 # Persistent connections are safe with session-level `SET search_path` only behind a *session* pooler;
 # PgBouncer in transaction mode mixes units' search paths (django-tenants #732, #1112).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)

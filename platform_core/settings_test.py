@@ -2,7 +2,11 @@
 
 import os
 
-os.environ.setdefault("CELERY_FILESYSTEM_QUEUE", os.path.join(os.environ.get("RATUSZ_DATA_DIR", ".data"), "test-celery-queue"))
+from infra.embedded_db import DATA_DIR
+
+# Its own broker folder, inherited by the Celery worker the tests start, so that the suite never
+# exchanges messages with a `make run` worker.
+os.environ.setdefault("CELERY_FILESYSTEM_QUEUE", str(DATA_DIR / "test-celery-queue"))
 
 from .settings import *  # noqa: E402,F403
 

@@ -1,0 +1,83 @@
+"""A task queued in unit A runs in a real Celery worker process, in unit A's schema and nowhere else."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import schema_context, tenant_context
+
+from shared_services.branding.models import UnitBranding
+from tenants.models import Tenant
+from tests.celery_probe import record_tagline
+from tests.conftest import UNIT_A, UNIT_B
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url_of(settings_dict) -> str:
+    credentials = f"{quote(settings_dict['USER'] or '')}:{quote(settings_dict['PASSWORD'] or '')}"
+    host, port, name = settings_dict["HOST"], settings_dict["PORT"], settings_dict["NAME"]
+    if host.startswith("/"):  # a Unix socket directory, as the embedded server uses
+        return f"postgresql://{credentials}@/{name}?host={quote(host)}"
+    return f"postgresql://{credentials}@{host}:{port or 5432}/{name}"
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    queue = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+    for leftover in queue.glob("*"):  # messages from an interrupted earlier run
+        leftover.unlink()
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "platform_core.settings_test",
+        "DATABASE_URL": database_url_of(connection.settings_dict),
+    }
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--pool=solo",
+             "--include=tests.celery_probe", "--loglevel=INFO", "--hostname=ratusz-test@%h"],
+            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+        try:
+            yield log
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def wait_for_tagline(unit, tagline, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with tenant_context(unit):
+            if UnitBranding.objects.filter(tagline=tagline).exists():
+                return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.worker
+def test_task_queued_in_unit_a_writes_only_into_unit_a(celery_worker_process, django_db_blocker):
+    marker = f"zadanie-{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():  # no test transaction: the worker must see committed rows
+        unit_a = Tenant.objects.get(code=UNIT_A["code"])
+        unit_b = Tenant.objects.get(code=UNIT_B["code"])
+        try:
+            with tenant_context(unit_a):
+                record_tagline.delay(marker)
+            assert wait_for_tagline(unit_a, marker), celery_worker_process.read_text()[-3000:]
+            with tenant_context(unit_b):
+                assert not UnitBranding.objects.filter(tagline=marker).exists()
+            with schema_context("public"), connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass('public.' || %s)", [UnitBranding._meta.db_table])
+                assert cursor.fetchone() == (None,)
+        finally:
+            with tenant_context(unit_a):
+                UnitBranding.objects.all().delete()

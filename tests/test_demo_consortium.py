@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+
+from tenants.models import Domain, Tenant, UnitKind, UnitStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_consortium_is_real_units_with_their_parents_and_is_idempotent(capsys):
+    call_command("load_demo_consortium")
+    units = {unit.code: unit for unit in Tenant.objects.select_related("parent")}
+
+    voivodeship = units["04"]
+    assert voivodeship.name == "Województwo kujawsko-pomorskie" and voivodeship.kind == UnitKind.WOJEWODZTWO
+    assert units["0415"].kind == UnitKind.POWIAT and units["0415"].parent == voivodeship
+    assert units["0461011"].kind == UnitKind.MIASTO_NA_PRAWACH_POWIATU and units["0461011"].parent == voivodeship
+    assert units["0461011"].name == "Miasto Bydgoszcz"
+    assert units["0415042"].parent == units["0415"]
+    assert {unit.status for unit in units.values()} == {UnitStatus.ACTIVE}
+    assert set(Domain.objects.filter(is_primary=True).values_list("domain", flat=True)) >= {
+        "kujawsko-pomorskie.localhost", "powiat-torunski.localhost", "torun.localhost",
+        "bydgoszcz.localhost", "lubicz.localhost",
+    }
+
+    capsys.readouterr()
+    call_command("load_demo_consortium")
+    assert capsys.readouterr().out.count("already present") == 5
+    assert Tenant.objects.count() == len(units)

@@ -1,0 +1,59 @@
+"""Production mode refuses to start with an unsafe configuration."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAFE_PRODUCTION = {
+    "RATUSZ_ENV": "production",
+    "SECRET_KEY": "p" * 64,
+    "ALLOWED_HOSTS": "ratusz.example.pl,.ratusz.example.pl",
+    "PLATFORM_DOMAIN": "ratusz.example.pl",
+    "DATABASE_URL": "postgresql://ratusz:haslo@db.internal:5432/ratusz",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "CACHE_URL": "redis://redis.internal:6379/1",
+}
+
+
+def start_django(**overrides):
+    env = {key: value for key, value in os.environ.items() if key not in SAFE_PRODUCTION and key != "DEBUG"}
+    env.update({"DJANGO_SETTINGS_MODULE": "platform_core.settings", **SAFE_PRODUCTION, **overrides})
+    env = {key: value for key, value in env.items() if value is not None}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_safe_production_configuration_starts():
+    result = start_django()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "overrides, complaint",
+    [
+        ({"DEBUG": "true"}, "DEBUG is on"),
+        ({"SECRET_KEY": None}, "SECRET_KEY is the development key"),
+        ({"SECRET_KEY": "short"}, "shorter than 50 characters"),
+        ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS is empty"),
+        ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
+        ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL is not set"),
+    ],
+)
+def test_unsafe_production_configuration_is_refused(overrides, complaint):
+    result = start_django(**overrides)
+    assert result.returncode != 0
+    assert "Refusing to start in production mode" in result.stderr
+    assert complaint in result.stderr
+
+
+def test_unknown_environment_name_is_refused():
+    result = start_django(RATUSZ_ENV="prod")
+    assert result.returncode != 0
+    assert "RATUSZ_ENV must be 'development' or 'production'" in result.stderr
