@@ -65,7 +65,8 @@ def test_error_in_a_unit_request_arrives_tagged_with_the_unit(sentry_server, uni
     assert event["exception"]["values"][-1]["value"] == "awaria testowa"
     assert event["tags"]["unit.schema"] == unit_a.schema_name == "jst_0463011"
     assert event["tags"]["unit.code"] == "0463011"
-    assert "sekret" not in json.dumps(event)  # send_default_pii is off: no cookies
+    assert not sentry_sdk.get_client().should_send_default_pii()
+    assert "sekret" not in json.dumps(event)  # no cookies
 
 
 def test_error_outside_any_unit_is_tagged_public(sentry_server):
