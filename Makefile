@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install clean-data
+.PHONY: run test install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
 	$(BIN)/python -m infra.devstack
@@ -23,3 +23,7 @@ $(INSTALLED): pyproject.toml
 
 clean-data:  ## forget the development database and queues (stops nothing: quit `make run` first)
 	rm -rf .data
+
+messages: $(INSTALLED)  ## refresh the Polish catalogue after changing texts, then compile it (needs gettext)
+	$(BIN)/python manage.py makemessages -l pl --ignore='.venv/*' --ignore='.data/*' --ignore='tests/*'
+	$(BIN)/python manage.py compilemessages -l pl --ignore='.venv/*'
