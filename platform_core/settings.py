@@ -160,10 +160,11 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL == "filesystem://":
     _celery_queue_dir = Path(env.str("CELERY_FILESYSTEM_QUEUE", default=str(DATA_DIR / "celery-queue")))
-    _celery_queue_dir.mkdir(parents=True, exist_ok=True)
+    (_celery_queue_dir / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_queue_dir),
         "data_folder_out": str(_celery_queue_dir),
+        "control_folder": str(_celery_queue_dir / "control"),  # kombu's default is ./control
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

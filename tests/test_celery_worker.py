@@ -32,7 +32,7 @@ def database_url_of(settings_dict) -> str:
 @pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, tmp_path_factory):
     queue = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in")  # only with the filesystem broker
-    for leftover in Path(queue).glob("*") if queue else []:  # messages from an interrupted earlier run
+    for leftover in Path(queue).glob("*.msg") if queue else []:  # messages from an interrupted earlier run
         leftover.unlink()
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     env = {
