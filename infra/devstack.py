@@ -43,12 +43,16 @@ def main() -> int:
     _manage("migrate_schemas", "--executor=standard", env=env)
     _manage("load_demo_consortium", env=env)
 
+    # Own sessions: Ctrl-C reaches only this launcher, which then stops the children in order.
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--loglevel=INFO", "--concurrency=2"],
-            cwd=PROJECT_ROOT, env=env,
+            cwd=PROJECT_ROOT, env=env, start_new_session=True,
         ),
-        subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}"], cwd=PROJECT_ROOT, env=env),
+        subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}"],
+            cwd=PROJECT_ROOT, env=env, start_new_session=True,
+        ),
     ]
     _print_addresses(env)
     try:
@@ -64,6 +68,7 @@ def main() -> int:
         return 0
     finally:
         _stop(processes)
+        print("Stopped.", file=sys.stderr)
 
 
 def _print_addresses(env: dict) -> None:

@@ -3,4 +3,4 @@ from .models import Tenant, UnitStatus
 
 def participating_units():
     """Units that currently serve residents, in the order the regional directory lists them."""
-    return Tenant.objects.filter(status=UnitStatus.ACTIVE).order_by("kind", "name")
+    return Tenant.objects.filter(status=UnitStatus.ACTIVE).order_by("name")
