@@ -35,6 +35,8 @@ def _exit_on_sigterm(signum, frame):
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    # Python leaves SIGINT ignored when started as a background job; Ctrl-C must always stop everything.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     url = database_url()  # starts the embedded server when DATABASE_URL is not set
     ensure_database_exists(url)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "platform_core.settings"}
