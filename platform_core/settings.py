@@ -60,7 +60,6 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

@@ -1,6 +1,5 @@
 """URLs of the platform domain (public schema): the regional portal and, later, the operator console."""
 
-from django.contrib import admin
 from django.urls import include, path
 
 from . import views
@@ -8,5 +7,4 @@ from . import views
 urlpatterns = [
     path("", views.portal_home, name="portal-home"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
 ]
