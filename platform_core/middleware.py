@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.http.request import split_domain_port
 from django.shortcuts import render
+from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
@@ -41,9 +42,9 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
 
         unit = unit_for_host(hostname)
         if unit is None or unit.status == UnitStatus.OFFBOARDED:
-            return render(request, "platform_core/unit_not_found.html", {"hostname": hostname}, status=404)
+            return self._answer_without_unit(request, "platform_core/unit_not_found.html", {"hostname": hostname}, 404)
         if unit.status in (UnitStatus.PROVISIONING, UnitStatus.SUSPENDED):
-            response = render(request, "platform_core/unit_unavailable.html", {"unit": unit}, status=503)
+            response = self._answer_without_unit(request, "platform_core/unit_unavailable.html", {"unit": unit}, 503)
             response["Retry-After"] = "3600"
             request.unit_unavailable = True  # planned, not an error: see platform_core.logging
             return response
@@ -53,6 +54,16 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         connection.set_tenant(unit)
         request.urlconf = settings.ROOT_URLCONF
         return None
+
+
+    @staticmethod
+    def _answer_without_unit(request, template, context, status):
+        # LocaleMiddleware runs later, for requests that reach a unit; these pages pick the language here.
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            response = render(request, template, context, status=status)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class RequestLogMiddleware:

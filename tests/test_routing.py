@@ -127,3 +127,12 @@ class TestCacheInvalidation:
         domain.tenant = unit_b
         domain.save()
         assert "Lubicz" in get(client, "torun.localhost").content.decode()
+
+
+def test_pages_answered_before_reaching_a_unit_follow_the_visitors_language(client, unit_a):
+    unit_set_status(unit=unit_a, status=UnitStatus.SUSPENDED)
+    english = client.get("/", HTTP_HOST="torun.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The electronic services of this unit are suspended" in english
+    unknown = client.get("/", HTTP_HOST="nowhere.localhost", HTTP_ACCEPT_LANGUAGE="en")
+    assert "There is no unit at this address" in unknown.content.decode()
+    assert "Pod tym adresem nie ma jednostki" in client.get("/", HTTP_HOST="nowhere.localhost").content.decode()
