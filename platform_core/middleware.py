@@ -6,6 +6,7 @@ from django.db import connection
 from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
@@ -59,9 +60,33 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
     @staticmethod
     def _answer_without_unit(request, template, context, status):
         # LocaleMiddleware runs later, for requests that reach a unit; these pages pick the language here.
-        language = translation.get_language_from_request(request)
+        language = chosen_language(request)
         with translation.override(language):
             response = render(request, template, context, status=status)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+def chosen_language(request) -> str:
+    """Polish unless the visitor chose another language with the switch (the language cookie).
+
+    Django's LocaleMiddleware would also follow the browser's Accept-Language; a Polish public office
+    answers in Polish first, whatever the browser, and offers English on request.
+    """
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = chosen_language(request)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+        patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
 

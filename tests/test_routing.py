@@ -129,10 +129,17 @@ class TestCacheInvalidation:
         assert "Lubicz" in get(client, "torun.localhost").content.decode()
 
 
-def test_pages_answered_before_reaching_a_unit_follow_the_visitors_language(client, unit_a):
+def test_pages_are_polish_whatever_the_browser_asks(client, unit_a):
+    for host in ("localhost", "torun.localhost", "nowhere.localhost"):
+        response = client.get("/", HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="en-US,en")
+        assert '<html lang="pl">' in response.content.decode()
+        assert response["Content-Language"] == "pl"
+
+
+def test_pages_follow_the_language_the_visitor_chose(client, unit_a):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"}, HTTP_HOST="torun.localhost")
+    assert "E-services of this unit" in client.get("/", HTTP_HOST="torun.localhost").content.decode()
+    # Pages answered before a unit is reached follow the choice too.
     unit_set_status(unit=unit_a, status=UnitStatus.SUSPENDED)
-    english = client.get("/", HTTP_HOST="torun.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "The electronic services of this unit are suspended" in english
-    unknown = client.get("/", HTTP_HOST="nowhere.localhost", HTTP_ACCEPT_LANGUAGE="en")
-    assert "There is no unit at this address" in unknown.content.decode()
-    assert "Pod tym adresem nie ma jednostki" in client.get("/", HTTP_HOST="nowhere.localhost").content.decode()
+    assert "The electronic services of this unit are suspended" in get(client, "torun.localhost").content.decode()
+    assert "There is no unit at this address" in get(client, "nowhere.localhost").content.decode()
