@@ -19,3 +19,5 @@ CACHES = {
     "routing": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "routing"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Separate test databases let several suites share one PostgreSQL server at once.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RATUSZ_TEST_DATABASE", "test_ratusz")}
