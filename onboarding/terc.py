@@ -53,6 +53,21 @@ def _unit_from_row(row: dict) -> TercUnit | None:
     return TercUnit(woj + pow_ + gmi + rodz, name, _GMINA_KIND[rodz], woj + pow_)
 
 
+def powiat_label(code: str) -> str | None:
+    """The powiat a unit belongs to, as a reader would name it; None for a voivodeship or an internal code.
+
+    A city with powiat rights is its own powiat.
+    """
+    units = units_by_code()
+    if len(code) < 4 or not code[:4].isdigit():
+        return None
+    if int(code[2:4]) >= CITY_WITH_POWIAT_RIGHTS_FROM:
+        city = units.get(code) or next((u for c, u in units.items() if c.startswith(code[:4])), None)
+        return city.name if city else None
+    powiat = units.get(code[:4])
+    return f"powiat {powiat.name}" if powiat else None
+
+
 @cache
 def units_by_code() -> dict[str, TercUnit]:
     with TERC_CSV.open(encoding="utf-8", newline="") as handle:

@@ -146,6 +146,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(DATA_DIR / "static"))
 
+# Files of units: MEDIA_ROOT/<schema name>/…, one folder per unit (django-tenants' tenant storage).
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Export archives written before a unit leaves the platform (onboarding/archive.py).
+UNIT_EXPORT_ROOT = env.path("UNIT_EXPORT_ROOT", default=str(DATA_DIR / "exports"))
+
+# The consortium's goal: how many units should be using the platform (participation dashboard).
+PARTICIPATION_TARGET = env.int("PARTICIPATION_TARGET", default=100)
+
 # Sessions are host-only cookies: a session on one unit's subdomain is not a session on another's.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
