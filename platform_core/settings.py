@@ -72,6 +72,8 @@ INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in S
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
+# Kept at the current migration state; new units' schemas are copies of it (tenants/schema_template.py).
+TENANT_TEMPLATE_SCHEMA = "ratusz_template"
 # One `SET search_path` per request instead of one per cursor. Safe in django-tenants >= 4.0.1, which
 # forgets the cached path on (savepoint) rollback (#1262); tests/test_isolation.py pins that behaviour.
 TENANT_LIMIT_SET_CALLS = True

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -5,10 +7,14 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import schema_exists
 
 from platform_core.schema_marking import public_model
 
 from .codes import is_terc, validate_unit_code
+from .schema_template import TemplateUnusable, schema_create_from_template
+
+logger = logging.getLogger(__name__)
 
 # A DNS label: what a unit's subdomain can be.
 slug_validator = RegexValidator(
@@ -85,6 +91,15 @@ class Tenant(TenantMixin):
     @property
     def primary_host(self) -> str:
         return f"{self.slug}.{settings.PLATFORM_DOMAIN}"
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Copy the template schema (tenants/schema_template.py) instead of running every migration."""
+        if sync_schema and not (check_if_exists and schema_exists(self.schema_name)):
+            try:
+                return schema_create_from_template(self.schema_name)
+            except TemplateUnusable as reason:
+                logger.warning("template copy unusable, migrating instead", extra={"reason": str(reason)})
+        return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
 
     def clean(self):
         super().clean()

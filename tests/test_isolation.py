@@ -54,13 +54,14 @@ def test_public_schema_holds_no_unit_tables():
         assert cursor.fetchall() == []
 
 
-def test_each_unit_schema_has_the_unit_tables(unit_a, unit_b):
+def test_unit_tables_exist_only_in_unit_schemas_and_their_template(unit_a, unit_b):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_schema FROM information_schema.tables WHERE table_name = %s ORDER BY 1",
             [UnitBranding._meta.db_table],
         )
-        assert [row[0] for row in cursor.fetchall()] == sorted([unit_a.schema_name, unit_b.schema_name])
+        schemas = [row[0] for row in cursor.fetchall()]
+    assert schemas == sorted([unit_a.schema_name, unit_b.schema_name, settings.TENANT_TEMPLATE_SCHEMA])
 
 
 def test_savepoint_rollback_never_leaves_the_connection_in_another_unit(branded_a, unit_b):
