@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from tenants.codes import CITY_WITH_POWIAT_RIGHTS_FROM
 from tenants.models import UnitKind
 
@@ -38,7 +40,7 @@ class TercUnit:
         return f"Gmina {self.name}"
 
 
-def _unit_from_row(row: dict) -> TercUnit | None:
+def unit_from_row(row: dict) -> TercUnit | None:
     woj, pow_, gmi, rodz, name = row["WOJ"], row["POW"], row["GMI"], row["RODZ"], row["NAZWA"]
     if not pow_:
         return TercUnit(woj, name, UnitKind.WOJEWODZTWO, None)
@@ -51,6 +53,37 @@ def _unit_from_row(row: dict) -> TercUnit | None:
     if city_with_powiat_rights:
         return TercUnit(woj + pow_ + gmi + rodz, name, UnitKind.MIASTO_NA_PRAWACH_POWIATU, woj)
     return TercUnit(woj + pow_ + gmi + rodz, name, _GMINA_KIND[rodz], woj + pow_)
+
+
+TERC_COLUMNS = ["WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA"]
+
+
+class TercFileError(ValueError):
+    pass
+
+
+def codes_from_terc_csv(lines) -> list[str]:
+    """Codes of the units listed in a TERC-format CSV (lines of text); other rows are parts, not units."""
+    reader = csv.DictReader(lines)
+    missing = [column for column in TERC_COLUMNS[:5] if column not in (reader.fieldnames or [])]
+    if missing:
+        raise TercFileError(
+            _("The file is not in TERC format: missing columns %(columns)s (expected %(expected)s).")
+            % {"columns": ", ".join(missing), "expected": ",".join(TERC_COLUMNS)}
+        )
+    codes = []
+    for line_number, row in enumerate(reader, start=2):
+        for column, length in (("WOJ", 2), ("POW", 2), ("GMI", 2), ("RODZ", 1)):
+            value = row[column] or ""
+            if (value or column == "WOJ") and not (value.isdigit() and len(value) == length):
+                raise TercFileError(
+                    _("Line %(line)d: %(column)s must be %(length)d digits, not “%(value)s”.")
+                    % {"line": line_number, "column": column, "length": length, "value": value}
+                )
+        unit = unit_from_row(row)
+        if unit is not None:
+            codes.append(unit.code)
+    return codes
 
 
 def powiat_label(code: str) -> str | None:
@@ -71,5 +104,15 @@ def powiat_label(code: str) -> str | None:
 @cache
 def units_by_code() -> dict[str, TercUnit]:
     with TERC_CSV.open(encoding="utf-8", newline="") as handle:
-        units = (_unit_from_row(row) for row in csv.DictReader(handle))
+        units = (unit_from_row(row) for row in csv.DictReader(handle))
         return {unit.code: unit for unit in units if unit is not None}
+
+
+@cache
+def children_by_code() -> dict[str, list[str]]:
+    """Parent code → codes of the units directly below it."""
+    children: dict[str, list[str]] = {}
+    for code, unit in units_by_code().items():
+        if unit.parent_code:
+            children.setdefault(unit.parent_code, []).append(code)
+    return children

@@ -11,3 +11,10 @@ def host_url(request, host: str) -> str:
 
 def portal_url(request) -> str:
     return host_url(request, settings.PLATFORM_DOMAIN)
+
+
+def unit_root_url(unit) -> str:
+    """The unit's address for links sent outside a request (e-mails): https in production."""
+    scheme = "https" if settings.IS_PRODUCTION else "http"
+    port = "" if settings.IS_PRODUCTION else f":{settings.DEVELOPMENT_PORT}"
+    return f"{scheme}://{unit.primary_host}{port}/"

@@ -26,6 +26,8 @@ SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 
 # The bare platform domain serves the regional portal (public schema); every unit has `<slug>.<domain>`.
 PLATFORM_DOMAIN = env.str("PLATFORM_DOMAIN", default="localhost").lower().strip(".")
+# The port `make run` serves on, for links in e-mails sent in development.
+DEVELOPMENT_PORT = env.int("PORT", default=8000)
 # Custom domains of units must be listed here too: they also need DNS and a TLS certificate at the ingress.
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"]
@@ -66,6 +68,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "shared_services.branding",
+    "shared_services.staff",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -168,6 +171,18 @@ CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IS_PRODUCTION else None
+
+# --- E-mail --------------------------------------------------------------------------------------
+# Development prints e-mails (invitation links included) to the terminal of `make run`.
+_email = env.email_url("EMAIL_URL", default="consolemail://")  # e.g. smtp+tls://user:pass@host:587
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"Ratusz <no-reply@{PLATFORM_DOMAIN}>")
 
 # --- Celery -------------------------------------------------------------------------------------
 # Development: kombu's filesystem transport, so a real worker runs with no broker server installed.

@@ -14,17 +14,16 @@ _STATUS_TIMESTAMP = {
 
 
 def unit_create(*, name: str, code: str, kind: UnitKind, slug: str, parent: Tenant | None = None) -> Tenant:
-    """Create a unit with its schema and primary subdomain, and make it active.
+    """Create an active unit with its schema and primary subdomain, all in one transaction.
 
-    The schema is created (and migrated) by django-tenants while saving; if that fails, django-tenants
-    drops the half-made schema and row, so a failed creation leaves nothing behind.
+    PostgreSQL's DDL is transactional: if anything fails, the schema disappears with the rows.
     """
-    unit = Tenant(
-        name=name, code=code, kind=kind, slug=slug, parent=parent, schema_name=schema_name_for_code(code)
-    )
-    unit.full_clean()
-    unit.save(verbosity=0)
     with transaction.atomic():
+        unit = Tenant(
+            name=name, code=code, kind=kind, slug=slug, parent=parent, schema_name=schema_name_for_code(code)
+        )
+        unit.full_clean()
+        unit.save(verbosity=0)  # creates the schema, a copy of the template (tenants/schema_template.py)
         Domain.objects.create(domain=unit.primary_host, tenant=unit, is_primary=True)
         unit_set_status(unit=unit, status=UnitStatus.ACTIVE)
     return unit

@@ -7,12 +7,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_consortium_is_real_units_with_their_parents_and_is_idempotent(capsys):
+    # Toruń and Lubicz exist already (tests/conftest.py); the command must take them as they are.
     call_command("load_demo_consortium")
     units = {unit.code: unit for unit in Tenant.objects.select_related("parent")}
 
     voivodeship = units["04"]
     assert voivodeship.name == "Województwo kujawsko-pomorskie" and voivodeship.kind == UnitKind.WOJEWODZTWO
     assert units["0415"].kind == UnitKind.POWIAT and units["0415"].parent == voivodeship
+    # Lubicz joined before its powiat; onboarding the powiat made it Lubicz's parent.
+    assert units["0415042"].parent == units["0415"]
     assert units["0461011"].kind == UnitKind.MIASTO_NA_PRAWACH_POWIATU and units["0461011"].parent == voivodeship
     assert units["0461011"].name == "Miasto Bydgoszcz"
     assert {unit.status for unit in units.values()} == {UnitStatus.ACTIVE}
@@ -23,5 +26,5 @@ def test_demo_consortium_is_real_units_with_their_parents_and_is_idempotent(caps
 
     capsys.readouterr()
     call_command("load_demo_consortium")
-    assert capsys.readouterr().out.count("already present") == 5
+    assert "0 onboarded, 5 already active, 0 failed" in capsys.readouterr().out
     assert Tenant.objects.count() == len(units)

@@ -18,6 +18,7 @@ class UnitBranding(models.Model):
                                       validators=[colour_validator])
     accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b3261e",
                                      validators=[colour_validator])
+    coat_of_arms = models.FileField(_("coat of arms"), upload_to="herb/", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

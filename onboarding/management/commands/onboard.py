@@ -1,0 +1,89 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from onboarding.actors import Actor
+from onboarding.models import ItemStatus
+from onboarding.services import OnboardingError, onboarding_job_create, onboarding_job_run, unit_onboard
+from onboarding.tasks import onboarding_job_run_task
+from onboarding.terc import TercFileError, codes_from_terc_csv, units_by_code
+from tenants.codes import validate_unit_code
+from tenants.models import UnitKind
+
+
+class Command(BaseCommand):
+    help = (
+        "Onboard units by TERC code, from a TERC-format CSV, or by filter (--woj 04 --kind powiat). "
+        "Idempotent: active units are skipped; running again finishes what failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("codes", nargs="*", help="TERC codes of units (WW, WWPP or WWPPGGR)")
+        parser.add_argument("--csv", type=Path, help="a TERC-format CSV file (as published by GUS)")
+        parser.add_argument("--woj", help="all units of this voivodeship (two digits, e.g. 04)")
+        parser.add_argument("--kind", choices=UnitKind.values, help="only units of this kind")
+        parser.add_argument("--admin-email", default="", help="invite the unit's first administrator (one unit only)")
+        parser.add_argument("--queue", action="store_true", help="run as a Celery job instead of here")
+
+    def handle(self, *args, codes, csv, woj, kind, admin_email, queue, **options):
+        actor = Actor.command_line()
+        codes = self._select(codes, csv, woj, kind)
+        if admin_email:
+            if len(codes) != 1:
+                raise CommandError("--admin-email goes with exactly one unit.")
+            try:
+                unit, created = unit_onboard(code=codes[0], actor=actor, admin_email=admin_email)
+            except OnboardingError as error:
+                raise CommandError(str(error)) from error
+            verb = "onboarded" if created else "already active, nothing changed:"
+            self.stdout.write(f"{verb} {unit.name} at {unit.primary_host}")
+            return
+
+        source = f"manage.py onboard ({len(codes)} units)"
+        job = onboarding_job_create(codes=codes, source=source, actor=actor)
+        if queue:
+            transaction.on_commit(lambda: onboarding_job_run_task.delay(job.pk))
+            self.stdout.write(f"Queued onboarding job #{job.pk} with {len(codes)} units.")
+            return
+        with tqdm(total=job.items.count(), unit="unit", file=self.stderr._out) as bar:
+            def progress(item):
+                bar.set_postfix_str(f"{item.code} {item.get_status_display()}")
+                bar.update()
+
+            onboarding_job_run(job=job, progress=progress)
+        self._report(job)
+
+    def _select(self, codes, csv, woj, kind) -> list[str]:
+        selected = list(codes)
+        for code in selected:
+            try:
+                validate_unit_code(code)
+            except Exception as error:
+                raise CommandError(" ".join(error.messages)) from error
+        if csv:
+            try:
+                with csv.open(encoding="utf-8-sig", newline="") as handle:
+                    selected += codes_from_terc_csv(handle)
+            except (OSError, UnicodeDecodeError, TercFileError) as error:
+                raise CommandError(f"{csv}: {error}") from error
+        if woj or (kind and not selected):
+            selected += [code for code in units_by_code() if not woj or code.startswith(woj)]
+        if kind:
+            register = units_by_code()
+            selected = [code for code in selected if code in register and register[code].kind == kind]
+        if not selected:
+            raise CommandError("No units selected: give TERC codes, --csv, --woj or --kind.")
+        return selected
+
+    def _report(self, job):
+        counts = {status: job.items.filter(status=status).count() for status in ItemStatus.values}
+        self.stdout.write(
+            f"Job #{job.pk}: {counts['done']} onboarded, {counts['skipped']} already active, "
+            f"{counts['failed']} failed."
+        )
+        for item in job.items.filter(status=ItemStatus.FAILED):
+            self.stdout.write(self.style.ERROR(f"  {item.code} {item.name}: {item.error}"))
+        if counts["failed"]:
+            raise CommandError("Some units failed; run the same command again to retry them.")

@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from platform_core.schema_marking import public_model
+
+
+class OperatorActionKind(models.TextChoices):
+    ONBOARD = "onboard", _("onboarded")
+    SUSPEND = "suspend", _("suspended")
+    RESUME = "resume", _("resumed")
+    EXPORT = "export", _("exported")
+    OFFBOARD = "offboard", _("offboarded")
+    INVITE = "invite", _("invited an administrator")
+    BULK_ONBOARD = "bulk_onboard", _("started bulk onboarding")
+
+
+@public_model
+class OperatorAction(models.Model):
+    """The operators' audit log: who did what to which unit, when and from where. Rows are only added."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("operator"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(_("who"), max_length=150)
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=OperatorActionKind.choices)
+    unit = models.ForeignKey("tenants.Tenant", verbose_name=_("unit"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="operator_actions")
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("operator action")
+        verbose_name_plural = _("operator actions")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label}: {self.get_action_display()}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    FINISHED = "finished", _("finished")
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    DONE = "done", _("onboarded")
+    SKIPPED = "skipped", _("already active")
+    FAILED = "failed", _("failed")
+
+
+@public_model
+class OnboardingJob(models.Model):
+    """A bulk onboarding: many units, one after another, each succeeding or failing on its own."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.CharField(_("started by"), max_length=150)
+    created_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    created_from = models.GenericIPAddressField(null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("onboarding job")
+        verbose_name_plural = _("onboarding jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.source}"
+
+    @property
+    def actor(self):
+        from .actors import Actor
+
+        return Actor(label=self.created_by, user=self.created_by_user, ip_address=self.created_from)
+
+
+@public_model
+class OnboardingJobItem(models.Model):
+    job = models.ForeignKey(OnboardingJob, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    code = models.CharField(_("TERC code"), max_length=12)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["job", "code"], name="onboarding_item_once_per_job")]

@@ -1,0 +1,177 @@
+"""Operator actions on units: onboard (one or many), suspend, resume, offboard.
+
+Each action is one transaction that changes the unit and writes the operator audit log together.
+"""
+
+import logging
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from shared_services.branding.services import branding_update
+from shared_services.staff.models import StaffRole
+from shared_services.staff.services import invitation_create
+from tenants.models import Tenant, UnitStatus
+from tenants.services import unit_create, unit_set_status
+
+from .actors import Actor
+from .models import ItemStatus, JobStatus, OnboardingJob, OnboardingJobItem, OperatorAction, OperatorActionKind
+from .slugs import register_slugs
+from .terc import children_by_code, units_by_code
+
+logger = logging.getLogger(__name__)
+
+
+class OnboardingError(Exception):
+    """The unit cannot be onboarded; the message says why, for the operator."""
+
+
+def operator_action_record(*, actor: Actor, action: OperatorActionKind, unit: Tenant | None, **details):
+    return OperatorAction.objects.create(
+        actor=actor.user if getattr(actor.user, "pk", None) else None, actor_label=actor.label,
+        ip_address=actor.ip_address, action=action, unit=unit, details=details,
+    )
+
+
+def unit_onboard(*, code: str, actor: Actor, admin_email: str = "") -> tuple[Tenant, bool]:
+    """Bring the unit with TERC `code` onto the platform; returns (unit, created).
+
+    Idempotent: an active unit is left as it is (created is False). Everything — the schema, the
+    subdomain, the default branding, the invitation — is created in one transaction, so a failure
+    leaves nothing behind and running it again starts clean.
+    """
+    existing = Tenant.objects.filter(code=code).first()
+    if existing is not None:
+        if existing.status == UnitStatus.ACTIVE:
+            return existing, False
+        raise OnboardingError(
+            _("%(unit)s is %(status)s; use resume or re-import instead of onboarding.")
+            % {"unit": existing.name, "status": existing.get_status_display()}
+        )
+    terc_unit = units_by_code().get(code)
+    if terc_unit is None:
+        raise OnboardingError(_("%(code)s is not the code of a unit in the TERC register.") % {"code": code})
+
+    with transaction.atomic():
+        unit = unit_create(
+            name=terc_unit.official_name, code=code, kind=terc_unit.kind, slug=register_slugs()[code],
+            parent=Tenant.objects.filter(code=terc_unit.parent_code).first() if terc_unit.parent_code else None,
+        )
+        # Units that joined before their powiat or voivodeship get it as parent now.
+        Tenant.objects.filter(parent__isnull=True, code__in=children_by_code().get(code, [])).update(parent=unit)
+        with tenant_context(unit):
+            branding_update()
+            if admin_email:
+                invitation_create(email=admin_email, role=StaffRole.UNIT_ADMIN)
+        operator_action_record(actor=actor, action=OperatorActionKind.ONBOARD, unit=unit,
+                               slug=unit.slug, invited=admin_email or None)
+    connection.set_schema_to_public()
+    return unit, True
+
+
+def onboarding_job_create(*, codes: list[str], source: str, actor: Actor) -> OnboardingJob:
+    """Record a bulk onboarding of `codes` (duplicates dropped, order kept); run it with `onboarding_job_run`."""
+    register = units_by_code()
+    with transaction.atomic():
+        job = OnboardingJob.objects.create(
+            created_by=actor.label, created_by_user=actor.user if getattr(actor.user, "pk", None) else None,
+            created_from=actor.ip_address, source=source[:300],
+        )
+        OnboardingJobItem.objects.bulk_create(
+            OnboardingJobItem(job=job, position=position, code=code,
+                              name=register[code].official_name if code in register else "")
+            for position, code in enumerate(dict.fromkeys(codes))
+        )
+        operator_action_record(actor=actor, action=OperatorActionKind.BULK_ONBOARD, unit=None,
+                               job=job.pk, source=job.source, units=job.items.count())
+    return job
+
+
+def onboarding_job_run(*, job: OnboardingJob, progress=None) -> OnboardingJob:
+    """Onboard every item not yet done. One unit's failure is recorded on its item and the rest go on,
+    so running the job again finishes what failed."""
+    job.status = JobStatus.RUNNING
+    job.save(update_fields=["status"])
+    for item in job.items.exclude(status__in=[ItemStatus.DONE, ItemStatus.SKIPPED]):
+        try:
+            _unit, created = unit_onboard(code=item.code, actor=job.actor)
+        except Exception as error:  # noqa: BLE001 -- recorded per unit; the job goes on
+            logger.warning("onboarding failed", extra={"code": item.code, "error": str(error)})
+            item.status, item.error = ItemStatus.FAILED, str(error) or error.__class__.__name__
+        else:
+            item.status, item.error = (ItemStatus.DONE if created else ItemStatus.SKIPPED), ""
+        item.finished_at = timezone.now()
+        item.save(update_fields=["status", "error", "finished_at"])
+        if progress:
+            progress(item)
+    job.status, job.finished_at = JobStatus.FINISHED, timezone.now()
+    job.save(update_fields=["status", "finished_at"])
+    return job
+
+
+class ConfirmationMismatch(OnboardingError):
+    pass
+
+
+def unit_suspend(*, unit: Tenant, actor: Actor) -> Tenant:
+    """Residents get a 503 page; the unit's data stays and can still be exported."""
+    return _status_change(unit=unit, actor=actor, allowed_from={UnitStatus.ACTIVE},
+                          status=UnitStatus.SUSPENDED, action=OperatorActionKind.SUSPEND)
+
+
+def unit_resume(*, unit: Tenant, actor: Actor) -> Tenant:
+    return _status_change(unit=unit, actor=actor, allowed_from={UnitStatus.SUSPENDED},
+                          status=UnitStatus.ACTIVE, action=OperatorActionKind.RESUME)
+
+
+def _status_change(*, unit, actor, allowed_from, status, action) -> Tenant:
+    with transaction.atomic():
+        unit = Tenant.objects.select_for_update().get(pk=unit.pk)
+        if unit.status not in allowed_from:
+            raise OnboardingError(_("%(unit)s is %(status)s; this action does not apply.")
+                                  % {"unit": unit.name, "status": unit.get_status_display()})
+        previous = unit.status
+        unit_set_status(unit=unit, status=status)
+        operator_action_record(actor=actor, action=action, unit=unit, before=previous, after=status)
+    return unit
+
+
+def unit_export(*, unit: Tenant, actor: Actor):
+    from .archive import export_unit_archive
+
+    archive = export_unit_archive(unit=unit)
+    operator_action_record(actor=actor, action=OperatorActionKind.EXPORT, unit=unit,
+                           archive=archive.name, bytes=archive.stat().st_size)
+    return archive
+
+
+def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor):
+    """Export the unit's data and files, then drop its schema. Nothing is dropped without the archive.
+
+    `confirmation` must be the unit's subdomain, typed by the operator.
+    """
+    if confirmation.strip() != unit.slug:
+        raise ConfirmationMismatch(_("Type the unit's subdomain “%(slug)s” to confirm.") % {"slug": unit.slug})
+    if unit.status == UnitStatus.OFFBOARDED:
+        raise OnboardingError(_("%(unit)s has already left the platform.") % {"unit": unit.name})
+    archive = unit_export(unit=unit, actor=actor)
+    with transaction.atomic():
+        unit = Tenant.objects.select_for_update().get(pk=unit.pk)
+        previous = unit.status
+        hosts = list(unit.domains.values_list("domain", flat=True))
+        unit.domains.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA "{unit.schema_name}" CASCADE')
+        unit_set_status(unit=unit, status=UnitStatus.OFFBOARDED)
+        operator_action_record(actor=actor, action=OperatorActionKind.OFFBOARD, unit=unit, before=previous,
+                               archive=archive.name, domains=hosts)
+        # The files are in the archive; the unit's folder goes with its schema.
+        unit_files = Path(settings.MEDIA_ROOT) / unit.schema_name
+        transaction.on_commit(lambda: shutil.rmtree(unit_files, ignore_errors=True))
+    return archive
