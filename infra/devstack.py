@@ -42,7 +42,7 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "platform_core.settings"}
     env.setdefault("RATUSZ_ENV", "development")
 
-    _manage("migrate_schemas", "--executor=standard", env=env)
+    _manage("migrate_units", env=env)
     _manage("load_demo_consortium", env=env)
 
     # Own sessions: Ctrl-C reaches only this launcher, which then stops the children in order.

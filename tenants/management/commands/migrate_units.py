@@ -1,0 +1,77 @@
+import multiprocessing
+import os
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, connections
+
+from tenants.models import Tenant, UnitStatus
+from tenants.schema_template import expected_migrations, template_ensure_current, template_schema_name
+
+# Schemas checked per query: each query reads many schemas' django_migrations at once.
+CHECK_BATCH = 400
+
+
+def _migrate_schema(schema: str) -> tuple[str, float]:
+    started = time.perf_counter()
+    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0,
+                 executor="standard")
+    return schema, time.perf_counter() - started
+
+
+class Command(BaseCommand):
+    help = (
+        "Release migration: the public schema, then the template, then every unit's schema that has "
+        "migrations to apply, several at a time. Schemas already up to date are skipped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--processes", type=int, default=os.cpu_count() or 2,
+                            help="unit schemas migrated at once (default: the number of CPUs)")
+
+    def handle(self, *args, processes, **options):
+        started = time.perf_counter()
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0, executor="standard")
+        self.stdout.write("public: up to date")
+
+        schemas = [template_schema_name(), *Tenant.objects.exclude(status=UnitStatus.OFFBOARDED)
+                   .order_by("schema_name").values_list("schema_name", flat=True)]
+        pending = self._pending(schemas)
+        self.stdout.write(
+            f"checked {len(schemas)} schemas in {time.perf_counter() - started:.1f} s: "
+            f"{len(schemas) - len(pending)} up to date, {len(pending)} to migrate"
+        )
+        if template_schema_name() in pending:  # first, so that units onboarded meanwhile are current
+            template_started = time.perf_counter()
+            template_ensure_current()  # also creates it on a database that has none yet
+            self._report(template_schema_name(), time.perf_counter() - template_started, done=1, total=len(pending))
+        units = [schema for schema in pending if schema != template_schema_name()]
+        if units:
+            connections.close_all()  # forked workers must not share the parent's connection
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                for done, (schema, seconds) in enumerate(pool.imap_unordered(_migrate_schema, units),
+                                                         start=len(pending) - len(units) + 1):
+                    self._report(schema, seconds, done=done, total=len(pending))
+        self.stdout.write(f"done in {time.perf_counter() - started:.1f} s")
+
+    def _report(self, schema, seconds, *, done, total):
+        self.stdout.write(f"[{done}/{total}] {schema}: migrated in {seconds:.1f} s")
+
+    def _pending(self, schemas: list[str]) -> list[str]:
+        expected = expected_migrations()
+        applied: dict[str, set] = {schema: set() for schema in schemas}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
+                "WHERE c.relname = 'django_migrations' AND nspname = ANY(%s)", [schemas]
+            )
+            with_table = [name for (name,) in cursor.fetchall()]
+            for start in range(0, len(with_table), CHECK_BATCH):
+                batch = with_table[start:start + CHECK_BATCH]
+                cursor.execute(" UNION ALL ".join(
+                    f"SELECT %s, app, name FROM \"{schema}\".django_migrations" for schema in batch
+                ), batch)
+                for schema, app, name in cursor.fetchall():
+                    applied[schema].add((app, name))
+        return [schema for schema in schemas if not expected <= applied[schema]]
