@@ -81,7 +81,8 @@ def _print_addresses(env: dict) -> None:
         cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout
     domain = os.environ.get("PLATFORM_DOMAIN", "localhost")
-    lines = [f"  Regional portal:  http://{domain}:{PORT}/"]
+    lines = [f"  Regional portal:  http://{domain}:{PORT}/",
+             f"  Operator console: http://{domain}:{PORT}/konsola/  (user 'operator'; password shown at first run)"]
     for row in listing.splitlines():
         slug, name = row.split("\t")
         lines.append(f"  {name + ':':<34}http://{slug}.{domain}:{PORT}/")

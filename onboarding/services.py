@@ -142,6 +142,16 @@ def _status_change(*, unit, actor, allowed_from, status, action) -> Tenant:
     return unit
 
 
+def unit_invite_administrator(*, unit: Tenant, email: str, actor: Actor) -> None:
+    if unit.status != UnitStatus.ACTIVE:
+        raise OnboardingError(_("%(unit)s is %(status)s; invitations are for active units.")
+                              % {"unit": unit.name, "status": unit.get_status_display()})
+    with transaction.atomic():
+        with tenant_context(unit):
+            invitation_create(email=email, role=StaffRole.UNIT_ADMIN)
+        operator_action_record(actor=actor, action=OperatorActionKind.INVITE, unit=unit, email=email)
+
+
 def unit_export(*, unit: Tenant, actor: Actor):
     from .archive import export_unit_archive
 

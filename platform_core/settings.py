@@ -140,6 +140,9 @@ CACHES["routing"] = {**CACHES["default"], "KEY_PREFIX": "routing"}
 del CACHES["routing"]["KEY_FUNCTION"]
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)
 
+LOGIN_URL = "console-login"
+LOGIN_REDIRECT_URL = "console-units"
+
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]

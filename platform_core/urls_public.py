@@ -1,10 +1,14 @@
-"""URLs of the platform domain (public schema): the regional portal and, later, the operator console."""
+"""URLs of the platform domain (public schema): the regional portal and the operator console."""
 
 from django.urls import include, path
+
+from onboarding import participation_views
 
 from . import views
 
 urlpatterns = [
     path("", views.portal_home, name="portal-home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("uczestnictwo/", participation_views.participation_dashboard, name="participation"),
+    path("konsola/", include("onboarding.console_urls")),
 ]

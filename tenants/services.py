@@ -32,7 +32,9 @@ def unit_create(*, name: str, code: str, kind: UnitKind, slug: str, parent: Tena
 def unit_set_status(*, unit: Tenant, status: UnitStatus) -> Tenant:
     unit.status = status
     update_fields = ["status"]
-    if field := _STATUS_TIMESTAMP.get(status):
+    field = _STATUS_TIMESTAMP.get(status)
+    # activated_at is when the unit joined: resuming after a suspension does not change it.
+    if field and not (field == "activated_at" and unit.activated_at):
         setattr(unit, field, timezone.now())
         update_fields.append(field)
     unit.save(update_fields=update_fields)

@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import console_views as views
+
+urlpatterns = [
+    path("", views.unit_list, name="console-units"),
+    path("logowanie/", auth_views.LoginView.as_view(template_name="onboarding/console/login.html"),
+         name="console-login"),
+    path("wyloguj/", auth_views.LogoutView.as_view(next_page="console-login"), name="console-logout"),
+    path("przylacz/", views.onboard, name="console-onboard"),
+    path("zadania/<int:job_id>/", views.job_detail, name="console-job"),
+    path("dziennik/", views.audit_log, name="console-audit-log"),
+    path("uczestnictwo/", views.participation, name="console-participation"),
+    path("eksporty/<str:name>", views.download_export, name="console-export-download"),
+    path("jednostki/<str:code>/", views.unit_detail, name="console-unit"),
+    path("jednostki/<str:code>/zawies/", views.suspend, name="console-suspend"),
+    path("jednostki/<str:code>/wznow/", views.resume, name="console-resume"),
+    path("jednostki/<str:code>/eksport/", views.export, name="console-export"),
+    path("jednostki/<str:code>/odlacz/", views.offboard, name="console-offboard"),
+    path("jednostki/<str:code>/zapros/", views.invite_administrator, name="console-invite"),
+]

@@ -1,0 +1,184 @@
+"""The operators' console on the platform domain. Views are thin: forms validate, services act."""
+
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tenants.models import Tenant
+
+from . import selectors
+from .actors import Actor
+from .forms import BulkOnboardForm, InviteAdministratorForm, OffboardForm, OnboardUnitForm, UnitFilterForm
+from .models import OnboardingJob
+from .services import (
+    OnboardingError, onboarding_job_create, unit_export, unit_invite_administrator, unit_offboard, unit_onboard,
+    unit_resume, unit_suspend,
+)
+from .tasks import onboarding_job_run_task
+
+
+def operator_required(view):
+    """Operators are staff accounts of the public schema; everyone else gets no console."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), "console-login")
+        if not request.user.is_staff:
+            return render(request, "onboarding/console/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@operator_required
+def unit_list(request):
+    form = UnitFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    units = selectors.console_units(search=filters.get("q", ""), status=filters.get("status", ""),
+                                    kind=filters.get("kind", ""), woj=filters.get("woj", ""))
+    page = Paginator(units, selectors.UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    selectors.with_powiat(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "onboarding/console/unit_list.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+@operator_required
+def unit_detail(request, code):
+    unit = get_object_or_404(Tenant, code=code)
+    return _render_unit_detail(request, unit, OffboardForm(unit=unit))
+
+
+def _render_unit_detail(request, unit, offboard_form, status=200):
+    return render(request, "onboarding/console/unit_detail.html", {
+        "unit": unit, "powiat": selectors.with_powiat([unit])[0].powiat,
+        "domains": unit.domains.order_by("-is_primary", "domain"),
+        "actions": selectors.unit_actions(unit=unit)[:50],
+        "offboard_form": offboard_form, "invite_form": InviteAdministratorForm(),
+    }, status=status)
+
+
+@operator_required
+def onboard(request):
+    single = OnboardUnitForm(request.POST if "single" in request.POST else None, prefix="single")
+    bulk = BulkOnboardForm(request.POST if "bulk" in request.POST else None,
+                           request.FILES if "bulk" in request.POST else None, prefix="bulk")
+    if "single" in request.POST and single.is_valid():
+        try:
+            unit, created = unit_onboard(code=single.cleaned_data["code"], actor=Actor.from_request(request),
+                                         admin_email=single.cleaned_data["admin_email"])
+        except OnboardingError as error:
+            single.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(unit)s is on the platform.") % {"unit": unit.name} if created
+                             else _("%(unit)s was already active; nothing changed.") % {"unit": unit.name})
+            return redirect("console-unit", code=unit.code)
+    if "bulk" in request.POST and bulk.is_valid():
+        codes = bulk.cleaned_data["selected_codes"]
+        job = onboarding_job_create(codes=codes, source=_("console: %(count)d units") % {"count": len(codes)},
+                                    actor=Actor.from_request(request))
+        transaction.on_commit(lambda: onboarding_job_run_task.delay(job.pk))
+        return redirect("console-job", job_id=job.pk)
+    return render(request, "onboarding/console/onboard.html", {"single": single, "bulk": bulk})
+
+
+@operator_required
+def job_detail(request, job_id):
+    job = get_object_or_404(OnboardingJob, pk=job_id)
+    template = "onboarding/console/_job_progress.html" if request.headers.get("HX-Request") else \
+        "onboarding/console/job_detail.html"
+    return render(request, template, {"job": job, **selectors.job_progress(job=job)})
+
+
+@operator_required
+def audit_log(request):
+    return render(request, "onboarding/console/audit_log.html", {"actions": selectors.recent_actions()})
+
+
+@operator_required
+def participation(request):
+    return render(request, "onboarding/console/participation.html")
+
+
+def _unit_action(service, success_message):
+    @require_POST
+    @operator_required
+    def view(request, code):
+        unit = get_object_or_404(Tenant, code=code)
+        try:
+            service(unit=unit, actor=Actor.from_request(request))
+        except OnboardingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, success_message % {"unit": unit.name})
+        return redirect("console-unit", code=code)
+
+    return view
+
+
+suspend = _unit_action(unit_suspend, _("%(unit)s is suspended: residents see a notice, the data stays."))
+resume = _unit_action(unit_resume, _("%(unit)s is active again."))
+
+
+@require_POST
+@operator_required
+def export(request, code):
+    unit = get_object_or_404(Tenant, code=code)
+    archive = unit_export(unit=unit, actor=Actor.from_request(request))
+    messages.success(request, _("Export ready: %(name)s") % {"name": archive.name})
+    return redirect("console-unit", code=code)
+
+
+@require_POST
+@operator_required
+def offboard(request, code):
+    unit = get_object_or_404(Tenant, code=code)
+    form = OffboardForm(request.POST, unit=unit)
+    if form.is_valid():
+        try:
+            archive = unit_offboard(unit=unit, confirmation=form.cleaned_data["confirmation"],
+                                    actor=Actor.from_request(request))
+        except OnboardingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(unit)s has left the platform. Its archive: %(name)s")
+                             % {"unit": unit.name, "name": archive.name})
+        return redirect("console-unit", code=code)
+    return _render_unit_detail(request, unit, form, status=400)
+
+
+@require_POST
+@operator_required
+def invite_administrator(request, code):
+    unit = get_object_or_404(Tenant, code=code)
+    form = InviteAdministratorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["email"]))
+        return redirect("console-unit", code=code)
+    try:
+        unit_invite_administrator(unit=unit, email=form.cleaned_data["email"], actor=Actor.from_request(request))
+    except OnboardingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    return redirect("console-unit", code=code)
+
+
+@operator_required
+def download_export(request, name):
+    root = Path(settings.UNIT_EXPORT_ROOT).resolve()
+    path = (root / name).resolve()
+    if path.parent != root or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -1,0 +1,101 @@
+"""The operator console: who may use it, and what it does."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django_tenants.utils import tenant_context
+
+from onboarding.models import ItemStatus, OnboardingJob, OperatorAction
+from onboarding.services import onboarding_job_run
+from tenants.models import Tenant, UnitStatus
+
+pytestmark = pytest.mark.django_db
+PORTAL = {"HTTP_HOST": "localhost"}
+
+
+@pytest.fixture
+def operator(client):
+    user = get_user_model().objects.create_user("operator", password="x", is_staff=True)
+    client.force_login(user)
+    return user
+
+
+class TestWhoGetsTheConsole:
+    def test_anonymous_visitor_is_sent_to_sign_in(self, client):
+        response = client.get("/konsola/", **PORTAL)
+        assert response.status_code == 302 and response["Location"].startswith("/konsola/logowanie/")
+
+    def test_account_that_is_not_an_operator_gets_403(self, client):
+        client.force_login(get_user_model().objects.create_user("mieszkaniec", password="x"))
+        assert client.get("/konsola/", **PORTAL).status_code == 403
+
+    def test_clerk_of_a_unit_is_nobody_on_the_platform_domain(self, client, unit_a):
+        with tenant_context(unit_a):  # the clerk's account and session live in the unit's schema
+            clerk = get_user_model().objects.create_user("urzednik", password="x", is_staff=True)
+            client.force_login(clerk)
+        assert client.get("/konsola/", **PORTAL).status_code == 302
+        assert client.post("/konsola/jednostki/0463011/zawies/", **PORTAL).status_code == 302
+        assert Tenant.objects.get(code="0463011").status == UnitStatus.ACTIVE
+
+    def test_console_does_not_exist_on_unit_subdomains(self, client, operator, unit_a):
+        assert client.get("/konsola/", HTTP_HOST="torun.localhost").status_code == 404
+
+    def test_operator_signs_in_with_a_password(self, client):
+        get_user_model().objects.create_user("operatorka", password="Haslo-Operatora-1", is_staff=True)
+        response = client.post("/konsola/logowanie/", {"username": "operatorka", "password": "Haslo-Operatora-1"},
+                               **PORTAL)
+        assert response.status_code == 302
+        assert client.get("/konsola/", **PORTAL).status_code == 200
+
+
+class TestUnitList:
+    def test_lists_units_with_status_kind_powiat_and_filters(self, client, operator, unit_a, unit_b):
+        body = client.get("/konsola/", **PORTAL).content.decode()
+        assert "Miasto Toruń" in body and "Gmina Lubicz" in body and "powiat toruński" in body
+        filtered = client.get("/konsola/", {"q": "lubi", "status": "active"}, **PORTAL).content.decode()
+        assert "Gmina Lubicz" in filtered and "Miasto Toruń" not in filtered
+        by_kind = client.get("/konsola/", {"kind": "miasto_na_prawach_powiatu"}, **PORTAL).content.decode()
+        assert "Miasto Toruń" in by_kind and "Gmina Lubicz" not in by_kind
+
+    def test_list_costs_a_fixed_number_of_queries(self, client, operator, unit_a, django_assert_max_num_queries):
+        with django_assert_max_num_queries(6):  # session, user, count, page of units
+            assert client.get("/konsola/", **PORTAL).status_code == 200
+
+
+class TestActions:
+    def test_suspend_and_resume_are_audited_with_the_address(self, client, operator, unit_a):
+        client.post("/konsola/jednostki/0463011/zawies/", REMOTE_ADDR="198.51.100.7", **PORTAL)
+        assert client.get("/", HTTP_HOST="torun.localhost").status_code == 503
+        client.post("/konsola/jednostki/0463011/wznow/", **PORTAL)
+        assert client.get("/", HTTP_HOST="torun.localhost").status_code == 200
+        actions = list(OperatorAction.objects.filter(unit=unit_a).order_by("id"))
+        assert [a.action for a in actions] == ["suspend", "resume"]
+        assert actions[0].actor_label == "operator" and actions[0].ip_address == "198.51.100.7"
+        assert actions[0].details == {"before": "active", "after": "suspended"}
+
+    def test_actions_need_post(self, client, operator, unit_a):
+        assert client.get("/konsola/jednostki/0463011/zawies/", **PORTAL).status_code == 405
+
+    def test_onboard_one_unit_from_the_console(self, client, operator):
+        response = client.post("/konsola/przylacz/", {"single": "1", "single-code": "0415052"}, **PORTAL)
+        assert response.status_code == 302
+        assert Tenant.objects.get(code="0415052").status == UnitStatus.ACTIVE
+
+    def test_bad_code_is_explained(self, client, operator):
+        response = client.post("/konsola/przylacz/", {"single": "1", "single-code": "0415099"}, **PORTAL)
+        assert response.status_code == 200
+        assert "0415099" in response.content.decode() and 'class="error-summary"' in response.content.decode()
+
+    def test_bulk_onboarding_is_queued_and_its_progress_shown(self, client, operator,
+                                                             django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks() as queued:
+            response = client.post("/konsola/przylacz/", {"bulk": "1", "bulk-codes": "0415052, 0415062"}, **PORTAL)
+        job = OnboardingJob.objects.get()
+        assert response["Location"] == f"/konsola/zadania/{job.pk}/"
+        assert len(queued) == 1  # the Celery task is sent only once the job is committed
+        page = client.get(response["Location"], **PORTAL).content.decode()
+        assert "0 z 2" in page and 'hx-trigger="every 1s"' in page
+
+        onboarding_job_run(job=job)  # what the worker does
+        partial = client.get(response["Location"], HTTP_HX_REQUEST="true", **PORTAL).content.decode()
+        assert "<html" not in partial and "2 z 2" in partial and "hx-trigger" not in partial
+        assert set(job.items.values_list("status", flat=True)) == {ItemStatus.DONE}
