@@ -21,6 +21,7 @@ from tenants.models import Tenant, UnitStatus
 from tenants.services import unit_create, unit_set_status
 
 from .actors import Actor
+from .archive import export_unit_archive
 from .models import ItemStatus, JobStatus, OnboardingJob, OnboardingJobItem, OperatorAction, OperatorActionKind
 from .slugs import register_slugs
 from .terc import children_by_code, units_by_code
@@ -153,8 +154,6 @@ def unit_invite_administrator(*, unit: Tenant, email: str, actor: Actor) -> None
 
 
 def unit_export(*, unit: Tenant, actor: Actor):
-    from .archive import export_unit_archive
-
     archive = export_unit_archive(unit=unit)
     operator_action_record(actor=actor, action=OperatorActionKind.EXPORT, unit=unit,
                            archive=archive.name, bytes=archive.stat().st_size)
@@ -176,9 +175,10 @@ def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor):
         previous = unit.status
         hosts = list(unit.domains.values_list("domain", flat=True))
         unit.domains.all().delete()
+        unit_set_status(unit=unit, status=UnitStatus.OFFBOARDED)  # before the drop: see Tenant.create_schema
+        connection.check_constraints()  # fire deferred checks now: DROP refuses pending trigger events
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA "{unit.schema_name}" CASCADE')
-        unit_set_status(unit=unit, status=UnitStatus.OFFBOARDED)
         operator_action_record(actor=actor, action=OperatorActionKind.OFFBOARD, unit=unit, before=previous,
                                archive=archive.name, domains=hosts)
         # The files are in the archive; the unit's folder goes with its schema.

@@ -94,6 +94,10 @@ class Tenant(TenantMixin):
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
         """Copy the template schema (tenants/schema_template.py) instead of running every migration."""
+        if self.status == UnitStatus.OFFBOARDED:
+            # django-tenants recreates a missing schema whenever a tenant row is saved; an offboarded
+            # unit's schema was dropped on purpose (after its export) and must stay gone.
+            return None
         if sync_schema and not (check_if_exists and schema_exists(self.schema_name)):
             try:
                 return schema_create_from_template(self.schema_name)

@@ -1,0 +1,675 @@
+"""Unit export archives: everything a unit has (its schema's rows and its files) in one ZIP file.
+
+No unit's schema is dropped before `export_unit_archive` has written its archive; `import_unit_archive`
+brings an offboarded unit back from one. The format (`ratusz-unit-archive`, version 1) is described in
+the `README.txt` every archive carries (`_README` below) and in the project README:
+
+    manifest.json        registry fields, migrations, tables, and SHA-256 + size of every other member
+    README.txt           the format, in Polish and English
+    data/<table>.csv     one PostgreSQL `COPY … (FORMAT csv, HEADER true)` per table of the unit's schema
+    files/<path>         the unit's media folder (MEDIA_ROOT/<schema>/), relative paths preserved
+
+Rows are written as PostgreSQL prints them with TimeZone UTC and DateStyle ISO, so that any PostgreSQL
+reads them back unchanged. An archive is loaded only into a schema at the same migration state as the
+one it came from: anything else is refused, not guessed at.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+import django
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.models import TenantMixin
+from django_tenants.signals import post_schema_sync
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from psycopg2 import Error as PsycopgError
+from psycopg2 import sql
+
+from tenants.codes import schema_name_for_code
+from tenants.models import Domain, Tenant, UnitStatus
+from tenants.services import unit_create, unit_set_status
+
+FORMAT_NAME = "ratusz-unit-archive"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+README = "README.txt"
+DATA_PREFIX = "data/"
+FILES_PREFIX = "files/"
+
+_CHUNK = 1024 * 1024
+_MANIFEST_MAX_BYTES = 64 * 1024 * 1024
+# How PostgreSQL prints (and reads) values in the CSV files, whatever the server's defaults.
+_SESSION_FORMATS = {
+    "TimeZone": "UTC",
+    "DateStyle": "ISO, YMD",
+    "IntervalStyle": "postgres",
+    "extra_float_digits": "3",
+    "bytea_output": "hex",
+}
+
+_README = """\
+Archiwum jednostki platformy Ratusz (format ratusz-unit-archive, wersja 1)
+==========================================================================
+
+Archiwum zawiera wszystko, co jednostka miała na platformie:
+
+  manifest.json     opis archiwum (JSON): dane jednostki z rejestru (nazwa, kod TERC, rodzaj, subdomena,
+                    jednostka nadrzędna, status, daty, schemat, domeny), chwila utworzenia archiwum,
+                    zastosowane migracje schematu, lista tabel (kolumny, liczba wierszy, plik) oraz
+                    skrót SHA-256 i rozmiar każdego innego pliku archiwum;
+  data/<tabela>.csv wiersze każdej tabeli schematu jednostki: CSV (UTF-8, przecinek, cudzysłów "),
+                    pierwszy wiersz to nazwy kolumn; wartości tak, jak wypisuje je PostgreSQL
+                    (COPY … FORMAT csv, strefa czasowa UTC, daty ISO);
+  files/…           pliki jednostki (folder MEDIA_ROOT/<schemat>/) z zachowaniem ścieżek.
+
+Przywracanie: manage.py import_unit <archiwum>. Jednostka nie może być wtedy aktywna na platformie
+(tylko wycofana, "offboarded", albo nieobecna w rejestrze). Lista migracji w archiwum musi być równa
+liście migracji nowego schematu, inaczej wczytanie jest odrzucane: archiwum wczytuje wydanie platformy,
+które je zapisało (lub inne w tym samym stanie migracji), a nowsze wydanie dostaje dane przez migrację
+(manage.py migrate_schemas) po wczytaniu. Zmieniony, brakujący lub dodatkowy plik w archiwum również
+powoduje odrzucenie.
+
+Unit archive of the Ratusz platform (format ratusz-unit-archive, version 1)
+==========================================================================
+
+The archive holds everything the unit had on the platform:
+
+  manifest.json     the description (JSON): the unit's registry fields (name, TERC code, kind, subdomain,
+                    parent unit, status, dates, schema, domains), when the archive was written, the
+                    schema's applied migrations, every table (columns, row count, member name), and the
+                    SHA-256 and size of every other member;
+  data/<table>.csv  the rows of every table of the unit's schema: CSV (UTF-8, comma, " quoting), the
+                    first line holds the column names; values as PostgreSQL prints them
+                    (COPY … FORMAT csv, time zone UTC, ISO dates);
+  files/…           the unit's files (folder MEDIA_ROOT/<schema>/), relative paths preserved.
+
+To restore: manage.py import_unit <archive>. The unit must not be active on the platform then (only
+offboarded, or absent from the registry). The archive's migration list must equal the new schema's,
+otherwise loading is refused: an archive is loaded by the release that wrote it (or another at the same
+migration state), and reaches a newer release by migrating after the import (manage.py
+migrate_schemas). A changed, missing or extra member is refused too.
+"""
+
+
+class ArchiveError(ValueError):
+    """An archive cannot be written, or cannot (or may not) be loaded; the message says why."""
+
+
+def _error(message: str, **params: Any) -> ArchiveError:
+    return ArchiveError(message % params)
+
+
+# --- Export --------------------------------------------------------------------------------------
+
+
+def export_unit_archive(*, unit: Tenant) -> Path:
+    """Write everything `unit` has (its schema's rows and its media files) to a ZIP archive; return its path.
+
+    The archive is written under a temporary name in `settings.UNIT_EXPORT_ROOT`, read back and checked
+    exactly as `import_unit_archive` checks it, flushed to disk, and only then renamed to
+    `<code>-<slug>-<UTC timestamp>.zip`: a file with that name is always complete. The tables are read
+    in one REPEATABLE READ transaction, or in the caller's transaction when there is one.
+    """
+    root = Path(settings.UNIT_EXPORT_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    created_at = timezone.now()
+    stem = f"{unit.code}-{unit.slug}-{created_at:%Y%m%dT%H%M%SZ}"
+    handle, temporary = tempfile.mkstemp(dir=root, prefix=f".{stem}-", suffix=".partial")
+    temporary = Path(temporary)
+    try:
+        with os.fdopen(handle, "w+b") as raw:
+            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                _write_archive(archive, unit=unit, created_at=created_at)
+            raw.flush()
+            os.fsync(raw.fileno())
+        read_archive_manifest(archive=temporary)
+        final = _unused_path(root, stem)
+        os.replace(temporary, final)
+        _fsync_directory(root)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return final
+
+
+def _write_archive(archive: zipfile.ZipFile, *, unit: Tenant, created_at: dt.datetime) -> None:
+    schema = unit.schema_name
+    members: dict[str, dict[str, Any]] = {}
+    with _member_writer(archive, README, members) as out:
+        out.write(_README.encode())
+    tables = []
+    with _snapshot(), connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # psycopg2's own cursor, for COPY
+        if not schema_exists(schema):
+            raise _error(_("Unit %(code)s has no schema %(schema)s to export."), code=unit.code, schema=schema)
+        _set_session_formats(cursor)
+        migrations = _applied_migrations(cursor, schema)
+        copy = sql.SQL("COPY (SELECT {columns} FROM {table} ORDER BY 1) TO STDOUT WITH (FORMAT csv, HEADER true)")
+        for table, columns in _schema_tables(cursor, schema).items():
+            member = f"{DATA_PREFIX}{table}.csv"
+            with _member_writer(archive, member, members) as out:
+                cursor.copy_expert(copy.format(columns=_column_list(columns), table=sql.Identifier(schema, table)), out)
+            tables.append({"name": table, "columns": columns, "rows": cursor.rowcount, "member": member})
+        sequences = [
+            {"table": table, "column": column, "next_value": _sequence_next_value(cursor, sequence)}
+            for table, column, sequence in _identity_sequences(cursor, schema)
+        ]
+    for relative, path in _media_files(_media_folder(schema)):
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+        with _member_writer(archive, FILES_PREFIX + relative, members, modified=modified) as out:
+            with path.open("rb") as src:
+                while chunk := src.read(_CHUNK):
+                    out.write(chunk)
+    manifest = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "created_at": created_at.isoformat(),
+        "written_by": _versions(),
+        "unit": _registry_fields(unit),
+        "migrations": [{"app": app, "name": name} for app, name in migrations],
+        "tables": tables,
+        "sequences": sequences,
+        "members": members,
+    }
+    archive.writestr(_zip_info(MANIFEST, created_at), json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+
+
+def _registry_fields(unit: Tenant) -> dict[str, Any]:
+    def moment(value: dt.datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    domains = list(unit.domains.order_by("-is_primary", "domain").values_list("domain", "is_primary"))
+    return {
+        "name": unit.name,
+        "code": unit.code,
+        "kind": unit.kind,
+        "slug": unit.slug,
+        "parent_code": unit.parent.code if unit.parent_id else None,
+        "status": unit.status,
+        "created_at": moment(unit.created_at),
+        "activated_at": moment(unit.activated_at),
+        "suspended_at": moment(unit.suspended_at),
+        "offboarded_at": moment(unit.offboarded_at),
+        "schema_name": unit.schema_name,
+        "primary_domain": next((domain for domain, primary in domains if primary), None),
+        "custom_domains": [domain for domain, primary in domains if not primary],
+    }
+
+
+def _versions() -> dict[str, str]:
+    try:
+        release = metadata.version("ratusz")
+    except metadata.PackageNotFoundError:
+        release = "unknown"
+    return {"ratusz": release, "django": django.get_version(), "postgresql": str(connection.pg_version)}
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """Every table read from one snapshot; a caller's transaction is used as it is."""
+    own_transaction = not connection.in_atomic_block
+    with transaction.atomic():
+        if own_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+class _HashingWriter:
+    """A write-only stream that counts and hashes what passes through it."""
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self._stream.write(data)
+
+
+@contextmanager
+def _member_writer(
+    archive: zipfile.ZipFile, name: str, members: dict, *, modified: dt.datetime | None = None
+) -> Iterator[_HashingWriter]:
+    """Stream one member into the archive and record its SHA-256 and size in `members`."""
+    # force_zip64: the size of a table is not known before it is written, and may pass 4 GiB.
+    with archive.open(_zip_info(name, modified or timezone.now()), "w", force_zip64=True) as stream:
+        out = _HashingWriter(stream)
+        yield out
+    members[name] = {"sha256": out.sha256.hexdigest(), "size": out.size}
+
+
+def _zip_info(name: str, moment: dt.datetime) -> zipfile.ZipInfo:
+    utc = moment.astimezone(dt.UTC)
+    info = zipfile.ZipInfo(name, date_time=max(utc.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _media_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """(relative POSIX path, path) of every file in the unit's media folder, in a stable order.
+
+    A link or other special file stops the export: following it could take in another unit's files,
+    and leaving it out would lose it without a word.
+    """
+    if not folder.exists():
+        return
+    for directory, subdirectories, names in os.walk(folder):
+        subdirectories.sort()
+        for name in sorted(subdirectories + names):
+            path = Path(directory, name)
+            if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                raise _error(
+                    _("%(path)s is not a regular file or folder (a link?); replace it by a copy or move it away, "
+                      "then export again."),
+                    path=path,
+                )
+            if name in names:
+                yield path.relative_to(folder).as_posix(), path
+
+
+def _unused_path(root: Path, stem: str) -> Path:
+    path, number = root / f"{stem}.zip", 1
+    while path.exists():
+        number += 1
+        path = root / f"{stem}-{number}.zip"
+    return path
+
+
+def _fsync_directory(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+# --- Reading and checking an archive -------------------------------------------------------------
+
+
+def read_archive_manifest(*, archive: Path, verify_members: bool = True) -> dict[str, Any]:
+    """Return the manifest of `archive` after checking it; raise `ArchiveError` naming what is wrong.
+
+    Checks the format and version, the manifest's structure and member names, that the members are
+    exactly those the manifest lists and (unless `verify_members` is false) each one's size and SHA-256.
+    """
+    with _open_archive(archive) as zf:
+        return _checked_manifest(zf, verify_members=verify_members)
+
+
+@contextmanager
+def _open_archive(archive: Path) -> Iterator[zipfile.ZipFile]:
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise _error(_("Cannot read the archive %(path)s: %(error)s"), path=archive, error=error) from error
+    with zf:
+        yield zf
+
+
+def _checked_manifest(zf: zipfile.ZipFile, *, verify_members: bool) -> dict[str, Any]:
+    entries = [info for info in zf.infolist() if not info.is_dir()]
+    names = [info.filename for info in entries]
+    if duplicates := sorted({name for name in names if names.count(name) > 1}):
+        raise _error(_("The archive holds more than one member named %(names)s."), names=", ".join(duplicates))
+    manifest = _manifest_of(zf)
+    members = manifest["members"]
+    if extra := sorted(set(names) - set(members) - {MANIFEST}):
+        raise _error(_("The archive holds members its manifest does not list: %(names)s."), names=", ".join(extra))
+    if missing := sorted(set(members) - set(names)):
+        raise _error(_("Members listed in the manifest are missing from the archive: %(names)s."),
+                     names=", ".join(missing))
+    if verify_members:
+        for info in entries:
+            if info.filename != MANIFEST:
+                _verify_member(zf, info, members[info.filename])
+    return manifest
+
+
+def _manifest_of(zf: zipfile.ZipFile) -> dict[str, Any]:
+    try:
+        info = zf.getinfo(MANIFEST)
+    except KeyError:
+        raise _error(_("The archive has no %(member)s; it is not a unit archive."), member=MANIFEST) from None
+    if info.file_size > _MANIFEST_MAX_BYTES:
+        raise _error(_("%(member)s is implausibly large."), member=MANIFEST)
+    try:
+        manifest = json.loads(_read_member(zf, info))
+    except ValueError as error:
+        raise _error(_("%(member)s is not valid JSON: %(error)s"), member=MANIFEST, error=error) from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise _error(_("This is not a unit archive (format %(format)s)."), format=FORMAT_NAME)
+    if manifest.get("version") != FORMAT_VERSION:
+        raise _error(_("Archive format version %(found)s is not supported; this release reads version %(supported)s."),
+                     found=manifest.get("version"), supported=FORMAT_VERSION)
+    try:
+        _check_structure(manifest)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise _error(_("%(member)s is incomplete or malformed (%(error)s)."),
+                     member=MANIFEST, error=f"{type(error).__name__}: {error}") from error
+    return manifest
+
+
+def _check_structure(manifest: dict[str, Any]) -> None:
+    """Types and cross-references of the manifest; a missing key or a wrong type raises KeyError/TypeError."""
+    def expect(value, kind, what):
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise TypeError(f"{what} must be {kind.__name__}")
+        return value
+
+    unit = expect(manifest["unit"], dict, "unit")
+    for field in ("name", "code", "kind", "slug", "schema_name"):
+        expect(unit[field], str, f"unit.{field}")
+    for migration in expect(manifest["migrations"], list, "migrations"):
+        expect(migration["app"], str, "migrations[].app")
+        expect(migration["name"], str, "migrations[].name")
+    members = expect(manifest["members"], dict, "members")
+    for name, description in members.items():
+        _check_member_name(name)
+        expect(description["sha256"], str, f"members[{name}].sha256")
+        expect(description["size"], int, f"members[{name}].size")
+    table_members = set()
+    for table in expect(manifest["tables"], list, "tables"):
+        expect(table["name"], str, "tables[].name")
+        for column in expect(table["columns"], list, "tables[].columns"):
+            expect(column, str, "tables[].columns[]")
+        expect(table["rows"], int, "tables[].rows")
+        member = expect(table["member"], str, "tables[].member")
+        if not member.startswith(DATA_PREFIX) or member not in members or member in table_members:
+            raise _error(_("Table %(table)s names member %(member)s, which is not one of the data members."),
+                         table=table["name"], member=member)
+        table_members.add(member)
+    if orphans := sorted(name for name in members if name.startswith(DATA_PREFIX) and name not in table_members):
+        raise _error(_("Data members belong to no table of the manifest: %(names)s."), names=", ".join(orphans))
+    for sequence in expect(manifest["sequences"], list, "sequences"):
+        expect(sequence["table"], str, "sequences[].table")
+        expect(sequence["column"], str, "sequences[].column")
+        expect(sequence["next_value"], int, "sequences[].next_value")
+
+
+def _check_member_name(name: str) -> None:
+    """Only README.txt, data/<table>.csv and files/<relative path>: never a path out of the target folder."""
+    parts = name.split("/")
+    allowed = (
+        "\\" not in name and "\x00" not in name and all(part not in ("", ".", "..") for part in parts)
+        and (name == README or (parts[0] in ("data", "files") and len(parts) >= 2))
+        and (parts[0] != "data" or (len(parts) == 2 and name.endswith(".csv")))
+    )
+    if not allowed:
+        raise _error(_("The manifest lists a member with a name the format does not allow: %(member)s."), member=name)
+
+
+def _verify_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict[str, Any]) -> None:
+    if info.file_size != expected["size"]:
+        raise _error(_("Member %(member)s has been changed: it has %(found)s bytes, the manifest says %(expected)s."),
+                     member=info.filename, found=info.file_size, expected=expected["size"])
+    digest = hashlib.sha256()
+    with _reading(info.filename), zf.open(info) as src:
+        while chunk := src.read(_CHUNK):
+            digest.update(chunk)
+    if digest.hexdigest() != expected["sha256"]:
+        raise _error(_("Member %(member)s has been changed: its SHA-256 differs from the manifest's."),
+                     member=info.filename)
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with _reading(info.filename):
+        return zf.read(info)
+
+
+@contextmanager
+def _reading(member: str) -> Iterator[None]:
+    """A member whose compressed bytes were damaged fails its CRC or decompression: say which one."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise _error(_("Member %(member)s is damaged: %(error)s"), member=member, error=error) from error
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+
+def import_unit_archive(*, archive: Path) -> Tenant:
+    """Bring back the unit written to `archive` by `export_unit_archive` and return it, active.
+
+    The archive is checked first (format, and every member against the manifest). The unit must be
+    offboarded (its registry row is reused, with a new schema and primary domain) or absent (it is
+    created with `unit_create`); its schema must not exist and its media folder must be empty. Then, in
+    one transaction, the schema is created, its migration list compared with the archive's (a difference
+    is refused), its tables emptied and loaded, and its sequences moved past the loaded ids; the files,
+    unpacked beside the media folder beforehand, are moved into place last. A failure leaves nothing behind.
+    """
+    archive = Path(archive)
+    with _open_archive(archive) as zf, schema_context(get_public_schema_name()):
+        manifest = _checked_manifest(zf, verify_members=True)
+        registry = manifest["unit"]
+        existing, parent = _restorable(registry)
+        media = _media_folder(existing.schema_name if existing else schema_name_for_code(registry["code"]))
+        if media.exists() and any(media.iterdir()):
+            raise _error(_("The media folder %(path)s already holds files; move them away first."), path=media)
+        staging = _unpack_files(zf, manifest, beside=media)
+        moved = False
+        try:
+            with transaction.atomic():
+                unit = _recreate_unit(existing, registry, parent)
+                _load_rows(zf, manifest, schema=unit.schema_name)
+                if staging:
+                    if media.exists():
+                        media.rmdir()
+                    os.replace(staging, media)
+                    moved = True
+        except BaseException:
+            if moved:  # the transaction failed after the move, e.g. at commit
+                shutil.rmtree(media, ignore_errors=True)
+            raise
+        finally:
+            if staging and staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    return unit
+
+
+def _restorable(registry: dict[str, Any]) -> tuple[Tenant | None, Tenant | None]:
+    """The offboarded row to reuse (None: create one) and, for a new row, its parent; refuse anything else."""
+    code = registry["code"]
+    existing = Tenant.objects.filter(code=code).first()
+    if existing and existing.status != UnitStatus.OFFBOARDED:
+        raise _error(
+            _("Unit %(code)s (%(name)s) is on the platform with status “%(status)s”; only an offboarded unit can "
+              "be restored from an archive. Offboard it first if this archive is to replace it."),
+            code=code, name=existing.name, status=existing.get_status_display(),
+        )
+    schema = existing.schema_name if existing else schema_name_for_code(code)
+    if schema_exists(schema):
+        raise _error(_("Schema %(schema)s still exists; an archive is loaded only into a new schema."), schema=schema)
+    if existing:
+        return existing, None
+    if holder := Tenant.objects.filter(slug=registry["slug"]).first():
+        raise _error(_("Subdomain %(slug)s now belongs to %(unit)s."), slug=registry["slug"], unit=holder)
+    parent = None
+    if parent_code := registry.get("parent_code"):
+        parent = Tenant.objects.filter(code=parent_code).first()
+        if parent is None:
+            raise _error(_("The parent unit %(code)s is not in the registry; restore it first."), code=parent_code)
+    return None, parent
+
+
+def _recreate_unit(existing: Tenant | None, registry: dict[str, Any], parent: Tenant | None) -> Tenant:
+    if existing is None:
+        try:
+            return unit_create(name=registry["name"], code=registry["code"], kind=registry["kind"],
+                               slug=registry["slug"], parent=parent)
+        except ValidationError as error:
+            raise _error(_("The unit in the archive cannot be registered: %(error)s"),
+                         error="; ".join(error.messages)) from error
+    existing.create_schema(check_if_exists=True, verbosity=0)
+    post_schema_sync.send(sender=TenantMixin, tenant=existing.serializable_fields())  # as Tenant.save does
+    if not existing.domains.filter(is_primary=True).exists():
+        Domain.objects.create(domain=existing.primary_host, tenant=existing, is_primary=True)
+    return unit_set_status(unit=existing, status=UnitStatus.ACTIVE)
+
+
+def _load_rows(zf: zipfile.ZipFile, manifest: dict[str, Any], *, schema: str) -> None:
+    """Replace every table's rows in `schema` by the archive's, inside the caller's transaction."""
+    tables = manifest["tables"]
+    archived_next = {(entry["table"], entry["column"]): entry["next_value"] for entry in manifest["sequences"]}
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # psycopg2's own cursor, for COPY
+        _set_session_formats(cursor)
+        _refuse_other_migrations([(m["app"], m["name"]) for m in manifest["migrations"]],
+                                 _applied_migrations(cursor, schema))
+        _refuse_other_tables(tables, _schema_tables(cursor, schema))
+        # Rows the schema's creation inserted may have foreign-key checks pending, which TRUNCATE refuses.
+        connection.check_constraints()
+        cursor.execute(sql.SQL("TRUNCATE {}").format(
+            sql.SQL(", ").join(sql.Identifier(schema, table["name"]) for table in tables)))
+        copy = sql.SQL("COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true)")
+        for table in tables:
+            statement = copy.format(table=sql.Identifier(schema, table["name"]), columns=_column_list(table["columns"]))
+            try:
+                with _reading(table["member"]), zf.open(table["member"]) as src:
+                    cursor.copy_expert(statement, src, size=_CHUNK)
+            except PsycopgError as error:
+                raise _error(_("Loading %(member)s into table %(table)s failed: %(error)s"),
+                             member=table["member"], table=table["name"], error=error) from error
+            if cursor.rowcount != table["rows"]:
+                raise _error(_("%(member)s holds %(found)s rows, the manifest says %(expected)s."),
+                             member=table["member"], found=cursor.rowcount, expected=table["rows"])
+        setval = sql.SQL("SELECT setval(%s, GREATEST(COALESCE(max({column}) + 1, 1), %s), false) FROM {table}")
+        for table, column, sequence in _identity_sequences(cursor, schema):
+            # Past the highest loaded id, and never below where the sequence stood when exported.
+            cursor.execute(setval.format(column=sql.Identifier(column), table=sql.Identifier(schema, table)),
+                           [sequence, archived_next.get((table, column), 1)])
+    try:
+        connection.check_constraints()  # now, rather than at a commit that may be the caller's
+    except DatabaseError as error:
+        raise _error(_("The archive's rows break a constraint of the schema: %(error)s"), error=error) from error
+
+
+def _refuse_other_migrations(archived: list[tuple[str, str]], applied: list[tuple[str, str]]) -> None:
+    only_archive, only_schema = sorted(set(archived) - set(applied)), sorted(set(applied) - set(archived))
+    if only_archive or only_schema:
+        def listing(pairs):
+            return ", ".join(f"{app}.{name}" for app, name in pairs) or "—"
+
+        raise _error(
+            _("The archive was written at another migration state than this release creates, and its rows cannot "
+              "be loaded safely into a different table structure. Only in the archive: %(archive)s. Only in the "
+              "new schema: %(schema)s. Import it with a release at the archive's migration state, then migrate."),
+            archive=listing(only_archive), schema=listing(only_schema),
+        )
+
+
+def _refuse_other_tables(archived: list[dict[str, Any]], current: dict[str, list[str]]) -> None:
+    archived_columns = {table["name"]: set(table["columns"]) for table in archived}
+    differences = sorted(set(archived_columns) ^ set(current)) + sorted(
+        name for name in set(archived_columns) & set(current) if archived_columns[name] != set(current[name])
+    )
+    if differences:
+        raise _error(_("The archive's tables differ from the new schema's: %(tables)s."), tables=", ".join(differences))
+
+
+def _unpack_files(zf: zipfile.ZipFile, manifest: dict[str, Any], *, beside: Path) -> Path | None:
+    """Unpack the archive's files into a new folder next to `beside` (same file system: moving is a rename)."""
+    members = [name for name in manifest["members"] if name.startswith(FILES_PREFIX)]
+    if not members:
+        return None
+    beside.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=beside.parent, prefix=f".import-{beside.name}-"))
+    try:
+        for name in members:
+            info = zf.getinfo(name)
+            target = staging.joinpath(*PurePosixPath(name).parts[1:])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with _reading(name), zf.open(info) as src, target.open("xb") as out:
+                shutil.copyfileobj(src, out, _CHUNK)
+            modified = dt.datetime(*info.date_time, tzinfo=dt.UTC).timestamp()
+            os.utime(target, (modified, modified))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+# --- Shared by export and import -----------------------------------------------------------------
+
+
+def _media_folder(schema: str) -> Path:
+    """MEDIA_ROOT/<schema>: where TenantFileSystemStorage keeps a unit's files (MULTITENANT_RELATIVE_MEDIA_ROOT "%s")."""
+    return Path(settings.MEDIA_ROOT) / schema
+
+
+def _set_session_formats(cursor) -> None:
+    """Fix how values are printed and parsed, for the current transaction only."""
+    for name, value in _SESSION_FORMATS.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def _schema_tables(cursor, schema: str) -> dict[str, list[str]]:
+    """Every base table of `schema` with its columns in order (generated columns left out: they are computed)."""
+    cursor.execute(
+        """
+        SELECT c.table_name::text, array_agg(c.column_name::text ORDER BY c.ordinal_position)
+        FROM information_schema.tables t
+        JOIN information_schema.columns c ON c.table_schema = t.table_schema AND c.table_name = t.table_name
+        WHERE t.table_schema = %s AND t.table_type = 'BASE TABLE' AND c.is_generated = 'NEVER'
+        GROUP BY c.table_name ORDER BY c.table_name
+        """,
+        [schema],
+    )
+    return dict(cursor.fetchall())
+
+
+def _applied_migrations(cursor, schema: str) -> list[tuple[str, str]]:
+    cursor.execute(
+        sql.SQL("SELECT app, name FROM {} ORDER BY app, name").format(sql.Identifier(schema, "django_migrations"))
+    )
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def _identity_sequences(cursor, schema: str) -> list[tuple[str, str, str]]:
+    """(table, column, sequence) for every identity or serial column of `schema`."""
+    cursor.execute(
+        """
+        SELECT table_name, column_name, sequence FROM (
+            SELECT c.table_name::text, c.column_name::text, pg_get_serial_sequence(
+                       quote_ident(c.table_schema) || '.' || quote_ident(c.table_name), c.column_name) AS sequence
+            FROM information_schema.columns c
+            JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+            WHERE c.table_schema = %s AND t.table_type = 'BASE TABLE'
+        ) serial WHERE sequence IS NOT NULL ORDER BY 1, 2
+        """,
+        [schema],
+    )
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def _sequence_next_value(cursor, sequence: str) -> int:
+    """What the sequence would hand out next (`sequence` as pg_get_serial_sequence quotes it)."""
+    cursor.execute(
+        sql.SQL("SELECT s.last_value + CASE WHEN s.is_called THEN p.seqincrement ELSE 0 END "
+                "FROM {} s, pg_sequence p WHERE p.seqrelid = %s::regclass").format(sql.SQL(sequence)),
+        [sequence],
+    )
+    return cursor.fetchone()[0]
+
+
+def _column_list(columns: list[str]) -> sql.Composable:
+    return sql.SQL(", ").join(sql.Identifier(column) for column in columns)

@@ -1,0 +1,75 @@
+"""Suspend, resume and offboard: residents see the right page, and nothing is dropped before its export."""
+
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django_tenants.utils import schema_exists, tenant_context
+
+from onboarding.actors import Actor
+from onboarding.models import OperatorAction
+from onboarding.services import ConfirmationMismatch, OnboardingError, unit_offboard, unit_resume, unit_suspend
+from shared_services.branding.models import UnitBranding
+from shared_services.branding.services import branding_update
+from tenants.models import Domain, Tenant, UnitStatus
+
+pytestmark = pytest.mark.django_db
+OPERATOR = Actor(label="operator-test", ip_address="192.0.2.10")
+
+
+@pytest.fixture(autouse=True)
+def storage(settings, tmp_path):
+    settings.UNIT_EXPORT_ROOT = tmp_path / "exports"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = str(tmp_path / "media" / "%s")
+
+
+def test_suspend_then_resume(client, unit_a):
+    unit_suspend(unit=unit_a, actor=OPERATOR)
+    assert client.get("/", HTTP_HOST="torun.localhost").status_code == 503
+    with pytest.raises(OnboardingError):
+        unit_suspend(unit=unit_a, actor=OPERATOR)  # already suspended: says so, changes nothing
+    unit_resume(unit=unit_a, actor=OPERATOR)
+    assert client.get("/", HTTP_HOST="torun.localhost").status_code == 200
+    assert list(OperatorAction.objects.filter(unit=unit_a).values_list("action", flat=True).order_by("id")) == [
+        "suspend", "resume"]
+
+
+def test_offboarding_needs_the_typed_subdomain(unit_a, settings):
+    with pytest.raises(ConfirmationMismatch):
+        unit_offboard(unit=unit_a, confirmation="lubicz", actor=OPERATOR)
+    assert schema_exists(unit_a.schema_name)
+    assert not list(settings.UNIT_EXPORT_ROOT.glob("*.zip"))
+    assert Tenant.objects.get(pk=unit_a.pk).status == UnitStatus.ACTIVE
+
+
+def test_offboarding_exports_first_then_drops_and_the_archive_brings_it_back(
+    client, unit_a, settings, django_capture_on_commit_callbacks
+):
+    with tenant_context(unit_a):
+        branding_update(tagline="Gród Kopernika")
+    media = settings.MEDIA_ROOT / unit_a.schema_name
+    media.mkdir(parents=True)
+    (media / "herb.svg").write_text("<svg/>")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        archive = unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR)
+    assert not media.exists()  # the files are in the archive; the unit's folder is gone
+
+    with zipfile.ZipFile(archive) as zipped:
+        assert "files/herb.svg" in zipped.namelist()
+        assert "Gród Kopernika" in zipped.read("data/branding_unitbranding.csv").decode()
+    unit = Tenant.objects.get(pk=unit_a.pk)
+    assert unit.status == UnitStatus.OFFBOARDED and unit.offboarded_at
+    assert not schema_exists(unit_a.schema_name)
+    unit.save()  # saving an offboarded unit must not bring back an empty schema
+    assert not schema_exists(unit_a.schema_name)
+    assert not Domain.objects.filter(tenant=unit).exists()
+    assert client.get("/", HTTP_HOST="torun.localhost").status_code == 404
+    assert [a.action for a in OperatorAction.objects.filter(unit=unit).order_by("id")] == ["export", "offboard"]
+    assert OperatorAction.objects.get(unit=unit, action="offboard").details["archive"] == archive.name
+
+    call_command("import_unit", str(archive))
+    with tenant_context(Tenant.objects.get(pk=unit_a.pk)):
+        assert UnitBranding.objects.get().tagline == "Gród Kopernika"
+    assert client.get("/", HTTP_HOST="torun.localhost").status_code == 200
