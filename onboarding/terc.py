@@ -7,6 +7,7 @@ its gmina code. RODZ 4/5 (parts of an urban-rural gmina) and 8/9 (city districts
 """
 
 import csv
+import itertools
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -64,7 +65,11 @@ class TercFileError(ValueError):
 
 def codes_from_terc_csv(lines) -> list[str]:
     """Codes of the units listed in a TERC-format CSV (lines of text); other rows are parts, not units."""
-    reader = csv.DictReader(lines)
+    lines = iter(lines)
+    header = next(lines, "")
+    # GUS publishes TERC with ';' between columns; spreadsheets often save it with ','.
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(itertools.chain([header], lines), delimiter=delimiter)
     missing = [column for column in TERC_COLUMNS[:5] if column not in (reader.fieldnames or [])]
     if missing:
         raise TercFileError(

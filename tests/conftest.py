@@ -8,6 +8,7 @@ Each test then runs in a transaction that is rolled back.
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
 from tenants.models import Tenant, UnitKind
@@ -44,6 +45,13 @@ def in_unit():
 @pytest.fixture
 def in_public():
     return lambda: schema_context("public")
+
+
+@pytest.fixture
+def english():
+    """Messages in English (the source language) instead of the default Polish."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -47,6 +47,7 @@ class TestSlugs:
         assert register_slugs() == first
 
 
+@pytest.mark.usefixtures("english")
 class TestTercCsv:
     def test_units_are_read_and_parts_skipped(self):
         lines = [
@@ -56,6 +57,10 @@ class TestTercCsv:
             "32,01,03,4,Karlino,miasto,2024-01-01",
         ]
         assert codes_from_terc_csv(lines) == ["0415", "0415042"]
+
+    def test_gus_semicolon_files_are_read_too(self):
+        lines = ["WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA", "04;15;04;2;Lubicz;gmina wiejska;2024-01-01"]
+        assert codes_from_terc_csv(lines) == ["0415042"]
 
     def test_wrong_header_is_explained(self):
         with pytest.raises(TercFileError, match="missing columns GMI, RODZ"):
@@ -86,7 +91,7 @@ class TestOnboardOneUnit:
         assert (unit, created) == (unit_b, False)
         assert OperatorAction.objects.count() == before
 
-    def test_suspended_or_unknown_units_are_refused_with_a_reason(self, unit_b):
+    def test_suspended_or_unknown_units_are_refused_with_a_reason(self, unit_b, english):
         unit_b.status = UnitStatus.SUSPENDED
         unit_b.save()
         with pytest.raises(OnboardingError, match="resume"):
@@ -142,14 +147,14 @@ class TestBulkOnboarding:
         call_command("onboard", "0415052", "0415042")
         assert "1 onboarded, 1 already active, 0 failed" in capsys.readouterr().out
 
-    def test_command_rejects_bad_input_with_a_message(self, tmp_path):
+    def test_command_rejects_bad_input_with_a_message(self, tmp_path):  # commands speak Polish
         with pytest.raises(CommandError, match="nie jest ani kodem TERC"):  # operators read Polish
             call_command("onboard", "Toruń")
         with pytest.raises(CommandError, match="No units selected"):
             call_command("onboard")
         bad = tmp_path / "units.csv"
         bad.write_text("WOJ;POW;GMI\n04;15;04\n", encoding="utf-8")
-        with pytest.raises(CommandError, match="not in TERC format"):
+        with pytest.raises(CommandError, match="nie jest w formacie TERC: brak kolumn RODZ, NAZWA"):
             call_command("onboard", "--csv", str(bad))
 
     def test_command_reads_a_terc_csv(self, tmp_path, capsys):
