@@ -19,6 +19,7 @@ from . import selectors
 from .actors import Actor
 from .forms import BulkOnboardForm, InviteAdministratorForm, OffboardForm, OnboardUnitForm, UnitFilterForm
 from .models import OnboardingJob
+from .participation_views import participation_context
 from .services import (
     OnboardingError, onboarding_job_create, unit_export, unit_invite_administrator, unit_offboard, unit_onboard,
     unit_resume, unit_suspend,
@@ -108,7 +109,7 @@ def audit_log(request):
 
 @operator_required
 def participation(request):
-    return render(request, "onboarding/console/participation.html")
+    return render(request, "onboarding/console/participation.html", participation_context())
 
 
 def _unit_action(service, success_message):

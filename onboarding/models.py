@@ -1,18 +1,20 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from platform_core.schema_marking import public_model
 
 
 class OperatorActionKind(models.TextChoices):
-    ONBOARD = "onboard", _("onboarded")
-    SUSPEND = "suspend", _("suspended")
-    RESUME = "resume", _("resumed")
-    EXPORT = "export", _("exported")
-    OFFBOARD = "offboard", _("offboarded")
-    INVITE = "invite", _("invited an administrator")
-    BULK_ONBOARD = "bulk_onboard", _("started bulk onboarding")
+    # Context: the same English word is also a unit status ("suspended"), which Polish inflects differently.
+    ONBOARD = "onboard", pgettext_lazy("operator action", "onboarded")
+    SUSPEND = "suspend", pgettext_lazy("operator action", "suspended")
+    RESUME = "resume", pgettext_lazy("operator action", "resumed")
+    EXPORT = "export", pgettext_lazy("operator action", "exported")
+    OFFBOARD = "offboard", pgettext_lazy("operator action", "offboarded")
+    INVITE = "invite", pgettext_lazy("operator action", "invited an administrator")
+    BULK_ONBOARD = "bulk_onboard", pgettext_lazy("operator action", "started bulk onboarding")
 
 
 @public_model

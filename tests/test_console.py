@@ -99,3 +99,23 @@ class TestActions:
         partial = client.get(response["Location"], HTTP_HX_REQUEST="true", **PORTAL).content.decode()
         assert "<html" not in partial and "2 z 2" in partial and "hx-trigger" not in partial
         assert set(job.items.values_list("status", flat=True)) == {ItemStatus.DONE}
+
+
+class TestConsolePages:
+    def test_participation_dashboard_is_in_the_console(self, client, operator, unit_a, unit_b):
+        body = client.get("/konsola/uczestnictwo/", **PORTAL).content.decode()
+        assert "<svg" in body and "powiat toruński" in body
+
+    def test_audit_log_lists_operator_actions(self, client, operator, unit_a):
+        client.post("/konsola/jednostki/0463011/zawies/", **PORTAL)
+        body = client.get("/konsola/dziennik/", **PORTAL).content.decode()
+        assert "Miasto Toruń" in body and "zawieszono" in body
+
+    def test_exports_are_downloadable_by_operators_only(self, client, operator, settings, tmp_path):
+        settings.UNIT_EXPORT_ROOT = tmp_path
+        (tmp_path / "0463011-torun-20261121T000000Z.zip").write_bytes(b"PK")
+        (tmp_path.parent / "secret.txt").write_text("nie")
+        assert client.get("/konsola/eksporty/0463011-torun-20261121T000000Z.zip", **PORTAL).status_code == 200
+        assert client.get("/konsola/eksporty/..%2Fsecret.txt", **PORTAL).status_code == 404
+        client.logout()
+        assert client.get("/konsola/eksporty/0463011-torun-20261121T000000Z.zip", **PORTAL).status_code == 302
