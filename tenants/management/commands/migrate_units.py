@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, connections
 
+from tenants.migrating import SchemaMigrator
 from tenants.models import Tenant, UnitStatus
 from tenants.schema_template import expected_migrations, template_ensure_current, template_schema_name
 
@@ -13,10 +14,14 @@ from tenants.schema_template import expected_migrations, template_ensure_current
 CHECK_BATCH = 400
 
 
+_migrator: SchemaMigrator | None = None  # one per worker process: it keeps the rendered migration states
+
+
 def _migrate_schema(schema: str) -> tuple[str, float]:
+    global _migrator
+    _migrator = _migrator or SchemaMigrator()
     started = time.perf_counter()
-    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0,
-                 executor="standard")
+    _migrator.migrate(schema)
     return schema, time.perf_counter() - started
 
 
@@ -47,12 +52,16 @@ class Command(BaseCommand):
             template_ensure_current()  # also creates it on a database that has none yet
             self._report(template_schema_name(), time.perf_counter() - template_started, done=1, total=len(pending))
         units = [schema for schema in pending if schema != template_schema_name()]
-        if units:
+        first = len(pending) - len(units) + 1
+        if processes > 1 and len(units) > 1:
             connections.close_all()  # forked workers must not share the parent's connection
             with multiprocessing.get_context("fork").Pool(processes) as pool:
-                for done, (schema, seconds) in enumerate(pool.imap_unordered(_migrate_schema, units),
-                                                         start=len(pending) - len(units) + 1):
+                results = pool.imap_unordered(_migrate_schema, units)
+                for done, (schema, seconds) in enumerate(results, start=first):
                     self._report(schema, seconds, done=done, total=len(pending))
+        else:
+            for done, schema in enumerate(units, start=first):
+                self._report(*_migrate_schema(schema), done=done, total=len(pending))
         self.stdout.write(f"done in {time.perf_counter() - started:.1f} s")
 
     def _report(self, schema, seconds, *, done, total):
