@@ -34,14 +34,12 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.models import TenantMixin
-from django_tenants.signals import post_schema_sync
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 from psycopg2 import Error as PsycopgError
 from psycopg2 import sql
 
-from tenants.codes import schema_name_for_code
-from tenants.models import Domain, Tenant, UnitStatus
+from tenants.codes import schema_name_for_code, validate_unit_code
+from tenants.models import Domain, Tenant, UnitStatus, slug_validator
 from tenants.services import unit_create, unit_set_status
 
 FORMAT_NAME = "ratusz-unit-archive"
@@ -489,6 +487,11 @@ def import_unit_archive(*, archive: Path) -> Tenant:
 def _restorable(registry: dict[str, Any]) -> tuple[Tenant | None, Tenant | None]:
     """The offboarded row to reuse (None: create one) and, for a new row, its parent; refuse anything else."""
     code = registry["code"]
+    try:  # the code and slug name a schema and a folder: never trust them unchecked
+        validate_unit_code(code)
+        slug_validator(registry["slug"])
+    except ValidationError as error:
+        raise _error(_("The archive names an invalid unit: %(error)s"), error="; ".join(error.messages)) from error
     existing = Tenant.objects.filter(code=code).first()
     if existing and existing.status != UnitStatus.OFFBOARDED:
         raise _error(
@@ -519,11 +522,12 @@ def _recreate_unit(existing: Tenant | None, registry: dict[str, Any], parent: Te
         except ValidationError as error:
             raise _error(_("The unit in the archive cannot be registered: %(error)s"),
                          error="; ".join(error.messages)) from error
-    existing.create_schema(check_if_exists=True, verbosity=0)
-    post_schema_sync.send(sender=TenantMixin, tenant=existing.serializable_fields())  # as Tenant.save does
-    if not existing.domains.filter(is_primary=True).exists():
-        Domain.objects.create(domain=existing.primary_host, tenant=existing, is_primary=True)
-    return unit_set_status(unit=existing, status=UnitStatus.ACTIVE)
+    # Saving the row active again recreates its missing schema (django-tenants' TenantMixin.save does,
+    # sending post_schema_sync); while it was offboarded, Tenant.create_schema refused to.
+    unit = unit_set_status(unit=existing, status=UnitStatus.ACTIVE)
+    if not unit.domains.filter(is_primary=True).exists():
+        Domain.objects.create(domain=unit.primary_host, tenant=unit, is_primary=True)
+    return unit
 
 
 def _load_rows(zf: zipfile.ZipFile, manifest: dict[str, Any], *, schema: str) -> None:

@@ -18,10 +18,11 @@ from tenants.models import Tenant
 from . import selectors
 from .actors import Actor
 from .forms import BulkOnboardForm, InviteAdministratorForm, OffboardForm, OnboardUnitForm, UnitFilterForm
-from .models import OnboardingJob
+from .archive import ArchiveError
+from .models import OnboardingJob, OperatorActionKind
 from .participation_views import participation_context
 from .services import (
-    OnboardingError, onboarding_job_create, unit_export, unit_invite_administrator, unit_offboard, unit_onboard,
+    OnboardingError, onboarding_job_create, operator_action_record, unit_export, unit_invite_administrator, unit_offboard, unit_onboard,
     unit_resume, unit_suspend,
 )
 from .tasks import onboarding_job_run_task
@@ -136,8 +137,12 @@ resume = _unit_action(unit_resume, _("%(unit)s is active again."))
 @operator_required
 def export(request, code):
     unit = get_object_or_404(Tenant, code=code)
-    archive = unit_export(unit=unit, actor=Actor.from_request(request))
-    messages.success(request, _("Export ready: %(name)s") % {"name": archive.name})
+    try:
+        archive = unit_export(unit=unit, actor=Actor.from_request(request))
+    except ArchiveError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Export ready: %(name)s") % {"name": archive.name})
     return redirect("console-unit", code=code)
 
 
@@ -150,13 +155,13 @@ def offboard(request, code):
         try:
             archive = unit_offboard(unit=unit, confirmation=form.cleaned_data["confirmation"],
                                     actor=Actor.from_request(request))
-        except OnboardingError as error:
-            messages.error(request, str(error))
+        except (OnboardingError, ArchiveError) as error:
+            form.add_error("confirmation", str(error))
         else:
             messages.success(request, _("%(unit)s has left the platform. Its archive: %(name)s")
                              % {"unit": unit.name, "name": archive.name})
-        return redirect("console-unit", code=code)
-    return _render_unit_detail(request, unit, form, status=400)
+            return redirect("console-unit", code=code)
+    return _render_unit_detail(request, Tenant.objects.get(pk=unit.pk), form, status=400)
 
 
 @require_POST
@@ -180,6 +185,10 @@ def invite_administrator(request, code):
 def download_export(request, name):
     root = Path(settings.UNIT_EXPORT_ROOT).resolve()
     path = (root / name).resolve()
-    if path.parent != root or not path.is_file():
+    # Only finished archives in the export folder: not a half-written `.partial`, nothing outside.
+    if path.parent != root or path.suffix != ".zip" or not path.is_file():
         raise Http404
+    unit = Tenant.objects.filter(code=path.name.split("-", 1)[0]).first()
+    operator_action_record(actor=Actor.from_request(request), action=OperatorActionKind.DOWNLOAD, unit=unit,
+                           archive=path.name)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

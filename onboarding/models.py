@@ -12,6 +12,8 @@ class OperatorActionKind(models.TextChoices):
     SUSPEND = "suspend", pgettext_lazy("operator action", "suspended")
     RESUME = "resume", pgettext_lazy("operator action", "resumed")
     EXPORT = "export", pgettext_lazy("operator action", "exported")
+    DOWNLOAD = "download", pgettext_lazy("operator action", "downloaded an export")
+    IMPORT = "import", pgettext_lazy("operator action", "restored from an archive")
     OFFBOARD = "offboard", pgettext_lazy("operator action", "offboarded")
     INVITE = "invite", pgettext_lazy("operator action", "invited an administrator")
     BULK_ONBOARD = "bulk_onboard", pgettext_lazy("operator action", "started bulk onboarding")

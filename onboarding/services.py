@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 from django.db import connection, transaction
+from psycopg2 import sql
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
@@ -21,7 +22,7 @@ from tenants.models import Tenant, UnitStatus
 from tenants.services import unit_create, unit_set_status
 
 from .actors import Actor
-from .archive import export_unit_archive
+from .archive import export_unit_archive, import_unit_archive
 from .models import ItemStatus, JobStatus, OnboardingJob, OnboardingJobItem, OperatorAction, OperatorActionKind
 from .slugs import register_slugs
 from .terc import children_by_code, units_by_code
@@ -116,10 +117,6 @@ def onboarding_job_run(*, job: OnboardingJob, progress=None) -> OnboardingJob:
     return job
 
 
-class ConfirmationMismatch(OnboardingError):
-    pass
-
-
 def unit_suspend(*, unit: Tenant, actor: Actor) -> Tenant:
     """Residents get a 503 page; the unit's data stays and can still be exported."""
     return _status_change(unit=unit, actor=actor, allowed_from={UnitStatus.ACTIVE},
@@ -153,35 +150,70 @@ def unit_invite_administrator(*, unit: Tenant, email: str, actor: Actor) -> None
         operator_action_record(actor=actor, action=OperatorActionKind.INVITE, unit=unit, email=email)
 
 
-def unit_export(*, unit: Tenant, actor: Actor):
+def unit_export(*, unit: Tenant, actor: Actor) -> Path:
     archive = export_unit_archive(unit=unit)
+    _record_export(unit=unit, actor=actor, archive=archive)
+    return archive
+
+
+def _record_export(*, unit: Tenant, actor: Actor, archive: Path) -> None:
     operator_action_record(actor=actor, action=OperatorActionKind.EXPORT, unit=unit,
                            archive=archive.name, bytes=archive.stat().st_size)
-    return archive
 
 
-def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor):
-    """Export the unit's data and files, then drop its schema. Nothing is dropped without the archive.
+def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> Path:
+    """Export the unit's data and files, then drop its schema. Nothing is dropped that is not in the archive.
 
-    `confirmation` must be the unit's subdomain, typed by the operator.
+    `confirmation` must be the unit's subdomain, typed by the operator. The unit is suspended first, so
+    residents get the notice; then, in one transaction, every table of its schema is locked against writes,
+    the archive is written from that frozen state, and the schema is dropped. If the export fails, the
+    transaction leaves everything as it was and the unit returns to its previous status.
     """
     if confirmation.strip() != unit.slug:
-        raise ConfirmationMismatch(_("Type the unit's subdomain “%(slug)s” to confirm.") % {"slug": unit.slug})
-    if unit.status == UnitStatus.OFFBOARDED:
+        raise OnboardingError(_("Type the unit's subdomain “%(slug)s” to confirm.") % {"slug": unit.slug})
+    previous = unit.status
+    if previous == UnitStatus.OFFBOARDED:
         raise OnboardingError(_("%(unit)s has already left the platform.") % {"unit": unit.name})
-    archive = unit_export(unit=unit, actor=actor)
-    with transaction.atomic():
-        unit = Tenant.objects.select_for_update().get(pk=unit.pk)
-        previous = unit.status
-        hosts = list(unit.domains.values_list("domain", flat=True))
-        unit.domains.all().delete()
-        unit_set_status(unit=unit, status=UnitStatus.OFFBOARDED)  # before the drop: see Tenant.create_schema
-        connection.check_constraints()  # fire deferred checks now: DROP refuses pending trigger events
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA "{unit.schema_name}" CASCADE')
-        operator_action_record(actor=actor, action=OperatorActionKind.OFFBOARD, unit=unit, before=previous,
-                               archive=archive.name, domains=hosts)
-        # The files are in the archive; the unit's folder goes with its schema.
-        unit_files = Path(settings.MEDIA_ROOT) / unit.schema_name
-        transaction.on_commit(lambda: shutil.rmtree(unit_files, ignore_errors=True))
+    if previous == UnitStatus.ACTIVE:
+        unit_set_status(unit=unit, status=UnitStatus.SUSPENDED)
+    try:
+        with transaction.atomic():
+            unit = Tenant.objects.select_for_update().get(pk=unit.pk)
+            if unit.status == UnitStatus.OFFBOARDED:  # another operator was quicker
+                raise OnboardingError(_("%(unit)s has already left the platform.") % {"unit": unit.name})
+            _lock_schema_tables(unit.schema_name)
+            archive = export_unit_archive(unit=unit)
+            _record_export(unit=unit, actor=actor, archive=archive)
+            hosts = list(unit.domains.values_list("domain", flat=True))
+            unit.domains.all().delete()
+            unit_set_status(unit=unit, status=UnitStatus.OFFBOARDED)  # before the drop: see Tenant.create_schema
+            connection.check_constraints()  # fire deferred checks now: DROP refuses pending trigger events
+            with connection.cursor() as cursor:
+                cursor.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(unit.schema_name)))
+            operator_action_record(actor=actor, action=OperatorActionKind.OFFBOARD, unit=unit, before=previous,
+                                   archive=archive.name, domains=hosts)
+            # The files are in the archive; the unit's folder goes with its schema.
+            unit_files = Path(settings.MEDIA_ROOT) / unit.schema_name
+            transaction.on_commit(lambda: shutil.rmtree(unit_files, ignore_errors=True))
+    except BaseException:
+        current = Tenant.objects.get(pk=unit.pk)
+        if previous == UnitStatus.ACTIVE and current.status == UnitStatus.SUSPENDED:  # undo only our suspension
+            unit_set_status(unit=current, status=UnitStatus.ACTIVE)
+        raise
     return archive
+
+
+def unit_import(*, archive: Path, actor: Actor) -> Tenant:
+    """Bring an offboarded (or unknown) unit back from its export archive, and log who did."""
+    unit = import_unit_archive(archive=archive)
+    operator_action_record(actor=actor, action=OperatorActionKind.IMPORT, unit=unit, archive=Path(archive).name)
+    return unit
+
+
+def _lock_schema_tables(schema: str) -> None:
+    """SHARE locks let the export read but make every writer (requests, Celery tasks) wait until the drop."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
+        tables = [sql.Identifier(schema, name) for (name,) in cursor.fetchall()]
+        if tables:
+            cursor.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(sql.SQL(", ").join(tables)))

@@ -1,6 +1,27 @@
 import logging
+import re
 
 from django.db import connection
+
+# Path segments that are secrets (single-use invitation tokens): never logged or reported in clear.
+_SECRET_PATH_SEGMENT = re.compile(r"(/zaproszenie/)[^/?#]+")
+
+
+def redact_secrets(text: str) -> str:
+    return _SECRET_PATH_SEGMENT.sub(r"\1[redacted]", text)
+
+
+class RedactSecrets(logging.Filter):
+    """Secret URL segments out of every log line, whoever logs the path (Django logs failing requests')."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact_secrets(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if hasattr(record, "request"):
+            record.request = redact_secrets(str(record.request))
+        return True
 
 
 class UnitContextFilter(logging.Filter):

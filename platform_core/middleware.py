@@ -10,6 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
+from platform_core.logging import redact_secrets
 from tenants.models import UnitStatus
 from tenants.routing import unit_for_host
 
@@ -104,7 +105,7 @@ class RequestLogMiddleware:
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": redact_secrets(request.path),
                 "host": request.META.get("HTTP_HOST", ""),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),

@@ -43,8 +43,18 @@ if IS_PRODUCTION:
         problems.append("ALLOWED_HOSTS is empty")
     if not env.str("DATABASE_URL", default=""):
         problems.append("DATABASE_URL is not set (the embedded PostgreSQL is for development only)")
-    if not env.str("CELERY_BROKER_URL", default=""):
-        problems.append("CELERY_BROKER_URL is not set (the filesystem broker is for development only)")
+    if "*" in ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS contains '*' (units are told apart by host name)")
+    # What the development defaults keep in one pod's local files or print to its terminal.
+    for name, why in {
+        "CELERY_BROKER_URL": "the filesystem broker is for development only",
+        "CACHE_URL": "a shared cache (Redis) carries the host → unit invalidations to every pod",
+        "EMAIL_URL": "the default prints e-mails, invitation links included, to the logs",
+        "MEDIA_ROOT": "units' files need persistent storage",
+        "UNIT_EXPORT_ROOT": "export archives are the only copy of an offboarded unit",
+    }.items():
+        if not env.str(name, default=""):
+            problems.append(f"{name} is not set ({why})")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production mode: " + "; ".join(problems) + ".")
 
@@ -174,6 +184,16 @@ CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IS_PRODUCTION else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 # --- E-mail --------------------------------------------------------------------------------------
 # Development prints e-mails (invitation links included) to the terminal of `make run`.
@@ -212,6 +232,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "unit": {"()": "platform_core.logging.UnitContextFilter"},
+        "redact": {"()": "platform_core.logging.RedactSecrets"},
         "skip_unit_unavailable": {"()": "platform_core.logging.SkipUnitUnavailable"},
     },
     "formatters": {
@@ -222,7 +243,7 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["unit"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["unit", "redact"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

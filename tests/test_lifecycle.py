@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django_tenants.utils import schema_exists, tenant_context
 
 from onboarding.actors import Actor
+from onboarding.archive import ArchiveError
 from onboarding.models import OperatorAction
-from onboarding.services import ConfirmationMismatch, OnboardingError, unit_offboard, unit_resume, unit_suspend
+from onboarding.services import OnboardingError, unit_offboard, unit_resume, unit_suspend
 from shared_services.branding.models import UnitBranding
 from shared_services.branding.services import branding_update
 from tenants.models import Domain, Tenant, UnitStatus
@@ -36,7 +37,7 @@ def test_suspend_then_resume(client, unit_a):
 
 
 def test_offboarding_needs_the_typed_subdomain(unit_a, settings):
-    with pytest.raises(ConfirmationMismatch):
+    with pytest.raises(OnboardingError, match="torun"):
         unit_offboard(unit=unit_a, confirmation="lubicz", actor=OPERATOR)
     assert schema_exists(unit_a.schema_name)
     assert not list(settings.UNIT_EXPORT_ROOT.glob("*.zip"))
@@ -66,10 +67,47 @@ def test_offboarding_exports_first_then_drops_and_the_archive_brings_it_back(
     assert not schema_exists(unit_a.schema_name)
     assert not Domain.objects.filter(tenant=unit).exists()
     assert client.get("/", HTTP_HOST="torun.localhost").status_code == 404
-    assert [a.action for a in OperatorAction.objects.filter(unit=unit).order_by("id")] == ["export", "offboard"]
+    assert [a.action for a in OperatorAction.objects.filter(unit=unit).order_by("id")] == [
+        "export", "offboard"]
     assert OperatorAction.objects.get(unit=unit, action="offboard").details["archive"] == archive.name
 
     call_command("import_unit", str(archive))
+    assert OperatorAction.objects.filter(unit=unit).latest("id").action == "import"
     with tenant_context(Tenant.objects.get(pk=unit_a.pk)):
         assert UnitBranding.objects.get().tagline == "Gród Kopernika"
     assert client.get("/", HTTP_HOST="torun.localhost").status_code == 200
+
+
+def test_a_failed_export_drops_nothing_and_the_unit_stays_active(client, unit_a, settings):
+    media = settings.MEDIA_ROOT / unit_a.schema_name
+    media.mkdir(parents=True)
+    (media / "herb.svg").write_text("<svg/>")
+    (media / "link").symlink_to("/etc/hostname")  # the export refuses links rather than follow or skip them
+    with pytest.raises(ArchiveError):
+        unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR)
+    assert schema_exists(unit_a.schema_name)
+    assert Tenant.objects.get(pk=unit_a.pk).status == UnitStatus.ACTIVE
+    assert Domain.objects.filter(tenant=unit_a).exists()
+    assert (media / "herb.svg").exists()
+    assert not OperatorAction.objects.filter(unit=unit_a, action="offboard").exists()
+    assert client.get("/", HTTP_HOST="torun.localhost").status_code == 200
+
+
+def test_writers_wait_for_the_offboarding_transaction(unit_a):
+    """The schema's tables are locked in SHARE mode while the archive is written: nothing can slip in."""
+    from django.db import connection, transaction
+
+    from onboarding.services import _lock_schema_tables
+
+    with transaction.atomic():
+        _lock_schema_tables(unit_a.schema_name)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND l.mode = 'ShareLock' AND l.granted AND c.relkind = 'r'",
+                [unit_a.schema_name],
+            )
+            locked = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s", [unit_a.schema_name])
+            assert locked == cursor.fetchone()[0] > 0

@@ -43,3 +43,10 @@ def test_suspended_unit_visits_are_not_logged_as_errors(client, unit_a, log_outp
     lines = log_output()
     assert [line["status"] for line in request_lines(lines)] == [503]
     assert [line for line in lines if line["level"] == "ERROR"] == []
+
+
+def test_invitation_tokens_never_reach_the_log(client, unit_a, log_output):
+    client.get("/zaproszenie/sekretny-token-123/", HTTP_HOST="torun.localhost")
+    [line] = request_lines(log_output())
+    assert line["path"] == "/zaproszenie/[redacted]/"
+    assert "sekretny-token-123" not in json.dumps(log_output())

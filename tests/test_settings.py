@@ -16,6 +16,9 @@ SAFE_PRODUCTION = {
     "DATABASE_URL": "postgresql://ratusz:haslo@db.internal:5432/ratusz",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "CACHE_URL": "redis://redis.internal:6379/1",
+    "EMAIL_URL": "smtp+tls://ratusz:haslo@smtp.internal:587",
+    "MEDIA_ROOT": "/srv/ratusz/media",
+    "UNIT_EXPORT_ROOT": "/srv/ratusz/exports",
 }
 
 
@@ -44,6 +47,11 @@ def test_safe_production_configuration_starts():
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS is empty"),
         ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
         ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL is not set"),
+        ({"CACHE_URL": None}, "CACHE_URL is not set"),
+        ({"EMAIL_URL": None}, "EMAIL_URL is not set"),
+        ({"MEDIA_ROOT": None}, "MEDIA_ROOT is not set"),
+        ({"UNIT_EXPORT_ROOT": None}, "UNIT_EXPORT_ROOT is not set"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS contains '*'"),
     ],
 )
 def test_unsafe_production_configuration_is_refused(overrides, complaint):

@@ -5,8 +5,12 @@ from django.urls import path
 from platform_core.urls_tenant import urlpatterns as unit_urlpatterns
 
 
-def failing_view(request):
+def failing_view(request, **kwargs):
     raise RuntimeError("awaria testowa")
 
 
-urlpatterns = [*unit_urlpatterns, path("awaria/", failing_view)]
+urlpatterns = [
+    *unit_urlpatterns,
+    path("awaria/", failing_view),
+    path("awaria/zaproszenie/<str:token>/", failing_view),  # a failure on a URL that carries a secret
+]

@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from onboarding.archive import ArchiveError, export_unit_archive
+from onboarding.actors import Actor
+from onboarding.archive import ArchiveError
+from onboarding.services import unit_export
 from tenants.models import Tenant
 
 
@@ -17,7 +19,7 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(_("No unit has the code %(code)s.") % {"code": code})
         try:
-            path = export_unit_archive(unit=unit)
+            path = unit_export(unit=unit, actor=Actor.command_line())
         except ArchiveError as error:
             raise CommandError(str(error)) from error
         size = path.stat().st_size

@@ -3,7 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from onboarding.archive import FILES_PREFIX, ArchiveError, import_unit_archive, read_archive_manifest
+from onboarding.actors import Actor
+from onboarding.archive import FILES_PREFIX, ArchiveError, read_archive_manifest
+from onboarding.services import unit_import
 
 
 class Command(BaseCommand):
@@ -14,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, archive, **options):
         try:
-            unit = import_unit_archive(archive=archive)
+            unit = unit_import(archive=archive, actor=Actor.command_line())
         except ArchiveError as error:
             raise CommandError(str(error)) from error
         manifest = read_archive_manifest(archive=archive, verify_members=False)
