@@ -13,15 +13,15 @@ tests/test_schema_template.py proves a copy equals a migrated schema.
 """
 
 import logging
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
-from django.dispatch import receiver
-from django_tenants.signals import schema_migrated
+from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
+from psycopg2 import sql
 
 logger = logging.getLogger(__name__)
 
@@ -42,71 +42,72 @@ def expected_migrations() -> frozenset[tuple[str, str]]:
 
 def applied_migrations(schema: str) -> frozenset[tuple[str, str]]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f'"{schema}".django_migrations'])
+        cursor.execute("SELECT to_regclass(format('%%I.django_migrations', %s::text))", [schema])
         if cursor.fetchone()[0] is None:
             return frozenset()
-        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')
+        cursor.execute(sql.SQL("SELECT app, name FROM {}.django_migrations").format(sql.Identifier(schema)))
         return frozenset(cursor.fetchall())
 
 
-def template_ensure_current() -> None:
-    """Create or migrate the template schema when it lags behind the code's migrations."""
+def template_ensure_current() -> frozenset[tuple[str, str]]:
+    """Create or migrate the template schema when it lags behind the code; returns its applied migrations."""
     template = template_schema_name()
-    if schema_exists(template) and applied_migrations(template) >= expected_migrations():
-        return
+    applied = applied_migrations(template) if schema_exists(template) else frozenset()
+    if applied >= expected_migrations():
+        return applied
     logger.info("migrating the template schema", extra={"schema": template})
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{template}"')
+        cursor.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(template)))
     call_command("migrate_schemas", tenant=True, schema_name=template, interactive=False, verbosity=0)
-    _copy_script.cache_clear()
-
-
-@receiver(schema_migrated)
-def forget_script_after_migration(sender, schema_name, **kwargs):
-    if schema_name == template_schema_name():
-        _copy_script.cache_clear()
+    return applied_migrations(template)
 
 
 def schema_create_from_template(schema: str) -> None:
     """Create `schema` as a copy of the (current) template, in one transaction."""
-    template_ensure_current()
-    script = _copy_script(template_schema_name())
+    _check_schema_name(schema)
+    applied = template_ensure_current()
+    if applied != expected_migrations():
+        # Migrated by a newer release while this process runs older code (a rolling deploy): copying it
+        # would record migrations this code does not know. Let migrating build the schema instead.
+        raise TemplateUnusable("the template is at a migration state this code does not know")
+    script = _copy_script(template_schema_name(), applied)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA "{schema}"')
-        cursor.execute(f'SET search_path = "{schema}", public')
+        cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+        cursor.execute(sql.SQL("SET search_path = {}, public").format(sql.Identifier(schema)))
         cursor.execute(script)
     # The SET above bypassed django-tenants' search-path bookkeeping; make it issue a fresh one.
     connection.set_schema_to_public()
 
 
-@cache
-def _copy_script(template: str) -> str:
+@lru_cache(maxsize=4)
+def _copy_script(template: str, applied: frozenset) -> str:
     """SQL that rebuilds the template's objects in whatever schema is first on the search path.
 
-    Generated with the search path set to the template alone, so that the catalogue functions print
-    the template's own objects unqualified and anything in `public` qualified.
+    Cached per migration state of the template, so a template migrated by another process (a release
+    job) is read again. Generated with the search path set to the template alone, so that the catalogue
+    functions print the template's own objects unqualified and anything in `public` qualified.
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f'SET LOCAL search_path = "{template}"')
-        _refuse_free_sequences(cursor, template)
+        cursor.execute(sql.SQL("SET LOCAL search_path = {}").format(sql.Identifier(template)))
+        _refuse_uncopyable_objects(cursor, template)
         tables = _fetch(cursor, """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname""", template)
+            WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname""", [template])
         constraints = _fetch(cursor, """
             SELECT c.relname, con.conname, pg_get_constraintdef(con.oid), con.contype
             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'c', 'x', 'f')
-            ORDER BY con.contype = 'f', c.relname, con.conname""", template)
+            ORDER BY con.contype = 'f', c.relname, con.conname""", [template])
         indexes = _fetch(cursor, """
             SELECT pg_get_indexdef(i.indexrelid)
             FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
-            ORDER BY 1""", template)
+            ORDER BY 1""", [template])
         identities = _fetch(cursor, """
             SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = %s AND a.attidentity <> '' AND c.relkind = 'r' ORDER BY 1, 2""", template)
+            WHERE n.nspname = %s AND a.attidentity <> '' AND c.relkind = 'r' ORDER BY 1, 2""", [template])
 
     quoted_template = f'"{template}"'
     statements = [
@@ -128,8 +129,8 @@ def _copy_script(template: str) -> str:
     return ";\n".join(statements) + ";"
 
 
-def _fetch(cursor, sql, *params):
-    cursor.execute(sql, params)
+def _fetch(cursor, query, params):
+    cursor.execute(query, params)
     return cursor.fetchall()
 
 
@@ -143,11 +144,23 @@ def _unqualified_index(definition: str, template: str) -> str:
     return definition.replace(qualified, " ON ", 1)
 
 
-def _refuse_free_sequences(cursor, template: str) -> None:
-    """A sequence not behind an identity column (a `serial` from raw SQL) would be shared, not copied."""
-    free = _fetch(cursor, """
-        SELECT s.relname FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
-        WHERE n.nspname = %s AND s.relkind = 'S' AND NOT EXISTS (
-            SELECT 1 FROM pg_depend d WHERE d.objid = s.oid AND d.deptype = 'i')""", template)
-    if free:
-        raise TemplateUnusable(f"sequences outside identity columns: {', '.join(name for (name,) in free)}")
+def _refuse_uncopyable_objects(cursor, template: str) -> None:
+    """The copy reproduces tables, their constraints, indexes and identity sequences. Anything else a
+    migration may have made with raw SQL (views, functions, triggers, types, free-standing sequences)
+    would be missing or shared, so the template is then not used and schemas are migrated instead."""
+    found = _fetch(cursor, """
+        SELECT 'sequence ' || s.relname FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
+        WHERE n.nspname = %(schema)s AND s.relkind = 'S' AND NOT EXISTS (
+            SELECT 1 FROM pg_depend d WHERE d.objid = s.oid AND d.deptype = 'i')
+        UNION ALL SELECT 'view ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = %(schema)s AND c.relkind IN ('v', 'm', 'f', 'p')
+        UNION ALL SELECT 'function ' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = %(schema)s
+        UNION ALL SELECT 'trigger ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %(schema)s AND NOT t.tgisinternal
+        UNION ALL SELECT 'type ' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname = %(schema)s AND t.typtype IN ('d', 'e', 'r', 'm')
+              OR (n.nspname = %(schema)s AND t.typtype = 'c' AND t.typrelid IN (
+                  SELECT oid FROM pg_class WHERE relkind = 'c'))""", {"schema": template})
+    if found:
+        raise TemplateUnusable("objects a copy cannot reproduce: " + ", ".join(name for (name,) in found))
