@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from tenants.codes import validate_unit_code
 from tenants.models import UnitKind, UnitStatus
 
+from .selectors import unit_codes_select
 from .terc import TercFileError, codes_from_terc_csv, units_by_code
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -76,13 +77,8 @@ class BulkOnboardForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        codes = list(cleaned.get("codes") or []) + list(cleaned.get("csv_file") or [])
-        register = units_by_code()
-        woj = cleaned.get("woj")
-        if woj or (cleaned.get("kind") and not codes):  # a kind alone means: all such units in Poland
-            codes += [code for code in register if code.startswith(woj or "")]
-        if cleaned.get("kind"):
-            codes = [code for code in codes if register[code].kind == cleaned["kind"]]
+        codes = unit_codes_select(codes=[*(cleaned.get("codes") or []), *(cleaned.get("csv_file") or [])],
+                                  woj=cleaned.get("woj") or "", kind=cleaned.get("kind") or "")
         if not self.errors and not codes:
             raise ValidationError(_("Choose the units: codes, a CSV file or a voivodeship."))
         cleaned["selected_codes"] = codes

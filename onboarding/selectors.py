@@ -1,9 +1,9 @@
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from tenants.models import Tenant
 
 from .models import ItemStatus, OnboardingJob, OperatorAction
-from .terc import powiat_label
+from .terc import powiat_label, units_by_code
 
 UNITS_PER_PAGE = 50
 
@@ -36,14 +36,33 @@ def recent_actions(*, limit: int = 100):
     return OperatorAction.objects.select_related("unit").order_by("-at", "-id")[:limit]
 
 
-def job_progress(*, job: OnboardingJob) -> dict:
-    """Where a bulk onboarding stands: every item with its status, and the totals for the progress bar."""
-    items = list(job.items.all())
-    done = sum(item.status != ItemStatus.PENDING for item in items)
+def job_progress(*, job: OnboardingJob, recent: int = 20) -> dict:
+    """Where a bulk onboarding stands: totals counted in SQL, every failure, and the latest finished units.
+
+    A country-wide job has thousands of items and the page is polled; it never lists them all.
+    """
+    counts = dict(job.items.values_list("status").annotate(n=Count("pk")).order_by())
+    total = sum(counts.values())
+    done = total - counts.get(ItemStatus.PENDING, 0)
     return {
-        "items": items,
-        "total": len(items),
+        "total": total,
         "done": done,
-        "failed": sum(item.status == ItemStatus.FAILED for item in items),
-        "percent": round(100 * done / len(items)) if items else 100,
+        "failed": counts.get(ItemStatus.FAILED, 0),
+        "percent": round(100 * done / total) if total else 100,
+        "failures": list(job.items.filter(status=ItemStatus.FAILED)),
+        "latest": list(job.items.exclude(status__in=[ItemStatus.PENDING, ItemStatus.FAILED])
+                       .order_by("-finished_at", "-position")[:recent]),
     }
+
+
+def unit_codes_select(*, codes: list[str] = (), woj: str = "", kind: str = "") -> list[str]:
+    """The units an operator picked: given codes (kept in order), plus every unit of voivodeship `woj`, all
+    narrowed to `kind`; a kind alone means every such unit in Poland. Codes not in the register are kept
+    (onboarding reports them one by one) unless a kind filter needs the register to judge them."""
+    register = units_by_code()
+    selected = list(codes)
+    if woj or (kind and not selected):
+        selected += [code for code in register if code.startswith(woj)]
+    if kind:
+        selected = [code for code in selected if code in register and register[code].kind == kind]
+    return list(dict.fromkeys(selected))

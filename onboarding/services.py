@@ -18,7 +18,8 @@ from django_tenants.utils import tenant_context
 from shared_services.branding.services import branding_update
 from shared_services.staff.models import StaffRole
 from shared_services.staff.services import invitation_create
-from tenants.models import Tenant, UnitStatus
+from tenants.models import Domain, Tenant, UnitStatus
+from tenants.routing import forget_hosts
 from tenants.services import unit_create, unit_set_status
 
 from .actors import Actor
@@ -66,7 +67,9 @@ def unit_onboard(*, code: str, actor: Actor, admin_email: str = "") -> tuple[Ten
             parent=Tenant.objects.filter(code=terc_unit.parent_code).first() if terc_unit.parent_code else None,
         )
         # Units that joined before their powiat or voivodeship get it as parent now.
-        Tenant.objects.filter(parent__isnull=True, code__in=children_by_code().get(code, [])).update(parent=unit)
+        orphans = Tenant.objects.filter(parent__isnull=True, code__in=children_by_code().get(code, []))
+        forget_hosts(Domain.objects.filter(tenant__in=orphans).values_list("domain", flat=True))
+        orphans.update(parent=unit)
         with tenant_context(unit):
             branding_update()
             if admin_email:

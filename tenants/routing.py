@@ -14,6 +14,10 @@ from .models import Domain, Tenant
 
 _UNKNOWN = "unknown"
 _UNKNOWN_HOST_SECONDS = 30
+# Written over a changed host's entry for a few seconds: a request that read the database just before the
+# change committed finds it and does not cache what it read (`add` never overwrites).
+_CHANGED = "changed"
+_CHANGED_SECONDS = 10
 # Bump when the cached shape changes, so a deploy does not read pickles of the old model.
 _KEY_VERSION = 1
 
@@ -31,28 +35,33 @@ def unit_for_host(hostname: str) -> Tenant | None:
     cached = cache.get(_key(hostname), version=_KEY_VERSION)
     if cached == _UNKNOWN:
         return None
-    if cached is not None:
+    if cached is not None and cached != _CHANGED:
         return cached
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-    if domain is None:
-        cache.set(_key(hostname), _UNKNOWN, _UNKNOWN_HOST_SECONDS, version=_KEY_VERSION)
-        return None
-    cache.set(_key(hostname), domain.tenant, settings.TENANT_CACHE_SECONDS, version=_KEY_VERSION)
-    return domain.tenant
+    unit = domain.tenant if domain else None
+    _remember(hostname, unit)
+    return unit
+
+
+def _remember(hostname: str, unit: Tenant | None) -> None:
+    # `add`, not `set`: if the host changed since this request read the database, the change's marker
+    # is there and the stale answer is not cached.
+    _cache().add(_key(hostname), unit or _UNKNOWN,
+                 settings.TENANT_CACHE_SECONDS if unit else _UNKNOWN_HOST_SECONDS, version=_KEY_VERSION)
 
 
 def forget_hosts(hostnames) -> None:
-    """Drop cached entries now and again after commit.
+    """Mark the hosts' entries as changed now and again after commit.
 
-    Dropping only now would let a concurrent request re-cache the old row before this transaction
-    commits; dropping only after commit would leave this transaction reading its own stale entry.
+    Only now would let a concurrent request cache the old row before this transaction commits; only
+    after commit would leave this transaction reading its own stale entry.
     """
     keys = [_key(hostname) for hostname in set(hostnames)]
     if not keys:
         return
 
-    def drop():
-        _cache().delete_many(keys, version=_KEY_VERSION)
+    def mark_changed():
+        _cache().set_many(dict.fromkeys(keys, _CHANGED), _CHANGED_SECONDS, version=_KEY_VERSION)
 
-    drop()
-    transaction.on_commit(drop)
+    mark_changed()
+    transaction.on_commit(mark_changed)

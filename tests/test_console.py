@@ -93,7 +93,7 @@ class TestActions:
         assert response["Location"] == f"/konsola/zadania/{job.pk}/"
         assert len(queued) == 1  # the Celery task is sent only once the job is committed
         page = client.get(response["Location"], **PORTAL).content.decode()
-        assert "0 z 2" in page and 'hx-trigger="every 1s"' in page
+        assert "0 z 2" in page and 'hx-trigger="every 2s"' in page
 
         onboarding_job_run(job=job)  # what the worker does
         partial = client.get(response["Location"], HTTP_HX_REQUEST="true", **PORTAL).content.decode()

@@ -143,3 +143,13 @@ def test_pages_follow_the_language_the_visitor_chose(client, unit_a):
     unit_set_status(unit=unit_a, status=UnitStatus.SUSPENDED)
     assert "The electronic services of this unit are suspended" in get(client, "torun.localhost").content.decode()
     assert "There is no unit at this address" in get(client, "nowhere.localhost").content.decode()
+
+
+def test_a_request_that_read_before_a_change_does_not_cache_the_old_unit(client, unit_a):
+    """A request read the unit just before a suspension committed, and caches it just after."""
+    from tenants import routing
+
+    stale = Domain.objects.select_related("tenant").get(domain="torun.localhost").tenant
+    unit_set_status(unit=unit_a, status=UnitStatus.SUSPENDED)
+    routing._remember("torun.localhost", stale)
+    assert get(client, "torun.localhost").status_code == 503

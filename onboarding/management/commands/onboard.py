@@ -1,6 +1,8 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from django.db import transaction
 from tqdm import tqdm
 
@@ -8,7 +10,8 @@ from onboarding.actors import Actor
 from onboarding.models import ItemStatus
 from onboarding.services import OnboardingError, onboarding_job_create, onboarding_job_run, unit_onboard
 from onboarding.tasks import onboarding_job_run_task
-from onboarding.terc import TercFileError, codes_from_terc_csv, units_by_code
+from onboarding.selectors import unit_codes_select
+from onboarding.terc import TercFileError, codes_from_terc_csv
 from tenants.codes import validate_unit_code
 from tenants.models import UnitKind
 
@@ -32,20 +35,21 @@ class Command(BaseCommand):
         codes = self._select(codes, csv, woj, kind)
         if admin_email:
             if len(codes) != 1:
-                raise CommandError("--admin-email goes with exactly one unit.")
+                raise CommandError(_("--admin-email goes with exactly one unit."))
             try:
                 unit, created = unit_onboard(code=codes[0], actor=actor, admin_email=admin_email)
             except OnboardingError as error:
                 raise CommandError(str(error)) from error
-            verb = "onboarded" if created else "already active, nothing changed:"
-            self.stdout.write(f"{verb} {unit.name} at {unit.primary_host}")
+            message = _("Onboarded %(unit)s at %(host)s.") if created else \
+                _("%(unit)s at %(host)s was already active; nothing changed.")
+            self.stdout.write(message % {"unit": unit.name, "host": unit.primary_host})
             return
 
-        source = f"manage.py onboard ({len(codes)} units)"
+        source = _("manage.py onboard: %(count)d units") % {"count": len(codes)}
         job = onboarding_job_create(codes=codes, source=source, actor=actor)
         if queue:
             transaction.on_commit(lambda: onboarding_job_run_task.delay(job.pk))
-            self.stdout.write(f"Queued onboarding job #{job.pk} with {len(codes)} units.")
+            self.stdout.write(_("Queued onboarding job #%(job)d with %(count)d units.") % {"job": job.pk, "count": len(codes)})
             return
         with tqdm(total=job.items.count(), unit="unit", file=self.stderr._out) as bar:
             def progress(item):
@@ -60,7 +64,7 @@ class Command(BaseCommand):
         for code in selected:
             try:
                 validate_unit_code(code)
-            except Exception as error:
+            except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
         if csv:
             try:
@@ -68,22 +72,16 @@ class Command(BaseCommand):
                     selected += codes_from_terc_csv(handle)
             except (OSError, UnicodeDecodeError, TercFileError) as error:
                 raise CommandError(f"{csv}: {error}") from error
-        if woj or (kind and not selected):
-            selected += [code for code in units_by_code() if not woj or code.startswith(woj)]
-        if kind:
-            register = units_by_code()
-            selected = [code for code in selected if code in register and register[code].kind == kind]
+        selected = unit_codes_select(codes=selected, woj=woj or "", kind=kind or "")
         if not selected:
-            raise CommandError("No units selected: give TERC codes, --csv, --woj or --kind.")
+            raise CommandError(_("No units selected: give TERC codes, --csv, --woj or --kind."))
         return selected
 
     def _report(self, job):
         counts = {status: job.items.filter(status=status).count() for status in ItemStatus.values}
-        self.stdout.write(
-            f"Job #{job.pk}: {counts['done']} onboarded, {counts['skipped']} already active, "
-            f"{counts['failed']} failed."
-        )
+        self.stdout.write(_("Job #%(job)d: %(done)d onboarded, %(skipped)d already active, %(failed)d failed.")
+                          % {"job": job.pk, **counts})
         for item in job.items.filter(status=ItemStatus.FAILED):
             self.stdout.write(self.style.ERROR(f"  {item.code} {item.name}: {item.error}"))
         if counts["failed"]:
-            raise CommandError("Some units failed; run the same command again to retry them.")
+            raise CommandError(_("Some units failed; run the same command again to retry them."))
