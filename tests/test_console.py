@@ -83,7 +83,11 @@ class TestActions:
     def test_bad_code_is_explained(self, client, operator):
         response = client.post("/konsola/przylacz/", {"single": "1", "single-code": "0415099"}, **PORTAL)
         assert response.status_code == 200
-        assert "0415099" in response.content.decode() and 'class="error-summary"' in response.content.decode()
+        body = response.content.decode()
+        assert "0415099" in body and 'class="error-summary"' in body
+        # The message is tied to its field for screen readers.
+        assert 'aria-describedby="id_single-code_helptext id_single-code_error"' in body
+        assert 'id="id_single-code_error"' in body
 
     def test_bulk_onboarding_is_queued_and_its_progress_shown(self, client, operator,
                                                              django_capture_on_commit_callbacks):

@@ -26,5 +26,5 @@ def test_demo_consortium_is_real_units_with_their_parents_and_is_idempotent(caps
 
     capsys.readouterr()
     call_command("load_demo_consortium")
-    assert "0 onboarded, 5 already active, 0 failed" in capsys.readouterr().out
+    assert "przyłączono 0, już aktywnych 5, z błędem 0" in capsys.readouterr().out
     assert Tenant.objects.count() == len(units)

@@ -90,3 +90,12 @@ def test_savepoint_rollback_never_leaves_the_connection_in_another_unit(branded_
 def test_consecutive_requests_to_different_units_switch_schema(branded_a, unit_b, client):
     for host, expected in [("torun.localhost", True), ("lubicz.localhost", False), ("torun.localhost", True)]:
         assert ("Tylko dla Torunia" in client.get("/", HTTP_HOST=host).content.decode()) is expected
+
+
+def test_each_unit_has_a_coat_of_arms_placeholder_in_its_own_colours(client, unit_a, unit_b, in_unit):
+    with in_unit(unit_a):
+        branding_update(primary_colour="#0b5394")
+    torun = client.get("/", HTTP_HOST="torun.localhost").content.decode()
+    lubicz = client.get("/", HTTP_HOST="lubicz.localhost").content.decode()
+    assert 'class="coat-of-arms"' in torun and "#0b5394" in torun
+    assert "#0b5394" not in lubicz  # unit A's branding never shows on unit B

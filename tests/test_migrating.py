@@ -3,6 +3,8 @@
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
 
 from tenants.migrating import SchemaMigrator
 from tenants.schema_template import applied_migrations, expected_migrations, schema_create_from_template
@@ -55,3 +57,18 @@ def test_migrate_units_command_applies_and_reports(unit_a, capsys):
     assert applied_migrations(unit_a.schema_name) == expected_migrations()
     call_command("migrate_units", processes=1)
     assert "0 to migrate" in capsys.readouterr().out
+
+
+def test_a_failing_schema_is_reported_and_the_others_still_migrate(unit_a, unit_b, capsys):
+    for unit in (unit_a, unit_b):
+        call_command("migrate_schemas", "branding", "0001", tenant=True, schema_name=unit.schema_name,
+                     interactive=False, verbosity=0, executor="standard")
+    with connection.cursor() as cursor:  # the column 0002 adds is already there in Toruń: its migration fails
+        cursor.execute(f'ALTER TABLE "{unit_a.schema_name}".branding_unitbranding '
+                       "ADD COLUMN coat_of_arms varchar(100) NOT NULL DEFAULT ''")
+    with pytest.raises(CommandError, match=f"1 schemas failed to migrate: {unit_a.schema_name}"):
+        call_command("migrate_units", processes=1)
+    captured = capsys.readouterr()
+    assert f"{unit_a.schema_name}: FAILED" in captured.err
+    assert f"{unit_b.schema_name}: migrated" in captured.out
+    assert applied_migrations(unit_b.schema_name) == expected_migrations()

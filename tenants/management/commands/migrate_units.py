@@ -3,8 +3,9 @@ import os
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
+from psycopg2 import sql
 
 from tenants.migrating import SchemaMigrator
 from tenants.models import Tenant, UnitStatus
@@ -17,12 +18,16 @@ CHECK_BATCH = 400
 _migrator: SchemaMigrator | None = None  # one per worker process: it keeps the rendered migration states
 
 
-def _migrate_schema(schema: str) -> tuple[str, float]:
+def _migrate_schema(schema: str) -> tuple[str, float, str | None]:
+    """Migrate one schema; a failure is returned, not raised, so the other schemas go on."""
     global _migrator
     _migrator = _migrator or SchemaMigrator()
     started = time.perf_counter()
-    _migrator.migrate(schema)
-    return schema, time.perf_counter() - started
+    try:
+        _migrator.migrate(schema)
+    except Exception as error:  # noqa: BLE001 -- reported per schema; the command fails at the end
+        return schema, time.perf_counter() - started, f"{error.__class__.__name__}: {error}"
+    return schema, time.perf_counter() - started, None
 
 
 class Command(BaseCommand):
@@ -53,19 +58,27 @@ class Command(BaseCommand):
             self._report(template_schema_name(), time.perf_counter() - template_started, done=1, total=len(pending))
         units = [schema for schema in pending if schema != template_schema_name()]
         first = len(pending) - len(units) + 1
+        failed = []
         if processes > 1 and len(units) > 1:
             connections.close_all()  # forked workers must not share the parent's connection
             with multiprocessing.get_context("fork").Pool(processes) as pool:
                 results = pool.imap_unordered(_migrate_schema, units)
-                for done, (schema, seconds) in enumerate(results, start=first):
-                    self._report(schema, seconds, done=done, total=len(pending))
+                for done, result in enumerate(results, start=first):
+                    failed += self._report(*result, done=done, total=len(pending))
         else:
             for done, schema in enumerate(units, start=first):
-                self._report(*_migrate_schema(schema), done=done, total=len(pending))
+                failed += self._report(*_migrate_schema(schema), done=done, total=len(pending))
         self.stdout.write(f"done in {time.perf_counter() - started:.1f} s")
+        if failed:
+            raise CommandError(f"{len(failed)} schemas failed to migrate: {', '.join(failed)}; "
+                               "fix the cause and run migrate_units again (it resumes where they stopped).")
 
-    def _report(self, schema, seconds, *, done, total):
+    def _report(self, schema, seconds, error=None, *, done, total) -> list[str]:
+        if error:
+            self.stderr.write(f"[{done}/{total}] {schema}: FAILED after {seconds:.1f} s: {error}")
+            return [schema]
         self.stdout.write(f"[{done}/{total}] {schema}: migrated in {seconds:.1f} s")
+        return []
 
     def _pending(self, schemas: list[str]) -> list[str]:
         expected = expected_migrations()
@@ -78,8 +91,9 @@ class Command(BaseCommand):
             with_table = [name for (name,) in cursor.fetchall()]
             for start in range(0, len(with_table), CHECK_BATCH):
                 batch = with_table[start:start + CHECK_BATCH]
-                cursor.execute(" UNION ALL ".join(
-                    f"SELECT %s, app, name FROM \"{schema}\".django_migrations" for schema in batch
+                cursor.execute(sql.SQL(" UNION ALL ").join(
+                    sql.SQL("SELECT %s, app, name FROM {}.django_migrations").format(sql.Identifier(schema))
+                    for schema in batch
                 ), batch)
                 for schema, app, name in cursor.fetchall():
                     applied[schema].add((app, name))
