@@ -4,13 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install clean-data messages
+.PHONY: run test bench-onboarding install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
 	$(BIN)/python -m infra.devstack
 
 test: $(INSTALLED)  ## the whole test suite (pass options with ARGS="-k routing")
 	$(BIN)/python -m pytest $(ARGS)
+
+bench-onboarding: $(INSTALLED)  ## onboarding speed against migrate-per-schema (a measurement; ARGS=--country for every unit)
+	$(BIN)/python -m infra.bench_onboarding $(ARGS)
 
 install: $(INSTALLED)
 

@@ -104,6 +104,8 @@ def _copy_script(template: str, applied: frozenset) -> str:
             FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
             ORDER BY 1""", [template])
+        filled = {table for (table,) in tables
+                  if _fetch(cursor, sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table)), [])[0][0]}
         identities = _fetch(cursor, """
             SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -118,13 +120,13 @@ def _copy_script(template: str, applied: frozenset) -> str:
     statements += [f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
                    for table, name, definition, _ in constraints]
     statements += [_unqualified_index(definition, template) for (definition,) in indexes]
-    # Rows the template got from migrating (content types, permissions, the migration records).
+    # Rows the template got from migrating (content types, permissions, the migration records); only
+    # migrations put rows there, and the script is cached per migration state, so empty tables are skipped.
     statements += [f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE SELECT * FROM {quoted_template}."{table}"'
-                   for (table,) in tables]
+                   for table in filled]
     statements += [
-        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), max(\"{column}\")) "
-        f'FROM "{table}" HAVING max("{column}") IS NOT NULL'
-        for table, column in identities
+        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), max(\"{column}\")) FROM \"{table}\""
+        for table, column in identities if table in filled
     ]
     return ";\n".join(statements) + ";"
 
