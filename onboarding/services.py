@@ -106,20 +106,27 @@ def onboarding_job_run(*, job: OnboardingJob, progress=None) -> OnboardingJob:
     so running the job again finishes what failed."""
     job.status = JobStatus.RUNNING
     job.save(update_fields=["status"])
-    for position, item in enumerate(job.items.exclude(status__in=[ItemStatus.DONE, ItemStatus.SKIPPED]), 1):
+    open_statuses = [ItemStatus.PENDING, ItemStatus.FAILED]
+    for position, item_pk in enumerate(job.items.filter(status__in=open_statuses).values_list("pk", flat=True), 1):
         if position % RECONNECT_EVERY == 0 and not connection.in_atomic_block:
             # A PostgreSQL backend that has created thousands of schemas carries their catalogue entries
             # in its caches and slows down (43 → 92 ms/unit over the country); a fresh one does not.
             connection.close()
-        try:
-            _unit, created = unit_onboard(code=item.code, actor=job.actor)
-        except Exception as error:  # noqa: BLE001 -- recorded per unit; the job goes on
-            logger.warning("onboarding failed", extra={"code": item.code, "error": str(error)})
-            item.status, item.error = ItemStatus.FAILED, str(error) or error.__class__.__name__
-        else:
-            item.status, item.error = (ItemStatus.DONE if created else ItemStatus.SKIPPED), ""
-        item.finished_at = timezone.now()
-        item.save(update_fields=["status", "error", "finished_at"])
+        with transaction.atomic():
+            # Locked while onboarded: a second run of the job (a redelivered task) skips it instead of
+            # onboarding it twice and recording a failure.
+            item = job.items.select_for_update(skip_locked=True).filter(pk=item_pk, status__in=open_statuses).first()
+            if item is None:
+                continue
+            try:
+                _unit, created = unit_onboard(code=item.code, actor=job.actor)
+            except Exception as error:  # noqa: BLE001 -- recorded per unit; the job goes on
+                logger.warning("onboarding failed", extra={"code": item.code, "error": str(error)})
+                item.status, item.error = ItemStatus.FAILED, str(error) or error.__class__.__name__
+            else:
+                item.status, item.error = (ItemStatus.DONE if created else ItemStatus.SKIPPED), ""
+            item.finished_at = timezone.now()
+            item.save(update_fields=["status", "error", "finished_at"])
         if progress:
             progress(item)
     job.status, job.finished_at = JobStatus.FINISHED, timezone.now()
