@@ -23,7 +23,8 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
     - the bare PLATFORM_DOMAIN: the regional portal in the public schema;
     - a unit's domain: that unit's schema (the lookup is cached, see tenants/routing.py);
     - an unknown host under the platform domain, or an offboarded unit: the regional portal's 404 page;
-    - a unit being prepared or suspended: a 503 page;
+    - a unit being prepared or suspended: a 503 page, except the office's own area of a suspended unit
+      (its staff can still sign in and export the unit's data);
     - a host outside ALLOWED_HOSTS (for example `torun.<domain>.evil.com`): Django's DisallowedHost, 400.
     """
 
@@ -45,7 +46,10 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         unit = unit_for_host(hostname)
         if unit is None or unit.status == UnitStatus.OFFBOARDED:
             return self._answer_without_unit(request, "platform_core/unit_not_found.html", {"hostname": hostname}, 404)
-        if unit.status in (UnitStatus.PROVISIONING, UnitStatus.SUSPENDED):
+        clerk_area_of_suspended_unit = (
+            unit.status == UnitStatus.SUSPENDED and request.path.startswith(settings.CLERK_AREA_PREFIX)
+        )
+        if unit.status in (UnitStatus.PROVISIONING, UnitStatus.SUSPENDED) and not clerk_area_of_suspended_unit:
             response = self._answer_without_unit(request, "platform_core/unit_unavailable.html", {"unit": unit}, 503)
             response["Retry-After"] = "3600"
             request.unit_unavailable = True  # planned, not an error: see platform_core.logging

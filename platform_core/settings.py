@@ -151,6 +151,8 @@ del CACHES["routing"]["KEY_FUNCTION"]
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)
 
 LOGIN_URL = "console-login"
+# Paths of a unit's subdomain that are its staff's, not residents': open even while the unit is suspended.
+CLERK_AREA_PREFIX = "/urzad/"
 LOGIN_REDIRECT_URL = "console-units"
 
 # --- Internationalisation ------------------------------------------------------------------------

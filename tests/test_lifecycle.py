@@ -111,3 +111,48 @@ def test_writers_wait_for_the_offboarding_transaction(unit_a):
             locked = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s", [unit_a.schema_name])
             assert locked == cursor.fetchone()[0] > 0
+
+
+class TestClerkExportWhileSuspended:
+    @pytest.fixture
+    def administrator(self, unit_a):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        with tenant_context(unit_a):
+            user = get_user_model().objects.create_user("sekretarz@torun.pl", password="Haslo-Sekretarza-2026",
+                                                        is_staff=True)
+            user.groups.add(Group.objects.create(name="unit_admin"))
+        return user
+
+    def test_residents_get_503_but_the_office_exports_its_data(self, client, unit_a, administrator):
+        with tenant_context(unit_a):
+            branding_update(tagline="Gród Kopernika")
+        unit_suspend(unit=unit_a, actor=OPERATOR)
+        assert client.get("/", HTTP_HOST="torun.localhost").status_code == 503
+        signed_in = client.post("/urzad/logowanie/", {"username": "sekretarz@torun.pl",
+                                                      "password": "Haslo-Sekretarza-2026"}, HTTP_HOST="torun.localhost")
+        assert signed_in.status_code == 302
+        response = client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost", REMOTE_ADDR="203.0.113.5")
+        assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+        archive = b"".join(response.streaming_content)
+        import io
+
+        with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
+            assert "Gród Kopernika" in zipped.read("data/branding_unitbranding.csv").decode()
+        entry = OperatorAction.objects.filter(unit=unit_a, action="export").get()
+        assert (entry.actor_label, entry.actor, entry.ip_address) == ("sekretarz@torun.pl (torun)", None, "203.0.113.5")
+
+    def test_nobody_else_exports(self, client, unit_a, unit_b, administrator):
+        assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 302  # anonymous
+        with tenant_context(unit_b):  # a clerk of another unit: their session is in Lubicz's schema
+            from django.contrib.auth import get_user_model
+
+            client.force_login(get_user_model().objects.create_user("urzednik@lubicz.pl", password="x", is_staff=True))
+        assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 302
+        with tenant_context(unit_a):  # staff of this unit without the administrator role
+            from django.contrib.auth import get_user_model
+
+            client.force_login(get_user_model().objects.create_user("referent@torun.pl", password="x", is_staff=True))
+        assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 403
+        assert not OperatorAction.objects.filter(unit=unit_a, action="export").exists()
