@@ -18,7 +18,7 @@ from django_tenants.utils import tenant_context
 from shared_services.branding.services import branding_update
 from shared_services.staff.models import StaffRole
 from shared_services.staff.services import invitation_create
-from tenants.models import Domain, Tenant, UnitStatus
+from tenants.models import Domain, Tenant, UnitKind, UnitStatus
 from tenants.routing import forget_hosts
 from tenants.services import unit_create, unit_set_status
 
@@ -73,14 +73,41 @@ def unit_onboard(*, code: str, actor: Actor, admin_email: str = "") -> tuple[Ten
         orphans = Tenant.objects.filter(parent__isnull=True, code__in=children_by_code().get(code, []))
         forget_hosts(Domain.objects.filter(tenant__in=orphans).values_list("domain", flat=True))
         orphans.update(parent=unit)
-        with tenant_context(unit):
-            branding_update()
-            if admin_email:
-                invitation_create(email=admin_email, role=StaffRole.UNIT_ADMIN)
-        operator_action_record(actor=actor, action=OperatorActionKind.ONBOARD, unit=unit,
-                               slug=unit.slug, invited=admin_email or None)
+        _unit_prepare(unit=unit, actor=actor, admin_email=admin_email)
     connection.set_schema_to_public()
     return unit, True
+
+
+def unit_onboard_without_terc(*, name: str, slug: str, actor: Actor, admin_email: str = "") -> tuple[Tenant, bool]:
+    """Bring on a unit GUS does not list (a związek gmin, say), under the next internal code INT0001….
+
+    Idempotent by subdomain: an active unit of kind "other" with that slug is left as it is.
+    """
+    existing = Tenant.objects.filter(slug=slug).first()
+    if existing is not None:
+        if existing.kind == UnitKind.OTHER and existing.status == UnitStatus.ACTIVE:
+            return existing, False
+        raise OnboardingError(_("The subdomain %(slug)s belongs to %(unit)s.") % {"slug": slug, "unit": existing.name})
+    with transaction.atomic():
+        # Serialise code allocation: two operators must not both take INT0007.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ratusz.internal-unit-code'))")
+        numbers = [int(code[3:]) for code in Tenant.objects.filter(code__startswith="INT").values_list("code", flat=True)]
+        code = f"INT{max(numbers, default=0) + 1:04d}"
+        unit = unit_create(name=name, code=code, kind=UnitKind.OTHER, slug=slug)
+        _unit_prepare(unit=unit, actor=actor, admin_email=admin_email)
+    connection.set_schema_to_public()
+    return unit, True
+
+
+def _unit_prepare(*, unit: Tenant, actor: Actor, admin_email: str) -> None:
+    """What every new unit gets inside its onboarding transaction: branding, an invitation, the audit entry."""
+    with tenant_context(unit):
+        branding_update()
+        if admin_email:
+            invitation_create(email=admin_email, role=StaffRole.UNIT_ADMIN)
+    operator_action_record(actor=actor, action=OperatorActionKind.ONBOARD, unit=unit,
+                           slug=unit.slug, invited=admin_email or None)
 
 
 def onboarding_job_create(*, codes: list[str], source: str, actor: Actor) -> OnboardingJob:

@@ -210,3 +210,24 @@ class TestInvitationAcceptance:
         assert response.status_code == 200 and 'class="error-summary"' in response.content.decode()
         with tenant_context(unit_a):
             assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+class TestUnitsWithoutTerc:
+    def test_get_internal_codes_in_turn_and_are_idempotent_by_subdomain(self, capsys):
+        call_command("onboard", "--without-terc", "Związek Gmin Dolnej Drwęcy", "--slug", "zgdd")
+        call_command("onboard", "--without-terc", "Związek Komunalny Gmin Ziemi Chełmińskiej", "--slug", "zkgzch")
+        call_command("onboard", "--without-terc", "Związek Gmin Dolnej Drwęcy", "--slug", "zgdd")
+        units = Tenant.objects.filter(kind=UnitKind.OTHER).order_by("code")
+        assert [(u.code, u.slug, u.schema_name) for u in units] == [
+            ("INT0001", "zgdd", "jst_int0001"), ("INT0002", "zkgzch", "jst_int0002")]
+        assert schema_exists("jst_int0002")
+        assert "już aktywna" in capsys.readouterr().out.splitlines()[-1]
+
+    def test_a_taken_or_invalid_subdomain_is_refused(self, unit_a):
+        with pytest.raises(CommandError, match="torun"):
+            call_command("onboard", "--without-terc", "Związek X", "--slug", "torun")
+        with pytest.raises(CommandError):
+            call_command("onboard", "--without-terc", "Związek X", "--slug", "Zły Adres")
+        with pytest.raises(CommandError, match="--slug"):
+            call_command("onboard", "--without-terc", "Związek X")

@@ -8,12 +8,14 @@ from tqdm import tqdm
 
 from onboarding.actors import Actor
 from onboarding.models import ItemStatus
-from onboarding.services import OnboardingError, onboarding_job_create, onboarding_job_run, unit_onboard
+from onboarding.services import (
+    OnboardingError, onboarding_job_create, onboarding_job_run, unit_onboard, unit_onboard_without_terc,
+)
 from onboarding.tasks import onboarding_job_run_task
 from onboarding.selectors import unit_codes_select
 from onboarding.terc import TercFileError, codes_from_terc_csv
 from tenants.codes import validate_unit_code
-from tenants.models import UnitKind
+from tenants.models import UnitKind, slug_validator
 
 
 class Command(BaseCommand):
@@ -29,9 +31,15 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=UnitKind.values, help="only units of this kind")
         parser.add_argument("--admin-email", default="", help="invite the unit's first administrator (one unit only)")
         parser.add_argument("--queue", action="store_true", help="run as a Celery job instead of here")
+        parser.add_argument("--without-terc", metavar="NAME",
+                            help="a unit GUS does not list (e.g. a związek gmin): its official name; needs --slug")
+        parser.add_argument("--slug", help="the subdomain of a unit onboarded with --without-terc")
 
-    def handle(self, *args, codes, csv, woj, kind, admin_email, queue, **options):
+    def handle(self, *args, codes, csv, woj, kind, admin_email, queue, without_terc, slug, **options):
         actor = Actor.command_line()
+        if without_terc:
+            self._onboard_without_terc(name=without_terc, slug=slug, admin_email=admin_email, actor=actor)
+            return
         codes = self._select(codes, csv, woj, kind)
         if admin_email:
             if len(codes) != 1:
@@ -58,6 +66,18 @@ class Command(BaseCommand):
 
             onboarding_job_run(job=job, progress=progress)
         self._report(job)
+
+    def _onboard_without_terc(self, *, name, slug, admin_email, actor):
+        if not slug:
+            raise CommandError(_("--without-terc needs --slug, the unit's subdomain."))
+        try:
+            slug_validator(slug)
+            unit, created = unit_onboard_without_terc(name=name, slug=slug, admin_email=admin_email, actor=actor)
+        except (ValidationError, OnboardingError) as error:
+            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
+        message = _("Onboarded %(unit)s at %(host)s.") if created else \
+            _("%(unit)s at %(host)s was already active; nothing changed.")
+        self.stdout.write(message % {"unit": f"{unit.name} ({unit.code})", "host": unit.primary_host})
 
     def _select(self, codes, csv, woj, kind) -> list[str]:
         selected = list(codes)
