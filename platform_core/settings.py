@@ -67,6 +67,7 @@ SHARED_APPS = [
     "platform_core",
     "tenants",
     "onboarding",
+    "shared_services.catalogue",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -1,0 +1,140 @@
+"""The regional standard catalogue of public services, kept by the voivodeship's operators (public schema).
+
+A service card ("karta usługi") changes only through a new version: a published version is never edited,
+so what a resident read, or what a submission pinned, stays as it was.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from platform_core.schema_marking import public_model
+
+
+@public_model
+class Category(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+@public_model
+class LifeEvent(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+
+    def __str__(self):
+        return self.name
+
+
+@public_model
+class StandardService(models.Model):
+    """A service of the standard catalogue; its content is in its versions."""
+
+    slug = models.SlugField(unique=True, max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published = models.OneToOneField(
+        "StandardServiceVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("published version"),
+    )
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("standard service")
+        verbose_name_plural = _("standard services")
+
+    def __str__(self):
+        return self.published.name if self.published else self.slug
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    SUPERSEDED = "superseded", _("superseded")
+
+
+class FeeKind(models.TextChoices):
+    NONE = "none", _("no fee")
+    OPLATA_SKARBOWA = "oplata_skarbowa", _("stamp duty (opłata skarbowa)")
+    OPLATA_ADMINISTRACYJNA = "oplata_administracyjna", _("administrative fee")
+    OPLATA_EWIDENCYJNA = "oplata_ewidencyjna", _("registration fee (opłata ewidencyjna)")
+    INNA = "inna", _("other fee")
+
+
+class VersionNotEditable(Exception):
+    """A published or superseded version is read-only; make a new version instead."""
+
+
+@public_model
+class StandardServiceVersion(models.Model):
+    service = models.ForeignKey(StandardService, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    name = models.CharField(_("name"), max_length=250)
+    name_en = models.CharField(_("name in English"), max_length=250, blank=True)
+    short_description = models.TextField(_("short description"))
+    description = models.TextField(_("description"))
+    who_may_apply = models.TextField(_("who may apply"))
+    legal_basis = models.JSONField(_("legal basis"), default=list)
+    required_documents = models.JSONField(_("required documents"), default=list)
+    fee_grosze = models.PositiveIntegerField(_("fee (grosze)"), default=0)
+    fee_kind = models.CharField(_("kind of fee"), max_length=32, choices=FeeKind.choices, default=FeeKind.NONE)
+    fee_description = models.TextField(_("about the fee"), blank=True)
+    fee_exemptions = models.TextField(_("exemptions"), blank=True)
+    deadline_days = models.PositiveIntegerField(_("deadline (days)"), null=True, blank=True)
+    deadline_description = models.TextField(_("deadline for handling"))
+    appeal = models.TextField(_("how to appeal"))
+    where_to_file = models.TextField(_("where to file"))
+    jrwa = models.CharField(_("JRWA class"), max_length=10)
+    maturity_level = models.PositiveSmallIntegerField(
+        _("e-service maturity level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    categories = models.ManyToManyField(Category, related_name="versions", verbose_name=_("categories"))
+    life_events = models.ManyToManyField(LifeEvent, blank=True, related_name="versions",
+                                         verbose_name=_("life events"))
+    unit_kinds = models.JSONField(_("offered by units of kind"), default=list)
+    keywords = models.JSONField(_("search keywords"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["service", "-number"]
+        verbose_name = _("service card version")
+        verbose_name_plural = _("service card versions")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "number"], name="catalogue_version_number_once"),
+            models.UniqueConstraint(fields=["service"], condition=models.Q(status="draft"),
+                                    name="catalogue_one_draft_per_service"),
+            models.UniqueConstraint(fields=["service"], condition=models.Q(status="published"),
+                                    name="catalogue_one_published_per_service"),
+            models.CheckConstraint(condition=models.Q(maturity_level__gte=1, maturity_level__lte=5),
+                                   name="catalogue_maturity_level_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.number}, {self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        # An invariant, not business logic: enforced here so that no path (admin, shell, a future service)
+        # rewrites what residents already read. Only publishing's own status change passes.
+        status_change_only = set(kwargs.get("update_fields") or {"*"}) <= {"status", "published_at"}
+        if self.pk and not status_change_only:
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):
+                raise VersionNotEditable(f"{self} is {stored}; create a new version to change it.")
+        super().save(*args, **kwargs)
