@@ -43,6 +43,7 @@ def main() -> int:
     env.setdefault("RATUSZ_ENV", "development")
 
     _manage("migrate_units", env=env)
+    _manage("load_standard_catalogue", env=env)
     _manage("load_demo_consortium", env=env)
 
     # Own sessions: Ctrl-C reaches only this launcher, which then stops the children in order.

@@ -78,3 +78,16 @@ def test_a_draft_starts_from_the_published_card_and_only_one_draft_exists():
     service_version_publish(version=draft)
     service.refresh_from_db()
     assert service.published.name.endswith("(nowa wersja)")
+
+
+def test_the_seed_catalogue_is_complete_and_consistent():
+    seed = seed_read()
+    assert len(seed["services"]) >= 40
+    counts = standard_catalogue_load(seed=seed)
+    assert counts["created"] == len(seed["services"])
+    kinds = set(UnitKind.values)
+    for card in seed["services"]:
+        assert set(card["unit_kinds"]) <= kinds and card["unit_kinds"], card["slug"]
+        assert card["fee"]["amount_grosze"] >= 0 and card["legal_basis"], card["slug"]
+    offered_by = {kind: StandardServiceVersion.objects.filter(unit_kinds__contains=[kind]).count() for kind in kinds}
+    assert offered_by["gmina_wiejska"] >= 20 and offered_by["powiat"] >= 5 and offered_by["wojewodztwo"] >= 1
