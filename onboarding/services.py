@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from shared_services.branding.services import branding_update
+from shared_services.offer.services import offer_adopt_defaults
 from shared_services.staff.models import StaffRole
 from shared_services.staff.services import invitation_create
 from tenants.models import Domain, Tenant, UnitKind, UnitStatus
@@ -101,9 +102,11 @@ def unit_onboard_without_terc(*, name: str, slug: str, actor: Actor, admin_email
 
 
 def _unit_prepare(*, unit: Tenant, actor: Actor, admin_email: str) -> None:
-    """What every new unit gets inside its onboarding transaction: branding, an invitation, the audit entry."""
+    """What every new unit gets inside its onboarding transaction: branding, the standard services for its
+    kind, an invitation, the audit entry."""
     with tenant_context(unit):
         branding_update()
+        offer_adopt_defaults(unit_kind=unit.kind)
         if admin_email:
             invitation_create(email=admin_email, role=StaffRole.UNIT_ADMIN)
     operator_action_record(actor=actor, action=OperatorActionKind.ONBOARD, unit=unit,

@@ -80,6 +80,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "shared_services.branding",
     "shared_services.staff",
+    "shared_services.offer",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfferConfig(AppConfig):
+    name = "shared_services.offer"
+    label = "offer"
+    verbose_name = _("The unit's services")
