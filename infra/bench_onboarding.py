@@ -12,7 +12,8 @@ the benchmark-only tenant app `infra.benchapp`), DATABASE_URL pointing at the be
 BENCH_MIGRATIONS choosing that app's migration package. The measured stages time themselves from inside
 (time.perf_counter around the work) and hand the figures back as one JSON line.
 
-1. `manage.py migrate_schemas --shared` on the empty database.
+1. `manage.py migrate_schemas --shared` on the empty database, then `load_standard_catalogue` (onboarding
+   adopts the standard services of each unit's kind, as in production).
 2. Onboarding through the real path: `onboarding_job_create` + `onboarding_job_run` over all codes,
    Actor(label="benchmark"). The first unit also creates the template schema (by migrating it); that
    time is reported apart from the steady state.
@@ -319,6 +320,9 @@ def run(options) -> None:
     try:
         _, seconds = _run(_manage("migrate_schemas", "--shared", "--noinput", "-v", "0"), env)
         print(f"public schema migrated in {seconds:.1f} s (empty database, no units)")
+        # As in `make run`: onboarding adopts the standard services of each unit's kind.
+        _, seconds = _run(_manage("load_standard_catalogue"), env)
+        print(f"standard catalogue loaded in {seconds:.1f} s")
 
         # --- onboarding, the real path ---
         stage = ["--stage", "onboard", "--scope", scope]
