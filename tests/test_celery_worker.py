@@ -6,7 +6,6 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -17,16 +16,9 @@ from shared_services.branding.models import UnitBranding
 from tenants.models import Tenant
 from tests.celery_probe import record_tagline
 from tests.conftest import UNIT_A, UNIT_B
+from tests.processes import database_url_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url_of(settings_dict) -> str:
-    credentials = f"{quote(settings_dict['USER'] or '')}:{quote(settings_dict['PASSWORD'] or '')}"
-    host, port, name = settings_dict["HOST"], settings_dict["PORT"], settings_dict["NAME"]
-    if host.startswith("/"):  # a Unix socket directory, as the embedded server uses
-        return f"postgresql://{credentials}@/{name}?host={quote(host)}"
-    return f"postgresql://{credentials}@{host}:{port or 5432}/{name}"
 
 
 @pytest.fixture(scope="module")

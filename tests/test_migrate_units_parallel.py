@@ -11,7 +11,7 @@ from django.db import connection
 from tenants.models import Tenant
 from tenants.schema_template import applied_migrations, expected_migrations
 from tests.conftest import UNIT_A, UNIT_B
-from tests.test_celery_worker import database_url_of
+from tests.processes import database_url_of
 
 
 def test_migrate_units_runs_schemas_in_parallel_processes(django_db_blocker, django_db_setup):

@@ -11,34 +11,33 @@ from django.utils.translation import gettext_lazy as _
 from platform_core.schema_marking import public_model
 
 
-@public_model
-class Category(models.Model):
+class _Term(models.Model):
+    """A named grouping of services, in Polish with its English name."""
+
     slug = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(_("name in English"), max_length=120)
 
     class Meta:
+        abstract = True
         ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+@public_model
+class Category(_Term):
+    class Meta(_Term.Meta):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
-    def __str__(self):
-        return self.name
-
 
 @public_model
-class LifeEvent(models.Model):
-    slug = models.SlugField(unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    name_en = models.CharField(_("name in English"), max_length=120)
-
-    class Meta:
-        ordering = ["name"]
+class LifeEvent(_Term):
+    class Meta(_Term.Meta):
         verbose_name = _("life event")
         verbose_name_plural = _("life events")
-
-    def __str__(self):
-        return self.name
 
 
 @public_model
