@@ -73,6 +73,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -81,6 +82,8 @@ TENANT_APPS = [
     "shared_services.branding",
     "shared_services.staff",
     "shared_services.offer",
+    "shared_services.eforms",
+    "shared_services.portal",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

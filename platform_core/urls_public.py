@@ -9,6 +9,8 @@ from . import views
 urlpatterns = [
     path("", views.portal_home, name="portal-home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("wyswietlanie/", views.display_preferences, name="display-preferences"),
+    path("szukaj/", views.regional_search, name="regional-search"),
     path("uczestnictwo/", participation_views.participation_dashboard, name="participation"),
     path("konsola/", include("onboarding.console_urls")),
 ]

@@ -3,17 +3,45 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from shared_services.eforms import clerk_views as eforms_clerk_views
+from shared_services.offer import clerk_views as offer_clerk_views
+from shared_services.offer.selectors import OWN
 from shared_services.branding import views as branding_views
+from shared_services.portal import account_views
+from shared_services.portal import views as portal_views
 from shared_services.staff import views as staff_views
 
+from . import views
+
 urlpatterns = [
-    path("", branding_views.unit_home, name="unit-home"),
+    path("", portal_views.unit_home, name="unit-home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("wyswietlanie/", views.display_preferences, name="display-preferences"),
+    path("szukaj/", portal_views.search, name="service-search"),
+    path("kategorie/<slug:slug>/", portal_views.category_services, name="category-services"),
+    path("sytuacje-zyciowe/<slug:slug>/", portal_views.life_event_services, name="life-event-services"),
+    path("uslugi/<slug:slug>/", portal_views.service_card, name="service-card"),
+    path("uslugi/<slug:slug>/wniosek/", portal_views.service_form, name="service-form"),
+    path("uslugi-lokalne/<slug:slug>/", portal_views.service_card, {"kind": OWN}, name="own-service-card"),
+    path("uslugi-lokalne/<slug:slug>/wniosek/", portal_views.service_form, {"kind": OWN}, name="own-service-form"),
+    path("wnioski/<uuid:reference>/", portal_views.submission_confirmation, name="submission-confirmation"),
+    # Residents' accounts, in the unit's schema until the identity issue brings Keycloak.
+    path("konto/", account_views.my_account, name="resident-account"),
+    path("konto/rejestracja/", account_views.register, name="resident-register"),
+    path("konto/logowanie/", account_views.ResidentLoginView.as_view(), name="resident-login"),
+    path("konto/wyloguj/", auth_views.LogoutView.as_view(next_page="unit-home"), name="resident-logout"),
     path("zaproszenie/<str:token>/", staff_views.accept_invitation, name="accept-invitation"),
     # The office's own area (CLERK_AREA_PREFIX): it stays open while the unit is suspended.
     path("urzad/logowanie/", auth_views.LoginView.as_view(template_name="staff/login.html",
-                                                          next_page="clerk-export"), name="clerk-login"),
+                                                          next_page="clerk-home"), name="clerk-login"),
     path("urzad/wyloguj/", auth_views.LogoutView.as_view(next_page="clerk-login"), name="clerk-logout"),
+    path("urzad/", staff_views.clerk_home, name="clerk-home"),
     path("urzad/eksport/", staff_views.export_page, name="clerk-export"),
     path("urzad/eksport/pobierz/", staff_views.export_download, name="clerk-export-download"),
+    path("urzad/wyglad/", branding_views.branding_edit, name="clerk-branding"),
+    path("urzad/uslugi/", offer_clerk_views.offer_overview, name="clerk-services"),
+    path("urzad/uslugi/<slug:slug>/", offer_clerk_views.adopted_service_edit, name="clerk-adopted-service"),
+    path("urzad/uslugi-wlasne/nowa/", offer_clerk_views.own_service_edit, name="clerk-own-service-new"),
+    path("urzad/uslugi-wlasne/<slug:slug>/", offer_clerk_views.own_service_edit, name="clerk-own-service"),
+    path("urzad/wnioski/", eforms_clerk_views.submissions_list, name="clerk-submissions"),
 ]

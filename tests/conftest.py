@@ -7,7 +7,7 @@ Each test then runs in a transaction that is rolled back.
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
@@ -65,3 +65,28 @@ def fresh_state():
     yield
     caches["routing"].clear()
     connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="module")
+def full_catalogue(django_db_setup, django_db_blocker):
+    """The whole seeded catalogue with its forms, adopted by both units, for the tests of one module.
+
+    Loading it takes seconds, so it is done once per module inside a transaction that is rolled back after
+    the module; each test's own transaction nests in it as a savepoint.
+    """
+    from shared_services.catalogue.services import form_definitions_read, seed_read, standard_catalogue_load
+    from shared_services.offer.services import offer_adopt_defaults
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            standard_catalogue_load(seed=seed_read(), form_definitions=form_definitions_read())
+            for unit in Tenant.objects.filter(code__in=[UNIT_A["code"], UNIT_B["code"]]):
+                with tenant_context(unit):
+                    offer_adopt_defaults(unit_kind=unit.kind)
+            connection.set_schema_to_public()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -1,8 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.schema_marking import tenant_model
+
+from .contrast import MINIMUM_TEXT_CONTRAST, WHITE, contrast_ratio
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
@@ -19,6 +22,11 @@ class UnitBranding(models.Model):
     accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b3261e",
                                      validators=[colour_validator])
     coat_of_arms = models.FileField(_("coat of arms"), upload_to="herb/", blank=True)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    bip_url = models.URLField(_("Public Information Bulletin (BIP)"), blank=True)
+    accessibility_statement_url = models.URLField(_("accessibility statement"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -28,3 +36,21 @@ class UnitBranding(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def clean(self):
+        # Residents read white text on both colours (header, buttons): WCAG 2.1 AA asks 4.5:1 for text.
+        problems = {}
+        for field in ("primary_colour", "accent_colour"):
+            colour = getattr(self, field)
+            if not colour_validator.regex.match(colour or ""):
+                continue
+            ratio = contrast_ratio(colour, WHITE)
+            if ratio < MINIMUM_TEXT_CONTRAST:
+                problems[field] = ValidationError(
+                    _("White text on %(colour)s has a contrast of %(ratio)s:1; WCAG 2.1 AA requires at least "
+                      "%(minimum)s:1 for text, so residents with weaker sight could not read it. Choose a darker "
+                      "colour."),
+                    code="low_contrast",
+                    params={"colour": colour, "ratio": f"{ratio:.2f}", "minimum": MINIMUM_TEXT_CONTRAST})
+        if problems:
+            raise ValidationError(problems)

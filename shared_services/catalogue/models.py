@@ -4,11 +4,14 @@ A service card ("karta usługi") changes only through a new version: a published
 so what a resident read, or what a submission pinned, stays as it was.
 """
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.schema_marking import public_model
+from shared_services.eforms.definition import FormDefinition
 
 
 class _Term(models.Model):
@@ -110,9 +113,14 @@ class StandardServiceVersion(models.Model):
                                          verbose_name=_("life events"))
     unit_kinds = models.JSONField(_("offered by units of kind"), default=list)
     keywords = models.JSONField(_("search keywords"), default=list, blank=True)
+    form = models.ForeignKey("StandardForm", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("form"))
+    # Derived from the card's text when it is published (shared_services.search); not part of the card.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["service", "-number"]
+        indexes = [GinIndex(fields=["search_vector"], name="catalogue_version_search")]
         verbose_name = _("service card version")
         verbose_name_plural = _("service card versions")
         constraints = [
@@ -131,9 +139,54 @@ class StandardServiceVersion(models.Model):
     def save(self, *args, **kwargs):
         # An invariant, not business logic: enforced here so that no path (admin, shell, a future service)
         # rewrites what residents already read. Only publishing's own status change passes.
-        status_change_only = set(kwargs.get("update_fields") or {"*"}) <= {"status", "published_at"}
+        status_change_only = set(kwargs.get("update_fields") or {"*"}) <= {"status", "published_at", "search_vector"}
         if self.pk and not status_change_only:
             stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):
                 raise VersionNotEditable(f"{self} is {stored}; create a new version to change it.")
         super().save(*args, **kwargs)
+
+
+@public_model
+class StandardForm(models.Model):
+    """A form of the regional catalogue, shared by every unit; its definition is in its versions."""
+
+    slug = models.SlugField(unique=True, max_length=100)
+    name = models.CharField(_("name"), max_length=250)
+    current = models.OneToOneField(
+        "StandardFormVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("current version"),
+    )
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("standard form")
+        verbose_name_plural = _("standard forms")
+
+    def __str__(self):
+        return self.name
+
+
+@public_model
+class StandardFormVersion(FormDefinition):
+    form = models.ForeignKey(StandardForm, on_delete=models.CASCADE, related_name="versions")
+
+    class Meta(FormDefinition.Meta):
+        verbose_name = _("standard form version")
+        verbose_name_plural = _("standard form versions")
+        constraints = [models.UniqueConstraint(fields=["form", "number"], name="catalogue_form_version_once")]
+
+
+@public_model
+class Offering(models.Model):
+    """Which unit offers which standard service: a public copy of each unit's choice, so operators and the
+    regional search can see across units without visiting every unit's schema. Kept by `shared_services.offer`.
+    """
+
+    unit = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="offerings")
+    standard_service = models.ForeignKey(StandardService, on_delete=models.CASCADE, related_name="offerings")
+
+    class Meta:
+        verbose_name = _("offering")
+        verbose_name_plural = _("offerings")
+        constraints = [models.UniqueConstraint(fields=["unit", "standard_service"], name="catalogue_offering_once")]

@@ -6,14 +6,19 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Category, LifeEvent, StandardService, StandardServiceVersion, VersionStatus
+from shared_services.eforms.definition import definition_check
+
+from .models import (Category, LifeEvent, StandardForm, StandardFormVersion, StandardService,
+                     StandardServiceVersion, VersionStatus)
+from .search import search_vector
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "standard_services.json"
+FORMS_DIR = Path(__file__).resolve().parent / "data" / "forms"
 # Fields a seed card and a version share by name; fee and deadline are nested in the seed.
 _CARD_FIELDS = ("name", "name_en", "short_description", "description", "who_may_apply", "legal_basis",
                 "required_documents", "appeal", "where_to_file", "jrwa", "maturity_level", "unit_kinds", "keywords")
 _VERSION_FIELDS = (*_CARD_FIELDS, "fee_grosze", "fee_kind", "fee_description", "fee_exemptions", "deadline_days",
-                   "deadline_description")
+                   "deadline_description", "form")
 
 
 def service_draft_create(*, service: StandardService, changes: dict | None = None, categories=None,
@@ -45,18 +50,54 @@ def service_version_publish(*, version: StandardServiceVersion) -> StandardServi
         previous.save(update_fields=["status"])
     version.status, version.published_at = VersionStatus.PUBLISHED, timezone.now()
     version.save(update_fields=["status", "published_at"])
+    version_index(version=version)
     service.published = version
     service.save(update_fields=["published"])
     return version
 
 
+def version_index(*, version: StandardServiceVersion) -> None:
+    """Store the words search finds the card by (shared_services.catalogue.search)."""
+    StandardServiceVersion.objects.filter(pk=version.pk).update(search_vector=search_vector(
+        (version.name, "A"), (" ".join(version.keywords), "A"), (version.name_en, "B"),
+        (version.short_description, "B"), (version.description, "C"), (version.who_may_apply, "D"),
+    ))
+
+
 @transaction.atomic
-def standard_catalogue_load(*, seed: dict) -> dict[str, int]:
-    """Bring the catalogue in line with `seed` (the format of data/standard_services.json).
+def standard_form_version_create(*, form: StandardForm, json_schema: dict, layout: dict) -> StandardFormVersion:
+    """A new version of a standard form, which becomes the one residents fill in from now on. Submissions keep
+    the version they were filled in."""
+    definition_check(json_schema, layout)
+    form = StandardForm.objects.select_for_update().get(pk=form.pk)
+    version = StandardFormVersion.objects.create(form=form, number=form.versions.count() + 1,
+                                                 json_schema=json_schema, layout=layout)
+    form.current = version
+    form.save(update_fields=["current"])
+    return version
+
+
+def standard_forms_load(*, definitions: list[dict]) -> dict[str, StandardForm]:
+    """Bring the standard forms in line with `definitions` (files of data/forms/); a changed one gets a new
+    version. Returns the forms by slug."""
+    forms = {}
+    for definition in definitions:
+        form, _ = StandardForm.objects.update_or_create(slug=definition["slug"], defaults={"name": definition["name"]})
+        current = form.current
+        if current is None or (current.json_schema, current.layout) != (definition["json_schema"], definition["layout"]):
+            standard_form_version_create(form=form, json_schema=definition["json_schema"], layout=definition["layout"])
+        forms[form.slug] = form
+    return forms
+
+
+@transaction.atomic
+def standard_catalogue_load(*, seed: dict, form_definitions: list[dict] = ()) -> dict[str, int]:
+    """Bring the catalogue in line with `seed` (the format of data/standard_services.json) and its forms.
 
     New services get version 1; a service whose card differs from the seed gets a new published version;
     an unchanged one is left alone. Returns how many services were created, updated and unchanged.
     """
+    forms = standard_forms_load(definitions=form_definitions)
     categories = {c["slug"]: Category.objects.update_or_create(slug=c["slug"], defaults=c)[0]
                   for c in seed["categories"]}
     events = {e["slug"]: LifeEvent.objects.update_or_create(slug=e["slug"], defaults=e)[0]
@@ -64,7 +105,7 @@ def standard_catalogue_load(*, seed: dict) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for card in seed["services"]:
         service, created = StandardService.objects.get_or_create(slug=card["slug"])
-        wanted = _version_fields(card)
+        wanted = {**_version_fields(card), "form": forms.get(card.get("form"))}
         current = service.published
         if current is not None and _card_of(current) == (wanted, set(card["categories"]), set(card["life_events"])):
             counts["unchanged"] += 1
@@ -80,6 +121,10 @@ def standard_catalogue_load(*, seed: dict) -> dict[str, int]:
 
 def seed_read(path: Path = SEED_FILE) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def form_definitions_read(folder: Path = FORMS_DIR) -> list[dict]:
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(Path(folder).glob("*.json"))]
 
 
 def _version_fields(card: dict) -> dict:

@@ -1,3 +1,5 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +36,50 @@ class AdoptedService(models.Model):
 
     def __str__(self):
         return str(self.standard_service)
+
+
+@tenant_model
+class UnitService(models.Model):
+    """A service of this unit's own, outside the regional standard catalogue."""
+
+    slug = models.SlugField(_("address name"), unique=True, max_length=100,
+                            help_text=_("Used in the service's address: lower-case letters, digits and hyphens."))
+    enabled = models.BooleanField(_("offered"), default=True)
+    name = models.CharField(_("name"), max_length=250)
+    short_description = models.TextField(_("short description"))
+    description = models.TextField(_("description"), blank=True)
+    who_may_apply = models.TextField(_("who may apply"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True, help_text=_("One act per line."))
+    required_documents = models.TextField(_("required documents"), blank=True, help_text=_("One per line."))
+    fee_grosze = models.PositiveIntegerField(_("fee (grosze)"), default=0)
+    fee_description = models.TextField(_("about the fee"), blank=True)
+    deadline_description = models.TextField(_("deadline for handling"), blank=True)
+    appeal = models.TextField(_("how to appeal"), blank=True)
+    where_to_file = models.TextField(_("where to file"), blank=True)
+    department = models.CharField(_("responsible department"), max_length=200, blank=True)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    categories = models.ManyToManyField("catalogue.Category", blank=True, related_name="+",
+                                        verbose_name=_("categories"))
+    life_events = models.ManyToManyField("catalogue.LifeEvent", blank=True, related_name="+",
+                                         verbose_name=_("life events"))
+    keywords = models.CharField(_("search keywords"), max_length=500, blank=True)
+    standard_form = models.ForeignKey("catalogue.StandardForm", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name=_("standard form"))
+    unit_form = models.ForeignKey("eforms.UnitForm", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("the unit's own form"))
+    # Derived from the text on every save (shared_services.offer.services); not edited by people.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("the unit's own service")
+        verbose_name_plural = _("the unit's own services")
+        indexes = [GinIndex(fields=["search_vector"], name="offer_unit_service_search")]
+        constraints = [models.CheckConstraint(
+            condition=~(models.Q(standard_form__isnull=False) & models.Q(unit_form__isnull=False)),
+            name="offer_unit_service_one_form")]
+
+    def __str__(self):
+        return self.name

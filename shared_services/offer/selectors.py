@@ -1,9 +1,73 @@
-from .models import AdoptedService
+"""Reads of the current unit's offer as residents see it: standard services it adopted (the standard card
+with the unit's local details) and the unit's own services, in one shape."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchRank
+from django.db.models import F
+from django.urls import reverse
+
+from shared_services.catalogue.models import StandardServiceVersion
+from shared_services.catalogue.search import search_query
+from shared_services.eforms.definition import FormDefinition
+
+from .models import AdoptedService, UnitService
+
+STANDARD, OWN = "standard", "own"
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    kind: str  # STANDARD or OWN
+    slug: str
+    name: str
+    short_description: str
+
+    @property
+    def key(self) -> str:
+        """Identifies the service within the unit (drafts and submissions record it)."""
+        return f"{self.kind}:{self.slug}"
+
+    @property
+    def url(self) -> str:
+        return reverse("service-card" if self.kind == STANDARD else "own-service-card", args=[self.slug])
+
+    @property
+    def form_url(self) -> str:
+        return reverse("service-form" if self.kind == STANDARD else "own-service-form", args=[self.slug])
+
+
+@dataclass(frozen=True)
+class ServiceCard(ServiceSummary):
+    """Everything the service card page shows."""
+
+    fee_grosze: int = 0
+    fee_kind: str = ""  # catalogue.FeeKind; empty for the unit's own services
+    fee_kind_label: str = ""
+    fee_description: str = ""
+    fee_exemptions: str = ""
+    description: str = ""
+    who_may_apply: str = ""
+    legal_basis: list = field(default_factory=list)
+    required_documents: list = field(default_factory=list)
+    deadline_description: str = ""
+    appeal: str = ""
+    where_to_file: str = ""
+    jrwa: str = ""
+    maturity_level: int | None = None
+    department: str = ""
+    room: str = ""
+    office_hours: str = ""
+    contact: str = ""
+    local_notes: str = ""
+    categories: list = field(default_factory=list)
+    life_events: list = field(default_factory=list)
+    form: FormDefinition | None = None
+    standard_version: StandardServiceVersion | None = None
 
 
 def offered_services():
-    """The current unit's services as residents see them: the standard card's published version with the
-    unit's local details (fee override, department, room …)."""
+    """The current unit's adopted services that residents see, with their published standard card."""
     return (AdoptedService.objects.filter(enabled=True, standard_service__published__isnull=False)
             .select_related("standard_service__published").order_by("standard_service__published__name"))
 
@@ -13,3 +77,97 @@ def fee_grosze(adopted: AdoptedService) -> int:
     if adopted.fee_override_grosze is not None:
         return adopted.fee_override_grosze
     return adopted.standard_service.published.fee_grosze
+
+
+def _summary_of_adopted(adopted: AdoptedService) -> ServiceSummary:
+    card = adopted.standard_service.published
+    return ServiceSummary(STANDARD, adopted.standard_service.slug, card.name, card.short_description)
+
+
+def _summary_of_own(service: UnitService) -> ServiceSummary:
+    return ServiceSummary(OWN, service.slug, service.name, service.short_description)
+
+
+def service_list(*, category: str | None = None, life_event: str | None = None) -> list[ServiceSummary]:
+    """The unit's services, optionally of one category or life event, by name."""
+    adopted, own = offered_services(), UnitService.objects.filter(enabled=True)
+    if category:
+        adopted = adopted.filter(standard_service__published__categories__slug=category)
+        own = own.filter(categories__slug=category)
+    if life_event:
+        adopted = adopted.filter(standard_service__published__life_events__slug=life_event)
+        own = own.filter(life_events__slug=life_event)
+    summaries = [*map(_summary_of_adopted, adopted), *map(_summary_of_own, own)]
+    return sorted(summaries, key=lambda summary: summary.name.lower())
+
+
+def service_count() -> int:
+    return offered_services().count() + UnitService.objects.filter(enabled=True).count()
+
+
+def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
+    """The unit's services that match `text`, best first.
+
+    Every word must match (as a prefix of its inflected forms); when no service has them all, services with
+    any of them are ranked by how well they match. Two queries per attempt: adopted and own services.
+    """
+    for every_word in (True, False):
+        query = search_query(text, every_word=every_word)
+        if query is None:
+            return []
+        adopted = (offered_services().filter(standard_service__published__search_vector=query)
+                   .annotate(rank=SearchRank(F("standard_service__published__search_vector"), query))
+                   .order_by("-rank")[:limit])
+        own = (UnitService.objects.filter(enabled=True, search_vector=query)
+               .annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank")[:limit])
+        ranked = [(item.rank, _summary_of_adopted(item)) for item in adopted]
+        ranked += [(item.rank, _summary_of_own(item)) for item in own]
+        if ranked:
+            ranked.sort(key=lambda pair: (-pair[0], pair[1].name))
+            return [summary for _, summary in ranked[:limit]]
+    return []
+
+
+def service_card_get(*, kind: str, slug: str) -> ServiceCard:
+    """The card of an offered service; raises LookupError when this unit does not offer it."""
+    if kind == STANDARD:
+        adopted = (offered_services().filter(standard_service__slug=slug)
+                   .select_related("standard_service__published__form__current").first())
+        if adopted is None:
+            raise LookupError(slug)
+        return _card_of_adopted(adopted)
+    own = (UnitService.objects.filter(enabled=True, slug=slug)
+           .select_related("standard_form__current", "unit_form__current").first())
+    if own is None:
+        raise LookupError(slug)
+    return _card_of_own(own)
+
+
+def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
+    card = adopted.standard_service.published
+    return ServiceCard(
+        STANDARD, adopted.standard_service.slug, card.name, card.short_description,
+        fee_grosze=fee_grosze(adopted), fee_kind=card.fee_kind,
+        fee_kind_label=card.get_fee_kind_display(), fee_description=card.fee_description,
+        fee_exemptions=card.fee_exemptions, description=card.description, who_may_apply=card.who_may_apply,
+        legal_basis=card.legal_basis, required_documents=card.required_documents,
+        deadline_description=card.deadline_description, appeal=card.appeal, where_to_file=card.where_to_file,
+        jrwa=card.jrwa, maturity_level=card.maturity_level, department=adopted.department, room=adopted.room,
+        office_hours=adopted.office_hours, contact=adopted.contact, local_notes=adopted.local_notes,
+        categories=list(card.categories.all()), life_events=list(card.life_events.all()),
+        form=card.form.current if card.form else None, standard_version=card,
+    )
+
+
+def _card_of_own(service: UnitService) -> ServiceCard:
+    form = service.unit_form or service.standard_form
+    return ServiceCard(
+        OWN, service.slug, service.name, service.short_description, fee_grosze=service.fee_grosze,
+        fee_description=service.fee_description, description=service.description,
+        who_may_apply=service.who_may_apply, legal_basis=service.legal_basis.splitlines(),
+        required_documents=service.required_documents.splitlines(),
+        deadline_description=service.deadline_description, appeal=service.appeal,
+        where_to_file=service.where_to_file, department=service.department, room=service.room,
+        office_hours=service.office_hours, contact=service.contact, categories=list(service.categories.all()),
+        life_events=list(service.life_events.all()), form=form.current if form else None,
+    )

@@ -1,8 +1,20 @@
-from shared_services.catalogue.models import StandardService
+"""Writes to a unit's offer: adopting standard services, localising them, and the unit's own services.
 
-from .models import AdoptedService
+Each change of what a unit offers is mirrored in the public `catalogue.Offering` table in the same
+transaction, so operators and the regional search see it without visiting the unit's schema.
+"""
+
+from django.db import connection, transaction
+
+from shared_services.catalogue.models import Offering, StandardService
+from shared_services.catalogue.search import search_vector
+
+from .models import AdoptedService, UnitService
+
+LOCAL_DETAILS = ("enabled", "fee_override_grosze", "department", "room", "office_hours", "contact", "local_notes")
 
 
+@transaction.atomic
 def offer_adopt_defaults(*, unit_kind: str) -> int:
     """Adopt, in the current unit, every published standard service meant for its kind; returns how many
     were added (services adopted earlier are kept as the unit set them)."""
@@ -10,4 +22,56 @@ def offer_adopt_defaults(*, unit_kind: str) -> int:
     adopted = set(AdoptedService.objects.values_list("standard_service_id", flat=True))
     new = [AdoptedService(standard_service=service) for service in standard if service.pk not in adopted]
     AdoptedService.objects.bulk_create(new)
+    Offering.objects.bulk_create([Offering(unit_id=connection.tenant.pk, standard_service_id=adoption.standard_service_id)
+                                  for adoption in new], ignore_conflicts=True)
     return len(new)
+
+
+@transaction.atomic
+def offer_adopt(*, standard_service: StandardService) -> AdoptedService:
+    """Offer one more standard service (or offer again one the unit had switched off)."""
+    adopted, _ = AdoptedService.objects.get_or_create(standard_service=standard_service)
+    if not adopted.enabled:
+        adopted.enabled = True
+        adopted.save(update_fields=["enabled"])
+    _offering_sync(adopted)
+    return adopted
+
+
+@transaction.atomic
+def offer_localise(*, adopted: AdoptedService, **details) -> AdoptedService:
+    """Set the unit's local details of an adopted service (see LOCAL_DETAILS); the card's text stays the
+    standard's."""
+    unknown = set(details) - set(LOCAL_DETAILS)
+    if unknown:
+        raise TypeError(f"not local details: {', '.join(sorted(unknown))}")
+    for field, value in details.items():
+        setattr(adopted, field, value)
+    adopted.full_clean()
+    adopted.save()
+    _offering_sync(adopted)
+    return adopted
+
+
+def _offering_sync(adopted: AdoptedService) -> None:
+    mirror = Offering.objects.filter(unit_id=connection.tenant.pk, standard_service_id=adopted.standard_service_id)
+    if adopted.enabled:
+        Offering.objects.get_or_create(unit_id=connection.tenant.pk, standard_service_id=adopted.standard_service_id)
+    else:
+        mirror.delete()
+
+
+@transaction.atomic
+def unit_service_save(*, service: UnitService, categories=None, life_events=None) -> UnitService:
+    """Create or change one of the unit's own services, with its search words."""
+    service.full_clean()
+    service.save()
+    if categories is not None:
+        service.categories.set(categories)
+    if life_events is not None:
+        service.life_events.set(life_events)
+    UnitService.objects.filter(pk=service.pk).update(search_vector=search_vector(
+        (service.name, "A"), (service.keywords, "A"), (service.short_description, "B"),
+        (service.description, "C"), (service.who_may_apply, "D"),
+    ))
+    return service

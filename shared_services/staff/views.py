@@ -48,6 +48,11 @@ def unit_administrator_required(view):
 
 
 @unit_administrator_required
+def clerk_home(request):
+    return render(request, "staff/clerk_home.html")
+
+
+@unit_administrator_required
 def export_page(request):
     return render(request, "staff/export.html")
 

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from shared_services.catalogue.services import SEED_FILE, seed_read, standard_catalogue_load
+from shared_services.catalogue.services import (SEED_FILE, form_definitions_read, seed_read,
+                                                standard_catalogue_load)
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         try:
-            counts = standard_catalogue_load(seed=seed_read(path))
+            counts = standard_catalogue_load(seed=seed_read(path), form_definitions=form_definitions_read())
         except (OSError, ValueError, KeyError, ValidationError) as error:
             raise CommandError(f"{path}: {error!r}") from error
         self.stdout.write("standard catalogue: {created} new, {updated} updated, {unchanged} unchanged".format(**counts))

@@ -1,0 +1,82 @@
+"""Writes of residents' applications: drafts and submissions, with their files, in the unit's schema."""
+
+import hashlib
+
+from django.db import transaction
+
+from shared_services.catalogue.models import StandardFormVersion
+
+from .definition import FormDefinition
+from .filling import ApplicationForm
+from .models import Attachment, FormDraft, Submission, UnitFormVersion
+
+
+def _pin(definition: FormDefinition) -> dict:
+    if isinstance(definition, StandardFormVersion):
+        return {"standard_form_version": definition, "unit_form_version": None}
+    if isinstance(definition, UnitFormVersion):
+        return {"standard_form_version": None, "unit_form_version": definition}
+    raise TypeError(f"not a form version: {definition!r}")
+
+
+def _attachments_store(uploads: dict, media_types: dict, **owner) -> None:
+    """Store uploaded files (by field name) with the media type found in their content; a new file for a
+    field replaces the one kept before."""
+    for field_name, upload in uploads.items():
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        _attachments_delete(Attachment.objects.filter(field=field_name, **owner))
+        Attachment.objects.create(
+            field=field_name, file=upload, original_name=upload.name[:255], media_type=media_types[field_name],
+            size=upload.size, sha256=digest.hexdigest(), **owner,
+        )
+
+
+def _attachments_delete(attachments) -> None:
+    # The files go only once the rows are gone for good: a rolled-back transaction keeps both.
+    names = [attachment.file.name for attachment in attachments]
+    attachments.delete()
+    storage = Attachment._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def draft_save(*, owner, service_key: str, form: ApplicationForm) -> FormDraft:
+    """Keep what a signed-in resident has filled in so far, valid or not; files that passed their checks
+    are kept too. The draft stays on the form version it was started with."""
+    data = {name: value for name, value in form.data.items() if name in form.fields and name != "csrfmiddlewaretoken"}
+    draft, _ = FormDraft.objects.update_or_create(
+        owner=owner, service_key=service_key, defaults={"data": data, **_pin(form.definition)})
+    form.is_valid()  # runs the checks of the files; a draft may be incomplete, but no bad file is kept
+    checked = {name: form.cleaned_data[name] for name in form.detected_media_types if name in form.cleaned_data}
+    _attachments_store(checked, form.detected_media_types, draft=draft)
+    return draft
+
+
+def draft_get(*, owner, service_key: str) -> FormDraft | None:
+    if owner is None or not owner.is_authenticated:
+        return None
+    return (FormDraft.objects.filter(owner=owner, service_key=service_key)
+            .select_related("standard_form_version", "unit_form_version").first())
+
+
+@transaction.atomic
+def submission_create(*, form: ApplicationForm, service_key: str, service_name: str, submitted_by=None,
+                      draft: FormDraft | None = None) -> Submission:
+    """Store a valid application with its files in one transaction; the draft it came from is used up and
+    its kept files move to the submission."""
+    document = form.document()
+    submission = Submission.objects.create(
+        service_key=service_key, service_name=service_name, data=document,
+        submitted_by=submitted_by if submitted_by and submitted_by.is_authenticated else None,
+        contact_email=document.get("email", ""), **_pin(form.definition),
+    )
+    uploads = form.attachments()
+    _attachments_store(uploads, form.detected_media_types, submission=submission)
+    if draft is not None:
+        draft.attachments.exclude(field__in=uploads).update(draft=None, submission=submission)
+        _attachments_delete(draft.attachments.all())
+        draft.delete()
+    return submission

@@ -1,0 +1,74 @@
+"""The office's screens for the unit's offer: adopting and localising standard services, own services."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from shared_services.catalogue.models import StandardService
+from shared_services.staff.views import unit_administrator_required
+
+from .models import AdoptedService, UnitService
+from .services import LOCAL_DETAILS, offer_adopt, offer_localise, unit_service_save
+
+
+class LocalDetailsForm(forms.ModelForm):
+    class Meta:
+        model = AdoptedService
+        fields = LOCAL_DETAILS
+        widgets = {"local_notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class UnitServiceForm(forms.ModelForm):
+    class Meta:
+        model = UnitService
+        fields = ("name", "slug", "enabled", "short_description", "description", "who_may_apply", "legal_basis",
+                  "required_documents", "fee_grosze", "fee_description", "deadline_description", "appeal",
+                  "where_to_file", "department", "room", "office_hours", "contact", "categories", "life_events",
+                  "keywords", "standard_form", "unit_form")
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in (
+            "short_description", "description", "who_may_apply", "legal_basis", "required_documents",
+            "fee_description", "deadline_description", "appeal", "where_to_file")}
+        widgets |= {"categories": forms.CheckboxSelectMultiple, "life_events": forms.CheckboxSelectMultiple}
+
+
+@unit_administrator_required
+def offer_overview(request):
+    if request.method == "POST":
+        service = get_object_or_404(StandardService, slug=request.POST.get("adopt"), published__isnull=False)
+        offer_adopt(standard_service=service)
+        messages.success(request, _("“%s” is now offered.") % service)
+        return redirect("clerk-services")
+    adopted = (AdoptedService.objects.select_related("standard_service__published")
+               .order_by("standard_service__published__name"))
+    available = (StandardService.objects.filter(published__isnull=False)
+                 .exclude(pk__in=adopted.values("standard_service_id")).select_related("published")
+                 .order_by("published__name"))
+    return render(request, "offer/overview.html", {
+        "adopted": adopted, "available": available, "own": UnitService.objects.all(),
+    })
+
+
+@unit_administrator_required
+def adopted_service_edit(request, slug):
+    adopted = get_object_or_404(AdoptedService.objects.select_related("standard_service__published"),
+                                standard_service__slug=slug)
+    form = LocalDetailsForm(request.POST or None, instance=adopted)
+    if request.method == "POST" and form.is_valid():
+        offer_localise(adopted=adopted, **{field: form.cleaned_data[field] for field in LOCAL_DETAILS})
+        messages.success(request, _("The local details are saved."))
+        return redirect("clerk-services")
+    return render(request, "offer/adopted_edit.html", {"form": form, "adopted": adopted,
+                                                       "card": adopted.standard_service.published})
+
+
+@unit_administrator_required
+def own_service_edit(request, slug=None):
+    service = get_object_or_404(UnitService, slug=slug) if slug else UnitService()
+    form = UnitServiceForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        unit_service_save(service=form.save(commit=False), categories=form.cleaned_data["categories"],
+                          life_events=form.cleaned_data["life_events"])
+        messages.success(request, _("The service is saved."))
+        return redirect("clerk-services")
+    return render(request, "offer/own_edit.html", {"form": form, "service": service})
