@@ -331,3 +331,35 @@ def test_display_preferences_persist_in_a_cookie(client, unit_a):
 def test_display_preferences_do_not_redirect_elsewhere(client, unit_a):
     response = client.post("/wyswietlanie/", {"contrast": "high", "next": "https://evil.example/"}, HTTP_HOST=TORUN)
     assert response["Location"] == "/"
+
+
+class TestRegionalPortal:
+    def test_regional_search_says_which_units_offer_a_service(self, full_catalogue, client, unit_a, unit_b):
+        body = text_of(page(client, "localhost", "/szukaj/", data={"q": "dowod osobisty"}))
+        assert "Wydanie dowodu osobistego" in body
+        assert 'href="http://torun.localhost/uslugi/wydanie-dowodu-osobistego/"' in body
+        assert 'href="http://lubicz.localhost/uslugi/wydanie-dowodu-osobistego/"' in body
+
+    def test_a_suspended_unit_is_not_offered_to_residents(self, full_catalogue, client, unit_a, unit_b):
+        from tenants.models import UnitStatus
+        from tenants.services import unit_set_status
+
+        unit_set_status(unit=unit_b, status=UnitStatus.SUSPENDED)
+        body = text_of(page(client, "localhost", "/szukaj/", data={"q": "dowod osobisty"}))
+        assert "torun.localhost" in body and "lubicz.localhost" not in body
+
+    def test_a_unit_switching_a_service_off_leaves_the_regional_list(self, full_catalogue, client, unit_a, unit_b):
+        with tenant_context(unit_b):
+            offer_localise(adopted=AdoptedService.objects.get(standard_service__slug="wydanie-dowodu-osobistego"),
+                           enabled=False)
+        body = text_of(page(client, "localhost", "/szukaj/", data={"q": "dowod osobisty"}))
+        assert "torun.localhost/uslugi/wydanie-dowodu-osobistego" in body
+        assert "lubicz.localhost/uslugi/wydanie-dowodu-osobistego" not in body
+
+    def test_regional_search_query_count_is_pinned(self, full_catalogue, client, unit_a, unit_b,
+                                                   django_assert_num_queries):
+        page(client, "localhost", "/szukaj/", data={"q": "podatek"})
+        # SET search_path, then the matching cards, their services, the offerings with their units: the same
+        # for any number of units.
+        with django_assert_num_queries(4):
+            assert page(client, "localhost", "/szukaj/", data={"q": "podatek"}).status_code == 200

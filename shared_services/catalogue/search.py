@@ -4,17 +4,20 @@ PostgreSQL ships no Polish stemmer, and the Polish ispell dictionaries must be i
 own directory, which managed databases and the embedded one do not allow. So, by hand and on purpose:
 - text is folded in Python (lower case, no diacritics, ł→l) both when a card is indexed and when a query is
   read, so `zaswiadczenie` finds "zaświadczenie";
-- each query word becomes a prefix of itself shortened by its likely inflectional ending, so `podatku`
-  (podat:*) finds "podatek" and `drzewa` (drzew:*) finds "drzew";
+- each query word becomes a prefix of itself without its likely inflectional ending, so `podatku`
+  (podat:*) finds "podatek", `rolnego` (roln:*) finds "rolny" and `drzewa` (drzew:*) finds "drzew";
 - the cards' keywords carry the forms a prefix cannot reach (pies/psa, samochód for "pojazd").
-All words must match; when none does, any word may, ranked by how much of the query a card covers.
+All words must match, and cards whose name holds them all come first, shorter names before longer ones
+("Wymeldowanie" before "Wymeldowanie w drodze decyzji"); when no card has every word, any word may match,
+ranked by how much of the query a card covers.
 """
 
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Value
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorExact
+from django.db.models import F, Func, Value
+from django.db.models.functions import Lower
 
 SEARCH_CONFIG = "simple"
 # Short function words carry no meaning in a query ("zaświadczenie o niezaleganiu w podatkach").
@@ -29,13 +32,22 @@ def fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
+# Inflectional endings of Polish nouns and adjectives, folded (ą→a, ę→e, ó→o), longest first.
+_ENDINGS = ("owie", "ami", "ach", "ego", "emu", "ych", "ymi", "ich", "imi", "owi", "iem", "iu", "om", "ow", "em",
+            "ym", "im", "ej", "ie", "a", "e", "i", "o", "u", "y")
+_SHORTEST_STEM = 3
+# Folding in SQL for the names of cards, the same as fold() for Polish letters (no extension needed).
+_POLISH_LETTERS, _PLAIN_LETTERS = "ąćęłńóśźż", "acelnoszz"
+
+
 def _stem_prefix(word: str) -> str:
-    """The part of a Polish word that its inflected forms share, most of the time."""
-    if len(word) >= 6:
-        return word[:-2]
-    if len(word) == 5:
-        return word[:-1]
-    return word
+    """The part of a Polish word that its inflected forms share, most of the time: the word without its
+    ending, or without its last two letters when that is shorter (a vowel that drops out: podatek/podatku)."""
+    if len(word) <= 4:
+        return word
+    without_ending = next((word[:-len(ending)] for ending in _ENDINGS
+                           if word.endswith(ending) and len(word) - len(ending) >= _SHORTEST_STEM), word)
+    return min(without_ending, word[:-2], key=len) if len(word) >= 6 else without_ending
 
 
 def query_words(text: str) -> list[str]:
@@ -52,6 +64,36 @@ def search_query(text: str, *, every_word: bool = True) -> SearchQuery | None:
     joiner = " & " if every_word else " | "
     raw = joiner.join(f"{_stem_prefix(word)}:*" for word in dict.fromkeys(words))
     return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
+
+
+def folded_sql(expression):
+    return Func(Lower(expression), Value(_POLISH_LETTERS), Value(_PLAIN_LETTERS), function="translate")
+
+
+def rank_annotations(*, vector: str, name: str, query: SearchQuery) -> dict:
+    """How well each card matches: whether its name holds the query, how closely (shorter names rank
+    higher: normalization 1 divides by the name's length), and the rank over the whole card."""
+    name_vector = SearchVector(folded_sql(F(name)), config=SEARCH_CONFIG)
+    return {
+        "name_match": SearchVectorExact(name_vector, query),
+        "name_rank": SearchRank(name_vector, query, normalization=Value(1)),
+        "card_rank": SearchRank(F(vector), query, weights=[0.05, 0.1, 0.3, 1.0]),
+    }
+
+
+def best_first(item, *, keywords: list[str], text: str, every_word: bool):
+    """Sort key for annotated results. A card whose curated keywords include exactly what was typed comes
+    first ("meldunek" is what people call registering residence); then, with every word required, a match in
+    the name counts most; with any word, the card covering most of the query comes first."""
+    typed_a_keyword = fold(text.strip()) in {fold(keyword) for keyword in keywords}
+    if every_word:
+        return (not typed_a_keyword, not item.name_match, -item.name_rank, -item.card_rank)
+    return (not typed_a_keyword, -item.card_rank)
+
+
+def ordering(every_word: bool) -> list[str]:
+    """The same order as best_first, minus keywords, for the database to pick the candidates."""
+    return ["-name_match", "-name_rank", "-card_rank"] if every_word else ["-card_rank"]
 
 
 def search_vector(*weighted_texts: tuple[str, str]) -> SearchVector:

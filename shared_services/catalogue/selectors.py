@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchRank
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from tenants.models import Tenant, UnitStatus
 
 from .models import Offering, StandardService, StandardServiceVersion
-from .search import search_query
+from .search import best_first, ordering, rank_annotations, search_query
 
 
 @dataclass(frozen=True)
@@ -31,9 +30,13 @@ def regional_search(text: str, *, limit: int = 20) -> list[RegionalResult]:
         if query is None:
             return []
         versions = list(StandardServiceVersion.objects.filter(status="published", search_vector=query)
-                        .annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "name")
-                        .select_related("service").prefetch_related(_offering_units())[:limit])
+                        .annotate(**rank_annotations(vector="search_vector", name="name", query=query))
+                        .order_by(*ordering(every_word))[:limit + 30])
         if versions:
+            versions.sort(key=lambda version: (*best_first(version, keywords=version.keywords, text=text,
+                                                           every_word=every_word), version.name))
+            versions = versions[:limit]
+            prefetch_related_objects(versions, "service", _offering_units())
             return [RegionalResult(version, [offering.unit for offering in version.service.active_offerings])
                     for version in versions]
     return []

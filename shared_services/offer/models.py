@@ -64,7 +64,8 @@ class UnitService(models.Model):
                                         verbose_name=_("categories"))
     life_events = models.ManyToManyField("catalogue.LifeEvent", blank=True, related_name="+",
                                          verbose_name=_("life events"))
-    keywords = models.CharField(_("search keywords"), max_length=500, blank=True)
+    keywords = models.CharField(_("search keywords"), max_length=500, blank=True,
+                                help_text=_("Words residents might search for, separated by commas."))
     standard_form = models.ForeignKey("catalogue.StandardForm", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="+", verbose_name=_("standard form"))
     unit_form = models.ForeignKey("eforms.UnitForm", null=True, blank=True, on_delete=models.PROTECT,

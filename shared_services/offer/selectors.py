@@ -3,17 +3,17 @@ with the unit's local details) and the unit's own services, in one shape."""
 
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchRank
-from django.db.models import F
 from django.urls import reverse
 
 from shared_services.catalogue.models import StandardServiceVersion
-from shared_services.catalogue.search import search_query
+from shared_services.catalogue.search import best_first, ordering, rank_annotations, search_query
 from shared_services.eforms.definition import FormDefinition
 
 from .models import AdoptedService, UnitService
 
 STANDARD, OWN = "standard", "own"
+# Candidates fetched beyond the page, so a card matching a keyword exactly can still move to the top.
+_KEYWORD_HEADROOM = 30
 
 
 @dataclass(frozen=True)
@@ -115,16 +115,21 @@ def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
         query = search_query(text, every_word=every_word)
         if query is None:
             return []
+        candidates = limit + _KEYWORD_HEADROOM
         adopted = (offered_services().filter(standard_service__published__search_vector=query)
-                   .annotate(rank=SearchRank(F("standard_service__published__search_vector"), query))
-                   .order_by("-rank")[:limit])
+                   .annotate(**rank_annotations(vector="standard_service__published__search_vector",
+                                                name="standard_service__published__name", query=query))
+                   .order_by(*ordering(every_word))[:candidates])
         own = (UnitService.objects.filter(enabled=True, search_vector=query)
-               .annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank")[:limit])
-        ranked = [(item.rank, _summary_of_adopted(item)) for item in adopted]
-        ranked += [(item.rank, _summary_of_own(item)) for item in own]
-        if ranked:
-            ranked.sort(key=lambda pair: (-pair[0], pair[1].name))
-            return [summary for _, summary in ranked[:limit]]
+               .annotate(**rank_annotations(vector="search_vector", name="name", query=query))
+               .order_by(*ordering(every_word))[:candidates])
+        found = [(best_first(item, keywords=item.standard_service.published.keywords, text=text,
+                             every_word=every_word), _summary_of_adopted(item)) for item in adopted]
+        found += [(best_first(item, keywords=item.keywords.split(","), text=text, every_word=every_word),
+                   _summary_of_own(item)) for item in own]
+        if found:
+            found.sort(key=lambda pair: (*pair[0], pair[1].name))
+            return [summary for _, summary in found[:limit]]
     return []
 
 
