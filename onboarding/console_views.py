@@ -10,13 +10,18 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shared_services.catalogue.models import StandardService
+from shared_services.catalogue.selectors import adoption_overview, services_offered_by, units_offering
 from tenants.models import Tenant
+from tenants.selectors import participating_units
 
 from . import selectors
 from .actors import Actor
+from .charts import bar_chart
 from .forms import BulkOnboardForm, InviteAdministratorForm, OffboardForm, OnboardUnitForm, UnitFilterForm
 from .archive import ArchiveError
 from .models import OnboardingJob, OperatorActionKind
@@ -68,6 +73,7 @@ def _render_unit_detail(request, unit, offboard_form, status=200):
         "domains": unit.domains.order_by("-is_primary", "domain"),
         "actions": selectors.unit_actions(unit=unit)[:50],
         "offboard_form": offboard_form, "invite_form": InviteAdministratorForm(),
+        "offered_services": services_offered_by(unit),
     }, status=status)
 
 
@@ -192,3 +198,24 @@ def download_export(request, name):
     operator_action_record(actor=Actor.from_request(request), action=OperatorActionKind.DOWNLOAD, unit=unit,
                            archive=path.name)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@operator_required
+def adoption(request):
+    """Which standard services the participating units offer: a chart of the most and least adopted, and
+    every service with its count."""
+    services = list(adoption_overview())
+    return render(request, "onboarding/console/adoption.html", {
+        "services": services, "units": participating_units().count(),
+        "chart": bar_chart([(Truncator(service.published.name).chars(60), service.unit_count) for service in services],
+                           width=960, label_width=470),
+    })
+
+
+@operator_required
+def adoption_detail(request, slug):
+    service = get_object_or_404(StandardService.objects.select_related("published"), slug=slug,
+                                published__isnull=False)
+    return render(request, "onboarding/console/adoption_detail.html", {
+        "service": service, "units": units_offering(service),
+    })

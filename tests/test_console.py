@@ -123,3 +123,23 @@ class TestConsolePages:
         assert client.get("/konsola/eksporty/..%2Fsecret.txt", **PORTAL).status_code == 404
         client.logout()
         assert client.get("/konsola/eksporty/0463011-torun-20261121T000000Z.zip", **PORTAL).status_code == 302
+
+
+class TestAdoptionView:
+    def test_operators_see_how_many_units_offer_each_service_as_a_chart_and_a_table(self, full_catalogue, client,
+                                                                                  operator, unit_a, unit_b):
+        body = client.get("/konsola/uslugi/", **PORTAL).content.decode()
+        assert '<svg class="chart" role="img"' in body
+        # Both units offer the ID card; only Toruń (a city with powiat rights) registers vehicles.
+        assert "Wydanie dowodu osobistego: 2" in body and "Rejestracja pojazdu: 1" in body
+
+    def test_the_units_offering_a_service_are_listed_and_a_unit_lists_its_services(self, full_catalogue, client,
+                                                                                   operator, unit_a, unit_b):
+        body = client.get("/konsola/uslugi/rejestracja-pojazdu/", **PORTAL).content.decode()
+        assert "Miasto Toruń" in body and "Gmina Lubicz" not in body
+        assert "Rejestracja pojazdu" not in client.get("/konsola/jednostki/0415042/", **PORTAL).content.decode()
+        assert "Rejestracja pojazdu" in client.get("/konsola/jednostki/0463011/", **PORTAL).content.decode()
+
+    def test_the_adoption_view_is_for_operators_only(self, full_catalogue, client, unit_a):
+        assert client.get("/konsola/uslugi/", **PORTAL).status_code == 302
+        assert client.get("/konsola/uslugi/", HTTP_HOST="torun.localhost").status_code == 404
