@@ -44,4 +44,7 @@ urlpatterns = [
     path("urzad/uslugi-wlasne/nowa/", offer_clerk_views.own_service_edit, name="clerk-own-service-new"),
     path("urzad/uslugi-wlasne/<slug:slug>/", offer_clerk_views.own_service_edit, name="clerk-own-service"),
     path("urzad/wnioski/", eforms_clerk_views.submissions_list, name="clerk-submissions"),
+    path("urzad/formularze/", eforms_clerk_views.unit_forms, name="clerk-forms"),
+    path("urzad/formularze/nowy/", eforms_clerk_views.unit_form_edit, name="clerk-form-new"),
+    path("urzad/formularze/<slug:slug>/", eforms_clerk_views.unit_form_edit, name="clerk-form"),
 ]

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
 from shared_services.catalogue.models import StandardForm
-from shared_services.catalogue.services import standard_form_version_create
-from shared_services.eforms.models import Attachment, FormDraft, Submission
+from shared_services.eforms.models import Attachment, FormDraft, Submission, UnitForm
+from shared_services.eforms.services import form_version_create
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save
 from shared_services.staff.models import StaffRole
@@ -220,7 +220,7 @@ class TestDrafts:
                                                       "sygnatura": {"type": "string", "title": "Sygnatura"}}}
         layout = {"steps": [*first.layout["steps"][:-1], {**first.layout["steps"][-1],
                   "fields": [*first.layout["steps"][-1]["fields"], "sygnatura"]}]}
-        standard_form_version_create(form=letter, json_schema=schema, layout=layout)
+        form_version_create(form=letter, json_schema=schema, layout=layout)
         assert "Sygnatura" not in text_of(client.get(url, HTTP_HOST=TORUN))
         client.post(url, GENERAL_LETTER, HTTP_HOST=TORUN)
         with tenant_context(unit_a):

@@ -19,10 +19,9 @@ def _https_by_default(model_field, **kwargs):
 
 
 class BrandingForm(forms.ModelForm):
-    formfield_callback = _https_by_default
-
     class Meta:
         model = UnitBranding
+        formfield_callback = _https_by_default
         fields = EDITABLE
         widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"}),
                    "accent_colour": forms.TextInput(attrs={"type": "color"}),

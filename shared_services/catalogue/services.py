@@ -6,10 +6,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from shared_services.eforms.definition import definition_check
+from shared_services.eforms.services import form_version_create
 
-from .models import (Category, LifeEvent, StandardForm, StandardFormVersion, StandardService,
-                     StandardServiceVersion, VersionStatus)
+from .models import Category, LifeEvent, StandardForm, StandardService, StandardServiceVersion, VersionStatus
 from .search import search_vector
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "standard_services.json"
@@ -64,19 +63,6 @@ def version_index(*, version: StandardServiceVersion) -> None:
     ))
 
 
-@transaction.atomic
-def standard_form_version_create(*, form: StandardForm, json_schema: dict, layout: dict) -> StandardFormVersion:
-    """A new version of a standard form, which becomes the one residents fill in from now on. Submissions keep
-    the version they were filled in."""
-    definition_check(json_schema, layout)
-    form = StandardForm.objects.select_for_update().get(pk=form.pk)
-    version = StandardFormVersion.objects.create(form=form, number=form.versions.count() + 1,
-                                                 json_schema=json_schema, layout=layout)
-    form.current = version
-    form.save(update_fields=["current"])
-    return version
-
-
 def standard_forms_load(*, definitions: list[dict]) -> dict[str, StandardForm]:
     """Bring the standard forms in line with `definitions` (files of data/forms/); a changed one gets a new
     version. Returns the forms by slug."""
@@ -85,7 +71,7 @@ def standard_forms_load(*, definitions: list[dict]) -> dict[str, StandardForm]:
         form, _ = StandardForm.objects.update_or_create(slug=definition["slug"], defaults={"name": definition["name"]})
         current = form.current
         if current is None or (current.json_schema, current.layout) != (definition["json_schema"], definition["layout"]):
-            standard_form_version_create(form=form, json_schema=definition["json_schema"], layout=definition["layout"])
+            form_version_create(form=form, json_schema=definition["json_schema"], layout=definition["layout"])
         forms[form.slug] = form
     return forms
 

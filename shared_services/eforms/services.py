@@ -6,9 +6,33 @@ from django.db import transaction
 
 from shared_services.catalogue.models import StandardFormVersion
 
-from .definition import FormDefinition
+from .definition import FormDefinition, definition_check
 from .filling import ApplicationForm
-from .models import Attachment, FormDraft, Submission, UnitFormVersion
+from .models import Attachment, FormDraft, Submission, UnitForm, UnitFormVersion
+
+
+@transaction.atomic
+def form_version_create(*, form, json_schema: dict, layout: dict) -> FormDefinition:
+    """A new version of a form (a standard form or a unit's own), which residents fill in from now on;
+    submissions and drafts keep the version they were filled in. Refuses a definition that does not work,
+    saying why."""
+    definition_check(json_schema, layout)
+    form = type(form).objects.select_for_update().get(pk=form.pk)
+    version = form.versions.create(number=form.versions.count() + 1, json_schema=json_schema, layout=layout)
+    form.current = version
+    form.save(update_fields=["current"])
+    return version
+
+
+@transaction.atomic
+def unit_form_save(*, unit_form: UnitForm | None, name: str, slug: str, json_schema: dict, layout: dict):
+    """Create one of the unit's own forms, or give it a new version; returns the new version."""
+    if unit_form is None:
+        unit_form = UnitForm(slug=slug)
+    unit_form.name, unit_form.slug = name, slug
+    unit_form.full_clean(exclude=["current"])
+    unit_form.save()
+    return form_version_create(form=unit_form, json_schema=json_schema, layout=layout)
 
 
 def _pin(definition: FormDefinition) -> dict:
