@@ -1,0 +1,166 @@
+"""A resident, in a real browser, goes from a unit's home page through search and the service card to a filed
+application; every page on the way meets WCAG 2.1 AA (axe-core) and has a sound structure.
+
+The catalogue and the units' offers are committed for this module (the server process sees committed rows
+only) and removed afterwards, so the rest of the suite finds an empty catalogue as before.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django_tenants.utils import tenant_context
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from shared_services.catalogue.services import form_definitions_read, seed_read, standard_catalogue_load
+from shared_services.eforms.models import Submission
+from shared_services.offer.services import offer_adopt_defaults
+from shared_services.staff.models import StaffRole
+from tenants.models import Tenant
+from tests.browser.conftest import assert_no_axe_violations, page_problems, run_axe, use_language
+from tests.conftest import UNIT_A, UNIT_B
+
+pytestmark = pytest.mark.browser
+CLERK_PASSWORD = "urzednik-torunski-2026"
+
+# Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
+# (adopted services, submissions and their attachments, drafts) in every unit's schema.
+CATALOGUE_TABLES = ("catalogue_category", "catalogue_lifeevent", "catalogue_standardservice",
+                    "catalogue_standardserviceversion", "catalogue_standardform", "catalogue_standardformversion",
+                    "catalogue_offering")
+
+
+@pytest.fixture(scope="module")
+def committed_catalogue(django_db_setup, django_db_blocker):
+    """The seeded catalogue adopted by both units, and a clerk of unit A, committed for this module."""
+    with django_db_blocker.unblock():
+        standard_catalogue_load(seed=seed_read(), form_definitions=form_definitions_read())
+        units = list(Tenant.objects.filter(code__in=[UNIT_A["code"], UNIT_B["code"]]))
+        for unit in units:
+            with tenant_context(unit):
+                offer_adopt_defaults(unit_kind=unit.kind)
+        with tenant_context(units[0] if units[0].code == UNIT_A["code"] else units[1]):
+            clerk = User.objects.create_user("urzednik", password=CLERK_PASSWORD)
+            clerk.groups.add(Group.objects.get_or_create(name=StaffRole.UNIT_ADMIN)[0])
+        try:
+            yield
+        finally:
+            connection.set_schema_to_public()
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {', '.join(CATALOGUE_TABLES)} CASCADE")
+            for unit in units:
+                with tenant_context(unit):
+                    User.objects.all().delete()
+
+
+def check_page(browser, language="pl"):
+    """The page shown now: no axe violations and a sound structure."""
+    assert_no_axe_violations(run_axe(browser), browser.current_url)
+    assert not page_problems(browser, language), page_problems(browser, language)
+
+
+def wait_for(browser, condition, seconds=10):
+    return WebDriverWait(browser, seconds).until(condition)
+
+
+def test_a_resident_finds_a_service_and_files_an_application(browser, browser_server, committed_catalogue):
+    home = browser_server.unit(UNIT_A["slug"])
+    use_language(browser, home, "pl")
+    browser.get(home)
+    check_page(browser)
+
+    search = browser.find_element(By.ID, "search-query")
+    search.send_keys("informacja publiczna")  # typed without diacritics, as residents often do
+    search.send_keys(Keys.ENTER)
+    result = wait_for(browser, expected_conditions.element_to_be_clickable(
+        (By.LINK_TEXT, "Udostępnienie informacji publicznej na wniosek")))
+    check_page(browser)
+    result.click()
+
+    wait_for(browser, expected_conditions.title_contains("Udostępnienie informacji publicznej"))
+    check_page(browser)
+    browser.find_element(By.LINK_TEXT, "Złóż wniosek przez internet").click()
+
+    submit = wait_for(browser, expected_conditions.element_to_be_clickable((By.NAME, "submit_application")))
+    check_page(browser)
+    address = browser.find_element(By.ID, "id_adres_pocztowy")
+    assert not address.is_displayed()  # shown only when the reply goes by post (conditional_fields.js)
+    submit.click()  # nothing filled in: the error summary lists what is missing
+    summary = wait_for(browser, expected_conditions.visibility_of_element_located((By.CLASS_NAME, "error-summary")))
+    assert "To pole jest wymagane." in summary.text
+    check_page(browser)
+
+    browser.find_element(By.ID, "id_email").send_keys("mieszkanka@example.pl")
+    browser.find_element(By.ID, "id_zakres").send_keys("Proszę o rejestr umów zawartych w 2025 roku.")
+    browser.find_element(By.CSS_SELECTOR, 'input[name="sposob"][value="poczta"]').click()
+    address = browser.find_element(By.ID, "id_adres_pocztowy")
+    assert address.is_displayed()
+    address.send_keys("ul. Szeroka 1, 87-100 Toruń")
+    browser.find_element(By.NAME, "submit_application").click()
+
+    wait_for(browser, expected_conditions.title_contains("Wniosek przyjęty"))
+    check_page(browser)
+    number = browser.find_element(By.CSS_SELECTOR, "dl.facts code").text
+    with tenant_context(Tenant.objects.get(code=UNIT_A["code"])):
+        submission = Submission.objects.get(reference=number)
+    assert submission.data == {"email": "mieszkanka@example.pl", "zakres": "Proszę o rejestr umów zawartych w 2025 roku.",
+                               "sposob": "poczta", "adres_pocztowy": "ul. Szeroka 1, 87-100 Toruń"}
+    with tenant_context(Tenant.objects.get(code=UNIT_B["code"])):
+        assert not Submission.objects.filter(reference=number).exists()
+    # The confirmation is this browser's: another unit's subdomain does not show it.
+    browser.get(browser_server.unit(UNIT_B["slug"], f"/wnioski/{number}/"))
+    assert "Wniosek przyjęty" not in browser.title
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("path", ["/kategorie/podatki-i-oplaty/", "/sytuacje-zyciowe/przeprowadzka/",
+                                  "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/",
+                                  "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/",
+                                  "/uslugi/podatek-od-nieruchomosci/wniosek/", "/szukaj/?q=podatek",
+                                  "/konto/logowanie/", "/konto/rejestracja/"])
+def test_resident_pages_with_the_catalogue_are_accessible(browser, browser_server, committed_catalogue, path,
+                                                         language):
+    url = browser_server.unit(UNIT_A["slug"], path)
+    use_language(browser, url, language)
+    browser.get(url)
+    check_page(browser, language)
+
+
+@pytest.mark.parametrize("path", ["/szukaj/?q=dowod+osobisty", "/"])
+def test_regional_portal_pages_with_the_catalogue_are_accessible(browser, browser_server, committed_catalogue, path):
+    url = browser_server.portal(path)
+    use_language(browser, url, "pl")
+    browser.get(url)
+    check_page(browser)
+
+
+def test_high_contrast_and_largest_text_are_accessible_and_persist(browser, browser_server, committed_catalogue):
+    url = browser_server.unit(UNIT_A["slug"], "/uslugi/wydanie-dowodu-osobistego/")
+    use_language(browser, url, "pl")
+    browser.get(url)
+    normal_size = browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)")
+    browser.find_element(By.CSS_SELECTOR, 'button[name="contrast"][value="high"]').click()
+    wait_for(browser, expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "body.contrast-high")))
+    browser.find_element(By.CSS_SELECTOR, 'button[name="text_size"][value="largest"]').click()
+    wait_for(browser, expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "body.text-largest")))
+    assert browser.current_url == url  # back on the same page
+    browser.get(browser_server.unit(UNIT_A["slug"], "/"))  # the choice persists on the next page
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("class") == "text-largest contrast-high"
+    assert browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)") > normal_size
+    check_page(browser)
+
+
+def test_office_screens_are_accessible(browser, browser_server, committed_catalogue):
+    login = browser_server.unit(UNIT_A["slug"], "/urzad/logowanie/")
+    use_language(browser, login, "pl")
+    browser.get(login)
+    browser.find_element(By.ID, "id_username").send_keys("urzednik")
+    browser.find_element(By.ID, "id_password").send_keys(CLERK_PASSWORD + Keys.ENTER)
+    wait_for(browser, expected_conditions.presence_of_element_located((By.CLASS_NAME, "console-nav")))
+    for path in ("/urzad/", "/urzad/uslugi/", "/urzad/uslugi/wydanie-dowodu-osobistego/", "/urzad/uslugi-wlasne/nowa/",
+                 "/urzad/formularze/", "/urzad/formularze/nowy/", "/urzad/wyglad/", "/urzad/wnioski/"):
+        browser.get(browser_server.unit(UNIT_A["slug"], path))
+        assert "Zaloguj" not in browser.title, path
+        check_page(browser)
