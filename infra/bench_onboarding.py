@@ -195,20 +195,20 @@ def stage_baseline(scope: str, sample: int) -> None:
 
 # --- the driver (no Django in this process) -------------------------------------------------------
 
-def _with_database(url: str, name: str) -> str:
+def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def _admin_connection(url: str):
+def admin_connection(url: str):
     import psycopg2
 
-    conn = psycopg2.connect(_with_database(url, "postgres"))
+    conn = psycopg2.connect(with_database(url, "postgres"))
     conn.autocommit = True
     return conn
 
 
 def _recreate_database(url: str) -> None:
-    conn = _admin_connection(url)
+    conn = admin_connection(url)
     try:
         with conn.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
@@ -218,7 +218,7 @@ def _recreate_database(url: str) -> None:
 
 
 def _drop_database(url: str) -> None:
-    conn = _admin_connection(url)
+    conn = admin_connection(url)
     try:
         with conn.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
@@ -270,7 +270,7 @@ def _stage(*args: str) -> list[str]:
     return [sys.executable, "-m", "infra.bench_onboarding", *args]
 
 
-def _verdict(met: bool) -> str:
+def verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
 
@@ -299,7 +299,7 @@ def run(options) -> None:
     from infra.embedded_db import database_url
 
     server_url = database_url()  # starts the embedded server (and keeps it up while we run) unless set
-    bench_url = _with_database(server_url, BENCH_DATABASE)
+    bench_url = with_database(server_url, BENCH_DATABASE)
     cache_dir = tempfile.mkdtemp(prefix="ratusz-bench-cache-")
     env = {
         **os.environ,
@@ -384,13 +384,13 @@ def run(options) -> None:
             print(f"    schemas with the new column afterwards: {with_column} (the template and {with_column - 1} units)")
 
         print("targets (2-core machine):")
-        print(f"    ≤ {TARGET_SECONDS_PER_UNIT} s/unit: {per_unit:.3f} s/unit — {_verdict(per_unit <= TARGET_SECONDS_PER_UNIT)}")
-        print(f"    ≥ {TARGET_RATIO:.0f}x faster than migrate-per-schema: {ratio:.1f}x — {_verdict(ratio >= TARGET_RATIO)}")
+        print(f"    ≤ {TARGET_SECONDS_PER_UNIT} s/unit: {per_unit:.3f} s/unit — {verdict(per_unit <= TARGET_SECONDS_PER_UNIT)}")
+        print(f"    ≥ {TARGET_RATIO:.0f}x faster than migrate-per-schema: {ratio:.1f}x — {verdict(ratio >= TARGET_RATIO)}")
         if options.country:
             print(f"    whole country ≤ {TARGET_COUNTRY_SECONDS / 60:.0f} min: {total / 60:.1f} min "
-                  f"({total:.0f} s) — {_verdict(total <= TARGET_COUNTRY_SECONDS)}")
+                  f"({total:.0f} s) — {verdict(total <= TARGET_COUNTRY_SECONDS)}")
             print(f"    no-op migrate across the country ≤ {TARGET_NOOP_MIGRATE_SECONDS:.0f} s: "
-                  f"{noop['wall_s']:.1f} s — {_verdict(noop['wall_s'] <= TARGET_NOOP_MIGRATE_SECONDS)}")
+                  f"{noop['wall_s']:.1f} s — {verdict(noop['wall_s'] <= TARGET_NOOP_MIGRATE_SECONDS)}")
         print(f"onboarding: {units} units, {per_unit:.3f} s/unit, {ratio:.1f}x faster than migrate-per-schema")
     finally:
         if options.keep:

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.schema_marking import public_model
-from shared_services.eforms.definition import FormDefinition
+from shared_services.eforms.definition import FormDefinition, VersionedForm
 
 
 class _Term(models.Model):
@@ -115,8 +115,9 @@ class StandardServiceVersion(models.Model):
     keywords = models.JSONField(_("search keywords"), default=list, blank=True)
     form = models.ForeignKey("StandardForm", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("form"))
-    # Derived from the card's text when it is published (shared_services.search); not part of the card.
+    # Derived from the card's text when it is published (catalogue/search.py); not part of the card.
     search_vector = SearchVectorField(null=True, editable=False)
+    search_name = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["service", "-number"]
@@ -139,7 +140,7 @@ class StandardServiceVersion(models.Model):
     def save(self, *args, **kwargs):
         # An invariant, not business logic: enforced here so that no path (admin, shell, a future service)
         # rewrites what residents already read. Only publishing's own status change passes.
-        status_change_only = set(kwargs.get("update_fields") or {"*"}) <= {"status", "published_at", "search_vector"}
+        status_change_only = set(kwargs.get("update_fields") or {"*"}) <= {"status", "published_at"}
         if self.pk and not status_change_only:
             stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):
@@ -148,23 +149,17 @@ class StandardServiceVersion(models.Model):
 
 
 @public_model
-class StandardForm(models.Model):
-    """A form of the regional catalogue, shared by every unit; its definition is in its versions."""
+class StandardForm(VersionedForm):
+    """A form of the regional catalogue, shared by every unit."""
 
-    slug = models.SlugField(unique=True, max_length=100)
-    name = models.CharField(_("name"), max_length=250)
     current = models.OneToOneField(
         "StandardFormVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("current version"),
     )
 
-    class Meta:
-        ordering = ["slug"]
+    class Meta(VersionedForm.Meta):
         verbose_name = _("standard form")
         verbose_name_plural = _("standard forms")
-
-    def __str__(self):
-        return self.name
 
 
 @public_model

@@ -6,7 +6,7 @@ own directory, which managed databases and the embedded one do not allow. So, by
   read, so `zaswiadczenie` finds "zaświadczenie";
 - each query word becomes a prefix of itself without its likely inflectional ending, so `podatku`
   (podat:*) finds "podatek", `rolnego` (roln:*) finds "rolny" and `drzewa` (drzew:*) finds "drzew";
-- the cards' keywords carry the forms a prefix cannot reach (pies/psa, samochód for "pojazd").
+- the cards' keywords carry the words a prefix cannot reach ("samochód" for "Rejestracja pojazdu").
 All words must match, and cards whose name holds them all come first, shorter names before longer ones
 ("Wymeldowanie" before "Wymeldowanie w drodze decyzji"); when no card has every word, any word may match,
 ranked by how much of the query a card covers.
@@ -14,10 +14,10 @@ ranked by how much of the query a card covers.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorExact
-from django.db.models import F, Func, Value
-from django.db.models.functions import Lower
+from django.db.models import F, Value
 
 SEARCH_CONFIG = "simple"
 # Short function words carry no meaning in a query ("zaświadczenie o niezaleganiu w podatkach").
@@ -26,6 +26,7 @@ _STOP_WORDS = {"a", "i", "o", "u", "w", "we", "z", "ze", "na", "do", "od", "dla"
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=8192)  # cards' keywords are folded again on every search that finds them
 def fold(text: str) -> str:
     """Lower case without diacritics; ł has no decomposition, so it is mapped by hand."""
     text = text.lower().replace("ł", "l")
@@ -36,18 +37,21 @@ def fold(text: str) -> str:
 _ENDINGS = ("owie", "ami", "ach", "ego", "emu", "ych", "ymi", "ich", "imi", "owi", "iem", "iu", "om", "ow", "em",
             "ym", "im", "ej", "ie", "a", "e", "i", "o", "u", "y")
 _SHORTEST_STEM = 3
-# Folding in SQL for the names of cards, the same as fold() for Polish letters (no extension needed).
-_POLISH_LETTERS, _PLAIN_LETTERS = "ąćęłńóśźż", "acelnoszz"
+
+
+_VOWELS = set("aeiouy")
 
 
 def _stem_prefix(word: str) -> str:
     """The part of a Polish word that its inflected forms share, most of the time: the word without its
-    ending, or without its last two letters when that is shorter (a vowel that drops out: podatek/podatku)."""
+    ending; a stem ending in consonant + k also loses the k, for the e that drops out (podatek/podatku)."""
     if len(word) <= 4:
         return word
-    without_ending = next((word[:-len(ending)] for ending in _ENDINGS
-                           if word.endswith(ending) and len(word) - len(ending) >= _SHORTEST_STEM), word)
-    return min(without_ending, word[:-2], key=len) if len(word) >= 6 else without_ending
+    stem = next((word[:-len(ending)] for ending in _ENDINGS
+                 if word.endswith(ending) and len(word) - len(ending) >= _SHORTEST_STEM), word)
+    if len(stem) > _SHORTEST_STEM + 1 and stem.endswith("k") and stem[-2] not in _VOWELS:
+        stem = stem[:-1]
+    return stem
 
 
 def query_words(text: str) -> list[str]:
@@ -66,17 +70,12 @@ def search_query(text: str, *, every_word: bool = True) -> SearchQuery | None:
     return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
 
 
-def folded_sql(expression):
-    return Func(Lower(expression), Value(_POLISH_LETTERS), Value(_PLAIN_LETTERS), function="translate")
-
-
-def rank_annotations(*, vector: str, name: str, query: SearchQuery) -> dict:
+def rank_annotations(*, vector: str, name_vector: str, query: SearchQuery) -> dict:
     """How well each card matches: whether its name holds the query, how closely (shorter names rank
     higher: normalization 1 divides by the name's length), and the rank over the whole card."""
-    name_vector = SearchVector(folded_sql(F(name)), config=SEARCH_CONFIG)
     return {
-        "name_match": SearchVectorExact(name_vector, query),
-        "name_rank": SearchRank(name_vector, query, normalization=Value(1)),
+        "name_match": SearchVectorExact(F(name_vector), query),
+        "name_rank": SearchRank(F(name_vector), query, normalization=Value(1)),
         "card_rank": SearchRank(F(vector), query, weights=[0.05, 0.1, 0.3, 1.0]),
     }
 
@@ -85,7 +84,8 @@ def best_first(item, *, keywords: list[str], text: str, every_word: bool):
     """Sort key for annotated results. A card whose curated keywords include exactly what was typed comes
     first ("meldunek" is what people call registering residence); then, with every word required, a match in
     the name counts most; with any word, the card covering most of the query comes first."""
-    typed_a_keyword = fold(text.strip()) in {fold(keyword) for keyword in keywords}
+    typed = fold(text.strip())
+    typed_a_keyword = any(fold(keyword) == typed for keyword in keywords)
     if every_word:
         return (not typed_a_keyword, not item.name_match, -item.name_rank, -item.card_rank)
     return (not typed_a_keyword, -item.card_rank)
@@ -94,6 +94,12 @@ def best_first(item, *, keywords: list[str], text: str, every_word: bool):
 def ordering(every_word: bool) -> list[str]:
     """The same order as best_first, minus keywords, for the database to pick the candidates."""
     return ["-name_match", "-name_rank", "-card_rank"] if every_word else ["-card_rank"]
+
+
+def search_vectors(*, name: str, weighted_texts) -> dict:
+    """The two stored vectors of a card: of its name alone, and of all its text ((text, weight) pairs,
+    weights A, most telling, to D)."""
+    return {"search_name": search_vector((name, "A")), "search_vector": search_vector(*weighted_texts)}
 
 
 def search_vector(*weighted_texts: tuple[str, str]) -> SearchVector:

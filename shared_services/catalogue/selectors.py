@@ -30,7 +30,8 @@ def regional_search(text: str, *, limit: int = 20) -> list[RegionalResult]:
         if query is None:
             return []
         versions = list(StandardServiceVersion.objects.filter(status="published", search_vector=query)
-                        .annotate(**rank_annotations(vector="search_vector", name="name", query=query))
+                        .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
+                        .only("service_id", "name", "short_description", "keywords")
                         .order_by(*ordering(every_word))[:limit + 30])
         if versions:
             versions.sort(key=lambda version: (*best_first(version, keywords=version.keywords, text=text,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from shared_services.eforms.services import form_version_create
 
 from .models import Category, LifeEvent, StandardForm, StandardService, StandardServiceVersion, VersionStatus
-from .search import search_vector
+from .search import search_vectors
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "standard_services.json"
 FORMS_DIR = Path(__file__).resolve().parent / "data" / "forms"
@@ -57,10 +57,14 @@ def service_version_publish(*, version: StandardServiceVersion) -> StandardServi
 
 def version_index(*, version: StandardServiceVersion) -> None:
     """Store the words search finds the card by (shared_services.catalogue.search)."""
-    StandardServiceVersion.objects.filter(pk=version.pk).update(search_vector=search_vector(
+    StandardServiceVersion.objects.filter(pk=version.pk).update(**card_search_vectors(version))
+
+
+def card_search_vectors(version) -> dict:
+    return search_vectors(name=version.name, weighted_texts=[
         (version.name, "A"), (" ".join(version.keywords), "A"), (version.name_en, "B"),
         (version.short_description, "B"), (version.description, "C"), (version.who_may_apply, "D"),
-    ))
+    ])
 
 
 def standard_forms_load(*, definitions: list[dict]) -> dict[str, StandardForm]:

@@ -26,6 +26,20 @@ class DefinitionNotEditable(Exception):
     """A saved form version is read-only: submissions pin it. Create a new version instead."""
 
 
+class VersionedForm(models.Model):
+    """A form people know by name; what to fill in is in its versions, the newest being `current`."""
+
+    slug = models.SlugField(unique=True, max_length=100)
+    name = models.CharField(_("name"), max_length=250)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class FormDefinition(models.Model):
     """One immutable version of a form. Concrete in the public schema (standard forms) and in each unit's
     schema (the unit's own forms)."""

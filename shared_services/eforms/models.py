@@ -13,27 +13,21 @@ from django.utils.translation import gettext_lazy as _
 
 from platform_core.schema_marking import tenant_model
 
-from .definition import FormDefinition
+from .definition import FormDefinition, VersionedForm
 
 
 @tenant_model
-class UnitForm(models.Model):
+class UnitForm(VersionedForm):
     """A form of this unit's own, for a service of its own."""
 
-    slug = models.SlugField(unique=True, max_length=100)
-    name = models.CharField(_("name"), max_length=250)
     current = models.OneToOneField(
         "UnitFormVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("current version"),
     )
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(VersionedForm.Meta):
         verbose_name = _("unit form")
         verbose_name_plural = _("unit forms")
-
-    def __str__(self):
-        return self.name
 
 
 @tenant_model

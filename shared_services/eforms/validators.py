@@ -59,35 +59,36 @@ def _pesel_date_error() -> ValidationError:
     )
 
 
+def _digits_with_check_digit(number: str, *, lengths: tuple[int, ...], scheme, code: str, messages: dict) -> str:
+    """NIP and REGON: only digits, one of `lengths`, and the check digit of stdnum's `scheme`."""
+    if not DIGITS.fullmatch(number):
+        raise ValidationError(messages["characters"], code=f"{code}_characters")
+    if len(number) not in lengths:
+        raise ValidationError(messages["length"], code=f"{code}_length")
+    try:
+        scheme.validate(number)
+    except stdnum_errors.ValidationError:
+        raise ValidationError(messages["checksum"], code=f"{code}_checksum") from None
+    return number
+
+
 def validate_nip(value: str) -> str:
     # NIP is commonly written 123-456-78-90 or 123-45-67-890; the dashes carry no meaning.
-    number = _without_whitespace(value).replace("-", "")
-    if not DIGITS.fullmatch(number):
-        raise ValidationError(_("NIP may contain only digits."), code="nip_characters")
-    if len(number) != 10:
-        raise ValidationError(_("NIP must have 10 digits."), code="nip_length")
-    try:
-        nip.validate(number)
-    except stdnum_errors.ValidationError:
-        raise ValidationError(
-            _("This NIP's check digit is wrong — please check for a typo."), code="nip_checksum"
-        ) from None
-    return number
+    return _digits_with_check_digit(
+        _without_whitespace(value).replace("-", ""), lengths=(10,), scheme=nip, code="nip", messages={
+            "characters": _("NIP may contain only digits."),
+            "length": _("NIP must have 10 digits."),
+            "checksum": _("This NIP's check digit is wrong — please check for a typo."),
+        })
 
 
 def validate_regon(value: str) -> str:
-    number = _without_whitespace(value)
-    if not DIGITS.fullmatch(number):
-        raise ValidationError(_("REGON may contain only digits."), code="regon_characters")
-    if len(number) not in (9, 14):
-        raise ValidationError(_("REGON must have 9 or 14 digits."), code="regon_length")
-    try:
-        regon.validate(number)
-    except stdnum_errors.ValidationError:
-        raise ValidationError(
-            _("This REGON's check digit is wrong — please check for a typo."), code="regon_checksum"
-        ) from None
-    return number
+    return _digits_with_check_digit(
+        _without_whitespace(value), lengths=(9, 14), scheme=regon, code="regon", messages={
+            "characters": _("REGON may contain only digits."),
+            "length": _("REGON must have 9 or 14 digits."),
+            "checksum": _("This REGON's check digit is wrong — please check for a typo."),
+        })
 
 
 def validate_postal_code(value: str) -> str:

@@ -72,6 +72,7 @@ class UnitService(models.Model):
                                   related_name="+", verbose_name=_("the unit's own form"))
     # Derived from the text on every save (shared_services.offer.services); not edited by people.
     search_vector = SearchVectorField(null=True, editable=False)
+    search_name = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -79,6 +79,11 @@ def fee_grosze(adopted: AdoptedService) -> int:
     return adopted.standard_service.published.fee_grosze
 
 
+# What a search result needs of an adopted service: not the card's long texts.
+_SUMMARY_OF_ADOPTED = ("standard_service__slug", "standard_service__published__name",
+                       "standard_service__published__short_description", "standard_service__published__keywords")
+
+
 def _summary_of_adopted(adopted: AdoptedService) -> ServiceSummary:
     card = adopted.standard_service.published
     return ServiceSummary(STANDARD, adopted.standard_service.slug, card.name, card.short_description)
@@ -118,11 +123,11 @@ def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
         candidates = limit + _KEYWORD_HEADROOM
         adopted = (offered_services().filter(standard_service__published__search_vector=query)
                    .annotate(**rank_annotations(vector="standard_service__published__search_vector",
-                                                name="standard_service__published__name", query=query))
-                   .order_by(*ordering(every_word))[:candidates])
+                                                name_vector="standard_service__published__search_name", query=query))
+                   .only(*_SUMMARY_OF_ADOPTED).order_by(*ordering(every_word))[:candidates])
         own = (UnitService.objects.filter(enabled=True, search_vector=query)
-               .annotate(**rank_annotations(vector="search_vector", name="name", query=query))
-               .order_by(*ordering(every_word))[:candidates])
+               .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
+               .only("slug", "name", "short_description", "keywords").order_by(*ordering(every_word))[:candidates])
         found = [(best_first(item, keywords=item.standard_service.published.keywords, text=text,
                              every_word=every_word), _summary_of_adopted(item)) for item in adopted]
         found += [(best_first(item, keywords=item.keywords.split(","), text=text, every_word=every_word),

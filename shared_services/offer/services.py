@@ -7,7 +7,7 @@ transaction, so operators and the regional search see it without visiting the un
 from django.db import connection, transaction
 
 from shared_services.catalogue.models import Offering, StandardService
-from shared_services.catalogue.search import search_vector
+from shared_services.catalogue.search import search_vectors
 
 from .models import AdoptedService, UnitService
 
@@ -70,8 +70,8 @@ def unit_service_save(*, service: UnitService, categories=None, life_events=None
         service.categories.set(categories)
     if life_events is not None:
         service.life_events.set(life_events)
-    UnitService.objects.filter(pk=service.pk).update(search_vector=search_vector(
+    UnitService.objects.filter(pk=service.pk).update(**search_vectors(name=service.name, weighted_texts=[
         (service.name, "A"), (service.keywords, "A"), (service.short_description, "B"),
         (service.description, "C"), (service.who_may_apply, "D"),
-    ))
+    ]))
     return service

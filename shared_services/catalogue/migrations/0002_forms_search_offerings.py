@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'standard form',
                 'verbose_name_plural': 'standard forms',
-                'ordering': ['slug'],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
@@ -87,19 +87,21 @@ class Migration(migrations.Migration):
             model_name='standardformversion',
             constraint=models.UniqueConstraint(fields=('form', 'number'), name='catalogue_form_version_once'),
         ),
+        migrations.AddField(
+            model_name='standardserviceversion',
+            name='search_name',
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        ),
     ]
 
 
 def index_published_cards(apps, schema_editor):
     # Cards published before search existed get their search words (later ones get them when published).
-    from shared_services.catalogue.search import search_vector
+    from shared_services.catalogue.services import card_search_vectors
 
     versions = apps.get_model("catalogue", "StandardServiceVersion").objects
     for version in versions.filter(status="published"):
-        versions.filter(pk=version.pk).update(search_vector=search_vector(
-            (version.name, "A"), (" ".join(version.keywords), "A"), (version.name_en, "B"),
-            (version.short_description, "B"), (version.description, "C"), (version.who_may_apply, "D"),
-        ))
+        versions.filter(pk=version.pk).update(**card_search_vectors(version))
 
 
 def copy_offerings_of_existing_units(apps, schema_editor):

@@ -51,4 +51,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('standard_form__isnull', False), ('unit_form__isnull', False), _negated=True), name='offer_unit_service_one_form')],
             },
         ),
+        migrations.AddField(
+            model_name='unitservice',
+            name='search_name',
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        ),
     ]
