@@ -156,3 +156,28 @@ class TestClerkExportWhileSuspended:
             client.force_login(get_user_model().objects.create_user("referent@torun.pl", password="x", is_staff=True))
         assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 403
         assert not OperatorAction.objects.filter(unit=unit_a, action="export").exists()
+
+
+def test_offboarding_takes_the_units_offer_and_applications_along_and_import_brings_them_back(
+    full_catalogue, client, unit_a, settings, django_capture_on_commit_callbacks
+):
+    from shared_services.catalogue.models import Offering
+    from shared_services.eforms.models import Submission
+
+    letter = {"imie": "Anna", "nazwisko": "Kowalska", "ulica": "ul. Szeroka 1", "kod_pocztowy": "87-100",
+              "miejscowosc": "Toruń", "email": "anna@example.pl", "tytul": "Pytanie", "tresc": "Treść."}
+    assert client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", letter,
+                       HTTP_HOST="torun.localhost").status_code == 302
+    offered = Offering.objects.filter(unit=unit_a).count()
+    assert offered > 30
+
+    with django_capture_on_commit_callbacks(execute=True):
+        archive = unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR)
+    assert not Offering.objects.filter(unit=unit_a).exists()  # an offboarded unit offers nothing
+    with zipfile.ZipFile(archive) as zipped:
+        assert "anna@example.pl" in zipped.read("data/eforms_submission.csv").decode()
+
+    call_command("import_unit", str(archive))
+    assert Offering.objects.filter(unit=unit_a).count() == offered
+    with tenant_context(Tenant.objects.get(pk=unit_a.pk)):
+        assert Submission.objects.get().data["email"] == "anna@example.pl"

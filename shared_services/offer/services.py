@@ -53,6 +53,17 @@ def offer_localise(*, adopted: AdoptedService, **details) -> AdoptedService:
     return adopted
 
 
+@transaction.atomic
+def offerings_rebuild() -> int:
+    """Make the public copy of the current unit's offer match its schema again (after an import from an
+    archive, say); returns how many services it offers."""
+    unit_id = connection.tenant.pk
+    Offering.objects.filter(unit_id=unit_id).delete()
+    offered = AdoptedService.objects.filter(enabled=True).values_list("standard_service_id", flat=True)
+    return len(Offering.objects.bulk_create([Offering(unit_id=unit_id, standard_service_id=service_id)
+                                             for service_id in offered]))
+
+
 def _offering_sync(adopted: AdoptedService) -> None:
     mirror = Offering.objects.filter(unit_id=connection.tenant.pk, standard_service_id=adopted.standard_service_id)
     if adopted.enabled:
