@@ -17,6 +17,7 @@ urlpatterns = [
     path("", portal_views.unit_home, name="unit-home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("wyswietlanie/", views.display_preferences, name="display-preferences"),
+    path("herb/", branding_views.coat_of_arms, name="coat-of-arms"),
     path("szukaj/", portal_views.search, name="service-search"),
     path("kategorie/<slug:slug>/", portal_views.category_services, name="category-services"),
     path("sytuacje-zyciowe/<slug:slug>/", portal_views.life_event_services, name="life-event-services"),

@@ -17,7 +17,7 @@ def schema_one_migration_behind(schema):
     schema_create_from_template(schema)
     call_command("migrate_schemas", "branding", "0002", tenant=True, schema_name=schema, interactive=False,
                  verbosity=0, executor="standard")
-    assert ("branding", "0003_contact_and_footer_links") not in applied_migrations(schema)
+    assert ("branding", "0003_contact_links_coat_of_arms_type") not in applied_migrations(schema)
 
 
 def test_schemas_behind_are_brought_to_the_state_migrate_gives():

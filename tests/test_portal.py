@@ -320,6 +320,22 @@ class TestOfficeScreens:
         assert "#0b5394" not in text_of(page(client, LUBICZ, "/"))
 
 
+    def test_a_coat_of_arms_is_checked_by_content_and_served_only_on_its_unit(self, full_catalogue, client, unit_a,
+                                                                             clerk_a):
+        sign_in(client, unit_a, clerk_a)
+        form = {"display_name": "Miasto Toruń", "primary_colour": "#1d3f7a", "accent_colour": "#b3261e"}
+        disguised = SimpleUploadedFile("herb.png", PDF, "image/png")
+        refused = client.post("/urzad/wyglad/", {**form, "coat_of_arms_upload": disguised}, HTTP_HOST=TORUN)
+        assert refused.status_code == 200 and "PDF" in text_of(refused)
+        upload = SimpleUploadedFile("herb.png", PNG, "image/png")
+        assert client.post("/urzad/wyglad/", {**form, "coat_of_arms_upload": upload}, HTTP_HOST=TORUN).status_code == 302
+        assert 'src="/herb/?v=' in text_of(page(client, TORUN, "/"))
+        served = page(client, TORUN, "/herb/")
+        assert served["Content-Type"] == "image/png" and b"".join(served.streaming_content) == PNG
+        assert page(client, LUBICZ, "/herb/").status_code == 404
+        assert 'src="/herb/' not in text_of(page(client, LUBICZ, "/"))
+
+
 def test_display_preferences_persist_in_a_cookie(client, unit_a):
     response = client.post("/wyswietlanie/", {"text_size": "largest", "next": "/szukaj/"}, HTTP_HOST=TORUN)
     assert response.status_code == 302 and response["Location"] == "/szukaj/"

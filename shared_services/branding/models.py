@@ -22,6 +22,7 @@ class UnitBranding(models.Model):
     accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b3261e",
                                      validators=[colour_validator])
     coat_of_arms = models.FileField(_("coat of arms"), upload_to="herb/", blank=True)
+    coat_of_arms_type = models.CharField(max_length=50, blank=True, editable=False)  # found in the content
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("telephone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

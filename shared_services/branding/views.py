@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import messages
 from django.db import models
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from shared_services.eforms.uploads import check_attachment
 from shared_services.staff.views import unit_administrator_required
 
 from .models import UnitBranding
 from .selectors import branding_get
-from .services import EDITABLE, branding_update
+from .services import COAT_OF_ARMS_MAX_BYTES, COAT_OF_ARMS_TYPES, EDITABLE, branding_update
 
 
 def _https_by_default(model_field, **kwargs):
@@ -19,6 +21,11 @@ def _https_by_default(model_field, **kwargs):
 
 
 class BrandingForm(forms.ModelForm):
+    coat_of_arms_upload = forms.FileField(
+        label=_("Coat of arms or logo"), required=False,
+        help_text=_("PNG or JPEG, up to 1 MB; shown 40×48 pixels beside the name."),
+        widget=forms.FileInput(attrs={"accept": ",".join(COAT_OF_ARMS_TYPES)}))
+
     class Meta:
         model = UnitBranding
         formfield_callback = _https_by_default
@@ -28,12 +35,31 @@ class BrandingForm(forms.ModelForm):
                    "address": forms.Textarea(attrs={"rows": 3})}
 
 
+    def clean_coat_of_arms_upload(self):
+        upload = self.cleaned_data["coat_of_arms_upload"]
+        if upload:
+            check_attachment(upload, max_bytes=COAT_OF_ARMS_MAX_BYTES, media_types=COAT_OF_ARMS_TYPES)
+        return upload
+
+
 @unit_administrator_required
 def branding_edit(request):
-    """The unit's name, colours, contact data and footer links, as residents see them."""
-    form = BrandingForm(request.POST or None, instance=branding_get())
+    """The unit's name, colours, coat of arms, contact data and footer links, as residents see them."""
+    form = BrandingForm(request.POST or None, request.FILES or None, instance=branding_get())
     if request.method == "POST" and form.is_valid():
-        branding_update(**{field: form.cleaned_data[field] for field in EDITABLE})
+        branding_update(**{field: form.cleaned_data[field] for field in EDITABLE},
+                        coat_of_arms=form.cleaned_data["coat_of_arms_upload"])
         messages.success(request, _("The appearance is saved."))
         return redirect("clerk-branding")
     return render(request, "branding/edit.html", {"form": form})
+
+
+def coat_of_arms(request):
+    """The unit's coat of arms. Units' media are not served as a folder (residents' attachments live there
+    too), so the one public file is served by this view."""
+    branding = branding_get()
+    if not branding.coat_of_arms:
+        raise Http404
+    response = FileResponse(branding.coat_of_arms.open("rb"), content_type=branding.coat_of_arms_type)
+    response["Cache-Control"] = "public, max-age=86400"  # the page's link changes when the file does
+    return response

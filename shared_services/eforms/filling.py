@@ -54,7 +54,9 @@ def _field_for(name: str, spec: dict, *, required: bool, widget_hint: str | None
     common = {"label": spec.get("title", name), "help_text": spec.get("description", ""), "required": required}
     kind = spec.get("type")
     if "x-attachment" in spec:
-        return forms.FileField(**common)
+        # `accept` only helps the file picker; the content is what is checked (uploads.check_attachment).
+        accept = ",".join(spec["x-attachment"]["mediaTypes"])
+        return forms.FileField(widget=forms.FileInput(attrs={"accept": accept}), **common)
     if "enum" in spec or "oneOf" in spec:
         choices = ([(option["const"], option.get("title", option["const"])) for option in spec["oneOf"]]
                    if "oneOf" in spec else [(value, value) for value in spec["enum"]])

@@ -35,4 +35,9 @@ class Migration(migrations.Migration):
             name='phone',
             field=models.CharField(blank=True, max_length=50, verbose_name='telephone'),
         ),
+        migrations.AddField(
+            model_name='unitbranding',
+            name='coat_of_arms_type',
+            field=models.CharField(blank=True, editable=False, max_length=50),
+        ),
     ]
