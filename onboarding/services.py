@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from shared_services.branding.services import branding_update
-from shared_services.catalogue.models import Offering
+from shared_services.catalogue.models import Offering, OwnServiceListing
 from shared_services.offer.services import offer_adopt_defaults, offerings_rebuild
 from shared_services.staff.models import StaffRole
 from shared_services.staff.services import invitation_create
@@ -234,7 +234,9 @@ def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> Path:
             _record_export(unit=unit, actor=actor, archive=archive)
             hosts = list(unit.domains.values_list("domain", flat=True))
             unit.domains.all().delete()
-            Offering.objects.filter(unit=unit).delete()  # the public copy of what it offered
+            # The public copies of what it offered.
+            Offering.objects.filter(unit=unit).delete()
+            OwnServiceListing.objects.filter(unit=unit).delete()
             unit_set_status(unit=unit, status=UnitStatus.OFFBOARDED)  # before the drop: see Tenant.create_schema
             connection.check_constraints()  # fire deferred checks now: DROP refuses pending trigger events
             with connection.cursor() as cursor:

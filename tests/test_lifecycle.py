@@ -161,23 +161,29 @@ class TestClerkExportWhileSuspended:
 def test_offboarding_takes_the_units_offer_and_applications_along_and_import_brings_them_back(
     full_catalogue, client, unit_a, settings, django_capture_on_commit_callbacks
 ):
-    from shared_services.catalogue.models import Offering
+    from shared_services.catalogue.models import Offering, OwnServiceListing
     from shared_services.eforms.models import Submission
+    from shared_services.offer.models import UnitService
+    from shared_services.offer.services import unit_service_save
 
     letter = {"imie": "Anna", "nazwisko": "Kowalska", "ulica": "ul. Szeroka 1", "kod_pocztowy": "87-100",
               "miejscowosc": "Toruń", "email": "anna@example.pl", "tytul": "Pytanie", "tresc": "Treść."}
     assert client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", letter,
                        HTTP_HOST="torun.localhost").status_code == 302
+    with tenant_context(unit_a):
+        unit_service_save(service=UnitService(slug="wynajem-sali", name="Wynajem sali", short_description="Sala."))
     offered = Offering.objects.filter(unit=unit_a).count()
-    assert offered > 30
+    assert offered > 30 and OwnServiceListing.objects.filter(unit=unit_a).count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         archive = unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR)
-    assert not Offering.objects.filter(unit=unit_a).exists()  # an offboarded unit offers nothing
+    # An offboarded unit offers nothing.
+    assert not Offering.objects.filter(unit=unit_a).exists() and not OwnServiceListing.objects.filter(unit=unit_a).exists()
     with zipfile.ZipFile(archive) as zipped:
         assert "anna@example.pl" in zipped.read("data/eforms_submission.csv").decode()
 
     call_command("import_unit", str(archive))
     assert Offering.objects.filter(unit=unit_a).count() == offered
+    assert OwnServiceListing.objects.get(unit=unit_a).slug == "wynajem-sali"
     with tenant_context(Tenant.objects.get(pk=unit_a.pk)):
         assert Submission.objects.get().data["email"] == "anna@example.pl"

@@ -364,6 +364,13 @@ class TestRegionalPortal:
         body = text_of(page(client, "localhost", "/szukaj/", data={"q": "dowod osobisty"}))
         assert "torun.localhost" in body and "lubicz.localhost" not in body
 
+    def test_a_units_own_service_is_listed_with_a_link_to_that_unit(self, full_catalogue, client, unit_a, unit_b):
+        with tenant_context(unit_a):
+            unit_service_save(service=UnitService(slug="wynajem-sali", name="Wynajem sali w ratuszu",
+                                                  short_description="Sala na 50 osób."))
+        body = text_of(page(client, "localhost", "/szukaj/", data={"q": "wynajem sali"}))
+        assert 'href="http://torun.localhost/uslugi-lokalne/wynajem-sali/"' in body and "lubicz.localhost" not in body
+
     def test_a_unit_switching_a_service_off_leaves_the_regional_list(self, full_catalogue, client, unit_a, unit_b):
         with tenant_context(unit_b):
             offer_localise(adopted=AdoptedService.objects.get(standard_service__slug="wydanie-dowodu-osobistego"),
@@ -375,7 +382,7 @@ class TestRegionalPortal:
     def test_regional_search_query_count_is_pinned(self, full_catalogue, client, unit_a, unit_b,
                                                    django_assert_num_queries):
         page(client, "localhost", "/szukaj/", data={"q": "podatek"})
-        # SET search_path, then the matching cards, their services, the offerings with their units: the same
-        # for any number of units.
-        with django_assert_num_queries(4):
+        # SET search_path, then the matching cards, units' own services with their unit, the cards' services,
+        # the offerings with their units: the same for any number of units.
+        with django_assert_num_queries(5):
             assert page(client, "localhost", "/szukaj/", data={"q": "podatek"}).status_code == 200

@@ -95,7 +95,22 @@ def test_words_are_folded_and_function_words_dropped():
 
 
 def test_regional_search_names_the_units_offering_each_service(full_catalogue, unit_a, unit_b):
-    results = {result.version.service.slug: result for result in regional_search("rejestracja pojazdu")}
+    results = {result.standard_slug: result for result in regional_search("rejestracja pojazdu")}
     assert [unit.slug for unit in results["rejestracja-pojazdu"].units] == ["torun"]
-    results = {result.version.service.slug: result for result in regional_search("dowod osobisty")}
+    results = {result.standard_slug: result for result in regional_search("dowod osobisty")}
     assert {unit.slug for unit in results["wydanie-dowodu-osobistego"].units} == {"torun", "lubicz"}
+
+
+def test_regional_search_finds_a_units_own_service_under_that_unit_only(full_catalogue, unit_a, unit_b):
+    from shared_services.offer.models import UnitService
+    from shared_services.offer.services import unit_service_save
+
+    with tenant_context(unit_a):
+        service = unit_service_save(service=UnitService(slug="wynajem-sali", name="Wynajem sali w ratuszu",
+                                                        short_description="Sala na 50 osób."))
+    [result] = [result for result in regional_search("wynajem sali") if result.standard_slug is None]
+    assert [unit.slug for unit in result.units] == ["torun"] and result.path == "uslugi-lokalne/wynajem-sali/"
+    with tenant_context(unit_a):
+        service.enabled = False
+        unit_service_save(service=service)
+    assert not [result for result in regional_search("wynajem sali") if result.standard_slug is None]

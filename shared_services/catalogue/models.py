@@ -185,3 +185,24 @@ class Offering(models.Model):
         verbose_name = _("offering")
         verbose_name_plural = _("offerings")
         constraints = [models.UniqueConstraint(fields=["unit", "standard_service"], name="catalogue_offering_once")]
+
+
+@public_model
+class OwnServiceListing(models.Model):
+    """A public copy of a unit's own service (name, summary, search words), so that the regional search finds
+    units' own services too. Kept by `shared_services.offer` in the transaction that changes the service."""
+
+    unit = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="own_service_listings")
+    unit_service_id = models.PositiveBigIntegerField()  # the row in the unit's schema (no cross-schema key)
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(max_length=250)
+    short_description = models.TextField()
+    keywords = models.CharField(max_length=500, blank=True)
+    search_vector = SearchVectorField(null=True)
+    search_name = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("listing of a unit's own service")
+        verbose_name_plural = _("listings of units' own services")
+        indexes = [GinIndex(fields=["search_vector"], name="catalogue_own_listing_search")]
+        constraints = [models.UniqueConstraint(fields=["unit", "unit_service_id"], name="catalogue_own_listing_once")]

@@ -6,14 +6,17 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from tenants.models import Tenant, UnitStatus
 
-from .models import Offering, StandardService, StandardServiceVersion
+from .models import Offering, OwnServiceListing, StandardService, StandardServiceVersion
 from .search import best_first, ordering, rank_annotations, search_query
 
 
 @dataclass(frozen=True)
 class RegionalResult:
-    version: StandardServiceVersion
+    name: str
+    short_description: str
+    path: str  # the service's page on each offering unit's subdomain
     units: list[Tenant]  # active units that offer it, by name
+    standard_slug: str | None = None  # None for a unit's own service
 
 
 def _offering_units():
@@ -23,24 +26,38 @@ def _offering_units():
 
 
 def regional_search(text: str, *, limit: int = 20) -> list[RegionalResult]:
-    """Standard services matching `text` (the same Polish-aware matching as a unit's search), each with the
-    participating units that offer it. Three queries whatever the number of results."""
+    """Services of every participating unit matching `text` (the same Polish-aware matching as a unit's
+    search): standard services with the units that offer them, and units' own services with their unit.
+    Four queries whatever the number of results."""
     for every_word in (True, False):
         query = search_query(text, every_word=every_word)
         if query is None:
             return []
-        versions = list(StandardServiceVersion.objects.filter(status="published", search_vector=query)
-                        .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
-                        .only("service_id", "name", "short_description", "keywords")
-                        .order_by(*ordering(every_word))[:limit + 30])
-        if versions:
-            versions.sort(key=lambda version: (*best_first(version, keywords=version.keywords, text=text,
-                                                           every_word=every_word), version.name))
-            versions = versions[:limit]
-            prefetch_related_objects(versions, "service", _offering_units())
-            return [RegionalResult(version, [offering.unit for offering in version.service.active_offerings])
-                    for version in versions]
+        ranked = rank_annotations(vector="search_vector", name_vector="search_name", query=query)
+        versions = (StandardServiceVersion.objects.filter(status="published", search_vector=query)
+                    .annotate(**ranked).only("service_id", "name", "short_description", "keywords")
+                    .order_by(*ordering(every_word))[:limit + 30])
+        listings = (OwnServiceListing.objects.filter(search_vector=query, unit__status=UnitStatus.ACTIVE)
+                    .annotate(**ranked).select_related("unit").order_by(*ordering(every_word))[:limit + 30])
+        found = [(best_first(version, keywords=version.keywords, text=text, every_word=every_word), version)
+                 for version in versions]
+        found += [(best_first(listing, keywords=listing.keywords.split(","), text=text, every_word=every_word),
+                   listing) for listing in listings]
+        if found:
+            found.sort(key=lambda pair: (*pair[0], pair[1].name))
+            best = [item for _, item in found[:limit]]
+            prefetch_related_objects([item for item in best if isinstance(item, StandardServiceVersion)],
+                                     "service", _offering_units())
+            return [_regional_result(item) for item in best]
     return []
+
+
+def _regional_result(item) -> RegionalResult:
+    if isinstance(item, OwnServiceListing):
+        return RegionalResult(item.name, item.short_description, f"uslugi-lokalne/{item.slug}/", [item.unit])
+    slug = item.service.slug
+    return RegionalResult(item.name, item.short_description, f"uslugi/{slug}/",
+                          [offering.unit for offering in item.service.active_offerings], standard_slug=slug)
 
 
 def adoption_overview():

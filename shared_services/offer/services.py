@@ -6,7 +6,7 @@ transaction, so operators and the regional search see it without visiting the un
 
 from django.db import connection, transaction
 
-from shared_services.catalogue.models import Offering, StandardService
+from shared_services.catalogue.models import Offering, OwnServiceListing, StandardService
 from shared_services.catalogue.search import search_vectors
 
 from .models import AdoptedService, UnitService
@@ -55,13 +55,16 @@ def offer_localise(*, adopted: AdoptedService, **details) -> AdoptedService:
 
 @transaction.atomic
 def offerings_rebuild() -> int:
-    """Make the public copy of the current unit's offer match its schema again (after an import from an
-    archive, say); returns how many services it offers."""
+    """Make the public copies of the current unit's offer (standard services offered, own services listed)
+    match its schema again, after an import from an archive, say; returns how many services it offers."""
     unit_id = connection.tenant.pk
     Offering.objects.filter(unit_id=unit_id).delete()
     offered = AdoptedService.objects.filter(enabled=True).values_list("standard_service_id", flat=True)
-    return len(Offering.objects.bulk_create([Offering(unit_id=unit_id, standard_service_id=service_id)
-                                             for service_id in offered]))
+    Offering.objects.bulk_create([Offering(unit_id=unit_id, standard_service_id=service_id) for service_id in offered])
+    OwnServiceListing.objects.filter(unit_id=unit_id).delete()
+    for service in UnitService.objects.filter(enabled=True):
+        unit_service_save(service=service)
+    return len(offered) + UnitService.objects.filter(enabled=True).count()
 
 
 def _offering_sync(adopted: AdoptedService) -> None:
@@ -81,8 +84,22 @@ def unit_service_save(*, service: UnitService, categories=None, life_events=None
         service.categories.set(categories)
     if life_events is not None:
         service.life_events.set(life_events)
-    UnitService.objects.filter(pk=service.pk).update(**search_vectors(name=service.name, weighted_texts=[
+    vectors = search_vectors(name=service.name, weighted_texts=[
         (service.name, "A"), (service.keywords, "A"), (service.short_description, "B"),
         (service.description, "C"), (service.who_may_apply, "D"),
-    ]))
+    ])
+    UnitService.objects.filter(pk=service.pk).update(**vectors)
+    _listing_sync(service, vectors)
     return service
+
+
+def _listing_sync(service: UnitService, vectors: dict) -> None:
+    """Keep the public listing of an own service in step: present while offered, gone when not."""
+    listing = OwnServiceListing.objects.filter(unit_id=connection.tenant.pk, unit_service_id=service.pk)
+    if not service.enabled:
+        listing.delete()
+        return
+    OwnServiceListing.objects.update_or_create(
+        unit_id=connection.tenant.pk, unit_service_id=service.pk,
+        defaults={"slug": service.slug, "name": service.name, "short_description": service.short_description,
+                  "keywords": service.keywords, **vectors})

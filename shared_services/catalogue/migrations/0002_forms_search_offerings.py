@@ -92,6 +92,26 @@ class Migration(migrations.Migration):
             name='search_name',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
+        migrations.CreateModel(
+            name='OwnServiceListing',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('unit_service_id', models.PositiveBigIntegerField()),
+                ('slug', models.SlugField(max_length=100)),
+                ('name', models.CharField(max_length=250)),
+                ('short_description', models.TextField()),
+                ('keywords', models.CharField(blank=True, max_length=500)),
+                ('search_vector', django.contrib.postgres.search.SearchVectorField(null=True)),
+                ('search_name', django.contrib.postgres.search.SearchVectorField(null=True)),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='own_service_listings', to='tenants.tenant')),
+            ],
+            options={
+                'verbose_name': "listing of a unit's own service",
+                'verbose_name_plural': "listings of units' own services",
+                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='catalogue_own_listing_search')],
+                'constraints': [models.UniqueConstraint(fields=('unit', 'unit_service_id'), name='catalogue_own_listing_once')],
+            },
+        ),
     ]
 
 
