@@ -108,6 +108,11 @@ class ArchiveError(ValueError):
     """An archive cannot be written, or cannot (or may not) be loaded; the message says why."""
 
 
+# Tables whose rows never leave the platform: live sessions would let whoever holds the archive act as the
+# people signed in. The table itself is exported (empty), so an import finds every table it expects.
+EXPORTED_WITHOUT_ROWS = {"django_session"}
+
+
 def _error(message: str, **params: Any) -> ArchiveError:
     return ArchiveError(message % params)
 
@@ -157,11 +162,13 @@ def _write_archive(archive: zipfile.ZipFile, *, unit: Tenant, created_at: dt.dat
             raise _error(_("Unit %(code)s has no schema %(schema)s to export."), code=unit.code, schema=schema)
         _set_session_formats(cursor)
         migrations = _applied_migrations(cursor, schema)
-        copy = sql.SQL("COPY (SELECT {columns} FROM {table} ORDER BY 1) TO STDOUT WITH (FORMAT csv, HEADER true)")
+        copy = sql.SQL("COPY (SELECT {columns} FROM {table} {rows} ORDER BY 1) TO STDOUT WITH (FORMAT csv, HEADER true)")
         for table, columns in _schema_tables(cursor, schema).items():
             member = f"{DATA_PREFIX}{table}.csv"
+            rows = sql.SQL("WHERE false" if table in EXPORTED_WITHOUT_ROWS else "")
             with _member_writer(archive, member, members) as out:
-                cursor.copy_expert(copy.format(columns=_column_list(columns), table=sql.Identifier(schema, table)), out)
+                cursor.copy_expert(copy.format(columns=_column_list(columns), table=sql.Identifier(schema, table),
+                                               rows=rows), out)
             tables.append({"name": table, "columns": columns, "rows": cursor.rowcount, "member": member})
         sequences = [
             {"table": table, "column": column, "next_value": _sequence_next_value(cursor, sequence)}

@@ -258,6 +258,8 @@ def unit_import(*, archive: Path, actor: Actor) -> Tenant:
     """Bring an offboarded (or unknown) unit back from its export archive, and log who did."""
     unit = import_unit_archive(archive=archive)
     with tenant_context(unit):
+        # Idempotent: should it fail, `manage.py import_unit` cannot run again (the schema exists), but
+        # `manage.py rebuild_offerings CODE` can.
         offerings_rebuild()
     operator_action_record(actor=actor, action=OperatorActionKind.IMPORT, unit=unit, archive=Path(archive).name)
     return unit

@@ -116,3 +116,30 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than MAX_REQUEST_BYTES before anything reads it.
+
+    Django saves uploads of any size to temporary files before a form can check them, and even a POST with
+    no valid CSRF token is read; this stops an oversized body first, from its declared length. (A body sent
+    without a length is not read by Django at all; the web server in front should cap bodies too.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.MAX_REQUEST_BYTES:
+            return render(request, "platform_core/request_too_large.html", {
+                "size_mb": _megabytes(declared), "limit_mb": _megabytes(settings.MAX_REQUEST_BYTES),
+            }, status=413)
+        return self.get_response(request)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}"

@@ -98,6 +98,7 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "platform_core.middleware.RequestLogMiddleware",
+    "platform_core.middleware.RequestSizeLimitMiddleware",
     "platform_core.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +109,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# The largest request body accepted (a form with its attachments); larger ones get 413 before being read.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_MB", default=50) * 1024 * 1024
 
 ROOT_URLCONF = "platform_core.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "platform_core.urls_public"

@@ -344,3 +344,17 @@ def test_commands_export_and_import(torun, folders):
         call_command("import_unit", str(folders / "no-such-archive.zip"))
     with pytest.raises(CommandError, match="9999999"):
         call_command("export_unit", "9999999")
+
+
+def test_live_sessions_never_leave_in_an_archive(torun, in_unit):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    with in_unit(torun):
+        session = SessionStore()
+        session["_auth_user_id"] = "1"
+        session.create()
+    archive = export_unit_archive(unit=torun)
+    with zipfile.ZipFile(archive) as zipped:
+        rows = list(csv.reader(io.StringIO(zipped.read("data/django_session.csv").decode())))
+    assert rows == [["session_key", "session_data", "expire_date"]]
+    assert session.session_key not in zipfile.ZipFile(archive).read("data/django_session.csv").decode()

@@ -130,3 +130,47 @@ class TestUnitForms:
         with tenant_context(unit_b):
             assert not UnitForm.objects.exists()
         assert client.get("/uslugi-lokalne/wynajem-sali/wniosek/", HTTP_HOST="lubicz.localhost").status_code == 404
+
+
+class TestValidationAcrossFields:
+    def test_a_rule_over_several_answers_is_reported_even_without_a_field(self, unit_a):
+        from shared_services.eforms.services import unit_form_save
+
+        schema = {"type": "object", "properties": {"telefon": {"type": "string", "title": "Telefon"},
+                                                   "email": {"type": "string", "title": "E-mail"}},
+                  "anyOf": [{"required": ["telefon"]}, {"required": ["email"]}]}
+        with tenant_context(unit_a):
+            version = unit_form_save(unit_form=None, name="Kontakt", slug="kontakt", json_schema=schema, layout={})
+        empty = ApplicationForm({}, definition=version)
+        assert not empty.is_valid() and empty.non_field_errors()
+        assert ApplicationForm({"email": "a@b.pl"}, definition=version).is_valid()
+
+    def test_a_stored_document_passes_its_own_schema_with_numbers_and_false(self, unit_a):
+        from jsonschema import Draft202012Validator
+
+        from shared_services.eforms.services import unit_form_save
+
+        schema = {"type": "object", "properties": {
+            "powierzchnia": {"type": "number", "title": "Powierzchnia", "minimum": 0},
+            "pietro": {"type": "integer", "title": "Piętro", "enum": [0, 1, 2]},
+            "winda": {"type": "boolean", "title": "Winda"}}}
+        with tenant_context(unit_a):
+            version = unit_form_save(unit_form=None, name="Lokal", slug="lokal", json_schema=schema, layout={})
+        form = ApplicationForm({"powierzchnia": "48.5", "pietro": "2"}, definition=version)
+        assert form.is_valid(), form.errors
+        assert form.document() == {"powierzchnia": 48.5, "pietro": 2, "winda": False}
+        assert not list(Draft202012Validator(schema).iter_errors(form.document()))
+
+    @pytest.mark.parametrize("properties, layout, problem", [
+        ({"a": {"type": "string", "oneOf": [{"title": "bez wartości"}]}}, {}, "const"),
+        ({"a": {"type": "string", "x-attachment": {"maxBytes": 10}}}, {}, "mediaTypes"),
+        ({"a": True}, {}, "object"),
+        ({"a": {"type": "array", "items": {"type": "string"}}}, {}, "boolean"),
+        ({"a": {"type": "string"}}, {"steps": "a"}, "list"),
+        ({"a": {"type": "string", "x-attachment": {"mediaTypes": ["application/pdf"], "maxBytes": 10 ** 12}}}, {},
+         "size"),
+    ])
+    def test_definitions_the_rendering_cannot_serve_are_refused(self, english, properties, layout, problem):
+        with pytest.raises(ValidationError) as refused:
+            definition_check({"type": "object", "properties": properties}, layout)
+        assert problem in " ".join(refused.value.messages)

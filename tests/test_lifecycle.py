@@ -3,7 +3,7 @@
 import zipfile
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_exists, tenant_context
 
 from onboarding.actors import Actor
@@ -187,3 +187,15 @@ def test_offboarding_takes_the_units_offer_and_applications_along_and_import_bri
     assert OwnServiceListing.objects.get(unit=unit_a).slug == "wynajem-sali"
     with tenant_context(Tenant.objects.get(pk=unit_a.pk)):
         assert Submission.objects.get().data["email"] == "anna@example.pl"
+
+
+def test_rebuild_offerings_restores_the_public_copy_of_a_units_offer(full_catalogue, unit_a, unit_b, capsys):
+    from shared_services.catalogue.models import Offering
+
+    expected = Offering.objects.filter(unit=unit_a).count()
+    Offering.objects.filter(unit=unit_a).delete()  # as if lost
+    call_command("rebuild_offerings", unit_a.code)
+    assert Offering.objects.filter(unit=unit_a).count() == expected
+    assert f"{unit_a.code} " in capsys.readouterr().out
+    with pytest.raises(CommandError, match="9999999"):
+        call_command("rebuild_offerings", "9999999")

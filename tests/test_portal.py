@@ -14,6 +14,7 @@ from shared_services.eforms.models import Attachment, FormDraft, Submission, Uni
 from shared_services.eforms.services import form_version_create
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save
+from shared_services.portal.accounts import resident_register
 from shared_services.staff.models import StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def sign_in(client, unit, user):
 
 def resident(unit, email="anna@example.pl"):
     with tenant_context(unit):
-        return User.objects.create_user(email, email, "bardzo-tajne-haslo")
+        return resident_register(email=email, password="bardzo-tajne-haslo")
 
 
 class TestBrowsing:
@@ -208,7 +209,7 @@ class TestDrafts:
         assert client.post(url, {**GENERAL_LETTER, "submit_application": "1"}, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
             assert not FormDraft.objects.exists()  # used up by the submission
-            assert Submission.objects.get().submitted_by.username == "anna@example.pl"
+            assert Submission.objects.get().submitted_by.email == "anna@example.pl"
 
     def test_a_draft_keeps_its_form_version_after_the_form_changes(self, full_catalogue, client, unit_a):
         sign_in(client, unit_a, resident(unit_a))
@@ -246,10 +247,45 @@ class TestDrafts:
         with tenant_context(unit_a):
             assert FormDraft.objects.exists() and not Attachment.objects.exists()
 
-    def test_an_anonymous_visitor_cannot_save_a_draft(self, full_catalogue, client, unit_a):
-        response = client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", {"imie": "A", "save_draft": "1"},
+    def test_an_anonymous_visitor_cannot_save_a_draft_but_keeps_what_was_typed(self, full_catalogue, client, unit_a):
+        response = client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", {"imie": "Aniela", "save_draft": "1"},
                                HTTP_HOST=TORUN)
-        assert response.status_code == 403
+        body = text_of(response)
+        assert response.status_code == 200 and 'value="Aniela"' in body and "sesja" in body
+        with tenant_context(unit_a):
+            assert not FormDraft.objects.exists()
+
+    def test_a_second_submit_of_the_same_draft_files_nothing_twice(self, full_catalogue, client, unit_a):
+        from shared_services.eforms.filling import ApplicationForm
+        from shared_services.eforms.services import DraftAlreadyFiled, draft_get, submission_create
+
+        sign_in(client, unit_a, resident(unit_a))
+        url = "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/"
+        client.post(url, {"save_draft": "1", "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF)}, HTTP_HOST=TORUN)
+        with tenant_context(unit_a):
+            owner = User.objects.get()
+            draft = draft_get(owner=owner, service_key="standard:zezwolenie-na-sprzedaz-napojow-alkoholowych")
+            kept = {"tytul_prawny": "umowa.pdf"}
+            forms = [ApplicationForm(ALCOHOL, definition=draft.form_version, kept_attachments=kept) for _ in range(2)]
+            assert all(form.is_valid() for form in forms)
+            submission_create(form=forms[0], service_key=draft.service_key, service_name="A", draft=draft)
+            with pytest.raises(DraftAlreadyFiled):  # the same, stale draft: the double click
+                submission_create(form=forms[1], service_key=draft.service_key, service_name="A", draft=draft)
+            assert Submission.objects.count() == 1 and Submission.objects.get().attachments.count() == 1
+
+    def test_a_draft_file_of_a_field_the_answer_hides_is_not_filed(self, full_catalogue, client, unit_a):
+        sign_in(client, unit_a, resident(unit_a))
+        url = "/uslugi/podatek-od-nieruchomosci/wniosek/"
+        answer = {"rodzaj_podatnika": "osoba", "imie": "Anna", "nazwisko": "Kowalska", "pesel": "02070803628",
+                  "ulica": "ul. Szeroka 1", "kod_pocztowy": "87-100", "miejscowosc": "Toruń",
+                  "email": "anna@example.pl", "data_nabycia": "2025-03-01", "powierzchnia_gruntu": "512.5",
+                  "oswiadczenie": "on"}
+        client.post(url, {**answer, "rodzaj_podatnika": "firma", "nazwa_firmy": "Spółka", "save_draft": "1"},
+                    HTTP_HOST=TORUN)
+        assert client.post(url, answer, HTTP_HOST=TORUN).status_code == 302
+        with tenant_context(unit_a):
+            data = Submission.objects.get().data
+        assert "nazwa_firmy" not in data and data["powierzchnia_gruntu"] == 512.5  # a number, not text
 
     def test_drafts_and_applications_of_a_resident_are_not_visible_to_another(self, full_catalogue, client, unit_a):
         sign_in(client, unit_a, resident(unit_a))
@@ -386,3 +422,46 @@ class TestRegionalPortal:
         # the offerings with their units: the same for any number of units.
         with django_assert_num_queries(5):
             assert page(client, "localhost", "/szukaj/", data={"q": "podatek"}).status_code == 200
+
+
+class TestResidentAccounts:
+    def test_a_resident_registers_by_e_mail_in_any_case_only_once(self, client, unit_a):
+        form = {"email": "Anna@Example.pl", "password1": "bardzo-tajne-haslo", "password2": "bardzo-tajne-haslo"}
+        assert client.post("/konto/rejestracja/", form, HTTP_HOST=TORUN).status_code == 302
+        client.logout()
+        again = client.post("/konto/rejestracja/", {**form, "email": "anna@example.PL"}, HTTP_HOST=TORUN)
+        assert again.status_code == 200 and "już istnieje" in text_of(again)
+        signed_in = client.post("/konto/logowanie/", {"username": "ANNA@example.pl", "password": "bardzo-tajne-haslo"},
+                                HTTP_HOST=TORUN)
+        assert signed_in.status_code == 302
+
+    def test_a_resident_account_cannot_block_a_staff_invitation_nor_open_the_office(self, client, unit_a):
+        from shared_services.staff.services import invitation_accept, invitation_create
+
+        with tenant_context(unit_a):
+            invitation = invitation_create(email="wojt@torun.example", role=StaffRole.UNIT_ADMIN)
+            resident_register(email="wojt@torun.example", password="bardzo-tajne-haslo")
+            staff = invitation_accept(invitation=invitation, password="inne-tajne-haslo-urzedu")
+            assert staff.username == "wojt@torun.example"
+        # The resident's password does not open the office.
+        refused = client.post("/urzad/logowanie/", {"username": "wojt@torun.example", "password": "bardzo-tajne-haslo"},
+                              HTTP_HOST=TORUN)
+        assert refused.status_code == 200
+
+    def test_a_staff_account_cannot_sign_in_as_a_resident(self, client, unit_a):
+        with tenant_context(unit_a):
+            User.objects.create_user("urzednik@torun.example", "urzednik@torun.example", "bardzo-tajne-haslo")
+        refused = client.post("/konto/logowanie/", {"username": "urzednik@torun.example",
+                                                    "password": "bardzo-tajne-haslo"}, HTTP_HOST=TORUN)
+        assert refused.status_code == 200
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(client, unit_a, settings):
+    settings.MAX_REQUEST_BYTES = 1024
+    body = "x" * 2048
+    response = client.generic("POST", "/uslugi/wydanie-dowodu-osobistego/wniosek/", body,
+                              content_type="application/x-www-form-urlencoded", HTTP_HOST=TORUN)
+    assert response.status_code == 413
+    assert "Wysłano za dużo danych" in text_of(response)
+    with tenant_context(unit_a):
+        assert not Submission.objects.exists()

@@ -91,6 +91,11 @@ def best_first(item, *, keywords: list[str], text: str, every_word: bool):
     return (not typed_a_keyword, -item.card_rank)
 
 
+def keyword_list(text: str) -> list[str]:
+    """Keywords typed by people, separated by commas."""
+    return [keyword.strip() for keyword in text.split(",") if keyword.strip()]
+
+
 def ordering(every_word: bool) -> list[str]:
     """The same order as best_first, minus keywords, for the database to pick the candidates."""
     return ["-name_match", "-name_rank", "-card_rank"] if every_word else ["-card_rank"]

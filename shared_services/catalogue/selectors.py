@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from tenants.models import Tenant, UnitStatus
 
 from .models import Offering, OwnServiceListing, StandardService, StandardServiceVersion
-from .search import best_first, ordering, rank_annotations, search_query
+from .search import best_first, keyword_list, ordering, rank_annotations, search_query
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def regional_search(text: str, *, limit: int = 20) -> list[RegionalResult]:
                     .annotate(**ranked).select_related("unit").order_by(*ordering(every_word))[:limit + 30])
         found = [(best_first(version, keywords=version.keywords, text=text, every_word=every_word), version)
                  for version in versions]
-        found += [(best_first(listing, keywords=listing.keywords.split(","), text=text, every_word=every_word),
+        found += [(best_first(listing, keywords=keyword_list(listing.keywords), text=text, every_word=every_word),
                    listing) for listing in listings]
         if found:
             found.sort(key=lambda pair: (*pair[0], pair[1].name))

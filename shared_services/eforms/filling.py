@@ -60,9 +60,11 @@ def _field_for(name: str, spec: dict, *, required: bool, widget_hint: str | None
     if "enum" in spec or "oneOf" in spec:
         choices = ([(option["const"], option.get("title", option["const"])) for option in spec["oneOf"]]
                    if "oneOf" in spec else [(value, value) for value in spec["enum"]])
+        # The browser sends text; the schema's type decides what the answer is (1, not "1").
+        coerce = {"integer": int, "number": Decimal, "boolean": lambda value: value == "True"}.get(kind, str)
         if widget_hint == "radio":
-            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
-        return forms.ChoiceField(choices=[("", "—"), *choices], **common)
+            return forms.TypedChoiceField(choices=choices, coerce=coerce, widget=forms.RadioSelect, **common)
+        return forms.TypedChoiceField(choices=[("", "—"), *choices], coerce=coerce, empty_value=None, **common)
     if kind == "boolean":
         return forms.BooleanField(**common)
     if kind == "integer":
@@ -100,6 +102,8 @@ class ApplicationForm(forms.Form):
             needs_value = (name in required and name not in conditional and name not in self.kept_attachments
                            or spec.get("const") is True)
             field = _field_for(name, spec, required=needs_value, widget_hint=layout.get("widgets", {}).get(name))
+            if name in layout.get("autocomplete", {}):  # WCAG 1.3.5: say what personal data a field asks for
+                field.widget.attrs["autocomplete"] = layout["autocomplete"][name]
             if name in self.kept_attachments:
                 field.kept_file = self.kept_attachments[name]
             if name in conditional:
@@ -107,6 +111,7 @@ class ApplicationForm(forms.Form):
                 field.condition_hint = self._condition_hint(conditional[name])
             self.fields[name] = field
         self.detected_media_types: dict[str, str] = {}
+        self.hidden_fields: set[str] = set()  # fields whose condition does not hold in this answer
 
     def _condition_hint(self, condition: dict) -> str:
         spec = self.definition.properties[condition["field"]]
@@ -136,41 +141,49 @@ class ApplicationForm(forms.Form):
         cleaned = super().clean()
         for name, condition in self.definition.layout.get("show_when", {}).items():
             if str(cleaned.get(condition["field"])) != str(condition["equals"]):
+                self.hidden_fields.add(name)
                 cleaned.pop(name, None)  # a hidden field's leftover value is not the resident's answer
         validator = Draft202012Validator(self.definition.json_schema, format_checker=_format_checker)
         for error in validator.iter_errors(self._schema_instance(cleaned)):
-            for field in _fields_of(error):
-                if field in self.fields and not self.has_error(field):
-                    self.add_error(field, _SCHEMA_MESSAGES.get(error.validator, _("The value is not valid.")))
+            fields = [field for field in _fields_of(error) if field in self.fields]
+            message = _SCHEMA_MESSAGES.get(error.validator, _("The value is not valid."))
+            for field in fields:
+                if not self.has_error(field):
+                    self.add_error(field, message)
+            if not fields and not self.non_field_errors():
+                # A rule over several answers (anyOf, dependentRequired …) that no single field breaks.
+                self.add_error(None, _("The answers are incomplete or do not fit together; please check them."))
         return cleaned
 
     def _schema_instance(self, cleaned: dict) -> dict:
-        """The document as JSON Schema sees it: files by name, empty answers absent."""
+        """The document as JSON Schema sees it: files by name, empty and hidden answers absent, dates in ISO
+        form, numbers as JSON numbers."""
         instance = {}
         for name, spec in self.definition.properties.items():
+            if name in self.hidden_fields:
+                continue
             value = cleaned.get(name)
             if "x-attachment" in spec:
                 value = value.name if value else self.kept_attachments.get(name)
-            if value in (None, "") or (value is False and spec.get("const") is not True):
+            if value is None or value == "":
                 continue
-            instance[name] = value.isoformat() if isinstance(value, date) else value
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                # Measurements (m², ha), not money: amounts of money are kept in grosze as integers.
+                value = int(value) if value == value.to_integral_value() else float(value)
+            instance[name] = value
         return instance
 
     def document(self) -> dict:
-        """The answers as JSON (dates in ISO form, decimals as text), without attachments."""
-        data = {}
-        for name, value in self._schema_instance(self.cleaned_data).items():
-            if "x-attachment" in self.definition.properties[name]:
-                continue
-            if isinstance(value, Decimal):
-                value = str(value)
-            data[name] = value
-        return data
+        """The answers as JSON, without attachments: what a submission stores and its schema accepts."""
+        return {name: value for name, value in self._schema_instance(self.cleaned_data).items()
+                if "x-attachment" not in self.definition.properties[name]}
 
     def attachments(self) -> dict:
-        """Uploaded files by field name."""
+        """Uploaded files by field name (of fields shown in this answer)."""
         return {name: upload for name, spec in self.definition.properties.items()
-                if "x-attachment" in spec and (upload := self.cleaned_data.get(name))}
+                if "x-attachment" in spec and name not in self.hidden_fields and (upload := self.cleaned_data.get(name))}
 
 
 def _fields_of(error) -> list[str]:

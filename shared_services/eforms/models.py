@@ -8,7 +8,6 @@ import uuid
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.schema_marking import tenant_model
@@ -78,10 +77,6 @@ class FormDraft(_PinnedForm):
             models.UniqueConstraint(fields=["owner", "service_key"], name="eforms_one_draft_per_service"),
             _PinnedForm._one_form_version("eforms_draft_one_form_version"),
         ]
-
-    def resume_url(self) -> str:
-        kind, slug = self.service_key.split(":", 1)
-        return reverse("service-form" if kind == "standard" else "own-service-form", args=[slug])
 
 
 @tenant_model

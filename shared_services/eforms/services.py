@@ -43,19 +43,22 @@ def _pin(definition: FormDefinition) -> dict:
     raise TypeError(f"not a form version: {definition!r}")
 
 
-def _attachments_store(uploads: dict, media_types: dict, **owner) -> None:
+def _attachments_store(uploads: dict, media_types: dict, **owner) -> list[str]:
     """Store uploaded files (by field name) with the media type found in their content; a new file for a
-    field replaces the one kept before."""
+    field replaces the one kept before. Returns the names of the files written."""
+    written = []
     for field_name, upload in uploads.items():
         digest = hashlib.sha256()
         for chunk in upload.chunks():
             digest.update(chunk)
         upload.seek(0)
         _attachments_delete(Attachment.objects.filter(field=field_name, **owner))
-        Attachment.objects.create(
+        attachment = Attachment.objects.create(
             field=field_name, file=upload, original_name=upload.name[:255], media_type=media_types[field_name],
             size=upload.size, sha256=digest.hexdigest(), **owner,
         )
+        written.append(attachment.file.name)
+    return written
 
 
 def _attachments_delete(attachments) -> None:
@@ -86,11 +89,36 @@ def draft_get(*, owner, service_key: str) -> FormDraft | None:
             .select_related("standard_form_version", "unit_form_version").first())
 
 
-@transaction.atomic
+class DraftAlreadyFiled(Exception):
+    """The draft was used up by another request (a second click on "submit") while this one was filling."""
+
+
 def submission_create(*, form: ApplicationForm, service_key: str, service_name: str, submitted_by=None,
                       draft: FormDraft | None = None) -> Submission:
     """Store a valid application with its files in one transaction; the draft it came from is used up and
-    its kept files move to the submission."""
+    its kept files (of the fields shown in this answer) move to the submission. Files written for a
+    transaction that fails are removed again."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            return _submission_store(form=form, service_key=service_key, service_name=service_name,
+                                     submitted_by=submitted_by, draft=draft, written=written)
+    except BaseException:
+        storage = Attachment._meta.get_field("file").storage
+        for name in written:
+            storage.delete(name)
+        raise
+
+
+def _submission_store(*, form, service_key, service_name, submitted_by, draft, written) -> Submission:
+    if draft is not None:
+        # Locked: of two submits of one draft, the second finds it gone instead of filing without its files.
+        draft = FormDraft.objects.select_for_update().filter(pk=draft.pk).first()
+        if draft is None:
+            raise DraftAlreadyFiled
+        kept = set(draft.attachments.values_list("field", flat=True))
+        if set(form.kept_attachments) - kept:
+            raise DraftAlreadyFiled
     document = form.document()
     submission = Submission.objects.create(
         service_key=service_key, service_name=service_name, data=document,
@@ -98,9 +126,10 @@ def submission_create(*, form: ApplicationForm, service_key: str, service_name: 
         contact_email=document.get("email", ""), **_pin(form.definition),
     )
     uploads = form.attachments()
-    _attachments_store(uploads, form.detected_media_types, submission=submission)
+    written += _attachments_store(uploads, form.detected_media_types, submission=submission)
     if draft is not None:
-        draft.attachments.exclude(field__in=uploads).update(draft=None, submission=submission)
-        _attachments_delete(draft.attachments.all())
+        (draft.attachments.exclude(field__in=uploads).exclude(field__in=form.hidden_fields)
+         .update(draft=None, submission=submission))
+        _attachments_delete(draft.attachments.all())  # replaced, or of fields this answer does not show
         draft.delete()
     return submission

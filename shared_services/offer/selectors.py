@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from shared_services.catalogue.models import StandardServiceVersion
-from shared_services.catalogue.search import best_first, ordering, rank_annotations, search_query
+from shared_services.catalogue.search import best_first, keyword_list, ordering, rank_annotations, search_query
 from shared_services.eforms.definition import FormDefinition
 
 from .models import AdoptedService, UnitService
@@ -22,11 +22,12 @@ class ServiceSummary:
     slug: str
     name: str
     short_description: str
+    own_id: int | None = None  # the unit's own service's row: its slug may be edited, its id stays
 
     @property
     def key(self) -> str:
-        """Identifies the service within the unit (drafts and submissions record it)."""
-        return f"{self.kind}:{self.slug}"
+        """Identifies the service within the unit for good (drafts and submissions record it)."""
+        return f"{self.kind}:{self.slug}" if self.kind == STANDARD else f"{self.kind}:{self.own_id}"
 
     @property
     def url(self) -> str:
@@ -44,6 +45,7 @@ class ServiceCard(ServiceSummary):
     fee_grosze: int = 0
     fee_kind: str = ""  # catalogue.FeeKind; empty for the unit's own services
     fee_kind_label: str = ""
+    fee_is_local: bool = False  # the unit set its own fee (0 then means free, whatever the standard's kind)
     fee_description: str = ""
     fee_exemptions: str = ""
     description: str = ""
@@ -90,7 +92,7 @@ def _summary_of_adopted(adopted: AdoptedService) -> ServiceSummary:
 
 
 def _summary_of_own(service: UnitService) -> ServiceSummary:
-    return ServiceSummary(OWN, service.slug, service.name, service.short_description)
+    return ServiceSummary(OWN, service.slug, service.name, service.short_description, own_id=service.pk)
 
 
 def service_list(*, category: str | None = None, life_event: str | None = None) -> list[ServiceSummary]:
@@ -130,7 +132,7 @@ def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
                .only("slug", "name", "short_description", "keywords").order_by(*ordering(every_word))[:candidates])
         found = [(best_first(item, keywords=item.standard_service.published.keywords, text=text,
                              every_word=every_word), _summary_of_adopted(item)) for item in adopted]
-        found += [(best_first(item, keywords=item.keywords.split(","), text=text, every_word=every_word),
+        found += [(best_first(item, keywords=keyword_list(item.keywords), text=text, every_word=every_word),
                    _summary_of_own(item)) for item in own]
         if found:
             found.sort(key=lambda pair: (*pair[0], pair[1].name))
@@ -157,7 +159,7 @@ def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
     card = adopted.standard_service.published
     return ServiceCard(
         STANDARD, adopted.standard_service.slug, card.name, card.short_description,
-        fee_grosze=fee_grosze(adopted), fee_kind=card.fee_kind,
+        fee_grosze=fee_grosze(adopted), fee_is_local=adopted.fee_override_grosze is not None, fee_kind=card.fee_kind,
         fee_kind_label=card.get_fee_kind_display(), fee_description=card.fee_description,
         fee_exemptions=card.fee_exemptions, description=card.description, who_may_apply=card.who_may_apply,
         legal_basis=card.legal_basis, required_documents=card.required_documents,
@@ -172,7 +174,7 @@ def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
 def _card_of_own(service: UnitService) -> ServiceCard:
     form = service.unit_form or service.standard_form
     return ServiceCard(
-        OWN, service.slug, service.name, service.short_description, fee_grosze=service.fee_grosze,
+        OWN, service.slug, service.name, service.short_description, own_id=service.pk, fee_grosze=service.fee_grosze,
         fee_description=service.fee_description, description=service.description,
         who_may_apply=service.who_may_apply, legal_basis=service.legal_basis.splitlines(),
         required_documents=service.required_documents.splitlines(),
@@ -181,3 +183,12 @@ def _card_of_own(service: UnitService) -> ServiceCard:
         office_hours=service.office_hours, contact=service.contact, categories=list(service.categories.all()),
         life_events=list(service.life_events.all()), form=form.current if form else None,
     )
+
+
+def form_url_of_key(service_key: str) -> str | None:
+    """Where the form of a service known by its key is filled in; None when the unit no longer offers it."""
+    kind, identifier = service_key.split(":", 1)
+    if kind == STANDARD:
+        return reverse("service-form", args=[identifier])
+    slug = UnitService.objects.filter(pk=identifier).values_list("slug", flat=True).first()
+    return reverse("own-service-form", args=[slug]) if slug else None

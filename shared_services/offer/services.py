@@ -63,7 +63,7 @@ def offerings_rebuild() -> int:
     Offering.objects.bulk_create([Offering(unit_id=unit_id, standard_service_id=service_id) for service_id in offered])
     OwnServiceListing.objects.filter(unit_id=unit_id).delete()
     for service in UnitService.objects.filter(enabled=True):
-        unit_service_save(service=service)
+        _index_own_service(service)
     return len(offered) + UnitService.objects.filter(enabled=True).count()
 
 
@@ -84,13 +84,17 @@ def unit_service_save(*, service: UnitService, categories=None, life_events=None
         service.categories.set(categories)
     if life_events is not None:
         service.life_events.set(life_events)
+    _index_own_service(service)
+    return service
+
+
+def _index_own_service(service: UnitService) -> None:
     vectors = search_vectors(name=service.name, weighted_texts=[
         (service.name, "A"), (service.keywords, "A"), (service.short_description, "B"),
         (service.description, "C"), (service.who_may_apply, "D"),
     ])
     UnitService.objects.filter(pk=service.pk).update(**vectors)
     _listing_sync(service, vectors)
-    return service
 
 
 def _listing_sync(service: UnitService, vectors: dict) -> None:

@@ -1,16 +1,16 @@
 """Resident portal views; thin: reads come from the offer's selectors, writes go through eforms' services."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shared_services.catalogue.models import Category, LifeEvent
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Submission
-from shared_services.eforms.services import draft_get, draft_save, submission_create
+from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_save, submission_create
 from shared_services.offer.selectors import (STANDARD, service_card_get, service_count, service_list,
                                             service_search)
 
@@ -30,7 +30,9 @@ def search(request):
     text = request.GET.get("q", "").strip()[:200]
     results = service_search(text) if text else []
     template = "portal/_search_results.html" if request.headers.get("HX-Request") else "portal/search.html"
-    return render(request, template, {"query": text, "results": results})
+    response = render(request, template, {"query": text, "results": results})
+    patch_vary_headers(response, ["HX-Request"])  # the fragment and the page share one address
+    return response
 
 
 def category_services(request, slug):
@@ -72,15 +74,21 @@ def service_form(request, slug, kind=STANDARD):
     kept = {attachment.field: attachment.original_name for attachment in draft.attachments.all()} if draft else {}
     if request.method == "POST":
         form = ApplicationForm(request.POST, request.FILES, definition=definition, kept_attachments=kept)
-        if "save_draft" in request.POST:
-            if not request.user.is_authenticated:
-                raise PermissionDenied
+        if "save_draft" in request.POST and request.user.is_authenticated:
             draft_save(owner=request.user, service_key=card.key, form=form)
             messages.success(request, _("Your draft is saved. You can come back to it at any time."))
             return redirect(card.form_url)
-        if form.is_valid():
-            submission = submission_create(form=form, service_key=card.key, service_name=card.name,
-                                           submitted_by=request.user, draft=draft)
+        if "save_draft" in request.POST:  # signed out meanwhile: keep what was typed and say how to save it
+            form.is_valid()
+            messages.error(request, _("Your session has ended, so the draft could not be saved. Sign in in another "
+                                      "tab and save again, or submit the application now."))
+        elif form.is_valid():
+            try:
+                submission = submission_create(form=form, service_key=card.key, service_name=card.name,
+                                               submitted_by=request.user, draft=draft)
+            except DraftAlreadyFiled:
+                messages.error(request, _("This draft has just been filed; see your applications."))
+                return redirect("resident-account")
             request.session[SESSION_SUBMISSIONS] = [*request.session.get(SESSION_SUBMISSIONS, []),
                                                     str(submission.reference)]
             return redirect("submission-confirmation", reference=submission.reference)

@@ -86,7 +86,7 @@ def test_a_resident_finds_a_service_and_files_an_application(browser, browser_se
     submit = wait_for(browser, expected_conditions.element_to_be_clickable((By.NAME, "submit_application")))
     check_page(browser)
     address = browser.find_element(By.ID, "id_adres_pocztowy")
-    assert not address.is_displayed()  # shown only when the reply goes by post (conditional_fields.js)
+    assert not address.is_displayed()  # shown only when the reply goes by post (enhance.js)
     submit.click()  # nothing filled in: the error summary lists what is missing
     summary = wait_for(browser, expected_conditions.visibility_of_element_located((By.CLASS_NAME, "error-summary")))
     assert "To pole jest wymagane." in summary.text
@@ -111,7 +111,9 @@ def test_a_resident_finds_a_service_and_files_an_application(browser, browser_se
         assert not Submission.objects.filter(reference=number).exists()
     # The confirmation is this browser's: another unit's subdomain does not show it.
     browser.get(browser_server.unit(UNIT_B["slug"], f"/wnioski/{number}/"))
-    assert "Wniosek przyjęty" not in browser.title
+    assert browser.title == "Nie znaleziono strony"  # the 404 page (404.html), nothing of the confirmation
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Nie znaleziono strony"
+    assert number not in browser.find_element(By.TAG_NAME, "main").text
 
 
 @pytest.mark.parametrize("language", ["pl", "en"])

@@ -16,6 +16,6 @@ def fee(card) -> str:
     if card.fee_grosze:
         amount = number_format(Decimal(card.fee_grosze) / 100, decimal_pos=2, use_l10n=True)
         return f"{amount} zł ({card.fee_kind_label})" if card.fee_kind_label else f"{amount} zł"
-    if card.fee_kind in ("", FeeKind.NONE):
+    if card.fee_kind in ("", FeeKind.NONE) or card.fee_is_local:
         return _("no fee")
     return _("depends on the case – see “Fees” below")
