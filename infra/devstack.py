@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 
-from infra.embedded_db import PROJECT_ROOT, database_url, ensure_database_exists
+from infra.embedded_db import DATA_DIR, PROJECT_ROOT, database_url, ensure_database_exists
 
 PORT = os.environ.get("PORT", "8000")
 
@@ -49,7 +49,8 @@ def main() -> int:
     # Own sessions: Ctrl-C reaches only this launcher, which then stops the children in order.
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--loglevel=INFO", "--concurrency=2"],
+            [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--beat", "--loglevel=INFO", "--concurrency=2",
+             "--schedule", str(DATA_DIR / "celerybeat-schedule")],
             cwd=PROJECT_ROOT, env=env, start_new_session=True,
         ),
         subprocess.Popen(

@@ -15,6 +15,15 @@ def portal_url(request) -> str:
 
 def unit_root_url(unit) -> str:
     """The unit's address for links sent outside a request (e-mails): https in production."""
+    return _root_url(unit.primary_host)
+
+
+def platform_root_url() -> str:
+    """The regional portal's address for links made outside a request (receipts, e-mails)."""
+    return _root_url(settings.PLATFORM_DOMAIN)
+
+
+def _root_url(host: str) -> str:
     scheme = "https" if settings.IS_PRODUCTION else "http"
     port = "" if settings.IS_PRODUCTION else f":{settings.DEVELOPMENT_PORT}"
-    return f"{scheme}://{unit.primary_host}{port}/"
+    return f"{scheme}://{host}{port}/"

@@ -52,6 +52,7 @@ if IS_PRODUCTION:
         "EMAIL_URL": "the default prints e-mails, invitation links included, to the logs",
         "MEDIA_ROOT": "units' files need persistent storage",
         "UNIT_EXPORT_ROOT": "export archives are the only copy of an offboarded unit",
+        "UPO_KEYS_DIR": "the keys that sign official receipts must outlive the pod and be kept secret",
     }.items():
         if not env.str(name, default=""):
             problems.append(f"{name} is not set ({why})")
@@ -74,6 +75,10 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # The inbox's REST API (shared_services/inbox/api/): no tables of their own.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc's script, served from our own static files
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -84,6 +89,8 @@ TENANT_APPS = [
     "shared_services.offer",
     "shared_services.eforms",
     "shared_services.portal",
+    "shared_services.inbox",
+    "shared_services.audit",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -186,6 +193,12 @@ STORAGES = {
 # Export archives written before a unit leaves the platform (onboarding/archive.py).
 UNIT_EXPORT_ROOT = env.path("UNIT_EXPORT_ROOT", default=str(DATA_DIR / "exports"))
 
+# Keys that sign official receipts (UPO): `<key id>.key.pem` and `<key id>.cert.pem` per key, and a file
+# `current` naming the key that signs now (shared_services/inbox/signing_keys.py). Retired keys stay here:
+# receipts they signed must still verify. Development creates the first key itself; production needs
+# `manage.py upo_key_rotate`.
+UPO_KEYS_DIR = env.path("UPO_KEYS_DIR", default=str(DATA_DIR / "upo-keys"))
+
 # The consortium's goal: how many units should be using the platform (participation dashboard).
 PARTICIPATION_TARGET = env.int("PARTICIPATION_TARGET", default=100)
 
@@ -235,6 +248,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # tenant-schemas-celery: cache the schema → tenant lookup each task would otherwise run.
 CELERY_TASK_TENANT_CACHE_SECONDS = env.int("CELERY_TASK_TENANT_CACHE_SECONDS", default=60)
+# Outbox messages whose wake-up was lost (broker down, worker killed) are found by this sweep; run a beat
+# process (`celery -A platform_core beat`, or the worker's --beat in development).
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "shared_services.inbox.tasks.outbox_sweep", "schedule": 60.0},
+}
 
 # --- Logging and error reporting -----------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -265,6 +283,37 @@ LOGGING = {
         # A spoofed Host header is answered 400 and logged by RequestLogMiddleware; no traceback needed.
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
+}
+
+# --- The inbox's REST API (/api/v1/ on a unit's subdomain) ------------------------------------------
+# Systems of the office (EZD) read the unit's register and cases with a token of the unit (issued at
+# /urzad/api/); sessions and passwords never open the API. JSON only, read-only, limit/offset pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["shared_services.inbox.api.authentication.UnitApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["shared_services.inbox.api.permissions.TokenHasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "shared_services.inbox.api.pagination.ApiPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ratusz — the unit's inbox API",
+    "DESCRIPTION": (
+        "Read-only access for the office's own systems (EZD) to the register of incoming correspondence and "
+        "the cases of one unit, on that unit's subdomain. Send `Authorization: Bearer rtz_…` with a token "
+        "issued by the unit's administrator at /urzad/api/; a token works only on its own unit's subdomain, "
+        "and each endpoint needs its scope (`register:read` or `cases:read`)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The document and its Redoc page describe the API and hold no unit's data: open to anyone.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

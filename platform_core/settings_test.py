@@ -1,6 +1,8 @@
 """Settings for the test suite: the normal settings with test-only speed-ups and process-local state."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from infra.embedded_db import DATA_DIR
 
@@ -21,3 +23,7 @@ CACHES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Separate test databases let several suites share one PostgreSQL server at once.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RATUSZ_TEST_DATABASE", "test_ratusz")}
+# Files and signing keys of a test run live in a folder of its own, never in the developer's .data/.
+_RUN_FOLDER = Path(tempfile.mkdtemp(prefix="ratusz-test-"))
+MEDIA_ROOT = _RUN_FOLDER / "media"
+UPO_KEYS_DIR = _RUN_FOLDER / "upo-keys"

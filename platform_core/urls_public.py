@@ -14,3 +14,6 @@ urlpatterns = [
     path("uczestnictwo/", participation_views.participation_dashboard, name="participation"),
     path("konsola/", include("onboarding.console_urls")),
 ]
+
+# Official receipts (UPO): verification by anyone, and the certificates that sign them.
+urlpatterns += [path("upo/", include("shared_services.inbox.public_urls"))]

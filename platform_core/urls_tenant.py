@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from shared_services.eforms import clerk_views as eforms_clerk_views
+from shared_services.inbox import clerk_views as inbox_clerk_views
+from shared_services.inbox import staff_views as inbox_staff_views
 from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
 from shared_services.branding import views as branding_views
@@ -26,6 +28,12 @@ urlpatterns = [
     path("uslugi-lokalne/<slug:slug>/", portal_views.service_card, {"kind": OWN}, name="own-service-card"),
     path("uslugi-lokalne/<slug:slug>/wniosek/", portal_views.service_form, {"kind": OWN}, name="own-service-form"),
     path("wnioski/<uuid:reference>/", portal_views.submission_confirmation, name="submission-confirmation"),
+    path("wnioski/<uuid:reference>/sprawa/", portal_views.my_case, name="my-case"),
+    path("sprawa/", portal_views.case_by_access_code, name="case-by-access-code"),
+    path("wnioski/<uuid:reference>/upo.xml", portal_views.receipt_download, {"what": "xml"}, name="receipt-xml"),
+    path("wnioski/<uuid:reference>/upo.pdf", portal_views.receipt_download, {"what": "pdf"}, name="receipt-pdf"),
+    path("wnioski/<uuid:reference>/wniosek.json", portal_views.receipt_download, {"what": "json"},
+         name="submission-document"),
     # Residents' accounts, in the unit's schema until the identity issue brings Keycloak.
     path("konto/", account_views.my_account, name="resident-account"),
     path("konto/rejestracja/", account_views.register, name="resident-register"),
@@ -34,7 +42,7 @@ urlpatterns = [
     path("zaproszenie/<str:token>/", staff_views.accept_invitation, name="accept-invitation"),
     # The office's own area (CLERK_AREA_PREFIX): it stays open while the unit is suspended.
     path("urzad/logowanie/", auth_views.LoginView.as_view(template_name="staff/login.html",
-                                                          next_page="clerk-home"), name="clerk-login"),
+                                                          next_page="clerk-inbox"), name="clerk-login"),
     path("urzad/wyloguj/", auth_views.LogoutView.as_view(next_page="clerk-login"), name="clerk-logout"),
     path("urzad/", staff_views.clerk_home, name="clerk-home"),
     path("urzad/eksport/", staff_views.export_page, name="clerk-export"),
@@ -45,7 +53,21 @@ urlpatterns = [
     path("urzad/uslugi-wlasne/nowa/", offer_clerk_views.own_service_edit, name="clerk-own-service-new"),
     path("urzad/uslugi-wlasne/<slug:slug>/", offer_clerk_views.own_service_edit, name="clerk-own-service"),
     path("urzad/wnioski/", eforms_clerk_views.submissions_list, name="clerk-submissions"),
+    path("urzad/skrzynka/", inbox_clerk_views.case_list, name="clerk-inbox"),
+    path("urzad/pracownicy/", inbox_staff_views.staff_and_departments, name="clerk-staff"),
+    path("urzad/rejestr/", inbox_clerk_views.register_view, name="clerk-register"),
+    path("urzad/sprawy/<int:pk>/", inbox_clerk_views.case_detail, name="clerk-case"),
+    path("urzad/sprawy/<int:pk>/<str:action>/", inbox_clerk_views.case_act, name="clerk-case-act"),
+    path("urzad/sprawy/<int:pk>/dokumenty/<str:what>", inbox_clerk_views.case_document, name="clerk-case-document"),
+    path("urzad/sprawy/<int:pk>/zalaczniki/<int:attachment_id>/", inbox_clerk_views.case_attachment,
+         name="clerk-case-attachment"),
     path("urzad/formularze/", eforms_clerk_views.unit_forms, name="clerk-forms"),
     path("urzad/formularze/nowy/", eforms_clerk_views.unit_form_edit, name="clerk-form-new"),
     path("urzad/formularze/<slug:slug>/", eforms_clerk_views.unit_form_edit, name="clerk-form"),
+]
+
+# The inbox's REST API for the office's systems (EZD), and the administrators' screen for its tokens.
+urlpatterns += [
+    path("api/v1/", include("shared_services.inbox.api.urls")),
+    path("urzad/api/", include("shared_services.inbox.api.office_urls")),
 ]

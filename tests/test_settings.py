@@ -19,6 +19,7 @@ SAFE_PRODUCTION = {
     "EMAIL_URL": "smtp+tls://ratusz:haslo@smtp.internal:587",
     "MEDIA_ROOT": "/srv/ratusz/media",
     "UNIT_EXPORT_ROOT": "/srv/ratusz/exports",
+    "UPO_KEYS_DIR": "/srv/ratusz/upo-keys",
 }
 
 
@@ -51,6 +52,7 @@ def test_safe_production_configuration_starts():
         ({"EMAIL_URL": None}, "EMAIL_URL is not set"),
         ({"MEDIA_ROOT": None}, "MEDIA_ROOT is not set"),
         ({"UNIT_EXPORT_ROOT": None}, "UNIT_EXPORT_ROOT is not set"),
+        ({"UPO_KEYS_DIR": None}, "UPO_KEYS_DIR is not set"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS contains '*'"),
     ],
 )

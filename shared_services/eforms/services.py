@@ -94,15 +94,19 @@ class DraftAlreadyFiled(Exception):
 
 
 def submission_create(*, form: ApplicationForm, service_key: str, service_name: str, submitted_by=None,
-                      draft: FormDraft | None = None) -> Submission:
+                      draft: FormDraft | None = None, then=None) -> Submission:
     """Store a valid application with its files in one transaction; the draft it came from is used up and
-    its kept files (of the fields shown in this answer) move to the submission. Files written for a
-    transaction that fails are removed again."""
+    its kept files (of the fields shown in this answer) move to the submission. `then(submission)` runs
+    last inside the same transaction (the inbox registers the application and issues its receipt there).
+    Files written for a transaction that fails are removed again."""
     written: list[str] = []
     try:
         with transaction.atomic():
-            return _submission_store(form=form, service_key=service_key, service_name=service_name,
-                                     submitted_by=submitted_by, draft=draft, written=written)
+            submission = _submission_store(form=form, service_key=service_key, service_name=service_name,
+                                           submitted_by=submitted_by, draft=draft, written=written)
+            if then is not None:
+                then(submission)
+            return submission
     except BaseException:
         storage = Attachment._meta.get_field("file").storage
         for name in written:

@@ -53,6 +53,7 @@ class ServiceCard(ServiceSummary):
     legal_basis: list = field(default_factory=list)
     required_documents: list = field(default_factory=list)
     deadline_description: str = ""
+    deadline_days: int | None = None
     appeal: str = ""
     where_to_file: str = ""
     jrwa: str = ""
@@ -163,8 +164,9 @@ def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
         fee_kind_label=card.get_fee_kind_display(), fee_description=card.fee_description,
         fee_exemptions=card.fee_exemptions, description=card.description, who_may_apply=card.who_may_apply,
         legal_basis=card.legal_basis, required_documents=card.required_documents,
-        deadline_description=card.deadline_description, appeal=card.appeal, where_to_file=card.where_to_file,
-        jrwa=card.jrwa, maturity_level=card.maturity_level, department=adopted.department, room=adopted.room,
+        deadline_description=card.deadline_description, deadline_days=card.deadline_days, appeal=card.appeal,
+        where_to_file=card.where_to_file, jrwa=card.jrwa, maturity_level=card.maturity_level,
+        department=adopted.department, room=adopted.room,
         office_hours=adopted.office_hours, contact=adopted.contact, local_notes=adopted.local_notes,
         categories=list(card.categories.all()), life_events=list(card.life_events.all()),
         form=card.form.current if card.form else None, standard_version=card,

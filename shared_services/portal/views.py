@@ -1,16 +1,20 @@
 """Resident portal views; thin: reads come from the offer's selectors, writes go through eforms' services."""
 
+from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from shared_services.catalogue.models import Category, LifeEvent
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Submission
-from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_save, submission_create
+from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_save
+from shared_services.inbox.selectors import entry_by_access_code, resident_messages
+from shared_services.inbox.services import SUBMISSION_DOCUMENT_NAME, application_receive
 from shared_services.offer.selectors import (STANDARD, service_card_get, service_count, service_list,
                                             service_search)
 
@@ -84,14 +88,17 @@ def service_form(request, slug, kind=STANDARD):
                                       "tab and save again, or submit the application now."))
         elif form.is_valid():
             try:
-                submission = submission_create(form=form, service_key=card.key, service_name=card.name,
-                                               submitted_by=request.user, draft=draft)
+                entry, access_code = application_receive(form=form, service_key=card.key, service_name=card.name,
+                                            submitted_by=request.user, draft=draft, jrwa=card.jrwa,
+                                            deadline_days=card.deadline_days)
             except DraftAlreadyFiled:
                 messages.error(request, _("This draft has just been filed; see your applications."))
                 return redirect("resident-account")
-            request.session[SESSION_SUBMISSIONS] = [*request.session.get(SESSION_SUBMISSIONS, []),
-                                                    str(submission.reference)]
-            return redirect("submission-confirmation", reference=submission.reference)
+            # Only now, with the application, its register entry and its receipt committed, is it acknowledged.
+            reference = str(entry.submission.reference)
+            request.session[SESSION_SUBMISSIONS] = [*request.session.get(SESSION_SUBMISSIONS, []), reference]
+            request.session[f"access_code:{reference}"] = access_code  # shown once, on the confirmation
+            return redirect("submission-confirmation", reference=reference)
     else:
         form = ApplicationForm(initial=draft.data if draft else None, definition=definition, kept_attachments=kept)
     return render(request, "portal/service_form.html", {
@@ -99,10 +106,69 @@ def service_form(request, slug, kind=STANDARD):
     })
 
 
-def submission_confirmation(request, reference):
-    """Shown to the browser that filed it (or its signed-in author), to nobody else."""
-    submission = get_object_or_404(Submission.objects.prefetch_related("attachments"), reference=reference)
+def _own_submission(request, reference) -> Submission:
+    """The application, if this browser filed it or the signed-in resident is its author; 404 for anyone
+    else, so that another visitor cannot even learn that it exists."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("register_entry__receipt").prefetch_related("attachments"),
+        reference=reference)
     filed_here = str(reference) in request.session.get(SESSION_SUBMISSIONS, [])
     if not filed_here and not (request.user.is_authenticated and submission.submitted_by_id == request.user.pk):
         raise Http404
-    return render(request, "portal/confirmation.html", {"submission": submission})
+    return submission
+
+
+def submission_confirmation(request, reference):
+    submission = _own_submission(request, reference)
+    return render(request, "portal/confirmation.html", {
+        "submission": submission, "entry": submission.register_entry, "receipt": submission.register_entry.receipt,
+        "access_code": request.session.pop(f"access_code:{reference}", None),
+    })
+
+
+def my_case(request, reference):
+    """A resident's own case: status, what the office asked or replied, documents."""
+    submission = _own_submission(request, reference)
+    return _case_page(request, submission.register_entry)
+
+
+class AccessCodeForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Access code"), max_length=20,
+                           help_text=gettext_lazy("From the e-mail with the receipt, e.g. ABCD-EFGH-JKLM."))
+
+
+def case_by_access_code(request):
+    """Anyone who filed without an account follows the case with the code from the receipt's e-mail."""
+    form = AccessCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entry = entry_by_access_code(form.cleaned_data["code"])
+        if entry is not None:
+            return _case_page(request, entry)
+        form.add_error("code", _("No case has this access code in this office. Check the code and the office."))
+    return render(request, "portal/access_code.html", {"form": form})
+
+
+def _case_page(request, entry):
+    return render(request, "portal/case.html", {
+        "entry": entry, "case": entry.case, "submission": entry.submission,
+        "messages_to_resident": resident_messages(entry.case),
+    })
+
+
+def receipt_download(request, reference, what):
+    """The receipt as signed XML (the proof), its PDF copy once rendered, or the application as filed."""
+    entry = _own_submission(request, reference).register_entry
+    receipt = entry.receipt
+    name = f"UPO-{entry.year}-{entry.number}"
+    if what == "xml":
+        response = HttpResponse(bytes(receipt.signed_xml), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{name}.xml"'
+        return response
+    if what == "json":
+        response = HttpResponse(bytes(receipt.document_json), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{SUBMISSION_DOCUMENT_NAME}"'
+        return response
+    if what != "pdf" or not receipt.pdf:
+        raise Http404(_("The PDF copy is still being prepared; the XML receipt is available now."))
+    return FileResponse(receipt.pdf.open("rb"), as_attachment=True, filename=f"{name}.pdf",
+                        content_type="application/pdf")

@@ -6,6 +6,8 @@ from platform_core.schema_marking import tenant_model
 
 class StaffRole(models.TextChoices):
     UNIT_ADMIN = "unit_admin", _("unit administrator")
+    DEPARTMENT_HEAD = "department_head", _("department head")
+    CLERK = "clerk", _("clerk")
 
 
 @tenant_model
@@ -14,6 +16,8 @@ class StaffInvitation(models.Model):
 
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=32, choices=StaffRole.choices)
+    department = models.ForeignKey("inbox.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("department"))
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from platform_core.hosts import unit_root_url
 
+from shared_services.inbox.models import StaffMember
+
 from .models import StaffInvitation, StaffRole
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -23,11 +25,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_create(*, email: str, role: StaffRole) -> StaffInvitation:
-    """Invite someone to the current unit's staff; the link is e-mailed after the transaction commits."""
+def invitation_create(*, email: str, role: StaffRole, department=None) -> StaffInvitation:
+    """Invite someone to the current unit's staff, in a role and a department; the link is e-mailed after the
+    transaction commits."""
     token = secrets.token_urlsafe(32)
     invitation = StaffInvitation(
-        email=email.strip().lower(), role=role, token_hash=token_hash(token),
+        email=email.strip().lower(), role=role, department=department, token_hash=token_hash(token),
         expires_at=timezone.now() + INVITATION_VALIDITY,
     )
     invitation.full_clean()
@@ -59,6 +62,7 @@ def invitation_accept(*, invitation: StaffInvitation, password: str):
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get_or_create(name=invitation.role)[0])
+    StaffMember.objects.create(user=user, department=invitation.department)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user

@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from shared_services.audit.models import AuditEntry
+from shared_services.audit.selectors import audit_check
+from tenants.models import Tenant, UnitStatus
+
+
+class Command(BaseCommand):
+    help = ("Check units' audit trails: every entry present, unchanged and chained to the one before. "
+            "Exits with status 1 when any unit's trail has problems.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("codes", nargs="*", help="unit codes; every unit with a schema when none is given")
+
+    def handle(self, *args, codes, **options):
+        units = Tenant.objects.exclude(schema_name="public").exclude(status=UnitStatus.OFFBOARDED)
+        if codes:
+            units = units.filter(code__in=codes)
+            missing = sorted(set(codes) - set(units.values_list("code", flat=True)))
+            if missing:
+                raise CommandError(_("No such unit with a schema: %(codes)s") % {"codes": ", ".join(missing)})
+        damaged = 0
+        for unit in units.order_by("code"):
+            with tenant_context(unit):
+                problems = audit_check()
+                count = AuditEntry.objects.count() if not problems else None
+            if problems:
+                damaged += 1
+                self.stdout.write(_("%(code)s %(name)s: problems found:") % {"code": unit.code, "name": unit.name})
+                for problem in problems:
+                    self.stdout.write(f"  - {problem}")
+            else:
+                self.stdout.write(_("%(code)s %(name)s: intact (%(count)s entries)")
+                                  % {"code": unit.code, "name": unit.name, "count": count})
+        if damaged:
+            raise CommandError(_("The audit trail has problems in %(count)s unit(s).") % {"count": damaged})

@@ -1,0 +1,198 @@
+"""What the API answers, field by field (also the OpenAPI document's schemas)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import CaseNote, CaseStatus
+
+
+def _url(request, name: str, **kwargs) -> str:
+    path = reverse(f"inbox-api:{name}", kwargs=kwargs)
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- Query parameters ----------------------------------------------------------------------------
+
+class RegisterQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=9999,
+                                    help_text="Only entries of this year's register.")
+    since_number = serializers.IntegerField(
+        required=False, min_value=0,
+        help_text="Only entries numbered after this one (needs `year`): a system that has entry 15/2026 asks "
+                  "for `year=2026&since_number=15`.")
+
+    def validate(self, attrs):
+        if "since_number" in attrs and "year" not in attrs:
+            raise serializers.ValidationError({"since_number": _("Give the year together with since_number.")})
+        return attrs
+
+
+class CaseQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    updated_since = serializers.DateTimeField(
+        required=False,
+        help_text="Only cases changed at or after this moment (ISO 8601, e.g. 2026-03-01T08:00:00Z). A case "
+                  "changed exactly then is returned again: remember cases by `id`.")
+
+
+# --- The register --------------------------------------------------------------------------------
+
+class CaseReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    sign = serializers.CharField(help_text="The case sign (znak sprawy); empty until the case is registered.")
+
+
+class EntryLinksSerializer(serializers.Serializer):
+    self = serializers.URLField()
+    upo_xml = serializers.URLField()
+    submission_document = serializers.URLField(help_text="The application as filed (wniosek.json), the "
+                                                         "document whose SHA-256 the receipt names.")
+    case = serializers.URLField(allow_null=True)
+
+
+class RegisterEntrySerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    year = serializers.IntegerField()
+    label = serializers.CharField(help_text="The register number as written, e.g. 15/2026.")
+    received_at = serializers.DateTimeField()
+    sender_name = serializers.CharField()
+    sender_email = serializers.EmailField(allow_blank=True)
+    subject = serializers.CharField()
+    receipt_id = serializers.UUIDField(source="receipt.receipt_id", help_text="The official receipt's (UPO) id.")
+    submission_reference = serializers.UUIDField(source="submission.reference")
+    case = CaseReferenceSerializer(allow_null=True)
+    links = serializers.SerializerMethodField()
+
+    @extend_schema_field(EntryLinksSerializer)
+    def get_links(self, entry) -> dict:
+        request = self.context.get("request")
+        key = {"year": entry.year, "number": entry.number}
+        case = getattr(entry, "case", None)  # RelatedObjectDoesNotExist is an AttributeError: no case
+        return {
+            "self": _url(request, "register-entry", **key),
+            "upo_xml": _url(request, "register-entry-upo", **key),
+            "submission_document": _url(request, "register-entry-document", **key),
+            "case": _url(request, "case", pk=case.pk) if case is not None else None,
+        }
+
+
+class FormVersionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[("standard", "standard"), ("unit", "unit")],
+                                   help_text="A form of the regional catalogue or the unit's own.")
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+    json_schema = serializers.JSONField(help_text="The form version's JSON Schema: field titles and types.")
+
+
+class SubmissionSerializer(serializers.Serializer):
+    reference = serializers.UUIDField()
+    service_key = serializers.CharField()
+    service_name = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    contact_email = serializers.EmailField(allow_blank=True)
+    data = serializers.JSONField(help_text="The answers as filed, by field name.")
+    form = serializers.SerializerMethodField()
+
+    @extend_schema_field(FormVersionSerializer)
+    def get_form(self, submission) -> dict:
+        version = submission.form_version
+        return {
+            "kind": "standard" if submission.standard_form_version_id else "unit",
+            "slug": version.form.slug, "name": version.form.name, "version": version.number,
+            "json_schema": version.json_schema,
+        }
+
+
+class ReceiptSerializer(serializers.Serializer):
+    receipt_id = serializers.UUIDField()
+    produced_at = serializers.DateTimeField()
+    document_sha256 = serializers.CharField()
+    key_id = serializers.CharField(help_text="The signing key; its certificate is published at /upo/ on the "
+                                             "platform's domain.")
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    field = serializers.CharField(help_text="The form field the file was attached to.")
+    name = serializers.CharField(source="original_name")
+    media_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="In bytes.")
+    sha256 = serializers.CharField()
+    download_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, attachment) -> str:
+        entry = self.context["entry"]
+        return _url(self.context.get("request"), "register-entry-attachment", year=entry.year, number=entry.number,
+                    attachment_id=attachment.pk)
+
+
+class RegisterEntryDetailSerializer(RegisterEntrySerializer):
+    receipt = ReceiptSerializer()
+    submission = SubmissionSerializer()
+    attachments = serializers.SerializerMethodField()
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, entry) -> list:
+        context = {**self.context, "entry": entry}
+        return AttachmentSerializer(entry.submission.attachments.all(), many=True, context=context).data
+
+
+# --- Cases ---------------------------------------------------------------------------------------
+
+class RegisterEntryReferenceSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    number = serializers.IntegerField()
+    label = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    subject = serializers.CharField()
+    sender_name = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, entry) -> str:
+        return _url(self.context.get("request"), "register-entry", year=entry.year, number=entry.number)
+
+
+class CaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    url = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    sign = serializers.CharField(help_text="The case sign (znak sprawy); empty until the case is registered.")
+    department_code = serializers.CharField(source="department.code", allow_null=True)
+    department_name = serializers.CharField(source="department.name", allow_null=True)
+    assignee = serializers.CharField(source="assignee.username", allow_null=True,
+                                     help_text="The username of the clerk the case is assigned to.")
+    jrwa = serializers.CharField(help_text="The class of the uniform list of files (JRWA).")
+    deadline = serializers.DateField(allow_null=True)
+    archival_category = serializers.CharField()
+    retention_until = serializers.IntegerField(allow_null=True, help_text="The file is kept until the end of this "
+                                                                          "year (empty: for good, or not closed).")
+    resolution = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField(help_text="When the case last changed (its newest audit entry).")
+    register_entry = RegisterEntryReferenceSerializer()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, case) -> str:
+        return _url(self.context.get("request"), "case", pk=case.pk)
+
+
+class CaseNoteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CaseNote.Kind.choices,
+                                   help_text="An internal note, a request to the resident or a reply to them.")
+    author = serializers.CharField(source="author.username", allow_null=True)
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    has_attachment = serializers.SerializerMethodField()
+
+    def get_has_attachment(self, note) -> bool:
+        return bool(note.attachment)
+
+
+class CaseDetailSerializer(CaseSerializer):
+    notes = CaseNoteSerializer(many=True)

@@ -1,0 +1,158 @@
+"""The endpoints: read-only, each open to tokens with its scope (`required_scope`)."""
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
+
+from shared_services.eforms.models import Attachment
+
+from ..api_models import ApiScope
+from ..models import RegisterEntry
+from ..services import SUBMISSION_DOCUMENT_NAME
+from .authentication import UnitApiTokenAuthentication
+from .pagination import ApiPagination
+from .permissions import TokenHasScope
+from .selectors import api_case_detail, api_cases, api_register_entries, api_register_entry_detail
+from .serializers import (CaseDetailSerializer, CaseQuerySerializer, CaseSerializer, RegisterEntryDetailSerializer,
+                          RegisterEntrySerializer, RegisterQuerySerializer)
+
+NOT_FOUND = OpenApiResponse(description="No such entry, case or file in this unit.")
+UNAUTHORIZED = OpenApiResponse(description="No token, or a token that is unknown on this unit or revoked.")
+FORBIDDEN = OpenApiResponse(description="The token does not have the scope this endpoint needs.")
+
+
+class UnitApiView(GenericAPIView):
+    authentication_classes = [UnitApiTokenAuthentication]
+    permission_classes = [TokenHasScope]
+    pagination_class = ApiPagination
+    required_scope: str | None = None
+
+
+class FirstRendererNegotiation(DefaultContentNegotiation):
+    """Files are answered as they are, whatever the client's Accept header; errors as JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class _EntryMixin:
+    def entry(self):
+        return get_object_or_404(RegisterEntry.objects.select_related("receipt"), year=self.kwargs["year"],
+                                 number=self.kwargs["number"])
+
+
+@extend_schema(tags=["register"], parameters=[RegisterQuerySerializer],
+               responses={200: RegisterEntrySerializer(many=True), 400: OpenApiResponse(description="A bad filter."),
+                          401: UNAUTHORIZED, 403: FORBIDDEN},
+               description="The register of incoming correspondence, in register order (oldest first). "
+                           "Needs the scope `register:read`.")
+class RegisterEntryList(UnitApiView, ListAPIView):
+    required_scope = ApiScope.REGISTER_READ
+    serializer_class = RegisterEntrySerializer
+
+    def get_queryset(self):
+        query = RegisterQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return api_register_entries(**query.validated_data)
+
+
+@extend_schema(tags=["register"], responses={200: RegisterEntryDetailSerializer, 401: UNAUTHORIZED,
+                                             403: FORBIDDEN, 404: NOT_FOUND},
+               description="One entry with the application as filed, its form version and its attachments.")
+class RegisterEntryDetail(UnitApiView, RetrieveAPIView):
+    required_scope = ApiScope.REGISTER_READ
+    serializer_class = RegisterEntryDetailSerializer
+    pagination_class = None
+
+    def get_object(self):
+        return get_object_or_404(api_register_entry_detail(), year=self.kwargs["year"], number=self.kwargs["number"])
+
+
+class _FileView(_EntryMixin, UnitApiView):
+    required_scope = ApiScope.REGISTER_READ
+    pagination_class = None
+    content_negotiation_class = FirstRendererNegotiation
+
+
+def _file_schema(operation_id: str, media_type: str, description: str):
+    return extend_schema(tags=["register"], operation_id=operation_id, description=description,
+                         responses={(200, media_type): OpenApiTypes.BINARY, 401: UNAUTHORIZED, 403: FORBIDDEN,
+                                    404: NOT_FOUND})
+
+
+class ReceiptXml(_FileView):
+    @_file_schema("register_receipt_xml", "application/xml",
+                  "The official receipt (UPO) exactly as issued: XML with an enveloped XAdES-BES signature.")
+    def get(self, request, year, number):
+        entry = self.entry()
+        response = HttpResponse(bytes(entry.receipt.signed_xml), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="UPO-{entry.year}-{entry.number}.xml"'
+        return response
+
+
+class SubmissionDocument(_FileView):
+    @_file_schema("register_submission_document", "application/json",
+                  "The application as filed, as the exact bytes whose SHA-256 the receipt names "
+                  "(`document_sha256`); check the receipt against it under the name wniosek.json.")
+    def get(self, request, year, number):
+        entry = self.entry()
+        response = HttpResponse(bytes(entry.receipt.document_json), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{SUBMISSION_DOCUMENT_NAME}"'
+        return response
+
+
+class AttachmentDownload(_FileView):
+    @_file_schema("register_attachment", "application/octet-stream",
+                  "An attachment of the entry's application, with its media type (`Content-Type`); its SHA-256 "
+                  "is in the entry and in the receipt.")
+    def get(self, request, year, number, attachment_id):
+        attachment = (Attachment.objects.filter(pk=attachment_id, submission__register_entry__year=year,
+                                                submission__register_entry__number=number).first())
+        if attachment is None:
+            raise Http404
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.media_type)
+
+
+@extend_schema(tags=["cases"], parameters=[CaseQuerySerializer],
+               responses={200: CaseSerializer(many=True), 400: OpenApiResponse(description="A bad filter."),
+                          401: UNAUTHORIZED, 403: FORBIDDEN},
+               description="Every case of the unit, least recently changed first. Needs the scope `cases:read`.")
+class CaseList(UnitApiView, ListAPIView):
+    required_scope = ApiScope.CASES_READ
+    serializer_class = CaseSerializer
+
+    def get_queryset(self):
+        query = CaseQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return api_cases(**query.validated_data)
+
+
+@extend_schema(tags=["cases"], responses={200: CaseDetailSerializer, 401: UNAUTHORIZED, 403: FORBIDDEN,
+                                          404: NOT_FOUND},
+               description="One case with its notes, requests and replies.")
+class CaseDetail(UnitApiView, RetrieveAPIView):
+    required_scope = ApiScope.CASES_READ
+    serializer_class = CaseDetailSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return api_case_detail()
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 document, always in English like the API's names: one document, whatever the visitor's
+    language (choice labels would otherwise follow it)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        response["Content-Language"] = "en"
+        return response

@@ -1,0 +1,196 @@
+"""The office's inbox: cases and the register of incoming correspondence. Thin: permissions and changes are
+in permissions.py and case_services.py."""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import case_services
+from .models import Case, CaseNote, CaseStatus, Department
+from .permissions import allowed_actions, staff_role, visible_cases
+from .selectors import cases_for, register_entries
+
+
+def staff_required(view):
+    """Any member of this unit's staff (administrator, department head, clerk)."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), "clerk-login")
+        if staff_role(request.user) is None:
+            return render(request, "staff/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", gettext_lazy("any"))] + list(CaseStatus.choices))
+    department = forms.ModelChoiceField(label=gettext_lazy("Department"), required=False,
+                                        queryset=Department.objects.all(), empty_label=gettext_lazy("any"))
+    service = forms.CharField(label=gettext_lazy("Service"), required=False, max_length=100)
+    received_from = forms.DateField(label=gettext_lazy("Received from"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(label=gettext_lazy("Received until"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    overdue = forms.BooleanField(label=gettext_lazy("Only overdue"), required=False)
+
+
+@staff_required
+def case_list(request):
+    filters = CaseFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    if criteria.get("department"):
+        criteria["department"] = criteria["department"].pk
+    cases = cases_for(request.user, **{name: value for name, value in criteria.items() if value})
+    page = Paginator(cases, 50).get_page(request.GET.get("strona"))
+    return render(request, "inbox/case_list.html", {"filters": filters, "page": page, "today": timezone.localdate()})
+
+
+@staff_required
+def register_view(request):
+    year = int(request.GET.get("rok") or timezone.localdate().year)
+    if staff_role(request.user) == "clerk":
+        raise PermissionDenied
+    return render(request, "inbox/register.html", {"entries": register_entries(year=year), "year": year})
+
+
+class RegisterCaseForm(forms.Form):
+    department = forms.ModelChoiceField(label=gettext_lazy("Department"), queryset=Department.objects.all())
+    jrwa = forms.CharField(label=gettext_lazy("JRWA class"), max_length=6)
+    archival_category = forms.CharField(label=gettext_lazy("Archival category"), max_length=4,
+                                        help_text=gettext_lazy("A, Bn, BEn or Bc, e.g. B5."))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=gettext_lazy("Clerk"), queryset=User.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (User.objects.filter(staff_member__department=case.department)
+                                            if case.department_id else User.objects.filter(staff_member__isnull=False))
+
+
+class ForwardForm(forms.Form):
+    department = forms.ModelChoiceField(label=gettext_lazy("To department"), queryset=Department.objects.all())
+
+
+class WriteForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    attachment = forms.FileField(label=gettext_lazy("Attachment (optional)"), required=False)
+
+
+class CloseForm(forms.Form):
+    resolution = forms.CharField(label=gettext_lazy("Resolution"), widget=forms.Textarea(attrs={"rows": 3}),
+                                 max_length=5000)
+
+
+@staff_required
+def case_detail(request, pk):
+    case = _visible_case(request, pk)
+    actions = allowed_actions(request.user, case)
+    return render(request, "inbox/case_detail.html", {
+        "case": case, "entry": case.register_entry, "submission": case.register_entry.submission,
+        "receipt": case.register_entry.receipt, "notes": case.notes.select_related("author"),
+        "actions": actions, "forms": _action_forms(case, actions), "today": timezone.localdate(),
+    })
+
+
+def _visible_case(request, pk) -> Case:
+    case = visible_cases(request.user).select_related(
+        "register_entry__submission", "register_entry__receipt", "department", "assignee").filter(pk=pk).first()
+    if case is None:
+        raise Http404  # another unit's or another department's case does not exist for this person
+    return case
+
+
+def _action_forms(case, actions, bound=None) -> dict:
+    bound = bound or {}
+    makers = {
+        "register": lambda data: RegisterCaseForm(data, prefix="register", initial={"jrwa": case.jrwa}),
+        "assign": lambda data: AssignForm(data, case=case, prefix="assign"),
+        "forward": lambda data: ForwardForm(data, prefix="forward"),
+        "note": lambda data: WriteForm(data, prefix="note"),
+        "request": lambda data: WriteForm(data, prefix="request"),
+        "reply": lambda data: WriteForm(data, prefix="reply"),
+        "close": lambda data: CloseForm(data, prefix="close"),
+    }
+    return {action: bound.get(action) or makers[action](None) for action in sorted(actions)}
+
+
+@require_POST
+@staff_required
+def case_act(request, pk, action):
+    """Carry out one action on a case; a refused or invalid one shows the case again with the reason."""
+    case = _visible_case(request, pk)
+    actions = allowed_actions(request.user, case)
+    if action not in actions:
+        raise PermissionDenied
+    form = _action_forms(case, {action})[action].__class__
+    bound = (AssignForm(request.POST, request.FILES, case=case, prefix=action) if action == "assign"
+             else form(request.POST, request.FILES, prefix=action))
+    if bound.is_valid():
+        try:
+            _carry_out(request.user, case, action, bound.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                bound.add_error(None, message)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("clerk-case", pk=case.pk)
+    return render(request, "inbox/case_detail.html", {
+        "case": case, "entry": case.register_entry, "submission": case.register_entry.submission,
+        "receipt": case.register_entry.receipt, "notes": case.notes.select_related("author"), "actions": actions,
+        "forms": _action_forms(case, actions, bound={action: bound}), "today": timezone.localdate(),
+    }, status=400)
+
+
+def _carry_out(user, case, action, data):
+    if action == "register":
+        case_services.case_register(user=user, case=case, department=data["department"], jrwa=data["jrwa"],
+                                    archival_category=data["archival_category"])
+    elif action == "assign":
+        case_services.case_assign(user=user, case=case, assignee=data["assignee"])
+    elif action == "forward":
+        case_services.case_forward(user=user, case=case, department=data["department"])
+    elif action in (CaseNote.Kind.NOTE, CaseNote.Kind.REQUEST, CaseNote.Kind.REPLY):
+        case_services.case_write(user=user, case=case, kind=action, text=data["text"], attachment=data.get("attachment"))
+    elif action == "close":
+        case_services.case_close(user=user, case=case, resolution=data["resolution"])
+
+
+@staff_required
+def case_document(request, pk, what):
+    """The application as filed and its receipt, for the office."""
+    case = _visible_case(request, pk)
+    receipt = case.register_entry.receipt
+    if what == "upo.xml":
+        content, kind = bytes(receipt.signed_xml), "application/xml"
+    elif what == "wniosek.json":
+        content, kind = bytes(receipt.document_json), "application/json"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{what}"'
+    return response
+
+
+@staff_required
+def case_attachment(request, pk, attachment_id):
+    case = _visible_case(request, pk)
+    attachment = get_object_or_404(case.register_entry.submission.attachments, pk=attachment_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.media_type)

@@ -1,0 +1,54 @@
+"""Who in the office may see and do what with cases, decided in one place.
+
+- unit administrator: every case, every action (also registering new correspondence);
+- department head: the cases of their department, every action on them, and registering new ones;
+- clerk: the cases assigned to them; notes, requests, replies and closing; not re-assigning.
+Residents and other units' staff are nobody here: accounts and sessions live in the unit's schema.
+"""
+
+from django.db.models import Q, QuerySet
+
+from shared_services.staff.models import StaffRole
+
+from .models import Case
+
+ALL_ACTIONS = {"register", "assign", "forward", "note", "request", "reply", "close"}
+CLERK_ACTIONS = {"note", "request", "reply", "close"}
+
+
+def staff_role(user) -> str | None:
+    if not user.is_authenticated:
+        return None
+    names = set(user.groups.values_list("name", flat=True))
+    for role in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD, StaffRole.CLERK):
+        if role in names:
+            return role
+    return None
+
+
+def _department_id(user):
+    member = getattr(user, "staff_member", None)
+    return member.department_id if member else None
+
+
+def visible_cases(user) -> QuerySet:
+    role = staff_role(user)
+    cases = Case.objects.all()
+    if role == StaffRole.UNIT_ADMIN:
+        return cases
+    if role == StaffRole.DEPARTMENT_HEAD:
+        return cases.filter(Q(department_id=_department_id(user)) | Q(department__isnull=True))
+    if role == StaffRole.CLERK:
+        return cases.filter(assignee=user)
+    return cases.none()
+
+
+def allowed_actions(user, case: Case) -> set[str]:
+    role = staff_role(user)
+    if not visible_cases(user).filter(pk=case.pk).exists():
+        return set()
+    if case.status == "closed":
+        return {"note"}
+    if role in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD):
+        return ALL_ACTIONS if case.status == "new" else ALL_ACTIONS - {"register"}
+    return CLERK_ACTIONS

@@ -1,0 +1,143 @@
+"""Intake: a filed application enters the unit's register and gets its official receipt, in one transaction.
+
+The order inside the transaction matters: the application and its files are stored first; the register
+number is taken last, because its counter row stays locked until commit and every other intake of the unit
+waits for it. The receipt is signed while the lock is held (its XML names the number).
+"""
+
+import hashlib
+import json
+import logging
+import secrets
+import uuid
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from shared_services.eforms.models import Submission
+from shared_services.eforms.services import submission_create
+
+from . import upo
+from .case_services import case_open_at_intake
+from .models import OutboxMessage, Receipt, RegisterCounter, RegisterEntry
+
+logger = logging.getLogger(__name__)
+SUBMISSION_DOCUMENT_NAME = upo.SUBMISSION_DOCUMENT_NAME
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed without mistakes
+# Fields of the standard forms that name who is writing, most specific first.
+_SENDER_FIELDS = (("imie", "nazwisko"), ("nazwa_przedsiebiorcy",), ("nazwa_firmy",), ("nazwa",), ("wnioskodawca",))
+
+
+def access_code_new() -> str:
+    """A code to follow a case without an account: 12 letters and digits people can read aloud
+    (about 60 bits), in groups of four."""
+    code = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(12))
+    return "-".join(code[i:i + 4] for i in range(0, 12, 4))
+
+
+def access_code_hash(code: str) -> str:
+    normalised = "".join(code.upper().split()).replace("-", "")
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def application_receive(*, form, service_key: str, service_name: str, submitted_by=None, draft=None,
+                        jrwa: str = "", deadline_days: int | None = None) -> tuple[RegisterEntry, str]:
+    """File a valid application: store it with its files, enter it in the register, open its case (with the
+    service card's JRWA class and deadline) and issue its receipt, all or nothing. The work after intake
+    (the receipt's PDF, e-mails) is queued in the outbox. Returns the entry and the case's access code, which
+    exists only here, on the confirmation page and in the receipt's e-mail."""
+    entries = []
+    code = access_code_new()
+
+    def register(submission):
+        entry = _register(submission, access_code=code)
+        case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
+        entries.append(entry)
+
+    submission_create(form=form, service_key=service_key, service_name=service_name, submitted_by=submitted_by,
+                      draft=draft, then=register)
+    return entries[0], code
+
+
+def submission_document(submission: Submission) -> bytes:
+    """The application as filed, as canonical JSON: the bytes the receipt's SHA-256 is of, offered to the
+    resident as `wniosek.json`."""
+    document = {
+        "identyfikator": str(submission.reference),
+        "usluga": submission.service_name,
+        "formularz": {"wersja": submission.form_version.number, "tytul": submission.form_version.json_schema.get("title", "")},
+        "dane": submission.data,
+        "zalaczniki": [{"nazwa": attachment.original_name, "pole": attachment.field, "sha256": attachment.sha256}
+                       for attachment in submission.attachments.order_by("field", "pk")],
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _register(submission: Submission, *, access_code: str) -> RegisterEntry:
+    received_at = submission.submitted_at
+    document = submission_document(submission)
+    year, number = _register_number(received_at.astimezone(timezone.get_current_timezone()).year)
+    entry = RegisterEntry.objects.create(
+        year=year, number=number, received_at=received_at, submission=submission,
+        sender_name=_sender_name(submission), sender_email=submission.contact_email,
+        subject=submission.service_name[:300], access_code_hash=access_code_hash(access_code),
+    )
+    unit = connection.tenant
+    facts = upo.ReceiptFacts(
+        receipt_id=str(uuid.uuid4()), addressee_name=unit.name, addressee_terc=unit.code,
+        sender_name=entry.sender_name, sender_email=entry.sender_email, received_at=received_at,
+        produced_at=timezone.now(), document_id=str(submission.reference), register_number=entry.label,
+        service_name=submission.service_name, document_sha256=hashlib.sha256(document).hexdigest(),
+        attachments=tuple((attachment.original_name, attachment.sha256)
+                          for attachment in submission.attachments.order_by("field", "pk")),
+    )
+    signed = upo.receipt_sign(upo.receipt_xml(facts))
+    Receipt.objects.create(
+        receipt_id=facts.receipt_id, register_entry=entry, produced_at=facts.produced_at,
+        document_sha256=facts.document_sha256, document_json=document, signed_xml=signed,
+        key_id=upo.signing_key_id(signed),
+    )
+    outbox_add(kind="receipt_pdf", key=f"receipt_pdf:{facts.receipt_id}", payload={"receipt_id": facts.receipt_id})
+    if entry.sender_email:
+        # The code travels in the payload until the e-mail is sent; then the payload is emptied.
+        outbox_add(kind="receipt_email", key=f"receipt_email:{facts.receipt_id}",
+                   payload={"receipt_id": facts.receipt_id, "access_code": access_code})
+    return entry
+
+
+def _register_number(year: int) -> tuple[int, int]:
+    """The next number of the year's register, taken under the counter's row lock: a rolled-back intake
+    gives its number back with its transaction, so numbers are gapless."""
+    RegisterCounter.objects.bulk_create([RegisterCounter(year=year)], ignore_conflicts=True)
+    counter = RegisterCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return year, counter.last_number
+
+
+def _sender_name(submission: Submission) -> str:
+    data = submission.data
+    for fields in _SENDER_FIELDS:
+        if all(data.get(field) for field in fields):
+            return " ".join(str(data[field]) for field in fields)[:300]
+    if submission.submitted_by_id:
+        return submission.submitted_by.email[:300]
+    return submission.contact_email or "—"
+
+
+def outbox_add(*, kind: str, key: str, payload: dict) -> OutboxMessage:
+    """Queue work for after the current transaction; the Celery worker is woken when it commits (and a
+    periodic sweep finds messages whose wake-up was lost, e.g. while the broker was down)."""
+    message, _ = OutboxMessage.objects.get_or_create(
+        key=key, defaults={"kind": kind, "payload": payload, "next_attempt_at": timezone.now()})
+    transaction.on_commit(_wake_worker)
+    return message
+
+
+def _wake_worker():
+    from .tasks import outbox_process  # tasks import services; imported late to avoid the cycle
+
+    try:
+        outbox_process.delay()
+    except Exception:  # the broker may be down: intake has succeeded all the same, and the sweep will find it
+        logger.warning("could not wake the outbox worker; the periodic sweep will pick the work up", exc_info=True)

@@ -1,0 +1,25 @@
+from celery import shared_task
+from django_tenants.utils import tenant_context
+
+from tenants.models import Tenant, UnitStatus
+
+from .models import OutboxMessage, OutboxStatus
+from .outbox import outbox_run
+
+
+@shared_task
+def outbox_process():
+    """Do the due outbox messages of the unit the task was queued in (tenant-schemas-celery switches)."""
+    return outbox_run()
+
+
+@shared_task
+def outbox_sweep():
+    """Periodically, in every unit with a schema: do due messages whose wake-up was lost (broker down, worker
+    killed)."""
+    handled = 0
+    for unit in Tenant.objects.exclude(schema_name="public").exclude(status=UnitStatus.OFFBOARDED):
+        with tenant_context(unit):
+            if OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists():
+                handled += outbox_run()
+    return handled

@@ -1,0 +1,325 @@
+"""The electronic inbox: intake with register number and signed receipt in one transaction, the outbox, the
+office's case actions and who may do them."""
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
+
+from shared_services.audit.selectors import audit_check
+from shared_services.audit.models import AuditEntry
+from shared_services.catalogue.models import StandardForm
+from shared_services.eforms.filling import ApplicationForm
+from shared_services.eforms.models import Attachment, Submission
+from shared_services.inbox import upo
+from shared_services.inbox.models import (Case, CaseStatus, Department, OutboxMessage, OutboxStatus, Receipt,
+                                          RegisterCounter, RegisterEntry, StaffMember)
+from shared_services.inbox.outbox import outbox_run
+from shared_services.inbox.services import application_receive
+from shared_services.portal.accounts import resident_register
+from shared_services.staff.models import StaffRole
+
+pytestmark = pytest.mark.django_db
+TORUN, LUBICZ = "torun.localhost", "lubicz.localhost"
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+LETTER = {"imie": "Anna", "nazwisko": "Kowalska", "ulica": "ul. Szeroka 12/4", "kod_pocztowy": "87-100",
+          "miejscowosc": "Toruń", "email": "anna@example.pl", "tytul": "Pytanie o odpady", "tresc": "Proszę o terminy."}
+FORM_URL = "/uslugi/wydanie-dowodu-osobistego/wniosek/"
+
+
+@pytest.fixture(autouse=True)
+def signing_keys(settings, tmp_path):
+    settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
+
+
+def file_letter(client, **changes):
+    return client.post(FORM_URL, {**LETTER, **changes}, HTTP_HOST=TORUN)
+
+
+def staff(unit, name, role, department=None):
+    with tenant_context(unit):
+        user = User.objects.create_user(name, f"{name}@urzad.example", "bardzo-tajne-haslo")
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        StaffMember.objects.create(user=user, department=department)
+        return user
+
+
+def sign_in(client, unit, user):
+    with tenant_context(unit):
+        client.force_login(user)
+
+
+class TestIntake:
+    def test_a_filed_application_is_registered_with_a_signed_receipt_and_a_case(self, full_catalogue, client,
+                                                                              unit_a, unit_b):
+        response = file_letter(client, zalacznik=SimpleUploadedFile("skan.pdf", PDF))
+        assert response.status_code == 302
+        with tenant_context(unit_a):
+            entry = RegisterEntry.objects.select_related("receipt", "case", "submission").get()
+            receipt = entry.receipt
+            verification = upo.receipt_verify(bytes(receipt.signed_xml), {
+                "wniosek.json": bytes(receipt.document_json), "skan.pdf": PDF})
+        assert verification.valid, verification.problem
+        facts = verification.facts
+        assert (facts.addressee_terc, facts.register_number, facts.sender_name) == (unit_a.code, entry.label,
+                                                                                   "Anna Kowalska")
+        assert facts.document_sha256 == hashlib.sha256(bytes(receipt.document_json)).hexdigest()
+        assert all(status == "match" for _name, status in verification.documents)
+        assert entry.case.status == CaseStatus.NEW and entry.case.deadline is not None
+        with tenant_context(unit_b):
+            assert not RegisterEntry.objects.exists()
+        confirmation = client.get(response["Location"], HTTP_HOST=TORUN).content.decode()
+        assert entry.label in confirmation and "upo.xml" in confirmation
+
+    def test_the_receipt_downloads_only_for_the_filer_and_only_on_the_unit(self, full_catalogue, client, unit_a):
+        location = file_letter(client)["Location"]
+        xml = client.get(f"{location}upo.xml", HTTP_HOST=TORUN)
+        assert xml.status_code == 200 and upo.receipt_verify(xml.content).valid
+        assert client.get(f"{location}upo.xml", HTTP_HOST=LUBICZ).status_code == 404
+        client.cookies.clear()
+        assert client.get(f"{location}upo.xml", HTTP_HOST=TORUN).status_code == 404
+
+    def test_register_numbers_follow_each_other_per_unit(self, full_catalogue, client, unit_a, unit_b):
+        for _ in range(3):
+            file_letter(client)
+        client.post(FORM_URL, LETTER, HTTP_HOST=LUBICZ)
+        with tenant_context(unit_a):
+            assert list(RegisterEntry.objects.order_by("number").values_list("number", flat=True)) == [1, 2, 3]
+        with tenant_context(unit_b):
+            assert list(RegisterEntry.objects.values_list("number", flat=True)) == [1]
+
+    def test_a_failed_intake_stores_nothing_and_gives_its_number_back(self, full_catalogue, unit_a, settings):
+        definition = StandardForm.objects.get(slug="pismo-ogolne").current
+        form = ApplicationForm(LETTER, {"zalacznik": SimpleUploadedFile("skan.pdf", PDF)}, definition=definition)
+        assert form.is_valid()
+        settings.UPO_KEYS_DIR = Path("/proc/no-keys-here")  # signing cannot happen: the receipt fails
+        stored = Path(settings.MEDIA_ROOT) / unit_a.schema_name / "zalaczniki"
+        files_before = set(stored.iterdir()) if stored.exists() else set()
+        with tenant_context(unit_a):
+            with pytest.raises(Exception):
+                application_receive(form=form, service_key="standard:wydanie-dowodu-osobistego", service_name="X")
+            assert not Submission.objects.exists() and not RegisterEntry.objects.exists()
+            assert not Attachment.objects.exists() and not Receipt.objects.exists()
+            assert not RegisterCounter.objects.filter(last_number__gt=0).exists()
+        # The file written before the failure is gone again.
+        assert (set(stored.iterdir()) if stored.exists() else set()) == files_before
+
+
+class TestOutbox:
+    def test_the_receipt_pdf_and_e_mail_are_made_once_after_intake(self, full_catalogue, client, unit_a):
+        file_letter(client)
+        with tenant_context(unit_a):
+            assert set(OutboxMessage.objects.values_list("kind", flat=True)) == {"receipt_pdf", "receipt_email"}
+            assert outbox_run() == 2
+            receipt = Receipt.objects.get()
+            assert bytes(receipt.pdf.read()).startswith(b"%PDF")
+            assert outbox_run() == 0  # nothing is done twice
+            assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.DONE}
+        [message] = mail.outbox
+        assert message.to == ["anna@example.pl"] and message.attachments[0][0].endswith(".xml")
+        assert upo.receipt_verify(message.attachments[0][1]).valid
+
+    def test_a_failing_message_is_retried_later_and_not_lost(self, unit_a):
+        from shared_services.inbox.services import outbox_add
+
+        with tenant_context(unit_a):
+            message = outbox_add(kind="receipt_pdf", key="receipt_pdf:missing",
+                                 payload={"receipt_id": "00000000-0000-0000-0000-000000000000"})
+            assert outbox_run() == 1
+            message.refresh_from_db()
+            assert message.status == OutboxStatus.PENDING and message.attempts == 1 and message.last_error
+            assert outbox_run() == 0  # not due again yet: it waits before the next attempt
+
+    def test_intake_succeeds_while_the_broker_is_down(self, full_catalogue, client, unit_a, settings):
+        from platform_core.celery import app
+
+        previous = app.conf.broker_url, app.conf.task_publish_retry
+        app.conf.broker_url, app.conf.task_publish_retry = "amqp://guest:guest@127.0.0.1:9//", False
+        app.pool.force_close_all()
+        try:
+            response = file_letter(client)
+        finally:
+            app.conf.broker_url, app.conf.task_publish_retry = previous
+            app.pool.force_close_all()
+        assert response.status_code == 302
+        with tenant_context(unit_a):
+            assert RegisterEntry.objects.count() == 1
+            assert OutboxMessage.objects.filter(status=OutboxStatus.PENDING).count() == 2
+            assert outbox_run() == 2  # the sweep (or the next wake-up) does the work once the broker is back
+
+
+class TestCaseActions:
+    @pytest.fixture
+    def office(self, full_catalogue, client, unit_a):
+        file_letter(client)
+        with tenant_context(unit_a):
+            taxes = Department.objects.create(name="Wydział Podatków i Opłat", code="FN")
+            citizens = Department.objects.create(name="Wydział Spraw Obywatelskich", code="SO")
+            case = Case.objects.get()
+        return {
+            "case": case, "taxes": taxes, "citizens": citizens,
+            "admin": staff(unit_a, "admin", StaffRole.UNIT_ADMIN),
+            "head": staff(unit_a, "kierownik", StaffRole.DEPARTMENT_HEAD, citizens),
+            "clerk": staff(unit_a, "urzednik", StaffRole.CLERK, citizens),
+            "other_clerk": staff(unit_a, "inny", StaffRole.CLERK, taxes),
+        }
+
+    def act(self, client, case, action, **data):
+        return client.post(f"/urzad/sprawy/{case.pk}/{action}/", {f"{action}-{k}": v for k, v in data.items()},
+                           HTTP_HOST=TORUN)
+
+    def test_a_case_goes_from_registration_to_closing_and_every_step_is_audited(self, office, client, unit_a):
+        case = office["case"]
+        sign_in(client, unit_a, office["head"])
+        assert self.act(client, case, "register", department=office["citizens"].pk, jrwa="5340",
+                        archival_category="B10").status_code == 302
+        assert self.act(client, case, "assign", assignee=office["clerk"].pk).status_code == 302
+        sign_in(client, unit_a, office["clerk"])
+        assert self.act(client, case, "note", text="Sprawdzić w rejestrze PESEL.").status_code == 302
+        assert self.act(client, case, "request", text="Proszę o skan dowodu.").status_code == 302
+        assert self.act(client, case, "reply", text="Dziękujemy, sprawa w toku.").status_code == 302
+        assert self.act(client, case, "close", resolution="Wydano dowód.").status_code == 302
+        with tenant_context(unit_a):
+            case.refresh_from_db()
+            assert case.sign == f"SO.5340.1.{case.closed_at.year}" and case.status == CaseStatus.CLOSED
+            assert case.retention_until == case.closed_at.year + 10
+            actions = list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True))
+            assert actions == ["case.open", "case.register", "case.assign", "case.note", "case.request",
+                               "case.reply", "case.close"]
+            assert audit_check() == []
+        # The request and the reply reached the resident; the internal note did not.
+        with tenant_context(unit_a):
+            outbox_run()
+        bodies = [message.body for message in mail.outbox if "UPO" not in message.subject]
+        assert any("Proszę o skan dowodu." in body for body in bodies)
+        assert not any("Sprawdzić w rejestrze PESEL." in body for body in bodies)
+
+    def test_a_clerk_sees_only_assigned_cases_and_cannot_reassign(self, office, client, unit_a):
+        case = office["case"]
+        sign_in(client, unit_a, office["other_clerk"])
+        assert client.get(f"/urzad/sprawy/{case.pk}/", HTTP_HOST=TORUN).status_code == 404
+        assert self.act(client, case, "close", resolution="x").status_code == 404
+        sign_in(client, unit_a, office["admin"])
+        self.act(client, case, "register", department=office["citizens"].pk, jrwa="5340", archival_category="B10")
+        self.act(client, case, "assign", assignee=office["clerk"].pk)
+        sign_in(client, unit_a, office["clerk"])
+        assert client.get(f"/urzad/sprawy/{case.pk}/", HTTP_HOST=TORUN).status_code == 200
+        assert self.act(client, case, "assign", assignee=office["clerk"].pk).status_code == 403
+
+    def test_residents_anonymous_visitors_and_other_units_staff_are_refused(self, office, client, unit_a, unit_b):
+        case = office["case"]
+        for path in (f"/urzad/sprawy/{case.pk}/", "/urzad/skrzynka/", "/urzad/rejestr/"):
+            assert client.get(path, HTTP_HOST=TORUN).status_code == 302  # to sign in
+        with tenant_context(unit_a):
+            resident = resident_register(email="anna@example.pl", password="bardzo-tajne-haslo")
+        sign_in(client, unit_a, resident)
+        assert client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).status_code == 403
+        assert self.act(client, case, "close", resolution="x").status_code == 403
+        lubicz_admin = staff(unit_b, "wojt", StaffRole.UNIT_ADMIN)
+        sign_in(client, unit_b, lubicz_admin)
+        assert client.get(f"/urzad/sprawy/{case.pk}/", HTTP_HOST=LUBICZ).status_code == 404  # not Lubicz's case
+        # (The test client shares one cookie jar across hosts, unlike a browser: Lubicz first, then Toruń.)
+        assert client.get(f"/urzad/sprawy/{case.pk}/", HTTP_HOST=TORUN).status_code == 302  # nobody in Toruń
+        with tenant_context(unit_a):
+            assert Case.objects.get().status == CaseStatus.NEW
+
+    def test_a_bad_jrwa_or_category_is_explained(self, office, client, unit_a):
+        sign_in(client, unit_a, office["admin"])
+        response = self.act(client, office["case"], "register", department=office["taxes"].pk, jrwa="53a",
+                            archival_category="Z")
+        assert response.status_code == 400 and "JRWA" in response.content.decode()
+
+    def test_the_inbox_lists_overdue_cases(self, office, client, unit_a):
+        with tenant_context(unit_a):
+            Case.objects.update(deadline="2020-01-01")
+        sign_in(client, unit_a, office["admin"])
+        body = client.get("/urzad/skrzynka/?overdue=on", HTTP_HOST=TORUN).content.decode()
+        assert "Wydanie dowodu osobistego" in body and 'class="overdue"' in body
+
+
+class TestResidentSide:
+    @pytest.fixture
+    def smtp(self, settings):
+        from tests.smtp_server import SmtpServer
+
+        with SmtpServer() as server:
+            settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+            settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+            settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+            yield server
+
+    def test_an_anonymous_filer_follows_the_case_with_the_code_from_the_e_mail(self, full_catalogue, client,
+                                                                             unit_a, smtp):
+        location = file_letter(client)["Location"]
+        shown_code = re.search(r'class="access-code">([A-Z0-9-]+)<', client.get(location, HTTP_HOST=TORUN)
+                               .content.decode()).group(1)
+        with tenant_context(unit_a):
+            outbox_run()
+            assert not OutboxMessage.objects.filter(payload__has_key="access_code").exists()  # not kept after
+        [email] = smtp.messages
+        assert email["To"] == "anna@example.pl" and shown_code in email.get_body(("plain",)).get_content()
+        assert [part.get_filename() for part in email.iter_attachments()][0].endswith(".xml")
+        client.cookies.clear()
+        page = client.post("/sprawa/", {"code": shown_code.lower()}, HTTP_HOST=TORUN).content.decode()
+        assert "Wydanie dowodu osobistego" in page and "nowa" in page.lower()
+        assert "Nie ma sprawy" in client.post("/sprawa/", {"code": "AAAA-BBBB-CCCC"}, HTTP_HOST=TORUN).content.decode()
+        # The code is Toruń's: Lubicz has no such case.
+        assert "Wydanie dowodu osobistego" not in client.post("/sprawa/", {"code": shown_code},
+                                                              HTTP_HOST=LUBICZ).content.decode()
+
+    def test_a_signed_in_resident_sees_replies_but_not_internal_notes(self, full_catalogue, client, unit_a):
+        with tenant_context(unit_a):
+            resident = resident_register(email="anna@example.pl", password="bardzo-tajne-haslo")
+        sign_in(client, unit_a, resident)
+        location = file_letter(client)["Location"]
+        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        with tenant_context(unit_a):
+            from shared_services.inbox.case_services import case_write
+
+            case = Case.objects.get()
+            case_write(user=admin, case=case, kind="note", text="Notatka wewnętrzna.")
+            case_write(user=admin, case=case, kind="reply", text="Dowód do odbioru w pokoju 12.")
+        sign_in(client, unit_a, resident)
+        account = client.get("/konto/", HTTP_HOST=TORUN).content.decode()
+        assert "nowa" in account.lower()
+        page = client.get(f"{location}sprawa/", HTTP_HOST=TORUN).content.decode()
+        assert "Dowód do odbioru w pokoju 12." in page and "Notatka wewnętrzna." not in page
+        with tenant_context(unit_a):
+            other = resident_register(email="jan@example.pl", password="bardzo-tajne-haslo")
+        sign_in(client, unit_a, other)
+        assert client.get(f"{location}sprawa/", HTTP_HOST=TORUN).status_code == 404
+
+
+class TestStaffAndDepartments:
+    def test_an_administrator_adds_a_department_and_invites_a_clerk_into_it(self, client, unit_a):
+        from shared_services.staff.models import StaffInvitation
+        from shared_services.staff.services import invitation_accept
+
+        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        sign_in(client, unit_a, admin)
+        assert client.post("/urzad/pracownicy/", {"add_department": "1", "department-name": "Wydział Podatków i Opłat",
+                                                   "department-code": "fn"}, HTTP_HOST=TORUN).status_code == 302
+        with tenant_context(unit_a):
+            taxes = Department.objects.get(code="FN")
+        refused = client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ewa@torun.example",
+                                                     "invite-role": StaffRole.CLERK}, HTTP_HOST=TORUN)
+        assert refused.status_code == 200 and "wydziale" in refused.content.decode()
+        assert client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ewa@torun.example",
+                                                   "invite-role": StaffRole.CLERK, "invite-department": taxes.pk},
+                           HTTP_HOST=TORUN).status_code == 302
+        with tenant_context(unit_a):
+            clerk = invitation_accept(invitation=StaffInvitation.objects.get(email="ewa@torun.example"),
+                                      password="tajne-haslo-ewy-2026")
+            assert clerk.staff_member.department == taxes and clerk.groups.filter(name=StaffRole.CLERK).exists()
+            assert [entry.action for entry in AuditEntry.objects.order_by("sequence")] == ["department.create",
+                                                                                          "staff.invite"]
+
+    def test_only_administrators_manage_staff(self, client, unit_a):
+        assert client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).status_code == 302
+        sign_in(client, unit_a, staff(unit_a, "urzednik", StaffRole.CLERK))
+        assert client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).status_code == 403
