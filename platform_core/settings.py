@@ -252,6 +252,7 @@ CELERY_TASK_TENANT_CACHE_SECONDS = env.int("CELERY_TASK_TENANT_CACHE_SECONDS", d
 # process (`celery -A platform_core beat`, or the worker's --beat in development).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "shared_services.inbox.tasks.outbox_sweep", "schedule": 60.0},
+    "orphan-files-sweep": {"task": "shared_services.eforms.tasks.orphan_files_sweep", "schedule": 24 * 3600.0},
 }
 
 # --- Logging and error reporting -----------------------------------------------------------------

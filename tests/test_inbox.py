@@ -323,3 +323,32 @@ class TestStaffAndDepartments:
         assert client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).status_code == 302
         sign_in(client, unit_a, staff(unit_a, "urzednik", StaffRole.CLERK))
         assert client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).status_code == 403
+
+
+class TestKilledIntakes:
+    def test_the_same_form_sent_twice_files_one_application(self, full_catalogue, client, unit_a):
+        page = client.get(FORM_URL, HTTP_HOST=TORUN).content.decode()
+        token = re.search(r'name="submission_token" value="([0-9a-f-]+)"', page).group(1)
+        first = client.post(FORM_URL, {**LETTER, "submission_token": token}, HTTP_HOST=TORUN)
+        again = client.post(FORM_URL, {**LETTER, "submission_token": token}, HTTP_HOST=TORUN)
+        assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+        with tenant_context(unit_a):
+            assert Submission.objects.count() == RegisterEntry.objects.count() == 1
+
+    def test_files_left_by_an_intake_killed_before_commit_are_swept(self, unit_a, settings):
+        import os
+        import time as clock
+
+        from django.core.files.base import ContentFile
+
+        from shared_services.eforms.services import orphan_files_remove
+
+        with tenant_context(unit_a):
+            storage = Attachment._meta.get_field("file").storage
+            stale = storage.save("zalaczniki/osierocony", ContentFile(b"x"))
+            fresh = storage.save("zalaczniki/w-toku", ContentFile(b"y"))
+            hour_ago = clock.time() - 2 * 3600
+            os.utime(storage.path(stale), (hour_ago, hour_ago))
+            assert orphan_files_remove() == [stale]
+            assert not storage.exists(stale) and storage.exists(fresh)  # an intake in progress keeps its file
+            storage.delete(fresh)

@@ -84,6 +84,8 @@ class Submission(_PinnedForm):
     """An application as filed. Never edited after it is stored."""
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # From the form page: the same form sent twice (a lost answer, a double click) files one application.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     service_key = models.CharField(max_length=120)
     service_name = models.CharField(_("service"), max_length=250)
     data = models.JSONField(encoder=DjangoJSONEncoder)

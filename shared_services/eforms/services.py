@@ -1,8 +1,10 @@
 """Writes of residents' applications: drafts and submissions, with their files, in the unit's schema."""
 
 import hashlib
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from shared_services.catalogue.models import StandardFormVersion
 
@@ -94,7 +96,7 @@ class DraftAlreadyFiled(Exception):
 
 
 def submission_create(*, form: ApplicationForm, service_key: str, service_name: str, submitted_by=None,
-                      draft: FormDraft | None = None, then=None) -> Submission:
+                      draft: FormDraft | None = None, then=None, idempotency_key=None) -> Submission:
     """Store a valid application with its files in one transaction; the draft it came from is used up and
     its kept files (of the fields shown in this answer) move to the submission. `then(submission)` runs
     last inside the same transaction (the inbox registers the application and issues its receipt there).
@@ -103,7 +105,8 @@ def submission_create(*, form: ApplicationForm, service_key: str, service_name: 
     try:
         with transaction.atomic():
             submission = _submission_store(form=form, service_key=service_key, service_name=service_name,
-                                           submitted_by=submitted_by, draft=draft, written=written)
+                                           submitted_by=submitted_by, draft=draft, written=written,
+                                           idempotency_key=idempotency_key)
             if then is not None:
                 then(submission)
             return submission
@@ -114,7 +117,8 @@ def submission_create(*, form: ApplicationForm, service_key: str, service_name: 
         raise
 
 
-def _submission_store(*, form, service_key, service_name, submitted_by, draft, written) -> Submission:
+def _submission_store(*, form, service_key, service_name, submitted_by, draft, written,
+                      idempotency_key=None) -> Submission:
     if draft is not None:
         # Locked: of two submits of one draft, the second finds it gone instead of filing without its files.
         draft = FormDraft.objects.select_for_update().filter(pk=draft.pk).first()
@@ -127,7 +131,7 @@ def _submission_store(*, form, service_key, service_name, submitted_by, draft, w
     submission = Submission.objects.create(
         service_key=service_key, service_name=service_name, data=document,
         submitted_by=submitted_by if submitted_by and submitted_by.is_authenticated else None,
-        contact_email=document.get("email", ""), **_pin(form.definition),
+        contact_email=document.get("email", ""), idempotency_key=idempotency_key, **_pin(form.definition),
     )
     uploads = form.attachments()
     written += _attachments_store(uploads, form.detected_media_types, submission=submission)
@@ -137,3 +141,22 @@ def _submission_store(*, form, service_key, service_name, submitted_by, draft, w
         _attachments_delete(draft.attachments.all())  # replaced, or of fields this answer does not show
         draft.delete()
     return submission
+
+
+def orphan_files_remove(*, older_than: timedelta = timedelta(hours=1)) -> list[str]:
+    """Remove the current unit's attachment files that no row points at: written by an intake whose process
+    was killed before it committed (a failed one removes its own). Only files older than `older_than`, so an
+    intake still in progress keeps its files. Returns the names removed."""
+    storage = Attachment._meta.get_field("file").storage
+    folder = "zalaczniki"
+    if not storage.exists(folder):
+        return []
+    referenced = set(Attachment.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    removed = []
+    for name in storage.listdir(folder)[1]:
+        path = f"{folder}/{name}"
+        if path not in referenced and storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
+            removed.append(path)
+    return removed

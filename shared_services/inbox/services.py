@@ -11,7 +11,7 @@ import logging
 import secrets
 import uuid
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from shared_services.eforms.models import Submission
@@ -40,12 +40,26 @@ def access_code_hash(code: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
+class AlreadyFiled(Exception):
+    """The same form was already sent and filed (its idempotency key is taken)."""
+
+    def __init__(self, submission: Submission):
+        super().__init__(str(submission.reference))
+        self.submission = submission
+
+
 def application_receive(*, form, service_key: str, service_name: str, submitted_by=None, draft=None,
-                        jrwa: str = "", deadline_days: int | None = None) -> tuple[RegisterEntry, str]:
+                        jrwa: str = "", deadline_days: int | None = None,
+                        idempotency_key=None) -> tuple[RegisterEntry, str]:
     """File a valid application: store it with its files, enter it in the register, open its case (with the
     service card's JRWA class and deadline) and issue its receipt, all or nothing. The work after intake
     (the receipt's PDF, e-mails) is queued in the outbox. Returns the entry and the case's access code, which
-    exists only here, on the confirmation page and in the receipt's e-mail."""
+    exists only here, on the confirmation page and in the receipt's e-mail. A form sent again with the same
+    idempotency key raises AlreadyFiled with the application filed the first time."""
+    if idempotency_key is not None:
+        earlier = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            raise AlreadyFiled(earlier)
     entries = []
     code = access_code_new()
 
@@ -54,8 +68,15 @@ def application_receive(*, form, service_key: str, service_name: str, submitted_
         case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
         entries.append(entry)
 
-    submission_create(form=form, service_key=service_key, service_name=service_name, submitted_by=submitted_by,
-                      draft=draft, then=register)
+    try:
+        submission_create(form=form, service_key=service_key, service_name=service_name, submitted_by=submitted_by,
+                          draft=draft, then=register, idempotency_key=idempotency_key)
+    except IntegrityError:
+        # Two sends of one form at the same moment: the other one committed first.
+        earlier = Submission.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if earlier is None:
+            raise
+        raise AlreadyFiled(earlier) from None
     return entries[0], code
 
 

@@ -1,5 +1,7 @@
 """Resident portal views; thin: reads come from the offer's selectors, writes go through eforms' services."""
 
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -14,7 +16,7 @@ from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Submission
 from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_save
 from shared_services.inbox.selectors import entry_by_access_code, resident_messages
-from shared_services.inbox.services import SUBMISSION_DOCUMENT_NAME, application_receive
+from shared_services.inbox.services import SUBMISSION_DOCUMENT_NAME, AlreadyFiled, application_receive
 from shared_services.offer.selectors import (STANDARD, service_card_get, service_count, service_list,
                                             service_search)
 
@@ -76,6 +78,7 @@ def service_form(request, slug, kind=STANDARD):
     draft = draft_get(owner=request.user, service_key=card.key)
     definition = draft.form_version if draft else card.form
     kept = {attachment.field: attachment.original_name for attachment in draft.attachments.all()} if draft else {}
+    submission_token = _submission_token(request)
     if request.method == "POST":
         form = ApplicationForm(request.POST, request.FILES, definition=definition, kept_attachments=kept)
         if "save_draft" in request.POST and request.user.is_authenticated:
@@ -88,12 +91,18 @@ def service_form(request, slug, kind=STANDARD):
                                       "tab and save again, or submit the application now."))
         elif form.is_valid():
             try:
-                entry, access_code = application_receive(form=form, service_key=card.key, service_name=card.name,
-                                            submitted_by=request.user, draft=draft, jrwa=card.jrwa,
-                                            deadline_days=card.deadline_days)
+                entry, access_code = application_receive(
+                    form=form, service_key=card.key, service_name=card.name, submitted_by=request.user, draft=draft,
+                    jrwa=card.jrwa, deadline_days=card.deadline_days, idempotency_key=submission_token)
             except DraftAlreadyFiled:
                 messages.error(request, _("This draft has just been filed; see your applications."))
                 return redirect("resident-account")
+            except AlreadyFiled as filed:
+                # The token came from this browser's own form page: show it the application it already filed.
+                reference = str(filed.submission.reference)
+                request.session[SESSION_SUBMISSIONS] = [*request.session.get(SESSION_SUBMISSIONS, []), reference]
+                messages.info(request, _("This application had already been filed; here is its confirmation."))
+                return redirect("submission-confirmation", reference=reference)
             # Only now, with the application, its register entry and its receipt committed, is it acknowledged.
             reference = str(entry.submission.reference)
             request.session[SESSION_SUBMISSIONS] = [*request.session.get(SESSION_SUBMISSIONS, []), reference]
@@ -102,8 +111,16 @@ def service_form(request, slug, kind=STANDARD):
     else:
         form = ApplicationForm(initial=draft.data if draft else None, definition=definition, kept_attachments=kept)
     return render(request, "portal/service_form.html", {
-        "card": card, "form": form, "draft": draft, "kept": kept,
+        "card": card, "form": form, "draft": draft, "kept": kept, "submission_token": submission_token,
     })
+
+
+def _submission_token(request) -> uuid.UUID:
+    """The form page's own token, sent back with the form; a new one for a new page."""
+    try:
+        return uuid.UUID(request.POST.get("submission_token", ""))
+    except ValueError:
+        return uuid.uuid4()
 
 
 def _own_submission(request, reference) -> Submission:

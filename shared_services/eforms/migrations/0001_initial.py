@@ -124,4 +124,9 @@ class Migration(migrations.Migration):
             model_name='formdraft',
             constraint=models.CheckConstraint(condition=models.Q(('standard_form_version__isnull', True), ('unit_form_version__isnull', True), _connector='XOR'), name='eforms_draft_one_form_version'),
         ),
+        migrations.AddField(
+            model_name='submission',
+            name='idempotency_key',
+            field=models.UUIDField(blank=True, editable=False, null=True, unique=True),
+        ),
     ]

@@ -1,0 +1,16 @@
+from celery import shared_task
+from django_tenants.utils import tenant_context
+
+from tenants.models import Tenant, UnitStatus
+
+from .services import orphan_files_remove
+
+
+@shared_task
+def orphan_files_sweep():
+    """Daily, in every unit with a schema: remove attachment files left by intakes killed mid-way."""
+    removed = 0
+    for unit in Tenant.objects.exclude(schema_name="public").exclude(status=UnitStatus.OFFBOARDED):
+        with tenant_context(unit):
+            removed += len(orphan_files_remove())
+    return removed
