@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test browser bench-onboarding bench-search install clean-data messages
+.PHONY: run test browser bench-onboarding bench-search bench-inbox install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
 	$(BIN)/python -m infra.devstack
@@ -23,6 +23,9 @@ bench-onboarding: $(INSTALLED)  ## onboarding speed against migrate-per-schema (
 
 bench-search: $(INSTALLED)  ## search speed over a full regional catalogue (875 services) against an icontains baseline (a measurement; ARGS=--show for the top results)
 	$(BIN)/python -m infra.bench_search $(ARGS)
+
+bench-inbox: $(INSTALLED)  ## applications taken in per second over HTTP (register number + signed UPO) against a bare insert (a measurement; ARGS="--clients 16")
+	$(BIN)/python -m infra.bench_inbox $(ARGS)
 
 install: $(INSTALLED)
 

@@ -217,15 +217,16 @@ class Observer:
             return row[0] if row else None
 
     def row_lock_holder(self, application: str, table: str) -> tuple[int, int] | None:
-        """(pid, xid) of a session of `application` that holds rows of `table` locked FOR UPDATE (its
-        RowShareLock is granted and it waits for no lock), or None."""
+        """(pid, xid) of a session of `application` that holds rows of `table` locked until it ends (it took
+        rows FOR UPDATE — RowShareLock — or wrote them — RowExclusiveLock, as the register's counter does — and
+        waits for no lock), or None."""
         with self.conn.cursor() as cursor:
             cursor.execute(
                 """SELECT a.pid, a.backend_xid::text::bigint FROM pg_stat_activity a
                    JOIN pg_locks l ON l.pid = a.pid
                    WHERE a.application_name = %s AND a.backend_xid IS NOT NULL
                      AND l.locktype = 'relation' AND l.relation = to_regclass(%s)
-                     AND l.mode = 'RowShareLock' AND l.granted
+                     AND l.mode IN ('RowShareLock', 'RowExclusiveLock') AND l.granted
                      AND NOT EXISTS (SELECT 1 FROM pg_locks w WHERE w.pid = a.pid AND NOT w.granted)
                    LIMIT 1""", [application, table])
             return cursor.fetchone()

@@ -45,16 +45,17 @@ def _pin(definition: FormDefinition) -> dict:
     raise TypeError(f"not a form version: {definition!r}")
 
 
-def _attachments_store(uploads: dict, media_types: dict, **owner) -> list[str]:
+def _attachments_store(uploads: dict, media_types: dict, *, replacing: bool = True, **owner) -> list[str]:
     """Store uploaded files (by field name) with the media type found in their content; a new file for a
-    field replaces the one kept before. Returns the names of the files written."""
+    field replaces the one kept before (`replacing`: the owner may have one). Returns the names written."""
     written = []
     for field_name, upload in uploads.items():
         digest = hashlib.sha256()
         for chunk in upload.chunks():
             digest.update(chunk)
         upload.seek(0)
-        _attachments_delete(Attachment.objects.filter(field=field_name, **owner))
+        if replacing:
+            _attachments_delete(Attachment.objects.filter(field=field_name, **owner))
         attachment = Attachment.objects.create(
             field=field_name, file=upload, original_name=upload.name[:255], media_type=media_types[field_name],
             size=upload.size, sha256=digest.hexdigest(), **owner,
@@ -134,7 +135,7 @@ def _submission_store(*, form, service_key, service_name, submitted_by, draft, w
         contact_email=document.get("email", ""), idempotency_key=idempotency_key, **_pin(form.definition),
     )
     uploads = form.attachments()
-    written += _attachments_store(uploads, form.detected_media_types, submission=submission)
+    written += _attachments_store(uploads, form.detected_media_types, replacing=False, submission=submission)
     if draft is not None:
         (draft.attachments.exclude(field__in=uploads).exclude(field__in=form.hidden_fields)
          .update(draft=None, submission=submission))

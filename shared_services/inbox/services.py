@@ -56,23 +56,17 @@ def application_receive(*, form, service_key: str, service_name: str, submitted_
     (the receipt's PDF, e-mails) is queued in the outbox. Returns the entry and the case's access code, which
     exists only here, on the confirmation page and in the receipt's e-mail. A form sent again with the same
     idempotency key raises AlreadyFiled with the application filed the first time."""
-    if idempotency_key is not None:
-        earlier = Submission.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            raise AlreadyFiled(earlier)
     entries = []
     code = access_code_new()
 
     def register(submission):
-        entry = _register(submission, access_code=code)
-        case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
-        entries.append(entry)
+        entries.append(_register(submission, access_code=code, jrwa=jrwa, deadline_days=deadline_days))
 
     try:
         submission_create(form=form, service_key=service_key, service_name=service_name, submitted_by=submitted_by,
                           draft=draft, then=register, idempotency_key=idempotency_key)
     except IntegrityError:
-        # Two sends of one form at the same moment: the other one committed first.
+        # The same form sent again (or twice at the same moment): the application filed first stands.
         earlier = Submission.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
         if earlier is None:
             raise
@@ -80,60 +74,76 @@ def application_receive(*, form, service_key: str, service_name: str, submitted_
     return entries[0], code
 
 
-def submission_document(submission: Submission) -> bytes:
+def submission_document(submission: Submission, attachments) -> bytes:
     """The application as filed, as canonical JSON: the bytes the receipt's SHA-256 is of, offered to the
     resident as `wniosek.json`."""
     document = {
         "identyfikator": str(submission.reference),
         "usluga": submission.service_name,
-        "formularz": {"wersja": submission.form_version.number, "tytul": submission.form_version.json_schema.get("title", "")},
+        "formularz": {"wersja": submission.form_version.number,
+                      "tytul": submission.form_version.json_schema.get("title", "")},
         "dane": submission.data,
         "zalaczniki": [{"nazwa": attachment.original_name, "pole": attachment.field, "sha256": attachment.sha256}
-                       for attachment in submission.attachments.order_by("field", "pk")],
+                       for attachment in attachments],
     }
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _register(submission: Submission, *, access_code: str) -> RegisterEntry:
+def _register(submission: Submission, *, access_code: str, jrwa: str, deadline_days: int | None) -> RegisterEntry:
+    """Everything that does not need the register number happens first; the number's lock is then held only
+    for the entry, the signature, the receipt and the case."""
     received_at = submission.submitted_at
-    document = submission_document(submission)
-    year, number = _register_number(received_at.astimezone(timezone.get_current_timezone()).year)
+    attachments = list(submission.attachments.order_by("field", "pk"))
+    document = submission_document(submission, attachments)
+    receipt_id = str(uuid.uuid4())
+    _outbox_for_receipt(receipt_id, access_code=access_code if submission.contact_email else None)
+    number = _register_number(received_at.astimezone(timezone.get_current_timezone()).year)
     entry = RegisterEntry.objects.create(
-        year=year, number=number, received_at=received_at, submission=submission,
+        year=number[0], number=number[1], received_at=received_at, submission=submission,
         sender_name=_sender_name(submission), sender_email=submission.contact_email,
         subject=submission.service_name[:300], access_code_hash=access_code_hash(access_code),
     )
     unit = connection.tenant
     facts = upo.ReceiptFacts(
-        receipt_id=str(uuid.uuid4()), addressee_name=unit.name, addressee_terc=unit.code,
+        receipt_id=receipt_id, addressee_name=unit.name, addressee_terc=unit.code,
         sender_name=entry.sender_name, sender_email=entry.sender_email, received_at=received_at,
         produced_at=timezone.now(), document_id=str(submission.reference), register_number=entry.label,
         service_name=submission.service_name, document_sha256=hashlib.sha256(document).hexdigest(),
-        attachments=tuple((attachment.original_name, attachment.sha256)
-                          for attachment in submission.attachments.order_by("field", "pk")),
+        attachments=tuple((attachment.original_name, attachment.sha256) for attachment in attachments),
     )
     signed = upo.receipt_sign(upo.receipt_xml(facts))
     Receipt.objects.create(
-        receipt_id=facts.receipt_id, register_entry=entry, produced_at=facts.produced_at,
+        receipt_id=receipt_id, register_entry=entry, produced_at=facts.produced_at,
         document_sha256=facts.document_sha256, document_json=document, signed_xml=signed,
         key_id=upo.signing_key_id(signed),
     )
-    outbox_add(kind="receipt_pdf", key=f"receipt_pdf:{facts.receipt_id}", payload={"receipt_id": facts.receipt_id})
-    if entry.sender_email:
-        # The code travels in the payload until the e-mail is sent; then the payload is emptied.
-        outbox_add(kind="receipt_email", key=f"receipt_email:{facts.receipt_id}",
-                   payload={"receipt_id": facts.receipt_id, "access_code": access_code})
+    case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
     return entry
 
 
+def _outbox_for_receipt(receipt_id: str, *, access_code: str | None) -> None:
+    """The receipt's PDF and, when the filer gave an address, its e-mail (which carries the access code until
+    it is sent; then the payload is emptied). Written before the receipt itself, in the same transaction."""
+    due = timezone.now()
+    messages = [OutboxMessage(kind="receipt_pdf", key=f"receipt_pdf:{receipt_id}",
+                              payload={"receipt_id": receipt_id}, next_attempt_at=due)]
+    if access_code is not None:
+        messages.append(OutboxMessage(kind="receipt_email", key=f"receipt_email:{receipt_id}",
+                                      payload={"receipt_id": receipt_id, "access_code": access_code},
+                                      next_attempt_at=due))
+    OutboxMessage.objects.bulk_create(messages)
+    _wake_worker_after_commit()
+
+
 def _register_number(year: int) -> tuple[int, int]:
-    """The next number of the year's register, taken under the counter's row lock: a rolled-back intake
-    gives its number back with its transaction, so numbers are gapless."""
-    RegisterCounter.objects.bulk_create([RegisterCounter(year=year)], ignore_conflicts=True)
-    counter = RegisterCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return year, counter.last_number
+    """The next number of the year's register, in one statement that also locks the counter's row until
+    commit: numbers are never shared, and a rolled-back intake gives its number back, so none is skipped."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RegisterCounter._meta.db_table} (year, last_number) VALUES (%s, 1) "
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {RegisterCounter._meta.db_table}.last_number + 1 "
+            "RETURNING last_number", [year])
+        return year, cursor.fetchone()[0]
 
 
 def _sender_name(submission: Submission) -> str:
@@ -151,8 +161,16 @@ def outbox_add(*, kind: str, key: str, payload: dict) -> OutboxMessage:
     periodic sweep finds messages whose wake-up was lost, e.g. while the broker was down)."""
     message, _ = OutboxMessage.objects.get_or_create(
         key=key, defaults={"kind": kind, "payload": payload, "next_attempt_at": timezone.now()})
-    transaction.on_commit(_wake_worker)
+    _wake_worker_after_commit()
     return message
+
+
+def _wake_worker_after_commit():
+    """One wake-up per transaction, however many messages it writes. (Django keeps the transaction's pending
+    callbacks in `connection.run_on_commit` as (savepoints, callback, robust); a rolled-back transaction
+    drops them, so nothing stale can hide a later wake-up.)"""
+    if not any(pending[1] is _wake_worker for pending in connection.run_on_commit):
+        transaction.on_commit(_wake_worker)
 
 
 def _wake_worker():

@@ -82,6 +82,8 @@ def fee_grosze(adopted: AdoptedService) -> int:
     return adopted.standard_service.published.fee_grosze
 
 
+# Derived search columns: long, and never shown.
+_SEARCH_ONLY = ("standard_service__published__search_vector", "standard_service__published__search_name")
 # What a search result needs of an adopted service: not the card's long texts.
 _SUMMARY_OF_ADOPTED = ("standard_service__slug", "standard_service__published__name",
                        "standard_service__published__short_description", "standard_service__published__keywords")
@@ -141,22 +143,25 @@ def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
     return []
 
 
-def service_card_get(*, kind: str, slug: str) -> ServiceCard:
-    """The card of an offered service; raises LookupError when this unit does not offer it."""
+def service_card_get(*, kind: str, slug: str, with_terms: bool = True) -> ServiceCard:
+    """The card of an offered service; raises LookupError when this unit does not offer it. Without
+    `with_terms`, its categories and life events are left out (two queries fewer, for filing)."""
     if kind == STANDARD:
         adopted = (offered_services().filter(standard_service__slug=slug)
-                   .select_related("standard_service__published__form__current").first())
+                   .select_related("standard_service__published__form__current")
+                   .defer(*_SEARCH_ONLY).first())
         if adopted is None:
             raise LookupError(slug)
-        return _card_of_adopted(adopted)
+        return _card_of_adopted(adopted, with_terms=with_terms)
     own = (UnitService.objects.filter(enabled=True, slug=slug)
-           .select_related("standard_form__current", "unit_form__current").first())
+           .select_related("standard_form__current", "unit_form__current")
+           .defer("search_vector", "search_name").first())
     if own is None:
         raise LookupError(slug)
-    return _card_of_own(own)
+    return _card_of_own(own, with_terms=with_terms)
 
 
-def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
+def _card_of_adopted(adopted: AdoptedService, *, with_terms: bool) -> ServiceCard:
     card = adopted.standard_service.published
     return ServiceCard(
         STANDARD, adopted.standard_service.slug, card.name, card.short_description,
@@ -168,12 +173,13 @@ def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
         where_to_file=card.where_to_file, jrwa=card.jrwa, maturity_level=card.maturity_level,
         department=adopted.department, room=adopted.room,
         office_hours=adopted.office_hours, contact=adopted.contact, local_notes=adopted.local_notes,
-        categories=list(card.categories.all()), life_events=list(card.life_events.all()),
+        categories=list(card.categories.all()) if with_terms else [],
+        life_events=list(card.life_events.all()) if with_terms else [],
         form=card.form.current if card.form else None, standard_version=card,
     )
 
 
-def _card_of_own(service: UnitService) -> ServiceCard:
+def _card_of_own(service: UnitService, *, with_terms: bool) -> ServiceCard:
     form = service.unit_form or service.standard_form
     return ServiceCard(
         OWN, service.slug, service.name, service.short_description, own_id=service.pk, fee_grosze=service.fee_grosze,
@@ -182,8 +188,9 @@ def _card_of_own(service: UnitService) -> ServiceCard:
         required_documents=service.required_documents.splitlines(),
         deadline_description=service.deadline_description, appeal=service.appeal,
         where_to_file=service.where_to_file, department=service.department, room=service.room,
-        office_hours=service.office_hours, contact=service.contact, categories=list(service.categories.all()),
-        life_events=list(service.life_events.all()), form=form.current if form else None,
+        office_hours=service.office_hours, contact=service.contact,
+        categories=list(service.categories.all()) if with_terms else [],
+        life_events=list(service.life_events.all()) if with_terms else [], form=form.current if form else None,
     )
 
 

@@ -57,9 +57,9 @@ def life_event_services(request, slug):
     })
 
 
-def _card_or_404(kind, slug):
+def _card_or_404(kind, slug, *, with_terms=True):
     try:
-        return service_card_get(kind=kind, slug=slug)
+        return service_card_get(kind=kind, slug=slug, with_terms=with_terms)
     except LookupError:
         raise Http404(_("This unit does not offer this service."))
 
@@ -72,7 +72,7 @@ def service_card(request, slug, kind=STANDARD):
 def service_form(request, slug, kind=STANDARD):
     """Fill in and file a service's form. Signed-in residents can save a draft and come back to it; the draft
     keeps the form version it was started with, so what they filled in still fits."""
-    card = _card_or_404(kind, slug)
+    card = _card_or_404(kind, slug, with_terms=False)  # the form page shows no categories
     if card.form is None:
         raise Http404(_("This service cannot be applied for online."))
     draft = draft_get(owner=request.user, service_key=card.key)

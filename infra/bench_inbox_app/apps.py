@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BenchInboxAppConfig(AppConfig):
+    name = "infra.bench_inbox_app"
+    label = "bench_inbox"
+    verbose_name = "Benchmark only: bare insert"
+    default_auto_field = "django.db.models.BigAutoField"
