@@ -23,13 +23,9 @@ from shared_services.inbox.outbox import outbox_run
 from shared_services.inbox.services import application_receive
 from shared_services.portal.accounts import resident_register
 from shared_services.staff.models import StaffRole
+from tests.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
 
 pytestmark = pytest.mark.django_db
-TORUN, LUBICZ = "torun.localhost", "lubicz.localhost"
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-LETTER = {"imie": "Anna", "nazwisko": "Kowalska", "ulica": "ul. Szeroka 12/4", "kod_pocztowy": "87-100",
-          "miejscowosc": "Toruń", "email": "anna@example.pl", "tytul": "Pytanie o odpady", "tresc": "Proszę o terminy."}
-FORM_URL = "/uslugi/wydanie-dowodu-osobistego/wniosek/"
 
 
 @pytest.fixture(autouse=True)

@@ -21,13 +21,9 @@ from shared_services.inbox.api.services import api_token_issue, api_token_revoke
 from shared_services.inbox.models import ApiToken, Case, CaseStatus, Department, RegisterEntry, StaffMember
 from shared_services.portal.accounts import resident_register
 from shared_services.staff.models import StaffRole
+from tests.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
 
 pytestmark = pytest.mark.django_db
-TORUN, LUBICZ = "torun.localhost", "lubicz.localhost"
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-LETTER = {"imie": "Anna", "nazwisko": "Kowalska", "ulica": "ul. Szeroka 12/4", "kod_pocztowy": "87-100",
-          "miejscowosc": "Toruń", "email": "anna@example.pl", "tytul": "Pytanie o odpady", "tresc": "Proszę o terminy."}
-FORM_URL = "/uslugi/wydanie-dowodu-osobistego/wniosek/"
 BOTH_SCOPES = ["register:read", "cases:read"]
 
 

@@ -4,7 +4,7 @@ from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import AuditEntry
 from shared_services.audit.selectors import audit_check
-from tenants.models import Tenant, UnitStatus
+from tenants.selectors import UnknownUnits, units_with_schemas
 
 
 class Command(BaseCommand):
@@ -15,14 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("codes", nargs="*", help="unit codes; every unit with a schema when none is given")
 
     def handle(self, *args, codes, **options):
-        units = Tenant.objects.exclude(schema_name="public").exclude(status=UnitStatus.OFFBOARDED)
-        if codes:
-            units = units.filter(code__in=codes)
-            missing = sorted(set(codes) - set(units.values_list("code", flat=True)))
-            if missing:
-                raise CommandError(_("No such unit with a schema: %(codes)s") % {"codes": ", ".join(missing)})
+        try:
+            units = units_with_schemas(codes)
+        except UnknownUnits as missing:
+            raise CommandError(_("No such unit with a schema: %(codes)s") % {"codes": missing}) from None
         damaged = 0
-        for unit in units.order_by("code"):
+        for unit in units:
             with tenant_context(unit):
                 problems = audit_check()
                 count = AuditEntry.objects.count() if not problems else None
