@@ -348,3 +348,11 @@ class TestKilledIntakes:
             assert orphan_files_remove() == [stale]
             assert not storage.exists(stale) and storage.exists(fresh)  # an intake in progress keeps its file
             storage.delete(fresh)
+
+
+def test_a_clerk_sees_in_the_menu_only_what_a_clerk_may_open(client, unit_a):
+    sign_in(client, unit_a, staff(unit_a, "urzednik", StaffRole.CLERK))
+    menu = client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).content.decode()
+    assert 'href="/urzad/skrzynka/"' in menu and 'href="/urzad/pracownicy/"' not in menu
+    sign_in(client, unit_a, staff(unit_a, "admin", StaffRole.UNIT_ADMIN))
+    assert 'href="/urzad/pracownicy/"' in client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).content.decode()
