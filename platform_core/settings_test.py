@@ -1,6 +1,8 @@
 """Settings for the test suite: the normal settings with test-only speed-ups and process-local state."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -25,5 +27,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RATUSZ_TEST_DATABASE", "test_ratusz")}
 # Files and signing keys of a test run live in a folder of its own, never in the developer's .data/.
 _RUN_FOLDER = Path(tempfile.mkdtemp(prefix="ratusz-test-"))
+atexit.register(shutil.rmtree, _RUN_FOLDER, ignore_errors=True)
 MEDIA_ROOT = _RUN_FOLDER / "media"
 UPO_KEYS_DIR = _RUN_FOLDER / "upo-keys"
