@@ -376,8 +376,8 @@ def run(options) -> None:
 
         if options.country:
             noop = _migrate_units(env, "migrate_units with nothing to apply (no-op)")
-            one_field = _migrate_units({**env, "BENCH_MIGRATIONS": MIGRATIONS_V2},
-                                       "migrate_units applying a one-field migration (benchapp 0002, AddField)")
+            _migrate_units({**env, "BENCH_MIGRATIONS": MIGRATIONS_V2},
+                           "migrate_units applying a one-field migration (benchapp 0002, AddField)")
             (with_column,) = _query(bench_url, """
                 SELECT count(*) FROM information_schema.columns
                 WHERE table_name = 'benchapp_benchrecord' AND column_name = 'note'""")

@@ -67,6 +67,18 @@ def fresh_state():
     connection.set_schema_to_public()
 
 
+def catalogue_load_and_adopt():
+    """Load the whole seeded catalogue with its forms and let both test units adopt their services."""
+    from shared_services.catalogue.services import form_definitions_read, seed_read, standard_catalogue_load
+    from shared_services.offer.services import offer_adopt_defaults
+
+    standard_catalogue_load(seed=seed_read(), form_definitions=form_definitions_read())
+    for unit in Tenant.objects.filter(code__in=[UNIT_A["code"], UNIT_B["code"]]):
+        with tenant_context(unit):
+            offer_adopt_defaults(unit_kind=unit.kind)
+    connection.set_schema_to_public()
+
+
 @pytest.fixture(scope="module")
 def full_catalogue(django_db_setup, django_db_blocker):
     """The whole seeded catalogue with its forms, adopted by both units, for the tests of one module.
@@ -74,18 +86,11 @@ def full_catalogue(django_db_setup, django_db_blocker):
     Loading it takes seconds, so it is done once per module inside a transaction that is rolled back after
     the module; each test's own transaction nests in it as a savepoint.
     """
-    from shared_services.catalogue.services import form_definitions_read, seed_read, standard_catalogue_load
-    from shared_services.offer.services import offer_adopt_defaults
-
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            standard_catalogue_load(seed=seed_read(), form_definitions=form_definitions_read())
-            for unit in Tenant.objects.filter(code__in=[UNIT_A["code"], UNIT_B["code"]]):
-                with tenant_context(unit):
-                    offer_adopt_defaults(unit_kind=unit.kind)
-            connection.set_schema_to_public()
+            catalogue_load_and_adopt()
             yield
         finally:
             transaction.set_rollback(True)

@@ -68,14 +68,12 @@ from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import AuditEntry
 from shared_services.audit.selectors import audit_check
-from shared_services.catalogue.services import form_definitions_read, seed_read, standard_catalogue_load
 from shared_services.eforms.models import Attachment, Submission
 from shared_services.inbox import signing_keys, upo
 from shared_services.inbox.models import (Case, OutboxMessage, OutboxStatus, Receipt, RegisterCounter,
                                           RegisterEntry)
-from shared_services.offer.services import offer_adopt_defaults
 from tenants.models import Tenant
-from tests.conftest import UNIT_A, UNIT_B
+from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
 from tests.letters import FORM_URL, LETTER, PDF
 from tests.processes import database_url_of
 
@@ -86,7 +84,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db]
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIRMATION = re.compile(r"^/wnioski/([0-9a-f-]{36})/$")
 RESIDENTS = 4
-KILL_ATTEMPTS = 5  # a kill aimed at an open transaction can come a moment after it committed: then again
+KILL_ATTEMPTS = 10  # a transaction seen open may commit before the freeze that precedes the kill: then again
 ACKS_BEFORE_FIRST_KILL, ACKS_BETWEEN_KILLS, ACKS_IN_ALL = 10, 10, 50
 WEB_APP, WORKER_APP = "ratusz-reliability-web", "ratusz-reliability-worker"
 # Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
@@ -179,6 +177,13 @@ class Child:
         self._signal_group(signal.SIGKILL)
         self.process.wait(timeout=30)
 
+    def freeze(self) -> None:
+        """SIGSTOP: nothing of the process runs (nor commits) until thaw or kill."""
+        self._signal_group(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self._signal_group(signal.SIGCONT)
+
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it does not end; also reaps whatever is left of its group."""
         if self.alive():
@@ -238,6 +243,21 @@ class Observer:
             if status != "in progress" or time.monotonic() > deadline:
                 return status
             time.sleep(0.02)
+
+    def still_open(self, xid: int) -> bool:
+        return self.value(
+            "SELECT pg_xact_status((((pg_snapshot_xmin(pg_current_snapshot())::text::bigint >> 32) << 32)"
+            " + %s)::text::xid8)", [xid]) == "in progress"
+
+    def kill_inside(self, child, holder) -> bool:
+        """Kill `child` while the transaction `holder` names is still open: the child is frozen first, so
+        that the check and the kill see the same moment. False (and the child thawed) when it had ended."""
+        child.freeze()
+        if self.still_open(holder[1]):
+            child.kill9()
+            return True
+        child.thaw()
+        return False
 
     def sessions_of(self, application: str) -> int:
         return self.value("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [application])
@@ -380,11 +400,7 @@ def committed_offer(django_db_setup, django_db_blocker):
         schemas = ["public", *schemas_of_units()]
         before = table_rows(schemas)
         try:
-            standard_catalogue_load(seed=seed_read(), form_definitions=form_definitions_read())
-            for unit in Tenant.objects.filter(code__in=[UNIT_A["code"], UNIT_B["code"]]):
-                with tenant_context(unit):
-                    offer_adopt_defaults(unit_kind=unit.kind)
-            connection.set_schema_to_public()
+            catalogue_load_and_adopt()
             yield
         finally:
             connection.set_schema_to_public()
@@ -538,7 +554,8 @@ def chaos(committed_offer, django_db_blocker):
         wait_until(lambda: acks() >= ACKS_BEFORE_FIRST_KILL, 60, "the first acknowledgements", children)
         for attempt in range(1, KILL_ATTEMPTS + 1):
             holder = wait_for_holder(WEB_APP, "inbox_registercounter", children)
-            web.kill9()
+            if not observer.kill_inside(web, holder):
+                continue  # it committed just before the freeze: wait for another intake
             outcome = observer.transaction_outcome(holder[1])
             committed_number = observer.value(f'SELECT last_number FROM "{schema}".inbox_registercounter')
             run.note(f"web killed during intake (try {attempt}): session {holder[0]} held number "
@@ -556,7 +573,8 @@ def chaos(committed_offer, django_db_blocker):
         # 2. The worker dies while it renders a receipt's PDF.
         for attempt in range(1, KILL_ATTEMPTS + 1):
             holder = wait_for_holder(WORKER_APP, "inbox_receipt", children)
-            worker.kill9()
+            if not observer.kill_inside(worker, holder):
+                continue  # the rendering committed just before the freeze: wait for the next one
             outcome = observer.transaction_outcome(holder[1])
             run.note(f"worker killed while rendering a PDF (try {attempt}), its transaction {outcome}; "
                      f"{outbox(status='done')} outbox messages done so far")

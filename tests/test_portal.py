@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
 from shared_services.catalogue.models import StandardForm
-from shared_services.eforms.models import Attachment, FormDraft, Submission, UnitForm
+from shared_services.eforms.models import Attachment, FormDraft, Submission
 from shared_services.eforms.services import form_version_create
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import case_services
+from .downloads import attachment_response, receipt_xml_response, submission_document_response
 from .models import Case, CaseNote, CaseStatus, Department
 from .permissions import allowed_actions, staff_role, visible_cases
 from .selectors import cases_for, register_entries
@@ -176,21 +177,13 @@ def _carry_out(user, case, action, data):
 def case_document(request, pk, what):
     """The application as filed and its receipt, for the office."""
     case = _visible_case(request, pk)
-    receipt = case.register_entry.receipt
-    if what == "upo.xml":
-        content, kind = bytes(receipt.signed_xml), "application/xml"
-    elif what == "wniosek.json":
-        content, kind = bytes(receipt.document_json), "application/json"
-    else:
+    responses = {"upo.xml": receipt_xml_response, "wniosek.json": submission_document_response}
+    if what not in responses:
         raise Http404
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{what}"'
-    return response
+    return responses[what](case.register_entry)
 
 
 @staff_required
 def case_attachment(request, pk, attachment_id):
     case = _visible_case(request, pk)
-    attachment = get_object_or_404(case.register_entry.submission.attachments, pk=attachment_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.media_type)
+    return attachment_response(get_object_or_404(case.register_entry.submission.attachments, pk=attachment_id))

@@ -1,8 +1,9 @@
 """Intake: a filed application enters the unit's register and gets its official receipt, in one transaction.
 
-The order inside the transaction matters: the application and its files are stored first; the register
-number is taken last, because its counter row stays locked until commit and every other intake of the unit
-waits for it. The receipt is signed while the lock is held (its XML names the number).
+The order inside the transaction matters: the application, its files and the outbox rows are stored first;
+the register number is taken after everything that does not need it, because its counter row stays locked
+until commit and every other intake of the unit waits for it. The entry, the signed receipt (its XML names the
+number) and the case follow under the lock.
 """
 
 import hashlib
@@ -22,7 +23,6 @@ from .case_services import case_open_at_intake
 from .models import OutboxMessage, Receipt, RegisterCounter, RegisterEntry
 
 logger = logging.getLogger(__name__)
-SUBMISSION_DOCUMENT_NAME = upo.SUBMISSION_DOCUMENT_NAME
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed without mistakes
 # Fields of the standard forms that name who is writing, most specific first.
 _SENDER_FIELDS = (("imie", "nazwisko"), ("nazwa_przedsiebiorcy",), ("nazwa_firmy",), ("nazwa",), ("wnioskodawca",))

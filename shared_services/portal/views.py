@@ -4,7 +4,7 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -15,8 +15,9 @@ from shared_services.catalogue.models import Category, LifeEvent
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Submission
 from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_save
+from shared_services.inbox.downloads import receipt_pdf_response, receipt_xml_response, submission_document_response
 from shared_services.inbox.selectors import entry_by_access_code, resident_messages
-from shared_services.inbox.services import SUBMISSION_DOCUMENT_NAME, AlreadyFiled, application_receive
+from shared_services.inbox.services import AlreadyFiled, application_receive
 from shared_services.offer.selectors import (STANDARD, service_card_get, service_count, service_list,
                                             service_search)
 
@@ -175,17 +176,5 @@ def _case_page(request, entry):
 def receipt_download(request, reference, what):
     """The receipt as signed XML (the proof), its PDF copy once rendered, or the application as filed."""
     entry = _own_submission(request, reference).register_entry
-    receipt = entry.receipt
-    name = f"UPO-{entry.year}-{entry.number}"
-    if what == "xml":
-        response = HttpResponse(bytes(receipt.signed_xml), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="{name}.xml"'
-        return response
-    if what == "json":
-        response = HttpResponse(bytes(receipt.document_json), content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="{SUBMISSION_DOCUMENT_NAME}"'
-        return response
-    if what != "pdf" or not receipt.pdf:
-        raise Http404(_("The PDF copy is still being prepared; the XML receipt is available now."))
-    return FileResponse(receipt.pdf.open("rb"), as_attachment=True, filename=f"{name}.pdf",
-                        content_type="application/pdf")
+    responses = {"xml": receipt_xml_response, "json": submission_document_response, "pdf": receipt_pdf_response}
+    return responses[what](entry)

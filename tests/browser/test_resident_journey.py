@@ -14,14 +14,12 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from shared_services.catalogue.services import form_definitions_read, seed_read, standard_catalogue_load
 from shared_services.eforms.models import Submission
 from shared_services.inbox.models import Case
-from shared_services.offer.services import offer_adopt_defaults
 from shared_services.staff.models import StaffRole
 from tenants.models import Tenant
 from tests.browser.conftest import assert_no_axe_violations, page_problems, run_axe, use_language
-from tests.conftest import UNIT_A, UNIT_B
+from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
 
 pytestmark = pytest.mark.browser
 CLERK_PASSWORD = "urzednik-torunski-2026"
@@ -37,12 +35,9 @@ CATALOGUE_TABLES = ("catalogue_category", "catalogue_lifeevent", "catalogue_stan
 def committed_catalogue(django_db_setup, django_db_blocker):
     """The seeded catalogue adopted by both units, and a clerk of unit A, committed for this module."""
     with django_db_blocker.unblock():
-        standard_catalogue_load(seed=seed_read(), form_definitions=form_definitions_read())
+        catalogue_load_and_adopt()
         units = list(Tenant.objects.filter(code__in=[UNIT_A["code"], UNIT_B["code"]]))
-        for unit in units:
-            with tenant_context(unit):
-                offer_adopt_defaults(unit_kind=unit.kind)
-        with tenant_context(units[0] if units[0].code == UNIT_A["code"] else units[1]):
+        with tenant_context(Tenant.objects.get(code=UNIT_A["code"])):
             clerk = User.objects.create_user("urzednik", password=CLERK_PASSWORD)
             clerk.groups.add(Group.objects.get_or_create(name=StaffRole.UNIT_ADMIN)[0])
         try:

@@ -1,6 +1,6 @@
 """The endpoints: read-only, each open to tokens with its scope (`required_scope`)."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
@@ -12,8 +12,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from shared_services.eforms.models import Attachment
 
 from ..api_models import ApiScope
+from ..downloads import attachment_response, receipt_xml_response, submission_document_response
 from ..models import RegisterEntry
-from ..services import SUBMISSION_DOCUMENT_NAME
 from .authentication import UnitApiTokenAuthentication
 from .pagination import ApiPagination
 from .permissions import TokenHasScope
@@ -89,10 +89,7 @@ class ReceiptXml(_FileView):
     @_file_schema("register_receipt_xml", "application/xml",
                   "The official receipt (UPO) exactly as issued: XML with an enveloped XAdES-BES signature.")
     def get(self, request, year, number):
-        entry = self.entry()
-        response = HttpResponse(bytes(entry.receipt.signed_xml), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="UPO-{entry.year}-{entry.number}.xml"'
-        return response
+        return receipt_xml_response(self.entry())
 
 
 class SubmissionDocument(_FileView):
@@ -100,10 +97,7 @@ class SubmissionDocument(_FileView):
                   "The application as filed, as the exact bytes whose SHA-256 the receipt names "
                   "(`document_sha256`); check the receipt against it under the name wniosek.json.")
     def get(self, request, year, number):
-        entry = self.entry()
-        response = HttpResponse(bytes(entry.receipt.document_json), content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="{SUBMISSION_DOCUMENT_NAME}"'
-        return response
+        return submission_document_response(self.entry())
 
 
 class AttachmentDownload(_FileView):
@@ -115,8 +109,7 @@ class AttachmentDownload(_FileView):
                                                 submission__register_entry__number=number).first())
         if attachment is None:
             raise Http404
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.media_type)
+        return attachment_response(attachment)
 
 
 @extend_schema(tags=["cases"], parameters=[CaseQuerySerializer],
