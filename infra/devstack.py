@@ -8,10 +8,13 @@ import os
 import signal
 import subprocess
 import sys
+import time
+import urllib.request
 
 from infra.embedded_db import DATA_DIR, PROJECT_ROOT, database_url, ensure_database_exists
 
 PORT = os.environ.get("PORT", "8000")
+IDENTITY_PROVIDER_PORT = "8180"  # settings.KEYCLOAK_SERVER_URL's default
 
 
 def _manage(*args: str, env: dict) -> None:
@@ -29,6 +32,26 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
+def _start_identity_provider() -> subprocess.Popen:
+    """The development identity provider (Keycloak 26's protocol, infra/devidp) on 127.0.0.1:8180; what it
+    knows — demo accounts, units' organizations, its signing key — is kept in .data/devidp.json."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.devidp", "--port", IDENTITY_PROVIDER_PORT, "--state", str(DATA_DIR / "devidp.json")],
+        cwd=PROJECT_ROOT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{IDENTITY_PROVIDER_PORT}/realms/ratusz/.well-known/openid-configuration",
+                                   timeout=2).close()
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                _stop([process])
+                raise SystemExit(f"The development identity provider did not start on port {IDENTITY_PROVIDER_PORT}.")
+            time.sleep(0.2)
+
+
 def _exit_on_sigterm(signum, frame):
     raise KeyboardInterrupt  # stop the children and the embedded database as Ctrl-C does
 
@@ -41,13 +64,23 @@ def main() -> int:
     ensure_database_exists(url)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "platform_core.settings"}
     env.setdefault("RATUSZ_ENV", "development")
-
-    _manage("migrate_units", env=env)
-    _manage("load_standard_catalogue", env=env)
-    _manage("load_demo_consortium", env=env)
-
     # Own sessions: Ctrl-C reaches only this launcher, which then stops the children in order.
-    processes = [
+    processes = []
+    try:
+        if "KEYCLOAK_SERVER_URL" not in os.environ:  # a real Keycloak, when given, is used instead
+            processes.append(_start_identity_provider())
+        # The development payment gateway (not Przelewy24; no money moves), configured for Toruń by the demo.
+        processes.append(subprocess.Popen([sys.executable, "-m", "infra.devp24", "--port", "8190"], cwd=PROJECT_ROOT,
+                                          start_new_session=True))
+        _manage("migrate_units", env=env)
+        _manage("keycloak_setup", "--platform-url", f"http://{os.environ.get('PLATFORM_DOMAIN', 'localhost')}:{PORT}/",
+                env=env)
+        _manage("load_standard_catalogue", env=env)
+        _manage("load_demo_consortium", env=env)
+    except BaseException:
+        _stop(processes)
+        raise
+    processes += [
         subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--beat", "--loglevel=INFO", "--concurrency=2",
              "--schedule", str(DATA_DIR / "celerybeat-schedule")],
@@ -84,7 +117,10 @@ def _print_addresses(env: dict) -> None:
     ).stdout
     domain = os.environ.get("PLATFORM_DOMAIN", "localhost")
     lines = [f"  Regional portal:  http://{domain}:{PORT}/",
-             f"  Operator console: http://{domain}:{PORT}/konsola/  (user 'operator'; password shown at first run)"]
+             f"  Operator console: http://{domain}:{PORT}/konsola/",
+             f"  Sign-in: development identity provider http://127.0.0.1:{IDENTITY_PROVIDER_PORT}/ (not Keycloak);"
+             " demo accounts operator, admin.<unit>, urzednik.<unit>, anna.kowalska, jan.nowak, password 'demo-ratusz'",
+             "  Payments: Toruń's fees go to the development gateway http://127.0.0.1:8190/ (not Przelewy24)"]
     for row in listing.splitlines():
         slug, name = row.split("\t")
         lines.append(f"  {name + ':':<34}http://{slug}.{domain}:{PORT}/")

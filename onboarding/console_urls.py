@@ -1,13 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import console_views as views
 
 urlpatterns = [
     path("", views.unit_list, name="console-units"),
-    path("logowanie/", auth_views.LoginView.as_view(template_name="onboarding/console/login.html"),
-         name="console-login"),
-    path("wyloguj/", auth_views.LogoutView.as_view(next_page="console-login"), name="console-logout"),
     path("przylacz/", views.onboard, name="console-onboard"),
     path("zadania/<int:job_id>/", views.job_detail, name="console-job"),
     path("dziennik/", views.audit_log, name="console-audit-log"),

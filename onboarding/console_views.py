@@ -1,11 +1,9 @@
 """The operators' console on the platform domain. Views are thin: forms validate, services act."""
 
-from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_services.catalogue.models import StandardService
+from shared_services.identity.access import Area, area_required
 from shared_services.catalogue.selectors import adoption_overview, services_offered_by, units_offering
 from tenants.models import Tenant
 from tenants.selectors import participating_units
@@ -33,18 +32,7 @@ from .services import (
 from .tasks import onboarding_job_run_task
 
 
-def operator_required(view):
-    """Operators are staff accounts of the public schema; everyone else gets no console."""
-
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), "console-login")
-        if not request.user.is_staff:
-            return render(request, "onboarding/console/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return guarded
+operator_required = area_required(Area.CONSOLE)
 
 
 @operator_required

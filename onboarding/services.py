@@ -18,8 +18,11 @@ from django_tenants.utils import tenant_context
 from shared_services.branding.services import branding_update
 from shared_services.catalogue.models import Offering, OwnServiceListing
 from shared_services.offer.services import offer_adopt_defaults, offerings_rebuild
+from shared_services.identity import provisioning
+from shared_services.identity.provisioning import IdentityProviderUnavailable
+from shared_services.identity.tasks import unit_organization_remove_task
 from shared_services.staff.models import StaffRole
-from shared_services.staff.services import invitation_create
+from shared_services.staff.services import staff_invite
 from tenants.models import Domain, Tenant, UnitKind, UnitStatus
 from tenants.routing import forget_hosts
 from tenants.services import unit_create, unit_set_status
@@ -104,14 +107,28 @@ def unit_onboard_without_terc(*, name: str, slug: str, actor: Actor, admin_email
 
 def _unit_prepare(*, unit: Tenant, actor: Actor, admin_email: str) -> None:
     """What every new unit gets inside its onboarding transaction: branding, the standard services for its
-    kind, an invitation, the audit entry."""
+    kind, its Organization in Keycloak, its first administrator, the audit entry.
+
+    Keycloak comes last, when everything local has worked; if it cannot be reached the transaction rolls
+    back and the operator is told to try again, which finds and finishes what Keycloak already has.
+    """
     with tenant_context(unit):
         branding_update()
         offer_adopt_defaults(unit_kind=unit.kind)
+        _identity(provisioning.unit_organization_ensure, unit)
         if admin_email:
-            invitation_create(email=admin_email, role=StaffRole.UNIT_ADMIN)
+            _identity(staff_invite, email=admin_email, role=StaffRole.UNIT_ADMIN, actor=actor.label)
     operator_action_record(actor=actor, action=OperatorActionKind.ONBOARD, unit=unit,
                            slug=unit.slug, invited=admin_email or None)
+
+
+def _identity(call, *args, **kwargs):
+    """A Keycloak step of an operator action; its failure becomes the operator's error message."""
+    try:
+        return call(*args, **kwargs)
+    except IdentityProviderUnavailable as error:
+        raise OnboardingError(_("The sign-in service (Keycloak) cannot be reached, so nothing was changed. "
+                                "Try again in a moment.")) from error
 
 
 def onboarding_job_create(*, codes: list[str], source: str, actor: Actor) -> OnboardingJob:
@@ -166,7 +183,8 @@ def onboarding_job_run(*, job: OnboardingJob, progress=None) -> OnboardingJob:
 
 
 def unit_suspend(*, unit: Tenant, actor: Actor) -> Tenant:
-    """Residents get a 503 page; the unit's data stays and can still be exported."""
+    """Residents and staff alike get a 503 page, and the unit's Organization is disabled in Keycloak, so its
+    staff lose their roles there too; the data stays and operators can export it."""
     return _status_change(unit=unit, actor=actor, allowed_from={UnitStatus.ACTIVE},
                           status=UnitStatus.SUSPENDED, action=OperatorActionKind.SUSPEND)
 
@@ -185,6 +203,7 @@ def _status_change(*, unit, actor, allowed_from, status, action) -> Tenant:
         previous = unit.status
         unit_set_status(unit=unit, status=status)
         operator_action_record(actor=actor, action=action, unit=unit, before=previous, after=status)
+        _identity(provisioning.unit_organization_enable, unit, enabled=status == UnitStatus.ACTIVE)
     return unit
 
 
@@ -194,7 +213,7 @@ def unit_invite_administrator(*, unit: Tenant, email: str, actor: Actor) -> None
                               % {"unit": unit.name, "status": unit.get_status_display()})
     with transaction.atomic():
         with tenant_context(unit):
-            invitation_create(email=email, role=StaffRole.UNIT_ADMIN)
+            _identity(staff_invite, email=email, role=StaffRole.UNIT_ADMIN, actor=actor.label)
         operator_action_record(actor=actor, action=OperatorActionKind.INVITE, unit=unit, email=email)
 
 
@@ -246,6 +265,9 @@ def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> Path:
             # The files are in the archive; the unit's folder goes with its schema.
             unit_files = Path(settings.MEDIA_ROOT) / unit.schema_name
             transaction.on_commit(lambda: shutil.rmtree(unit_files, ignore_errors=True))
+            # Its Organization and role groups in Keycloak, once the archive is safe; retried until Keycloak answers.
+            slug = unit.slug
+            transaction.on_commit(lambda: unit_organization_remove_task.delay(slug))
     except BaseException:
         current = Tenant.objects.get(pk=unit.pk)
         if previous == UnitStatus.ACTIVE and current.status == UnitStatus.SUSPENDED:  # undo only our suspension

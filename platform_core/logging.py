@@ -3,16 +3,17 @@ import re
 
 from django.db import connection
 
-# Path segments that are secrets (single-use invitation tokens): never logged or reported in clear.
-_SECRET_PATH_SEGMENT = re.compile(r"(/zaproszenie/)[^/?#]+")
+# URL parameters that are secrets — the sign-in's authorization code, state and single-use ticket, the ID
+# token sent at logout: never logged or reported in clear.
+_SECRET_PARAMETER = re.compile(r"((?:^|[?&;\s])(?:code|state|session_state|ticket|id_token_hint)=)[^&#\s\"']+")
 
 
 def redact_secrets(text: str) -> str:
-    return _SECRET_PATH_SEGMENT.sub(r"\1[redacted]", text)
+    return _SECRET_PARAMETER.sub(r"\1[redacted]", text)
 
 
 class RedactSecrets(logging.Filter):
-    """Secret URL segments out of every log line, whoever logs the path (Django logs failing requests')."""
+    """Secret URL parameters out of every log line, whoever logs the URL (Django logs failing requests')."""
 
     def filter(self, record):
         message = record.getMessage()

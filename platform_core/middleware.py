@@ -3,6 +3,7 @@ import time
 
 from django.conf import settings
 from django.db import connection
+from django.http import JsonResponse
 from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.utils import translation
@@ -15,6 +16,8 @@ from tenants.models import UnitStatus
 from tenants.routing import unit_for_host
 
 request_logger = logging.getLogger("ratusz.request")
+# The inbox's REST API on a unit's subdomain: its clients read JSON, errors included.
+API_PREFIX = "/api/"
 
 
 class TenantRoutingMiddleware(TenantMainMiddleware):
@@ -23,8 +26,8 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
     - the bare PLATFORM_DOMAIN: the regional portal in the public schema;
     - a unit's domain: that unit's schema (the lookup is cached, see tenants/routing.py);
     - an unknown host under the platform domain, or an offboarded unit: the regional portal's 404 page;
-    - a unit being prepared or suspended: a 503 page, except the office's own area of a suspended unit
-      (its staff can still sign in and export the unit's data);
+    - a unit being prepared or suspended: a 503 page for everybody, its staff included (suspension blocks
+      the office too; operators export a suspended unit's data from the console); its API answers in JSON;
     - a host outside ALLOWED_HOSTS (for example `torun.<domain>.evil.com`): Django's DisallowedHost, 400.
     """
 
@@ -46,11 +49,11 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         unit = unit_for_host(hostname)
         if unit is None or unit.status == UnitStatus.OFFBOARDED:
             return self._answer_without_unit(request, "platform_core/unit_not_found.html", {"hostname": hostname}, 404)
-        clerk_area_of_suspended_unit = (
-            unit.status == UnitStatus.SUSPENDED and request.path.startswith(settings.CLERK_AREA_PREFIX)
-        )
-        if unit.status in (UnitStatus.PROVISIONING, UnitStatus.SUSPENDED) and not clerk_area_of_suspended_unit:
-            response = self._answer_without_unit(request, "platform_core/unit_unavailable.html", {"unit": unit}, 503)
+        if unit.status in (UnitStatus.PROVISIONING, UnitStatus.SUSPENDED):
+            if request.path.startswith(API_PREFIX):
+                response = JsonResponse({"detail": f"{unit.name}: the unit's services are suspended."}, status=503)
+            else:
+                response = self._answer_without_unit(request, "platform_core/unit_unavailable.html", {"unit": unit}, 503)
             response["Retry-After"] = "3600"
             request.unit_unavailable = True  # planned, not an error: see platform_core.logging
             return response

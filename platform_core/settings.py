@@ -53,6 +53,10 @@ if IS_PRODUCTION:
         "MEDIA_ROOT": "units' files need persistent storage",
         "UNIT_EXPORT_ROOT": "export archives are the only copy of an offboarded unit",
         "UPO_KEYS_DIR": "the keys that sign official receipts must outlive the pod and be kept secret",
+        "PAYMENT_SECRETS_KEYS": "the keys that encrypt units' payment credentials must be secret and stable",
+        "KEYCLOAK_SERVER_URL": "every person signs in through Keycloak (the default is the development provider)",
+        "OIDC_CLIENT_SECRET": "the secret of the web client in Keycloak",
+        "KEYCLOAK_ADMIN_CLIENT_SECRET": "the secret of the provisioning service account in Keycloak",
     }.items():
         if not env.str(name, default=""):
             problems.append(f"{name} is not set ({why})")
@@ -69,6 +73,7 @@ SHARED_APPS = [
     "tenants",
     "onboarding",
     "shared_services.catalogue",
+    "shared_services.identity",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -91,6 +96,7 @@ TENANT_APPS = [
     "shared_services.portal",
     "shared_services.inbox",
     "shared_services.audit",
+    "shared_services.payments",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -113,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shared_services.identity.middleware.IdentitySessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -166,10 +173,19 @@ CACHES["routing"] = {**CACHES["default"], "KEY_PREFIX": "routing"}
 del CACHES["routing"]["KEY_FUNCTION"]
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)
 
-LOGIN_URL = "console-login"
-# Paths of a unit's subdomain that are its staff's, not residents': open even while the unit is suspended.
-CLERK_AREA_PREFIX = "/urzad/"
-LOGIN_REDIRECT_URL = "console-units"
+# --- Identity: Keycloak --------------------------------------------------------------------------
+# Everybody signs in through Keycloak (OpenID Connect, code flow with PKCE): one realm, an Organization per
+# unit (shared_services/identity/). The defaults are the development provider `make run` starts
+# (infra/devidp, realm infra/keycloak/realm-ratusz.json); production must set the URL and both secrets.
+KEYCLOAK_SERVER_URL = env.str("KEYCLOAK_SERVER_URL", default="http://127.0.0.1:8180/")
+KEYCLOAK_REALM = env.str("KEYCLOAK_REALM", default="ratusz")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="ratusz-web")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="ratusz-web-dev-secret")
+KEYCLOAK_ADMIN_CLIENT_ID = env.str("KEYCLOAK_ADMIN_CLIENT_ID", default="ratusz-provisioner")
+KEYCLOAK_ADMIN_CLIENT_SECRET = env.str("KEYCLOAK_ADMIN_CLIENT_SECRET",
+                                       default="ratusz-provisioner-dev-secret")
+KEYCLOAK_TIMEOUT_SECONDS = env.int("KEYCLOAK_TIMEOUT_SECONDS", default=10)
+LOGIN_URL = "oidc-login"
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "pl"
@@ -323,3 +339,24 @@ if SENTRY_DSN:
     from platform_core.sentry import init_sentry
 
     init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
+
+# --- Fees paid online (shared_services/payments/) ----------------------------------------------------
+# Fernet keys (comma-separated) that encrypt units' provider secrets (CRC and API keys); the first encrypts,
+# all decrypt (rotation). Required in production; development and tests derive one from SECRET_KEY.
+PAYMENT_SECRETS_KEYS = env.list("PAYMENT_SECRETS_KEYS", default=[])
+PRZELEWY24_SANDBOX_URL = env.str("PRZELEWY24_SANDBOX_URL", default="https://sandbox.przelewy24.pl")
+PRZELEWY24_PRODUCTION_URL = env.str("PRZELEWY24_PRODUCTION_URL", default="https://secure.przelewy24.pl")
+# Addresses notifications may come from (Przelewy24 publishes 5.252.202.254, 5.252.202.255, 20.215.81.124);
+# empty: any. Behind a proxy, REMOTE_ADDR must be the client's address for this to mean anything.
+PAYMENT_NOTIFICATION_ALLOWED_IPS = env.list("PAYMENT_NOTIFICATION_ALLOWED_IPS", default=[])
+# A unit's configuration may point at another gateway address (the development gateway, infra/devp24):
+# never in production.
+PAYMENT_PROVIDER_URL_OVERRIDE_ALLOWED = env.bool("PAYMENT_PROVIDER_URL_OVERRIDE_ALLOWED", default=not IS_PRODUCTION)
+if IS_PRODUCTION and PAYMENT_PROVIDER_URL_OVERRIDE_ALLOWED:
+    raise ImproperlyConfigured("PAYMENT_PROVIDER_URL_OVERRIDE_ALLOWED must be off in production.")
+# Online payments still awaiting their notification this long are checked with the provider; unpaid ones
+# this long are expired (the resident can still pay again).
+PAYMENT_RECONCILE_AFTER_SECONDS = env.int("PAYMENT_RECONCILE_AFTER_SECONDS", default=15 * 60)
+PAYMENT_EXPIRE_AFTER_SECONDS = env.int("PAYMENT_EXPIRE_AFTER_SECONDS", default=24 * 3600)
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
+    "task": "shared_services.payments.tasks.payments_reconcile_sweep", "schedule": 5 * 60.0}

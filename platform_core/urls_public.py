@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from onboarding import participation_views
+from shared_services.identity import urls as identity_urls
 
 from . import views
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("szukaj/", views.regional_search, name="regional-search"),
     path("uczestnictwo/", participation_views.participation_dashboard, name="participation"),
     path("konsola/", include("onboarding.console_urls")),
+    # Sign-in through Keycloak; the callback and the return from logout serve every unit's subdomain too.
+    path("", include(identity_urls.urlpatterns + identity_urls.platform_urlpatterns)),
 ]
 
 # Official receipts (UPO): verification by anyone, and the certificates that sign them.

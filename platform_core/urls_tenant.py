@@ -1,6 +1,5 @@
 """URLs of a unit's subdomain (that unit's schema): the resident portal and the clerks' side."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from shared_services.eforms import clerk_views as eforms_clerk_views
@@ -34,16 +33,9 @@ urlpatterns = [
     path("wnioski/<uuid:reference>/upo.pdf", portal_views.receipt_download, {"what": "pdf"}, name="receipt-pdf"),
     path("wnioski/<uuid:reference>/wniosek.json", portal_views.receipt_download, {"what": "json"},
          name="submission-document"),
-    # Residents' accounts, in the unit's schema until the identity issue brings Keycloak.
+    # Everybody signs in through Keycloak (shared_services/identity): residents and the office's staff alike.
+    path("", include("shared_services.identity.urls")),
     path("konto/", account_views.my_account, name="resident-account"),
-    path("konto/rejestracja/", account_views.register, name="resident-register"),
-    path("konto/logowanie/", account_views.ResidentLoginView.as_view(), name="resident-login"),
-    path("konto/wyloguj/", auth_views.LogoutView.as_view(next_page="unit-home"), name="resident-logout"),
-    path("zaproszenie/<str:token>/", staff_views.accept_invitation, name="accept-invitation"),
-    # The office's own area (CLERK_AREA_PREFIX): it stays open while the unit is suspended.
-    path("urzad/logowanie/", auth_views.LoginView.as_view(template_name="staff/login.html",
-                                                          next_page="clerk-inbox"), name="clerk-login"),
-    path("urzad/wyloguj/", auth_views.LogoutView.as_view(next_page="clerk-login"), name="clerk-logout"),
     path("urzad/", staff_views.clerk_home, name="clerk-home"),
     path("urzad/eksport/", staff_views.export_page, name="clerk-export"),
     path("urzad/eksport/pobierz/", staff_views.export_download, name="clerk-export-download"),
@@ -55,6 +47,7 @@ urlpatterns = [
     path("urzad/wnioski/", eforms_clerk_views.submissions_list, name="clerk-submissions"),
     path("urzad/skrzynka/", inbox_clerk_views.case_list, name="clerk-inbox"),
     path("urzad/pracownicy/", inbox_staff_views.staff_and_departments, name="clerk-staff"),
+    path("urzad/pracownicy/<int:user_id>/usun/", inbox_staff_views.staff_member_remove, name="clerk-staff-remove"),
     path("urzad/rejestr/", inbox_clerk_views.register_view, name="clerk-register"),
     path("urzad/sprawy/<int:pk>/", inbox_clerk_views.case_detail, name="clerk-case"),
     path("urzad/sprawy/<int:pk>/<str:action>/", inbox_clerk_views.case_act, name="clerk-case-act"),
@@ -71,3 +64,6 @@ urlpatterns += [
     path("api/v1/", include("shared_services.inbox.api.urls")),
     path("urzad/api/", include("shared_services.inbox.api.office_urls")),
 ]
+
+# Fees: residents' payment pages, providers' notifications, the office's payment settings and actions.
+urlpatterns += [path("", include("shared_services.payments.urls"))]

@@ -5,8 +5,11 @@ created once on top of it (`django_db_setup`), not per test: schema creation is 
 Each test then runs in a transaction that is rolled back.
 """
 
+import os
+
 import pytest
 from django.core.cache import caches
+from django.test import override_settings
 from django.db import connection, transaction
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
@@ -18,12 +21,42 @@ UNIT_A = {"name": "Miasto Toruń", "code": "0463011", "kind": UnitKind.MIASTO_NA
 UNIT_B = {"name": "Gmina Lubicz", "code": "0415042", "kind": UnitKind.GMINA_WIEJSKA, "slug": "lubicz"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def identity_provider():
+    """Keycloak for the whole suite: the development provider (infra/devidp) on 127.0.0.1, speaking
+    Keycloak 26's protocol to the real python-keycloak and OIDC client; or, with KEYCLOAK_TEST_URL set, a real
+    Keycloak 26 started with infra/keycloak/realm-ratusz.json (see infra/keycloak/README.md).
+
+    The test client's hosts have no port: the callback registered for the suite is http://localhost/….
+    """
+    real_keycloak = os.environ.get("KEYCLOAK_TEST_URL")
+    if real_keycloak:
+        from tests.identity import client_urls_add
+
+        with override_settings(KEYCLOAK_SERVER_URL=real_keycloak):
+            client_urls_add("http://localhost/")
+            yield None
+        return
+    from infra.devidp import start_dev_idp
+
+    provider = start_dev_idp(redirect_uris=["http://localhost/oidc/callback/"],
+                             post_logout_uris=["http://localhost/oidc/wylogowano/"])
+    try:
+        with override_settings(KEYCLOAK_SERVER_URL=provider.base_url):
+            yield provider
+    finally:
+        provider.stop()
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, identity_provider):
+    from shared_services.identity.provisioning import unit_organization_ensure
+
     with django_db_blocker.unblock():
         for unit in (UNIT_A, UNIT_B):
             if not Tenant.objects.filter(code=unit["code"]).exists():
                 unit_create(**unit)
+            unit_organization_ensure(Tenant.objects.get(code=unit["code"]))
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def operator(client):
 class TestWhoGetsTheConsole:
     def test_anonymous_visitor_is_sent_to_sign_in(self, client):
         response = client.get("/konsola/", **PORTAL)
-        assert response.status_code == 302 and response["Location"].startswith("/konsola/logowanie/")
+        assert response.status_code == 302 and response["Location"].startswith("/oidc/logowanie/?next=/konsola/")
 
     def test_account_that_is_not_an_operator_gets_403(self, client):
         client.force_login(get_user_model().objects.create_user("mieszkaniec", password="x"))
@@ -38,13 +38,6 @@ class TestWhoGetsTheConsole:
 
     def test_console_does_not_exist_on_unit_subdomains(self, client, operator, unit_a):
         assert client.get("/konsola/", HTTP_HOST="torun.localhost").status_code == 404
-
-    def test_operator_signs_in_with_a_password(self, client):
-        get_user_model().objects.create_user("operatorka", password="Haslo-Operatora-1", is_staff=True)
-        response = client.post("/konsola/logowanie/", {"username": "operatorka", "password": "Haslo-Operatora-1"},
-                               **PORTAL)
-        assert response.status_code == 302
-        assert client.get("/konsola/", **PORTAL).status_code == 200
 
 
 class TestUnitList:

@@ -21,9 +21,10 @@ from shared_services.inbox.models import (Case, CaseStatus, Department, OutboxMe
                                           RegisterCounter, RegisterEntry, StaffMember)
 from shared_services.inbox.outbox import outbox_run
 from shared_services.inbox.services import application_receive
-from shared_services.portal.accounts import resident_register
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
+from shared_services.identity.provisioning import keycloak_admin
+from tests.identity import closed_port_url, local_account
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +213,7 @@ class TestCaseActions:
         for path in (f"/urzad/sprawy/{case.pk}/", "/urzad/skrzynka/", "/urzad/rejestr/"):
             assert client.get(path, HTTP_HOST=TORUN).status_code == 302  # to sign in
         with tenant_context(unit_a):
-            resident = resident_register(email="anna@example.pl", password="bardzo-tajne-haslo")
+            resident = local_account(email="anna@example.pl")
         sign_in(client, unit_a, resident)
         assert client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).status_code == 403
         assert self.act(client, case, "close", resolution="x").status_code == 403
@@ -270,7 +271,7 @@ class TestResidentSide:
 
     def test_a_signed_in_resident_sees_replies_but_not_internal_notes(self, full_catalogue, client, unit_a):
         with tenant_context(unit_a):
-            resident = resident_register(email="anna@example.pl", password="bardzo-tajne-haslo")
+            resident = local_account(email="anna@example.pl")
         sign_in(client, unit_a, resident)
         location = file_letter(client)["Location"]
         admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
@@ -286,16 +287,14 @@ class TestResidentSide:
         page = client.get(f"{location}sprawa/", HTTP_HOST=TORUN).content.decode()
         assert "Dowód do odbioru w pokoju 12." in page and "Notatka wewnętrzna." not in page
         with tenant_context(unit_a):
-            other = resident_register(email="jan@example.pl", password="bardzo-tajne-haslo")
+            other = local_account(email="jan@example.pl")
         sign_in(client, unit_a, other)
         assert client.get(f"{location}sprawa/", HTTP_HOST=TORUN).status_code == 404
 
 
 class TestStaffAndDepartments:
-    def test_an_administrator_adds_a_department_and_invites_a_clerk_into_it(self, client, unit_a):
-        from shared_services.staff.models import StaffInvitation
-        from shared_services.staff.services import invitation_accept
-
+    def test_an_administrator_adds_a_department_and_invites_a_clerk_into_it(self, client, unit_a,
+                                                                           identity_provider):
         admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
         sign_in(client, unit_a, admin)
         assert client.post("/urzad/pracownicy/", {"add_department": "1", "department-name": "Wydział Podatków i Opłat",
@@ -305,15 +304,55 @@ class TestStaffAndDepartments:
         refused = client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ewa@torun.example",
                                                      "invite-role": StaffRole.CLERK}, HTTP_HOST=TORUN)
         assert refused.status_code == 200 and "wydziale" in refused.content.decode()
-        assert client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ewa@torun.example",
+        assert client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "Ewa@Torun.example",
                                                    "invite-role": StaffRole.CLERK, "invite-department": taxes.pk},
                            HTTP_HOST=TORUN).status_code == 302
+        # Keycloak has the account, waiting for its password, in Toruń's Organization and clerks' group.
+        keycloak = keycloak_admin()
+        [account] = keycloak.get_users({"email": "ewa@torun.example", "exact": True})
+        assert set(account["requiredActions"]) == {"UPDATE_PASSWORD", "VERIFY_EMAIL"}
+        assert [org["alias"] for org in keycloak.get_user_organizations(account["id"])] == ["torun"]
+        assert [group["path"] for group in keycloak.get_user_groups(account["id"])] == ["/units/torun/clerk"]
+        if identity_provider is not None:  # the development provider keeps the e-mails Keycloak would send
+            assert any(sent["to"] == "ewa@torun.example" for sent in identity_provider.sent_emails)
         with tenant_context(unit_a):
-            clerk = invitation_accept(invitation=StaffInvitation.objects.get(email="ewa@torun.example"),
-                                      password="tajne-haslo-ewy-2026")
+            clerk = User.objects.get(username=f"kc:{account['id']}")
             assert clerk.staff_member.department == taxes and clerk.groups.filter(name=StaffRole.CLERK).exists()
             assert [entry.action for entry in AuditEntry.objects.order_by("sequence")] == ["department.create",
                                                                                           "staff.invite"]
+        page = client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).content.decode()
+        assert "ewa@torun.example" in page and "urzędnik" in page
+
+    def test_removing_a_member_of_staff_ends_their_access_here_and_in_keycloak(self, client, unit_a):
+        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        sign_in(client, unit_a, admin)
+        client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "piotr@torun.example",
+                                           "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN)
+        keycloak = keycloak_admin()
+        [account] = keycloak.get_users({"email": "piotr@torun.example", "exact": True})
+        with tenant_context(unit_a):
+            piotr = User.objects.get(username=f"kc:{account['id']}")
+        assert client.post(f"/urzad/pracownicy/{piotr.pk}/usun/", HTTP_HOST=TORUN).status_code == 302
+        assert keycloak.get_user_organizations(account["id"]) == [] and keycloak.get_user_groups(account["id"]) == []
+        with tenant_context(unit_a):
+            piotr.refresh_from_db()
+            assert not piotr.groups.exists() and not StaffMember.objects.filter(user=piotr).exists()
+            assert AuditEntry.objects.order_by("sequence").last().action == "staff.remove"
+        sign_in(client, unit_a, piotr)
+        assert client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).status_code == 403
+        assert keycloak.get_user(account["id"])["enabled"]  # the person keeps their account
+
+    def test_an_invitation_while_keycloak_is_down_changes_nothing_and_keeps_the_form(self, client, unit_a, settings):
+        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        sign_in(client, unit_a, admin)
+        settings.KEYCLOAK_SERVER_URL = closed_port_url()
+        response = client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ola@torun.example",
+                                                      "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN)
+        assert response.status_code == 503
+        assert "nie odpowiada" in response.content.decode() and 'value="ola@torun.example"' in response.content.decode()
+        with tenant_context(unit_a):
+            assert not User.objects.filter(email="ola@torun.example").exists()
+            assert not AuditEntry.objects.filter(action="staff.invite").exists()
 
     def test_only_administrators_manage_staff(self, client, unit_a):
         assert client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).status_code == 302

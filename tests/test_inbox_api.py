@@ -19,9 +19,9 @@ from shared_services.audit.selectors import audit_check
 from shared_services.inbox import case_services, upo
 from shared_services.inbox.api.services import api_token_issue, api_token_revoke
 from shared_services.inbox.models import ApiToken, Case, CaseStatus, Department, RegisterEntry, StaffMember
-from shared_services.portal.accounts import resident_register
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
+from tests.identity import local_account
 
 pytestmark = pytest.mark.django_db
 BOTH_SCOPES = ["register:read", "cases:read"]
@@ -334,7 +334,7 @@ class TestOfficeScreen:
         assert client.get("/urzad/api/", HTTP_HOST=TORUN).status_code == 302  # to sign in
         assert client.post(revoke, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
-            resident = resident_register(email="anna@example.pl", password="bardzo-tajne-haslo")
+            resident = local_account(email="anna@example.pl")
         sign_in(client, unit_a, resident)
         assert client.get("/urzad/api/", HTTP_HOST=TORUN).status_code == 403
         assert client.post(revoke, HTTP_HOST=TORUN).status_code == 403

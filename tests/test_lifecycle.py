@@ -12,6 +12,7 @@ from onboarding.models import OperatorAction
 from onboarding.services import OnboardingError, unit_offboard, unit_resume, unit_suspend
 from shared_services.branding.models import UnitBranding
 from shared_services.branding.services import branding_update
+from shared_services.identity.provisioning import keycloak_admin
 from tenants.models import Domain, Tenant, UnitStatus
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ def test_writers_wait_for_the_offboarding_transaction(unit_a):
             assert locked == cursor.fetchone()[0] > 0
 
 
-class TestClerkExportWhileSuspended:
+class TestOfficeExportAndSuspension:
     @pytest.fixture
     def administrator(self, unit_a):
         from django.contrib.auth import get_user_model
@@ -125,14 +126,28 @@ class TestClerkExportWhileSuspended:
             user.groups.add(Group.objects.create(name="unit_admin"))
         return user
 
-    def test_residents_get_503_but_the_office_exports_its_data(self, client, unit_a, administrator):
+    def test_suspension_blocks_residents_and_staff_alike(self, client, unit_a, administrator):
         with tenant_context(unit_a):
-            branding_update(tagline="Gród Kopernika")
+            client.force_login(administrator)
+        assert client.get("/urzad/eksport/", HTTP_HOST="torun.localhost").status_code == 200
         unit_suspend(unit=unit_a, actor=OPERATOR)
         assert client.get("/", HTTP_HOST="torun.localhost").status_code == 503
-        signed_in = client.post("/urzad/logowanie/", {"username": "sekretarz@torun.pl",
-                                                      "password": "Haslo-Sekretarza-2026"}, HTTP_HOST="torun.localhost")
-        assert signed_in.status_code == 302
+        assert client.get("/urzad/eksport/", HTTP_HOST="torun.localhost").status_code == 503
+        assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 503
+        api = client.get("/api/v1/register/", HTTP_HOST="torun.localhost")
+        assert api.status_code == 503 and "suspended" in api.json()["detail"]
+        # Keycloak's side: the Organization is disabled, so its members' tokens no longer name the unit.
+        [organization] = [org for org in keycloak_admin().get_organizations({"q": "unit:torun"})
+                          if org["alias"] == "torun"]
+        assert organization["enabled"] is False
+        unit_resume(unit=unit_a, actor=OPERATOR)
+        assert [org["enabled"] for org in keycloak_admin().get_organizations({"q": "unit:torun"})
+                if org["alias"] == "torun"] == [True]
+
+    def test_the_office_exports_its_data(self, client, unit_a, administrator):
+        with tenant_context(unit_a):
+            branding_update(tagline="Gród Kopernika")
+            client.force_login(administrator)
         response = client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost", REMOTE_ADDR="203.0.113.5")
         assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
         archive = b"".join(response.streaming_content)

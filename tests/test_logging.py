@@ -5,6 +5,8 @@ import logging
 import pytest
 from pythonjsonlogger.json import JsonFormatter
 
+from platform_core.logging import redact_secrets
+
 from tenants.models import UnitStatus
 from tenants.services import unit_set_status
 
@@ -45,8 +47,12 @@ def test_suspended_unit_visits_are_not_logged_as_errors(client, unit_a, log_outp
     assert [line for line in lines if line["level"] == "ERROR"] == []
 
 
-def test_invitation_tokens_never_reach_the_log(client, unit_a, log_output):
-    client.get("/zaproszenie/sekretny-token-123/", HTTP_HOST="torun.localhost")
-    [line] = request_lines(log_output())
-    assert line["path"] == "/zaproszenie/[redacted]/"
-    assert "sekretny-token-123" not in json.dumps(log_output())
+def test_sign_in_secrets_never_reach_the_log(client, unit_a, log_output):
+    # A refused ticket is logged with its URL by Django; the ticket itself must not be.
+    client.get("/oidc/zakoncz/?ticket=sekretny-bilet-123", HTTP_HOST="torun.localhost")
+    client.get("/oidc/callback/?state=sekretny-stan&code=sekretny-kod-456", HTTP_HOST="localhost")
+    lines = log_output()
+    assert [line["path"] for line in request_lines(lines)] == ["/oidc/zakoncz/", "/oidc/callback/"]
+    assert [line["status"] for line in request_lines(lines)] == [400, 400]
+    dumped = json.dumps(lines)
+    assert "sekretny" not in dumped and "[redacted]" in redact_secrets("/x/?ticket=sekretny-bilet-123")

@@ -1,8 +1,5 @@
 """Onboarding units: slugs, one unit, many units with failures and retries, invitations."""
 
-import hashlib
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -16,8 +13,9 @@ from onboarding.services import OnboardingError, onboarding_job_create, onboardi
 from onboarding.slugs import register_slugs
 from onboarding.terc import TercFileError, codes_from_terc_csv, units_by_code
 from shared_services.branding.models import UnitBranding
-from shared_services.staff.models import StaffInvitation
+from shared_services.identity.provisioning import keycloak_admin
 from tenants.models import Domain, Tenant, UnitKind, UnitStatus, slug_validator
+from tests.identity import closed_port_url
 
 OPERATOR = Actor(label="operator-test", ip_address="192.0.2.10")
 
@@ -106,16 +104,37 @@ class TestOnboardOneUnit:
         unit_b.refresh_from_db()
         assert unit_b.parent == powiat
 
-    def test_first_administrator_is_invited_without_any_password(self, mailoutbox, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=True):
-            unit, _ = unit_onboard(code="0415032", actor=OPERATOR, admin_email="Wojt@Czernikowo.pl")
-        [mail] = mailoutbox
-        assert mail.to == ["wojt@czernikowo.pl"]
-        token = re.search(r"http://czernikowo\.localhost:8000/zaproszenie/([\w-]+)/", mail.body).group(1)
+    def test_the_unit_gets_its_organization_and_first_administrator_in_keycloak(self, identity_provider):
+        unit, _ = unit_onboard(code="0415032", actor=OPERATOR, admin_email="Wojt@Czernikowo.pl")
+        keycloak = keycloak_admin()
+        [organization] = [org for org in keycloak.get_organizations({"q": "unit:czernikowo"})
+                          if org["alias"] == "czernikowo"]
+        assert organization["name"] == "Gmina Czernikowo (0415032)" and organization["enabled"]
+        roles = [group["name"] for group in keycloak.get_group_children(
+            keycloak.get_group_by_path("/units/czernikowo")["id"])]
+        assert sorted(roles) == ["clerk", "department_head", "unit_admin"]
+        [account] = keycloak.get_users({"email": "wojt@czernikowo.pl", "exact": True})
+        assert "UPDATE_PASSWORD" in account["requiredActions"]  # Keycloak asks for the password, not us
+        assert [group["path"] for group in keycloak.get_user_groups(account["id"])] == ["/units/czernikowo/unit_admin"]
+        if identity_provider is not None:
+            assert any(sent["to"] == "wojt@czernikowo.pl" for sent in identity_provider.sent_emails)
         with tenant_context(unit):
-            invitation = StaffInvitation.objects.get()
-            assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
-            assert not get_user_model().objects.exists()  # nobody has an account, let alone a password
+            [administrator] = get_user_model().objects.all()
+            assert administrator.username == f"kc:{account['id']}" and not administrator.has_usable_password()
+            assert administrator.groups.filter(name="unit_admin").exists()
+
+    def test_keycloak_down_leaves_no_half_onboarded_unit_and_a_retry_finishes(self, settings):
+        reachable = settings.KEYCLOAK_SERVER_URL
+        settings.KEYCLOAK_SERVER_URL = closed_port_url()
+        with pytest.raises(OnboardingError, match="Keycloak"):
+            unit_onboard(code="0415052", actor=OPERATOR, admin_email="wojt@lubianka.pl")
+        assert not Tenant.objects.filter(code="0415052").exists() and not schema_exists("jst_0415052")
+        assert not OperatorAction.objects.filter(action=OperatorActionKind.ONBOARD).exists()
+        settings.KEYCLOAK_SERVER_URL = reachable
+        unit, created = unit_onboard(code="0415052", actor=OPERATOR, admin_email="wojt@lubianka.pl")
+        assert created and unit.status == UnitStatus.ACTIVE
+        assert len([org for org in keycloak_admin().get_organizations({"q": "unit:lubianka"})
+                    if org["alias"] == "lubianka"]) == 1
 
 
 @pytest.mark.django_db
@@ -165,69 +184,3 @@ class TestBulkOnboarding:
                             encoding="utf-8")
         call_command("onboard", "--csv", str(csv_file))
         assert Tenant.objects.get(code="0415052").slug == "lubianka"
-
-
-@pytest.mark.django_db
-class TestInvitationAcceptance:
-    @pytest.fixture
-    def invited(self, unit_a, mailoutbox, django_capture_on_commit_callbacks):
-        from shared_services.staff.models import StaffRole
-        from shared_services.staff.services import invitation_create
-
-        with django_capture_on_commit_callbacks(execute=True), tenant_context(unit_a):
-            invitation_create(email="sekretarz@torun.pl", role=StaffRole.UNIT_ADMIN)
-        return re.search(r"/zaproszenie/([\w-]+)/", mailoutbox[0].body).group(0)
-
-    def test_accepting_creates_the_account_in_that_unit_only(self, client, invited, unit_a, unit_b):
-        page = client.get(invited, HTTP_HOST="torun.localhost")
-        assert page.status_code == 200 and "sekretarz@torun.pl" in page.content.decode()
-        response = client.post(invited, {"password": "Ratusz-2026-bezpieczne", "password_again": "Ratusz-2026-bezpieczne"},
-                               HTTP_HOST="torun.localhost")
-        assert response.status_code == 302
-        with tenant_context(unit_a):
-            user = get_user_model().objects.get(username="sekretarz@torun.pl")
-            assert user.groups.filter(name="unit_admin").exists()
-            assert "Ratusz-2026-bezpieczne" not in user.password
-        with tenant_context(unit_b):
-            assert not get_user_model().objects.filter(username="sekretarz@torun.pl").exists()
-        connection.set_schema_to_public()
-        assert not get_user_model().objects.filter(username="sekretarz@torun.pl").exists()
-        # Used once: the link no longer works.
-        assert client.get(invited, HTTP_HOST="torun.localhost").status_code == 404
-
-    def test_link_does_not_work_on_another_unit_or_the_portal(self, client, invited):
-        assert client.get(invited, HTTP_HOST="lubicz.localhost").status_code == 404
-        assert client.get(invited, HTTP_HOST="localhost").status_code == 404
-
-    def test_mismatched_passwords_are_explained(self, client, invited):
-        response = client.post(invited, {"password": "abc", "password_again": "abd"}, HTTP_HOST="torun.localhost")
-        assert response.status_code == 200
-        assert 'class="error-summary"' in response.content.decode()
-
-    @pytest.mark.parametrize("weak", ["1", "sekretarz@torun.pl", "qwertyuiop123", "123456789012345"])
-    def test_weak_passwords_are_refused(self, client, invited, unit_a, weak):
-        response = client.post(invited, {"password": weak, "password_again": weak}, HTTP_HOST="torun.localhost")
-        assert response.status_code == 200 and 'class="error-summary"' in response.content.decode()
-        with tenant_context(unit_a):
-            assert not get_user_model().objects.exists()
-
-
-@pytest.mark.django_db
-class TestUnitsWithoutTerc:
-    def test_get_internal_codes_in_turn_and_are_idempotent_by_subdomain(self, capsys):
-        call_command("onboard", "--without-terc", "Związek Gmin Dolnej Drwęcy", "--slug", "zgdd")
-        call_command("onboard", "--without-terc", "Związek Komunalny Gmin Ziemi Chełmińskiej", "--slug", "zkgzch")
-        call_command("onboard", "--without-terc", "Związek Gmin Dolnej Drwęcy", "--slug", "zgdd")
-        units = Tenant.objects.filter(kind=UnitKind.OTHER).order_by("code")
-        assert [(u.code, u.slug, u.schema_name) for u in units] == [
-            ("INT0001", "zgdd", "jst_int0001"), ("INT0002", "zkgzch", "jst_int0002")]
-        assert schema_exists("jst_int0002")
-        assert "już aktywna" in capsys.readouterr().out.splitlines()[-1]
-
-    def test_a_taken_or_invalid_subdomain_is_refused(self, unit_a):
-        with pytest.raises(CommandError, match="torun"):
-            call_command("onboard", "--without-terc", "Związek X", "--slug", "torun")
-        with pytest.raises(CommandError):
-            call_command("onboard", "--without-terc", "Związek X", "--slug", "Zły Adres")
-        with pytest.raises(CommandError, match="--slug"):
-            call_command("onboard", "--without-terc", "Związek X")

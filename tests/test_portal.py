@@ -14,8 +14,8 @@ from shared_services.eforms.models import Attachment, FormDraft, Submission
 from shared_services.eforms.services import form_version_create
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save
-from shared_services.portal.accounts import resident_register
 from shared_services.staff.models import StaffRole
+from tests.identity import local_account
 
 pytestmark = pytest.mark.django_db
 TORUN, LUBICZ = "torun.localhost", "lubicz.localhost"
@@ -54,7 +54,7 @@ def sign_in(client, unit, user):
 
 def resident(unit, email="anna@example.pl"):
     with tenant_context(unit):
-        return resident_register(email=email, password="bardzo-tajne-haslo")
+        return local_account(email=email)
 
 
 class TestBrowsing:
@@ -422,38 +422,6 @@ class TestRegionalPortal:
         # the offerings with their units: the same for any number of units.
         with django_assert_num_queries(5):
             assert page(client, "localhost", "/szukaj/", data={"q": "podatek"}).status_code == 200
-
-
-class TestResidentAccounts:
-    def test_a_resident_registers_by_e_mail_in_any_case_only_once(self, client, unit_a):
-        form = {"email": "Anna@Example.pl", "password1": "bardzo-tajne-haslo", "password2": "bardzo-tajne-haslo"}
-        assert client.post("/konto/rejestracja/", form, HTTP_HOST=TORUN).status_code == 302
-        client.logout()
-        again = client.post("/konto/rejestracja/", {**form, "email": "anna@example.PL"}, HTTP_HOST=TORUN)
-        assert again.status_code == 200 and "już istnieje" in text_of(again)
-        signed_in = client.post("/konto/logowanie/", {"username": "ANNA@example.pl", "password": "bardzo-tajne-haslo"},
-                                HTTP_HOST=TORUN)
-        assert signed_in.status_code == 302
-
-    def test_a_resident_account_cannot_block_a_staff_invitation_nor_open_the_office(self, client, unit_a):
-        from shared_services.staff.services import invitation_accept, invitation_create
-
-        with tenant_context(unit_a):
-            invitation = invitation_create(email="wojt@torun.example", role=StaffRole.UNIT_ADMIN)
-            resident_register(email="wojt@torun.example", password="bardzo-tajne-haslo")
-            staff = invitation_accept(invitation=invitation, password="inne-tajne-haslo-urzedu")
-            assert staff.username == "wojt@torun.example"
-        # The resident's password does not open the office.
-        refused = client.post("/urzad/logowanie/", {"username": "wojt@torun.example", "password": "bardzo-tajne-haslo"},
-                              HTTP_HOST=TORUN)
-        assert refused.status_code == 200
-
-    def test_a_staff_account_cannot_sign_in_as_a_resident(self, client, unit_a):
-        with tenant_context(unit_a):
-            User.objects.create_user("urzednik@torun.example", "urzednik@torun.example", "bardzo-tajne-haslo")
-        refused = client.post("/konto/logowanie/", {"username": "urzednik@torun.example",
-                                                    "password": "bardzo-tajne-haslo"}, HTTP_HOST=TORUN)
-        assert refused.status_code == 200
 
 
 def test_an_oversized_request_is_refused_before_it_is_read(client, unit_a, settings):

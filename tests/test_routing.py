@@ -81,7 +81,7 @@ def test_warm_unit_request_resolves_the_unit_without_a_query(client, unit_a, dja
     # A page that reads only the branding: what remains is one `SET search_path` (once per request,
     # TENANT_LIMIT_SET_CALLS) and the branding row.
     with django_assert_num_queries(2) as captured:
-        assert get(client, "torun.localhost", "/konto/logowanie/").status_code == 200
+        assert get(client, "torun.localhost", "/sprawa/").status_code == 200
     sql = [query["sql"] for query in captured.captured_queries]
     assert sql[0].startswith("SET search_path")
     assert not any("tenants_" in statement for statement in sql)

@@ -69,12 +69,13 @@ def test_error_in_a_unit_request_arrives_tagged_with_the_unit(sentry_server, uni
     assert "sekret" not in json.dumps(event)  # no cookies
 
 
-def test_invitation_tokens_are_not_reported(sentry_server, unit_a, settings):
+def test_sign_in_secrets_are_not_reported(sentry_server, unit_a, settings):
     settings.ROOT_URLCONF = "tests.urls_with_failing_view"
-    Client(raise_request_exception=False).get("/awaria/zaproszenie/token-do-konta/", HTTP_HOST="torun.localhost")
+    Client(raise_request_exception=False).get("/awaria/?ticket=bilet-do-konta&code=kod-autoryzacji",
+                                              HTTP_HOST="torun.localhost")
     sentry_sdk.flush(timeout=10)
     [(_, event)] = sentry_server.events
-    assert "token-do-konta" not in json.dumps(event)
+    assert "bilet-do-konta" not in json.dumps(event) and "kod-autoryzacji" not in json.dumps(event)
 
 
 def test_error_outside_any_unit_is_tagged_public(sentry_server):

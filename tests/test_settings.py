@@ -20,6 +20,10 @@ SAFE_PRODUCTION = {
     "MEDIA_ROOT": "/srv/ratusz/media",
     "UNIT_EXPORT_ROOT": "/srv/ratusz/exports",
     "UPO_KEYS_DIR": "/srv/ratusz/upo-keys",
+    "KEYCLOAK_SERVER_URL": "https://login.ratusz.example.pl/",
+    "OIDC_CLIENT_SECRET": "s" * 32,
+    "KEYCLOAK_ADMIN_CLIENT_SECRET": "a" * 32,
+    "PAYMENT_SECRETS_KEYS": "K" * 43 + "=",
 }
 
 
@@ -53,6 +57,9 @@ def test_safe_production_configuration_starts():
         ({"MEDIA_ROOT": None}, "MEDIA_ROOT is not set"),
         ({"UNIT_EXPORT_ROOT": None}, "UNIT_EXPORT_ROOT is not set"),
         ({"UPO_KEYS_DIR": None}, "UPO_KEYS_DIR is not set"),
+        ({"KEYCLOAK_SERVER_URL": None}, "KEYCLOAK_SERVER_URL is not set"),
+        ({"OIDC_CLIENT_SECRET": None}, "OIDC_CLIENT_SECRET is not set"),
+        ({"KEYCLOAK_ADMIN_CLIENT_SECRET": None}, "KEYCLOAK_ADMIN_CLIENT_SECRET is not set"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS contains '*'"),
     ],
 )

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shared_services.eforms.uploads import check_attachment
-from shared_services.staff.views import unit_administrator_required
+from shared_services.identity.access import Area, area_required
 
 from .models import UnitBranding
 from .selectors import branding_get
@@ -42,7 +42,7 @@ class BrandingForm(forms.ModelForm):
         return upload
 
 
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def branding_edit(request):
     """The unit's name, colours, coat of arms, contact data and footer links, as residents see them."""
     form = BrandingForm(request.POST or None, request.FILES or None, instance=branding_get())

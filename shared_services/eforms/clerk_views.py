@@ -6,14 +6,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from shared_services.staff.views import unit_administrator_required
+from shared_services.identity.access import Area, area_required
 
 from .definition import definition_check
 from .models import Submission, UnitForm
 from .services import unit_form_save
 
 
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def submissions_list(request):
     """Applications residents filed, newest first, until the inbox (ESP) takes them over."""
     submissions = Submission.objects.prefetch_related("attachments")[:200]
@@ -56,12 +56,12 @@ class FormDefinitionForm(forms.Form):
         return cleaned
 
 
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def unit_forms(request):
     return render(request, "eforms/forms.html", {"forms": UnitForm.objects.select_related("current")})
 
 
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def unit_form_edit(request, slug=None):
     """Create a unit's form, or give it a new version (earlier versions stay, for what was filed with them)."""
     unit_form = get_object_or_404(UnitForm, slug=slug) if slug else None

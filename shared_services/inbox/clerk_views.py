@@ -1,12 +1,9 @@
 """The office's inbox: cases and the register of incoming correspondence. Thin: permissions and changes are
 in permissions.py and case_services.py."""
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -16,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shared_services.identity.access import Area, area_required
+
 from . import case_services
 from .downloads import attachment_response, receipt_xml_response, submission_document_response
 from .models import Case, CaseNote, CaseStatus, Department
@@ -23,18 +22,7 @@ from .permissions import allowed_actions, staff_role, visible_cases
 from .selectors import cases_for, register_entries
 
 
-def staff_required(view):
-    """Any member of this unit's staff (administrator, department head, clerk)."""
-
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), "clerk-login")
-        if staff_role(request.user) is None:
-            return render(request, "staff/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return guarded
+staff_required = area_required(Area.OFFICE)
 
 
 class CaseFilterForm(forms.Form):

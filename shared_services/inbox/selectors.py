@@ -9,7 +9,7 @@ from .permissions import visible_cases
 
 def cases_for(user, *, status: str = "", department: int | None = None, service: str = "",
               received_from=None, received_to=None, overdue: bool = False) -> QuerySet:
-    cases = (visible_cases(user).select_related("register_entry", "department", "assignee")
+    cases = (visible_cases(user).select_related("register_entry__submission__payment", "department", "assignee")
              .order_by("-register_entry__received_at"))
     if status:
         cases = cases.filter(status=status)

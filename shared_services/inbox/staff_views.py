@@ -1,18 +1,20 @@
 """The unit administrator's screen for departments and staff: add a department, invite a member of staff
-in a role and a department."""
+in a role and a department, remove one. Staff changes go through Keycloak (shared_services/staff/services.py)."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shared_services.audit.services import audit_record
-from shared_services.staff.models import StaffInvitation, StaffRole
-from shared_services.staff.services import invitation_create
-from shared_services.staff.views import unit_administrator_required
+from shared_services.identity.access import Area, area_required
+from shared_services.identity.provisioning import IdentityProviderUnavailable
+from shared_services.staff.models import StaffRole
+from shared_services.staff.services import staff_invite, staff_remove
 
 from .models import Department
 
@@ -39,7 +41,7 @@ class InviteStaffForm(forms.Form):
         return cleaned
 
 
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def staff_and_departments(request):
     department_form = DepartmentForm(request.POST if "add_department" in request.POST else None, prefix="department")
     invite_form = InviteStaffForm(request.POST if "invite" in request.POST else None, prefix="invite")
@@ -51,19 +53,43 @@ def staff_and_departments(request):
                          after={"name": department.name, "code": department.code})
         messages.success(request, _("The department is added."))
         return redirect("clerk-staff")
+    status = 200
     if "invite" in request.POST and invite_form.is_valid():
         data = invite_form.cleaned_data
-        with transaction.atomic():
-            invitation = invitation_create(email=data["email"], role=data["role"], department=data["department"])
-            audit_record(actor=actor, action="staff.invite", target=f"invitation:{invitation.pk}",
-                         after={"email": invitation.email, "role": invitation.role,
-                                "department": data["department"].code if data["department"] else None})
-        messages.success(request, _("The invitation is sent to %(email)s.") % {"email": invitation.email})
-        return redirect("clerk-staff")
-    members = (User.objects.filter(groups__name__in=StaffRole.values).select_related("staff_member__department")
-               .prefetch_related("groups").distinct().order_by("username"))
+        try:
+            staff_invite(email=data["email"], role=data["role"], department=data["department"], actor=actor)
+        except IdentityProviderUnavailable:
+            # Nothing was changed; the form keeps what was typed, so sending it again is one click.
+            invite_form.add_error(None, _("The sign-in service (Keycloak) cannot be reached, so nobody was invited. "
+                                          "Try again in a moment."))
+            status = 503
+        else:
+            messages.success(request, _("%(email)s is invited. Keycloak sends them an e-mail to set their password; "
+                                        "with an account already, they simply sign in.") % {"email": data["email"]})
+            return redirect("clerk-staff")
     return render(request, "inbox/staff.html", {
-        "departments": Department.objects.all(), "members": members,
-        "pending": StaffInvitation.objects.filter(accepted_at__isnull=True).select_related("department"),
+        "departments": Department.objects.all(), "members": _members(),
         "department_form": department_form, "invite_form": invite_form,
-    })
+    }, status=status)
+
+
+def _members():
+    return (User.objects.filter(groups__name__in=StaffRole.values).select_related("staff_member__department")
+            .prefetch_related("groups").distinct().order_by("last_name", "email"))
+
+
+@require_POST
+@area_required(Area.OFFICE_ADMIN)
+def staff_member_remove(request, user_id):
+    member = get_object_or_404(_members(), pk=user_id)
+    if member == request.user:
+        messages.error(request, _("You cannot remove yourself; ask another administrator of the unit."))
+        return redirect("clerk-staff")
+    try:
+        staff_remove(user=member, actor=request.user.get_username())
+    except IdentityProviderUnavailable:
+        messages.error(request, _("The sign-in service (Keycloak) cannot be reached, so %(email)s is still on the "
+                                  "staff. Try again in a moment.") % {"email": member.email})
+    else:
+        messages.success(request, _("%(email)s is no longer on the staff.") % {"email": member.email})
+    return redirect("clerk-staff")

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from shared_services.catalogue.models import StandardService
-from shared_services.staff.views import unit_administrator_required
+from shared_services.identity.access import Area, area_required
 
 from .models import AdoptedService, UnitService
 from .services import LOCAL_DETAILS, offer_adopt, offer_localise, unit_service_save
@@ -32,7 +32,7 @@ class UnitServiceForm(forms.ModelForm):
         widgets |= {"categories": forms.CheckboxSelectMultiple, "life_events": forms.CheckboxSelectMultiple}
 
 
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def offer_overview(request):
     if request.method == "POST":
         service = get_object_or_404(StandardService, slug=request.POST.get("adopt"), published__isnull=False)
@@ -49,7 +49,7 @@ def offer_overview(request):
     })
 
 
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def adopted_service_edit(request, slug):
     adopted = get_object_or_404(AdoptedService.objects.select_related("standard_service__published"),
                                 standard_service__slug=slug)
@@ -62,7 +62,7 @@ def adopted_service_edit(request, slug):
                                                        "card": adopted.standard_service.published})
 
 
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def own_service_edit(request, slug=None):
     service = get_object_or_404(UnitService, slug=slug) if slug else UnitService()
     form = UnitServiceForm(request.POST or None, instance=service)

@@ -17,7 +17,9 @@ from shared_services.eforms.models import Submission
 from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_save
 from shared_services.inbox.downloads import receipt_pdf_response, receipt_xml_response, submission_document_response
 from shared_services.inbox.selectors import entry_by_access_code, resident_messages
-from shared_services.inbox.services import AlreadyFiled, application_receive
+from shared_services.inbox.services import AlreadyFiled
+from shared_services.payments.services import application_receive_with_fee
+from shared_services.payments.views import payment_access_grant, payment_go
 from shared_services.offer.selectors import (STANDARD, service_card_get, service_count, service_list,
                                             service_search)
 
@@ -92,9 +94,10 @@ def service_form(request, slug, kind=STANDARD):
                                       "tab and save again, or submit the application now."))
         elif form.is_valid():
             try:
-                entry, access_code = application_receive(
-                    form=form, service_key=card.key, service_name=card.name, submitted_by=request.user, draft=draft,
-                    jrwa=card.jrwa, deadline_days=card.deadline_days, idempotency_key=submission_token)
+                # The fee's payment (if any) is created in the intake's own transaction.
+                entry, access_code, payment = application_receive_with_fee(
+                    fee_grosze=card.fee_grosze, form=form, service_key=card.key, service_name=card.name,
+                    submitted_by=request.user, draft=draft, jrwa=card.jrwa, deadline_days=card.deadline_days, idempotency_key=submission_token)
             except DraftAlreadyFiled:
                 messages.error(request, _("This draft has just been filed; see your applications."))
                 return redirect("resident-account")
@@ -108,6 +111,8 @@ def service_form(request, slug, kind=STANDARD):
             reference = str(entry.submission.reference)
             request.session[SESSION_SUBMISSIONS] = [*request.session.get(SESSION_SUBMISSIONS, []), reference]
             request.session[f"access_code:{reference}"] = access_code  # shown once, on the confirmation
+            if payment is not None and payment.provider != "office":
+                return payment_go(request, payment)  # to the provider's page; its return page links back here
             return redirect("submission-confirmation", reference=reference)
     else:
         form = ApplicationForm(initial=draft.data if draft else None, definition=definition, kept_attachments=kept)
@@ -161,6 +166,7 @@ def case_by_access_code(request):
     if request.method == "POST" and form.is_valid():
         entry = entry_by_access_code(form.cleaned_data["code"])
         if entry is not None:
+            payment_access_grant(request, entry)  # the code opens the case's fee (pay or resume) too
             return _case_page(request, entry)
         form.add_error("code", _("No case has this access code in this office. Check the code and the office."))
     return render(request, "portal/access_code.html", {"form": form})

@@ -1,68 +1,46 @@
-import hashlib
-import secrets
-from datetime import timedelta
+"""A unit's staff: invited and removed by its administrator (or, for the first administrator, by an
+operator at onboarding). Keycloak holds who is who (shared_services/identity/provisioning.py); the unit's
+schema keeps the local account, its role (a copy of Keycloak's) and its department."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from platform_core.hosts import unit_root_url
-
+from shared_services.audit.services import audit_record
+from shared_services.identity import provisioning
+from shared_services.identity.services import USERNAME_PREFIX, local_username, role_apply
 from shared_services.inbox.models import StaffMember
 
-from .models import StaffInvitation, StaffRole
-
-INVITATION_VALIDITY = timedelta(days=14)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invitation_create(*, email: str, role: StaffRole, department=None) -> StaffInvitation:
-    """Invite someone to the current unit's staff, in a role and a department; the link is e-mailed after the
-    transaction commits."""
-    token = secrets.token_urlsafe(32)
-    invitation = StaffInvitation(
-        email=email.strip().lower(), role=role, department=department, token_hash=token_hash(token),
-        expires_at=timezone.now() + INVITATION_VALIDITY,
-    )
-    invitation.full_clean()
-    invitation.save()
-    unit = connection.tenant
-    link = f"{unit_root_url(unit)}zaproszenie/{token}/"
-    message = render_to_string("staff/invitation_email.txt", {"unit": unit, "link": link, "invitation": invitation})
-    transaction.on_commit(lambda: send_mail(
-        _("Invitation to the e-services of %(unit)s") % {"unit": unit.name}, message, None, [invitation.email]
-    ))
-    return invitation
-
-
-def invitation_find(token: str) -> StaffInvitation | None:
-    """A still valid, unused invitation for this token in the current unit, or None."""
-    return StaffInvitation.objects.filter(
-        token_hash=token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
-    ).first()
+from .models import StaffRole
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: StaffInvitation, password: str):
-    """Create the invited person's account in the current unit's schema, with the invited role."""
-    user_model = get_user_model()
-    if user_model.objects.filter(username=invitation.email).exists():
-        raise ValidationError(_("An account for %(email)s already exists.") % {"email": invitation.email})
-    user = user_model(username=invitation.email, email=invitation.email, is_staff=True)
-    validate_password(password, user)
-    user.set_password(password)
-    user.save()
-    user.groups.add(Group.objects.get_or_create(name=invitation.role)[0])
-    StaffMember.objects.create(user=user, department=invitation.department)
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+def staff_invite(*, email: str, role: StaffRole, department=None, actor: str):
+    """Make `email` a member of the current unit's staff. Keycloak first: if it cannot be reached,
+    IdentityProviderUnavailable rolls everything back and the same call can simply be repeated."""
+    unit = connection.tenant
+    email = email.strip().lower()
+    subject = provisioning.staff_invite(unit, email=email, role=role)
+    user, _created = get_user_model().objects.get_or_create(
+        username=local_username(subject), defaults={"email": email, "is_staff": True})
+    if user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    role_apply(user, role)
+    StaffMember.objects.update_or_create(user=user, defaults={"department": department})
+    audit_record(actor=actor, action="staff.invite", target=f"user:{user.pk}",
+                 after={"email": email, "role": role, "department": department.code if department else None})
     return user
+
+
+@transaction.atomic
+def staff_remove(*, user, actor: str) -> None:
+    """Take `user` off the current unit's staff, here and in Keycloak. Their account stays: they may be a
+    resident, or staff of another unit. Access ends at their next request."""
+    unit = connection.tenant
+    before = {"email": user.email, "role": next((g.name for g in user.groups.all()), None)}
+    provisioning.staff_remove(unit, user_id=user.username.removeprefix(USERNAME_PREFIX))
+    role_apply(user, None)
+    StaffMember.objects.filter(user=user).delete()
+    user.is_staff = False
+    user.save(update_fields=["is_staff"])
+    audit_record(actor=actor, action="staff.remove", target=f"user:{user.pk}", before=before)

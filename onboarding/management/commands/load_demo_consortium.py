@@ -1,27 +1,66 @@
-import secrets
-
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import tenant_context
+
+from shared_services.identity import provisioning
+from shared_services.payments.models import ProviderConfig
+from shared_services.payments.services import provider_config_save
+from shared_services.staff.models import StaffRole
+from shared_services.staff.services import staff_invite
+from tenants.models import Tenant
 
 # Real units of the kujawsko-pomorskie voivodeship.
 DEMO_UNIT_CODES = ["04", "0415", "0463011", "0461011", "0415042"]
+# Toruń takes fees online through the development payment gateway `make run` starts (infra/devp24).
+DEMO_GATEWAY = {"merchant_id": 100001, "pos_id": 100001, "environment": "sandbox",
+                "base_url_override": "http://127.0.0.1:8190"}
+DEMO_GATEWAY_SECRETS = {"crc": "dev-crc-key", "api_key": "dev-api-key"}
+# Development only: every demo account signs in at the development identity provider with this password.
+DEMO_PASSWORD = "demo-ratusz"
+DEMO_EMAIL_DOMAIN = "demo.ratusz.example"
 DEMO_OPERATOR = "operator"
+DEMO_RESIDENTS = [("anna.kowalska", "Anna", "Kowalska"), ("jan.nowak", "Jan", "Nowak")]
+DEMO_STAFF = [("admin", StaffRole.UNIT_ADMIN, "Administrator"), ("urzednik", StaffRole.CLERK, "Urzędnik")]
 
 
 class Command(BaseCommand):
     help = (
-        "Onboard the demo consortium (Toruń, Bydgoszcz, powiat toruński, Lubicz, the voivodeship) and create "
-        "a demo operator account. Idempotent."
+        "Onboard the demo consortium (Toruń, Bydgoszcz, powiat toruński, Lubicz, the voivodeship) and its demo "
+        "accounts in the identity provider: an operator, an administrator and a clerk per unit, two residents. "
+        "Idempotent; development only."
     )
 
     def handle(self, *args, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("Demo accounts have a published password: not in production.")
         call_command("onboard", *DEMO_UNIT_CODES, stdout=self.stdout, stderr=self.stderr)
-        users = get_user_model().objects
-        if not users.filter(username=DEMO_OPERATOR).exists():
-            password = secrets.token_urlsafe(12)
-            users.create_user(DEMO_OPERATOR, password=password, is_staff=True)
-            # Shown once and never stored in clear; `manage.py changepassword operator` sets a new one.
-            self.stdout.write(self.style.WARNING(
-                f"Demo operator for the console: {DEMO_OPERATOR} / {password} (shown only now)"
-            ))
+        admin = provisioning.keycloak_admin()
+        operator = _account(admin, DEMO_OPERATOR, "Operator", "Platformy")
+        admin.assign_realm_roles(operator, [admin.get_realm_role("platform-operator")])
+        for username, first_name, last_name in DEMO_RESIDENTS:
+            _account(admin, username, first_name, last_name)
+        for unit in Tenant.objects.filter(code__in=DEMO_UNIT_CODES):
+            for prefix, role, first_name in DEMO_STAFF:
+                username = f"{prefix}.{unit.slug}"
+                _account(admin, username, first_name, unit.name)
+                with tenant_context(unit):
+                    staff_invite(email=f"{username}@{DEMO_EMAIL_DOMAIN}", role=role, actor="load_demo_consortium")
+        with tenant_context(Tenant.objects.get(slug="torun")):
+            if not ProviderConfig.objects.exists():
+                provider_config_save(actor="load_demo_consortium", provider_key="przelewy24", enabled=True,
+                                     options=DEMO_GATEWAY, secrets=DEMO_GATEWAY_SECRETS)
+        self.stdout.write(self.style.WARNING(
+            f"Demo accounts (password '{DEMO_PASSWORD}'): {DEMO_OPERATOR} (operator); "
+            + ", ".join(name for name, *_ in DEMO_RESIDENTS) + " (residents); admin.<unit> and urzednik.<unit> "
+            "(e.g. admin.torun, urzednik.torun)."))
+
+
+def _account(admin, username: str, first_name: str, last_name: str) -> str:
+    """A demo account with the demo password and nothing left to do at first sign-in; returns its id."""
+    user_id = admin.create_user({
+        "username": username, "email": f"{username}@{DEMO_EMAIL_DOMAIN}", "emailVerified": True, "enabled": True,
+        "firstName": first_name, "lastName": last_name,
+    }, exist_ok=True)
+    admin.set_user_password(user_id, DEMO_PASSWORD, temporary=False)
+    return user_id

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from shared_services.staff.views import unit_administrator_required
+from shared_services.identity.access import Area, area_required
 
 from ..api_models import ApiScope, ApiToken
 from .services import api_token_issue, api_token_revoke
@@ -24,7 +24,7 @@ class TokenIssueForm(forms.Form):
 
 
 @never_cache
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def token_list(request):
     """The tokens issued; a POST issues one and shows it, once, on the page it answers with."""
     form = TokenIssueForm(request.POST or None)
@@ -53,7 +53,7 @@ def token_list(request):
 
 
 @require_POST
-@unit_administrator_required
+@area_required(Area.OFFICE_ADMIN)
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk)
     if token.revoked_at is None:

@@ -1,0 +1,194 @@
+"""Units and their staff in Keycloak, through its admin REST API (python-keycloak, the platform's service
+account `ratusz-provisioner`, client credentials).
+
+One realm for the whole country; each unit is an Organization (alias = the unit's subdomain) with a group
+per staff role under `/units/<slug>/` (see access.py for how the claims are read). Every function here is
+idempotent — it looks before it creates — so a call that failed half-way (Keycloak went away) is finished
+by calling it again, and the callers run it inside their own database transaction: a unit or a member of
+staff exists on the platform only if Keycloak has it too.
+"""
+
+import logging
+from functools import wraps
+
+from django.conf import settings
+from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
+from keycloak.exceptions import KeycloakError
+
+from .access import ROLE_ORDER, UNITS_GROUP
+
+logger = logging.getLogger(__name__)
+
+# What a new member of staff is asked to do by Keycloak's e-mail (set a password, confirm the address).
+NEW_ACCOUNT_ACTIONS = ["UPDATE_PASSWORD", "VERIFY_EMAIL"]
+INVITATION_LIFESPAN_SECONDS = 14 * 24 * 3600
+
+
+class IdentityProviderUnavailable(Exception):
+    """Keycloak cannot be reached or failed; nothing was finished, and the same action can be retried."""
+
+
+def keycloak_admin() -> KeycloakAdmin:
+    return KeycloakAdmin(connection=KeycloakOpenIDConnection(
+        server_url=settings.KEYCLOAK_SERVER_URL, realm_name=settings.KEYCLOAK_REALM,
+        user_realm_name=settings.KEYCLOAK_REALM, client_id=settings.KEYCLOAK_ADMIN_CLIENT_ID,
+        client_secret_key=settings.KEYCLOAK_ADMIN_CLIENT_SECRET, timeout=settings.KEYCLOAK_TIMEOUT_SECONDS,
+    ))
+
+
+def _calling(action: str):
+    """Turns every failure of a Keycloak call into IdentityProviderUnavailable, logged once."""
+
+    def decorator(function):
+        @wraps(function)
+        def call(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except (KeycloakError, OSError) as error:
+                code = getattr(error, "response_code", None)
+                logger.warning("keycloak %s failed", action, extra={"status": code, "error": str(error)[:300]})
+                raise IdentityProviderUnavailable(action) from error
+
+        return call
+
+    return decorator
+
+
+def organization_name(unit) -> str:
+    # Organization names are unique in a realm and several gminas share a name (Lipno, Nowa Wieś…): the TERC
+    # code tells them apart.
+    return f"{unit.name} ({unit.code})"
+
+
+def _organization(admin: KeycloakAdmin, slug: str) -> dict | None:
+    # Keycloak searches organizations by name or domain, not alias; the alias is checked on the results.
+    for organization in admin.get_organizations({"q": f"unit:{slug}"}):
+        if organization.get("alias") == slug:
+            return organization
+    return None
+
+
+def _group_id(admin: KeycloakAdmin, path: str) -> str | None:
+    try:
+        return admin.get_group_by_path(path)["id"]
+    except KeycloakError as error:
+        if getattr(error, "response_code", None) == 404:
+            return None
+        raise
+
+
+def _group_ensure(admin: KeycloakAdmin, name: str, parent_path: str | None) -> str:
+    path = f"{parent_path or ''}/{name}"
+    existing = _group_id(admin, path)
+    if existing:
+        return existing
+    parent = _group_id(admin, parent_path) if parent_path else None
+    return admin.create_group({"name": name}, parent=parent, skip_exists=True) or _group_id(admin, path)
+
+
+def _role_group_path(slug: str, role: str) -> str:
+    return f"/{UNITS_GROUP}/{slug}/{role}"
+
+
+@_calling("unit organization ensure")
+def unit_organization_ensure(unit, *, enabled: bool = True) -> str:
+    """The unit's Organization and role groups, created if missing; returns the Organization's id."""
+    admin = keycloak_admin()
+    organization = _organization(admin, unit.slug)
+    if organization is None:
+        organization_id = admin.create_organization({
+            "name": organization_name(unit), "alias": unit.slug, "enabled": enabled,
+            "description": unit.name, "attributes": {"unit": [unit.slug], "terc": [unit.code]},
+        })
+    else:
+        organization_id = organization["id"]
+        if organization.get("enabled") != enabled:
+            admin.update_organization(organization_id, {**organization, "enabled": enabled})
+    _group_ensure(admin, UNITS_GROUP, None)
+    _group_ensure(admin, unit.slug, f"/{UNITS_GROUP}")
+    for role in ROLE_ORDER:
+        _group_ensure(admin, role, f"/{UNITS_GROUP}/{unit.slug}")
+    return organization_id
+
+
+@_calling("unit organization enable")
+def unit_organization_enable(unit, *, enabled: bool) -> None:
+    """A disabled Organization drops out of its members' tokens, so its staff lose their roles there."""
+    unit_organization_ensure.__wrapped__(unit, enabled=enabled)
+
+
+@_calling("unit organization remove")
+def unit_organization_remove(slug: str) -> None:
+    """Forget the unit in Keycloak: its Organization (memberships go with it) and its role groups. The
+    people's accounts stay: they may work for other units or be residents."""
+    admin = keycloak_admin()
+    organization = _organization(admin, slug)
+    if organization is not None:
+        admin.delete_organization(organization["id"])
+    group_id = _group_id(admin, f"/{UNITS_GROUP}/{slug}")
+    if group_id:
+        admin.delete_group(group_id)
+
+
+@_calling("staff invite")
+def staff_invite(unit, *, email: str, role: str, first_name: str = "", last_name: str = "") -> str:
+    """Make `email` a member of the unit's staff in `role`; returns the Keycloak user id.
+
+    A person new to Keycloak gets an account and Keycloak's e-mail to set a password; a person who already
+    has one (a resident, another unit's clerk) keeps it and simply gains the membership and the role.
+    """
+    admin = keycloak_admin()
+    email = email.strip().lower()
+    found = [user for user in admin.get_users({"email": email, "exact": True}) if user.get("email") == email]
+    new_account = not found
+    if new_account:
+        user_id = admin.create_user({"username": email, "email": email, "enabled": True, "firstName": first_name,
+                                     "lastName": last_name, "requiredActions": NEW_ACCOUNT_ACTIONS}, exist_ok=True)
+    else:
+        user_id = found[0]["id"]
+    organization_id = unit_organization_ensure.__wrapped__(unit)
+    if not any(member.get("id") == user_id for member in admin.get_user_organizations(user_id)):
+        admin.organization_user_add(user_id, organization_id)
+    _role_groups_set(admin, unit.slug, user_id, role)
+    if new_account:
+        admin.send_update_account(user_id, NEW_ACCOUNT_ACTIONS, client_id=settings.OIDC_CLIENT_ID,
+                                  lifespan=INVITATION_LIFESPAN_SECONDS)
+    return user_id
+
+
+@_calling("staff role change")
+def staff_role_set(unit, *, user_id: str, role: str) -> None:
+    _role_groups_set(keycloak_admin(), unit.slug, user_id, role)
+
+
+def _role_groups_set(admin: KeycloakAdmin, slug: str, user_id: str, role: str | None) -> None:
+    for name in ROLE_ORDER:
+        group_id = _group_ensure(admin, name, f"/{UNITS_GROUP}/{slug}")
+        if name == role:
+            admin.group_user_add(user_id, group_id)
+        else:
+            admin.group_user_remove(user_id, group_id)
+
+
+@_calling("staff remove")
+def staff_remove(unit, *, user_id: str) -> None:
+    """Take the person off the unit's staff: no role group, no membership. Their account stays."""
+    admin = keycloak_admin()
+    _role_groups_set(admin, unit.slug, user_id, None)
+    organization = _organization(admin, unit.slug)
+    if organization and any(member.get("id") == organization["id"] for member in admin.get_user_organizations(user_id)):
+        admin.organization_user_remove(user_id, organization["id"])
+
+
+@_calling("client redirect URIs")
+def client_redirects_set(*, platform_url: str) -> None:
+    """Register the platform's callback and logout return as the web client's only redirect URIs: one pair
+    for the whole country, whatever the number of units (see README, "Sign-in and callbacks")."""
+    admin = keycloak_admin()
+    client_uuid = admin.get_client_id(settings.OIDC_CLIENT_ID)
+    client = admin.get_client(client_uuid)
+    attributes = {**client.get("attributes", {}), "post.logout.redirect.uris": f"{platform_url}oidc/wylogowano/",
+                  "pkce.code.challenge.method": "S256"}
+    admin.update_client(client_uuid, {**client, "redirectUris": [f"{platform_url}oidc/callback/"],
+                                      "attributes": attributes})
+

@@ -1,0 +1,87 @@
+"""The narrow interface every payment provider implements (the Open Forms pattern): a plugin knows its
+provider's protocol; shared_services.payments.services keeps the payments' state, locks and audit trail.
+
+A plugin never writes to the database: it answers with the plain values below, and it raises
+`WebhookRejected` for a notification that must change nothing.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+
+
+class ProviderError(Exception):
+    """The provider could not do what was asked (unreachable, refused); the message can be shown to staff."""
+
+
+class WebhookRejected(Exception):
+    """A notification that is not genuine or does not match the stored payment: logged, nothing changes."""
+
+
+@dataclass(frozen=True)
+class Started:
+    redirect_url: str  # where the resident pays
+    session_id: str
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What a genuine (signature-checked) notification says."""
+
+    kind: str  # "payment" or "refund"
+    session_id: str
+    order_id: int
+    amount: int
+    currency: str
+    method_id: int | None = None
+    statement: str = ""
+    refunds_uuid: str = ""
+    refund_done: bool = False
+
+
+@dataclass(frozen=True)
+class RemoteStatus:
+    """The provider's own answer about a session (reconciliation)."""
+
+    paid: bool  # money received (verified or ready to verify)
+    needs_verify: bool
+    order_id: int | None
+    amount: int | None
+    currency: str = "PLN"
+    known: bool = True
+
+
+class PaymentProvider:
+    key = ""
+    name = ""
+    online = False  # the resident is sent to the provider to pay
+    supports_refund = False
+    secret_fields: tuple[str, ...] = ()
+
+    def configuration_form(self, *, config=None, data=None) -> forms.Form | None:
+        """The form (the configuration schema) a unit administrator fills in; None when nothing to set."""
+        return None
+
+    def test_connection(self, config) -> None:
+        """Raise ProviderError when the configuration does not work."""
+
+    def start_payment(self, config, payment, *, session_id: str, return_url: str, status_url: str,
+                      language: str) -> Started:
+        raise NotImplementedError
+
+    def handle_return(self, config, payment, query: dict) -> None:
+        """The resident's browser came back. Proves nothing: the page shows the stored status."""
+
+    def handle_webhook(self, config, *, kind: str, body: bytes) -> Notification:
+        raise WebhookRejected("this provider sends no notifications")
+
+    def confirm(self, config, payment, notification: Notification) -> bool:
+        """Confirm a notified payment with the provider (P24's mandatory verify)."""
+        return True
+
+    def remote_status(self, config, session_id: str) -> RemoteStatus:
+        return RemoteStatus(paid=False, needs_verify=False, order_id=None, amount=None, known=False)
+
+    def refund(self, config, payment, refund, *, status_url: str) -> None:
+        raise ProviderError("refunds are not supported by this provider")

@@ -1,0 +1,36 @@
+"""Pay at the office (cash desk or bank transfer): nothing goes online; a clerk marks the fee paid."""
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from ...base import PaymentProvider, ProviderError
+from ...registry import register
+
+
+class OfficeConfigForm(forms.Form):
+    enabled = forms.BooleanField(label=gettext_lazy("Residents pay at the office; clerks mark fees paid"),
+                                 required=False)
+    instructions = forms.CharField(label=gettext_lazy("How to pay (shown to residents)"), required=False,
+                                   max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text=gettext_lazy("E.g. the cash desk's room and hours, or the account "
+                                                          "number for a transfer."))
+
+    def options(self) -> dict:
+        return {"instructions": self.cleaned_data.get("instructions", "")}
+
+    def secrets(self) -> dict:
+        return {}
+
+
+@register
+class OfficeProvider(PaymentProvider):
+    key = "office"
+    name = gettext_lazy("Pay at the office")
+    online = False
+
+    def configuration_form(self, *, config=None, data=None):
+        initial = {**(config.options if config else {}), "enabled": bool(config and config.enabled)}
+        return OfficeConfigForm(data, initial=initial)
+
+    def start_payment(self, config, payment, **kwargs):
+        raise ProviderError("fees paid at the office are not paid online")

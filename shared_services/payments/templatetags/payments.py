@@ -1,0 +1,38 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def zloty(grosze) -> str:
+    """An amount in grosze as złoty, exactly (Decimal), in the reader's number format: 1250 → "12,50 zł"."""
+    if grosze in (None, ""):
+        return ""
+    return f"{number_format(Decimal(int(grosze)) / 100, decimal_pos=2, use_l10n=True)} zł"
+
+
+@register.filter
+def payment_of(submission):
+    """The submission's payment, or None (no fee, or collected the old way)."""
+    try:
+        return submission.payment
+    except Exception:  # RelatedObjectDoesNotExist
+        return None
+
+
+@register.inclusion_tag("payments/_resident_payment.html", takes_context=True)
+def resident_payment(context, submission):
+    """The fee of a resident's application: its payment, or how to pay at the office when collected there."""
+    from shared_services.payments.selectors import fee_for_service_key
+
+    payment = payment_of(submission)
+    fee = 0 if payment else fee_for_service_key(submission.service_key)
+    return {"payment": payment, "fee_grosze": fee, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("payments/_clerk_payment.html", takes_context=True)
+def clerk_payment(context, submission):
+    return {"payment": payment_of(submission), "csrf_token": context.get("csrf_token")}

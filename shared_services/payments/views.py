@@ -1,0 +1,291 @@
+"""Payment pages: the unit administrator's configuration and report, the office's actions on a case's
+payment, the resident's return and resume pages, and the providers' notification endpoints. Thin: the
+rules are in services.py."""
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from platform_core.hosts import unit_root_url
+from shared_services.identity.access import Area, area_required
+from shared_services.inbox.permissions import staff_role, visible_cases
+from shared_services.staff.models import StaffRole
+
+from . import report, services
+from .base import ProviderError, WebhookRejected
+from .models import Payment
+from .registry import provider_get, providers
+from .selectors import payments_for_report, provider_config_get
+
+logger = logging.getLogger(__name__)
+SESSION_SUBMISSIONS = "filed_submissions"  # the portal's list of applications this browser filed
+SESSION_PAYMENTS = "payment_access"  # payments opened here with the case's access code
+WEBHOOK_URL_NAMES = {("przelewy24", "payment"): "payments-p24-status", ("przelewy24", "refund"): "payments-p24-refund"}
+
+
+def status_url(provider_key: str, kind: str = "payment") -> str:
+    """The unit's own notification endpoint, on its primary address (the provider calls it, not a browser)."""
+    return unit_root_url(connection.tenant).rstrip("/") + reverse(WEBHOOK_URL_NAMES[(provider_key, kind)])
+
+
+# --- Residents ---------------------------------------------------------------------------------------
+
+
+def payment_access_grant(request, entry) -> None:
+    """Whoever opened the case with its access code may see and pay its fee in this browser session."""
+    payment = Payment.objects.filter(submission_id=entry.submission_id).only("public_id").first()
+    if payment is not None:
+        granted = request.session.get(SESSION_PAYMENTS, [])
+        if str(payment.public_id) not in granted:
+            request.session[SESSION_PAYMENTS] = [*granted, str(payment.public_id)][-20:]
+
+
+def _resident_payment(request, public_id) -> Payment:
+    """The payment, if this browser filed its application, opened it with the access code, or the signed-in
+    resident is its author; 404 for anyone else (another unit's payments do not exist in this schema)."""
+    payment = get_object_or_404(Payment.objects.select_related("submission__register_entry"), public_id=public_id)
+    submission = payment.submission
+    allowed = (str(submission.reference) in request.session.get(SESSION_SUBMISSIONS, [])
+               or str(public_id) in request.session.get(SESSION_PAYMENTS, [])
+               or (request.user.is_authenticated and submission.submitted_by_id == request.user.pk))
+    if not allowed:
+        raise Http404
+    return payment
+
+
+def payment_go(request, payment: Payment):
+    """Send the resident to the provider's payment page; when that fails, to the status page, which says so
+    and offers to try again (the application is filed all the same)."""
+    try:
+        url = services.payment_start(
+            payment=payment, return_url=request.build_absolute_uri(reverse("payment-status", args=[payment.public_id])),
+            status_url=status_url(payment.provider), language=translation.get_language() or "pl")
+    except services.NotPayable:
+        return redirect("payment-status", public_id=payment.public_id)
+    except ProviderError:
+        logger.warning("could not start payment %s", payment.pk, exc_info=True)
+        messages.error(request, _("The payment could not be started just now. Your application is filed; "
+                                  "try paying again in a moment."))
+        return redirect("payment-status", public_id=payment.public_id)
+    return redirect(url)
+
+
+@require_POST
+def payment_pay(request, public_id):
+    """Pay now, or resume an abandoned payment."""
+    return payment_go(request, _resident_payment(request, public_id))
+
+
+@require_GET
+def payment_status(request, public_id):
+    """Where the provider sends the resident back. The return itself proves nothing: this shows the status
+    stored from the verified notification; while it is awaiting, HTMX asks again every few seconds."""
+    payment = _resident_payment(request, public_id)
+    plugin = provider_get(payment.provider)
+    plugin.handle_return(provider_config_get(payment.provider), payment, request.GET)
+    context = {"payment": payment, "online": plugin.online, "submission": payment.submission}
+    if request.headers.get("HX-Request"):
+        response = render(request, "payments/_status_fragment.html", context)
+    else:
+        response = render(request, "payments/status.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Notifications from providers --------------------------------------------------------------------
+
+
+def _webhook(request, provider_key: str, kind: str):
+    try:
+        outcome = services.notification_receive(provider_key=provider_key, kind=kind, body=request.body,
+                                                remote_addr=request.META.get("REMOTE_ADDR"))
+    except WebhookRejected:
+        return JsonResponse({"status": "rejected"}, status=400)
+    return JsonResponse({"status": outcome})
+
+
+@csrf_exempt
+@require_POST
+def p24_status(request):
+    return _webhook(request, "przelewy24", "payment")
+
+
+@csrf_exempt
+@require_POST
+def p24_refund(request):
+    return _webhook(request, "przelewy24", "refund")
+
+
+# --- The unit administrator --------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX (Excel)")],
+                               widget=forms.RadioSelect, initial="xlsx")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+
+def _config_forms(data=None, bound_key=None):
+    result = []
+    for plugin in providers():
+        config = provider_config_get(plugin.key)
+        form = plugin.configuration_form(config=config, data=data if plugin.key == bound_key else None)
+        if form is not None:
+            form.prefix = plugin.key
+            result.append((plugin, config, form))
+    return result
+
+
+@area_required(Area.OFFICE_ADMIN)
+def payment_settings(request):
+    """Each provider's configuration (secrets never shown back), a connection test, and the report."""
+    bound_key = request.POST.get("provider") if request.method == "POST" else None
+    if bound_key is not None:
+        try:
+            plugin = provider_get(bound_key)
+        except LookupError:
+            raise Http404
+        config = provider_config_get(bound_key)
+        if request.POST.get("action") == "test":
+            if config is None:
+                messages.error(request, _("Save the configuration first."))
+            else:
+                try:
+                    services.provider_config_test(config)
+                except ProviderError as error:
+                    messages.error(request, _("Connection test failed: %(error)s") % {"error": error})
+                else:
+                    messages.success(request, _("Connection test passed: %(provider)s accepts the configuration.")
+                                     % {"provider": plugin.name})
+            return redirect("payment-settings")
+        entries = _config_forms(request.POST, bound_key)
+        form = next(form for entry_plugin, _config, form in entries if entry_plugin.key == bound_key)
+        if form.is_valid():
+            services.provider_config_save(actor=request.user.get_username(), provider_key=bound_key,
+                                          enabled=form.cleaned_data.get("enabled", False),
+                                          options=form.options(), secrets=form.secrets())
+            messages.success(request, _("Saved."))
+            return redirect("payment-settings")
+        status = 400
+    else:
+        entries, status = _config_forms(), 200
+    today = timezone.localdate()
+    report_form = ReportForm(initial={"date_from": today.replace(day=1), "date_to": today, "format": "xlsx"},
+                             prefix="report")
+    return render(request, "payments/settings.html", {"entries": entries, "report_form": report_form}, status=status)
+
+
+@require_GET
+@area_required(Area.OFFICE_ADMIN)
+def payment_report(request):
+    form = ReportForm(request.GET, prefix="report")
+    if not form.is_valid():
+        return render(request, "payments/settings.html", {"entries": _config_forms(), "report_form": form},
+                      status=400)
+    data = form.cleaned_data
+    payments = payments_for_report(date_from=data["date_from"], date_to=data["date_to"])
+    name = f"platnosci-{connection.tenant.slug}-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
+    if data["format"] == "csv":
+        response = HttpResponse(report.report_csv(payments), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        response = HttpResponse(
+            report.report_xlsx(payments),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --- The office's actions on a case's payment --------------------------------------------------------
+
+
+def _case_payment(request, public_id) -> Payment:
+    """The payment of a case this member of staff may see; 404 otherwise (also for another unit's)."""
+    payment = get_object_or_404(Payment.objects.select_related("submission__register_entry"), public_id=public_id)
+    entry = getattr(payment.submission, "register_entry", None)
+    if entry is None or not visible_cases(request.user).filter(register_entry=entry).exists():
+        raise Http404
+    return payment
+
+
+def _back_to_case(payment):
+    return redirect("clerk-case", pk=payment.submission.register_entry.case.pk)
+
+
+def amount_in_grosze(text: str) -> int:
+    """"12,50" or "12.50" złoty → 1250 grosze, exactly (Decimal); ValidationError for anything else."""
+    try:
+        value = Decimal(text.strip().replace(" ", "").replace(",", "."))
+    except (InvalidOperation, AttributeError):
+        raise ValidationError(_("Enter an amount in złoty, e.g. 12,50.")) from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        raise ValidationError(_("Enter an amount in złoty with at most two decimal places, e.g. 12,50."))
+    return int((value * 100).quantize(Decimal("1")))
+
+
+class RefundForm(forms.Form):
+    amount = forms.CharField(label=gettext_lazy("Amount to refund (zł)"), max_length=20)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=250, required=False)
+
+    def clean_amount(self):
+        return amount_in_grosze(self.cleaned_data["amount"])
+
+
+@require_POST
+@area_required(Area.OFFICE)
+def payment_refund(request, public_id):
+    payment = _case_payment(request, public_id)
+    if staff_role(request.user) not in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD):
+        raise PermissionDenied
+    form = RefundForm(request.POST, prefix="refund")
+    if form.is_valid():
+        try:
+            services.refund_request(user=request.user, payment=payment, amount_grosze=form.cleaned_data["amount"],
+                                    reason=form.cleaned_data["reason"], status_url=status_url(payment.provider, "refund"))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The refund was requested; it is done when the provider confirms it."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return _back_to_case(payment)
+
+
+@require_POST
+@area_required(Area.OFFICE)
+def payment_mark_paid(request, public_id):
+    payment = _case_payment(request, public_id)
+    try:
+        services.payment_mark_paid_at_office(user=request.user, payment=payment)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The fee is marked paid."))
+    return _back_to_case(payment)
+
+
