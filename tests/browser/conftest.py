@@ -29,6 +29,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.identity import PASSWORD, client_urls_add
 from tests.processes import database_url_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +67,10 @@ class BrowserServer:
     def portal(self, path: str = "/") -> str:
         return f"http://{self.domain}:{self.port}{path}"
 
+    @property
+    def identity_provider_prefix(self) -> str:
+        return settings.KEYCLOAK_SERVER_URL
+
     def unit(self, slug: str, path: str = "/") -> str:
         return f"http://{slug}.{self.domain}:{self.port}{path}"
 
@@ -91,7 +96,7 @@ def _answers(port: int, host: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def browser_server(django_db_setup, tmp_path_factory):
+def browser_server(django_db_setup, tmp_path_factory, identity_provider):
     """`manage.py runserver` in its own process, on this session's test database, until the session ends.
 
     The process gets `DATABASE_URL` pointing at the test database pytest-django created (its name is in
@@ -107,8 +112,11 @@ def browser_server(django_db_setup, tmp_path_factory):
         "PLATFORM_DOMAIN": settings.PLATFORM_DOMAIN,  # the units' Domain rows were made with this domain
         "DEBUG": "false",
         "PYTHONUNBUFFERED": "1",
+        # The suite's identity provider (tests/conftest.py), which must know this server's callback.
+        "KEYCLOAK_SERVER_URL": settings.KEYCLOAK_SERVER_URL,
     }
     server = BrowserServer(domain=settings.PLATFORM_DOMAIN, port=port, log=log)
+    client_urls_add(server.portal())
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
@@ -160,8 +168,9 @@ def browser(tmp_path_factory):
         "--disable-dev-shm-usage",
         "--window-size=1280,900",
         "--lang=pl",
-        # The platform domain and every unit's subdomain are this machine; nothing else is looked up.
-        f"--host-resolver-rules=MAP {domain} 127.0.0.1, MAP *.{domain} 127.0.0.1, MAP * ~NOTFOUND",
+        # The platform domain and every unit's subdomain are this machine; nothing else is looked up but the
+        # loopback address the identity provider and the payment gateway listen on.
+        f"--host-resolver-rules=MAP {domain} 127.0.0.1, MAP *.{domain} 127.0.0.1, EXCLUDE 127.0.0.1, MAP * ~NOTFOUND",
         "--no-first-run",
         "--disable-background-networking",
         "--disable-component-update",
@@ -190,6 +199,17 @@ def use_language(driver, url: str, language: str) -> None:
         driver.execute_cdp_cmd(
             "Network.setCookie", {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": url}
         )
+
+
+def sign_in_at_provider(driver, username: str, password: str = PASSWORD) -> None:
+    """Fill in the identity provider's login form the browser is on (Keycloak's, or the development one's)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.NAME, "username"))
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, 'form [type="submit"]').click()
 
 
 # --- axe-core ----------------------------------------------------------------------------------------

@@ -25,9 +25,9 @@ pytestmark = pytest.mark.browser
 PAGES = [
     ("portal home", lambda server: server.portal("/")),
     ("participation dashboard", lambda server: server.portal("/uczestnictwo/")),
-    ("operator sign-in", lambda server: server.portal("/konsola/logowanie/")),
+    ("sign-in link expired (platform)", lambda server: server.portal("/oidc/zakoncz/?ticket=nieznany")),
     ("unit home", lambda server: server.unit("torun", "/")),
-    ("clerk sign-in", lambda server: server.unit("torun", "/urzad/logowanie/")),
+    ("sign-in link expired (unit)", lambda server: server.unit("torun", "/oidc/zakoncz/?ticket=nieznany")),
     ("unit not found", lambda server: server.unit("nie-ma-takiej-jednostki", "/")),
 ]
 LANGUAGES = ["pl", "en"]

@@ -6,7 +6,7 @@ only) and removed afterwards, so the rest of the suite finds an empty catalogue 
 """
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django_tenants.utils import tenant_context
 from selenium.webdriver.common.by import By
@@ -18,11 +18,12 @@ from shared_services.eforms.models import Submission
 from shared_services.inbox.models import Case
 from shared_services.staff.models import StaffRole
 from tenants.models import Tenant
-from tests.browser.conftest import assert_no_axe_violations, page_problems, run_axe, use_language
+from tests.browser.conftest import (assert_no_axe_violations, page_problems, run_axe, sign_in_at_provider,
+                                    use_language)
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
+from tests.identity import kc_account
 
 pytestmark = pytest.mark.browser
-CLERK_PASSWORD = "urzednik-torunski-2026"
 
 # Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
 # (adopted services, submissions and their attachments, drafts) in every unit's schema.
@@ -37,9 +38,7 @@ def committed_catalogue(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         catalogue_load_and_adopt()
         units = list(Tenant.objects.filter(code__in=[UNIT_A["code"], UNIT_B["code"]]))
-        with tenant_context(Tenant.objects.get(code=UNIT_A["code"])):
-            clerk = User.objects.create_user("urzednik", password=CLERK_PASSWORD)
-            clerk.groups.add(Group.objects.get_or_create(name=StaffRole.UNIT_ADMIN)[0])
+        kc_account("urzednik.journey", unit_roles={UNIT_A["slug"]: StaffRole.UNIT_ADMIN})
         try:
             yield
         finally:
@@ -121,7 +120,7 @@ def test_a_resident_finds_a_service_and_files_an_application(browser, browser_se
                                   "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/",
                                   "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/",
                                   "/uslugi/podatek-od-nieruchomosci/wniosek/", "/szukaj/?q=podatek",
-                                  "/konto/logowanie/", "/konto/rejestracja/", "/sprawa/"])
+                                  "/sprawa/"])
 def test_resident_pages_with_the_catalogue_are_accessible(browser, browser_server, committed_catalogue, path,
                                                          language):
     url = browser_server.unit(UNIT_A["slug"], path)
@@ -155,11 +154,10 @@ def test_high_contrast_and_largest_text_are_accessible_and_persist(browser, brow
 
 
 def test_office_screens_are_accessible(browser, browser_server, committed_catalogue):
-    login = browser_server.unit(UNIT_A["slug"], "/urzad/logowanie/")
-    use_language(browser, login, "pl")
-    browser.get(login)
-    browser.find_element(By.ID, "id_username").send_keys("urzednik")
-    browser.find_element(By.ID, "id_password").send_keys(CLERK_PASSWORD + Keys.ENTER)
+    office = browser_server.unit(UNIT_A["slug"], "/urzad/")
+    use_language(browser, office, "pl")
+    browser.get(office)
+    sign_in_at_provider(browser, "urzednik.journey")
     wait_for(browser, expected_conditions.presence_of_element_located((By.CLASS_NAME, "console-nav")))
     with tenant_context(Tenant.objects.get(code=UNIT_A["code"])):
         case_ids = list(Case.objects.values_list("pk", flat=True))
