@@ -15,7 +15,8 @@ BENCH_MIGRATIONS choosing that app's migration package. The measured stages time
 1. `manage.py migrate_schemas --shared` on the empty database, then `load_standard_catalogue` (onboarding
    adopts the standard services of each unit's kind, as in production).
 2. Onboarding through the real path: `onboarding_job_create` + `onboarding_job_run` over all codes,
-   Actor(label="benchmark"). The first unit also creates the template schema (by migrating it); that
+   Actor(label="benchmark"), each unit's Organization and role groups created over HTTP in the development
+   identity provider (infra/devidp) unless KEYCLOAK_SERVER_URL names a Keycloak. The first unit also creates the template schema (by migrating it); that
    time is reported apart from the steady state.
 3. The baseline, django-tenants' default path: `TenantMixin.create_schema` (CREATE SCHEMA + every
    migration) for a sample of units under fresh schema names, after one untimed warm-up schema so that
@@ -312,6 +313,14 @@ def run(options) -> None:
     # The host → unit cache the onboarding invalidates: files of our own, not the developer's .data/cache
     # (a CACHE_URL that is set, e.g. Redis, is used as it is).
     env.setdefault("CACHE_URL", f"filecache://{cache_dir}")
+    if "KEYCLOAK_SERVER_URL" not in os.environ:
+        # Onboarding creates each unit's Organization in Keycloak: the development provider stands in, and
+        # its HTTP calls are part of the measured time, as Keycloak's would be.
+        from infra.devidp import start_dev_idp
+
+        identity_provider = start_dev_idp()
+        env["KEYCLOAK_SERVER_URL"] = identity_provider.base_url
+        print(f"identity provider: the development one at {identity_provider.base_url}")
     scope = "all" if options.country else REGION
     where = "DATABASE_URL's server" if os.environ.get("DATABASE_URL") else "the embedded PostgreSQL"
     print(f"database: {BENCH_DATABASE} on {where}; {os.cpu_count()} CPUs")

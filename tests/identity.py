@@ -141,3 +141,24 @@ def closed_port_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}/"
+
+
+def staff_account(unit, name: str, role: str, department=None):
+    """A member of `unit`'s staff as their first sign-in leaves them (local account, role, department),
+    without going through Keycloak: for tests of what staff may do, not of how they sign in."""
+    from django_tenants.utils import tenant_context
+
+    from shared_services.inbox.models import StaffMember
+
+    with tenant_context(unit):
+        user = local_account(role=role, email=f"{name}@urzad.example")
+        StaffMember.objects.update_or_create(user=user, defaults={"department": department})
+        return user
+
+
+def signed_in(client, unit, user) -> None:
+    """`client` holds a session of `user` on `unit`'s subdomain (sessions live in the unit's schema)."""
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(unit):
+        client.force_login(user)

@@ -11,14 +11,12 @@ import threading
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, connections
 from django_tenants.utils import tenant_context
 
 from infra.devp24 import start_dev_p24
-from shared_services.inbox.models import StaffMember
 from shared_services.offer.models import AdoptedService
 from shared_services.payments import crypto
 from shared_services.payments.models import ProviderConfig
@@ -105,14 +103,7 @@ def set_fee(unit, grosze=FEE_GROSZE, slug=SERVICE_SLUG):
         AdoptedService.objects.filter(standard_service__slug=slug).update(fee_override_grosze=grosze)
 
 
-def staff(unit, name, role, department=None):
-    with tenant_context(unit):
-        user = User.objects.create_user(name, f"{name}@urzad.example", "bardzo-tajne-haslo")
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        StaffMember.objects.create(user=user, department=department)
-        return user
 
-
-def sign_in(client, unit, user):
+def signed_in(client, unit, user):
     with tenant_context(unit):
         client.force_login(user)

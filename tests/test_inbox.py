@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
@@ -24,7 +24,7 @@ from shared_services.inbox.services import application_receive
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
 from shared_services.identity.provisioning import keycloak_admin
-from tests.identity import closed_port_url, local_account
+from tests.identity import closed_port_url, local_account, signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +38,6 @@ def file_letter(client, **changes):
     return client.post(FORM_URL, {**LETTER, **changes}, HTTP_HOST=TORUN)
 
 
-def staff(unit, name, role, department=None):
-    with tenant_context(unit):
-        user = User.objects.create_user(name, f"{name}@urzad.example", "bardzo-tajne-haslo")
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        StaffMember.objects.create(user=user, department=department)
-        return user
-
-
-def sign_in(client, unit, user):
-    with tenant_context(unit):
-        client.force_login(user)
 
 
 class TestIntake:
@@ -160,10 +149,10 @@ class TestCaseActions:
             case = Case.objects.get()
         return {
             "case": case, "taxes": taxes, "citizens": citizens,
-            "admin": staff(unit_a, "admin", StaffRole.UNIT_ADMIN),
-            "head": staff(unit_a, "kierownik", StaffRole.DEPARTMENT_HEAD, citizens),
-            "clerk": staff(unit_a, "urzednik", StaffRole.CLERK, citizens),
-            "other_clerk": staff(unit_a, "inny", StaffRole.CLERK, taxes),
+            "admin": staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN),
+            "head": staff_account(unit_a, "kierownik", StaffRole.DEPARTMENT_HEAD, citizens),
+            "clerk": staff_account(unit_a, "urzednik", StaffRole.CLERK, citizens),
+            "other_clerk": staff_account(unit_a, "inny", StaffRole.CLERK, taxes),
         }
 
     def act(self, client, case, action, **data):
@@ -172,11 +161,11 @@ class TestCaseActions:
 
     def test_a_case_goes_from_registration_to_closing_and_every_step_is_audited(self, office, client, unit_a):
         case = office["case"]
-        sign_in(client, unit_a, office["head"])
+        signed_in(client, unit_a, office["head"])
         assert self.act(client, case, "register", department=office["citizens"].pk, jrwa="5340",
                         archival_category="B10").status_code == 302
         assert self.act(client, case, "assign", assignee=office["clerk"].pk).status_code == 302
-        sign_in(client, unit_a, office["clerk"])
+        signed_in(client, unit_a, office["clerk"])
         assert self.act(client, case, "note", text="Sprawdzić w rejestrze PESEL.").status_code == 302
         assert self.act(client, case, "request", text="Proszę o skan dowodu.").status_code == 302
         assert self.act(client, case, "reply", text="Dziękujemy, sprawa w toku.").status_code == 302
@@ -198,13 +187,13 @@ class TestCaseActions:
 
     def test_a_clerk_sees_only_assigned_cases_and_cannot_reassign(self, office, client, unit_a):
         case = office["case"]
-        sign_in(client, unit_a, office["other_clerk"])
+        signed_in(client, unit_a, office["other_clerk"])
         assert client.get(f"/urzad/sprawy/{case.pk}/", HTTP_HOST=TORUN).status_code == 404
         assert self.act(client, case, "close", resolution="x").status_code == 404
-        sign_in(client, unit_a, office["admin"])
+        signed_in(client, unit_a, office["admin"])
         self.act(client, case, "register", department=office["citizens"].pk, jrwa="5340", archival_category="B10")
         self.act(client, case, "assign", assignee=office["clerk"].pk)
-        sign_in(client, unit_a, office["clerk"])
+        signed_in(client, unit_a, office["clerk"])
         assert client.get(f"/urzad/sprawy/{case.pk}/", HTTP_HOST=TORUN).status_code == 200
         assert self.act(client, case, "assign", assignee=office["clerk"].pk).status_code == 403
 
@@ -214,11 +203,11 @@ class TestCaseActions:
             assert client.get(path, HTTP_HOST=TORUN).status_code == 302  # to sign in
         with tenant_context(unit_a):
             resident = local_account(email="anna@example.pl")
-        sign_in(client, unit_a, resident)
+        signed_in(client, unit_a, resident)
         assert client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).status_code == 403
         assert self.act(client, case, "close", resolution="x").status_code == 403
-        lubicz_admin = staff(unit_b, "wojt", StaffRole.UNIT_ADMIN)
-        sign_in(client, unit_b, lubicz_admin)
+        lubicz_admin = staff_account(unit_b, "wojt", StaffRole.UNIT_ADMIN)
+        signed_in(client, unit_b, lubicz_admin)
         assert client.get(f"/urzad/sprawy/{case.pk}/", HTTP_HOST=LUBICZ).status_code == 404  # not Lubicz's case
         # (The test client shares one cookie jar across hosts, unlike a browser: Lubicz first, then Toruń.)
         assert client.get(f"/urzad/sprawy/{case.pk}/", HTTP_HOST=TORUN).status_code == 302  # nobody in Toruń
@@ -226,7 +215,7 @@ class TestCaseActions:
             assert Case.objects.get().status == CaseStatus.NEW
 
     def test_a_bad_jrwa_or_category_is_explained(self, office, client, unit_a):
-        sign_in(client, unit_a, office["admin"])
+        signed_in(client, unit_a, office["admin"])
         response = self.act(client, office["case"], "register", department=office["taxes"].pk, jrwa="53a",
                             archival_category="Z")
         assert response.status_code == 400 and "JRWA" in response.content.decode()
@@ -234,7 +223,7 @@ class TestCaseActions:
     def test_the_inbox_lists_overdue_cases(self, office, client, unit_a):
         with tenant_context(unit_a):
             Case.objects.update(deadline="2020-01-01")
-        sign_in(client, unit_a, office["admin"])
+        signed_in(client, unit_a, office["admin"])
         body = client.get("/urzad/skrzynka/?overdue=on", HTTP_HOST=TORUN).content.decode()
         assert "Wydanie dowodu osobistego" in body and 'class="overdue"' in body
 
@@ -272,31 +261,31 @@ class TestResidentSide:
     def test_a_signed_in_resident_sees_replies_but_not_internal_notes(self, full_catalogue, client, unit_a):
         with tenant_context(unit_a):
             resident = local_account(email="anna@example.pl")
-        sign_in(client, unit_a, resident)
+        signed_in(client, unit_a, resident)
         location = file_letter(client)["Location"]
-        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         with tenant_context(unit_a):
             from shared_services.inbox.case_services import case_write
 
             case = Case.objects.get()
             case_write(user=admin, case=case, kind="note", text="Notatka wewnętrzna.")
             case_write(user=admin, case=case, kind="reply", text="Dowód do odbioru w pokoju 12.")
-        sign_in(client, unit_a, resident)
+        signed_in(client, unit_a, resident)
         account = client.get("/konto/", HTTP_HOST=TORUN).content.decode()
         assert "nowa" in account.lower()
         page = client.get(f"{location}sprawa/", HTTP_HOST=TORUN).content.decode()
         assert "Dowód do odbioru w pokoju 12." in page and "Notatka wewnętrzna." not in page
         with tenant_context(unit_a):
             other = local_account(email="jan@example.pl")
-        sign_in(client, unit_a, other)
+        signed_in(client, unit_a, other)
         assert client.get(f"{location}sprawa/", HTTP_HOST=TORUN).status_code == 404
 
 
 class TestStaffAndDepartments:
     def test_an_administrator_adds_a_department_and_invites_a_clerk_into_it(self, client, unit_a,
                                                                            identity_provider):
-        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
-        sign_in(client, unit_a, admin)
+        admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        signed_in(client, unit_a, admin)
         assert client.post("/urzad/pracownicy/", {"add_department": "1", "department-name": "Wydział Podatków i Opłat",
                                                    "department-code": "fn"}, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
@@ -324,8 +313,8 @@ class TestStaffAndDepartments:
         assert "ewa@torun.example" in page and "urzędnik" in page
 
     def test_removing_a_member_of_staff_ends_their_access_here_and_in_keycloak(self, client, unit_a):
-        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
-        sign_in(client, unit_a, admin)
+        admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        signed_in(client, unit_a, admin)
         client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "piotr@torun.example",
                                            "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN)
         keycloak = keycloak_admin()
@@ -338,13 +327,13 @@ class TestStaffAndDepartments:
             piotr.refresh_from_db()
             assert not piotr.groups.exists() and not StaffMember.objects.filter(user=piotr).exists()
             assert AuditEntry.objects.order_by("sequence").last().action == "staff.remove"
-        sign_in(client, unit_a, piotr)
+        signed_in(client, unit_a, piotr)
         assert client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).status_code == 403
         assert keycloak.get_user(account["id"])["enabled"]  # the person keeps their account
 
     def test_an_invitation_while_keycloak_is_down_changes_nothing_and_keeps_the_form(self, client, unit_a, settings):
-        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
-        sign_in(client, unit_a, admin)
+        admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        signed_in(client, unit_a, admin)
         settings.KEYCLOAK_SERVER_URL = closed_port_url()
         response = client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ola@torun.example",
                                                       "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN)
@@ -356,7 +345,7 @@ class TestStaffAndDepartments:
 
     def test_only_administrators_manage_staff(self, client, unit_a):
         assert client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).status_code == 302
-        sign_in(client, unit_a, staff(unit_a, "urzednik", StaffRole.CLERK))
+        signed_in(client, unit_a, staff_account(unit_a, "urzednik", StaffRole.CLERK))
         assert client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).status_code == 403
 
 
@@ -390,8 +379,8 @@ class TestKilledIntakes:
 
 
 def test_a_clerk_sees_in_the_menu_only_what_a_clerk_may_open(client, unit_a):
-    sign_in(client, unit_a, staff(unit_a, "urzednik", StaffRole.CLERK))
+    signed_in(client, unit_a, staff_account(unit_a, "urzednik", StaffRole.CLERK))
     menu = client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).content.decode()
     assert 'href="/urzad/skrzynka/"' in menu and 'href="/urzad/pracownicy/"' not in menu
-    sign_in(client, unit_a, staff(unit_a, "admin", StaffRole.UNIT_ADMIN))
+    signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
     assert 'href="/urzad/pracownicy/"' in client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).content.decode()

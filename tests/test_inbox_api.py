@@ -6,7 +6,6 @@ import hashlib
 from urllib.parse import quote
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -18,10 +17,10 @@ from shared_services.audit.models import AuditEntry
 from shared_services.audit.selectors import audit_check
 from shared_services.inbox import case_services, upo
 from shared_services.inbox.api.services import api_token_issue, api_token_revoke
-from shared_services.inbox.models import ApiToken, Case, CaseStatus, Department, RegisterEntry, StaffMember
+from shared_services.inbox.models import ApiToken, Case, CaseStatus, Department, RegisterEntry
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
-from tests.identity import local_account
+from tests.identity import local_account, signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 BOTH_SCOPES = ["register:read", "cases:read"]
@@ -50,17 +49,6 @@ def api(client, path, token=None, host=TORUN, **extra):
     return client.get(f"/api/v1/{path}", HTTP_HOST=host, **extra)
 
 
-def staff(unit, name, role):
-    with tenant_context(unit):
-        user = User.objects.create_user(name, f"{name}@urzad.example", "bardzo-tajne-haslo")
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        StaffMember.objects.create(user=user)
-        return user
-
-
-def sign_in(client, unit, user):
-    with tenant_context(unit):
-        client.force_login(user)
 
 
 class TestTokens:
@@ -230,7 +218,7 @@ class TestCases:
     def test_cases_with_their_state_filtered_by_status_and_change(self, full_catalogue, client, unit_a):
         file_letter(client)
         file_letter(client)
-        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         before_registering = timezone.now()
         with tenant_context(unit_a):
             department = Department.objects.create(name="Wydział Spraw Obywatelskich", code="SO")
@@ -247,7 +235,7 @@ class TestCases:
         assert [case["id"] for case in listing["results"]][-1] == registered.pk  # the last one changed last
         shown = listing["results"][-1]
         assert (shown["status"], shown["sign"], shown["department_code"], shown["assignee"], shown["jrwa"],
-                shown["archival_category"]) == (CaseStatus.IN_PROGRESS, registered.sign, "SO", "admin", "5340", "B10")
+                shown["archival_category"]) == (CaseStatus.IN_PROGRESS, registered.sign, "SO", "admin@urzad.example", "5340", "B10")
         assert shown["register_entry"]["number"] == 2 and shown["deadline"] == (
             registered.deadline.isoformat() if registered.deadline else None)
 
@@ -267,7 +255,7 @@ class TestCases:
             detail = api(client, f"cases/{registered.pk}/", secret).json()
         assert len(queries) == 4  # search_path, token, the case, its notes with their authors
         assert [(note["kind"], note["author"], note["text"]) for note in detail["notes"]] == [
-            ("note", "admin", "Sprawdzić w PESEL.")]
+            ("note", "admin@urzad.example", "Sprawdzić w PESEL.")]
         assert api(client, "cases/999999/", secret).status_code == 404
 
 
@@ -298,8 +286,8 @@ class TestSchema:
 
 class TestOfficeScreen:
     def test_an_administrator_issues_a_token_sees_it_once_and_revokes_it(self, client, unit_a):
-        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
-        sign_in(client, unit_a, admin)
+        admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        signed_in(client, unit_a, admin)
         assert client.get("/urzad/api/", HTTP_HOST=TORUN).status_code == 200
         response = client.post("/urzad/api/", {"name": "EZD RP", "scopes": ["register:read", "cases:read"]},
                                HTTP_HOST=TORUN)
@@ -313,16 +301,16 @@ class TestOfficeScreen:
         assert secret not in again and f"rtz_{token.prefix}_…" in again
         client.cookies.clear()
         assert api(client, "register/", secret).status_code == 200
-        sign_in(client, unit_a, admin)
+        signed_in(client, unit_a, admin)
         assert client.post(f"/urzad/api/{token.pk}/uniewaznij/", HTTP_HOST=TORUN).status_code == 302
         client.cookies.clear()
         assert api(client, "register/", secret).status_code == 401
         with tenant_context(unit_a):
             actions = list(AuditEntry.objects.order_by("sequence").values_list("action", "actor"))
-            assert actions == [("api_token.issue", "admin"), ("api_token.revoke", "admin")]
+            assert actions == [("api_token.issue", admin.get_username()), ("api_token.revoke", admin.get_username())]
 
     def test_an_empty_choice_is_explained(self, client, unit_a):
-        sign_in(client, unit_a, staff(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
         response = client.post("/urzad/api/", {"name": "EZD"}, HTTP_HOST=TORUN)
         assert response.status_code == 400 and 'id="issued-token"' not in response.content.decode()
         with tenant_context(unit_a):
@@ -335,14 +323,14 @@ class TestOfficeScreen:
         assert client.post(revoke, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
             resident = local_account(email="anna@example.pl")
-        sign_in(client, unit_a, resident)
+        signed_in(client, unit_a, resident)
         assert client.get("/urzad/api/", HTTP_HOST=TORUN).status_code == 403
         assert client.post(revoke, HTTP_HOST=TORUN).status_code == 403
-        sign_in(client, unit_a, staff(unit_a, "urzednik", StaffRole.CLERK))
+        signed_in(client, unit_a, staff_account(unit_a, "urzednik", StaffRole.CLERK))
         assert client.get("/urzad/api/", HTTP_HOST=TORUN).status_code == 403
         assert client.post("/urzad/api/", {"name": "X", "scopes": ["cases:read"]}, HTTP_HOST=TORUN).status_code == 403
         client.cookies.clear()
-        sign_in(client, unit_b, staff(unit_b, "wojt", StaffRole.UNIT_ADMIN))
+        signed_in(client, unit_b, staff_account(unit_b, "wojt", StaffRole.UNIT_ADMIN))
         assert client.get("/urzad/api/", HTTP_HOST=LUBICZ).status_code == 200  # Lubicz's own screen: no tokens
         assert client.post(revoke, HTTP_HOST=LUBICZ).status_code == 404  # Toruń's token is not Lubicz's
         assert client.get("/urzad/api/", HTTP_HOST=TORUN).status_code == 302  # nobody in Toruń

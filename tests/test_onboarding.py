@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+
 from django_tenants.utils import schema_exists, tenant_context
 
 from onboarding.actors import Actor

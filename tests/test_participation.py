@@ -4,7 +4,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from onboarding.charts import bar_chart, step_chart
 from onboarding.participation import participation_summary

@@ -14,7 +14,8 @@ from shared_services.inbox.models import Case, RegisterEntry
 from shared_services.payments.models import Payment, PaymentStatus
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, TORUN
-from tests.payments_support import FEE_GROSZE, configure_p24, gateway, platform_http, set_fee, sign_in, staff  # noqa: F401
+from tests.payments_support import FEE_GROSZE, configure_p24, set_fee
+from tests.identity import signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,8 @@ class TestPayingOnline:
         assert page.status_code == 200 and status_of(page) == "paid" and str(payment.order_id) in page.content.decode()
         confirmation = client.get(f"/wnioski/{payment.submission.reference}/", HTTP_HOST=TORUN).content.decode()
         assert "status-payment-paid" in confirmation and "payment-pay" not in confirmation
-        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
-        sign_in(client, unit_a, admin)
+        admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        signed_in(client, unit_a, admin)
         inbox = client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).content.decode()
         assert "status-payment-paid" in inbox
         with tenant_context(unit_a):
@@ -153,8 +154,8 @@ class TestWithoutOnlinePayment:
         assert file_letter(client)["Location"].startswith("/wnioski/")
         payment = payment_of_unit(unit_a)
         assert payment.provider == "office" and payment.status == PaymentStatus.AWAITING
-        admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
-        sign_in(client, unit_a, admin)
+        admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        signed_in(client, unit_a, admin)
         response = client.post(f"/urzad/platnosci/{payment.public_id}/oplacono/", HTTP_HOST=TORUN)
         assert response.status_code == 302
         payment.refresh_from_db()

@@ -8,7 +8,8 @@ from django_tenants.utils import tenant_context
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, LUBICZ, TORUN
-from tests.payments_support import MERCHANT, configure_p24, gateway, set_fee, sign_in, staff  # noqa: F401
+from tests.payments_support import MERCHANT, configure_p24, set_fee
+from tests.identity import signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +33,8 @@ def torun_payment(full_catalogue, client, unit_a, settings):
 
 
 def test_another_units_staff_cannot_see_or_change_a_payment(torun_payment, client, unit_a, unit_b):
-    admin_b = staff(unit_b, "admin-lubicz", StaffRole.UNIT_ADMIN)
-    sign_in(client, unit_b, admin_b)
+    admin_b = staff_account(unit_b, "admin-lubicz", StaffRole.UNIT_ADMIN)
+    signed_in(client, unit_b, admin_b)
     pid = torun_payment.public_id
     assert client.post(f"/urzad/platnosci/{pid}/oplacono/", HTTP_HOST=LUBICZ).status_code == 404
     assert client.post(f"/urzad/platnosci/{pid}/zwrot/", {"refund-amount": "1"}, HTTP_HOST=LUBICZ).status_code == 404
@@ -55,26 +56,26 @@ def test_residents_and_visitors_see_only_their_own_payment(torun_payment, client
     with tenant_context(unit_b):
         from django.contrib.auth.models import User
         resident_b = User.objects.create_user("mieszkaniec", "m@example.pl", "bardzo-tajne-haslo")
-    sign_in(client, unit_b, resident_b)
+    signed_in(client, unit_b, resident_b)
     assert client.get(f"/platnosci/{pid}/", HTTP_HOST=LUBICZ).status_code == 404
     assert client.get(f"/platnosci/{pid}/", HTTP_HOST=TORUN).status_code == 404
 
 
 def test_a_clerk_sees_only_payments_of_cases_they_may_see(torun_payment, client, unit_a):
-    clerk = staff(unit_a, "urzednik", StaffRole.CLERK)  # no case assigned
-    sign_in(client, unit_a, clerk)
+    clerk = staff_account(unit_a, "urzednik", StaffRole.CLERK)  # no case assigned
+    signed_in(client, unit_a, clerk)
     assert client.post(f"/urzad/platnosci/{torun_payment.public_id}/oplacono/", HTTP_HOST=TORUN).status_code == 404
 
 
 def test_only_the_unit_administrator_configures_payments(full_catalogue, client, unit_a):
-    clerk = staff(unit_a, "urzednik", StaffRole.CLERK)
-    sign_in(client, unit_a, clerk)
+    clerk = staff_account(unit_a, "urzednik", StaffRole.CLERK)
+    signed_in(client, unit_a, clerk)
     assert client.get("/urzad/platnosci/", HTTP_HOST=TORUN).status_code == 403
 
 
-def test_secrets_are_encrypted_at_rest_and_shown_masked(full_catalogue, client, unit_a, gateway, english):
-    admin = staff(unit_a, "admin", StaffRole.UNIT_ADMIN)
-    sign_in(client, unit_a, admin)
+def test_secrets_are_encrypted_at_rest_and_shown_masked(full_catalogue, client, unit_a, gateway):
+    admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
+    signed_in(client, unit_a, admin)
     form = {"provider": "przelewy24", "action": "save", "przelewy24-merchant_id": "123456", "przelewy24-pos_id": "",
             "przelewy24-crc": MERCHANT["crc"], "przelewy24-api_key": MERCHANT["api_key"],
             "przelewy24-environment": "sandbox", "przelewy24-base_url_override": gateway.base_url,
@@ -91,15 +92,15 @@ def test_secrets_are_encrypted_at_rest_and_shown_masked(full_catalogue, client, 
                        HTTP_HOST=TORUN).status_code == 302
     tested = client.post("/urzad/platnosci/", {"provider": "przelewy24", "action": "test"}, HTTP_HOST=TORUN,
                          follow=True)
-    assert "Connection test passed" in tested.content.decode()
+    assert "Test połączenia udany" in tested.content.decode()
     configure_p24(unit_a, gateway, api_key="wrong")
     tested = client.post("/urzad/platnosci/", {"provider": "przelewy24", "action": "test"}, HTTP_HOST=TORUN,
                          follow=True)
-    assert "Connection test failed" in tested.content.decode()
+    assert "Test połączenia nie powiódł się" in tested.content.decode()
 
 
-def test_a_configuration_without_keys_is_refused_with_a_clear_error(full_catalogue, client, unit_a, english):
-    sign_in(client, unit_a, staff(unit_a, "admin", StaffRole.UNIT_ADMIN))
+def test_a_configuration_without_keys_is_refused_with_a_clear_error(full_catalogue, client, unit_a):
+    signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
     response = client.post("/urzad/platnosci/", {"provider": "przelewy24", "action": "save",
                                                  "przelewy24-merchant_id": "12", "przelewy24-environment": "sandbox"},
                            HTTP_HOST=TORUN)

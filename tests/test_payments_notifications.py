@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from shared_services.audit.models import AuditEntry
 from shared_services.payments.models import Payment, PaymentStatus
 from tests.letters import FORM_URL, LETTER, LUBICZ, TORUN
-from tests.payments_support import configure_p24, gateway, platform_http, set_fee  # noqa: F401
+from tests.payments_support import configure_p24, set_fee
 
 pytestmark = pytest.mark.django_db
 

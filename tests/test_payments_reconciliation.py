@@ -8,7 +8,8 @@ from shared_services.payments.models import Payment, PaymentStatus, Refund, Refu
 from shared_services.payments.tasks import payments_reconcile_sweep
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, TORUN
-from tests.payments_support import FEE_GROSZE, configure_p24, gateway, platform_http, set_fee, sign_in, staff  # noqa: F401
+from tests.payments_support import FEE_GROSZE, configure_p24, set_fee
+from tests.identity import signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ class TestRefunds:
     def test_partial_then_full_refund_never_more_than_paid(self, full_catalogue, client, unit_a, gateway,
                                                            platform_http):
         payment = file_and_go(client, unit_a, gateway)
-        sign_in(client, unit_a, staff(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
         assert self.refund(client, payment, "5,00").status_code == 302
         with tenant_context(unit_a):
             refund = Refund.objects.get()
@@ -92,11 +93,11 @@ class TestRefunds:
         gateway.deliver_pending()
         payment = current(unit_a, payment)
         assert payment.refunded_grosze == FEE_GROSZE and payment.refundable_grosze == 0
-        assert "status-payment-paid" in client.get(f"/urzad/skrzynka/", HTTP_HOST=TORUN).content.decode()
+        assert "status-payment-paid" in client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).content.decode()
 
     def test_refund_amounts_are_checked(self, full_catalogue, client, unit_a, gateway, platform_http):
         payment = file_and_go(client, unit_a, gateway)
-        sign_in(client, unit_a, staff(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
         for amount in ("0", "-1", "abc", "1,001", "17,51", "NaN"):
             self.refund(client, payment, amount)
         with tenant_context(unit_a):
@@ -107,7 +108,7 @@ class TestRefunds:
         from infra.devp24.server import _post_json
 
         payment = file_and_go(client, unit_a, gateway)
-        sign_in(client, unit_a, staff(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
         self.refund(client, payment, "1,00")
         [(url, body)] = list(gateway.pending)
         assert _post_json(url, {**body, "amount": 1750}) == 400  # sign no longer matches
@@ -121,9 +122,9 @@ class TestRefunds:
         payment = file_and_go(client, unit_a, gateway)
         with tenant_context(unit_a):
             from shared_services.inbox.models import Case
-            clerk = staff(unit_a, "urzednik", StaffRole.CLERK)
+            clerk = staff_account(unit_a, "urzednik", StaffRole.CLERK)
             Case.objects.update(assignee=clerk)
-        sign_in(client, unit_a, clerk)
+        signed_in(client, unit_a, clerk)
         assert self.refund(client, payment, "1,00").status_code == 403
         with tenant_context(unit_a):
             assert not Refund.objects.exists()

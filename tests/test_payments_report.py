@@ -14,7 +14,8 @@ from shared_services.payments.models import Payment, PaymentStatus, ProviderConf
 from shared_services.payments.views import amount_in_grosze
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, TORUN
-from tests.payments_support import set_fee, sign_in, staff
+from tests.payments_support import set_fee
+from tests.identity import signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def download(client, fmt, date_from, date_to):
 
 
 def test_csv_and_xlsx_hold_the_periods_payments(paid_payments, client, unit_a):
-    sign_in(client, unit_a, staff(unit_a, "admin", StaffRole.UNIT_ADMIN))
+    signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
     today = timezone.localdate()
     response = download(client, "csv", today - timedelta(days=7), today)
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.csv"')
@@ -62,13 +63,13 @@ def test_csv_and_xlsx_hold_the_periods_payments(paid_payments, client, unit_a):
 
 
 def test_a_period_ending_before_it_starts_is_refused(paid_payments, client, unit_a):
-    sign_in(client, unit_a, staff(unit_a, "admin", StaffRole.UNIT_ADMIN))
+    signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
     today = timezone.localdate()
     assert download(client, "csv", today, today - timedelta(days=1)).status_code == 400
 
 
 def test_only_the_administrator_downloads_it(paid_payments, client, unit_a):
-    sign_in(client, unit_a, staff(unit_a, "szef", StaffRole.DEPARTMENT_HEAD))
+    signed_in(client, unit_a, staff_account(unit_a, "szef", StaffRole.DEPARTMENT_HEAD))
     today = timezone.localdate()
     assert download(client, "csv", today, today).status_code == 403
 

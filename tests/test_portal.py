@@ -15,7 +15,7 @@ from shared_services.eforms.services import form_version_create
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save
 from shared_services.staff.models import StaffRole
-from tests.identity import local_account
+from tests.identity import local_account, signed_in
 
 pytestmark = pytest.mark.django_db
 TORUN, LUBICZ = "torun.localhost", "lubicz.localhost"
@@ -46,10 +46,6 @@ def text_of(response):
 def file_letter(client, host=TORUN, **changes):
     return client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", {**GENERAL_LETTER, **changes}, HTTP_HOST=host)
 
-
-def sign_in(client, unit, user):
-    with tenant_context(unit):  # the account and its session live in the unit's schema
-        client.force_login(user)
 
 
 def resident(unit, email="anna@example.pl"):
@@ -200,7 +196,7 @@ class TestFiling:
 
 class TestDrafts:
     def test_a_signed_in_resident_saves_a_draft_and_comes_back_to_it(self, full_catalogue, client, unit_a):
-        sign_in(client, unit_a, resident(unit_a))
+        signed_in(client, unit_a, resident(unit_a))
         url = "/uslugi/wydanie-dowodu-osobistego/wniosek/"
         saved = client.post(url, {"imie": "Anna", "tytul": "Szkic", "save_draft": "1"}, HTTP_HOST=TORUN)
         assert saved.status_code == 302
@@ -212,7 +208,7 @@ class TestDrafts:
             assert Submission.objects.get().submitted_by.email == "anna@example.pl"
 
     def test_a_draft_keeps_its_form_version_after_the_form_changes(self, full_catalogue, client, unit_a):
-        sign_in(client, unit_a, resident(unit_a))
+        signed_in(client, unit_a, resident(unit_a))
         url = "/uslugi/wydanie-dowodu-osobistego/wniosek/"
         client.post(url, {"imie": "Anna", "save_draft": "1"}, HTTP_HOST=TORUN)
         letter = StandardForm.objects.get(slug="pismo-ogolne")
@@ -230,7 +226,7 @@ class TestDrafts:
         assert "Sygnatura" in text_of(client.get(url, HTTP_HOST=TORUN))  # a new application uses the new version
 
     def test_an_attachment_saved_with_a_draft_need_not_be_uploaded_again(self, full_catalogue, client, unit_a):
-        sign_in(client, unit_a, resident(unit_a))
+        signed_in(client, unit_a, resident(unit_a))
         url = "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/"
         client.post(url, {"save_draft": "1", "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF)}, HTTP_HOST=TORUN)
         assert "umowa.pdf" in text_of(client.get(url, HTTP_HOST=TORUN))
@@ -240,7 +236,7 @@ class TestDrafts:
             assert attachment.draft is None and attachment.submission.service_key.endswith("alkoholowych")
 
     def test_a_disguised_file_is_not_kept_with_a_draft(self, full_catalogue, client, unit_a):
-        sign_in(client, unit_a, resident(unit_a))
+        signed_in(client, unit_a, resident(unit_a))
         url = "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/"
         client.post(url, {"save_draft": "1", "tytul_prawny": SimpleUploadedFile("umowa.pdf", b"MZ\x90\x00" * 50)},
                     HTTP_HOST=TORUN)
@@ -259,7 +255,7 @@ class TestDrafts:
         from shared_services.eforms.filling import ApplicationForm
         from shared_services.eforms.services import DraftAlreadyFiled, draft_get, submission_create
 
-        sign_in(client, unit_a, resident(unit_a))
+        signed_in(client, unit_a, resident(unit_a))
         url = "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/"
         client.post(url, {"save_draft": "1", "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF)}, HTTP_HOST=TORUN)
         with tenant_context(unit_a):
@@ -274,7 +270,7 @@ class TestDrafts:
             assert Submission.objects.count() == 1 and Submission.objects.get().attachments.count() == 1
 
     def test_a_draft_file_of_a_field_the_answer_hides_is_not_filed(self, full_catalogue, client, unit_a):
-        sign_in(client, unit_a, resident(unit_a))
+        signed_in(client, unit_a, resident(unit_a))
         url = "/uslugi/podatek-od-nieruchomosci/wniosek/"
         answer = {"rodzaj_podatnika": "osoba", "imie": "Anna", "nazwisko": "Kowalska", "pesel": "02070803628",
                   "ulica": "ul. Szeroka 1", "kod_pocztowy": "87-100", "miejscowosc": "Toruń",
@@ -288,10 +284,10 @@ class TestDrafts:
         assert "nazwa_firmy" not in data and data["powierzchnia_gruntu"] == 512.5  # a number, not text
 
     def test_drafts_and_applications_of_a_resident_are_not_visible_to_another(self, full_catalogue, client, unit_a):
-        sign_in(client, unit_a, resident(unit_a))
+        signed_in(client, unit_a, resident(unit_a))
         client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", {"imie": "Anna", "save_draft": "1"}, HTTP_HOST=TORUN)
         location = file_letter(client)["Location"]
-        sign_in(client, unit_a, resident(unit_a, "jan@example.pl"))
+        signed_in(client, unit_a, resident(unit_a, "jan@example.pl"))
         account = text_of(client.get("/konto/", HTTP_HOST=TORUN))
         assert "Pismo ogólne" not in account and "Wydanie dowodu osobistego" not in account
         assert client.get(location, HTTP_HOST=TORUN).status_code == 404
@@ -306,7 +302,7 @@ class TestOfficeScreens:
             return user
 
     def test_a_clerk_localises_an_adopted_service(self, full_catalogue, client, unit_a, unit_b, clerk_a):
-        sign_in(client, unit_a, clerk_a)
+        signed_in(client, unit_a, clerk_a)
         response = client.post("/urzad/uslugi/wydanie-dowodu-osobistego/", {
             "enabled": "on", "fee_override_grosze": "", "department": "Wydział Spraw Obywatelskich", "room": "12",
             "office_hours": "pon.–pt. 8–16", "contact": "56 611 00 00", "local_notes": "Zdjęcie 35×45 mm."},
@@ -317,7 +313,7 @@ class TestOfficeScreens:
 
     def test_a_clerk_adds_an_own_service_with_a_polish_message_on_a_bad_address_name(self, full_catalogue, client,
                                                                                      unit_a, clerk_a):
-        sign_in(client, unit_a, clerk_a)
+        signed_in(client, unit_a, clerk_a)
         form = {"name": "Wynajem sali", "slug": "wynajem sali", "enabled": "on", "short_description": "Sala na 50 osób.",
                 "fee_grosze": "0"}
         refused = client.post("/urzad/uslugi-wlasne/nowa/", form, HTTP_HOST=TORUN)
@@ -331,23 +327,23 @@ class TestOfficeScreens:
     def test_office_screens_refuse_anonymous_visitors_residents_and_other_units_clerks(self, full_catalogue, client,
                                                                                       unit_a, unit_b, path):
         assert page(client, TORUN, path).status_code == 302  # to the sign-in page
-        sign_in(client, unit_a, resident(unit_a))
+        signed_in(client, unit_a, resident(unit_a))
         assert page(client, TORUN, path).status_code == 403
         with tenant_context(unit_b):
             other = User.objects.create_user("lubicz-admin")
             other.groups.add(Group.objects.get_or_create(name=StaffRole.UNIT_ADMIN)[0])
-        sign_in(client, unit_b, other)  # a session made in Lubicz's schema is nobody in Toruń's
+        signed_in(client, unit_b, other)  # a session made in Lubicz's schema is nobody in Toruń's
         assert page(client, TORUN, path).status_code in (302, 403)
 
     def test_applications_of_a_unit_are_listed_only_to_its_own_office(self, full_catalogue, client, unit_a, unit_b,
                                                                       clerk_a):
         file_letter(client)
-        sign_in(client, unit_a, clerk_a)
+        signed_in(client, unit_a, clerk_a)
         assert "anna@example.pl" in text_of(page(client, TORUN, "/urzad/wnioski/"))
 
     def test_a_colour_pair_with_too_little_contrast_is_refused_with_the_reason(self, full_catalogue, client, unit_a,
                                                                              clerk_a):
-        sign_in(client, unit_a, clerk_a)
+        signed_in(client, unit_a, clerk_a)
         form = {"display_name": "Miasto Toruń", "primary_colour": "#7fa7e0", "accent_colour": "#b3261e"}
         body = text_of(client.post("/urzad/wyglad/", form, HTTP_HOST=TORUN))
         assert "4,5:1" in body or "4.5:1" in body
@@ -358,7 +354,7 @@ class TestOfficeScreens:
 
     def test_a_coat_of_arms_is_checked_by_content_and_served_only_on_its_unit(self, full_catalogue, client, unit_a,
                                                                              clerk_a):
-        sign_in(client, unit_a, clerk_a)
+        signed_in(client, unit_a, clerk_a)
         form = {"display_name": "Miasto Toruń", "primary_colour": "#1d3f7a", "accent_colour": "#b3261e"}
         disguised = SimpleUploadedFile("herb.png", PDF, "image/png")
         refused = client.post("/urzad/wyglad/", {**form, "coat_of_arms_upload": disguised}, HTTP_HOST=TORUN)

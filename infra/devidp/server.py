@@ -78,6 +78,9 @@ class DevIdp:
 def _make_handler(idp_ref: list):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in separate writes: without TCP_NODELAY, Nagle's algorithm and the client's
+        # delayed ACK hold every keep-alive response back ~40 ms.
+        disable_nagle_algorithm = True
         server_version = "ratusz-devidp"
         sys_version = ""
 

@@ -150,7 +150,7 @@ class Store:
         names = {r["name"] for r in realm_roles}
         default_role = d["realm"]["defaultRole"]["name"]
         for name, desc in (("offline_access", "${role_offline-access}"), ("uma_authorization", "${role_uma_authorization}"),
-                           (default_role, f"${{role_default-roles}}")):
+                           (default_role, "${role_default-roles}")):
             if name not in names:
                 realm_roles.append({"name": name, "description": desc})
         for r in realm_roles:

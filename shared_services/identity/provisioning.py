@@ -9,7 +9,7 @@ staff exists on the platform only if Keycloak has it too.
 """
 
 import logging
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
@@ -29,10 +29,17 @@ class IdentityProviderUnavailable(Exception):
 
 
 def keycloak_admin() -> KeycloakAdmin:
+    """The admin client for the configured Keycloak, one per process: python-keycloak keeps its service-account
+    token and renews it when it expires, so a bulk onboarding does not fetch a token per unit."""
+    return _admin_for(settings.KEYCLOAK_SERVER_URL, settings.KEYCLOAK_REALM, settings.KEYCLOAK_ADMIN_CLIENT_ID,
+                      settings.KEYCLOAK_ADMIN_CLIENT_SECRET, settings.KEYCLOAK_TIMEOUT_SECONDS)
+
+
+@lru_cache(maxsize=4)
+def _admin_for(server_url: str, realm: str, client_id: str, secret: str, timeout: int) -> KeycloakAdmin:
     return KeycloakAdmin(connection=KeycloakOpenIDConnection(
-        server_url=settings.KEYCLOAK_SERVER_URL, realm_name=settings.KEYCLOAK_REALM,
-        user_realm_name=settings.KEYCLOAK_REALM, client_id=settings.KEYCLOAK_ADMIN_CLIENT_ID,
-        client_secret_key=settings.KEYCLOAK_ADMIN_CLIENT_SECRET, timeout=settings.KEYCLOAK_TIMEOUT_SECONDS,
+        server_url=server_url, realm_name=realm, user_realm_name=realm, client_id=client_id,
+        client_secret_key=secret, timeout=timeout,
     ))
 
 
@@ -77,17 +84,22 @@ def _group_id(admin: KeycloakAdmin, path: str) -> str | None:
         raise
 
 
-def _group_ensure(admin: KeycloakAdmin, name: str, parent_path: str | None) -> str:
-    path = f"{parent_path or ''}/{name}"
-    existing = _group_id(admin, path)
-    if existing:
-        return existing
-    parent = _group_id(admin, parent_path) if parent_path else None
-    return admin.create_group({"name": name}, parent=parent, skip_exists=True) or _group_id(admin, path)
+def _group_ensure(admin: KeycloakAdmin, name: str, parent: tuple[str, str] | None) -> tuple[str, bool]:
+    """(id, created) of the group `name` under `parent` (its id and path). Creation is tried first — onboarding
+    creates far more groups than it finds — and an existing group (409) is then looked up by path."""
+    created = admin.create_group({"name": name}, parent=parent[0] if parent else None, skip_exists=True)
+    if created:
+        return created, True
+    return _group_id(admin, f"{parent[1] if parent else ''}/{name}"), False
 
 
-def _role_group_path(slug: str, role: str) -> str:
-    return f"/{UNITS_GROUP}/{slug}/{role}"
+def _role_groups_ensure(admin: KeycloakAdmin, slug: str) -> dict[str, str]:
+    """The ids of the unit's role groups `/units/<slug>/<role>`, created where missing."""
+    units_id, _ = _group_ensure(admin, UNITS_GROUP, None)
+    unit_path = f"/{UNITS_GROUP}/{slug}"
+    unit_id, new_unit = _group_ensure(admin, slug, (units_id, f"/{UNITS_GROUP}"))
+    existing = {} if new_unit else {group["name"]: group["id"] for group in admin.get_group_children(unit_id)}
+    return {role: existing.get(role) or _group_ensure(admin, role, (unit_id, unit_path))[0] for role in ROLE_ORDER}
 
 
 @_calling("unit organization ensure")
@@ -104,10 +116,7 @@ def unit_organization_ensure(unit, *, enabled: bool = True) -> str:
         organization_id = organization["id"]
         if organization.get("enabled") != enabled:
             admin.update_organization(organization_id, {**organization, "enabled": enabled})
-    _group_ensure(admin, UNITS_GROUP, None)
-    _group_ensure(admin, unit.slug, f"/{UNITS_GROUP}")
-    for role in ROLE_ORDER:
-        _group_ensure(admin, role, f"/{UNITS_GROUP}/{unit.slug}")
+    _role_groups_ensure(admin, unit.slug)
     return organization_id
 
 
@@ -162,8 +171,7 @@ def staff_role_set(unit, *, user_id: str, role: str) -> None:
 
 
 def _role_groups_set(admin: KeycloakAdmin, slug: str, user_id: str, role: str | None) -> None:
-    for name in ROLE_ORDER:
-        group_id = _group_ensure(admin, name, f"/{UNITS_GROUP}/{slug}")
+    for name, group_id in _role_groups_ensure(admin, slug).items():
         if name == role:
             admin.group_user_add(user_id, group_id)
         else:

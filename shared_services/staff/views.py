@@ -1,6 +1,6 @@
 from django.db import connection
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from onboarding.actors import Actor

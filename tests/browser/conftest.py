@@ -111,6 +111,7 @@ def browser_server(django_db_setup, tmp_path_factory, identity_provider):
         "DATABASE_URL": database_url_of(connection.settings_dict),
         "PLATFORM_DOMAIN": settings.PLATFORM_DOMAIN,  # the units' Domain rows were made with this domain
         "DEBUG": "false",
+        "PORT": str(port),  # addresses the server makes outside a request (e-mails, payment notifications)
         "PYTHONUNBUFFERED": "1",
         # The suite's identity provider (tests/conftest.py), which must know this server's callback.
         "KEYCLOAK_SERVER_URL": settings.KEYCLOAK_SERVER_URL,

@@ -165,8 +165,8 @@ class CaseSerializer(serializers.Serializer):
     sign = serializers.CharField(help_text="The case sign (znak sprawy); empty until the case is registered.")
     department_code = serializers.CharField(source="department.code", allow_null=True)
     department_name = serializers.CharField(source="department.name", allow_null=True)
-    assignee = serializers.CharField(source="assignee.username", allow_null=True,
-                                     help_text="The username of the clerk the case is assigned to.")
+    assignee = serializers.CharField(source="assignee.email", allow_null=True,
+                                     help_text="The e-mail address of the clerk the case is assigned to.")
     jrwa = serializers.CharField(help_text="The class of the uniform list of files (JRWA).")
     deadline = serializers.DateField(allow_null=True)
     archival_category = serializers.CharField()
@@ -185,7 +185,8 @@ class CaseSerializer(serializers.Serializer):
 class CaseNoteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseNote.Kind.choices,
                                    help_text="An internal note, a request to the resident or a reply to them.")
-    author = serializers.CharField(source="author.username", allow_null=True)
+    author = serializers.CharField(source="author.email", allow_null=True,
+                                   help_text="The e-mail address of the member of staff who wrote it.")
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
     has_attachment = serializers.SerializerMethodField()
