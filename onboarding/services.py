@@ -19,7 +19,7 @@ from shared_services.branding.services import branding_update
 from shared_services.catalogue.models import Offering, OwnServiceListing
 from shared_services.offer.services import offer_adopt_defaults, offerings_rebuild
 from shared_services.identity import provisioning
-from shared_services.identity.provisioning import IdentityProviderUnavailable
+from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable
 from shared_services.identity.tasks import unit_organization_remove_task
 from shared_services.staff.models import StaffRole
 from shared_services.staff.services import staff_invite
@@ -60,6 +60,7 @@ def unit_onboard(*, code: str, actor: Actor, admin_email: str = "") -> tuple[Ten
     existing = Tenant.objects.filter(code=code).first()
     if existing is not None:
         if existing.status == UnitStatus.ACTIVE:
+            _identity(provisioning.unit_organization_ensure, existing)  # finishes an earlier, interrupted run
             return existing, False
         raise OnboardingError(
             _("%(unit)s is %(status)s; use resume or re-import instead of onboarding.")
@@ -129,6 +130,9 @@ def _identity(call, *args, **kwargs):
     except IdentityProviderUnavailable as error:
         raise OnboardingError(_("The sign-in service (Keycloak) cannot be reached, so nothing was changed. "
                                 "Try again in a moment.")) from error
+    except IdentityProviderError as error:
+        raise OnboardingError(_("The sign-in service (Keycloak) refused the change, so nothing was changed; "
+                                "its answer is in the platform's log.")) from error
 
 
 def onboarding_job_create(*, codes: list[str], source: str, actor: Actor) -> OnboardingJob:
@@ -265,15 +269,26 @@ def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> Path:
             # The files are in the archive; the unit's folder goes with its schema.
             unit_files = Path(settings.MEDIA_ROOT) / unit.schema_name
             transaction.on_commit(lambda: shutil.rmtree(unit_files, ignore_errors=True))
-            # Its Organization and role groups in Keycloak, once the archive is safe; retried until Keycloak answers.
+            # Its Organization and role groups in Keycloak, once the archive is safe.
             slug = unit.slug
-            transaction.on_commit(lambda: unit_organization_remove_task.delay(slug))
+            transaction.on_commit(lambda: _organization_remove_or_retry(slug))
     except BaseException:
         current = Tenant.objects.get(pk=unit.pk)
         if previous == UnitStatus.ACTIVE and current.status == UnitStatus.SUSPENDED:  # undo only our suspension
             unit_set_status(unit=current, status=UnitStatus.ACTIVE)
         raise
     return archive
+
+
+def _organization_remove_or_retry(slug: str) -> None:
+    """Remove the offboarded unit's Organization now; if Keycloak is away, a Celery task retries until it is back."""
+    try:
+        provisioning.unit_organization_remove(slug)
+    except IdentityProviderUnavailable:
+        logger.warning("keycloak unreachable at offboarding; its organization is removed later", extra={"slug": slug})
+        unit_organization_remove_task.delay(slug)
+    except IdentityProviderError:  # the unit has left all the same; an operator removes it in Keycloak's console
+        logger.error("keycloak refused to remove an offboarded unit's organization", extra={"slug": slug})
 
 
 def unit_import(*, archive: Path, actor: Actor) -> Tenant:
@@ -284,6 +299,9 @@ def unit_import(*, archive: Path, actor: Actor) -> Tenant:
         # `manage.py rebuild_offerings CODE` can.
         offerings_rebuild()
     operator_action_record(actor=actor, action=OperatorActionKind.IMPORT, unit=unit, archive=Path(archive).name)
+    # Its Organization and role groups again (members are invited anew); if Keycloak is away,
+    # `manage.py onboard CODE` finishes this for the imported, active unit.
+    _identity(provisioning.unit_organization_ensure, unit)
     return unit
 
 

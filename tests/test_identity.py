@@ -248,3 +248,21 @@ def test_the_session_holds_the_roles_read_from_the_token(browser, client, unit_a
     with tenant_context(unit_a):
         data = Session.objects.get(session_key=browser.cookies_of(TORUN)["sessionid"].value).get_decoded()
     assert data[SESSION_ACCESS] == {"subject": subject, "operator": True, "unit_roles": {"torun": "unit_admin"}}
+
+
+def test_a_resident_finds_what_she_filed_under_my_account_of_that_unit_only(full_catalogue, browser, unit_a,
+                                                                            unit_b, settings, tmp_path):
+    from shared_services.eforms.models import Submission
+    from tests.letters import FORM_URL, LETTER
+
+    settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
+    subject = kc_account("anna.wnioski")
+    browser.sign_in(TORUN, "anna.wnioski")
+    assert browser.post(TORUN, FORM_URL, LETTER).status_code == 302
+    assert "Wydanie dowodu osobistego" in browser.get(TORUN, "/konto/").content.decode()
+    browser.sign_in(LUBICZ, "anna.wnioski")  # the same person, Keycloak's session: no password again
+    assert "Wydanie dowodu osobistego" not in browser.get(LUBICZ, "/konto/").content.decode()
+    with tenant_context(unit_a):
+        assert Submission.objects.get().submitted_by.username == f"kc:{subject}"
+    with tenant_context(unit_b):
+        assert not Submission.objects.exists()

@@ -331,6 +331,22 @@ class TestStaffAndDepartments:
         assert client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).status_code == 403
         assert keycloak.get_user(account["id"])["enabled"]  # the person keeps their account
 
+    def test_inviting_someone_again_changes_their_role_and_nothing_else(self, client, unit_a):
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        with tenant_context(unit_a):
+            taxes = Department.objects.create(name="Wydział Podatków i Opłat", code="FN")
+        for role in (StaffRole.CLERK, StaffRole.UNIT_ADMIN):
+            assert client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "jan@torun.example",
+                                                       "invite-role": role, "invite-department": taxes.pk},
+                               HTTP_HOST=TORUN).status_code == 302
+        keycloak = keycloak_admin()
+        [account] = keycloak.get_users({"email": "jan@torun.example", "exact": True})
+        assert [org["alias"] for org in keycloak.get_user_organizations(account["id"])] == ["torun"]
+        assert [group["path"] for group in keycloak.get_user_groups(account["id"])] == ["/units/torun/unit_admin"]
+        with tenant_context(unit_a):
+            jan = User.objects.get(username=f"kc:{account['id']}")
+            assert list(jan.groups.values_list("name", flat=True)) == [StaffRole.UNIT_ADMIN]
+
     def test_an_invitation_while_keycloak_is_down_changes_nothing_and_keeps_the_form(self, client, unit_a, settings):
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         signed_in(client, unit_a, admin)

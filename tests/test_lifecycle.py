@@ -14,6 +14,7 @@ from shared_services.branding.models import UnitBranding
 from shared_services.branding.services import branding_update
 from shared_services.identity.provisioning import keycloak_admin
 from tenants.models import Domain, Tenant, UnitStatus
+from tests.identity import closed_port_url
 
 pytestmark = pytest.mark.django_db
 OPERATOR = Actor(label="operator-test", ip_address="192.0.2.10")
@@ -57,6 +58,7 @@ def test_offboarding_exports_first_then_drops_and_the_archive_brings_it_back(
     with django_capture_on_commit_callbacks(execute=True):
         archive = unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR)
     assert not media.exists()  # the files are in the archive; the unit's folder is gone
+    assert torun_organizations() == []  # and Keycloak has forgotten the unit, after the export
 
     with zipfile.ZipFile(archive) as zipped:
         assert "files/herb.svg" in zipped.namelist()
@@ -76,6 +78,20 @@ def test_offboarding_exports_first_then_drops_and_the_archive_brings_it_back(
     assert OperatorAction.objects.filter(unit=unit).latest("id").action == "import"
     with tenant_context(Tenant.objects.get(pk=unit_a.pk)):
         assert UnitBranding.objects.get().tagline == "Gród Kopernika"
+    assert client.get("/", HTTP_HOST="torun.localhost").status_code == 200
+    assert [org["enabled"] for org in torun_organizations()] == [True]  # back, for its staff to be invited
+
+
+def torun_organizations() -> list[dict]:
+    return [org for org in keycloak_admin().get_organizations({"q": "unit:torun"}) if org["alias"] == "torun"]
+
+
+def test_suspending_while_keycloak_is_down_changes_nothing(client, unit_a, settings):
+    settings.KEYCLOAK_SERVER_URL = closed_port_url()
+    with pytest.raises(OnboardingError, match="Keycloak"):
+        unit_suspend(unit=unit_a, actor=OPERATOR)
+    assert Tenant.objects.get(pk=unit_a.pk).status == UnitStatus.ACTIVE
+    assert not OperatorAction.objects.filter(unit=unit_a).exists()
     assert client.get("/", HTTP_HOST="torun.localhost").status_code == 200
 
 

@@ -24,7 +24,11 @@ NEW_ACCOUNT_ACTIONS = ["UPDATE_PASSWORD", "VERIFY_EMAIL"]
 INVITATION_LIFESPAN_SECONDS = 14 * 24 * 3600
 
 
-class IdentityProviderUnavailable(Exception):
+class IdentityProviderError(Exception):
+    """Keycloak refused the call (its configuration, or a conflict); the log says what it answered."""
+
+
+class IdentityProviderUnavailable(IdentityProviderError):
     """Keycloak cannot be reached or failed; nothing was finished, and the same action can be retried."""
 
 
@@ -44,7 +48,8 @@ def _admin_for(server_url: str, realm: str, client_id: str, secret: str, timeout
 
 
 def _calling(action: str):
-    """Turns every failure of a Keycloak call into IdentityProviderUnavailable, logged once."""
+    """Turns every failure of a Keycloak call into IdentityProviderError, logged once: IdentityProviderUnavailable
+    when Keycloak could not be reached or failed itself (no answer, 5xx), worth retrying as it is."""
 
     def decorator(function):
         @wraps(function)
@@ -54,7 +59,9 @@ def _calling(action: str):
             except (KeycloakError, OSError) as error:
                 code = getattr(error, "response_code", None)
                 logger.warning("keycloak %s failed", action, extra={"status": code, "error": str(error)[:300]})
-                raise IdentityProviderUnavailable(action) from error
+                if code is None or code >= 500:
+                    raise IdentityProviderUnavailable(action) from error
+                raise IdentityProviderError(action) from error
 
         return call
 
@@ -156,7 +163,7 @@ def staff_invite(unit, *, email: str, role: str, first_name: str = "", last_name
     else:
         user_id = found[0]["id"]
     organization_id = unit_organization_ensure.__wrapped__(unit)
-    if not any(member.get("id") == user_id for member in admin.get_user_organizations(user_id)):
+    if not any(organization["id"] == organization_id for organization in admin.get_user_organizations(user_id)):
         admin.organization_user_add(user_id, organization_id)
     _role_groups_set(admin, unit.slug, user_id, role)
     if new_account:

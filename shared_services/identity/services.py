@@ -79,7 +79,7 @@ def login_complete(*, request, ticket: str) -> str:
         if row is None:
             raise LoginFailed("unknown, used or expired ticket")
         row.delete()
-    if row.return_host != request.get_host() or row.state != request.session.get(SESSION_PENDING_STATE):
+    if row.return_host != request.get_host() or row.state != request.session.pop(SESSION_PENDING_STATE, None):
         raise LoginFailed("ticket for another host or browser")
     session_start(request=request, claims=row.claims, id_token=row.id_token, refresh_token=row.refresh_token,
                   access_expires_at=row.access_expires_at)

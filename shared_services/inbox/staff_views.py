@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from shared_services.audit.services import audit_record
 from shared_services.identity.access import Area, area_required
-from shared_services.identity.provisioning import IdentityProviderUnavailable
+from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable
 from shared_services.staff.models import StaffRole
 from shared_services.staff.services import staff_invite, staff_remove
 
@@ -63,6 +63,10 @@ def staff_and_departments(request):
             invite_form.add_error(None, _("The sign-in service (Keycloak) cannot be reached, so nobody was invited. "
                                           "Try again in a moment."))
             status = 503
+        except IdentityProviderError:
+            invite_form.add_error(None, _("The sign-in service (Keycloak) refused the invitation, so nobody was "
+                                          "invited. If it happens again, tell the platform's operators."))
+            status = 502
         else:
             messages.success(request, _("%(email)s is invited. Keycloak sends them an e-mail to set their password; "
                                         "with an account already, they simply sign in.") % {"email": data["email"]})
@@ -87,9 +91,9 @@ def staff_member_remove(request, user_id):
         return redirect("clerk-staff")
     try:
         staff_remove(user=member, actor=request.user.get_username())
-    except IdentityProviderUnavailable:
-        messages.error(request, _("The sign-in service (Keycloak) cannot be reached, so %(email)s is still on the "
-                                  "staff. Try again in a moment.") % {"email": member.email})
+    except IdentityProviderError:
+        messages.error(request, _("The sign-in service (Keycloak) did not take the change, so %(email)s is still on "
+                                  "the staff. Try again in a moment.") % {"email": member.email})
     else:
         messages.success(request, _("%(email)s is no longer on the staff.") % {"email": member.email})
     return redirect("clerk-staff")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from platform_core.hosts import platform_root_url
-from shared_services.identity.provisioning import IdentityProviderUnavailable, client_redirects_set
+from shared_services.identity.provisioning import IdentityProviderError, client_redirects_set
 
 
 class Command(BaseCommand):
@@ -16,6 +16,6 @@ class Command(BaseCommand):
         url = (platform_url or platform_root_url()).rstrip("/") + "/"
         try:
             client_redirects_set(platform_url=url)
-        except IdentityProviderUnavailable as error:
+        except IdentityProviderError as error:
             raise CommandError(f"Keycloak cannot be reached or refused the change: {error.__cause__}") from error
         self.stdout.write(f"Keycloak's web client now returns to {url}oidc/callback/ and {url}oidc/wylogowano/.")
