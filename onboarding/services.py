@@ -19,7 +19,7 @@ from shared_services.branding.services import branding_update
 from shared_services.catalogue.models import Offering, OwnServiceListing
 from shared_services.offer.services import offer_adopt_defaults, offerings_rebuild
 from shared_services.identity import provisioning
-from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable
+from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable, UnverifiedAccount
 from shared_services.identity.tasks import unit_organization_remove_task
 from shared_services.staff.models import StaffRole
 from shared_services.staff.services import staff_invite
@@ -133,6 +133,10 @@ def _identity(call, *args, **kwargs):
     except IdentityProviderError as error:
         raise OnboardingError(_("The sign-in service (Keycloak) refused the change, so nothing was changed; "
                                 "its answer is in the platform's log.")) from error
+    except UnverifiedAccount as error:
+        raise OnboardingError(_("%(email)s has an account at the sign-in service whose address is not confirmed; "
+                                "nothing was changed. Ask the person to confirm it, or invite another address.")
+                              % {"email": error.args[0]}) from error
 
 
 def onboarding_job_create(*, codes: list[str], source: str, actor: Actor) -> OnboardingJob:
@@ -299,9 +303,12 @@ def unit_import(*, archive: Path, actor: Actor) -> Tenant:
         # `manage.py rebuild_offerings CODE` can.
         offerings_rebuild()
     operator_action_record(actor=actor, action=OperatorActionKind.IMPORT, unit=unit, archive=Path(archive).name)
-    # Its Organization and role groups again (members are invited anew); if Keycloak is away,
-    # `manage.py onboard CODE` finishes this for the imported, active unit.
-    _identity(provisioning.unit_organization_ensure, unit)
+    # Its Organization and role groups again (members are invited anew). The unit is imported whatever
+    # happens here; if Keycloak is away, `manage.py onboard CODE` finishes this for the active unit.
+    try:
+        provisioning.unit_organization_ensure(unit)
+    except IdentityProviderError:
+        logger.warning("imported unit has no organization in keycloak yet; run `manage.py onboard %s`", unit.code)
     return unit
 
 

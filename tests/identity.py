@@ -157,8 +157,20 @@ def staff_account(unit, name: str, role: str, department=None):
 
 
 def signed_in(client, unit, user) -> None:
-    """`client` holds a session of `user` on `unit`'s subdomain (sessions live in the unit's schema)."""
+    """`client` holds a session of `user` on `unit`'s subdomain (None: the platform domain), as a sign-in
+    through Keycloak leaves it — for tests of what people may do, not of how they sign in. Its tokens count
+    as current for a day, so the session is not sent to Keycloak for renewal."""
+    from contextlib import nullcontext
+
+    from django.utils import timezone
     from django_tenants.utils import tenant_context
 
-    with tenant_context(unit):
+    from shared_services.identity.services import SESSION_TOKENS
+
+    with tenant_context(unit) if unit is not None else nullcontext():
         client.force_login(user)
+        session = client.session
+        later = (timezone.now() + timezone.timedelta(days=1)).timestamp()
+        session[SESSION_TOKENS] = {"id_token": "", "refresh_token": "", "expires_at": later,
+                                   "refresh_expires_at": later}
+        session.save()

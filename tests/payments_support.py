@@ -103,7 +103,3 @@ def set_fee(unit, grosze=FEE_GROSZE, slug=SERVICE_SLUG):
         AdoptedService.objects.filter(standard_service__slug=slug).update(fee_override_grosze=grosze)
 
 
-
-def signed_in(client, unit, user):
-    with tenant_context(unit):
-        client.force_login(user)

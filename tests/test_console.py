@@ -7,6 +7,7 @@ from django_tenants.utils import tenant_context
 from onboarding.models import ItemStatus, OnboardingJob, OperatorAction
 from onboarding.services import onboarding_job_run
 from tenants.models import Tenant, UnitStatus
+from tests.identity import signed_in
 
 pytestmark = pytest.mark.django_db
 PORTAL = {"HTTP_HOST": "localhost"}
@@ -15,7 +16,7 @@ PORTAL = {"HTTP_HOST": "localhost"}
 @pytest.fixture
 def operator(client):
     user = get_user_model().objects.create_user("operator", password="x", is_staff=True)
-    client.force_login(user)
+    signed_in(client, None, user)
     return user
 
 
@@ -25,13 +26,18 @@ class TestWhoGetsTheConsole:
         assert response.status_code == 302 and response["Location"].startswith("/oidc/logowanie/?next=/konsola/")
 
     def test_account_that_is_not_an_operator_gets_403(self, client):
-        client.force_login(get_user_model().objects.create_user("mieszkaniec", password="x"))
+        signed_in(client, None, get_user_model().objects.create_user("mieszkaniec", password="x"))
         assert client.get("/konsola/", **PORTAL).status_code == 403
+
+    def test_a_session_that_did_not_come_from_keycloak_is_signed_out(self, client):
+        # As sessions from before sign-in moved to Keycloak: no tokens, so nothing to trust.
+        client.force_login(get_user_model().objects.create_user("operator", password="x", is_staff=True))
+        assert client.get("/konsola/", **PORTAL).status_code == 302
 
     def test_clerk_of_a_unit_is_nobody_on_the_platform_domain(self, client, unit_a):
         with tenant_context(unit_a):  # the clerk's account and session live in the unit's schema
             clerk = get_user_model().objects.create_user("urzednik", password="x", is_staff=True)
-            client.force_login(clerk)
+        signed_in(client, unit_a, clerk)
         assert client.get("/konsola/", **PORTAL).status_code == 302
         assert client.post("/konsola/jednostki/0463011/zawies/", **PORTAL).status_code == 302
         assert Tenant.objects.get(code="0463011").status == UnitStatus.ACTIVE

@@ -14,6 +14,7 @@ from shared_services.eforms.models import Submission, UnitForm
 from shared_services.offer.models import UnitService
 from shared_services.offer.services import unit_service_save
 from shared_services.staff.models import StaffRole
+from tests.identity import signed_in
 
 pytestmark = pytest.mark.django_db
 TORUN = "torun.localhost"
@@ -97,7 +98,7 @@ class TestUnitForms:
         with tenant_context(unit_a):
             user = User.objects.create_user("urzednik")
             user.groups.add(Group.objects.get_or_create(name=StaffRole.UNIT_ADMIN)[0])
-            client.force_login(user)
+        signed_in(client, unit_a, user)
 
     def post(self, client, **changes):
         data = {"name": "Wynajem sali", "slug": "wynajem-sali", "json_schema": json.dumps(HALL_RENTAL), "layout": ""}

@@ -12,7 +12,7 @@ from shared_services.identity import oidc
 from shared_services.identity.access import SESSION_ACCESS
 from shared_services.identity.models import LoginTicket, PendingLogin
 from shared_services.identity.services import SESSION_TOKENS
-from tests.identity import PLATFORM, SignIn, kc_account
+from tests.identity import PLATFORM, SignIn, closed_port_url, kc_account, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -177,11 +177,14 @@ class TestRolesFollowKeycloak:
         assert browser.get(TORUN, "/urzad/skrzynka/").status_code == 302
 
 
-def _expire_tokens(session_key: str) -> None:
-    """Make the session's access token expired, as it is five minutes after sign-in (in the current schema)."""
+def _expire_tokens(session_key: str, *, refresh_too: bool = False) -> None:
+    """Make the session's access token expired, as it is five minutes after sign-in (in the current schema);
+    with `refresh_too`, its refresh token as well, as after Keycloak's idle timeout."""
     session = Session.objects.get(session_key=session_key)
     data = session.get_decoded()
     data[SESSION_TOKENS]["expires_at"] = time.time() - 1
+    if refresh_too:
+        data[SESSION_TOKENS]["refresh_expires_at"] = time.time() - 1
     Session.objects.save(session_key, data, session.expire_date)
 
 
@@ -235,8 +238,6 @@ class TestTokenChecks:
 
 
 def test_keycloak_down_at_sign_in_says_so(browser, settings):
-    from tests.identity import closed_port_url
-
     settings.KEYCLOAK_SERVER_URL = closed_port_url()
     response = browser.get(TORUN, "/oidc/logowanie/")
     assert response.status_code == 503 and "Usługa logowania nie odpowiada" in response.content.decode()
@@ -266,3 +267,38 @@ def test_a_resident_finds_what_she_filed_under_my_account_of_that_unit_only(full
         assert Submission.objects.get().submitted_by.username == f"kc:{subject}"
     with tenant_context(unit_b):
         assert not Submission.objects.exists()
+
+
+class TestKeycloakAway:
+    def test_roles_are_kept_while_the_refresh_token_lives_and_not_after(self, browser, unit_a, settings):
+        kc_account("ewa.torun", unit_roles={"torun": "clerk"})
+        browser.sign_in(TORUN, "ewa.torun")
+        settings.KEYCLOAK_SERVER_URL = closed_port_url()
+        session_key = browser.cookies_of(TORUN)["sessionid"].value
+        with tenant_context(unit_a):
+            _expire_tokens(session_key)
+        assert browser.get(TORUN, "/urzad/skrzynka/").status_code == 200  # an outage does not sign people out
+        with tenant_context(unit_a):
+            _expire_tokens(session_key, refresh_too=True)
+        assert browser.get(TORUN, "/urzad/skrzynka/").status_code == 302  # …but it does not keep them in either
+
+
+def test_a_residents_account_from_before_keycloak_passes_to_her_at_first_sign_in(full_catalogue, browser, unit_a,
+                                                                                  settings, tmp_path):
+    from shared_services.eforms.models import Submission
+    from tests.letters import FORM_URL, LETTER
+
+    settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
+    with tenant_context(unit_a):
+        legacy = get_user_model().objects.create_user("mieszkaniec:anna.dawna@test.ratusz.example")
+    signed_in(browser.client, unit_a, legacy)
+    browser.jars[TORUN] = browser.client.cookies
+    assert browser.post(TORUN, FORM_URL, LETTER).status_code == 302
+    browser.jars[TORUN] = type(browser.client.cookies)()  # a new browser, long after
+    subject = kc_account("anna.dawna")
+    browser.sign_in(TORUN, "anna.dawna")
+    assert "Wydanie dowodu osobistego" in browser.get(TORUN, "/konto/").content.decode()
+    with tenant_context(unit_a):
+        assert Submission.objects.get().submitted_by.username == f"kc:{subject}"
+        legacy.refresh_from_db()
+        assert not legacy.is_active

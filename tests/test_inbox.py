@@ -347,6 +347,19 @@ class TestStaffAndDepartments:
             jan = User.objects.get(username=f"kc:{account['id']}")
             assert list(jan.groups.values_list("name", flat=True)) == [StaffRole.UNIT_ADMIN]
 
+    def test_an_account_with_an_unconfirmed_address_gets_no_staff_role(self, client, unit_a):
+        # Somebody registered elsewhere with the clerk-to-be's address and never confirmed it.
+        keycloak = keycloak_admin()
+        squatter = keycloak.create_user({"username": "podszywacz", "email": "ola@torun.example", "enabled": True,
+                                         "emailVerified": False}, exist_ok=True)
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        refused = client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ola@torun.example",
+                                                     "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN)
+        assert refused.status_code == 200 and "nie został potwierdzony" in refused.content.decode()
+        assert keycloak.get_user_organizations(squatter) == [] and keycloak.get_user_groups(squatter) == []
+        with tenant_context(unit_a):
+            assert not User.objects.filter(email="ola@torun.example").exists()
+
     def test_an_invitation_while_keycloak_is_down_changes_nothing_and_keeps_the_form(self, client, unit_a, settings):
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         signed_in(client, unit_a, admin)

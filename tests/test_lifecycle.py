@@ -14,7 +14,7 @@ from shared_services.branding.models import UnitBranding
 from shared_services.branding.services import branding_update
 from shared_services.identity.provisioning import keycloak_admin
 from tenants.models import Domain, Tenant, UnitStatus
-from tests.identity import closed_port_url
+from tests.identity import closed_port_url, signed_in
 
 pytestmark = pytest.mark.django_db
 OPERATOR = Actor(label="operator-test", ip_address="192.0.2.10")
@@ -143,8 +143,7 @@ class TestOfficeExportAndSuspension:
         return user
 
     def test_suspension_blocks_residents_and_staff_alike(self, client, unit_a, administrator):
-        with tenant_context(unit_a):
-            client.force_login(administrator)
+        signed_in(client, unit_a, administrator)
         assert client.get("/urzad/eksport/", HTTP_HOST="torun.localhost").status_code == 200
         unit_suspend(unit=unit_a, actor=OPERATOR)
         assert client.get("/", HTTP_HOST="torun.localhost").status_code == 503
@@ -163,7 +162,7 @@ class TestOfficeExportAndSuspension:
     def test_the_office_exports_its_data(self, client, unit_a, administrator):
         with tenant_context(unit_a):
             branding_update(tagline="Gród Kopernika")
-            client.force_login(administrator)
+            signed_in(client, unit_a, administrator)
         response = client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost", REMOTE_ADDR="203.0.113.5")
         assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
         archive = b"".join(response.streaming_content)
@@ -179,12 +178,14 @@ class TestOfficeExportAndSuspension:
         with tenant_context(unit_b):  # a clerk of another unit: their session is in Lubicz's schema
             from django.contrib.auth import get_user_model
 
-            client.force_login(get_user_model().objects.create_user("urzednik@lubicz.pl", password="x", is_staff=True))
+            lubicz_clerk = get_user_model().objects.create_user("urzednik@lubicz.pl", password="x", is_staff=True)
+        signed_in(client, unit_b, lubicz_clerk)
         assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 302
         with tenant_context(unit_a):  # staff of this unit without the administrator role
             from django.contrib.auth import get_user_model
 
-            client.force_login(get_user_model().objects.create_user("referent@torun.pl", password="x", is_staff=True))
+            referent = get_user_model().objects.create_user("referent@torun.pl", password="x", is_staff=True)
+        signed_in(client, unit_a, referent)
         assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 403
         assert not OperatorAction.objects.filter(unit=unit_a, action="export").exists()
 

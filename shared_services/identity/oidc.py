@@ -36,7 +36,8 @@ class Tokens:
     claims: dict  # of the checked ID token
     id_token: str
     refresh_token: str
-    expires_in: int
+    expires_in: int  # seconds the access token lives
+    refresh_expires_in: int  # seconds the refresh token (Keycloak's session, idle) lives
 
 
 def issuer() -> str:
@@ -53,10 +54,12 @@ def _get_json(url: str) -> dict:
         response = requests.get(url, timeout=settings.KEYCLOAK_TIMEOUT_SECONDS)
     except requests.RequestException as error:
         raise ProviderUnavailable(str(error)) from error
-    if response.status_code >= 500:
+    if response.status_code != 200:  # a 4xx here is a misconfiguration (realm, URL): no sign-in works either way
         raise ProviderUnavailable(f"{url}: HTTP {response.status_code}")
-    response.raise_for_status()
-    return response.json()
+    try:
+        return response.json()
+    except ValueError as error:
+        raise ProviderUnavailable(f"{url}: not JSON") from error
 
 
 def provider() -> dict:
@@ -133,7 +136,8 @@ def _tokens(grant, *, nonce: str | None) -> Tokens:
         raise TokenRejected("the token response carries no ID token")
     claims = id_token_check(response["id_token"], nonce=nonce)
     return Tokens(claims=claims, id_token=response["id_token"], refresh_token=response.get("refresh_token", ""),
-                  expires_in=int(response.get("expires_in", 300)))
+                  expires_in=int(response.get("expires_in", 300)),
+                  refresh_expires_in=int(response.get("refresh_expires_in") or 1800))
 
 
 def id_token_check(id_token: str, *, nonce: str | None) -> dict:

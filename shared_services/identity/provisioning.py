@@ -32,6 +32,11 @@ class IdentityProviderUnavailable(IdentityProviderError):
     """Keycloak cannot be reached or failed; nothing was finished, and the same action can be retried."""
 
 
+class UnverifiedAccount(Exception):
+    """Keycloak has an account with this e-mail whose address nobody has confirmed: giving it a staff role
+    would hand the role to whoever typed the address."""
+
+
 def keycloak_admin() -> KeycloakAdmin:
     """The admin client for the configured Keycloak, one per process: python-keycloak keeps its service-account
     token and renews it when it expires, so a bulk onboarding does not fetch a token per unit."""
@@ -156,14 +161,19 @@ def staff_invite(unit, *, email: str, role: str, first_name: str = "", last_name
     admin = keycloak_admin()
     email = email.strip().lower()
     found = [user for user in admin.get_users({"email": email, "exact": True}) if user.get("email") == email]
+    organization_id = unit_organization_ensure.__wrapped__(unit)
     new_account = not found
     if new_account:
         user_id = admin.create_user({"username": email, "email": email, "enabled": True, "firstName": first_name,
                                      "lastName": last_name, "requiredActions": NEW_ACCOUNT_ACTIONS}, exist_ok=True)
+        member = False
     else:
         user_id = found[0]["id"]
-    organization_id = unit_organization_ensure.__wrapped__(unit)
-    if not any(organization["id"] == organization_id for organization in admin.get_user_organizations(user_id)):
+        member = any(organization["id"] == organization_id for organization in admin.get_user_organizations(user_id))
+        # An account this unit invited (a member already) may wait for its confirmation; anybody else's may not.
+        if not found[0].get("emailVerified") and not member:
+            raise UnverifiedAccount(email)
+    if not member:
         admin.organization_user_add(user_id, organization_id)
     _role_groups_set(admin, unit.slug, user_id, role)
     if new_account:

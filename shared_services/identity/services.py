@@ -9,12 +9,14 @@ host-only, in its own schema.
 import hashlib
 import secrets
 from datetime import timedelta
+from enum import Enum
 
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shared_services.eforms.models import FormDraft, Submission
 from shared_services.inbox.models import StaffMember
 
 from . import oidc
@@ -26,10 +28,11 @@ TICKET_LIFETIME = timedelta(seconds=60)  # from the callback to the starting hos
 SESSION_PENDING_STATE = "identity_pending_state"
 SESSION_TOKENS = "identity_tokens"
 USERNAME_PREFIX = "kc:"
+LEGACY_RESIDENT_PREFIX = "mieszkaniec:"  # residents' own accounts, before Keycloak
 
 
 class LoginFailed(Exception):
-    """The sign-in cannot be completed; the message is for the person."""
+    """The sign-in cannot be completed; the message (English) is for the log, the person sees a page."""
 
 
 def _hash(value: str) -> str:
@@ -43,7 +46,7 @@ def login_begin(*, request, callback_url: str, next_path: str, scope: str, promp
     PendingLogin.objects.filter(expires_at__lt=now).delete()
     PendingLogin.objects.create(
         state=authorization.state, code_verifier=authorization.code_verifier, nonce=authorization.nonce,
-        return_host=request.get_host(), next_path=next_path, scope=scope, expires_at=now + PENDING_LOGIN_LIFETIME)
+        return_host=request.get_host(), next_path=next_path, expires_at=now + PENDING_LOGIN_LIFETIME)
     request.session[SESSION_PENDING_STATE] = authorization.state
     return authorization.url
 
@@ -63,7 +66,8 @@ def login_callback(*, state: str, code: str, callback_url: str) -> tuple[str, Pe
     LoginTicket.objects.create(
         ticket_hash=_hash(ticket), state=pending.state, return_host=pending.return_host, next_path=pending.next_path,
         claims=tokens.claims, id_token=tokens.id_token, refresh_token=tokens.refresh_token,
-        access_expires_at=now + timedelta(seconds=tokens.expires_in), expires_at=now + TICKET_LIFETIME)
+        access_expires_at=now + timedelta(seconds=tokens.expires_in),
+        refresh_expires_at=now + timedelta(seconds=tokens.refresh_expires_in), expires_at=now + TICKET_LIFETIME)
     return ticket, pending
 
 
@@ -82,41 +86,58 @@ def login_complete(*, request, ticket: str) -> str:
     if row.return_host != request.get_host() or row.state != request.session.pop(SESSION_PENDING_STATE, None):
         raise LoginFailed("ticket for another host or browser")
     session_start(request=request, claims=row.claims, id_token=row.id_token, refresh_token=row.refresh_token,
-                  access_expires_at=row.access_expires_at)
+                  access_expires_at=row.access_expires_at, refresh_expires_at=row.refresh_expires_at)
     return row.next_path
 
 
-def session_start(*, request, claims: dict, id_token: str, refresh_token: str, access_expires_at) -> None:
+def session_start(*, request, claims: dict, id_token: str, refresh_token: str, access_expires_at,
+                  refresh_expires_at) -> None:
     user = account_sync(claims)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # also a new session key
     request.session[SESSION_ACCESS] = Access.from_claims(claims).as_session()
-    _tokens_keep(request, id_token=id_token, refresh_token=refresh_token, access_expires_at=access_expires_at)
+    _tokens_keep(request, id_token=id_token, refresh_token=refresh_token, access_expires_at=access_expires_at,
+                 refresh_expires_at=refresh_expires_at)
 
 
-def _tokens_keep(request, *, id_token: str, refresh_token: str, access_expires_at) -> None:
+def _tokens_keep(request, *, id_token: str, refresh_token: str, access_expires_at, refresh_expires_at) -> None:
     request.session[SESSION_TOKENS] = {
-        "id_token": id_token, "refresh_token": refresh_token, "expires_at": access_expires_at.timestamp()}
+        "id_token": id_token, "refresh_token": refresh_token, "expires_at": access_expires_at.timestamp(),
+        "refresh_expires_at": refresh_expires_at.timestamp()}
 
 
-def session_refresh(request) -> bool:
+class SessionState(Enum):
+    CURRENT = "current"  # tokens valid, or renewed just now
+    ENDED = "ended"  # Keycloak refused, or the session never came from Keycloak: sign out
+    UNCONFIRMED = "unconfirmed"  # Keycloak could not be asked; the roles as last read still hold
+
+
+def session_refresh(request) -> SessionState:
     """Renew the tokens of a session whose access token has expired and bring its roles up to date.
-    False when Keycloak refuses (session ended, account disabled or removed): the caller signs out."""
+
+    A session without Keycloak's tokens (one opened before sign-in moved to Keycloak) has ENDED. When
+    Keycloak cannot be reached the roles as last read are kept (UNCONFIRMED), but never past the life of the
+    refresh token: after that the session has ENDED too, so a removed clerk is not kept in by an outage.
+    """
     tokens = request.session.get(SESSION_TOKENS)
     if not tokens:
-        return True  # not a Keycloak session (a test's force_login); nothing to renew
-    if tokens["expires_at"] > timezone.now().timestamp():
-        return True
+        return SessionState.ENDED
+    now = timezone.now()
+    if tokens["expires_at"] > now.timestamp():
+        return SessionState.CURRENT
     try:
         fresh = oidc.tokens_refresh(tokens["refresh_token"])
     except oidc.TokenRejected:
-        return False
+        return SessionState.ENDED
+    except oidc.ProviderUnavailable:
+        return SessionState.UNCONFIRMED if tokens["refresh_expires_at"] > now.timestamp() else SessionState.ENDED
     if fresh.claims["sub"] != request.session.get(SESSION_ACCESS, {}).get("subject"):
-        return False
+        return SessionState.ENDED
     account_sync(fresh.claims)
     request.session[SESSION_ACCESS] = Access.from_claims(fresh.claims).as_session()
     _tokens_keep(request, id_token=fresh.id_token, refresh_token=fresh.refresh_token or tokens["refresh_token"],
-                 access_expires_at=timezone.now() + timedelta(seconds=fresh.expires_in))
-    return True
+                 access_expires_at=now + timedelta(seconds=fresh.expires_in),
+                 refresh_expires_at=now + timedelta(seconds=fresh.refresh_expires_in))
+    return SessionState.CURRENT
 
 
 def local_username(subject: str) -> str:
@@ -128,7 +149,9 @@ def account_sync(claims: dict):
     """The person's account in the current schema, created at first sign-in, with the profile and roles
     the claims give for this host. Nothing else from the token (PESEL included) is stored."""
     access = Access.from_claims(claims)
-    user, _created = get_user_model().objects.get_or_create(username=local_username(access.subject))
+    user, created = get_user_model().objects.get_or_create(username=local_username(access.subject))
+    if created and connection.schema_name != "public" and claims.get("email_verified") and claims.get("email"):
+        _resident_account_take_over(user, claims["email"])
     profile = {"email": claims.get("email", ""), "first_name": claims.get("given_name", "")[:150],
                "last_name": claims.get("family_name", "")[:150]}
     if connection.schema_name == "public":
@@ -148,6 +171,18 @@ def account_sync(claims: dict):
     if connection.schema_name != "public":
         role_apply(user, role)
     return user
+
+
+def _resident_account_take_over(user, email: str) -> None:
+    """A resident's account from before sign-in moved to Keycloak (`mieszkaniec:<e-mail>`): its drafts and
+    applications pass to the person who now signs in with that e-mail, verified by Keycloak."""
+    legacy = get_user_model().objects.filter(username=LEGACY_RESIDENT_PREFIX + email.strip().lower()).first()
+    if legacy is None:
+        return
+    FormDraft.objects.filter(owner=legacy).update(owner=user)
+    Submission.objects.filter(submitted_by=legacy).update(submitted_by=user)
+    legacy.is_active = False
+    legacy.save(update_fields=["is_active"])
 
 
 def role_apply(user, role: str | None) -> None:

@@ -18,6 +18,7 @@ from platform_core.hosts import portal_url
 from tenants.routing import unit_for_host
 
 from . import oidc
+from .models import NEXT_PATH_MAX_LENGTH
 from .services import SESSION_TOKENS, LoginFailed, login_begin, login_callback, login_complete
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ def _default_next() -> str:
 def login_start(request):
     """Send the visitor to Keycloak; `next` is where to come back to on this host."""
     next_path = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None) or not next_path.startswith("/"):
+    if (not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None) or not next_path.startswith("/")
+            or len(next_path) > NEXT_PATH_MAX_LENGTH):
         next_path = _default_next()
     try:
         url = login_begin(request=request, callback_url=_callback_url(request), next_path=next_path, scope=SCOPE,

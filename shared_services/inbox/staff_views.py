@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from shared_services.audit.services import audit_record
 from shared_services.identity.access import Area, area_required
-from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable
+from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable, UnverifiedAccount
 from shared_services.staff.models import StaffRole
 from shared_services.staff.services import staff_invite, staff_remove
 
@@ -67,6 +67,10 @@ def staff_and_departments(request):
             invite_form.add_error(None, _("The sign-in service (Keycloak) refused the invitation, so nobody was "
                                           "invited. If it happens again, tell the platform's operators."))
             status = 502
+        except UnverifiedAccount:
+            invite_form.add_error("email", _("An account with this e-mail exists, but its address has not been "
+                                             "confirmed. Ask the person to confirm it (in their account at the "
+                                             "sign-in service) and invite them again."))
         else:
             messages.success(request, _("%(email)s is invited. Keycloak sends them an e-mail to set their password; "
                                         "with an account already, they simply sign in.") % {"email": data["email"]})

@@ -16,7 +16,8 @@ from .models import StaffRole
 @transaction.atomic
 def staff_invite(*, email: str, role: StaffRole, department=None, actor: str):
     """Make `email` a member of the current unit's staff. Keycloak first: if it cannot be reached,
-    IdentityProviderUnavailable rolls everything back and the same call can simply be repeated."""
+    IdentityProviderUnavailable rolls everything back and the same call can simply be repeated; an existing
+    account whose e-mail is not verified is refused (UnverifiedAccount)."""
     unit = connection.tenant
     email = email.strip().lower()
     subject = provisioning.staff_invite(unit, email=email, role=role)
@@ -38,7 +39,8 @@ def staff_remove(*, user, actor: str) -> None:
     resident, or staff of another unit. Access ends at their next request."""
     unit = connection.tenant
     before = {"email": user.email, "role": next((g.name for g in user.groups.all()), None)}
-    provisioning.staff_remove(unit, user_id=user.username.removeprefix(USERNAME_PREFIX))
+    if user.username.startswith(USERNAME_PREFIX):  # accounts from before Keycloak have nothing there
+        provisioning.staff_remove(unit, user_id=user.username.removeprefix(USERNAME_PREFIX))
     role_apply(user, None)
     StaffMember.objects.filter(user=user).delete()
     user.is_staff = False
