@@ -9,7 +9,7 @@ from shared_services.payments.models import Payment, PaymentStatus, ProviderConf
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, LUBICZ, TORUN
 from tests.payments_support import MERCHANT, configure_p24, set_fee
-from tests.identity import signed_in, staff_account
+from tests.identity import local_account, signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -33,20 +33,26 @@ def torun_payment(full_catalogue, client, unit_a, settings):
 
 
 def test_another_units_staff_cannot_see_or_change_a_payment(torun_payment, client, unit_a, unit_b):
+    # Paid at Toruń's office, so that Toruń's own report lists it (a report lists paid fees).
+    signed_in(client, unit_a, staff_account(unit_a, "admin-torun", StaffRole.UNIT_ADMIN))
+    pid = torun_payment.public_id
+    assert client.post(f"/urzad/platnosci/{pid}/oplacono/", HTTP_HOST=TORUN).status_code == 302
+    period = {"report-date_from": "2000-01-01", "report-date_to": "2100-01-01", "report-format": "csv"}
+    assert "Wydanie dowodu osobistego" in client.get("/urzad/platnosci/raport/", period,
+                                                     HTTP_HOST=TORUN).content.decode("utf-8-sig")
     admin_b = staff_account(unit_b, "admin-lubicz", StaffRole.UNIT_ADMIN)
     signed_in(client, unit_b, admin_b)
-    pid = torun_payment.public_id
     assert client.post(f"/urzad/platnosci/{pid}/oplacono/", HTTP_HOST=LUBICZ).status_code == 404
     assert client.post(f"/urzad/platnosci/{pid}/zwrot/", {"refund-amount": "1"}, HTTP_HOST=LUBICZ).status_code == 404
-    report = client.get("/urzad/platnosci/raport/", {"report-date_from": "2000-01-01", "report-date_to": "2100-01-01",
-                                                       "report-format": "csv"}, HTTP_HOST=LUBICZ)
-    assert str(pid) not in report.content.decode() and "Dowód" not in report.content.decode("utf-8-sig")
+    report = client.get("/urzad/platnosci/raport/", period, HTTP_HOST=LUBICZ)
+    assert report.status_code == 200 and "Wydanie dowodu osobistego" not in report.content.decode("utf-8-sig")
     # Lubicz's session is no session on Toruń's subdomain.
     response = client.post(f"/urzad/platnosci/{pid}/oplacono/", HTTP_HOST=TORUN)
     assert response.status_code == 302 and "/oplacono/" not in response["Location"].split("?")[0]
     assert client.get("/urzad/platnosci/", HTTP_HOST=TORUN).status_code == 302
     with tenant_context(unit_a):
-        assert Payment.objects.get().status == PaymentStatus.AWAITING
+        payment = Payment.objects.get()
+        assert payment.status == PaymentStatus.PAID and payment.refunded_grosze == 0
 
 
 def test_residents_and_visitors_see_only_their_own_payment(torun_payment, client, unit_a, unit_b):
@@ -59,6 +65,12 @@ def test_residents_and_visitors_see_only_their_own_payment(torun_payment, client
     signed_in(client, unit_b, resident_b)
     assert client.get(f"/platnosci/{pid}/", HTTP_HOST=LUBICZ).status_code == 404
     assert client.get(f"/platnosci/{pid}/", HTTP_HOST=TORUN).status_code == 404
+    # A resident of Toruń who did not file it, signed in on Toruń's own subdomain.
+    with tenant_context(unit_a):
+        neighbour = local_account(email="sasiad@example.pl")
+    signed_in(client, unit_a, neighbour)
+    assert client.get(f"/platnosci/{pid}/", HTTP_HOST=TORUN).status_code == 404
+    assert client.post(f"/platnosci/{pid}/zaplac/", HTTP_HOST=TORUN).status_code == 404
 
 
 def test_a_clerk_sees_only_payments_of_cases_they_may_see(torun_payment, client, unit_a):
@@ -109,14 +121,37 @@ def test_a_configuration_without_keys_is_refused_with_a_clear_error(full_catalog
         assert not ProviderConfig.objects.exists()
 
 
-def test_secrets_survive_key_rotation(settings):
+def test_secrets_survive_key_rotation(settings, unit_a, gateway):
     from cryptography.fernet import Fernet
+    from django.core.management import call_command
 
     from shared_services.payments import crypto
+    from shared_services.payments.registry import provider_get
 
-    old = Fernet.generate_key().decode()
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.PAYMENT_SECRETS_KEYS = [old]
-    token = crypto.secrets_encrypt({"crc": "ąę"})
-    settings.PAYMENT_SECRETS_KEYS = [Fernet.generate_key().decode(), old]
-    assert crypto.secrets_decrypt(crypto.secrets_rotate(token)) == {"crc": "ąę"}
+    configure_p24(unit_a, gateway)
+    settings.PAYMENT_SECRETS_KEYS = [new, old]
+    call_command("payment_secrets_rotate")
+    settings.PAYMENT_SECRETS_KEYS = [new]  # the old key is gone: the stored keys still open, and still work
+    with tenant_context(unit_a):
+        config = ProviderConfig.objects.get(provider="przelewy24")
+        assert crypto.secrets_decrypt(config.secrets_encrypted) == {"crc": MERCHANT["crc"], "api_key": MERCHANT["api_key"]}
+        provider_get("przelewy24").test_connection(config)
     assert crypto.masked("abcdefghijkl") == "••••ijkl" and crypto.masked("short") == "••••"
+
+
+def test_keys_no_configured_key_opens_are_a_clear_refusal_not_a_crash(settings, full_catalogue, client, unit_a,
+                                                                       gateway):
+    from cryptography.fernet import Fernet
+
+    from shared_services.payments.base import ProviderError
+    from shared_services.payments.registry import provider_get
+
+    configure_p24(unit_a, gateway)
+    settings.PAYMENT_SECRETS_KEYS = [Fernet.generate_key().decode()]  # the key that encrypted them was dropped
+    with tenant_context(unit_a):
+        with pytest.raises(ProviderError):
+            provider_get("przelewy24").test_connection(ProviderConfig.objects.get(provider="przelewy24"))
+    signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+    assert client.get("/urzad/platnosci/", HTTP_HOST=TORUN).status_code == 200  # the keys can be entered again

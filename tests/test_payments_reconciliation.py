@@ -4,7 +4,7 @@ import pytest
 import requests
 from django_tenants.utils import tenant_context
 
-from shared_services.payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from shared_services.payments.tasks import payments_reconcile_sweep
 from shared_services.staff.models import StaffRole
 from tests.letters import FORM_URL, LETTER, TORUN
@@ -117,6 +117,39 @@ class TestRefunds:
         gateway.deliver_pending()
         assert _post_json(url, body) == 200  # a replay: already done
         assert current(unit_a, payment).refunded_grosze == 100
+
+    def test_a_refund_whose_answer_is_lost_stays_requested_and_counts(self, full_catalogue, client, unit_a, gateway,
+                                                                       platform_http):
+        from tests.identity import closed_port_url
+
+        payment = file_and_go(client, unit_a, gateway)
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        with tenant_context(unit_a):  # the gateway stops answering
+            config = ProviderConfig.objects.get(provider="przelewy24")
+            config.options = {**config.options, "base_url_override": closed_port_url()}
+            config.save()
+        assert self.refund(client, payment, "17,50").status_code == 302
+        with tenant_context(unit_a):
+            [refund] = Refund.objects.all()
+        # Przelewy24 may have taken it: not rejected, and the money is not offered for refunding again.
+        assert refund.status == RefundStatus.REQUESTED
+        self.refund(client, payment, "0,01")
+        with tenant_context(unit_a):
+            assert Refund.objects.count() == 1
+
+    def test_a_fee_paid_in_an_earlier_attempt_is_refunded_on_that_attempt(self, full_catalogue, client, unit_a,
+                                                                          gateway, platform_http):
+        payment = file_and_go(client, unit_a, gateway, action=None)
+        first_page = payment.redirect_url
+        client.post(f"/platnosci/{payment.public_id}/zaplac/", HTTP_HOST=TORUN)  # a second attempt, left unpaid
+        requests.post(first_page, data={"action": "pay"}, allow_redirects=False, timeout=30)  # the first tab pays
+        payment = current(unit_a, payment)
+        assert payment.status == PaymentStatus.PAID and payment.paid_session_id != payment.session_id
+        assert payment.paid_session_id in payment.earlier_session_ids
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        self.refund(client, payment, "2,00")
+        assert gateway.deliver_pending() == 1  # the gateway took it: order and session match
+        assert current(unit_a, payment).refunded_grosze == 200
 
     def test_a_clerk_cannot_refund(self, full_catalogue, client, unit_a, gateway, platform_http):
         payment = file_and_go(client, unit_a, gateway)

@@ -26,6 +26,11 @@ def staff_role(user) -> str | None:
     return None
 
 
+def may_refund(user) -> bool:
+    """Refunding a fee (of a case the user can see) is for the unit administrator and department heads."""
+    return staff_role(user) in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD)
+
+
 def _department_id(user):
     member = getattr(user, "staff_member", None)
     return member.department_id if member else None

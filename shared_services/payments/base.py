@@ -11,7 +11,11 @@ from django import forms
 
 
 class ProviderError(Exception):
-    """The provider could not do what was asked (unreachable, refused); the message can be shown to staff."""
+    """The provider refused what was asked; the message (English, from the provider) is for the log."""
+
+
+class ProviderUnreachable(ProviderError):
+    """The provider did not answer, or failed itself: what was asked may or may not have been done."""
 
 
 class WebhookRejected(Exception):

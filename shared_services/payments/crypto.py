@@ -3,7 +3,8 @@
 Written here rather than taken from a library: no maintained Django encrypted-field package exists
 (django-fernet-fields and django-encrypted-model-fields are unmaintained), and what is needed is small —
 a MultiFernet over `settings.PAYMENT_SECRETS_KEYS`, where the first key encrypts and every key decrypts, so
-keys can be rotated by putting a new one first (`secrets_reencrypt` then rewrites the stored values).
+keys can be rotated by putting a new one first (`manage.py payment_secrets_rotate` then rewrites the stored
+values, after which the old key can go).
 """
 
 import base64

@@ -14,7 +14,7 @@ from platform_core.schema_marking import tenant_model
 class ProviderConfig(models.Model):
     """A payment provider as this unit configured it. Non-secret settings (merchant id, POS id, sandbox or
     production) are in `options`; secrets (CRC key, API key) only encrypted, in `secrets_encrypted`
-    (shared_services.payments.secrets)."""
+    (shared_services.payments.crypto)."""
 
     provider = models.CharField(_("provider"), max_length=40, unique=True)
     enabled = models.BooleanField(_("enabled"), default=False)
@@ -53,6 +53,8 @@ class Payment(models.Model):
     # those of earlier attempts, whose late notifications still belong to this payment.
     session_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     earlier_session_ids = models.JSONField(default=list, blank=True)
+    # The attempt the money came in (the current one, or an earlier tab paid late); refunds name it.
+    paid_session_id = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     token = models.CharField(max_length=100, blank=True)
     redirect_url = models.URLField(max_length=500, blank=True)

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .registry import provider_get
+
 HEADER_KEYS = ("paid_at", "order_id", "register_number", "service", "amount", "refunded", "provider", "session_id")
 
 
@@ -25,7 +27,14 @@ def _rows(payments):
         entry = getattr(payment.submission, "register_entry", None)
         yield [timezone.localtime(payment.paid_at).replace(tzinfo=None), payment.order_id or "",
                entry.label if entry else "", payment.description, zloty(payment.amount_grosze),
-               zloty(payment.refunded_grosze), payment.provider, payment.session_id or ""]
+               zloty(payment.refunded_grosze), _provider_name(payment.provider), payment.paid_session_id]
+
+
+def _provider_name(key: str) -> str:
+    try:
+        return str(provider_get(key).name)
+    except LookupError:
+        return key
 
 
 def report_csv(payments) -> bytes:

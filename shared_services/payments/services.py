@@ -1,5 +1,6 @@
 """Writes of payments. Every change of a payment's state is one atomic action that also writes the unit's
-audit trail; calls to a provider that may be slow happen outside row locks where nothing depends on them.
+audit trail. Calls to a provider happen outside row locks, except the verify of a notification: it runs with
+the payment's row locked, so that two deliveries of one notification cannot both verify and mark it paid.
 
 The rules that protect the money:
 - a notification changes something only when its signature is right, it names this unit's merchant and
@@ -24,13 +25,14 @@ from shared_services.audit.services import audit_record
 from shared_services.inbox.services import application_receive
 
 from . import crypto
-from .base import Notification, ProviderError, WebhookRejected
+from .base import Notification, ProviderError, ProviderUnreachable, WebhookRejected
 from .models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from .registry import provider_get
 from .selectors import intake_provider, payment_by_session
 
 logger = logging.getLogger(__name__)
 _TRACKED = ("status", "provider", "amount_grosze", "currency", "order_id", "refunded_grosze")
+PROVIDER_EMAIL_MAX_LENGTH = 50
 
 
 def _state(payment: Payment) -> dict:
@@ -61,9 +63,12 @@ def payment_create_at_intake(*, submission, amount_grosze: int) -> Payment | Non
     if plugin is None:
         return None
     user = submission.submitted_by
-    email = submission.contact_email or (user.email if user else "") or settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip(">")
+    # Przelewy24 takes at most 50 characters; a longer address, cut, would be invalid and stop the payment.
+    email = next((address for address in (submission.contact_email, user.email if user else "")
+                  if address and len(address) <= PROVIDER_EMAIL_MAX_LENGTH),
+                 settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip(">"))
     payment = Payment.objects.create(submission=submission, provider=plugin.key, amount_grosze=amount_grosze,
-                                     description=submission.service_name[:250], email=email[:50])
+                                     description=submission.service_name[:250], email=email[:PROVIDER_EMAIL_MAX_LENGTH])
     _audit("system", "create", payment, None)
     return payment
 
@@ -131,7 +136,10 @@ def notification_receive(*, provider_key: str, kind: str, body: bytes, remote_ad
         if config is None:
             raise WebhookRejected("this unit has not configured the provider")
         plugin = provider_get(provider_key)
-        notification = plugin.handle_webhook(config, kind=kind, body=body)
+        try:
+            notification = plugin.handle_webhook(config, kind=kind, body=body)
+        except ProviderError as error:  # the unit's keys cannot be read: the signature cannot be checked
+            raise WebhookRejected(f"cannot check the notification: {error}") from error
         if notification.kind == "refund":
             return _refund_notified(notification, provider_key=provider_key)
         return _payment_notified(plugin, config, notification, provider_key=provider_key)
@@ -165,6 +173,8 @@ def _mark_paid(payment: Payment, notification: Notification, *, via: str) -> Non
     payment.status, payment.paid_at, payment.closed_at = PaymentStatus.PAID, timezone.now(), None
     payment.order_id, payment.method_id, payment.statement = (notification.order_id, notification.method_id,
                                                               notification.statement)
+    # A resident may pay in an earlier attempt's tab: refunds and reports name the session that was paid.
+    payment.paid_session_id = notification.session_id
     payment.save()
     _audit("system", "paid", payment, before, via=via, session=notification.session_id)
 
@@ -288,14 +298,25 @@ def refund_request(*, user, payment: Payment, amount_grosze: int, reason: str, s
     config = ProviderConfig.objects.get(provider=payment.provider)
     try:
         plugin.refund(config, payment, refund, status_url=status_url)
+    except ProviderUnreachable as error:
+        # The provider may have taken the refund before the answer was lost: it stays requested, and the
+        # provider's refund notification completes it. Refunding again would count it as still pending.
+        logger.warning("refund %s: no answer from the provider: %s", refund.pk, error)
+        raise RefundPending from error
     except ProviderError as error:
         with transaction.atomic():
             payment = _locked(payment)
             Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.REJECTED, completed_at=timezone.now())
             _audit(user.get_username(), "refund_rejected", payment, _state(payment), refund=refund.pk,
                    error=str(error)[:200])
-        raise ValidationError(_("The provider refused the refund: %(error)s") % {"error": error}) from error
+        logger.warning("refund %s refused by the provider: %s", refund.pk, error)
+        raise ValidationError(_("The provider refused the refund; nothing was refunded. The platform's log has "
+                                "its answer.")) from error
     return refund
+
+
+class RefundPending(Exception):
+    """The refund is requested, but the provider's answer was lost: its notification will tell."""
 
 
 # --- Configuration -----------------------------------------------------------------------------------

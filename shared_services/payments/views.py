@@ -21,11 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from platform_core.hosts import unit_root_url
 from shared_services.identity.access import Area, area_required
-from shared_services.inbox.permissions import staff_role, visible_cases
-from shared_services.staff.models import StaffRole
+from shared_services.inbox.permissions import may_refund, visible_cases
 
 from . import report, services
-from .base import ProviderError, WebhookRejected
+from .base import ProviderError, ProviderUnreachable, WebhookRejected
 from .models import Payment
 from .registry import provider_get, providers
 from .selectors import payments_for_report, provider_config_get
@@ -173,8 +172,12 @@ def payment_settings(request):
             else:
                 try:
                     services.provider_config_test(config)
-                except ProviderError as error:
-                    messages.error(request, _("Connection test failed: %(error)s") % {"error": error})
+                except ProviderUnreachable:
+                    messages.error(request, _("Connection test failed: the provider did not answer. Check the "
+                                              "environment, or try again later."))
+                except ProviderError:
+                    messages.error(request, _("Connection test failed: the provider refused the configuration. "
+                                              "Check the merchant ID, POS ID and API key."))
                 else:
                     messages.success(request, _("Connection test passed: %(provider)s accepts the configuration.")
                                      % {"provider": plugin.name})
@@ -239,9 +242,14 @@ def amount_in_grosze(text: str) -> int:
         value = Decimal(text.strip().replace(" ", "").replace(",", "."))
     except (InvalidOperation, AttributeError):
         raise ValidationError(_("Enter an amount in złoty, e.g. 12,50.")) from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    if not value.is_finite() or abs(value) >= LARGEST_AMOUNT_ZLOTY:
+        raise ValidationError(_("Enter an amount in złoty, e.g. 12,50."))
+    if value != value.quantize(Decimal("0.01")):
         raise ValidationError(_("Enter an amount in złoty with at most two decimal places, e.g. 12,50."))
     return int((value * 100).quantize(Decimal("1")))
+
+
+LARGEST_AMOUNT_ZLOTY = Decimal("10000000")  # above any fee; also keeps quantize() within Decimal's precision
 
 
 class RefundForm(forms.Form):
@@ -256,7 +264,7 @@ class RefundForm(forms.Form):
 @area_required(Area.OFFICE)
 def payment_refund(request, public_id):
     payment = _case_payment(request, public_id)
-    if staff_role(request.user) not in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD):
+    if not may_refund(request.user):
         raise PermissionDenied
     form = RefundForm(request.POST, prefix="refund")
     if form.is_valid():
@@ -266,6 +274,10 @@ def payment_refund(request, public_id):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+        except services.RefundPending:
+            messages.warning(request, _("The provider did not answer, so it is not known yet whether it took the "
+                                        "refund. It stays requested and is completed when the provider confirms "
+                                        "it; do not request it again."))
         else:
             messages.success(request, _("The refund was requested; it is done when the provider confirms it."))
     else:

@@ -3,6 +3,10 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from shared_services.inbox.permissions import may_refund
+
+from ..registry import provider_get
+
 register = template.Library()
 
 
@@ -35,4 +39,14 @@ def resident_payment(context, submission):
 
 @register.inclusion_tag("payments/_clerk_payment.html", takes_context=True)
 def clerk_payment(context, submission):
-    return {"payment": payment_of(submission), "csrf_token": context.get("csrf_token")}
+    request = context.get("request")
+    return {"payment": payment_of(submission), "csrf_token": context.get("csrf_token"),
+            "may_refund": bool(request and may_refund(request.user))}
+
+
+@register.filter
+def provider_name(key: str) -> str:
+    try:
+        return provider_get(key).name
+    except LookupError:
+        return key

@@ -49,6 +49,11 @@ class P24Error(Exception):
         super().__init__(message)
         self.status, self.body = status, body
 
+    @property
+    def unreachable(self) -> bool:
+        """No answer, or a failure of Przelewy24's own: the call may have been carried out all the same."""
+        return self.status is None or self.status >= 500
+
 
 class Przelewy24Client:
     """One merchant's access to one Przelewy24 environment. `base_url` is the host's root, e.g.

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ... import crypto
-from ...base import Notification, PaymentProvider, ProviderError, RemoteStatus, Started, WebhookRejected
+from ...base import (Notification, PaymentProvider, ProviderError, ProviderUnreachable, RemoteStatus, Started,
+                     WebhookRejected)
 from ...registry import register
 from .client import P24Error, Przelewy24Client
 
@@ -73,7 +74,10 @@ def base_url(options: dict) -> str:
 
 
 def client_for(config) -> Przelewy24Client:
-    secrets = crypto.secrets_decrypt(config.secrets_encrypted)
+    try:
+        secrets = crypto.secrets_decrypt(config.secrets_encrypted)
+    except crypto.InvalidToken as error:  # a key left PAYMENT_SECRETS_KEYS before the secrets were rotated
+        raise ProviderError("the stored keys cannot be decrypted with PAYMENT_SECRETS_KEYS") from error
     options = config.options
     return Przelewy24Client(merchant_id=options["merchant_id"], pos_id=options.get("pos_id") or options["merchant_id"],
                             crc=secrets.get("crc", ""), api_key=secrets.get("api_key", ""), base_url=base_url(options))
@@ -95,16 +99,20 @@ class Przelewy24Provider(PaymentProvider):
     secret_fields = ("crc", "api_key")
 
     def configuration_form(self, *, config=None, data=None):
-        stored = crypto.secrets_decrypt(config.secrets_encrypted) if config else {}
+        try:
+            stored = crypto.secrets_decrypt(config.secrets_encrypted) if config else {}
+        except crypto.InvalidToken:
+            stored = {}  # unreadable (see client_for): the administrator enters the keys again
+        
         initial = {**(config.options if config else {}), "enabled": bool(config and config.enabled)}
         return Przelewy24ConfigForm(data, initial=initial, stored_secrets=stored)
 
     def test_connection(self, config) -> None:
         try:
             if not client_for(config).test_access():
-                raise ProviderError(_("Przelewy24 did not confirm access."))
+                raise ProviderError("testAccess did not answer true")
         except P24Error as error:
-            raise ProviderError(_("Przelewy24 refused access: %(error)s") % {"error": error}) from error
+            raise (ProviderUnreachable if error.unreachable else ProviderError)(str(error)) from error
 
     def start_payment(self, config, payment, *, session_id, return_url, status_url, language) -> Started:
         client = client_for(config)
@@ -157,14 +165,15 @@ class Przelewy24Provider(PaymentProvider):
             raise ProviderError(str(error)) from error
         if data is None:
             return RemoteStatus(paid=False, needs_verify=False, order_id=None, amount=None, known=False)
-        status = data.get("status")
-        return RemoteStatus(paid=status in (1, 2, 3), needs_verify=status == 1, order_id=data.get("orderId"),
+        status = data.get("status")  # 0 no payment, 1 paid and not verified, 2 paid, 3 returned to the payer
+        return RemoteStatus(paid=status in (1, 2), needs_verify=status == 1, order_id=data.get("orderId"),
                             amount=data.get("amount"), currency=data.get("currency", "PLN"))
 
     def refund(self, config, payment, refund, *, status_url) -> None:
         try:
             client_for(config).refund(request_id=refund.request_id, refunds_uuid=refund.refunds_uuid,
-                                      url_status=status_url, order_id=payment.order_id, session_id=payment.session_id,
+                                      url_status=status_url, order_id=payment.order_id,
+                                      session_id=payment.paid_session_id,
                                       amount=refund.amount_grosze, description=refund.reason or "Zwrot opłaty")
         except P24Error as error:
-            raise ProviderError(str(error)) from error
+            raise (ProviderUnreachable if error.unreachable else ProviderError)(str(error)) from error
