@@ -65,8 +65,12 @@ class TestPayingOnline:
         assert delivery.status == 200 and gateway.transaction_of(payment.session_id).status == "verified"
         page = client.get(return_path, HTTP_HOST=TORUN)
         assert page.status_code == 200 and status_of(page) == "paid" and str(payment.order_id) in page.content.decode()
+        # The resident went to the gateway before the confirmation: the access code waits on the return page.
+        code = client.session[f"access_code:{payment.submission.reference}"]
+        assert f'class="access-code">{code}<' in page.content.decode()
+        assert f"/wnioski/{payment.submission.reference}/" in page.content.decode()
         confirmation = client.get(f"/wnioski/{payment.submission.reference}/", HTTP_HOST=TORUN).content.decode()
-        assert "status-payment-paid" in confirmation and "payment-pay" not in confirmation
+        assert "status-payment-paid" in confirmation and "payment-pay" not in confirmation and code in confirmation
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         signed_in(client, unit_a, admin)
         inbox = client.get("/urzad/skrzynka/", HTTP_HOST=TORUN).content.decode()
@@ -115,6 +119,9 @@ class TestPayingOnline:
         assert "status-payment-awaiting" in page and f"/platnosci/{payment.public_id}/zaplac/" in page
         resumed = client.post(f"/platnosci/{payment.public_id}/zaplac/", HTTP_HOST=TORUN)
         assert resumed["Location"].startswith(gateway.base_url)
+        # Back from the gateway, a visitor with the code is led to the case, not to the filer's confirmation.
+        status_page = client.get(f"/platnosci/{payment.public_id}/", HTTP_HOST=TORUN).content.decode()
+        assert 'href="/sprawa/"' in status_page and f"/wnioski/{payment.submission.reference}/" not in status_page
 
     def test_a_failing_gateway_loses_nothing(self, full_catalogue, client, unit_a, gateway, platform_http):
         set_fee(unit_a)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from platform_core.hosts import unit_root_url
 from shared_services.identity.access import Area, area_required
 from shared_services.inbox.permissions import may_refund, visible_cases
+from shared_services.portal.filers import is_filer
 
 from . import report, services
 from .base import ProviderError, ProviderUnreachable, WebhookRejected
@@ -30,7 +31,6 @@ from .registry import provider_get, providers
 from .selectors import payments_for_report, provider_config_get
 
 logger = logging.getLogger(__name__)
-SESSION_SUBMISSIONS = "filed_submissions"  # the portal's list of applications this browser filed
 SESSION_PAYMENTS = "payment_access"  # payments opened here with the case's access code
 WEBHOOK_URL_NAMES = {("przelewy24", "payment"): "payments-p24-status", ("przelewy24", "refund"): "payments-p24-refund"}
 
@@ -57,10 +57,7 @@ def _resident_payment(request, public_id) -> Payment:
     resident is its author; 404 for anyone else (another unit's payments do not exist in this schema)."""
     payment = get_object_or_404(Payment.objects.select_related("submission__register_entry"), public_id=public_id)
     submission = payment.submission
-    allowed = (str(submission.reference) in request.session.get(SESSION_SUBMISSIONS, [])
-               or str(public_id) in request.session.get(SESSION_PAYMENTS, [])
-               or (request.user.is_authenticated and submission.submitted_by_id == request.user.pk))
-    if not allowed:
+    if not (is_filer(request, submission) or str(public_id) in request.session.get(SESSION_PAYMENTS, [])):
         raise Http404
     return payment
 
@@ -95,7 +92,12 @@ def payment_status(request, public_id):
     payment = _resident_payment(request, public_id)
     plugin = provider_get(payment.provider)
     plugin.handle_return(provider_config_get(payment.provider), payment, request.GET)
-    context = {"payment": payment, "online": plugin.online, "submission": payment.submission}
+    submission = payment.submission
+    context = {"payment": payment, "online": plugin.online, "submission": submission,
+               # The filer sees the way back to the confirmation (receipt, and the access code until it is
+               # shown there); a visitor who came with the access code, the case page.
+               "filer": is_filer(request, submission),
+               "access_code": request.session.get(f"access_code:{submission.reference}")}
     if request.headers.get("HX-Request"):
         response = render(request, "payments/_status_fragment.html", context)
     else:

@@ -23,8 +23,7 @@ from shared_services.payments.views import payment_access_grant, payment_go
 from shared_services.offer.selectors import (STANDARD, service_card_get, service_count, service_list,
                                             service_search)
 
-# The submissions this browser filed, so that only it sees their confirmation pages.
-SESSION_SUBMISSIONS = "filed_submissions"
+from .filers import filed_submission_remember, is_filer
 
 
 def unit_home(request):
@@ -104,12 +103,12 @@ def service_form(request, slug, kind=STANDARD):
             except AlreadyFiled as filed:
                 # The token came from this browser's own form page: show it the application it already filed.
                 reference = str(filed.submission.reference)
-                request.session[SESSION_SUBMISSIONS] = [*request.session.get(SESSION_SUBMISSIONS, []), reference]
+                filed_submission_remember(request, reference)
                 messages.info(request, _("This application had already been filed; here is its confirmation."))
                 return redirect("submission-confirmation", reference=reference)
             # Only now, with the application, its register entry and its receipt committed, is it acknowledged.
             reference = str(entry.submission.reference)
-            request.session[SESSION_SUBMISSIONS] = [*request.session.get(SESSION_SUBMISSIONS, []), reference]
+            filed_submission_remember(request, reference)
             request.session[f"access_code:{reference}"] = access_code  # shown once, on the confirmation
             if payment is not None and payment.provider != "office":
                 return payment_go(request, payment)  # to the provider's page; its return page links back here
@@ -135,8 +134,7 @@ def _own_submission(request, reference) -> Submission:
     submission = get_object_or_404(
         Submission.objects.select_related("register_entry__receipt").prefetch_related("attachments"),
         reference=reference)
-    filed_here = str(reference) in request.session.get(SESSION_SUBMISSIONS, [])
-    if not filed_here and not (request.user.is_authenticated and submission.submitted_by_id == request.user.pk):
+    if not is_filer(request, submission):
         raise Http404
     return submission
 
