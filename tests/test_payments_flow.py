@@ -136,14 +136,17 @@ class TestPayingOnline:
 
 
 class TestWithoutOnlinePayment:
-    def test_no_provider_files_as_before_and_says_to_pay_at_the_office(self, full_catalogue, client, unit_a):
+    def test_without_any_setup_the_fee_is_kept_as_filed_and_paid_at_the_office(self, full_catalogue, client,
+                                                                               unit_a):
         set_fee(unit_a)
         response = file_letter(client)
         assert response["Location"].startswith("/wnioski/")
-        with tenant_context(unit_a):
-            assert not Payment.objects.exists() and RegisterEntry.objects.count() == 1
+        payment = payment_of_unit(unit_a)
+        assert (payment.provider, payment.status, payment.amount_grosze) == ("office", PaymentStatus.AWAITING,
+                                                                             FEE_GROSZE)
+        set_fee(unit_a, 9900)  # the unit raises the fee later: what this application owes does not change
         page = client.get(response["Location"], HTTP_HOST=TORUN).content.decode()
-        assert "payment-heading" in page and "17,50" in page
+        assert "payment-heading" in page and "17,50" in page and "99,00" not in page and "w urzędzie" in page
 
     def test_a_free_service_has_no_payment(self, full_catalogue, client, unit_a, gateway):
         set_fee(unit_a, 0)
@@ -158,7 +161,9 @@ class TestWithoutOnlinePayment:
         set_fee(unit_a)
         with tenant_context(unit_a):
             ProviderConfig.objects.create(provider="office", enabled=True, options={"instructions": "Kasa, pok. 5"})
-        assert file_letter(client)["Location"].startswith("/wnioski/")
+        confirmation = file_letter(client)["Location"]
+        assert confirmation.startswith("/wnioski/")
+        assert "Kasa, pok. 5" in client.get(confirmation, HTTP_HOST=TORUN).content.decode()  # the office's own words
         payment = payment_of_unit(unit_a)
         assert payment.provider == "office" and payment.status == PaymentStatus.AWAITING
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)

@@ -15,12 +15,11 @@ def provider_config_get(key: str) -> ProviderConfig | None:
 
 def intake_provider():
     """(plugin, config) of the provider that collects fees of new applications: Przelewy24 when the unit
-    enabled it, otherwise pay at the office when enabled; (None, None) when the unit set up neither."""
+    enabled it, otherwise pay at the office — which every unit takes, set up or not (config None then)."""
     enabled = {config.provider: config for config in ProviderConfig.objects.filter(enabled=True)}
-    for key in ("przelewy24", "office"):
-        if key in enabled:
-            return provider_get(key), enabled[key]
-    return None, None
+    if "przelewy24" in enabled:
+        return provider_get("przelewy24"), enabled["przelewy24"]
+    return provider_get("office"), enabled.get("office")
 
 
 def payment_by_session(session_id: str, *, provider: str) -> QuerySet:
@@ -42,18 +41,3 @@ def payments_for_report(*, date_from, date_to) -> QuerySet:
     end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), zone)
     return (Payment.objects.filter(paid_at__gte=start, paid_at__lt=end)
             .select_related("submission__register_entry").order_by("paid_at", "pk"))
-
-
-def fee_for_service_key(service_key: str) -> int:
-    """The fee the unit charges now for the service known by its key (0 when unknown or free)."""
-    from shared_services.offer.models import AdoptedService, UnitService
-    from shared_services.offer.selectors import STANDARD, fee_grosze
-
-    kind, _sep, identifier = service_key.partition(":")
-    if kind == STANDARD:
-        adopted = (AdoptedService.objects.filter(standard_service__slug=identifier, standard_service__published__isnull=False)
-                   .select_related("standard_service__published").first())
-        return fee_grosze(adopted) if adopted else 0
-    if identifier.isdigit():
-        return UnitService.objects.filter(pk=identifier).values_list("fee_grosze", flat=True).first() or 0
-    return 0

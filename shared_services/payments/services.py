@@ -55,13 +55,11 @@ def _locked(payment: Payment) -> Payment:
 
 def payment_create_at_intake(*, submission, amount_grosze: int) -> Payment | None:
     """In the intake's transaction: the fee of a freshly filed application, awaiting payment, with the
-    provider the unit collects fees with. None when the service is free or the unit set up no provider
-    (then the resident pays at the office as before, and the confirmation says so)."""
+    provider the unit collects fees with (pay at the office unless it set up Przelewy24), so the amount
+    charged is kept as it was when filed. None when the service is free."""
     if amount_grosze <= 0:
         return None
     plugin, _config = intake_provider()
-    if plugin is None:
-        return None
     user = submission.submitted_by
     # Przelewy24 takes at most 50 characters; a longer address, cut, would be invalid and stop the payment.
     email = next((address for address in (submission.contact_email, user.email if user else "")

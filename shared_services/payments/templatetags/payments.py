@@ -29,12 +29,13 @@ def payment_of(submission):
 
 @register.inclusion_tag("payments/_resident_payment.html", takes_context=True)
 def resident_payment(context, submission):
-    """The fee of a resident's application: its payment, or how to pay at the office when collected there."""
-    from shared_services.payments.selectors import fee_for_service_key
+    """The fee of a resident's application: its status, and how to pay it (online, or the office's own words)."""
+    from shared_services.payments.selectors import provider_config_get
 
     payment = payment_of(submission)
-    fee = 0 if payment else fee_for_service_key(submission.service_key)
-    return {"payment": payment, "fee_grosze": fee, "csrf_token": context.get("csrf_token")}
+    office = provider_config_get("office") if payment and payment.provider == "office" else None
+    return {"payment": payment, "csrf_token": context.get("csrf_token"),
+            "office_instructions": office.options.get("instructions", "") if office else ""}
 
 
 @register.inclusion_tag("payments/_clerk_payment.html", takes_context=True)
