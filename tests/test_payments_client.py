@@ -86,7 +86,7 @@ class TestClientAgainstTheDevelopmentGateway:
         with pytest.raises(P24Error):  # never more than was paid
             p24.refund(request_id="r2", refunds_uuid="u2", url_status="", order_id=found["orderId"],
                        session_id="sesja-ąę-1", amount=1251, description="Zwrot")
-        assert [refund["amount"] for refund in p24.refunds_by_order(found["orderId"])] == [500]
+        assert [refund["amount"] for refund in gateway.transaction_of("sesja-ąę-1").refunds] == [500]
 
     def test_an_unknown_session_is_none(self, gateway):
         assert client(gateway).transaction_by_session("nobody") is None

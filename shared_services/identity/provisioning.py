@@ -208,7 +208,7 @@ def staff_remove(unit, *, user_id: str) -> None:
 @_calling("client redirect URIs")
 def client_redirects_set(*, platform_url: str) -> None:
     """Register the platform's callback and logout return as the web client's only redirect URIs: one pair
-    for the whole country, whatever the number of units (see README, "Sign-in and callbacks")."""
+    for the whole country, whatever the number of units (README, "Sign-in and roles")."""
     admin = keycloak_admin()
     client_uuid = admin.get_client_id(settings.OIDC_CLIENT_ID)
     client = admin.get_client(client_uuid)

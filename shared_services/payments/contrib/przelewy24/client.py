@@ -132,9 +132,6 @@ class Przelewy24Client:
             raise P24Error(f"Przelewy24 refused the refund: {items[0].get('message') if items else answer}")
         return items[0]
 
-    def refunds_by_order(self, order_id: int) -> list:
-        return (self._call("GET", f"refund/by/orderId/{int(order_id)}").get("data") or {}).get("refunds", [])
-
     def notification_valid(self, message: dict) -> bool:
         return sign_matches(message, NOTIFICATION_FIELDS, self.crc)
 
