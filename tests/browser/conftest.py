@@ -213,6 +213,41 @@ def sign_in_at_provider(driver, username: str, password: str = PASSWORD) -> None
     driver.find_element(By.CSS_SELECTOR, 'form [type="submit"]').click()
 
 
+# --- Committed data -------------------------------------------------------------------------------
+
+# Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
+# (adopted services, submissions and their attachments, drafts) in every unit's schema.
+CATALOGUE_TABLES = ("catalogue_category", "catalogue_lifeevent", "catalogue_standardservice",
+                    "catalogue_standardserviceversion", "catalogue_standardform", "catalogue_standardformversion",
+                    "catalogue_offering")
+# What filed applications, payments and sign-ins leave in a unit's schema that no catalogue row points at.
+UNIT_LEFTOVER_TABLES = ("payments_refund", "payments_payment", "payments_providerconfig", "inbox_registercounter",
+                        "inbox_signcounter", "inbox_outboxmessage", "inbox_department", "audit_auditentry",
+                        "audit_audithead")
+
+
+def committed_data_remove(units) -> None:
+    """Empty what a module committed for the server (the catalogue, and in `units` what filing, paying and
+    signing in left), so that the rest of the suite finds the tables as it expects them."""
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import tenant_context
+
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(CATALOGUE_TABLES)} CASCADE")
+    for unit in units:
+        with tenant_context(unit), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(UNIT_LEFTOVER_TABLES)} CASCADE")
+            get_user_model().objects.all().delete()
+    connection.set_schema_to_public()
+
+
+def check_page(driver, language: str = "pl") -> None:
+    """The page shown now: no axe violations and a sound structure."""
+    assert_no_axe_violations(run_axe(driver), driver.current_url)
+    assert not page_problems(driver, language), page_problems(driver, language)
+
+
 # --- axe-core ----------------------------------------------------------------------------------------
 
 

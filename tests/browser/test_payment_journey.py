@@ -24,18 +24,13 @@ from shared_services.eforms.models import Submission
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
 from shared_services.payments.services import provider_config_save
 from tenants.models import Tenant
-from tests.browser.conftest import assert_no_axe_violations, page_problems, run_axe, use_language
+from tests.browser.conftest import check_page, committed_data_remove, use_language
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
 from tests.letters import FORM_URL, LETTER
 from tests.payments_support import FEE_GROSZE, MERCHANT, set_fee
 
 pytestmark = pytest.mark.browser
 
-# Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
-# (adopted services, submissions, their payments and refunds) in every unit's schema.
-CATALOGUE_TABLES = ("catalogue_category", "catalogue_lifeevent", "catalogue_standardservice",
-                    "catalogue_standardserviceversion", "catalogue_standardform", "catalogue_standardformversion",
-                    "catalogue_offering")
 STATUS_PATH = "/platnosci/p24/status/"
 
 
@@ -67,22 +62,7 @@ def paying_unit(django_db_setup, django_db_blocker, gateway):
             connection.set_schema_to_public()
             yield torun
         finally:
-            connection.set_schema_to_public()
-            with connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {', '.join(CATALOGUE_TABLES)} CASCADE")
-            for unit in units:
-                with tenant_context(unit), connection.cursor() as cursor:
-                    # What the filed applications and the configuration left that no catalogue row points at.
-                    cursor.execute("TRUNCATE payments_refund, payments_payment, payments_providerconfig, "
-                                   "inbox_registercounter, inbox_signcounter, inbox_outboxmessage, "
-                                   "inbox_department, audit_auditentry, audit_audithead CASCADE")
-            connection.set_schema_to_public()
-
-
-def check_page(browser, language="pl"):
-    """The page shown now: no axe violations and a sound structure."""
-    assert_no_axe_violations(run_axe(browser), browser.current_url)
-    assert not page_problems(browser, language), page_problems(browser, language)
+            committed_data_remove(units)
 
 
 def wait_for(browser, condition, seconds=20):

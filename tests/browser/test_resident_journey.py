@@ -6,8 +6,6 @@ only) and removed afterwards, so the rest of the suite finds an empty catalogue 
 """
 
 import pytest
-from django.contrib.auth.models import User
-from django.db import connection
 from django_tenants.utils import tenant_context
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -18,18 +16,11 @@ from shared_services.eforms.models import Submission
 from shared_services.inbox.models import Case
 from shared_services.staff.models import StaffRole
 from tenants.models import Tenant
-from tests.browser.conftest import (assert_no_axe_violations, page_problems, run_axe, sign_in_at_provider,
-                                    use_language)
+from tests.browser.conftest import check_page, committed_data_remove, sign_in_at_provider, use_language
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
 from tests.identity import kc_account
 
 pytestmark = pytest.mark.browser
-
-# Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
-# (adopted services, submissions and their attachments, drafts) in every unit's schema.
-CATALOGUE_TABLES = ("catalogue_category", "catalogue_lifeevent", "catalogue_standardservice",
-                    "catalogue_standardserviceversion", "catalogue_standardform", "catalogue_standardformversion",
-                    "catalogue_offering")
 
 
 @pytest.fixture(scope="module")
@@ -42,22 +33,7 @@ def committed_catalogue(django_db_setup, django_db_blocker):
         try:
             yield
         finally:
-            connection.set_schema_to_public()
-            with connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {', '.join(CATALOGUE_TABLES)} CASCADE")
-            for unit in units:
-                with tenant_context(unit), connection.cursor() as cursor:
-                    # What the filed applications left that no catalogue row points at: counters, the outbox,
-                    # the audit trail, staff; the rest of the suite expects them empty.
-                    cursor.execute("TRUNCATE inbox_registercounter, inbox_signcounter, inbox_outboxmessage, "
-                                   "inbox_department, audit_auditentry, audit_audithead CASCADE")
-                    User.objects.all().delete()
-
-
-def check_page(browser, language="pl"):
-    """The page shown now: no axe violations and a sound structure."""
-    assert_no_axe_violations(run_axe(browser), browser.current_url)
-    assert not page_problems(browser, language), page_problems(browser, language)
+            committed_data_remove(units)
 
 
 def wait_for(browser, condition, seconds=10):

@@ -59,14 +59,19 @@ def test_a_resident_signs_in_on_the_unit_and_nowhere_else(fresh_browser, browser
     assert browser.find_elements(By.CSS_SELECTOR, 'a[href^="/oidc/logowanie/"]')  # "Sign in" is offered
 
 
+def clerk_of_torun_signs_in_at(browser, url: str) -> None:
+    """A clerk of Toruń opens `url`, signs in at the identity provider's form, and is back at `url`."""
+    kc_account("ewa.przegladarka", unit_roles={UNIT_A["slug"]: StaffRole.CLERK})
+    use_language(browser, url, "pl")
+    browser.get(url)
+    sign_in_at_provider(browser, "ewa.przegladarka")
+    wait_for(browser, expected_conditions.url_to_be(url))
+
+
 def test_a_clerk_signs_in_works_and_signs_out_of_keycloak_too(fresh_browser, browser_server):
     browser = fresh_browser
-    kc_account("ewa.przegladarka", unit_roles={UNIT_A["slug"]: StaffRole.CLERK})
     inbox = browser_server.unit(UNIT_A["slug"], "/urzad/skrzynka/")
-    use_language(browser, inbox, "pl")
-    browser.get(inbox)
-    sign_in_at_provider(browser, "ewa.przegladarka")
-    wait_for(browser, expected_conditions.url_to_be(inbox))
+    clerk_of_torun_signs_in_at(browser, inbox)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Skrzynka podawcza"
     browser.find_element(By.XPATH, '//form[contains(@action, "/oidc/wyloguj/")]//button').click()
     wait_for(browser, expected_conditions.url_to_be(browser_server.unit(UNIT_A["slug"], "/")))
@@ -77,12 +82,7 @@ def test_a_clerk_signs_in_works_and_signs_out_of_keycloak_too(fresh_browser, bro
 
 def test_a_clerk_of_torun_gets_no_access_to_lubiczs_office(fresh_browser, browser_server):
     browser = fresh_browser
-    kc_account("ewa.przegladarka", unit_roles={UNIT_A["slug"]: StaffRole.CLERK})
-    lubicz_inbox = browser_server.unit(UNIT_B["slug"], "/urzad/skrzynka/")
-    use_language(browser, lubicz_inbox, "pl")
-    browser.get(lubicz_inbox)
-    sign_in_at_provider(browser, "ewa.przegladarka")
-    wait_for(browser, expected_conditions.url_to_be(lubicz_inbox))
+    clerk_of_torun_signs_in_at(browser, browser_server.unit(UNIT_B["slug"], "/urzad/skrzynka/"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Brak dostępu"
     main = browser.find_element(By.TAG_NAME, "main").text
     assert "Gmina Lubicz" in main and "Miasto Toruń" in main  # where she does work, with a link
