@@ -2,6 +2,11 @@ import getpass
 from dataclasses import dataclass
 
 
+def person_label(user) -> str:
+    """How the log names a person: the e-mail Keycloak gave (people read it), else the account's name."""
+    return user.email or user.get_username()
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who performs an operator action, for the audit log."""
@@ -13,7 +18,7 @@ class Actor:
     @classmethod
     def from_request(cls, request) -> "Actor":
         # REMOTE_ADDR is the client, or the ingress when behind one (which then sets it from X-Forwarded-For).
-        return cls(label=request.user.get_username(), user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+        return cls(label=person_label(request.user), user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
 
     @classmethod
     def command_line(cls) -> "Actor":

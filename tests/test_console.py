@@ -15,7 +15,8 @@ PORTAL = {"HTTP_HOST": "localhost"}
 
 @pytest.fixture
 def operator(client):
-    user = get_user_model().objects.create_user("operator", password="x", is_staff=True)
+    user = get_user_model().objects.create_user("kc:5b9f0f7e-0000-4000-8000-00000000000a", "operatorka@woj.example",
+                                                is_staff=True)
     signed_in(client, None, user)
     return user
 
@@ -68,7 +69,9 @@ class TestActions:
         assert client.get("/", HTTP_HOST="torun.localhost").status_code == 200
         actions = list(OperatorAction.objects.filter(unit=unit_a).order_by("id"))
         assert [a.action for a in actions] == ["suspend", "resume"]
-        assert actions[0].actor_label == "operator" and actions[0].ip_address == "198.51.100.7"
+        # The log names the operator by e-mail, and keeps the account (the Keycloak subject) as well.
+        assert actions[0].actor_label == "operatorka@woj.example" and actions[0].ip_address == "198.51.100.7"
+        assert actions[0].actor_id == operator.pk
         assert actions[0].details == {"before": "active", "after": "suspended"}
 
     def test_actions_need_post(self, client, operator, unit_a):

@@ -3,7 +3,7 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from onboarding.actors import Actor
+from onboarding.actors import Actor, person_label
 from onboarding.services import unit_export
 
 from shared_services.identity.access import Area, area_required
@@ -24,7 +24,7 @@ def export_page(request):
 def export_download(request):
     """The unit's own data and files as an export archive (operators export suspended units from the console)."""
     # The clerk's account is in the unit's schema: the audit log (public) names it, without a link.
-    actor = Actor(label=f"{request.user.get_username()} ({connection.tenant.slug})",
+    actor = Actor(label=f"{person_label(request.user)} ({connection.tenant.slug})",
                   ip_address=request.META.get("REMOTE_ADDR"))
     archive = unit_export(unit=connection.tenant, actor=actor)
     return FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)
