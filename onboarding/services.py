@@ -307,8 +307,12 @@ def unit_import(*, archive: Path, actor: Actor) -> Tenant:
     # happens here; if Keycloak is away, `manage.py onboard CODE` finishes this for the active unit.
     try:
         provisioning.unit_organization_ensure(unit)
-    except IdentityProviderError:
+    except IdentityProviderUnavailable:
         logger.warning("imported unit has no organization in keycloak yet; run `manage.py onboard %s`", unit.code)
+    except IdentityProviderError as error:
+        raise OnboardingError(_("%(unit)s is imported, but the sign-in service (Keycloak) refused its organization; "
+                                "its answer is in the platform's log. Once that is put right, run "
+                                "`manage.py onboard %(code)s`.") % {"unit": unit.name, "code": unit.code}) from error
     return unit
 
 

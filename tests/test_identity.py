@@ -302,3 +302,29 @@ def test_a_residents_account_from_before_keycloak_passes_to_her_at_first_sign_in
         assert Submission.objects.get().submitted_by.username == f"kc:{subject}"
         legacy.refresh_from_db()
         assert not legacy.is_active
+
+
+def test_an_old_account_passes_at_a_later_sign_in_once_keycloak_has_verified_the_address(
+        full_catalogue, browser, unit_a, settings, tmp_path):
+    from shared_services.eforms.models import Submission
+    from shared_services.identity.provisioning import keycloak_admin
+    from tests.letters import FORM_URL, LETTER
+
+    settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
+    with tenant_context(unit_a):
+        legacy = get_user_model().objects.create_user("mieszkaniec:jan.pozny@test.ratusz.example")
+    signed_in(browser.client, unit_a, legacy)
+    browser.jars[TORUN] = browser.client.cookies
+    assert browser.post(TORUN, FORM_URL, LETTER).status_code == 302
+    subject = kc_account("jan.pozny")
+    keycloak_admin().update_user(subject, {"emailVerified": False})
+    browser.jars[TORUN] = type(browser.client.cookies)()
+    browser.sign_in(TORUN, "jan.pozny")  # unverified: nothing passes
+    with tenant_context(unit_a):
+        assert Submission.objects.get().submitted_by == legacy
+    keycloak_admin().update_user(subject, {"emailVerified": True})
+    browser.jars[TORUN] = type(browser.client.cookies)()
+    browser.provider.cookies.clear()
+    browser.sign_in(TORUN, "jan.pozny")  # verified now: the old applications pass to him
+    with tenant_context(unit_a):
+        assert Submission.objects.get().submitted_by.username == f"kc:{subject}"

@@ -360,6 +360,21 @@ class TestStaffAndDepartments:
         with tenant_context(unit_a):
             assert not User.objects.filter(email="ola@torun.example").exists()
 
+    def test_an_invitation_cut_off_half_way_is_finished_by_sending_it_again(self, client, unit_a,
+                                                                            identity_provider):
+        # What an invitation leaves when Keycloak went away after creating the account: not a member yet,
+        # no password, the address unconfirmed, and no e-mail sent.
+        keycloak = keycloak_admin()
+        account = keycloak.create_user({"username": "ala@torun.example", "email": "ala@torun.example",
+                                        "enabled": True, "requiredActions": ["UPDATE_PASSWORD", "VERIFY_EMAIL"]},
+                                       exist_ok=True)
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        assert client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ala@torun.example",
+                                                   "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN).status_code == 302
+        assert [org["alias"] for org in keycloak.get_user_organizations(account)] == ["torun"]
+        if identity_provider is not None:  # the set-password e-mail goes out this time
+            assert any(sent["to"] == "ala@torun.example" for sent in identity_provider.sent_emails)
+
     def test_an_invitation_while_keycloak_is_down_changes_nothing_and_keeps_the_form(self, client, unit_a, settings):
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         signed_in(client, unit_a, admin)

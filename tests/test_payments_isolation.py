@@ -145,6 +145,7 @@ def test_keys_no_configured_key_opens_are_a_clear_refusal_not_a_crash(settings, 
                                                                        gateway):
     from cryptography.fernet import Fernet
 
+    from shared_services.audit.models import AuditEntry
     from shared_services.payments.base import ProviderError
     from shared_services.payments.registry import provider_get
 
@@ -155,3 +156,16 @@ def test_keys_no_configured_key_opens_are_a_clear_refusal_not_a_crash(settings, 
             provider_get("przelewy24").test_connection(ProviderConfig.objects.get(provider="przelewy24"))
     signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
     assert client.get("/urzad/platnosci/", HTTP_HOST=TORUN).status_code == 200  # the keys can be entered again
+    tested = client.post("/urzad/platnosci/", {"provider": "przelewy24", "action": "test"}, HTTP_HOST=TORUN,
+                         follow=True)
+    assert "Wpisz ponownie klucz CRC" in tested.content.decode()
+    saved = client.post("/urzad/platnosci/", {
+        "provider": "przelewy24", "action": "save", "przelewy24-merchant_id": str(MERCHANT["merchant_id"]),
+        "przelewy24-crc": MERCHANT["crc"], "przelewy24-api_key": MERCHANT["api_key"],
+        "przelewy24-environment": "sandbox", "przelewy24-base_url_override": gateway.base_url,
+        "przelewy24-enabled": "on"}, HTTP_HOST=TORUN)
+    assert saved.status_code == 302
+    with tenant_context(unit_a):
+        provider_get("przelewy24").test_connection(ProviderConfig.objects.get(provider="przelewy24"))
+        assert AuditEntry.objects.filter(action="payments.configure").latest("sequence").before["secrets"] == {
+            "crc": "(unreadable)", "api_key": "(unreadable)"}

@@ -118,24 +118,53 @@ class TestRefunds:
         assert _post_json(url, body) == 200  # a replay: already done
         assert current(unit_a, payment).refunded_grosze == 100
 
-    def test_a_refund_whose_answer_is_lost_stays_requested_and_counts(self, full_catalogue, client, unit_a, gateway,
-                                                                       platform_http):
+    def test_a_refund_that_never_reached_the_gateway_is_refused_and_can_be_asked_again(
+            self, full_catalogue, client, unit_a, gateway, platform_http):
         from tests.identity import closed_port_url
 
         payment = file_and_go(client, unit_a, gateway)
         signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
-        with tenant_context(unit_a):  # the gateway stops answering
+        with tenant_context(unit_a):  # nothing listens there: the request cannot leave
             config = ProviderConfig.objects.get(provider="przelewy24")
             config.options = {**config.options, "base_url_override": closed_port_url()}
             config.save()
-        assert self.refund(client, payment, "17,50").status_code == 302
+        self.refund(client, payment, "17,50")
         with tenant_context(unit_a):
-            [refund] = Refund.objects.all()
-        # Przelewy24 may have taken it: not rejected, and the money is not offered for refunding again.
-        assert refund.status == RefundStatus.REQUESTED
-        self.refund(client, payment, "0,01")
+            assert list(Refund.objects.values_list("status", flat=True)) == [RefundStatus.REJECTED]
+        configure_p24(unit_a, gateway)
+        self.refund(client, payment, "17,50")
+        assert gateway.deliver_pending() == 1
+        assert current(unit_a, payment).refunded_grosze == FEE_GROSZE
+
+    def test_a_refund_whose_notification_is_lost_is_settled_by_reconciliation(
+            self, full_catalogue, client, unit_a, gateway, platform_http, settings):
+        payment = file_and_go(client, unit_a, gateway)
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        self.refund(client, payment, "5,00")
+        gateway.pending.clear()  # the gateway refunded, but its notification never arrives
+        with tenant_context(unit_a):
+            assert Refund.objects.get().status == RefundStatus.REQUESTED
+        self.refund(client, payment, "12,51")  # meanwhile the requested 5,00 still counts
         with tenant_context(unit_a):
             assert Refund.objects.count() == 1
+        settings.PAYMENT_RECONCILE_AFTER_SECONDS = 0
+        assert payments_reconcile_sweep() == {"refund_done": 1}
+        with tenant_context(unit_a):
+            assert Refund.objects.get().status == RefundStatus.DONE
+        assert current(unit_a, payment).refunded_grosze == 500
+
+    def test_a_refund_the_gateway_never_heard_of_is_refused_once_it_is_old(
+            self, full_catalogue, client, unit_a, gateway, platform_http, settings):
+        payment = file_and_go(client, unit_a, gateway)
+        with tenant_context(unit_a):  # as a request whose answer was lost before it reached the gateway
+            refund = Refund.objects.create(payment=payment, amount_grosze=300, request_id="zagubiony",
+                                           refunds_uuid="zagubiony")
+        settings.PAYMENT_RECONCILE_AFTER_SECONDS = 0
+        assert payments_reconcile_sweep() == {"refund_requested": 1}  # not old enough to give up on
+        settings.PAYMENT_EXPIRE_AFTER_SECONDS = 0
+        assert payments_reconcile_sweep() == {"refund_rejected": 1}
+        refund.refresh_from_db()
+        assert refund.status == RefundStatus.REJECTED and current(unit_a, payment).refunded_grosze == 0
 
     def test_a_fee_paid_in_an_earlier_attempt_is_refunded_on_that_attempt(self, full_catalogue, client, unit_a,
                                                                           gateway, platform_http):

@@ -162,22 +162,27 @@ def staff_invite(unit, *, email: str, role: str, first_name: str = "", last_name
     email = email.strip().lower()
     found = [user for user in admin.get_users({"email": email, "exact": True}) if user.get("email") == email]
     organization_id = unit_organization_ensure.__wrapped__(unit)
-    new_account = not found
-    if new_account:
+    if found:
+        account = found[0]
+        member = any(organization["id"] == organization_id
+                     for organization in admin.get_user_organizations(account["id"]))
+        # An unconfirmed address is acceptable only on an account nobody has used yet (one an invitation made,
+        # still waiting for its first password: only the mailbox's owner can take it up) or one this unit
+        # already invited; an account somebody uses under an unconfirmed address is not given the role.
+        never_used = "UPDATE_PASSWORD" in account.get("requiredActions", [])
+        if not account.get("emailVerified") and not (member or never_used):
+            raise UnverifiedAccount(email)
+        user_id, pending = account["id"], [action for action in NEW_ACCOUNT_ACTIONS
+                                           if action in account.get("requiredActions", [])]
+    else:
         user_id = admin.create_user({"username": email, "email": email, "enabled": True, "firstName": first_name,
                                      "lastName": last_name, "requiredActions": NEW_ACCOUNT_ACTIONS}, exist_ok=True)
-        member = False
-    else:
-        user_id = found[0]["id"]
-        member = any(organization["id"] == organization_id for organization in admin.get_user_organizations(user_id))
-        # An account this unit invited (a member already) may wait for its confirmation; anybody else's may not.
-        if not found[0].get("emailVerified") and not member:
-            raise UnverifiedAccount(email)
+        member, pending = False, NEW_ACCOUNT_ACTIONS
     if not member:
         admin.organization_user_add(user_id, organization_id)
     _role_groups_set(admin, unit.slug, user_id, role)
-    if new_account:
-        admin.send_update_account(user_id, NEW_ACCOUNT_ACTIONS, client_id=settings.OIDC_CLIENT_ID,
+    if pending:  # Keycloak's e-mail to set the password — again, when an earlier one never arrived or lapsed
+        admin.send_update_account(user_id, pending, client_id=settings.OIDC_CLIENT_ID,
                                   lifespan=INVITATION_LIFESPAN_SECONDS)
     return user_id
 

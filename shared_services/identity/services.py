@@ -129,7 +129,8 @@ def session_refresh(request) -> SessionState:
     except oidc.TokenRejected:
         return SessionState.ENDED
     except oidc.ProviderUnavailable:
-        return SessionState.UNCONFIRMED if tokens["refresh_expires_at"] > now.timestamp() else SessionState.ENDED
+        still_valid = tokens.get("refresh_expires_at", 0) > now.timestamp()
+        return SessionState.UNCONFIRMED if still_valid else SessionState.ENDED
     if fresh.claims["sub"] != request.session.get(SESSION_ACCESS, {}).get("subject"):
         return SessionState.ENDED
     account_sync(fresh.claims)
@@ -149,8 +150,8 @@ def account_sync(claims: dict):
     """The person's account in the current schema, created at first sign-in, with the profile and roles
     the claims give for this host. Nothing else from the token (PESEL included) is stored."""
     access = Access.from_claims(claims)
-    user, created = get_user_model().objects.get_or_create(username=local_username(access.subject))
-    if created and connection.schema_name != "public" and claims.get("email_verified") and claims.get("email"):
+    user, _created = get_user_model().objects.get_or_create(username=local_username(access.subject))
+    if connection.schema_name != "public" and claims.get("email_verified") and claims.get("email"):
         _resident_account_take_over(user, claims["email"])
     profile = {"email": claims.get("email", ""), "first_name": claims.get("given_name", "")[:150],
                "last_name": claims.get("family_name", "")[:150]}
@@ -175,8 +176,10 @@ def account_sync(claims: dict):
 
 def _resident_account_take_over(user, email: str) -> None:
     """A resident's account from before sign-in moved to Keycloak (`mieszkaniec:<e-mail>`): its drafts and
-    applications pass to the person who now signs in with that e-mail, verified by Keycloak."""
-    legacy = get_user_model().objects.filter(username=LEGACY_RESIDENT_PREFIX + email.strip().lower()).first()
+    applications pass to the person who signs in with that e-mail once Keycloak has verified it — at that
+    sign-in or a later one; the old account is then closed, so this happens once."""
+    legacy = get_user_model().objects.filter(username=LEGACY_RESIDENT_PREFIX + email.strip().lower(),
+                                             is_active=True).first()
     if legacy is None:
         return
     FormDraft.objects.filter(owner=legacy).update(owner=user)

@@ -14,6 +14,10 @@ class ProviderError(Exception):
     """The provider refused what was asked; the message (English, from the provider) is for the log."""
 
 
+class ProviderKeysUnreadable(ProviderError):
+    """The unit's stored keys cannot be decrypted: the key that encrypted them has left PAYMENT_SECRETS_KEYS."""
+
+
 class ProviderUnreachable(ProviderError):
     """The provider did not answer, or failed itself: what was asked may or may not have been done."""
 
@@ -88,4 +92,10 @@ class PaymentProvider:
         return RemoteStatus(paid=False, needs_verify=False, order_id=None, amount=None, known=False)
 
     def refund(self, config, payment, refund, *, status_url: str) -> None:
+        """Ask for the refund. ProviderUnreachable when the answer was lost and it may have been taken."""
         raise ProviderError("refunds are not supported by this provider")
+
+    def refund_outcome(self, config, payment, refund) -> bool | None:
+        """What the provider did with a refund still waiting for its notification: True done, False refused,
+        None not known to it (yet)."""
+        return None

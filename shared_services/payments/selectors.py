@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Payment, PaymentStatus, ProviderConfig
+from .models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from .registry import provider_get
 
 
@@ -32,6 +32,11 @@ def payments_due_for_reconciliation(*, older_than: timedelta) -> QuerySet:
     cutoff = timezone.now() - older_than
     return (Payment.objects.filter(status=PaymentStatus.AWAITING, session_id__isnull=False)
             .filter(Q(token_created_at__lt=cutoff) | Q(token_created_at__isnull=True, created_at__lt=cutoff)))
+
+
+def refunds_due_for_reconciliation(*, older_than: timedelta) -> QuerySet:
+    """Refunds still waiting for the provider's word `older_than` after they were requested."""
+    return Refund.objects.filter(status=RefundStatus.REQUESTED, created_at__lt=timezone.now() - older_than)
 
 
 def payments_for_report(*, date_from, date_to) -> QuerySet:

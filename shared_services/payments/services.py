@@ -33,6 +33,7 @@ from .selectors import intake_provider, payment_by_session
 logger = logging.getLogger(__name__)
 _TRACKED = ("status", "provider", "amount_grosze", "currency", "order_id", "refunded_grosze")
 PROVIDER_EMAIL_MAX_LENGTH = 50
+UNREADABLE = "(unreadable)"  # how the audit trail shows secrets no configured key opens
 
 
 def _state(payment: Payment) -> dict:
@@ -189,17 +190,40 @@ def _refund_notified(notification: Notification, *, provider_key: str) -> str:
         raise WebhookRejected(f"refund notification does not match refund {refund.pk}")
     if refund.status != RefundStatus.REQUESTED:
         return "duplicate"
+    return _refund_settle(refund, payment, done=notification.refund_done, via="notification")
+
+
+def _refund_settle(refund: Refund, payment: Payment, *, done: bool, via: str) -> str:
+    """Close a requested refund (both rows locked by the caller), as the provider reported it."""
     before = _state(payment)
     refund.completed_at = timezone.now()
-    if notification.refund_done:
+    if done:
         refund.status = RefundStatus.DONE
         payment.refunded_grosze += refund.amount_grosze
         payment.save(update_fields=["refunded_grosze"])
     else:
         refund.status = RefundStatus.REJECTED
     refund.save(update_fields=["status", "completed_at"])
-    _audit("system", f"refund_{refund.status}", payment, before, refund=refund.pk, refund_amount=refund.amount_grosze)
+    _audit("system", f"refund_{refund.status}", payment, before, refund=refund.pk, refund_amount=refund.amount_grosze,
+           via=via)
     return f"refund_{refund.status}"
+
+
+def refund_reconcile(refund: Refund) -> str:
+    """Ask the provider about a refund still waiting for its notification: settle it as the provider says,
+    or, once it is older than PAYMENT_EXPIRE_AFTER_SECONDS and the provider does not know it, record it as
+    refused (the request never reached the provider), so its amount can be refunded again."""
+    plugin = provider_get(refund.payment.provider)
+    outcome = plugin.refund_outcome(ProviderConfig.objects.get(provider=refund.payment.provider), refund.payment,
+                                    refund)
+    too_old = timezone.now() - refund.created_at > timedelta(seconds=settings.PAYMENT_EXPIRE_AFTER_SECONDS)
+    if outcome is None and not too_old:
+        return "refund_requested"
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        if locked.status != RefundStatus.REQUESTED:
+            return f"refund_{locked.status}"
+        return _refund_settle(locked, _locked(refund.payment), done=bool(outcome), via="reconciliation")
 
 
 # --- Reconciliation ----------------------------------------------------------------------------------
@@ -243,15 +267,18 @@ def payment_reconcile(payment: Payment) -> str:
 
 def payments_reconcile_due() -> dict:
     """Reconcile the current unit's online payments that waited long enough; one failure does not stop the rest."""
-    from .selectors import payments_due_for_reconciliation
+    from .selectors import payments_due_for_reconciliation, refunds_due_for_reconciliation
 
     outcomes: dict[str, int] = {}
-    due = payments_due_for_reconciliation(older_than=timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS))
-    for payment in due.select_related("submission")[:500]:
+    older_than = timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
+    due = payments_due_for_reconciliation(older_than=older_than)
+    refunds_due = refunds_due_for_reconciliation(older_than=older_than)
+    for reconcile, item in [*((payment_reconcile, payment) for payment in due.select_related("submission")[:500]),
+                            *((refund_reconcile, refund) for refund in refunds_due.select_related("payment")[:500])]:
         try:
-            outcome = payment_reconcile(payment)
+            outcome = reconcile(item)
         except ProviderError as error:
-            logger.warning("could not reconcile payment %s: %s", payment.pk, error)
+            logger.warning("could not reconcile %s %s: %s", item._meta.model_name, item.pk, error)
             outcome = "unreachable"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
@@ -326,9 +353,11 @@ def provider_config_save(*, actor: str, provider_key: str, enabled: bool, option
     changed, secrets masked."""
     plugin = provider_get(provider_key)
     config, _created = ProviderConfig.objects.select_for_update().get_or_create(provider=provider_key)
-    stored = crypto.secrets_decrypt(config.secrets_encrypted)
-    before = {"enabled": config.enabled, "options": config.options,
-              "secrets": {name: crypto.masked(value) for name, value in stored.items()}}
+    try:
+        stored = {name: crypto.masked(value) for name, value in crypto.secrets_decrypt(config.secrets_encrypted).items()}
+    except crypto.InvalidToken:  # keys encrypted under a key that has left PAYMENT_SECRETS_KEYS: replaced now
+        stored = {name: UNREADABLE for name in plugin.secret_fields}
+    before = {"enabled": config.enabled, "options": config.options, "secrets": stored}
     config.enabled, config.options = enabled, options
     if plugin.secret_fields:
         config.secrets_encrypted = crypto.secrets_encrypt({name: secrets.get(name, "") for name in plugin.secret_fields})

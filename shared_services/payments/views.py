@@ -25,7 +25,7 @@ from shared_services.inbox.permissions import may_refund, visible_cases
 from shared_services.portal.filers import is_filer
 
 from . import report, services
-from .base import ProviderError, ProviderUnreachable, WebhookRejected
+from .base import ProviderError, ProviderKeysUnreadable, ProviderUnreachable, WebhookRejected
 from .models import Payment
 from .registry import provider_get, providers
 from .selectors import payments_for_report, provider_config_get
@@ -174,6 +174,9 @@ def payment_settings(request):
             else:
                 try:
                     services.provider_config_test(config)
+                except ProviderKeysUnreadable:
+                    messages.error(request, _("The stored keys cannot be read any more (the platform's encryption key "
+                                              "changed). Enter the CRC key and the API key again and save."))
                 except ProviderUnreachable:
                     messages.error(request, _("Connection test failed: the provider did not answer. Check the "
                                               "environment, or try again later."))
@@ -188,7 +191,8 @@ def payment_settings(request):
         form = next(form for entry_plugin, _config, form in entries if entry_plugin.key == bound_key)
         if form.is_valid():
             services.provider_config_save(actor=request.user.get_username(), provider_key=bound_key,
-                                          enabled=form.cleaned_data.get("enabled", False),
+                                          # A provider without the switch (the office) is always on.
+                                          enabled=form.cleaned_data.get("enabled", True),
                                           options=form.options(), secrets=form.secrets())
             messages.success(request, _("Saved."))
             return redirect("payment-settings")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from onboarding.actors import Actor
 from onboarding.archive import FILES_PREFIX, ArchiveError, read_archive_manifest
-from onboarding.services import unit_import
+from onboarding.services import OnboardingError, unit_import
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, archive, **options):
         try:
             unit = unit_import(archive=archive, actor=Actor.command_line())
-        except ArchiveError as error:
+        except (ArchiveError, OnboardingError) as error:
             raise CommandError(str(error)) from error
         manifest = read_archive_manifest(archive=archive, verify_members=False)
         files = sum(1 for name in manifest["members"] if name.startswith(FILES_PREFIX))

@@ -8,8 +8,9 @@ from ...registry import register
 
 
 class OfficeConfigForm(forms.Form):
-    enabled = forms.BooleanField(label=gettext_lazy("Residents pay at the office; clerks mark fees paid"),
-                                 required=False)
+    """Fees can always be paid at the office (the fallback when nothing is set up online): only the office's
+    own instructions are configured."""
+
     instructions = forms.CharField(label=gettext_lazy("How to pay (shown to residents)"), required=False,
                                    max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                                    help_text=gettext_lazy("E.g. the cash desk's room and hours, or the account "
@@ -29,8 +30,7 @@ class OfficeProvider(PaymentProvider):
     online = False
 
     def configuration_form(self, *, config=None, data=None):
-        initial = {**(config.options if config else {}), "enabled": bool(config and config.enabled)}
-        return OfficeConfigForm(data, initial=initial)
+        return OfficeConfigForm(data, initial=config.options if config else {})
 
     def start_payment(self, config, payment, **kwargs):
         raise ProviderError("fees paid at the office are not paid online")

@@ -14,6 +14,7 @@ import json
 import logging
 
 import requests
+import urllib3
 
 logger = logging.getLogger(__name__)
 
@@ -42,17 +43,28 @@ def sign_matches(message: dict, names: tuple[str, ...], crc: str) -> bool:
     return hmac.compare_digest(given.lower().encode(), message_sign(message, names, crc).encode())
 
 
+def _never_connected(error: requests.RequestException) -> bool:
+    """A connection refused or not made: requests wraps urllib3's MaxRetryError, whose reason tells."""
+    wrapped = error.args[0] if error.args else None
+    return isinstance(getattr(wrapped, "reason", wrapped), urllib3.exceptions.NewConnectionError)
+
+
 class P24Error(Exception):
     """Przelewy24 refused a call or could not be reached; `status` is the HTTP status (None: no answer)."""
 
-    def __init__(self, message: str, *, status: int | None = None, body=None):
+    def __init__(self, message: str, *, status: int | None = None, body=None, sent: bool = True):
         super().__init__(message)
-        self.status, self.body = status, body
+        self.status, self.body, self.sent = status, body, sent
 
     @property
     def unreachable(self) -> bool:
-        """No answer, or a failure of Przelewy24's own: the call may have been carried out all the same."""
+        """No answer, or a failure of Przelewy24's own."""
         return self.status is None or self.status >= 500
+
+    @property
+    def may_have_been_done(self) -> bool:
+        """The request left, and no answer says it was refused: Przelewy24 may have carried it out."""
+        return self.sent and self.unreachable
 
 
 class Przelewy24Client:
@@ -71,7 +83,9 @@ class Przelewy24Client:
         try:
             response = self.session.request(method, url, json=body, timeout=self.timeout)
         except requests.RequestException as error:
-            raise P24Error(f"Przelewy24 could not be reached: {type(error).__name__}") from error
+            # No connection at all (refused, not resolved, connect timeout): the request never left.
+            sent = not isinstance(error, requests.ConnectTimeout) and not _never_connected(error)
+            raise P24Error(f"Przelewy24 could not be reached: {type(error).__name__}", sent=sent) from error
         try:
             content = response.json()
         except ValueError:
@@ -129,8 +143,19 @@ class Przelewy24Client:
         answer = self._call("POST", "transaction/refund", body, ok=(200, 201))
         items = answer.get("data") or []
         if not items or not items[0].get("status"):
-            raise P24Error(f"Przelewy24 refused the refund: {items[0].get('message') if items else answer}")
+            raise P24Error(f"Przelewy24 refused the refund: {items[0].get('message') if items else answer}",
+                           status=200, body=answer)
         return items[0]
+
+    def refunds_of_order(self, order_id: int) -> list[dict]:
+        """The refunds Przelewy24 knows of for an order (`requestId`, `amount`, `status`…); [] for an unknown one."""
+        try:
+            data = self._call("GET", f"refund/by/orderId/{int(order_id)}").get("data") or {}
+        except P24Error as error:
+            if error.status == 404:
+                return []
+            raise
+        return data.get("refunds") or []
 
     def notification_valid(self, message: dict) -> bool:
         return sign_matches(message, NOTIFICATION_FIELDS, self.crc)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ... import crypto
-from ...base import (Notification, PaymentProvider, ProviderError, ProviderUnreachable, RemoteStatus, Started,
-                     WebhookRejected)
+from ...base import (Notification, PaymentProvider, ProviderError, ProviderKeysUnreadable, ProviderUnreachable,
+                     RemoteStatus, Started, WebhookRejected)
 from ...registry import register
 from .client import P24Error, Przelewy24Client
 
@@ -77,7 +77,7 @@ def client_for(config) -> Przelewy24Client:
     try:
         secrets = crypto.secrets_decrypt(config.secrets_encrypted)
     except crypto.InvalidToken as error:  # a key left PAYMENT_SECRETS_KEYS before the secrets were rotated
-        raise ProviderError("the stored keys cannot be decrypted with PAYMENT_SECRETS_KEYS") from error
+        raise ProviderKeysUnreadable("the stored keys cannot be decrypted with PAYMENT_SECRETS_KEYS") from error
     options = config.options
     return Przelewy24Client(merchant_id=options["merchant_id"], pos_id=options.get("pos_id") or options["merchant_id"],
                             crc=secrets.get("crc", ""), api_key=secrets.get("api_key", ""), base_url=base_url(options))
@@ -113,6 +113,17 @@ class Przelewy24Provider(PaymentProvider):
                 raise ProviderError("testAccess did not answer true")
         except P24Error as error:
             raise (ProviderUnreachable if error.unreachable else ProviderError)(str(error)) from error
+
+    def refund_outcome(self, config, payment, refund) -> bool | None:
+        try:
+            refunds = client_for(config).refunds_of_order(payment.order_id)
+        except P24Error as error:
+            raise (ProviderUnreachable if error.unreachable else ProviderError)(str(error)) from error
+        for known in refunds:
+            if known.get("requestId") == refund.request_id:
+                # Przelewy24 lists a refund with status 0 once done (as in its refund notification).
+                return known.get("status") == 0
+        return None
 
     def start_payment(self, config, payment, *, session_id, return_url, status_url, language) -> Started:
         client = client_for(config)
@@ -176,4 +187,5 @@ class Przelewy24Provider(PaymentProvider):
                                       session_id=payment.paid_session_id,
                                       amount=refund.amount_grosze, description=refund.reason or "Zwrot opłaty")
         except P24Error as error:
-            raise (ProviderUnreachable if error.unreachable else ProviderError)(str(error)) from error
+            # Only a request that left and got no refusal may have been carried out (see refund_request).
+            raise (ProviderUnreachable if error.may_have_been_done else ProviderError)(str(error)) from error
