@@ -73,7 +73,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra.bench_onboarding import admin_connection, verdict, with_database
+from infra.bench_onboarding import admin_connection, bench_database, verdict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = "ratusz_bench_inbox"
@@ -802,13 +802,7 @@ def main(argv=None) -> None:
         parser.error("gunicorn is not installed (pip install gunicorn), or use --server runserver")
     sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
 
-    from infra.embedded_db import database_url
-
-    server_url = database_url()  # starts the embedded server (kept up while we run) unless DATABASE_URL is set
-    bench_url = with_database(server_url, BENCH_DATABASE)
-    where = "DATABASE_URL's server" if os.environ.get("DATABASE_URL") else "the embedded PostgreSQL"
-    print(f"database: {BENCH_DATABASE} on {where}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
-          f"Python {platform.python_version()}")
+    server_url, bench_url = bench_database(BENCH_DATABASE)
     folder = Path(tempfile.mkdtemp(prefix="ratusz-bench-inbox-"))
     _environment(bench_url, folder, options.conn_max_age)
     _database_execute(server_url, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)',

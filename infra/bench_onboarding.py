@@ -200,6 +200,20 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
+def bench_database(name: str) -> tuple[str, str]:
+    """(the server's URL, the URL of database `name` on it) — the embedded PostgreSQL, started and kept up
+    while the benchmark runs, unless DATABASE_URL names a server — and a line saying where and on what."""
+    import platform
+
+    from infra.embedded_db import database_url
+
+    server_url = database_url()
+    where = "DATABASE_URL's server" if os.environ.get("DATABASE_URL") else "the embedded PostgreSQL"
+    print(f"database: {name} on {where}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
+          f"Python {platform.python_version()}")
+    return server_url, with_database(server_url, name)
+
+
 def admin_connection(url: str):
     import psycopg2
 
@@ -297,10 +311,7 @@ def _migrate_units(env: dict, label: str) -> dict:
 
 
 def run(options) -> None:
-    from infra.embedded_db import database_url
-
-    server_url = database_url()  # starts the embedded server (and keeps it up while we run) unless set
-    bench_url = with_database(server_url, BENCH_DATABASE)
+    server_url, bench_url = bench_database(BENCH_DATABASE)
     cache_dir = tempfile.mkdtemp(prefix="ratusz-bench-cache-")
     env = {
         **os.environ,
@@ -322,8 +333,6 @@ def run(options) -> None:
         env["KEYCLOAK_SERVER_URL"] = identity_provider.base_url
         print(f"identity provider: the development one at {identity_provider.base_url}")
     scope = "all" if options.country else REGION
-    where = "DATABASE_URL's server" if os.environ.get("DATABASE_URL") else "the embedded PostgreSQL"
-    print(f"database: {BENCH_DATABASE} on {where}; {os.cpu_count()} CPUs")
 
     _recreate_database(server_url)
     try:

@@ -39,7 +39,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
-from infra.bench_onboarding import admin_connection, verdict, with_database
+from infra.bench_onboarding import admin_connection, bench_database, verdict
 
 BENCH_DATABASE = "ratusz_bench_search"
 FULL_CATALOGUE = 875  # published services of one real regional portal
@@ -417,13 +417,7 @@ def main(argv=None) -> None:
         parser.error("--rounds must be at least 2 and --warmup at least 0")
     sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
 
-    from infra.embedded_db import database_url
-
-    server_url = database_url()  # starts the embedded server (kept up while we run) unless DATABASE_URL is set
-    bench_url = with_database(server_url, BENCH_DATABASE)
-    where = "DATABASE_URL's server" if os.environ.get("DATABASE_URL") else "the embedded PostgreSQL"
-    print(f"database: {BENCH_DATABASE} on {where}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
-          f"Python {platform.python_version()}")
+    server_url, bench_url = bench_database(BENCH_DATABASE)
     cache_dir = tempfile.mkdtemp(prefix="ratusz-bench-search-cache-")
     _database_recreate(server_url)
     try:

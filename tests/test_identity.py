@@ -283,18 +283,26 @@ class TestKeycloakAway:
         assert browser.get(TORUN, "/urzad/skrzynka/").status_code == 302  # …but it does not keep them in either
 
 
+def _filed_by_an_account_from_before_keycloak(browser, unit, name):
+    """An application filed, long ago, by the resident account `mieszkaniec:<name>@…` in `unit`; the browser
+    then starts afresh (no session on the unit's host)."""
+    from tests.letters import FORM_URL, LETTER
+
+    with tenant_context(unit):
+        legacy = get_user_model().objects.create_user(f"mieszkaniec:{name}@test.ratusz.example")
+    signed_in(browser.client, unit, legacy)
+    browser.jars[TORUN] = browser.client.cookies
+    assert browser.post(TORUN, FORM_URL, LETTER).status_code == 302
+    browser.jars[TORUN] = type(browser.client.cookies)()
+    return legacy
+
+
 def test_a_residents_account_from_before_keycloak_passes_to_her_at_first_sign_in(full_catalogue, browser, unit_a,
                                                                                   settings, tmp_path):
     from shared_services.eforms.models import Submission
-    from tests.letters import FORM_URL, LETTER
 
     settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
-    with tenant_context(unit_a):
-        legacy = get_user_model().objects.create_user("mieszkaniec:anna.dawna@test.ratusz.example")
-    signed_in(browser.client, unit_a, legacy)
-    browser.jars[TORUN] = browser.client.cookies
-    assert browser.post(TORUN, FORM_URL, LETTER).status_code == 302
-    browser.jars[TORUN] = type(browser.client.cookies)()  # a new browser, long after
+    legacy = _filed_by_an_account_from_before_keycloak(browser, unit_a, "anna.dawna")
     subject = kc_account("anna.dawna")
     browser.sign_in(TORUN, "anna.dawna")
     assert "Wydanie dowodu osobistego" in browser.get(TORUN, "/konto/").content.decode()
@@ -308,17 +316,11 @@ def test_an_old_account_passes_at_a_later_sign_in_once_keycloak_has_verified_the
         full_catalogue, browser, unit_a, settings, tmp_path):
     from shared_services.eforms.models import Submission
     from shared_services.identity.provisioning import keycloak_admin
-    from tests.letters import FORM_URL, LETTER
 
     settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
-    with tenant_context(unit_a):
-        legacy = get_user_model().objects.create_user("mieszkaniec:jan.pozny@test.ratusz.example")
-    signed_in(browser.client, unit_a, legacy)
-    browser.jars[TORUN] = browser.client.cookies
-    assert browser.post(TORUN, FORM_URL, LETTER).status_code == 302
+    legacy = _filed_by_an_account_from_before_keycloak(browser, unit_a, "jan.pozny")
     subject = kc_account("jan.pozny")
     keycloak_admin().update_user(subject, {"emailVerified": False})
-    browser.jars[TORUN] = type(browser.client.cookies)()
     browser.sign_in(TORUN, "jan.pozny")  # unverified: nothing passes
     with tenant_context(unit_a):
         assert Submission.objects.get().submitted_by == legacy

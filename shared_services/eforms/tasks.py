@@ -1,7 +1,7 @@
 from celery import shared_task
 from django_tenants.utils import tenant_context
 
-from tenants.models import Tenant, UnitStatus
+from tenants.selectors import units_with_schemas
 
 from .services import orphan_files_remove
 
@@ -10,7 +10,7 @@ from .services import orphan_files_remove
 def orphan_files_sweep():
     """Daily, in every unit with a schema: remove attachment files left by intakes killed mid-way."""
     removed = 0
-    for unit in Tenant.objects.exclude(schema_name="public").exclude(status=UnitStatus.OFFBOARDED):
+    for unit in units_with_schemas():
         with tenant_context(unit):
             removed += len(orphan_files_remove())
     return removed

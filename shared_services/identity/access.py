@@ -32,6 +32,7 @@ UNITS_GROUP = "units"
 # The strongest role wins when someone holds several in one unit.
 ROLE_ORDER = (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD, StaffRole.CLERK)
 SESSION_ACCESS = "identity_access"
+OFFICE_ROLE_CACHE = "_office_role"
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,14 @@ class Verdict(Enum):
 
 
 def office_role(user) -> str | None:
-    """The user's role in the current unit, from the copy of the claims in the unit's schema."""
+    """The user's role in the current unit, from the copy of the claims in the unit's schema. Read once per
+    user object (a request's guard, its view and its menu ask alike); `services.role_apply` forgets it."""
     if not user.is_authenticated or connection.schema_name == "public":
         return None
-    names = {group.name for group in user.groups.all()}
-    return next((role for role in ROLE_ORDER if role in names), None)
+    if OFFICE_ROLE_CACHE not in user.__dict__:
+        names = set(user.groups.values_list("name", flat=True))
+        user.__dict__[OFFICE_ROLE_CACHE] = next((role for role in ROLE_ORDER if role in names), None)
+    return user.__dict__[OFFICE_ROLE_CACHE]
 
 
 def decide(user, area: Area) -> Verdict:

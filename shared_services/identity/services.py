@@ -20,7 +20,7 @@ from shared_services.eforms.models import FormDraft, Submission
 from shared_services.inbox.models import StaffMember
 
 from . import oidc
-from .access import ROLE_ORDER, SESSION_ACCESS, Access
+from .access import OFFICE_ROLE_CACHE, ROLE_ORDER, SESSION_ACCESS, Access
 from .models import LoginTicket, PendingLogin
 
 PENDING_LOGIN_LIFETIME = timedelta(minutes=15)  # time to type a password at Keycloak
@@ -190,6 +190,7 @@ def _resident_account_take_over(user, email: str) -> None:
 
 def role_apply(user, role: str | None) -> None:
     """The one writer of a unit account's role: its group, and its staff record (which keeps the department)."""
+    user.__dict__.pop(OFFICE_ROLE_CACHE, None)
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_ORDER}
     current = {group.name for group in user.groups.filter(name__in=ROLE_ORDER)}
     if current != ({role} if role else set()):

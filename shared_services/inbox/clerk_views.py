@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shared_services.identity.access import Area, area_required
+from shared_services.identity.access import Area, area_required, office_role
+from shared_services.staff.models import StaffRole
 
 from . import case_services
 from .downloads import attachment_response, receipt_xml_response, submission_document_response
 from .models import Case, CaseNote, CaseStatus, Department
-from .permissions import allowed_actions, staff_role, visible_cases
+from .permissions import allowed_actions, visible_cases
 from .selectors import cases_for, register_entries
 
 
@@ -52,7 +53,7 @@ def case_list(request):
 @staff_required
 def register_view(request):
     year = int(request.GET.get("rok") or timezone.localdate().year)
-    if staff_role(request.user) == "clerk":
+    if office_role(request.user) == StaffRole.CLERK:
         raise PermissionDenied
     return render(request, "inbox/register.html", {"entries": register_entries(year=year), "year": year})
 

@@ -8,6 +8,7 @@ Residents and other units' staff are nobody here: accounts and sessions live in 
 
 from django.db.models import Q, QuerySet
 
+from shared_services.identity.access import office_role
 from shared_services.staff.models import StaffRole
 
 from .models import Case
@@ -16,19 +17,9 @@ ALL_ACTIONS = {"register", "assign", "forward", "note", "request", "reply", "clo
 CLERK_ACTIONS = {"note", "request", "reply", "close"}
 
 
-def staff_role(user) -> str | None:
-    if not user.is_authenticated:
-        return None
-    names = set(user.groups.values_list("name", flat=True))
-    for role in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD, StaffRole.CLERK):
-        if role in names:
-            return role
-    return None
-
-
 def may_refund(user) -> bool:
     """Refunding a fee (of a case the user can see) is for the unit administrator and department heads."""
-    return staff_role(user) in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD)
+    return office_role(user) in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD)
 
 
 def _department_id(user):
@@ -37,7 +28,7 @@ def _department_id(user):
 
 
 def visible_cases(user) -> QuerySet:
-    role = staff_role(user)
+    role = office_role(user)
     cases = Case.objects.all()
     if role == StaffRole.UNIT_ADMIN:
         return cases
@@ -49,7 +40,7 @@ def visible_cases(user) -> QuerySet:
 
 
 def allowed_actions(user, case: Case) -> set[str]:
-    role = staff_role(user)
+    role = office_role(user)
     if not visible_cases(user).filter(pk=case.pk).exists():
         return set()
     if case.status == "closed":

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django_tenants.utils import tenant_context
 
-from tenants.models import Tenant, UnitStatus
+from tenants.selectors import units_with_schemas
 
 from .models import OutboxMessage, OutboxStatus
 from .outbox import outbox_run
@@ -18,7 +18,7 @@ def outbox_sweep():
     """Periodically, in every unit with a schema: do due messages whose wake-up was lost (broker down, worker
     killed)."""
     handled = 0
-    for unit in Tenant.objects.exclude(schema_name="public").exclude(status=UnitStatus.OFFBOARDED):
+    for unit in units_with_schemas():
         with tenant_context(unit):
             if OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists():
                 handled += outbox_run()

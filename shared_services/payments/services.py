@@ -13,6 +13,7 @@ The rules that protect the money:
 
 import logging
 import uuid
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
@@ -269,7 +270,7 @@ def payments_reconcile_due() -> dict:
     """Reconcile the current unit's online payments that waited long enough; one failure does not stop the rest."""
     from .selectors import payments_due_for_reconciliation, refunds_due_for_reconciliation
 
-    outcomes: dict[str, int] = {}
+    outcomes: Counter = Counter()
     older_than = timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
     due = payments_due_for_reconciliation(older_than=older_than)
     refunds_due = refunds_due_for_reconciliation(older_than=older_than)
@@ -280,8 +281,8 @@ def payments_reconcile_due() -> dict:
         except ProviderError as error:
             logger.warning("could not reconcile %s %s: %s", item._meta.model_name, item.pk, error)
             outcome = "unreachable"
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
+        outcomes[outcome] += 1
+    return dict(outcomes)
 
 
 # --- The office --------------------------------------------------------------------------------------

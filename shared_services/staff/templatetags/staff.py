@@ -1,5 +1,6 @@
 from django import template
 
+from shared_services.identity.access import office_role
 from shared_services.staff.models import StaffRole
 
 register = template.Library()
@@ -8,7 +9,7 @@ register = template.Library()
 @register.filter
 def is_unit_administrator(user) -> bool:
     """For menus only: the views decide access themselves (identity.access, inbox.permissions)."""
-    return user.is_authenticated and user.groups.filter(name=StaffRole.UNIT_ADMIN).exists()
+    return office_role(user) == StaffRole.UNIT_ADMIN
 
 
 @register.filter

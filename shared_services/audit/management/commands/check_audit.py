@@ -4,7 +4,7 @@ from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import AuditEntry
 from shared_services.audit.selectors import audit_check
-from tenants.selectors import UnknownUnits, units_with_schemas
+from tenants.management.units import add_unit_codes_argument, units_of_codes
 
 
 class Command(BaseCommand):
@@ -12,13 +12,10 @@ class Command(BaseCommand):
             "Exits with status 1 when any unit's trail has problems.")
 
     def add_arguments(self, parser):
-        parser.add_argument("codes", nargs="*", help="unit codes; every unit with a schema when none is given")
+        add_unit_codes_argument(parser)
 
     def handle(self, *args, codes, **options):
-        try:
-            units = units_with_schemas(codes)
-        except UnknownUnits as missing:
-            raise CommandError(_("No such unit with a schema: %(codes)s") % {"codes": missing}) from None
+        units = units_of_codes(codes)
         damaged = 0
         for unit in units:
             with tenant_context(unit):

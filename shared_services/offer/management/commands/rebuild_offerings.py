@@ -1,8 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
 from shared_services.offer.services import offerings_rebuild
-from tenants.selectors import UnknownUnits, units_with_schemas
+from tenants.management.units import add_unit_codes_argument, units_of_codes
 
 
 class Command(BaseCommand):
@@ -10,13 +10,10 @@ class Command(BaseCommand):
             "their schemas. Safe to repeat.")
 
     def add_arguments(self, parser):
-        parser.add_argument("codes", nargs="*", help="unit codes; every unit with a schema when none is given")
+        add_unit_codes_argument(parser)
 
     def handle(self, *args, codes, **options):
-        try:
-            units = units_with_schemas(codes)
-        except UnknownUnits as missing:
-            raise CommandError(f"no such unit with a schema: {missing}") from None
+        units = units_of_codes(codes)
         for unit in units:
             with tenant_context(unit):
                 count = offerings_rebuild()
