@@ -73,3 +73,36 @@ def test_task_queued_in_unit_a_writes_only_into_unit_a(celery_worker_process, dj
         finally:
             with tenant_context(unit_a):
                 UnitBranding.objects.all().delete()
+
+
+@pytest.mark.worker
+def test_a_message_whose_sender_died_mid_write_never_reaches_the_worker(celery_worker_process, django_db_blocker,
+                                                                         monkeypatch):
+    """The development broker writes a message aside and renames it when whole (platform_core.celery_broker):
+    a sender killed before the rename leaves a file the worker does not take, and the worker goes on."""
+    import platform_core.celery_broker as broker
+
+    queue = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+    lost, kept = f"zadanie-{uuid.uuid4().hex[:8]}", f"zadanie-{uuid.uuid4().hex[:8]}"
+
+    def killed_before_the_rename(source, target):
+        raise SystemExit("the sender dies here")
+
+    with django_db_blocker.unblock():
+        unit_a = Tenant.objects.get(code=UNIT_A["code"])
+        try:
+            with tenant_context(unit_a):
+                with monkeypatch.context() as dying:
+                    dying.setattr(broker.os, "replace", killed_before_the_rename)
+                    with pytest.raises(SystemExit):
+                        record_tagline.delay(lost)
+                partial = [path for path in queue.glob("*.partial") if lost in path.read_text()]
+                assert len(partial) == 1 and not [path for path in queue.glob("*.msg") if lost in path.read_text()]
+                record_tagline.delay(kept)
+            assert wait_for_tagline(unit_a, kept), celery_worker_process.read_text()[-3000:]
+            with tenant_context(unit_a):
+                assert not UnitBranding.objects.filter(tagline=lost).exists()
+            partial[0].unlink()
+        finally:
+            with tenant_context(unit_a):
+                UnitBranding.objects.all().delete()
