@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from shared_services.audit.selectors import audit_check
@@ -52,8 +54,10 @@ class TestIntake:
                 "wniosek.json": bytes(receipt.document_json), "skan.pdf": PDF})
         assert verification.valid, verification.problem
         facts = verification.facts
-        assert (facts.addressee_terc, facts.register_number, facts.sender_name) == (unit_a.code, entry.label,
-                                                                                   "Anna Kowalska")
+        assert (facts.addressee_terc, facts.document_id, facts.sender_name) == (unit_a.code,
+                                                                               str(entry.submission.reference),
+                                                                               "Anna Kowalska")
+        assert entry.label == f"1/{entry.year}" and facts.register_number == ""  # taken after signing
         assert facts.document_sha256 == hashlib.sha256(bytes(receipt.document_json)).hexdigest()
         assert all(status == "match" for _name, status in verification.documents)
         assert entry.case.status == CaseStatus.NEW and entry.case.deadline is not None
@@ -61,6 +65,25 @@ class TestIntake:
             assert not RegisterEntry.objects.exists()
         confirmation = client.get(response["Location"], HTTP_HOST=TORUN).content.decode()
         assert entry.label in confirmation and "upo.xml" in confirmation
+
+    def test_an_intake_holds_the_units_shared_rows_only_for_its_last_statements(self, full_catalogue, client,
+                                                                                 unit_a):
+        """The hot path's statements are pinned, and the two rows every intake of the unit waits for until
+        commit (the register's counter and the audit chain's head) come last: the receipt is signed and
+        everything else stored before either is locked."""
+        file_letter(client, zalacznik=SimpleUploadedFile("skan.pdf", PDF))  # warm: the unit's host, the key
+        client.cookies.clear()  # a new visitor, as most filers are
+        with CaptureQueriesContext(connection) as captured:
+            response = file_letter(client, zalacznik=SimpleUploadedFile("skan.pdf", PDF))
+        assert response.status_code == 302
+        # The test's own transaction turns the intake's into savepoints; in production they are BEGIN/COMMIT.
+        statements = [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
+        tables = [re.search(r'(?:INTO|UPDATE|FROM|SET) "?(\w+)', sql).group(1) for sql in statements]
+        assert len(statements) == 14, tables
+        assert tables[-6:] == ["inbox_registercounter", "inbox_registerentry",  # the number, onto the entry
+                               "audit_audithead", "audit_auditentry", "audit_audithead",  # then commit
+                               "django_session"]  # after commit
+        assert {"inbox_receipt", "inbox_case", "eforms_attachment", "inbox_outboxmessage"} <= set(tables[:-6])
 
     def test_the_receipt_downloads_only_for_the_filer_and_only_on_the_unit(self, full_catalogue, client, unit_a):
         location = file_letter(client)["Location"]

@@ -187,7 +187,8 @@ class TestRegister:
         assert document.status_code == 200
         verification = upo.receipt_verify(xml.content, {"wniosek.json": document.content, "skan.pdf": PDF})
         assert verification.valid, verification.problem
-        assert verification.all_documents_match and verification.facts.register_number == f"1/{year}"
+        assert verification.all_documents_match
+        assert verification.facts.document_id == api(client, f"register/{year}/1/", secret).json()["submission_reference"]
 
         assert api(client, f"register/{year}/2/", secret).status_code == 404
         assert api(client, f"register/{year}/2/upo.xml", secret).status_code == 404

@@ -67,7 +67,7 @@ def facts(**changes) -> ReceiptFacts:
     return replace(ReceiptFacts(
         receipt_id=str(uuid.uuid4()), addressee_name="Miasto Toruń", addressee_terc="0463011",
         sender_name="Anna Żółkiewska", sender_email="anna@example.pl", received_at=now - timedelta(seconds=3),
-        produced_at=now, document_id=str(uuid.uuid4()), register_number="15/2026",
+        produced_at=now, document_id=str(uuid.uuid4()),
         service_name="Pismo ogólne do urzędu", document_sha256=sha256(APPLICATION),
         attachments=((SCAN_NAME, sha256(SCAN)),),
     ), **changes)
@@ -86,6 +86,16 @@ def test_a_signed_receipt_is_valid_and_gives_back_its_facts():
     assert verification.problem == ""
     assert verification.facts == issued
     assert verification.key_id == signing_keys.current_key_id()
+    assert b"NumerWRejestrze" not in signed(issued)  # the register number is taken after signing
+
+
+def test_a_receipt_of_an_earlier_version_naming_its_register_number_stays_valid():
+    issued = facts(register_number="15/2026")
+    document = signed(issued)
+    assert b"<NumerWRejestrze>15/2026</NumerWRejestrze>" in document
+    verification = receipt_verify(document)
+    assert verification.valid, verification.problem
+    assert verification.facts == issued
 
 
 @pytest.mark.parametrize("changes", [{"received_at": timezone.now().replace(tzinfo=None)},
@@ -116,7 +126,8 @@ def _iso(moment) -> bytes:
 
 
 TAMPERINGS = {
-    "register number": lambda document, issued: document.replace(b">15/2026<", b">16/2026<"),
+    "document identifier": lambda document, issued: document.replace(
+        issued.document_id.encode(), str(uuid.uuid4()).encode()),
     "date of receipt": lambda document, issued: document.replace(
         _iso(issued.received_at), _iso(issued.received_at - timedelta(days=1))),
     "hash of the application": lambda document, issued: document.replace(
@@ -263,18 +274,19 @@ def test_a_receipt_with_its_signature_mangled_is_refused():
 # --- PDF ------------------------------------------------------------------------------------------
 
 def test_the_pdf_is_a_deterministic_a4_document_naming_the_register_number_and_the_verification_link():
-    issued = facts(register_number="1234/2026")
+    issued = facts()
     url = f"https://localhost/upo/weryfikacja/?id={issued.receipt_id}"
-    pdf = receipt_pdf(issued, url)
+    pdf = receipt_pdf(issued, url, register_number="1234/2026")
     assert pdf.startswith(b"%PDF-")
     assert b"1234/2026" in pdf  # in the document's title (page text is subset-font glyph codes)
     assert url.encode() in pdf  # the clickable link beside the QR code
     assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf  # A4
-    assert pdf == receipt_pdf(issued, url)
+    assert pdf == receipt_pdf(issued, url, register_number="1234/2026")
 
 
 def test_the_pdf_prints_what_residents_typed_as_text_not_markup():
-    pdf = receipt_pdf(facts(sender_name="<b>Anna</b> & <font size=99>Syn</font>"), "https://localhost/upo/")
+    pdf = receipt_pdf(facts(sender_name="<b>Anna</b> & <font size=99>Syn</font>"), "https://localhost/upo/",
+                      register_number="1/2026")
     assert pdf.startswith(b"%PDF-")
 
 
@@ -287,7 +299,7 @@ def write(folder: Path, name: str, content: bytes) -> str:
 
 
 def test_verify_upo_prints_the_facts_of_a_valid_receipt(tmp_path, capsys):
-    issued = facts()
+    issued = facts(register_number="15/2026")  # as receipts of earlier versions name it
     receipt = write(tmp_path, "upo.xml", signed(issued))
     call_command("verify_upo", receipt, write(tmp_path, SUBMISSION_DOCUMENT_NAME, APPLICATION),
                  write(tmp_path, SCAN_NAME, SCAN))
@@ -302,7 +314,7 @@ def test_verify_upo_fails_on_an_invalid_receipt_or_a_document_that_differs(tmp_p
     receipt = write(tmp_path, "upo.xml", signed())
     with pytest.raises(CommandError):
         call_command("verify_upo", write(tmp_path, "changed.xml", Path(receipt).read_bytes().replace(
-            b"15/2026", b"16/2026")))
+            "Miasto Toruń".encode(), b"Gmina Lubicz")))
     with pytest.raises(CommandError):
         call_command("verify_upo", receipt, write(tmp_path, SUBMISSION_DOCUMENT_NAME, b"{}"))
     with pytest.raises(CommandError):
@@ -352,14 +364,14 @@ def test_the_verification_page_shows_a_valid_receipt_and_its_documents_in_polish
     text = response.content.decode()
     assert response.status_code == 200
     assert "Poświadczenie jest ważne." in text
-    assert "15/2026" in text and "Miasto Toruń" in text and "0463011" in text
+    assert issued.document_id in text and "Miasto Toruń" in text and "0463011" in text
     assert "ten sam dokument co w poświadczeniu" in text
     assert "INNY niż dokument w poświadczeniu" in text
 
 
 @pytest.mark.django_db
 def test_the_verification_page_says_why_a_receipt_is_not_valid(client):
-    tampered = signed().replace(b"15/2026", b"16/2026")
+    tampered = signed().replace("Anna Żółkiewska".encode(), b"Jan Kowalski")
     text = client.post("/upo/weryfikacja/", {"receipt": upload("upo.xml", tampered)},
                        HTTP_HOST=PLATFORM).content.decode()
     assert "Poświadczenie NIE jest ważne." in text

@@ -13,6 +13,8 @@ and `before`/`after` exactly as they read back from the database (`json_as_store
 
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC
 from decimal import Decimal
 
@@ -22,33 +24,60 @@ from django.utils import timezone
 
 from .models import ZERO_HASH, AuditEntry, AuditHead
 
-__all__ = ["ZERO_HASH", "audit_record", "entry_hash_compute", "json_as_stored"]
+__all__ = ["ZERO_HASH", "audit_batch", "audit_record", "entry_hash_compute", "json_as_stored"]
+
+# The entries recorded inside the current `audit_batch` block, waiting to be appended; None outside one.
+_batched: ContextVar[list[AuditEntry] | None] = ContextVar("audit_batched", default=None)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's transaction: a savepoint would be two round trips
 def audit_record(*, actor: str, action: str, target: str, before=None, after=None) -> AuditEntry:
     """Append an entry to the current unit's audit trail, in the caller's transaction.
 
     `before`/`after` are anything DjangoJSONEncoder can write (dates, decimals, UUIDs become strings).
     The chain's head row stays locked until the caller's transaction ends and every other entry of the unit
     waits for it, so call this last in a transaction; a rolled-back transaction takes its entry and number
-    with it, so numbers stay gapless.
+    with it, so numbers stay gapless. Inside `audit_batch` the entry is appended when the block ends (it
+    gets its sequence and hash then).
     """
-    head = _head_locked()
-    entry = AuditEntry(
-        sequence=head.last_sequence + 1,
-        recorded_at=timezone.now(),
-        actor=actor, action=action, target=target,
-        before=json_as_stored(before), after=json_as_stored(after),
-        previous_hash=head.last_hash,
-    )
-    entry.entry_hash = entry_hash_compute(
-        sequence=entry.sequence, recorded_at=entry.recorded_at, actor=actor, action=action, target=target,
-        before=entry.before, after=entry.after, previous_hash=entry.previous_hash)
-    entry.save(force_insert=True)
-    head.last_sequence, head.last_hash = entry.sequence, entry.entry_hash
-    head.save(update_fields=["last_sequence", "last_hash"])
+    entry = AuditEntry(recorded_at=timezone.now(), actor=actor, action=action, target=target,
+                       before=json_as_stored(before), after=json_as_stored(after))
+    batched = _batched.get()
+    if batched is not None:
+        batched.append(entry)
+    else:
+        _append([entry])
     return entry
+
+
+@contextmanager
+def audit_batch():
+    """Within a transaction: the entries recorded inside the block are appended together as it ends, so the
+    chain's head is locked only then (three statements for all of them). For actions whose other writes can
+    proceed alongside other transactions, e.g. intake. A nested block belongs to the outer one."""
+    if _batched.get() is not None:
+        yield
+        return
+    token = _batched.set([])
+    try:
+        yield
+        entries = _batched.get()
+    finally:
+        _batched.reset(token)
+    if entries:
+        _append(entries)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    head = _head_locked()
+    for entry in entries:
+        entry.sequence, entry.previous_hash = head.last_sequence + 1, head.last_hash
+        entry.entry_hash = entry_hash_compute(
+            sequence=entry.sequence, recorded_at=entry.recorded_at, actor=entry.actor, action=entry.action,
+            target=entry.target, before=entry.before, after=entry.after, previous_hash=entry.previous_hash)
+        head.last_sequence, head.last_hash = entry.sequence, entry.entry_hash
+    AuditEntry.objects.bulk_create(entries)
+    head.save(update_fields=["last_sequence", "last_hash"])
 
 
 def _head_locked() -> AuditHead:

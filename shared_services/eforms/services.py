@@ -45,10 +45,10 @@ def _pin(definition: FormDefinition) -> dict:
     raise TypeError(f"not a form version: {definition!r}")
 
 
-def _attachments_store(uploads: dict, media_types: dict, *, replacing: bool = True, **owner) -> list[str]:
+def _attachments_store(uploads: dict, media_types: dict, *, replacing: bool = True, **owner) -> list[Attachment]:
     """Store uploaded files (by field name) with the media type found in their content; a new file for a
-    field replaces the one kept before (`replacing`: the owner may have one). Returns the names written."""
-    written = []
+    field replaces the one kept before (`replacing`: the owner may have one). Returns the attachments."""
+    stored = []
     for field_name, upload in uploads.items():
         digest = hashlib.sha256()
         for chunk in upload.chunks():
@@ -60,8 +60,8 @@ def _attachments_store(uploads: dict, media_types: dict, *, replacing: bool = Tr
             field=field_name, file=upload, original_name=upload.name[:255], media_type=media_types[field_name],
             size=upload.size, sha256=digest.hexdigest(), **owner,
         )
-        written.append(attachment.file.name)
-    return written
+        stored.append(attachment)
+    return stored
 
 
 def _attachments_delete(attachments) -> None:
@@ -99,17 +99,18 @@ class DraftAlreadyFiled(Exception):
 def submission_create(*, form: ApplicationForm, service_key: str, service_name: str, submitted_by=None,
                       draft: FormDraft | None = None, then=None, idempotency_key=None) -> Submission:
     """Store a valid application with its files in one transaction; the draft it came from is used up and
-    its kept files (of the fields shown in this answer) move to the submission. `then(submission)` runs
-    last inside the same transaction (the inbox registers the application and issues its receipt there).
-    Files written for a transaction that fails are removed again."""
+    its kept files (of the fields shown in this answer) move to the submission. `then(submission,
+    attachments)` runs last inside the same transaction, with the submission's attachments by field (the
+    inbox registers the application and issues its receipt there). Files written for a transaction that
+    fails are removed again."""
     written: list[str] = []
     try:
         with transaction.atomic():
-            submission = _submission_store(form=form, service_key=service_key, service_name=service_name,
-                                           submitted_by=submitted_by, draft=draft, written=written,
-                                           idempotency_key=idempotency_key)
+            submission, attachments = _submission_store(
+                form=form, service_key=service_key, service_name=service_name, submitted_by=submitted_by,
+                draft=draft, written=written, idempotency_key=idempotency_key)
             if then is not None:
-                then(submission)
+                then(submission, sorted(attachments, key=lambda attachment: (attachment.field, attachment.pk)))
             return submission
     except BaseException:
         storage = Attachment._meta.get_field("file").storage
@@ -119,7 +120,7 @@ def submission_create(*, form: ApplicationForm, service_key: str, service_name: 
 
 
 def _submission_store(*, form, service_key, service_name, submitted_by, draft, written,
-                      idempotency_key=None) -> Submission:
+                      idempotency_key=None) -> tuple[Submission, list[Attachment]]:
     if draft is not None:
         # Locked: of two submits of one draft, the second finds it gone instead of filing without its files.
         draft = FormDraft.objects.select_for_update().filter(pk=draft.pk).first()
@@ -135,13 +136,15 @@ def _submission_store(*, form, service_key, service_name, submitted_by, draft, w
         contact_email=document.get("email", ""), idempotency_key=idempotency_key, **_pin(form.definition),
     )
     uploads = form.attachments()
-    written += _attachments_store(uploads, form.detected_media_types, replacing=False, submission=submission)
+    attachments = _attachments_store(uploads, form.detected_media_types, replacing=False, submission=submission)
+    written += [attachment.file.name for attachment in attachments]
     if draft is not None:
         (draft.attachments.exclude(field__in=uploads).exclude(field__in=form.hidden_fields)
          .update(draft=None, submission=submission))
         _attachments_delete(draft.attachments.all())  # replaced, or of fields this answer does not show
         draft.delete()
-    return submission
+        attachments = list(submission.attachments.all())  # with the draft's kept files
+    return submission, attachments
 
 
 def orphan_files_remove(*, older_than: timedelta = timedelta(hours=1)) -> list[str]:

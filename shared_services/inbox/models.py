@@ -31,7 +31,8 @@ class RegisterEntry(models.Model):
     """An entry in the register of incoming correspondence (rejestr przesyłek wpływających)."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    number = models.PositiveIntegerField(_("number"))
+    # Empty only inside the intake's own transaction, which takes the number last (inbox.services).
+    number = models.PositiveIntegerField(_("number"), null=True)
     received_at = models.DateTimeField(_("received"))
     submission = models.OneToOneField("eforms.Submission", on_delete=models.PROTECT, related_name="register_entry")
     sender_name = models.CharField(_("sender"), max_length=300)

@@ -59,11 +59,13 @@ def _run_one() -> bool:
 
 
 def _render_receipt_pdf(payload: dict) -> None:
-    receipt = Receipt.objects.select_for_update().get(receipt_id=payload["receipt_id"])
+    receipt = Receipt.objects.select_for_update(of=("self",)).select_related("register_entry").get(
+        receipt_id=payload["receipt_id"])
     if receipt.pdf:
         return  # done by an earlier attempt whose mark was lost
     verification = upo.receipt_verify(bytes(receipt.signed_xml))
-    pdf = receipt_pdf.receipt_pdf(verification.facts, verify_url=verification_url(receipt))
+    pdf = receipt_pdf.receipt_pdf(verification.facts, verify_url=verification_url(receipt),
+                                  register_number=receipt.register_entry.label)
     receipt.pdf.save(f"upo-{receipt.receipt_id}.pdf", ContentFile(pdf), save=True)
 
 

@@ -31,23 +31,24 @@ FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 TITLE = "Urzędowe poświadczenie odbioru (UPO)"
 
 
-def receipt_pdf(facts: ReceiptFacts, verify_url: str) -> bytes:
-    """The receipt as a one-page A4 PDF (a long list of attachments may run onto a second page)."""
+def receipt_pdf(facts: ReceiptFacts, verify_url: str, register_number: str) -> bytes:
+    """The receipt as a one-page A4 PDF (a long list of attachments may run onto a second page), with the
+    register number the application got (from the register: the signed receipt does not name it)."""
     _register_fonts()
     styles = _styles()
     buffer = io.BytesIO()
     # invariant: the same receipt gives the same bytes (no creation date or random document id inside).
     document = SimpleDocTemplate(
         buffer, pagesize=A4, invariant=True, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-        bottomMargin=16 * mm, title=f"UPO {facts.register_number} — {facts.addressee_name}",
-        author=facts.addressee_name, subject=TITLE, keywords=[facts.receipt_id, facts.register_number],
+        bottomMargin=16 * mm, title=f"UPO {register_number} — {facts.addressee_name}",
+        author=facts.addressee_name, subject=TITLE, keywords=[facts.receipt_id, register_number],
         creator="Ratusz", initialFontName=FONT,  # else the page starts in Helvetica, which is not embedded
     )
     document.build([
         Paragraph(TITLE, styles["title"]),
         Paragraph(_text(facts.addressee_name), styles["subtitle"]),
         Spacer(0, 4 * mm),
-        _facts_table(facts, styles),
+        _facts_table(facts, register_number, styles),
         Spacer(0, 5 * mm),
         _verification_block(verify_url, styles),
         Spacer(0, 5 * mm),
@@ -94,7 +95,7 @@ def _moment(value) -> str:
     return f"{local:%d.%m.%Y}, godz. {local:%H:%M:%S} (UTC{offset[:3]}:{offset[3:]})"
 
 
-def _facts_table(facts: ReceiptFacts, styles) -> Table:
+def _facts_table(facts: ReceiptFacts, register_number: str, styles) -> Table:
     sender = _text(facts.sender_name) + (f"<br/>{_text(facts.sender_email)}" if facts.sender_email else "")
     attachments = "<br/>".join(f"{_text(name)}<br/><font size=7.5>{sha256}</font>"
                                for name, sha256 in facts.attachments) or "brak"
@@ -104,7 +105,7 @@ def _facts_table(facts: ReceiptFacts, styles) -> Table:
         ("Usługa", _text(facts.service_name)),
         ("Data wpływu", _moment(facts.received_at)),
         ("Data wytworzenia poświadczenia", _moment(facts.produced_at)),
-        ("Numer w rejestrze", _text(facts.register_number)),
+        ("Numer w rejestrze", _text(register_number)),
         ("Identyfikator dokumentu", _text(facts.document_id)),
         ("Identyfikator poświadczenia", _text(facts.receipt_id)),
         ("Skrót SHA-256 wniosku", f"<font size=7.5>{facts.document_sha256}</font><br/>"

@@ -1,9 +1,12 @@
 """Intake: a filed application enters the unit's register and gets its official receipt, in one transaction.
 
-The order inside the transaction matters: the application, its files and the outbox rows are stored first;
-the register number is taken after everything that does not need it, because its counter row stays locked
-until commit and every other intake of the unit waits for it. The entry, the signed receipt (its XML names the
-number) and the case follow under the lock.
+The order inside the transaction matters. Two rows stay locked from the moment they are written until
+commit, and every other intake of the unit waits for them: the register's counter (numbers are gapless) and
+the audit chain's head. So everything else is done first, the receipt's signature included: the
+application, its files, the outbox rows, the register entry (without its number yet), the signed receipt,
+the case and the payment. Last come the number, written onto the entry, and the audit entries, all at once.
+The receipt therefore does not name the register number (ePUAP's UPP has none either); the confirmation
+page, the receipt's PDF and the case do.
 """
 
 import hashlib
@@ -15,6 +18,7 @@ import uuid
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from shared_services.audit.services import audit_batch
 from shared_services.eforms.models import Submission
 from shared_services.eforms.services import submission_create
 
@@ -49,18 +53,26 @@ class AlreadyFiled(Exception):
 
 
 def application_receive(*, form, service_key: str, service_name: str, submitted_by=None, draft=None,
-                        jrwa: str = "", deadline_days: int | None = None,
-                        idempotency_key=None) -> tuple[RegisterEntry, str]:
+                        jrwa: str = "", deadline_days: int | None = None, idempotency_key=None,
+                        also=None) -> tuple[RegisterEntry, str]:
     """File a valid application: store it with its files, enter it in the register, open its case (with the
     service card's JRWA class and deadline) and issue its receipt, all or nothing. The work after intake
     (the receipt's PDF, e-mails) is queued in the outbox. Returns the entry and the case's access code, which
     exists only here, on the confirmation page and in the receipt's e-mail. A form sent again with the same
-    idempotency key raises AlreadyFiled with the application filed the first time."""
+    idempotency key raises AlreadyFiled with the application filed the first time.
+
+    `also(submission)` stores more of the application (its payment) in the same transaction, before the
+    register number is taken: an intake of its own rather than a transaction around this one, whose
+    savepoint would cost two more round trips."""
     entries = []
     code = access_code_new()
 
-    def register(submission):
-        entries.append(_register(submission, access_code=code, jrwa=jrwa, deadline_days=deadline_days))
+    def register(submission, attachments):
+        with audit_batch():
+            if also is not None:
+                also(submission)
+            entries.append(_register(submission, attachments, access_code=code, jrwa=jrwa,
+                                     deadline_days=deadline_days))
 
     try:
         submission_create(form=form, service_key=service_key, service_name=service_name, submitted_by=submitted_by,
@@ -89,25 +101,23 @@ def submission_document(submission: Submission, attachments) -> bytes:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _register(submission: Submission, *, access_code: str, jrwa: str, deadline_days: int | None) -> RegisterEntry:
-    """Everything that does not need the register number happens first; the number's lock is then held only
-    for the entry, the signature, the receipt and the case."""
+def _register(submission: Submission, attachments, *, access_code: str, jrwa: str,
+              deadline_days: int | None) -> RegisterEntry:
+    """The register entry, the signed receipt and the case; the register number is taken last (see above)."""
     received_at = submission.submitted_at
-    attachments = list(submission.attachments.order_by("field", "pk"))
     document = submission_document(submission, attachments)
     receipt_id = str(uuid.uuid4())
     _outbox_for_receipt(receipt_id, access_code=access_code if submission.contact_email else None)
-    number = _register_number(received_at.astimezone(timezone.get_current_timezone()).year)
     entry = RegisterEntry.objects.create(
-        year=number[0], number=number[1], received_at=received_at, submission=submission,
-        sender_name=_sender_name(submission), sender_email=submission.contact_email,
+        year=received_at.astimezone(timezone.get_current_timezone()).year, received_at=received_at,
+        submission=submission, sender_name=_sender_name(submission), sender_email=submission.contact_email,
         subject=submission.service_name[:300], access_code_hash=access_code_hash(access_code),
     )
     unit = connection.tenant
     facts = upo.ReceiptFacts(
         receipt_id=receipt_id, addressee_name=unit.name, addressee_terc=unit.code,
         sender_name=entry.sender_name, sender_email=entry.sender_email, received_at=received_at,
-        produced_at=timezone.now(), document_id=str(submission.reference), register_number=entry.label,
+        produced_at=timezone.now(), document_id=str(submission.reference),
         service_name=submission.service_name, document_sha256=hashlib.sha256(document).hexdigest(),
         attachments=tuple((attachment.original_name, attachment.sha256) for attachment in attachments),
     )
@@ -118,6 +128,9 @@ def _register(submission: Submission, *, access_code: str, jrwa: str, deadline_d
         key_id=upo.signing_key_id(signed),
     )
     case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
+    _, entry.number = _register_number(entry.year)
+    with connection.cursor() as cursor:  # under the register's lock: one plain statement, no ORM
+        cursor.execute(f"UPDATE {RegisterEntry._meta.db_table} SET number = %s WHERE id = %s", [entry.number, entry.pk])
     return entry
 
 

@@ -1,8 +1,9 @@
 """The official receipt (UPO, urzędowe poświadczenie odbioru): build, sign and verify it.
 
 The XML follows ePUAP's UPP (namespace `CRD_UPO`, `Dokument/UPP`) in its names, in a namespace of our own,
-and adds what the UPP lacks: the register number and the SHA-256 of the application and of each attachment,
-so that the receipt proves *what* was received, not only that something was. It is signed with an
+and adds what the UPP lacks: the SHA-256 of the application and of each attachment, so that the receipt
+proves *what* was received, not only that something was. (Receipts of earlier versions of the platform also
+name the register number, which is now taken after the receipt is signed: see inbox.services.) It is signed with an
 enveloped XAdES-BES signature (RSA-SHA256) by the platform's current key; the certificate travels in the
 signature, but verification trusts only the platform's own certificates (signing_keys).
 
@@ -54,10 +55,11 @@ class ReceiptFacts:
     received_at: datetime.datetime  # when the document entered the system
     produced_at: datetime.datetime  # when this receipt was produced
     document_id: str  # the submission's reference
-    register_number: str  # e.g. "15/2026"
     service_name: str
     document_sha256: str
     attachments: tuple[tuple[str, str], ...] = ()  # (file name, SHA-256 hex)
+    # Only receipts of earlier versions name it ("15/2026"): it is now taken after the receipt is signed.
+    register_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ def receipt_xml(facts: ReceiptFacts) -> bytes:
     _child(root, "DataDoreczenia", _iso(facts.received_at))
     _child(root, "DataWytworzeniaPoswiadczenia", _iso(facts.produced_at))
     _child(root, "IdentyfikatorDokumentu", facts.document_id)
-    _child(root, "NumerWRejestrze", facts.register_number)
+    if facts.register_number:
+        _child(root, "NumerWRejestrze", facts.register_number)
     _child(root, "Usluga", facts.service_name)
     _child(root, "SkrotDokumentu", _sha256(facts.document_sha256), Algorytm="SHA-256")
     attachments = _child(root, "Zalaczniki")
@@ -319,7 +322,7 @@ def _facts_of(root) -> ReceiptFacts:
         received_at=moment("u:DataDoreczenia"),
         produced_at=moment("u:DataWytworzeniaPoswiadczenia"),
         document_id=text("u:IdentyfikatorDokumentu"),
-        register_number=text("u:NumerWRejestrze"),
+        register_number=text("u:NumerWRejestrze", required=False),
         service_name=text("u:Usluga"),
         document_sha256=_sha256(digest.text or ""),
         attachments=tuple((element.get("Nazwa", ""), _sha256(element.get("SkrotSHA256", "")))

@@ -76,10 +76,10 @@ def payment_create_at_intake(*, submission, amount_grosze: int) -> Payment | Non
 def application_receive_with_fee(*, fee_grosze: int, **intake):
     """`inbox.services.application_receive` and, in the same transaction, the application's payment; returns
     (entry, access code, payment or None). Either both are stored or neither."""
-    with transaction.atomic():
-        entry, code = application_receive(**intake)
-        payment = payment_create_at_intake(submission=entry.submission, amount_grosze=fee_grosze)
-    return entry, code, payment
+    payments = []
+    entry, code = application_receive(**intake, also=lambda submission: payments.append(
+        payment_create_at_intake(submission=submission, amount_grosze=fee_grosze)))
+    return entry, code, payments[0]
 
 
 # --- Starting (and resuming) an online payment -------------------------------------------------------

@@ -29,10 +29,11 @@ class Command(BaseCommand):
             _("Service: %(service)s") % {"service": facts.service_name},
             _("Received: %(moment)s") % {"moment": _moment(facts.received_at)},
             _("Receipt produced: %(moment)s") % {"moment": _moment(facts.produced_at)},
-            _("Register number: %(number)s") % {"number": facts.register_number},
             _("Document: %(document_id)s, SHA-256 %(sha256)s")
             % {"document_id": facts.document_id, "sha256": facts.document_sha256},
         ]
+        if facts.register_number:  # receipts of earlier versions name it
+            lines.insert(-1, _("Register number: %(number)s") % {"number": facts.register_number})
         lines += [_("Attachment: %(name)s, SHA-256 %(sha256)s") % {"name": name, "sha256": sha256}
                   for name, sha256 in facts.attachments]
         lines += [f"{name}: {document_status_label(status)}" for name, status in verification.documents]
