@@ -19,8 +19,9 @@ and returns, the messages accumulate, and the worker's work (PDFs, e-mails) is n
 
 The web server is gunicorn when it is installed (pre-fork workers, `--workers`, default 4, and `--threads`:
 the gthread worker with keep-alive when threads > 1, the sync worker otherwise, the default), else Django's
-runserver (one process, a thread per connection: bound by one GIL). CONN_MAX_AGE is the project's default, 0
-(a database connection per request), unless `--conn-max-age` says otherwise.
+runserver (one process, a thread per connection: bound by one GIL). CONN_MAX_AGE is production's default, 60
+(each worker keeps its database connection), unless `--conn-max-age` says otherwise (0: a connection per
+request, as in development).
 
 Measured in the same run against the same server, with `--clients` threads (http.client, keep-alive
 where the server allows it) that each GET the form once for the CSRF cookie and token and then POST the
@@ -656,23 +657,24 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
 
     parts = [
         ("the form view (service_form), whole", "shared_services/portal/views.py", "service_form"),
-        ("  the service card looked up (_card_or_404)", "shared_services/portal/views.py", "_card_or_404"),
+        ("  the service looked up (service_to_file_get)", "shared_services/offer/selectors.py", "service_to_file_get"),
         ("  multipart parsed (request.POST / FILES)", "django/http/request.py", "_load_post_and_files"),
         ("  form validated (ApplicationForm.is_valid)", "django/forms/forms.py", "is_valid"),
         ("  application_receive (one transaction)", "shared_services/inbox/services.py", "application_receive"),
         ("    submission + attachment stored (_submission_store)", "shared_services/eforms/services.py",
          "_submission_store"),
         ("      attachment file written (Storage.save)", "django/core/files/storage/base.py", "save"),
-        ("    under the register lock: _register + case", "shared_services/inbox/services.py", "register"),
-        ("      number taken (_register_number)", "shared_services/inbox/services.py", "_register_number"),
+        ("    entry, receipt, case, number (_register)", "shared_services/inbox/services.py", "_register"),
+        ("      outbox messages written (_outbox_for_receipt)", "shared_services/inbox/services.py",
+         "_outbox_for_receipt"),
         ("      signing key read (signing_keys.current_key)", "shared_services/inbox/signing_keys.py", "current_key"),
         ("      XAdES signature (upo.receipt_sign)", "shared_services/inbox/upo.py", "receipt_sign"),
         ("        RSA-3072 private-key operation (cryptography)", "",
          "<method 'sign' of 'cryptography.hazmat.bindings._rust.openssl.rsa.RSAPrivateKey' objects>"),
-        ("      outbox messages written (outbox_add)", "shared_services/inbox/services.py", "outbox_add"),
-        ("      case + audit entry (case_open_at_intake)", "shared_services/inbox/case_services.py",
-         "case_open_at_intake"),
-        ("        audit entry, hash chain (audit_record)", "shared_services/audit/services.py", "audit_record"),
+        ("      case opened (case_open_at_intake)", "shared_services/inbox/case_services.py", "case_open_at_intake"),
+        ("      number taken: the register locked until commit", "shared_services/inbox/services.py",
+         "_register_number"),
+        ("    audit entries appended: the chain locked until commit", "shared_services/audit/services.py", "_append"),
         ("    broker wake-ups after commit (_wake_worker)", "shared_services/inbox/services.py", "_wake_worker"),
         ("session saved (SessionMiddleware.process_response)", "django/contrib/sessions/middleware.py",
          "process_response"),
@@ -788,8 +790,8 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per gunicorn worker (default 1: the sync worker; more: gthread)")
-    parser.add_argument("--conn-max-age", type=int, default=0,
-                        help="CONN_MAX_AGE of the server (default 0, the project's default: a connection per request)")
+    parser.add_argument("--conn-max-age", type=int, default=60,
+                        help="CONN_MAX_AGE of the server (default 60, production's; 0: a connection per request)")
     parser.add_argument("--profile", action="store_true",
                         help="profile submissions in-process even when the targets are met")
     parser.add_argument("--profile-count", type=int, default=50, help="submissions profiled (default 50; 0: no profile)")

@@ -21,7 +21,7 @@ from shared_services.inbox.services import AlreadyFiled
 from shared_services.payments.services import application_receive_with_fee
 from shared_services.payments.views import payment_access_grant, payment_go
 from shared_services.offer.selectors import (STANDARD, service_card_get, service_count, service_list,
-                                            service_search)
+                                            service_search, service_to_file_get)
 
 from .filers import filed_submission_remember, is_filer
 
@@ -59,22 +59,22 @@ def life_event_services(request, slug):
     })
 
 
-def _card_or_404(kind, slug, *, with_terms=True):
+def _or_404(selector, kind, slug):
     try:
-        return service_card_get(kind=kind, slug=slug, with_terms=with_terms)
+        return selector(kind=kind, slug=slug)
     except LookupError:
         raise Http404(_("This unit does not offer this service."))
 
 
 def service_card(request, slug, kind=STANDARD):
-    return render(request, "portal/service_card.html", {"card": _card_or_404(kind, slug)})
+    return render(request, "portal/service_card.html", {"card": _or_404(service_card_get, kind, slug)})
 
 
 @require_http_methods(["GET", "POST"])
 def service_form(request, slug, kind=STANDARD):
     """Fill in and file a service's form. Signed-in residents can save a draft and come back to it; the draft
     keeps the form version it was started with, so what they filled in still fits."""
-    card = _card_or_404(kind, slug, with_terms=False)  # the form page shows no categories
+    card = _or_404(service_to_file_get, kind, slug)
     if card.form is None:
         raise Http404(_("This service cannot be applied for online."))
     draft = draft_get(owner=request.user, service_key=card.key)
