@@ -16,7 +16,7 @@ from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import ZERO_HASH, AppendOnlyError, AuditEntry, AuditHead
 from shared_services.audit.selectors import audit_check, audit_entries
-from shared_services.audit.services import audit_record, entry_hash_compute, json_as_stored
+from shared_services.audit.services import audit_batch, audit_record, entry_hash_compute, json_as_stored
 from tenants.models import Tenant
 from tests.conftest import UNIT_A, UNIT_B
 
@@ -71,6 +71,24 @@ def test_a_rolled_back_entry_gives_its_number_back(unit_a, in_unit):
             audit_record(actor="system", action="b", target="t")
             raise RuntimeError
         assert audit_record(actor="system", action="c", target="t").sequence == 2
+        assert audit_check() == []
+
+
+def test_a_batchs_entries_are_appended_together_when_it_ends_and_not_at_all_when_it_fails(unit_a, in_unit):
+    with in_unit(unit_a):
+        audit_record(actor="system", action="a", target="t")
+        with transaction.atomic(), audit_batch():
+            first = audit_record(actor="system", action="b", target="t")
+            with audit_batch():  # a nested block belongs to the outer one
+                second = audit_record(actor="system", action="c", target="t")
+            assert first.pk is None and second.pk is None  # nothing written, the chain's head not locked yet
+            assert AuditHead.objects.get().last_sequence == 1
+        assert (first.sequence, second.sequence) == (2, 3) and second.previous_hash == first.entry_hash
+        with pytest.raises(RuntimeError), transaction.atomic(), audit_batch():
+            audit_record(actor="system", action="d", target="t")
+            raise RuntimeError
+        assert list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True)) == ["a", "b", "c"]
+        assert audit_record(actor="system", action="e", target="t").sequence == 4
         assert audit_check() == []
 
 
