@@ -166,7 +166,7 @@ def _set_up():
     connection.set_schema_to_public()
     print(f"set-up: public schema migrated in {migrate_s:.1f} s; seed catalogue ({counts['created']} services) "
           f"loaded in {seed_s:.1f} s; {unit.name} ({unit.code}) created, {adopted} services adopted, in "
-          f"{unit_s:.1f} s; receipt-signing key {key_id[:12]}… (RSA-{signing_keys.KEY_SIZE})")
+          f"{unit_s:.1f} s; receipt-signing key {key_id[:12]}… ({signing_keys.KEY_LABELS[signing_keys.DEFAULT_KEY_TYPE]})")
     return unit
 
 
@@ -669,8 +669,8 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
          "_outbox_for_receipt"),
         ("      signing key read (signing_keys.current_key)", "shared_services/inbox/signing_keys.py", "current_key"),
         ("      XAdES signature (upo.receipt_sign)", "shared_services/inbox/upo.py", "receipt_sign"),
-        ("        RSA-3072 private-key operation (cryptography)", "",
-         "<method 'sign' of 'cryptography.hazmat.bindings._rust.openssl.rsa.RSAPrivateKey' objects>"),
+        ("        ECDSA P-256 private-key operation (cryptography)", "",
+         "<method 'sign' of 'cryptography.hazmat.bindings._rust.openssl.ec.ECPrivateKey' objects>"),
         ("      case opened (case_open_at_intake)", "shared_services/inbox/case_services.py", "case_open_at_intake"),
         ("      number taken: the register locked until commit", "shared_services/inbox/services.py",
          "_register_number"),

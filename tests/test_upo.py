@@ -46,8 +46,7 @@ def sha256(content: bytes) -> str:
 
 @pytest.fixture(scope="session")
 def prepared_keys(tmp_path_factory):
-    """One key made once per session (an RSA 3072 key takes a noticeable fraction of a second) and copied
-    into each test's own folder."""
+    """One key made once per session and copied into each test's own folder."""
     folder = tmp_path_factory.mktemp("upo-keys-prepared")
     with override_settings(UPO_KEYS_DIR=folder):
         signing_keys.key_rotate()
@@ -111,7 +110,7 @@ def test_the_signature_is_an_enveloped_xades_bes_naming_its_key_and_carrying_its
     root = etree.fromstring(document)
     signature = root.find("ds:Signature", DS)
     assert signature is not None  # enveloped: the receipt's own child
-    assert signature.find("ds:SignedInfo/ds:SignatureMethod", DS).get("Algorithm").endswith("rsa-sha256")
+    assert signature.find("ds:SignedInfo/ds:SignatureMethod", DS).get("Algorithm").endswith("ecdsa-sha256")
     key_id = signing_keys.current_key_id()
     assert signature.findtext("ds:KeyInfo/ds:KeyName", namespaces=DS) == key_id
     assert signature.findtext("ds:KeyInfo/ds:X509Data/ds:X509Certificate", namespaces=DS)
@@ -178,14 +177,16 @@ def test_two_attachments_of_the_same_name_match_either_content():
 
 # --- Keys -----------------------------------------------------------------------------------------
 
-def test_receipts_of_a_retired_key_stay_valid_after_rotation():
+@pytest.mark.parametrize("new_type", sorted(signing_keys.KEY_TYPES))
+def test_receipts_of_a_retired_key_stay_valid_after_rotation(new_type):
     first_key = signing_keys.current_key_id()
     first = signed()
-    second_key = signing_keys.key_rotate()
+    second_key = signing_keys.key_rotate(key_type=new_type)
     second = signed()
     assert second_key != first_key
     assert signing_keys.current_key_id() == second_key
     assert set(signing_keys.trusted_certificates()) == {first_key, second_key}
+    assert signing_keys.key_type_of(signing_keys.trusted_certificates()[second_key]) == new_type
     assert (receipt_verify(first).valid, receipt_verify(first).key_id) == (True, first_key)
     assert (receipt_verify(second).valid, receipt_verify(second).key_id) == (True, second_key)
 
@@ -389,9 +390,10 @@ def test_the_verification_page_requires_a_receipt_file(client):
 @pytest.mark.django_db
 def test_the_certificates_page_lists_every_trusted_key_and_marks_the_current_one(client, keys_dir):
     retired = signing_keys.current_key_id()
-    current = signing_keys.key_rotate()
+    current = signing_keys.key_rotate(key_type="rsa-3072")
     text = client.get("/upo/certyfikaty/", HTTP_HOST=PLATFORM).content.decode()
     assert retired in text and current in text
+    assert "ECDSA P-256" in text and "RSA 3072" in text  # the kind of each key
     assert text.count("<h1") == 1
     assert "bieżący" in text and "wycofany" in text
 

@@ -4,8 +4,9 @@ The XML follows ePUAP's UPP (namespace `CRD_UPO`, `Dokument/UPP`) in its names, 
 and adds what the UPP lacks: the SHA-256 of the application and of each attachment, so that the receipt
 proves *what* was received, not only that something was. (Receipts of earlier versions of the platform also
 name the register number, which is now taken after the receipt is signed: see inbox.services.) It is signed with an
-enveloped XAdES-BES signature (RSA-SHA256) by the platform's current key; the certificate travels in the
-signature, but verification trusts only the platform's own certificates (signing_keys).
+enveloped XAdES-BES signature (ECDSA-SHA256 or RSA-SHA256, by the key's type) by the platform's current key;
+the certificate travels in the signature, but verification trusts only the platform's own certificates
+(signing_keys).
 
 The signed XML is the evidence; the PDF (receipt_pdf) is a readable copy of it.
 """
@@ -18,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.utils.translation import gettext as _
 from lxml import etree
 from signxml import DigestAlgorithm, SignatureMethod
@@ -159,12 +161,18 @@ def _parse(xml: bytes):
 
 # --- Signing -----------------------------------------------------------------------------------------
 
+# Both kinds of key the platform signs with (signing_keys.KEY_TYPES). signxml checks a signature with the
+# trusted certificate's own key, so a receipt claiming the other method than its key's fails to verify.
+_SIGNATURE_METHODS = frozenset({SignatureMethod.ECDSA_SHA256, SignatureMethod.RSA_SHA256})
+
 def receipt_sign(xml: bytes) -> bytes:
-    """The receipt with an enveloped XAdES-BES signature by the platform's current key (RSA-SHA256). The
-    signature's KeyInfo names the key (KeyName: its id) and carries its certificate (X509Data)."""
+    """The receipt with an enveloped XAdES-BES signature by the platform's current key (ECDSA-SHA256 or
+    RSA-SHA256). The signature's KeyInfo names the key (KeyName: its id) and carries its certificate
+    (X509Data)."""
     key = signing_keys.current_key()
     signer = XAdESSigner(
-        signature_algorithm=SignatureMethod.RSA_SHA256,
+        signature_algorithm=(SignatureMethod.ECDSA_SHA256 if isinstance(key.private_key, ec.EllipticCurvePrivateKey)
+                             else SignatureMethod.RSA_SHA256),
         digest_algorithm=DigestAlgorithm.SHA256,
         data_object_format=XAdESDataObjectFormat(Description="Urzędowe poświadczenie odbioru (UPO)",
                                                  MimeType="text/xml"),
@@ -271,7 +279,7 @@ def _signed_receipt(root, certificate, produced_at: datetime.datetime, key_id: s
     """
     config = XAdESSignatureConfiguration(
         location="./",  # the signature is the receipt's own child, nowhere else
-        signature_methods=frozenset({SignatureMethod.RSA_SHA256}),
+        signature_methods=_SIGNATURE_METHODS,
         digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
         # The certificate must have been valid when the receipt was produced, not today: a receipt stays
         # evidence after its key's certificate expires.

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from shared_services.inbox.signing_keys import DEFAULT_COMMON_NAME, key_rotate, keys_dir
+from shared_services.inbox.signing_keys import DEFAULT_COMMON_NAME, DEFAULT_KEY_TYPE, KEY_TYPES, key_rotate, keys_dir
 
 
 class Command(BaseCommand):
@@ -11,8 +11,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--common-name", default=DEFAULT_COMMON_NAME,
                             help=f"the certificate's subject CN (default: {DEFAULT_COMMON_NAME!r})")
+        parser.add_argument("--key-type", choices=sorted(KEY_TYPES), default=DEFAULT_KEY_TYPE,
+                            help=f"the kind of key (default: {DEFAULT_KEY_TYPE}; rsa-3072 for verifiers without ECDSA)")
 
-    def handle(self, *args, common_name, **options):
-        key_id = key_rotate(common_name=common_name)
+    def handle(self, *args, common_name, key_type, **options):
+        key_id = key_rotate(common_name=common_name, key_type=key_type)
         self.stdout.write(_("New signing key %(key_id)s in %(folder)s; receipts are now signed with it.")
                           % {"key_id": key_id, "folder": keys_dir()})
