@@ -175,6 +175,8 @@ CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
 # The routing cache is keyed by host name alone: it is read before the unit is known.
 CACHES["routing"] = {**CACHES["default"], "KEY_PREFIX": "routing"}
 del CACHES["routing"]["KEY_FUNCTION"]
+# What filing needs of a service, per unit, next to the regional catalogue's generation (offer/filing_cache.py).
+CACHES["offer"] = {**CACHES["routing"], "KEY_PREFIX": "offer"}
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)
 
 # --- Identity: Keycloak --------------------------------------------------------------------------

@@ -14,17 +14,23 @@ os.environ.setdefault("CELERY_FILESYSTEM_QUEUE", str(DATA_DIR / "test-celery-que
 
 from .settings import *  # noqa: E402,F403
 
-# Process-local caches: a test's cache entries never reach the developer's running `make run`.
+# Separate test databases let several suites share one PostgreSQL server at once.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RATUSZ_TEST_DATABASE", "test_ratusz")}
+# Caches of the test run's own: a test's cache entries never reach the developer's running `make run`.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "KEY_FUNCTION": "django_tenants.cache.make_key",
     },
     "routing": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "routing"},
+    # Shared by the suite and the servers it starts on the same test database (the browser tests' runserver),
+    # as Redis is in production: the suite changes the offer, the server must notice (offer/filing_cache.py).
+    "offer": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(tempfile.gettempdir()) / f"ratusz-offer-cache-{DATABASES['default']['TEST']['NAME']}"),
+    },
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Separate test databases let several suites share one PostgreSQL server at once.
-DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RATUSZ_TEST_DATABASE", "test_ratusz")}
 # Files and signing keys of a test run live in a folder of its own, never in the developer's .data/.
 _RUN_FOLDER = Path(tempfile.mkdtemp(prefix="ratusz-test-"))
 atexit.register(shutil.rmtree, _RUN_FOLDER, ignore_errors=True)

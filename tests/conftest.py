@@ -92,14 +92,16 @@ def english():
 
 @pytest.fixture(autouse=True)
 def fresh_state():
-    """Each test starts in the public schema with an empty routing cache.
+    """Each test starts in the public schema with empty routing and offer caches.
 
     Cache entries dropped only on commit would otherwise outlive the test's rolled-back changes.
     """
     connection.set_schema_to_public()
-    caches["routing"].clear()
+    for alias in ("routing", "offer"):
+        caches[alias].clear()
     yield
-    caches["routing"].clear()
+    for alias in ("routing", "offer"):
+        caches[alias].clear()
     connection.set_schema_to_public()
 
 

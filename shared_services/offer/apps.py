@@ -6,3 +6,8 @@ class OfferConfig(AppConfig):
     name = "shared_services.offer"
     label = "offer"
     verbose_name = _("The unit's services")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -9,6 +9,7 @@ from shared_services.catalogue.models import StandardServiceVersion
 from shared_services.catalogue.search import best_first, keyword_list, ordering, rank_annotations, search_query
 from shared_services.eforms.definition import FormDefinition
 
+from . import filing_cache
 from .models import AdoptedService, UnitService
 
 STANDARD, OWN = "standard", "own"
@@ -212,8 +213,12 @@ _TO_FILE_OF_OWN = ("slug", "name", "short_description", "fee_grosze", "standard_
 
 
 def service_to_file_get(*, kind: str, slug: str) -> ServiceToFile:
-    """What filing an application for an offered service needs; raises LookupError when this unit does not
-    offer it."""
+    """What filing an application for an offered service needs (cached: filing_cache); raises LookupError
+    when this unit does not offer it."""
+    return filing_cache.cached(kind, slug, lambda: _service_to_file_read(kind=kind, slug=slug))
+
+
+def _service_to_file_read(*, kind: str, slug: str) -> ServiceToFile:
     if kind == STANDARD:
         adopted = (offered_services().filter(standard_service__slug=slug).order_by()
                    .select_related("standard_service__published__form__current").only(*_TO_FILE_OF_ADOPTED).first())

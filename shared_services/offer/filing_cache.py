@@ -1,0 +1,68 @@
+"""What filing an application needs of a service (selectors.service_to_file_get), cached per unit.
+
+The form page is intake's hot path, and reading a service with its standard card and form is a five-table
+query whose compilation alone costs about a millisecond and a half of CPU. Its answer changes only when the
+regional catalogue changes (a card or a form published: public tables) or when the unit's offer does (its
+adopted services, own services and forms: its schema). Each of the two has a generation: a random token,
+replaced by every write that changes it (signals.py: every write counts, the admin's included), at once and
+again after commit, as the host cache does: a request that read the old rows meanwhile stores them under the
+first token, which the second retires. An entry is used only while both tokens are still those it was stored
+with, so a change is seen by the next request.
+Random tokens, not counters: two changes at once cannot leave the same value behind. The two generations
+and the entry are read in one round trip; what a unit does not offer is not cached.
+"""
+
+import uuid
+
+from django.core.cache import caches
+from django.db import connection, transaction
+
+_CATALOGUE = "catalogue-generation"
+_ENTRY_SECONDS = 3600  # entries of services nobody files for any more leave the cache
+_KEY_VERSION = 1  # bump when the cached shape changes, so a deploy does not read pickles of the old one
+
+
+def _cache():
+    return caches["offer"]
+
+
+def _unit_generation_key(unit_id) -> str:
+    return f"offer-generation:{unit_id}"
+
+
+def cached(kind: str, slug: str, read):
+    """`read()`'s answer for this unit's service, from the cache while nothing it depends on has changed."""
+    unit_id = connection.tenant.pk  # not the schema's name: a unit onboarded again is a new unit
+    generation_keys = [_CATALOGUE, _unit_generation_key(unit_id)]
+    entry_key = f"to-file:{unit_id}:{kind}:{slug}"
+    found = _cache().get_many([*generation_keys, entry_key], version=_KEY_VERSION)
+    generations = tuple(found.get(key) for key in generation_keys)
+    entry = found.get(entry_key)
+    if entry is not None and entry[0] == generations and None not in generations:
+        return entry[1]
+    answer = read()
+    if None in generations:  # first use, or evicted: start afresh (`add` keeps one a concurrent request set)
+        for key, generation in zip(generation_keys, generations):
+            if generation is None:
+                _cache().add(key, uuid.uuid4().hex, None, version=_KEY_VERSION)
+    else:
+        _cache().set(entry_key, (generations, answer), _ENTRY_SECONDS, version=_KEY_VERSION)
+    return answer
+
+
+def catalogue_changed() -> None:
+    """No unit's entry is used any more, from now and after the current transaction commits."""
+    _generation_replace(_CATALOGUE)
+
+
+def unit_offer_changed() -> None:
+    """No entry of the current unit is used any more, from now and after the current transaction commits."""
+    _generation_replace(_unit_generation_key(connection.tenant.pk))
+
+
+def _generation_replace(key: str) -> None:
+    def replace():
+        _cache().set(key, uuid.uuid4().hex, None, version=_KEY_VERSION)
+
+    replace()
+    transaction.on_commit(replace)

@@ -1,0 +1,31 @@
+"""Keep the filing cache (filing_cache.py) in step with every table its answers come from.
+
+Signals rather than services on purpose, as for the host → unit cache: the cache must follow every write,
+including the admin's, not only the writes that remember to call a service. (Search vectors are written with
+`update()`, without signals; filing does not read them.)
+"""
+
+from django.db.models.signals import post_delete, post_save
+
+from shared_services.catalogue.models import StandardForm, StandardFormVersion, StandardService, StandardServiceVersion
+from shared_services.eforms.models import UnitForm, UnitFormVersion
+
+from . import filing_cache
+from .models import AdoptedService, UnitService
+
+
+def _catalogue_changed(sender, **kwargs):
+    filing_cache.catalogue_changed()
+
+
+def _unit_offer_changed(sender, **kwargs):
+    filing_cache.unit_offer_changed()
+
+
+def connect() -> None:
+    for model in (StandardService, StandardServiceVersion, StandardForm, StandardFormVersion):
+        for signal in (post_save, post_delete):
+            signal.connect(_catalogue_changed, sender=model, dispatch_uid=f"filing-cache-{model.__name__}-{signal}")
+    for model in (AdoptedService, UnitService, UnitForm, UnitFormVersion):
+        for signal in (post_save, post_delete):
+            signal.connect(_unit_offer_changed, sender=model, dispatch_uid=f"filing-cache-{model.__name__}-{signal}")

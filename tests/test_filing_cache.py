@@ -1,0 +1,76 @@
+"""The filing cache (shared_services/offer/filing_cache.py): a warm form page reads its service without a
+query, every change to what filing reads (the unit's fee, a newly published card or form) counts at the next
+request, and units never read each other's entries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context, tenant_context
+
+from shared_services.catalogue.models import StandardForm, StandardService
+from shared_services.catalogue.services import service_draft_create, service_version_publish
+from shared_services.eforms.models import Submission
+from shared_services.eforms.services import form_version_create
+from shared_services.offer.models import AdoptedService
+from shared_services.offer.services import offer_localise
+from tests.letters import FORM_URL, LETTER, LUBICZ, TORUN
+
+pytestmark = pytest.mark.django_db
+SLUG = "wydanie-dowodu-osobistego"  # free as standard; its form is the general letter (pismo-ogolne)
+
+
+def warm(client, host):
+    """The very first request starts the generations; the next one stores the entry."""
+    for _ in range(2):
+        assert client.get(FORM_URL, HTTP_HOST=host).status_code == 200
+
+
+def fee_charged(client, unit, host) -> int:
+    """File the letter on `host` and return the fee its payment was created with (0: no payment)."""
+    assert client.post(FORM_URL, LETTER, HTTP_HOST=host).status_code == 302
+    with tenant_context(unit):
+        submission = Submission.objects.select_related("payment").latest("submitted_at")
+        return submission.payment.amount_grosze if hasattr(submission, "payment") else 0
+
+
+def localise_fee(unit, grosze):
+    with tenant_context(unit):
+        offer_localise(adopted=AdoptedService.objects.get(standard_service__slug=SLUG), fee_override_grosze=grosze)
+
+
+def test_a_warm_form_page_reads_no_service(full_catalogue, client, unit_a):
+    warm(client, TORUN)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(FORM_URL, HTTP_HOST=TORUN).status_code == 200
+    assert not [query for query in captured.captured_queries if "offer_adoptedservice" in query["sql"]]
+
+
+def test_a_fee_the_unit_sets_is_charged_from_the_next_application(full_catalogue, client, unit_a):
+    warm(client, TORUN)
+    assert fee_charged(client, unit_a, TORUN) == 0
+    localise_fee(unit_a, 1700)
+    assert fee_charged(client, unit_a, TORUN) == 1700
+    localise_fee(unit_a, None)  # back to the standard's (free)
+    assert fee_charged(client, unit_a, TORUN) == 0
+
+
+def test_a_newly_published_card_and_form_are_shown_at_once(full_catalogue, client, unit_a):
+    warm(client, TORUN)
+    assert "Wydanie dowodu osobistego" in client.get(FORM_URL, HTTP_HOST=TORUN).content.decode()
+    with schema_context("public"):
+        service = StandardService.objects.get(slug=SLUG)
+        service_version_publish(version=service_draft_create(service=service, changes={"name": "Dowód osobisty"}))
+        form = StandardForm.objects.select_related("current").get(slug="pismo-ogolne")
+        schema = {**form.current.json_schema, "title": "Pismo do urzędu, wersja nowa"}
+        form_version_create(form=form, json_schema=schema, layout=form.current.layout)
+    page = client.get(FORM_URL, HTTP_HOST=TORUN).content.decode()
+    assert "Usługa: Dowód osobisty." in page and "Pismo do urzędu, wersja nowa" in page
+
+
+def test_units_never_read_each_others_entries(full_catalogue, client, unit_a, unit_b):
+    warm(client, TORUN)
+    warm(client, LUBICZ)
+    localise_fee(unit_b, 2500)
+    assert fee_charged(client, unit_b, LUBICZ) == 2500
+    assert fee_charged(client, unit_a, TORUN) == 0
+    assert fee_charged(client, unit_b, LUBICZ) == 2500  # from Lubicz's own entry
