@@ -166,7 +166,7 @@ def _set_up():
     connection.set_schema_to_public()
     print(f"set-up: public schema migrated in {migrate_s:.1f} s; seed catalogue ({counts['created']} services) "
           f"loaded in {seed_s:.1f} s; {unit.name} ({unit.code}) created, {adopted} services adopted, in "
-          f"{unit_s:.1f} s; receipt-signing key {key_id[:12]}… ({signing_keys.KEY_LABELS[signing_keys.DEFAULT_KEY_TYPE]})")
+          f"{unit_s:.1f} s; receipt-signing key {key_id[:12]}… ({signing_keys.KEY_TYPES[signing_keys.DEFAULT_KEY_TYPE].label})")
     return unit
 
 

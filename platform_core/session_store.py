@@ -14,3 +14,6 @@ from django.utils.crypto import get_random_string
 class SessionStore(DatabaseSessionStore):
     def _get_new_session_key(self):
         return get_random_string(32, VALID_KEY_CHARS)
+
+    async def _aget_new_session_key(self):
+        return self._get_new_session_key()

@@ -170,13 +170,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared by all processes, because it holds the host → unit map and its invalidations must reach every
 # web worker: Redis in production (`CACHE_URL=redis://…`), files under .data/ by default.
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"))}
+# One Redis may serve several databases (staging and production, a benchmark): keys name theirs, so that
+# units' ids and schemas of one never meet another's.
+_CACHE_PREFIX = CACHES["default"].get("KEY_PREFIX") or DATABASES["default"]["NAME"]
+CACHES["default"]["KEY_PREFIX"] = _CACHE_PREFIX
 # Keys of the default cache are prefixed with the current schema, so units never read each other's.
 CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
 # The routing cache is keyed by host name alone: it is read before the unit is known.
-CACHES["routing"] = {**CACHES["default"], "KEY_PREFIX": "routing"}
+CACHES["routing"] = {**CACHES["default"], "KEY_PREFIX": f"{_CACHE_PREFIX}:routing"}
 del CACHES["routing"]["KEY_FUNCTION"]
 # What filing needs of a service, per unit, next to the regional catalogue's generation (offer/filing_cache.py).
-CACHES["offer"] = {**CACHES["routing"], "KEY_PREFIX": "offer"}
+CACHES["offer"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:offer"}
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)
 
 # --- Identity: Keycloak --------------------------------------------------------------------------

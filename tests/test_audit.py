@@ -84,12 +84,31 @@ def test_a_batchs_entries_are_appended_together_when_it_ends_and_not_at_all_when
             assert first.pk is None and second.pk is None  # nothing written, the chain's head not locked yet
             assert AuditHead.objects.get().last_sequence == 1
         assert (first.sequence, second.sequence) == (2, 3) and second.previous_hash == first.entry_hash
+        assert first.recorded_at <= second.recorded_at  # stamped as appended, under the chain's lock
         with pytest.raises(RuntimeError), transaction.atomic(), audit_batch():
             audit_record(actor="system", action="d", target="t")
             raise RuntimeError
         assert list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True)) == ["a", "b", "c"]
         assert audit_record(actor="system", action="e", target="t").sequence == 4
         assert audit_check() == []
+
+
+def test_a_batch_belongs_to_its_transaction_and_its_unit(unit_a, unit_b, in_unit):
+    with in_unit(unit_a):
+        with transaction.atomic():
+            with audit_batch():
+                kept = audit_record(actor="system", action="a", target="t")
+                with tenant_context(unit_b):  # another unit's entry goes to its own chain, at once
+                    elsewhere = audit_record(actor="system", action="b", target="t")
+                    assert elsewhere.pk is not None and elsewhere.sequence == 1
+                assert kept.pk is None
+            with pytest.raises(RuntimeError), audit_batch():  # a failed batch dooms the whole transaction
+                raise RuntimeError
+            assert transaction.get_rollback()
+            transaction.set_rollback(False)  # only so the test can look; an action would have ended here
+        assert list(AuditEntry.objects.values_list("action", flat=True)) == ["a"]
+    with in_unit(unit_b):
+        assert list(AuditEntry.objects.values_list("action", flat=True)) == ["b"]
 
 
 def test_dates_decimals_uuids_and_numbers_survive_the_round_trip(unit_a, in_unit):

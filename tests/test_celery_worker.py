@@ -102,7 +102,8 @@ def test_a_message_whose_sender_died_mid_write_never_reaches_the_worker(celery_w
             assert wait_for_tagline(unit_a, kept), celery_worker_process.read_text()[-3000:]
             with tenant_context(unit_a):
                 assert not UnitBranding.objects.filter(tagline=lost).exists()
-            partial[0].unlink()
         finally:
+            for path in queue.glob("*.partial"):
+                path.unlink()
             with tenant_context(unit_a):
                 UnitBranding.objects.all().delete()

@@ -12,7 +12,7 @@ from shared_services.catalogue.services import service_draft_create, service_ver
 from shared_services.eforms.models import Submission
 from shared_services.eforms.services import form_version_create
 from shared_services.offer.models import AdoptedService
-from shared_services.offer.services import offer_localise
+from shared_services.offer.services import offer_localise, offerings_rebuild
 from tests.letters import FORM_URL, LETTER, LUBICZ, TORUN
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +68,20 @@ def test_a_newly_published_card_and_form_are_shown_at_once(full_catalogue, clien
 
 
 def test_units_never_read_each_others_entries(full_catalogue, client, unit_a, unit_b):
+    localise_fee(unit_a, 1100)
+    localise_fee(unit_b, 2500)
     warm(client, TORUN)
     warm(client, LUBICZ)
-    localise_fee(unit_b, 2500)
-    assert fee_charged(client, unit_b, LUBICZ) == 2500
-    assert fee_charged(client, unit_a, TORUN) == 0
-    assert fee_charged(client, unit_b, LUBICZ) == 2500  # from Lubicz's own entry
+    with CaptureQueriesContext(connection) as captured:
+        assert fee_charged(client, unit_a, TORUN) == 1100
+        assert fee_charged(client, unit_b, LUBICZ) == 2500
+    assert not [query for query in captured.captured_queries if "offer_adoptedservice" in query["sql"]]  # cached
+
+
+def test_a_unit_loaded_from_its_archive_is_read_afresh(full_catalogue, client, unit_a):
+    warm(client, TORUN)
+    with tenant_context(unit_a):
+        # An archive's rows are loaded without the ORM's signals; the import then rebuilds the unit's offer.
+        AdoptedService.objects.filter(standard_service__slug=SLUG).update(fee_override_grosze=900)
+        offerings_rebuild()
+    assert fee_charged(client, unit_a, TORUN) == 900

@@ -32,7 +32,7 @@ def take_numbers(unit, taken, errors, seed):
             for _ in range(TAKES):
                 try:
                     with transaction.atomic():
-                        _, number = _register_number(YEAR)
+                        number = _register_number(YEAR)
                         if chance.random() < 0.2:  # a failed intake gives its number back
                             raise RolledBack
                         taken.append((unit.code, number))

@@ -630,8 +630,14 @@ def chaos(committed_offer, django_db_blocker):
                 continue
             with override_settings(UPO_KEYS_DIR=run.keys_dir):
                 verification = upo.receipt_verify(xml)
+            label = observer.value(
+                f'SELECT e.number || \'/\' || e.year FROM "{schema}".inbox_registerentry e '
+                f'JOIN "{schema}".eforms_submission s ON s.id = e.submission_id WHERE s.reference = %s',
+                [letter.reference])
             if not verification.valid or verification.facts.document_id != letter.reference:
-                run.http_checks.append(f"{letter.marker}: receipt {verification.problem or 'not on the page'}")
+                run.http_checks.append(f"{letter.marker}: receipt {verification.problem or 'of another application'}")
+            elif label is None or label.encode() not in page:
+                run.http_checks.append(f"{letter.marker}: register number {label} not on the confirmation page")
         yield run
     finally:
         stop.set()

@@ -19,15 +19,17 @@ from datetime import UTC
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from .models import ZERO_HASH, AuditEntry, AuditHead
 
 __all__ = ["ZERO_HASH", "audit_batch", "audit_record", "entry_hash_compute", "json_as_stored"]
 
-# The entries recorded inside the current `audit_batch` block, waiting to be appended; None outside one.
-_batched: ContextVar[list[AuditEntry] | None] = ContextVar("audit_batched", default=None)
+# The schema and the entries recorded inside the current `audit_batch` block, waiting to be appended; None
+# outside one.
+_batched: ContextVar[tuple[str, list[AuditEntry]] | None] = ContextVar("audit_batched", default=None)
 
 
 @transaction.atomic(savepoint=False)  # part of the caller's transaction: a savepoint would be two round trips
@@ -37,14 +39,14 @@ def audit_record(*, actor: str, action: str, target: str, before=None, after=Non
     `before`/`after` are anything DjangoJSONEncoder can write (dates, decimals, UUIDs become strings).
     The chain's head row stays locked until the caller's transaction ends and every other entry of the unit
     waits for it, so call this last in a transaction; a rolled-back transaction takes its entry and number
-    with it, so numbers stay gapless. Inside `audit_batch` the entry is appended when the block ends (it
-    gets its sequence and hash then).
+    with it, so numbers stay gapless. Inside `audit_batch` (in its unit) the entry is appended when the block
+    ends: it gets its time, sequence and hash then.
     """
-    entry = AuditEntry(recorded_at=timezone.now(), actor=actor, action=action, target=target,
-                       before=json_as_stored(before), after=json_as_stored(after))
-    batched = _batched.get()
-    if batched is not None:
-        batched.append(entry)
+    entry = AuditEntry(actor=actor, action=action, target=target, before=json_as_stored(before),
+                       after=json_as_stored(after))
+    batch = _batched.get()
+    if batch is not None and batch[0] == connection.schema_name:
+        batch[1].append(entry)
     else:
         _append([entry])
     return entry
@@ -52,16 +54,23 @@ def audit_record(*, actor: str, action: str, target: str, before=None, after=Non
 
 @contextmanager
 def audit_batch():
-    """Within a transaction: the entries recorded inside the block are appended together as it ends, so the
-    chain's head is locked only then (three statements for all of them). For actions whose other writes can
-    proceed alongside other transactions, e.g. intake. A nested block belongs to the outer one."""
+    """Within a transaction: the current unit's entries recorded inside the block are appended together as
+    it ends, so the chain's head is locked only then (three statements for all of them). For straight-line
+    actions whose other writes can proceed alongside other transactions, e.g. intake: a savepoint rolled back
+    inside the block would not take its entries back. A nested block belongs to the outer one. Should the
+    block fail, the transaction is marked for rollback: its writes never commit without their entries."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("audit_batch belongs inside the transaction whose writes it records")
     if _batched.get() is not None:
         yield
         return
-    token = _batched.set([])
+    token = _batched.set((connection.schema_name, []))
     try:
         yield
-        entries = _batched.get()
+        _schema, entries = _batched.get()
+    except BaseException:
+        transaction.set_rollback(True)
+        raise
     finally:
         _batched.reset(token)
     if entries:
@@ -71,6 +80,8 @@ def audit_batch():
 def _append(entries: list[AuditEntry]) -> None:
     head = _head_locked()
     for entry in entries:
+        # Stamped under the chain's lock: the entries' order is also their times' order.
+        entry.recorded_at = timezone.now()
         entry.sequence, entry.previous_hash = head.last_sequence + 1, head.last_hash
         entry.entry_hash = entry_hash_compute(
             sequence=entry.sequence, recorded_at=entry.recorded_at, actor=entry.actor, action=entry.action,

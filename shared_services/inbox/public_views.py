@@ -100,7 +100,7 @@ def upo_certificates(request):
     current = signing_keys.current_key_id()
     certificates = [
         {"key_id": key_id, "current": key_id == current, "certificate": certificate,
-         "subject": certificate.subject.rfc4514_string(), "key": signing_keys.KEY_LABELS[signing_keys.key_type_of(certificate)]}
+         "subject": certificate.subject.rfc4514_string(), "key": signing_keys.key_label_of(certificate)}
         for key_id, certificate in sorted(signing_keys.trusted_certificates().items(),
                                           key=lambda item: item[1].not_valid_before_utc, reverse=True)
     ]

@@ -105,7 +105,7 @@ def _facts_table(facts: ReceiptFacts, register_number: str, styles) -> Table:
         ("Usługa", _text(facts.service_name)),
         ("Data wpływu", _moment(facts.received_at)),
         ("Data wytworzenia poświadczenia", _moment(facts.produced_at)),
-        ("Numer w rejestrze", _text(register_number)),
+        ("Numer w rejestrze (nadany po podpisaniu, nie jest częścią pliku XML)", _text(register_number)),
         ("Identyfikator dokumentu", _text(facts.document_id)),
         ("Identyfikator poświadczenia", _text(facts.receipt_id)),
         ("Skrót SHA-256 wniosku", f"<font size=7.5>{facts.document_sha256}</font><br/>"

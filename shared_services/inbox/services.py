@@ -3,8 +3,9 @@
 The order inside the transaction matters. Two rows stay locked from the moment they are written until
 commit, and every other intake of the unit waits for them: the register's counter (numbers are gapless) and
 the audit chain's head. So everything else is done first, the receipt's signature included: the
-application, its files, the outbox rows, the register entry (without its number yet), the signed receipt,
-the case and the payment. Last come the number, written onto the entry, and the audit entries, all at once.
+application, its files, its payment, the outbox rows, the register entry (without its number yet), the
+signed receipt and the case. Last come the number, written onto the entry, and the audit entries, all at
+once.
 The receipt therefore does not name the register number (ePUAP's UPP has none either); the confirmation
 page, the receipt's PDF and the case do.
 """
@@ -62,8 +63,8 @@ def application_receive(*, form, service_key: str, service_name: str, submitted_
     idempotency key raises AlreadyFiled with the application filed the first time.
 
     `also(submission)` stores more of the application (its payment) in the same transaction, before the
-    register number is taken: an intake of its own rather than a transaction around this one, whose
-    savepoint would cost two more round trips."""
+    register number is taken. (A transaction around this one would do the same, but would make this one's a
+    savepoint: two more round trips.)"""
     entries = []
     code = access_code_new()
 
@@ -128,7 +129,7 @@ def _register(submission: Submission, attachments, *, access_code: str, jrwa: st
         key_id=upo.signing_key_id(signed),
     )
     case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
-    _, entry.number = _register_number(entry.year)
+    entry.number = _register_number(entry.year)
     with connection.cursor() as cursor:  # under the register's lock: one plain statement, no ORM
         cursor.execute(f"UPDATE {RegisterEntry._meta.db_table} SET number = %s WHERE id = %s", [entry.number, entry.pk])
     return entry
@@ -148,7 +149,7 @@ def _outbox_for_receipt(receipt_id: str, *, access_code: str | None) -> None:
     _wake_worker_after_commit()
 
 
-def _register_number(year: int) -> tuple[int, int]:
+def _register_number(year: int) -> int:
     """The next number of the year's register, in one statement that also locks the counter's row until
     commit: numbers are never shared, and a rolled-back intake gives its number back, so none is skipped."""
     with connection.cursor() as cursor:
@@ -156,7 +157,7 @@ def _register_number(year: int) -> tuple[int, int]:
             f"INSERT INTO {RegisterCounter._meta.db_table} (year, last_number) VALUES (%s, 1) "
             f"ON CONFLICT (year) DO UPDATE SET last_number = {RegisterCounter._meta.db_table}.last_number + 1 "
             "RETURNING last_number", [year])
-        return year, cursor.fetchone()[0]
+        return cursor.fetchone()[0]
 
 
 def _sender_name(submission: Submission) -> str:

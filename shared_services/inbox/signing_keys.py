@@ -13,6 +13,7 @@ the certificate a receipt carries (anyone can embed a certificate of their own).
 import datetime
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,14 +30,22 @@ logger = logging.getLogger(__name__)
 KEY_SUFFIX = ".key.pem"
 CERT_SUFFIX = ".cert.pem"
 CURRENT_FILE = "current"
+PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+
+@dataclass(frozen=True)
+class KeyType:
+    label: str  # for people
+    generate: Callable[[], PrivateKey]
+
+
 # NIST SP 800-57: both give 128-bit security, good beyond 2030 (the horizon of a 10-year certificate). ECDSA
 # P-256 signs in a fraction of RSA-3072's time (the signature is made while the resident waits), and both are
 # XML-DSig algorithms every XAdES verifier knows (RFC 6931); RSA stays available for verifiers that need it.
 KEY_TYPES = {
-    "ec-p256": lambda: ec.generate_private_key(ec.SECP256R1()),
-    "rsa-3072": lambda: rsa.generate_private_key(public_exponent=65537, key_size=3072),
+    "ec-p256": KeyType("ECDSA P-256", lambda: ec.generate_private_key(ec.SECP256R1())),
+    "rsa-3072": KeyType("RSA 3072", lambda: rsa.generate_private_key(public_exponent=65537, key_size=3072)),
 }
-KEY_LABELS = {"ec-p256": "ECDSA P-256", "rsa-3072": "RSA 3072"}
 DEFAULT_KEY_TYPE = "ec-p256"
 CERTIFICATE_DAYS = 3653  # 10 years, leap days included
 DEFAULT_COMMON_NAME = "Ratusz: urzędowe poświadczenia odbioru"
@@ -46,15 +55,18 @@ class SigningKeyMissing(ImproperlyConfigured):
     """No key to sign receipts with, in production (where keys are never created behind the operator's back)."""
 
 
-PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
-
-
 def key_type_of(certificate: x509.Certificate) -> str:
     """The type of the certificate's key as KEY_TYPES names it, e.g. "ec-p256"."""
     public_key = certificate.public_key()
     if isinstance(public_key, ec.EllipticCurvePublicKey):
         return f"ec-p{public_key.curve.key_size}"
     return f"rsa-{public_key.key_size}"
+
+
+def key_label_of(certificate: x509.Certificate) -> str:
+    """The kind of the certificate's key, for people ("ECDSA P-256"); any other key by its type."""
+    key_type = key_type_of(certificate)
+    return KEY_TYPES[key_type].label if key_type in KEY_TYPES else key_type.upper()
 
 
 @dataclass(frozen=True)
@@ -129,7 +141,7 @@ def key_rotate(*, common_name: str = DEFAULT_COMMON_NAME, key_type: str = DEFAUL
     """Create a new signing key of `key_type` (KEY_TYPES) with its self-signed certificate (10 years) and make
     it the current one. Older keys stay in the folder and stay trusted. Returns the new key id.
     """
-    private_key = KEY_TYPES[key_type]()
+    private_key = KEY_TYPES[key_type].generate()
     certificate = _self_signed_certificate(private_key, common_name)
     key_id = key_id_of(certificate)
     folder = keys_dir()

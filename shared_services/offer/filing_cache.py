@@ -4,12 +4,14 @@ The form page is intake's hot path, and reading a service with its standard card
 query whose compilation alone costs about a millisecond and a half of CPU. Its answer changes only when the
 regional catalogue changes (a card or a form published: public tables) or when the unit's offer does (its
 adopted services, own services and forms: its schema). Each of the two has a generation: a random token,
-replaced by every write that changes it (signals.py: every write counts, the admin's included), at once and
-again after commit, as the host cache does: a request that read the old rows meanwhile stores them under the
-first token, which the second retires. An entry is used only while both tokens are still those it was stored
-with, so a change is seen by the next request.
-Random tokens, not counters: two changes at once cannot leave the same value behind. The two generations
-and the entry are read in one round trip; what a unit does not offer is not cached.
+replaced by every write that changes it (signals.py: every save and delete through the ORM counts, not only
+those that remember to call a service; what is loaded without it, a unit's archive, calls
+`unit_offer_changed`). It is replaced at once and again after commit, as the host cache does: a request that
+reads the old rows meanwhile stores them under the first token, which the second retires. The first one also
+expires within a minute, so that a process dying between its commit and the second leaves nothing stale for
+long. An entry is used only while both tokens are those it was stored with, so a change counts from the next
+request. Random tokens, not counters: two changes at once cannot leave the same value behind. The two
+generations and the entry are read in one round trip; what a unit does not offer is not cached.
 """
 
 import uuid
@@ -19,7 +21,10 @@ from django.db import connection, transaction
 
 _CATALOGUE = "catalogue-generation"
 _ENTRY_SECONDS = 3600  # entries of services nobody files for any more leave the cache
-_KEY_VERSION = 1  # bump when the cached shape changes, so a deploy does not read pickles of the old one
+_INTERIM_SECONDS = 60  # the life of the token written before commit, should the one after commit never come
+# Bump when the cached shape changes, or when a data migration rewrites the offer or the catalogue (it writes
+# without signals): a deploy then reads none of the old entries.
+_KEY_VERSION = 1
 
 
 def _cache():
@@ -32,7 +37,7 @@ def _unit_generation_key(unit_id) -> str:
 
 def cached(kind: str, slug: str, read):
     """`read()`'s answer for this unit's service, from the cache while nothing it depends on has changed."""
-    unit_id = connection.tenant.pk  # not the schema's name: a unit onboarded again is a new unit
+    unit_id = connection.tenant.pk
     generation_keys = [_CATALOGUE, _unit_generation_key(unit_id)]
     entry_key = f"to-file:{unit_id}:{kind}:{slug}"
     found = _cache().get_many([*generation_keys, entry_key], version=_KEY_VERSION)
@@ -41,7 +46,7 @@ def cached(kind: str, slug: str, read):
     if entry is not None and entry[0] == generations and None not in generations:
         return entry[1]
     answer = read()
-    if None in generations:  # first use, or evicted: start afresh (`add` keeps one a concurrent request set)
+    if None in generations:  # first use, expired or evicted: start afresh (`add` keeps one a concurrent request set)
         for key, generation in zip(generation_keys, generations):
             if generation is None:
                 _cache().add(key, uuid.uuid4().hex, None, version=_KEY_VERSION)
@@ -60,9 +65,20 @@ def unit_offer_changed() -> None:
     _generation_replace(_unit_generation_key(connection.tenant.pk))
 
 
-def _generation_replace(key: str) -> None:
-    def replace():
-        _cache().set(key, uuid.uuid4().hex, None, version=_KEY_VERSION)
+class _Replacement:
+    """The after-commit replacement of one generation, recognisable among the transaction's callbacks."""
 
-    replace()
-    transaction.on_commit(replace)
+    def __init__(self, key: str):
+        self.key = key
+
+    def __call__(self, timeout=None):
+        _cache().set(self.key, uuid.uuid4().hex, timeout, version=_KEY_VERSION)
+
+
+def _generation_replace(key: str) -> None:
+    replacement = _Replacement(key)
+    replacement(timeout=_INTERIM_SECONDS)
+    # Once per transaction after commit (a catalogue load saves hundreds of rows). Robust: the change is
+    # committed whatever the cache says; a failure is logged, and the interim token expires.
+    if not any(isinstance(pending[1], _Replacement) and pending[1].key == key for pending in connection.run_on_commit):
+        transaction.on_commit(replacement, robust=True)

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from shared_services.catalogue.models import Offering, OwnServiceListing, StandardService
 from shared_services.catalogue.search import search_vectors
 
+from . import filing_cache
 from .models import AdoptedService, UnitService
 
 LOCAL_DETAILS = ("enabled", "fee_override_grosze", "department", "room", "office_hours", "contact", "local_notes")
@@ -58,6 +59,7 @@ def offerings_rebuild() -> int:
     """Make the public copies of the current unit's offer (standard services offered, own services listed)
     match its schema again, after an import from an archive, say; returns how many services it offers."""
     unit_id = connection.tenant.pk
+    filing_cache.unit_offer_changed()  # its rows were loaded without the ORM's signals
     Offering.objects.filter(unit_id=unit_id).delete()
     offered = AdoptedService.objects.filter(enabled=True).values_list("standard_service_id", flat=True)
     Offering.objects.bulk_create([Offering(unit_id=unit_id, standard_service_id=service_id) for service_id in offered])

@@ -1,8 +1,9 @@
 """Keep the filing cache (filing_cache.py) in step with every table its answers come from.
 
-Signals rather than services on purpose, as for the host → unit cache: the cache must follow every write,
-including the admin's, not only the writes that remember to call a service. (Search vectors are written with
-`update()`, without signals; filing does not read them.)
+Signals rather than services on purpose, as for the host → unit cache: the cache must follow every save and
+delete through the ORM, not only the writes that remember to call a service. (Search vectors are written
+with `update()`, without signals; filing does not read them. A unit loaded from its archive is dealt with
+by offer.services.offerings_rebuild.)
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -25,7 +26,7 @@ def _unit_offer_changed(sender, **kwargs):
 def connect() -> None:
     for model in (StandardService, StandardServiceVersion, StandardForm, StandardFormVersion):
         for signal in (post_save, post_delete):
-            signal.connect(_catalogue_changed, sender=model, dispatch_uid=f"filing-cache-{model.__name__}-{signal}")
+            signal.connect(_catalogue_changed, sender=model)
     for model in (AdoptedService, UnitService, UnitForm, UnitFormVersion):
         for signal in (post_save, post_delete):
-            signal.connect(_unit_offer_changed, sender=model, dispatch_uid=f"filing-cache-{model.__name__}-{signal}")
+            signal.connect(_unit_offer_changed, sender=model)
