@@ -48,7 +48,7 @@ if IS_PRODUCTION:
     # What the development defaults keep in one pod's local files or print to its terminal.
     for name, why in {
         "CELERY_BROKER_URL": "the filesystem broker is for development only",
-        "CACHE_URL": "a shared cache (Redis) carries the host → unit invalidations to every pod",
+        "CACHE_URL": "a shared cache (Redis) carries the host → unit and offer invalidations to every pod",
         "EMAIL_URL": "the default prints e-mails, invitation links included, to the logs",
         "MEDIA_ROOT": "units' files need persistent storage",
         "UNIT_EXPORT_ROOT": "export archives are the only copy of an offboarded unit",
