@@ -170,9 +170,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared by all processes, because it holds the host → unit map and its invalidations must reach every
 # web worker: Redis in production (`CACHE_URL=redis://…`), files under .data/ by default.
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"))}
-# One Redis may serve several databases (staging and production, a benchmark): keys name theirs, so that
-# units' ids and schemas of one never meet another's.
-_CACHE_PREFIX = CACHES["default"].get("KEY_PREFIX") or DATABASES["default"]["NAME"]
+# One Redis may serve several deployments (staging and production, a benchmark): each prefixes its keys, so
+# that units' ids and schemas of one never meet another's. By default the database's name.
+_CACHE_PREFIX = env.str("CACHE_KEY_PREFIX", default=DATABASES["default"]["NAME"])
 CACHES["default"]["KEY_PREFIX"] = _CACHE_PREFIX
 # Keys of the default cache are prefixed with the current schema, so units never read each other's.
 CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"

@@ -82,6 +82,7 @@ def test_a_batchs_entries_are_appended_together_when_it_ends_and_not_at_all_when
             with audit_batch():  # a nested block belongs to the outer one
                 second = audit_record(actor="system", action="c", target="t")
             assert first.pk is None and second.pk is None  # nothing written, the chain's head not locked yet
+            assert first.recorded_at is None  # stamped when appended, under the chain's lock
             assert AuditHead.objects.get().last_sequence == 1
         assert (first.sequence, second.sequence) == (2, 3) and second.previous_hash == first.entry_hash
         assert first.recorded_at <= second.recorded_at  # stamped as appended, under the chain's lock

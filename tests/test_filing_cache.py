@@ -3,7 +3,8 @@ query, every change to what filing reads (the unit's fee, a newly published card
 request, and units never read each other's entries."""
 
 import pytest
-from django.db import connection
+from django.core.cache import caches
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context, tenant_context
 
@@ -11,6 +12,7 @@ from shared_services.catalogue.models import StandardForm, StandardService
 from shared_services.catalogue.services import service_draft_create, service_version_publish
 from shared_services.eforms.models import Submission
 from shared_services.eforms.services import form_version_create
+from shared_services.offer import filing_cache
 from shared_services.offer.models import AdoptedService
 from shared_services.offer.services import offer_localise, offerings_rebuild
 from tests.letters import FORM_URL, LETTER, LUBICZ, TORUN
@@ -85,3 +87,34 @@ def test_a_unit_loaded_from_its_archive_is_read_afresh(full_catalogue, client, u
         AdoptedService.objects.filter(standard_service__slug=SLUG).update(fee_override_grosze=900)
         offerings_rebuild()
     assert fee_charged(client, unit_a, TORUN) == 900
+
+
+def test_the_token_written_before_commit_is_replaced_once_after_commit(full_catalogue, client, unit_a,
+                                                                       django_capture_on_commit_callbacks):
+    warm(client, TORUN)
+    key = filing_cache._unit_generation_key(unit_a.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        localise_fee(unit_a, 1300)
+        localise_fee(unit_a, 1400)
+        interim = caches["offer"].get(key, version=filing_cache._KEY_VERSION)
+        # A request now, which may read the rows as they were before commit, stores them under `interim`.
+        assert client.get(FORM_URL, HTTP_HOST=TORUN).status_code == 200
+        assert caches["offer"].get(f"to-file:{unit_a.pk}:standard:{SLUG}", version=filing_cache._KEY_VERSION)
+    assert len([callback for callback in callbacks if getattr(callback, "generation_key", None) == key]) == 1
+    assert caches["offer"].get(key, version=filing_cache._KEY_VERSION) not in (None, interim)  # retired
+
+
+class UnreachableCache:
+    def set(self, *args, **kwargs):
+        raise ConnectionError("the cache is unreachable")
+
+
+def test_a_cache_failure_after_commit_is_logged_and_the_other_callbacks_run(unit_a, monkeypatch, caplog,
+                                                                            django_capture_on_commit_callbacks):
+    ran = []
+    with tenant_context(unit_a), django_capture_on_commit_callbacks(execute=True):
+        filing_cache.unit_offer_changed()
+        transaction.on_commit(lambda: ran.append("the next callback"))
+        monkeypatch.setattr(filing_cache, "_cache", UnreachableCache)  # gone by the time of the commit
+    assert ran == ["the next callback"]
+    assert "the cache is unreachable" in caplog.text

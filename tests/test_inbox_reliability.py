@@ -636,7 +636,7 @@ def chaos(committed_offer, django_db_blocker):
                 [letter.reference])
             if not verification.valid or verification.facts.document_id != letter.reference:
                 run.http_checks.append(f"{letter.marker}: receipt {verification.problem or 'of another application'}")
-            elif label is None or label.encode() not in page:
+            elif label is None or f"<dd>{label}</dd>".encode() not in page:
                 run.http_checks.append(f"{letter.marker}: register number {label} not on the confirmation page")
         yield run
     finally:

@@ -64,7 +64,8 @@ def audit_batch():
     if _batched.get() is not None:
         yield
         return
-    token = _batched.set((connection.schema_name, []))
+    schema = connection.schema_name
+    token = _batched.set((schema, []))
     try:
         yield
         _schema, entries = _batched.get()
@@ -73,6 +74,8 @@ def audit_batch():
         raise
     finally:
         _batched.reset(token)
+    if connection.schema_name != schema:
+        raise TransactionManagementError("an audit_batch block must end in the unit it began in")
     if entries:
         _append(entries)
 
@@ -80,7 +83,7 @@ def audit_batch():
 def _append(entries: list[AuditEntry]) -> None:
     head = _head_locked()
     for entry in entries:
-        # Stamped under the chain's lock: the entries' order is also their times' order.
+        # Stamped under the chain's lock: within one process's clock, the entries' order is their times' order.
         entry.recorded_at = timezone.now()
         entry.sequence, entry.previous_hash = head.last_sequence + 1, head.last_hash
         entry.entry_hash = entry_hash_compute(

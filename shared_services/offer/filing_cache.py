@@ -9,7 +9,8 @@ those that remember to call a service; what is loaded without it, a unit's archi
 `unit_offer_changed`). It is replaced at once and again after commit, as the host cache does: a request that
 reads the old rows meanwhile stores them under the first token, which the second retires. The first one also
 expires within a minute, so that a process dying between its commit and the second leaves nothing stale for
-long. An entry is used only while both tokens are those it was stored with, so a change counts from the next
+long (unless its transaction outlived that minute: readers then start a token of their own, under which old
+rows can stay until their entries expire, within the hour). An entry is used only while both tokens are those it was stored with, so a change counts from the next
 request. Random tokens, not counters: two changes at once cannot leave the same value behind. The two
 generations and the entry are read in one round trip; what a unit does not offer is not cached.
 """
@@ -65,20 +66,13 @@ def unit_offer_changed() -> None:
     _generation_replace(_unit_generation_key(connection.tenant.pk))
 
 
-class _Replacement:
-    """The after-commit replacement of one generation, recognisable among the transaction's callbacks."""
-
-    def __init__(self, key: str):
-        self.key = key
-
-    def __call__(self, timeout=None):
-        _cache().set(self.key, uuid.uuid4().hex, timeout, version=_KEY_VERSION)
-
-
 def _generation_replace(key: str) -> None:
-    replacement = _Replacement(key)
-    replacement(timeout=_INTERIM_SECONDS)
+    def replace_after_commit():
+        _cache().set(key, uuid.uuid4().hex, None, version=_KEY_VERSION)
+
+    replace_after_commit.generation_key = key  # recognisable among the transaction's pending callbacks
+    _cache().set(key, uuid.uuid4().hex, _INTERIM_SECONDS, version=_KEY_VERSION)
     # Once per transaction after commit (a catalogue load saves hundreds of rows). Robust: the change is
     # committed whatever the cache says; a failure is logged, and the interim token expires.
-    if not any(isinstance(pending[1], _Replacement) and pending[1].key == key for pending in connection.run_on_commit):
-        transaction.on_commit(replacement, robust=True)
+    if not any(getattr(pending[1], "generation_key", None) == key for pending in connection.run_on_commit):
+        transaction.on_commit(replace_after_commit, robust=True)

@@ -1,9 +1,10 @@
 """Keep the filing cache (filing_cache.py) in step with every table its answers come from.
 
 Signals rather than services on purpose, as for the host → unit cache: the cache must follow every save and
-delete through the ORM, not only the writes that remember to call a service. (Search vectors are written
-with `update()`, without signals; filing does not read them. A unit loaded from its archive is dealt with
-by offer.services.offerings_rebuild.)
+delete through the ORM, not only the writes that remember to call a service. (Without signals: search
+vectors written with `update()`, which filing does not read; services a unit newly adopts with
+`bulk_create`, which were not offered, and what a unit does not offer is not cached; a unit loaded from its
+archive, dealt with by offer.services.offerings_rebuild.)
 """
 
 from django.db.models.signals import post_delete, post_save
