@@ -74,7 +74,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra.bench_onboarding import admin_connection, bench_database, verdict
+from infra.bench_onboarding import bench_database, database_drop, database_recreate, verdict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = "ratusz_bench_inbox"
@@ -94,16 +94,6 @@ TARGET_SHARE = 0.5
 
 
 # --- the database and the environment -------------------------------------------------------------
-
-def _database_execute(server_url: str, *statements: str) -> None:
-    conn = admin_connection(server_url)
-    try:
-        with conn.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        conn.close()
-
 
 def _environment(bench_url: str, folder: Path, conn_max_age: int) -> None:
     """What both this process and the web server read at start (settings are read at import)."""
@@ -807,8 +797,7 @@ def main(argv=None) -> None:
     server_url, bench_url = bench_database(BENCH_DATABASE)
     folder = Path(tempfile.mkdtemp(prefix="ratusz-bench-inbox-"))
     _environment(bench_url, folder, options.conn_max_age)
-    _database_execute(server_url, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)',
-                      f'CREATE DATABASE "{BENCH_DATABASE}"')
+    database_recreate(server_url, BENCH_DATABASE)
     try:
         _django_setup()
         run(options, bench_url, folder)
@@ -820,7 +809,7 @@ def main(argv=None) -> None:
         if options.keep:
             print(f"(kept the database {BENCH_DATABASE}: {bench_url}; files in {folder})", file=sys.stderr)
         else:
-            _database_execute(server_url, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+            database_drop(server_url, BENCH_DATABASE)
             shutil.rmtree(folder, ignore_errors=True)
 
 

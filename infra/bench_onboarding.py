@@ -222,21 +222,21 @@ def admin_connection(url: str):
     return conn
 
 
-def _recreate_database(url: str) -> None:
-    conn = admin_connection(url)
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    finally:
-        conn.close()
+def database_recreate(server_url: str, name: str) -> None:
+    """A benchmark's database `name`, empty (dropped first if it exists)."""
+    _database_execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
 
 
-def _drop_database(url: str) -> None:
-    conn = admin_connection(url)
+def database_drop(server_url: str, name: str) -> None:
+    _database_execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _database_execute(server_url: str, *statements: str) -> None:
+    conn = admin_connection(server_url)
     try:
         with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+            for statement in statements:
+                cursor.execute(statement)
     finally:
         conn.close()
 
@@ -334,7 +334,7 @@ def run(options) -> None:
         print(f"identity provider: the development one at {identity_provider.base_url}")
     scope = "all" if options.country else REGION
 
-    _recreate_database(server_url)
+    database_recreate(server_url, BENCH_DATABASE)
     try:
         _, seconds = _run(_manage("migrate_schemas", "--shared", "--noinput", "-v", "0"), env)
         print(f"public schema migrated in {seconds:.1f} s (empty database, no units)")
@@ -414,7 +414,7 @@ def run(options) -> None:
         if options.keep:
             print(f"(kept the database {BENCH_DATABASE}: {bench_url})", file=sys.stderr)
         else:
-            _drop_database(server_url)
+            database_drop(server_url, BENCH_DATABASE)
         shutil.rmtree(cache_dir, ignore_errors=True)
 
 

@@ -39,7 +39,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
-from infra.bench_onboarding import admin_connection, bench_database, verdict
+from infra.bench_onboarding import bench_database, database_drop, database_recreate, verdict
 
 BENCH_DATABASE = "ratusz_bench_search"
 FULL_CATALOGUE = 875  # published services of one real regional portal
@@ -73,25 +73,6 @@ QUALIFIERS = [
 
 
 # --- the database (no Django needed) --------------------------------------------------------------
-
-def _database_execute(server_url: str, *statements: str) -> None:
-    conn = admin_connection(server_url)
-    try:
-        with conn.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        conn.close()
-
-
-def _database_recreate(server_url: str) -> None:
-    _database_execute(server_url, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)',
-                      f'CREATE DATABASE "{BENCH_DATABASE}"')
-
-
-def _database_drop(server_url: str) -> None:
-    _database_execute(server_url, f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-
 
 def _django_setup(bench_url: str, cache_dir: str) -> None:
     """The normal settings, pointed at the bench database; read at import, so set before django.setup()."""
@@ -419,7 +400,7 @@ def main(argv=None) -> None:
 
     server_url, bench_url = bench_database(BENCH_DATABASE)
     cache_dir = tempfile.mkdtemp(prefix="ratusz-bench-search-cache-")
-    _database_recreate(server_url)
+    database_recreate(server_url, BENCH_DATABASE)
     try:
         _django_setup(bench_url, cache_dir)
         run(options)
@@ -431,7 +412,7 @@ def main(argv=None) -> None:
         if options.keep:
             print(f"(kept the database {BENCH_DATABASE}: {bench_url})", file=sys.stderr)
         else:
-            _database_drop(server_url)
+            database_drop(server_url, BENCH_DATABASE)
         shutil.rmtree(cache_dir, ignore_errors=True)
 
 
