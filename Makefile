@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 .PHONY: run test browser bench-onboarding bench-search bench-inbox install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
-	$(BIN)/python -m infra.devstack
+	$(BIN)/python -m infra.dev.launcher
 
 test: $(INSTALLED) browser  ## the whole test suite (pass options with ARGS="-k routing")
 	$(BIN)/python -m pytest $(ARGS)

@@ -10,12 +10,13 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from infra.embedded_db import DATA_DIR, database_url
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
 
 env = environ.Env()
+# Development's local files (the embedded database, cache, queue, media, signing keys) unless configured;
+# the same folder as infra.dev.embedded_db.DATA_DIR.
+DATA_DIR = Path(env.str("RATUSZ_DATA_DIR", default=str(BASE_DIR / ".data")))
 RATUSZ_ENV = env.str("RATUSZ_ENV", default="development")
 if RATUSZ_ENV not in ("development", "production"):
     raise ImproperlyConfigured(f"RATUSZ_ENV must be 'development' or 'production', not {RATUSZ_ENV!r}.")
@@ -150,7 +151,15 @@ TEMPLATES = [
 ]
 
 # --- Database ----------------------------------------------------------------------------------
-DATABASES = {"default": env.db_url_config(database_url())}
+if env.str("DATABASE_URL", default=""):
+    _database_url = env.str("DATABASE_URL")
+else:
+    # Development only (production refuses to start without DATABASE_URL, above): the embedded PostgreSQL,
+    # started if needed. Production therefore never imports anything from `infra`.
+    from infra.dev.embedded_db import database_url
+
+    _database_url = database_url()
+DATABASES = {"default": env.db_url_config(_database_url)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # A Unix-socket address (`…?host=/path`, as the embedded server gives) belongs in HOST, where Django and
 # everything that reads the settings look for it.
@@ -186,7 +195,7 @@ TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)
 # --- Identity: Keycloak --------------------------------------------------------------------------
 # Everybody signs in through Keycloak (OpenID Connect, code flow with PKCE): one realm, an Organization per
 # unit (shared_services/identity/). The defaults are the development provider `make run` starts
-# (infra/devidp, realm infra/keycloak/realm-ratusz.json); production must set the URL and both secrets.
+# (infra/devservices/devidp, realm infra/keycloak/realm-ratusz.json); production must set the URL and both secrets.
 KEYCLOAK_SERVER_URL = env.str("KEYCLOAK_SERVER_URL", default="http://127.0.0.1:8180/")
 KEYCLOAK_REALM = env.str("KEYCLOAK_REALM", default="ratusz")
 OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="ratusz-web")
@@ -361,7 +370,7 @@ PRZELEWY24_PRODUCTION_URL = env.str("PRZELEWY24_PRODUCTION_URL", default="https:
 # Addresses notifications may come from (Przelewy24 publishes 5.252.202.254, 5.252.202.255, 20.215.81.124);
 # empty: any. Behind a proxy, REMOTE_ADDR must be the client's address for this to mean anything.
 PAYMENT_NOTIFICATION_ALLOWED_IPS = env.list("PAYMENT_NOTIFICATION_ALLOWED_IPS", default=[])
-# A unit's configuration may point at another gateway address (the development gateway, infra/devp24):
+# A unit's configuration may point at another gateway address (the development gateway, infra/devservices/devp24):
 # never in production.
 PAYMENT_PROVIDER_URL_OVERRIDE_ALLOWED = env.bool("PAYMENT_PROVIDER_URL_OVERRIDE_ALLOWED", default=not IS_PRODUCTION)
 if IS_PRODUCTION and PAYMENT_PROVIDER_URL_OVERRIDE_ALLOWED:

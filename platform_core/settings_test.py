@@ -6,11 +6,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from infra.embedded_db import DATA_DIR
-
 # Its own broker folder, inherited by the Celery worker the tests start, so that the suite never
-# exchanges messages with a `make run` worker.
-os.environ.setdefault("CELERY_FILESYSTEM_QUEUE", str(DATA_DIR / "test-celery-queue"))
+# exchanges messages with a `make run` worker. Set before the settings read it, in their DATA_DIR.
+_DATA_DIR = Path(os.environ.get("RATUSZ_DATA_DIR", Path(__file__).resolve().parent.parent / ".data"))
+os.environ.setdefault("CELERY_FILESYSTEM_QUEUE", str(_DATA_DIR / "test-celery-queue"))
 
 from .settings import *  # noqa: E402,F403
 

