@@ -26,7 +26,7 @@ UNIT_B = {"name": "Gmina Lubicz", "code": "0415042", "kind": UnitKind.GMINA_WIEJ
 
 @pytest.fixture(scope="session", autouse=True)
 def identity_provider():
-    """Keycloak for the whole suite: the development provider (infra/devidp) on 127.0.0.1, speaking
+    """Keycloak for the whole suite: the development provider (infra/devservices/devidp) on 127.0.0.1, speaking
     Keycloak 26's protocol to the real python-keycloak and OIDC client; or, with KEYCLOAK_TEST_URL set, a real
     Keycloak 26 started with infra/keycloak/realm-ratusz.json (see infra/keycloak/README.md).
 
@@ -40,7 +40,7 @@ def identity_provider():
             client_urls_add("http://localhost/")
             yield None
         return
-    from infra.devidp import start_dev_idp
+    from infra.devservices.devidp import start_dev_idp
 
     provider = start_dev_idp(redirect_uris=["http://localhost/oidc/callback/"],
                              post_logout_uris=["http://localhost/oidc/wylogowano/"])

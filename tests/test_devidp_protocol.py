@@ -1,4 +1,4 @@
-"""Conformance of the development identity provider (infra/devidp) with Keycloak 26's protocol.
+"""Conformance of the development identity provider (infra/devservices/devidp) with Keycloak 26's protocol.
 
 Everything talks to it over HTTP with the real clients the platform uses: python-keycloak's KeycloakAdmin and
 KeycloakOpenID, authlib's OAuth2Session, requests for the browser steps, joserfc to check ID tokens against
@@ -22,7 +22,7 @@ from joserfc.jwk import KeySet, RSAKey
 from keycloak import KeycloakAdmin, KeycloakOpenID, KeycloakOpenIDConnection
 from keycloak.exceptions import KeycloakGetError, KeycloakPostError
 
-from infra.devidp import start_dev_idp
+from infra.devservices.devidp import start_dev_idp
 
 REDIRECT = "http://localhost:8000/oidc/callback/"
 POST_LOGOUT = "http://localhost:8000/oidc/wylogowano/"

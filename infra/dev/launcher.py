@@ -34,10 +34,10 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 
 def _start_identity_provider() -> subprocess.Popen:
-    """The development identity provider (Keycloak 26's protocol, infra/devidp) on 127.0.0.1:8180;
+    """The development identity provider (Keycloak 26's protocol, infra/devservices/devidp) on 127.0.0.1:8180;
     what it knows — demo accounts, units' organizations, its signing key — is kept in .data/devidp.json."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.devidp", "--port", IDENTITY_PROVIDER_PORT,
+        [sys.executable, "-m", "infra.devservices.devidp", "--port", IDENTITY_PROVIDER_PORT,
          "--state", str(DATA_DIR / "devidp.json")],
         cwd=PROJECT_ROOT, start_new_session=True,
     )
@@ -72,7 +72,7 @@ def main() -> int:
         if "KEYCLOAK_SERVER_URL" not in os.environ:  # a real Keycloak, when given, is used instead
             processes.append(_start_identity_provider())
         # The development payment gateway (not Przelewy24; no money moves), configured for Toruń by the demo.
-        processes.append(subprocess.Popen([sys.executable, "-m", "infra.devp24", "--port", "8190"],
+        processes.append(subprocess.Popen([sys.executable, "-m", "infra.devservices.devp24", "--port", "8190"],
                                           cwd=PROJECT_ROOT, start_new_session=True))
         _manage("migrate_units", env=env)
         _manage("keycloak_setup", "--platform-url", f"http://{os.environ.get('PLATFORM_DOMAIN', 'localhost')}:{PORT}/",

@@ -2,7 +2,7 @@
 ID tokens checked against the provider's published keys (joserfc).
 
 Everything about the provider is read from its discovery document, so the same code talks to a real
-Keycloak 26 and to the development provider (`infra/devidp`).
+Keycloak 26 and to the development provider (`infra/devservices/devidp`).
 """
 
 import secrets

@@ -1,5 +1,5 @@
 """A resident, in a real browser, files an application that carries a fee on Toruń's subdomain, is sent to the
-development Przelewy24 gateway (infra/devp24), pays there and comes back to the platform's return page, which
+development Przelewy24 gateway (infra/devservices/devp24), pays there and comes back to the platform's return page, which
 shows the status stored from the gateway's verified notification; the office's data says paid as well. And:
 the resident cancels at the gateway, the return page says awaiting payment and offers to resume; resumed and
 paid, it says paid.
@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from infra.devp24 import DevP24Server
+from infra.devservices.devp24 import DevP24Server
 from shared_services.eforms.models import Submission
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
 from shared_services.payments.services import provider_config_save

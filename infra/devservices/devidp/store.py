@@ -21,7 +21,7 @@ from pathlib import Path
 
 from joserfc.jwk import OctKey, RSAKey
 
-DEFAULT_REALM_FILE = Path(__file__).resolve().parent.parent / "keycloak" / "realm-ratusz.json"
+DEFAULT_REALM_FILE = Path(__file__).resolve().parents[2] / "keycloak" / "realm-ratusz.json"
 
 # realm-management client roles as Keycloak 26 creates them, with their composites.
 REALM_MANAGEMENT_ROLES = {

@@ -1,4 +1,4 @@
-"""`python -m infra.devp24 --port 8190`: the development payment gateway in the foreground (for `make run`).
+"""`python -m infra.devservices.devp24 --port 8190`: the development payment gateway in the foreground (for `make run`).
 
 Configure a unit at /urzad/platnosci/ with the same merchant id, POS id, CRC and API key, and the gateway
 address printed below as "Gateway address (development only)".

@@ -1,4 +1,4 @@
-"""`python -m infra.devidp --port 8180 [--state FILE] [--users FILE.json] [--redirect-uri URI ...] [--post-logout-uri URI ...]`
+"""`python -m infra.devservices.devidp --port 8180 [--state FILE] [--users FILE.json] [--redirect-uri URI ...] [--post-logout-uri URI ...]`
 
 Runs the development identity provider in the foreground, prints its base URL and stops on SIGTERM or Ctrl-C.
 """
@@ -13,7 +13,7 @@ from .server import DEFAULT_REALM_FILE, start_dev_idp
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.devidp", description=__doc__.splitlines()[2])
+    parser = argparse.ArgumentParser(prog="python -m infra.devservices.devidp", description=__doc__.splitlines()[2])
     parser.add_argument("--port", type=int, default=8180)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--realm-file", default=str(DEFAULT_REALM_FILE))
