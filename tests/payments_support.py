@@ -16,7 +16,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, connections
 from django_tenants.utils import tenant_context
 
-from infra.devp24 import start_dev_p24
+from infra.devservices.devp24 import start_dev_p24
 from shared_services.offer.models import AdoptedService
 from shared_services.payments import crypto
 from shared_services.payments.models import ProviderConfig

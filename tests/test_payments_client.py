@@ -1,10 +1,10 @@
 """Przelewy24's sign rules (the published test vectors of mnastalski/przelewy24-php, Polish letters
-included) and the client against the development gateway (infra/devp24)."""
+included) and the client against the development gateway (infra/devservices/devp24)."""
 
 import pytest
 import requests
 
-from infra.devp24 import start_dev_p24
+from infra.devservices.devp24 import start_dev_p24
 from shared_services.payments.contrib.przelewy24.client import (NOTIFICATION_FIELDS, REFUND_NOTIFICATION_FIELDS,
                                                                 P24Error, Przelewy24Client, sign_matches, sign_of)
 from tests.payments_support import MERCHANT
