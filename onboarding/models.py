@@ -5,6 +5,8 @@ from django.utils.translation import pgettext_lazy
 
 from platform_core.schema_marking import public_model
 
+from .actors import Actor
+
 
 class OperatorActionKind(models.TextChoices):
     # Context: the same English word is also a unit status ("suspended"), which Polish inflects differently.
@@ -78,8 +80,6 @@ class OnboardingJob(models.Model):
 
     @property
     def actor(self):
-        from .actors import Actor
-
         return Actor(label=self.created_by, user=self.created_by_user, ip_address=self.created_from)
 
 

@@ -21,7 +21,7 @@ from shared_services.offer.services import offer_adopt_defaults, offerings_rebui
 from shared_services.identity import provisioning
 from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable, UnverifiedAccount
 from shared_services.identity.tasks import unit_organization_remove_task
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from shared_services.staff.services import staff_invite
 from tenants.models import Domain, Tenant, UnitKind, UnitStatus
 from tenants.routing import forget_hosts

@@ -145,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "platform_core.context_processors.platform",
+                "shared_services.branding.context_processors.branding",
             ],
         },
     },

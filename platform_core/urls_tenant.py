@@ -4,13 +4,13 @@ from django.urls import include, path
 
 from shared_services.eforms import clerk_views as eforms_clerk_views
 from shared_services.inbox import clerk_views as inbox_clerk_views
-from shared_services.inbox import staff_views as inbox_staff_views
 from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
 from shared_services.branding import views as branding_views
 from shared_services.portal import account_views
 from shared_services.portal import views as portal_views
 from shared_services.staff import views as staff_views
+from onboarding import office_views as onboarding_office_views
 
 from . import views
 
@@ -37,8 +37,8 @@ urlpatterns = [
     path("", include("shared_services.identity.urls")),
     path("konto/", account_views.my_account, name="resident-account"),
     path("urzad/", staff_views.clerk_home, name="clerk-home"),
-    path("urzad/eksport/", staff_views.export_page, name="clerk-export"),
-    path("urzad/eksport/pobierz/", staff_views.export_download, name="clerk-export-download"),
+    path("urzad/eksport/", onboarding_office_views.export_page, name="clerk-export"),
+    path("urzad/eksport/pobierz/", onboarding_office_views.export_download, name="clerk-export-download"),
     path("urzad/wyglad/", branding_views.branding_edit, name="clerk-branding"),
     path("urzad/uslugi/", offer_clerk_views.offer_overview, name="clerk-services"),
     path("urzad/uslugi/<slug:slug>/", offer_clerk_views.adopted_service_edit, name="clerk-adopted-service"),
@@ -46,8 +46,8 @@ urlpatterns = [
     path("urzad/uslugi-wlasne/<slug:slug>/", offer_clerk_views.own_service_edit, name="clerk-own-service"),
     path("urzad/wnioski/", eforms_clerk_views.submissions_list, name="clerk-submissions"),
     path("urzad/skrzynka/", inbox_clerk_views.case_list, name="clerk-inbox"),
-    path("urzad/pracownicy/", inbox_staff_views.staff_and_departments, name="clerk-staff"),
-    path("urzad/pracownicy/<int:user_id>/usun/", inbox_staff_views.staff_member_remove, name="clerk-staff-remove"),
+    path("urzad/pracownicy/", staff_views.staff_and_departments, name="clerk-staff"),
+    path("urzad/pracownicy/<int:user_id>/usun/", staff_views.staff_member_remove, name="clerk-staff-remove"),
     path("urzad/rejestr/", inbox_clerk_views.register_view, name="clerk-register"),
     path("urzad/sprawy/<int:pk>/", inbox_clerk_views.case_detail, name="clerk-case"),
     path("urzad/sprawy/<int:pk>/<str:action>/", inbox_clerk_views.case_act, name="clerk-case-act"),

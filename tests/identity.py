@@ -148,7 +148,7 @@ def staff_account(unit, name: str, role: str, department=None):
     without going through Keycloak: for tests of what staff may do, not of how they sign in."""
     from django_tenants.utils import tenant_context
 
-    from shared_services.inbox.models import StaffMember
+    from shared_services.staff.models import StaffMember
 
     with tenant_context(unit):
         user = local_account(role=role, email=f"{name}@urzad.example")

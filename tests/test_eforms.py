@@ -13,7 +13,7 @@ from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Submission, UnitForm
 from shared_services.offer.models import UnitService
 from shared_services.offer.services import unit_service_save
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from tests.identity import signed_in
 
 pytestmark = pytest.mark.django_db

@@ -19,11 +19,13 @@ from shared_services.catalogue.models import StandardForm
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Attachment, Submission
 from shared_services.inbox import upo
-from shared_services.inbox.models import (Case, CaseStatus, Department, OutboxMessage, OutboxStatus, Receipt,
-                                          RegisterCounter, RegisterEntry, StaffMember)
-from shared_services.inbox.outbox import outbox_run
+from shared_services.inbox.models import (Case, CaseStatus, OutboxMessage, OutboxStatus, Receipt, RegisterCounter,
+                                          RegisterEntry)
+from shared_services.staff.models import Department, StaffMember
+from shared_services.inbox.outbox import outbox_add
+from shared_services.inbox.outbox_worker import outbox_run
 from shared_services.inbox.services import application_receive
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from tests.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
 from shared_services.identity.provisioning import keycloak_admin
 from tests.identity import closed_port_url, local_account, signed_in, staff_account
@@ -134,8 +136,6 @@ class TestOutbox:
         assert upo.receipt_verify(message.attachments[0][1]).valid
 
     def test_a_failing_message_is_retried_later_and_not_lost(self, unit_a):
-        from shared_services.inbox.services import outbox_add
-
         with tenant_context(unit_a):
             message = outbox_add(kind="receipt_pdf", key="receipt_pdf:missing",
                                  payload={"receipt_id": "00000000-0000-0000-0000-000000000000"})

@@ -17,8 +17,9 @@ from shared_services.audit.models import AuditEntry
 from shared_services.audit.selectors import audit_check
 from shared_services.inbox import case_services, upo
 from shared_services.inbox.api.services import api_token_issue, api_token_revoke
-from shared_services.inbox.models import ApiToken, Case, CaseStatus, Department, RegisterEntry
-from shared_services.staff.models import StaffRole
+from shared_services.inbox.models import ApiToken, Case, CaseStatus, RegisterEntry
+from shared_services.staff.models import Department
+from shared_services.identity.access import StaffRole
 from tests.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
 from tests.identity import local_account, signed_in, staff_account
 

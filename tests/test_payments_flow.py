@@ -12,7 +12,7 @@ from shared_services.audit.selectors import audit_check
 from shared_services.eforms.models import Submission
 from shared_services.inbox.models import Case, RegisterEntry
 from shared_services.payments.models import Payment, PaymentStatus
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from tests.letters import FORM_URL, LETTER, TORUN
 from tests.payments_support import FEE_GROSZE, configure_p24, set_fee
 from tests.identity import signed_in, staff_account

@@ -6,7 +6,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from tests.letters import FORM_URL, LETTER, LUBICZ, TORUN
 from tests.payments_support import MERCHANT, configure_p24, set_fee
 from tests.identity import local_account, signed_in, staff_account

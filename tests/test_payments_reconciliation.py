@@ -6,7 +6,7 @@ from django_tenants.utils import tenant_context
 
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from shared_services.payments.tasks import payments_reconcile_sweep
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from tests.letters import FORM_URL, LETTER, TORUN
 from tests.payments_support import FEE_GROSZE, configure_p24, set_fee
 from tests.identity import signed_in, staff_account
@@ -105,7 +105,7 @@ class TestRefunds:
 
     def test_a_duplicate_or_forged_refund_notification_changes_nothing(self, full_catalogue, client, unit_a, gateway,
                                                                        platform_http):
-        from infra.devp24.server import _post_json
+        from infra.devservices.devp24.server import _post_json
 
         payment = file_and_go(client, unit_a, gateway)
         signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))

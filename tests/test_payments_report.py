@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
 from shared_services.payments.views import amount_in_grosze
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from tests.letters import FORM_URL, LETTER, TORUN
 from tests.payments_support import set_fee
 from tests.identity import signed_in, staff_account

@@ -14,7 +14,7 @@ from shared_services.eforms.models import Attachment, FormDraft, Submission
 from shared_services.eforms.services import form_version_create
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from tests.identity import local_account, signed_in
 
 pytestmark = pytest.mark.django_db

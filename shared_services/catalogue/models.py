@@ -165,6 +165,7 @@ class StandardForm(VersionedForm):
 @public_model
 class StandardFormVersion(FormDefinition):
     form = models.ForeignKey(StandardForm, on_delete=models.CASCADE, related_name="versions")
+    pinned_as = "standard_form_version"
 
     class Meta(FormDefinition.Meta):
         verbose_name = _("standard form version")

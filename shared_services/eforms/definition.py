@@ -50,6 +50,8 @@ class FormDefinition(models.Model):
     json_schema = models.JSONField(_("JSON Schema"))
     layout = models.JSONField(_("layout"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The field of a draft or a submission that pins a version of this kind (eforms.models.PIN_FIELDS).
+    pinned_as: str = ""
 
     class Meta:
         abstract = True

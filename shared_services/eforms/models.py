@@ -32,11 +32,15 @@ class UnitForm(VersionedForm):
 @tenant_model
 class UnitFormVersion(FormDefinition):
     form = models.ForeignKey(UnitForm, on_delete=models.CASCADE, related_name="versions")
+    pinned_as = "unit_form_version"
 
     class Meta(FormDefinition.Meta):
         verbose_name = _("unit form version")
         verbose_name_plural = _("unit form versions")
         constraints = [models.UniqueConstraint(fields=["form", "number"], name="eforms_form_version_once")]
+
+
+PIN_FIELDS = ("standard_form_version", "unit_form_version")
 
 
 class _PinnedForm(models.Model):

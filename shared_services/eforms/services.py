@@ -6,11 +6,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from shared_services.catalogue.models import StandardFormVersion
-
 from .definition import FormDefinition, definition_check
 from .filling import ApplicationForm
-from .models import Attachment, FormDraft, Submission, UnitForm, UnitFormVersion
+from .models import PIN_FIELDS, Attachment, FormDraft, Submission, UnitForm
 
 
 @transaction.atomic
@@ -38,11 +36,10 @@ def unit_form_save(*, unit_form: UnitForm | None, name: str, slug: str, json_sch
 
 
 def _pin(definition: FormDefinition) -> dict:
-    if isinstance(definition, StandardFormVersion):
-        return {"standard_form_version": definition, "unit_form_version": None}
-    if isinstance(definition, UnitFormVersion):
-        return {"standard_form_version": None, "unit_form_version": definition}
-    raise TypeError(f"not a form version: {definition!r}")
+    """The fields of a draft or a submission that pin `definition`: its own kind's set, the other empty."""
+    if getattr(definition, "pinned_as", None) not in PIN_FIELDS:
+        raise TypeError(f"not a form version: {definition!r}")
+    return {field: definition if field == definition.pinned_as else None for field in PIN_FIELDS}
 
 
 def _attachments_store(uploads: dict, media_types: dict, *, replacing: bool = True, **owner) -> list[Attachment]:

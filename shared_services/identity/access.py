@@ -21,11 +21,23 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
+from django.db import models
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from platform_core.hosts import host_url
-from shared_services.staff.models import StaffRole
 from tenants.models import Tenant
+
+
+
+class StaffRole(models.TextChoices):
+    """A role in a unit's office, given in Keycloak (the group `/units/<unit>/<role>`) and kept locally as the
+    account's group of the same name."""
+
+    UNIT_ADMIN = "unit_admin", _("unit administrator")
+    DEPARTMENT_HEAD = "department_head", _("department head")
+    CLERK = "clerk", _("clerk")
+
 
 OPERATOR_ROLE = "platform-operator"
 UNITS_GROUP = "units"

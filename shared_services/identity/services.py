@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shared_services.eforms.models import FormDraft, Submission
-from shared_services.inbox.models import StaffMember
+from shared_services.staff.models import StaffMember
 
 from . import oidc
 from .access import OFFICE_ROLE_CACHE, ROLE_ORDER, SESSION_ACCESS, Access

@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 
 from shared_services.audit.services import audit_record
 
-from .models import Case, CaseNote, CaseStatus, Department, SignCounter
+from shared_services.staff.models import Department
+
+from .models import Case, CaseNote, CaseStatus, SignCounter
+from .outbox import outbox_add
 from .permissions import allowed_actions
 
 ARCHIVAL_CATEGORY = re.compile(r"^(A|B[0-9]{1,2}|BE[0-9]{1,2}|Bc)$")
@@ -100,8 +103,6 @@ def case_write(*, user, case: Case, kind: str, text: str, attachment=None) -> Ca
         case.status = CaseStatus.AWAITING_RESIDENT
         case.save(update_fields=["status"])
     if kind != CaseNote.Kind.NOTE and case.register_entry.sender_email:
-        from .services import outbox_add  # services imports this module for intake
-
         outbox_add(kind="case_message", key=f"case_message:{note.pk}", payload={"note_id": note.pk})
     _audit(user, kind, case, before)
     return note

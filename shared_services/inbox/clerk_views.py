@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shared_services.identity.access import Area, area_required, office_role
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 
 from . import case_services
 from .downloads import attachment_response, receipt_xml_response, submission_document_response
-from .models import Case, CaseNote, CaseStatus, Department
+from shared_services.staff.models import Department
+
+from .models import Case, CaseNote, CaseStatus
 from .permissions import allowed_actions, visible_cases
 from .selectors import cases_for, register_entries
 

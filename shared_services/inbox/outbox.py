@@ -1,107 +1,37 @@
-"""Doing the outbox's work: each kind of message has a handler; a message is claimed with a row lock that
-other workers skip, done, and marked done in one transaction. Handlers are idempotent (a worker killed after
-the work but before the mark repeats it harmlessly). Failures are retried with growing pauses."""
+"""Writing to the outbox: work to do after the current transaction commits (a receipt's PDF, e-mails), stored in
+that transaction so neither is lost, and the Celery worker woken once it commits. The work itself is done by
+outbox_worker.py."""
 
 import logging
-from datetime import timedelta
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from platform_core.hosts import platform_root_url, unit_root_url
-
-from . import receipt_pdf, upo
-from .models import CaseNote, OutboxMessage, OutboxStatus, Receipt
+from .models import OutboxMessage
+from .tasks import outbox_process
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
-SECRET_KEYS = {"access_code"}  # dropped from a message's payload once it is done
-FIRST_PAUSE = timedelta(seconds=30)
 
 
-def outbox_run(*, limit: int = 100) -> int:
-    """Do the current unit's due messages, one transaction each; returns how many were handled."""
-    handled = 0
-    while handled < limit and _run_one():
-        handled += 1
-    return handled
+def outbox_add(*, kind: str, key: str, payload: dict) -> OutboxMessage:
+    """Queue work for after the current transaction; the Celery worker is woken when it commits (and a
+    periodic sweep finds messages whose wake-up was lost, e.g. while the broker was down)."""
+    message, _ = OutboxMessage.objects.get_or_create(
+        key=key, defaults={"kind": kind, "payload": payload, "next_attempt_at": timezone.now()})
+    wake_worker_after_commit()
+    return message
 
 
-def _run_one() -> bool:
-    with transaction.atomic():
-        message = (OutboxMessage.objects.select_for_update(skip_locked=True)
-                   .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now())
-                   .order_by("next_attempt_at", "pk").first())
-        if message is None:
-            return False
-        try:
-            with transaction.atomic():
-                HANDLERS[message.kind](message.payload)
-        except Exception as error:  # any failure: retry later, never lose the message
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = OutboxStatus.FAILED
-                logger.error("outbox message %s failed for good", message.key, exc_info=True)
-            else:
-                message.next_attempt_at = timezone.now() + FIRST_PAUSE * 2 ** (message.attempts - 1)
-                logger.warning("outbox message %s failed (attempt %s)", message.key, message.attempts, exc_info=True)
-        else:
-            message.status, message.done_at = OutboxStatus.DONE, timezone.now()
-            message.payload = {key: value for key, value in message.payload.items() if key not in SECRET_KEYS}
-        message.save()
-        return True
+def wake_worker_after_commit():
+    """One wake-up per transaction, however many messages it writes. (Django keeps the transaction's pending
+    callbacks in `connection.run_on_commit` as (savepoints, callback, robust); a rolled-back transaction
+    drops them, so nothing stale can hide a later wake-up.)"""
+    if not any(pending[1] is _wake_worker for pending in connection.run_on_commit):
+        transaction.on_commit(_wake_worker)
 
 
-def _render_receipt_pdf(payload: dict) -> None:
-    receipt = Receipt.objects.select_for_update(of=("self",)).select_related("register_entry").get(
-        receipt_id=payload["receipt_id"])
-    if receipt.pdf:
-        return  # done by an earlier attempt whose mark was lost
-    verification = upo.receipt_verify(bytes(receipt.signed_xml))
-    pdf = receipt_pdf.receipt_pdf(verification.facts, verify_url=verification_url(receipt),
-                                  register_number=receipt.register_entry.label)
-    receipt.pdf.save(f"upo-{receipt.receipt_id}.pdf", ContentFile(pdf), save=True)
-
-
-def _send_receipt_email(payload: dict) -> None:
-    receipt = Receipt.objects.select_related("register_entry__submission").get(receipt_id=payload["receipt_id"])
-    entry = receipt.register_entry
-    unit = connection.tenant
-    body = render_to_string("inbox/receipt_email.txt", {
-        "unit": unit, "entry": entry, "receipt": receipt, "unit_url": unit_root_url(unit),
-        "verify_url": verification_url(receipt), "access_code": payload.get("access_code"),
-    })
-    message = EmailMessage(
-        subject=f"{unit.name}: UPO {entry.label}", body=body, to=[entry.sender_email],
-        headers={"Message-ID": f"<upo-{receipt.receipt_id}@ratusz>"},  # the same message if sent again
-    )
-    message.attach(f"UPO-{entry.year}-{entry.number}.xml", bytes(receipt.signed_xml), "application/xml")
-    message.send()
-
-
-def _send_case_message(payload: dict) -> None:
-    """A request for documents or a reply, to the resident who filed the application."""
-    note = CaseNote.objects.select_related("case__register_entry", "case__department").get(pk=payload["note_id"])
-    entry, unit = note.case.register_entry, connection.tenant
-    body = render_to_string("inbox/case_message_email.txt", {
-        "unit": unit, "entry": entry, "case": note.case, "note": note, "unit_url": unit_root_url(unit)})
-    message = EmailMessage(subject=f"{unit.name}: {note.case.sign or entry.label}", body=body, to=[entry.sender_email],
-                           headers={"Message-ID": f"<case-note-{note.pk}.{unit.schema_name}@ratusz>"})
-    if note.attachment:
-        message.attach(note.attachment.name.rsplit("/", 1)[-1], note.attachment.read())
-    message.send()
-
-
-def verification_url(receipt: Receipt) -> str:
-    path = reverse("upo-verify", urlconf=settings.PUBLIC_SCHEMA_URLCONF)
-    return f"{platform_root_url().rstrip('/')}{path}?id={receipt.receipt_id}"
-
-
-HANDLERS = {"receipt_pdf": _render_receipt_pdf, "receipt_email": _send_receipt_email,
-            "case_message": _send_case_message}
+def _wake_worker():
+    try:
+        outbox_process.delay()
+    except Exception:  # the broker may be down: intake has succeeded all the same, and the sweep will find it
+        logger.warning("could not wake the outbox worker; the periodic sweep will pick the work up", exc_info=True)

@@ -9,7 +9,7 @@ Residents and other units' staff are nobody here: accounts and sessions live in 
 from django.db.models import Q, QuerySet
 
 from shared_services.identity.access import office_role
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 
 from .models import Case
 

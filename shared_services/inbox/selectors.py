@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .access_codes import access_code_hash
 from .models import CaseNote, CaseStatus, RegisterEntry
 from .permissions import visible_cases
 
@@ -36,8 +37,6 @@ def register_entries(*, year: int):
 
 
 def entry_by_access_code(code: str) -> RegisterEntry | None:
-    from .services import access_code_hash  # the hashing rule lives with the code's making
-
     return (RegisterEntry.objects.select_related("case", "submission", "receipt")
             .filter(access_code_hash=access_code_hash(code)).first())
 

@@ -12,8 +12,6 @@ page, the receipt's PDF and the case do.
 
 import hashlib
 import json
-import logging
-import secrets
 import uuid
 
 from django.db import IntegrityError, connection, transaction
@@ -24,25 +22,13 @@ from shared_services.eforms.models import Submission
 from shared_services.eforms.services import submission_create
 
 from . import upo
+from .access_codes import access_code_hash, access_code_new
 from .case_services import case_open_at_intake
+from .outbox import wake_worker_after_commit
 from .models import OutboxMessage, Receipt, RegisterCounter, RegisterEntry
 
-logger = logging.getLogger(__name__)
-ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed without mistakes
 # Fields of the standard forms that name who is writing, most specific first.
 _SENDER_FIELDS = (("imie", "nazwisko"), ("nazwa_przedsiebiorcy",), ("nazwa_firmy",), ("nazwa",), ("wnioskodawca",))
-
-
-def access_code_new() -> str:
-    """A code to follow a case without an account: 12 letters and digits people can read aloud
-    (about 60 bits), in groups of four."""
-    code = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(12))
-    return "-".join(code[i:i + 4] for i in range(0, 12, 4))
-
-
-def access_code_hash(code: str) -> str:
-    normalised = "".join(code.upper().split()).replace("-", "")
-    return hashlib.sha256(normalised.encode()).hexdigest()
 
 
 class AlreadyFiled(Exception):
@@ -146,7 +132,7 @@ def _outbox_for_receipt(receipt_id: str, *, access_code: str | None) -> None:
                                       payload={"receipt_id": receipt_id, "access_code": access_code},
                                       next_attempt_at=due))
     OutboxMessage.objects.bulk_create(messages)
-    _wake_worker_after_commit()
+    wake_worker_after_commit()
 
 
 def _register_number(year: int) -> int:
@@ -168,29 +154,3 @@ def _sender_name(submission: Submission) -> str:
     if submission.submitted_by_id:
         return submission.submitted_by.email[:300]
     return submission.contact_email or "—"
-
-
-def outbox_add(*, kind: str, key: str, payload: dict) -> OutboxMessage:
-    """Queue work for after the current transaction; the Celery worker is woken when it commits (and a
-    periodic sweep finds messages whose wake-up was lost, e.g. while the broker was down)."""
-    message, _ = OutboxMessage.objects.get_or_create(
-        key=key, defaults={"kind": kind, "payload": payload, "next_attempt_at": timezone.now()})
-    _wake_worker_after_commit()
-    return message
-
-
-def _wake_worker_after_commit():
-    """One wake-up per transaction, however many messages it writes. (Django keeps the transaction's pending
-    callbacks in `connection.run_on_commit` as (savepoints, callback, robust); a rolled-back transaction
-    drops them, so nothing stale can hide a later wake-up.)"""
-    if not any(pending[1] is _wake_worker for pending in connection.run_on_commit):
-        transaction.on_commit(_wake_worker)
-
-
-def _wake_worker():
-    from .tasks import outbox_process  # tasks import services; imported late to avoid the cycle
-
-    try:
-        outbox_process.delay()
-    except Exception:  # the broker may be down: intake has succeeded all the same, and the sweep will find it
-        logger.warning("could not wake the outbox worker; the periodic sweep will pick the work up", exc_info=True)

@@ -4,7 +4,7 @@ from django_tenants.utils import tenant_context
 from tenants.selectors import units_with_schemas
 
 from .models import OutboxMessage, OutboxStatus
-from .outbox import outbox_run
+from .outbox_worker import outbox_run
 
 
 @shared_task

@@ -7,10 +7,10 @@ from django.db import connection, transaction
 
 from shared_services.audit.services import audit_record
 from shared_services.identity import provisioning
+from shared_services.identity.access import StaffRole
 from shared_services.identity.services import USERNAME_PREFIX, local_username, role_apply
-from shared_services.inbox.models import StaffMember
 
-from .models import StaffRole
+from .models import Department, StaffMember
 
 
 @transaction.atomic
@@ -46,3 +46,12 @@ def staff_remove(*, user, actor: str) -> None:
     user.is_staff = False
     user.save(update_fields=["is_staff"])
     audit_record(actor=actor, action="staff.remove", target=f"user:{user.pk}", before=before)
+
+
+@transaction.atomic
+def department_create(*, name: str, code: str, actor: str) -> Department:
+    """A new department of the office; its code opens the case signs of the cases it is given."""
+    department = Department.objects.create(name=name, code=code)
+    audit_record(actor=actor, action="department.create", target=f"department:{department.pk}",
+                 after={"name": department.name, "code": department.code})
+    return department

@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from shared_services.eforms.models import Submission
 from shared_services.inbox.models import Case
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from tenants.models import Tenant
 from tests.browser.conftest import check_page, committed_data_remove, sign_in_at_provider, use_language
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from tenants.models import Tenant
 from tests.browser.conftest import (assert_no_axe_violations, page_problems, run_axe, sign_in_at_provider,
                                     use_language)

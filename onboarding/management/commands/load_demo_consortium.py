@@ -6,13 +6,13 @@ from django_tenants.utils import tenant_context
 from shared_services.identity import provisioning
 from shared_services.payments.models import ProviderConfig
 from shared_services.payments.services import provider_config_save
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 from shared_services.staff.services import staff_invite
 from tenants.models import Tenant
 
 # Real units of the kujawsko-pomorskie voivodeship.
 DEMO_UNIT_CODES = ["04", "0415", "0463011", "0461011", "0415042"]
-# Toruń takes fees online through the development payment gateway `make run` starts (infra/devp24).
+# Toruń takes fees online through the development payment gateway `make run` starts (infra/devservices/devp24).
 DEMO_GATEWAY = {"merchant_id": 100001, "pos_id": 100001, "environment": "sandbox",
                 "base_url_override": "http://127.0.0.1:8190"}
 DEMO_GATEWAY_SECRETS = {"crc": "dev-crc-key", "api_key": "dev-api-key"}

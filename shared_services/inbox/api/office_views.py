@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from shared_services.identity.access import Area, area_required
 
-from ..api_models import ApiScope, ApiToken
+from ..models import ApiScope, ApiToken
 from .services import api_token_issue, api_token_revoke
 
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
-from ..api_models import ApiToken
+from ..models import ApiToken
 
 
 class TokenHasScope(BasePermission):

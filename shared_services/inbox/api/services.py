@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from shared_services.audit.services import audit_record
 
-from ..api_models import ApiScope, ApiToken
+from ..models import ApiScope, ApiToken
 
 TOKEN_PATTERN = re.compile(r"rtz_(?P<prefix>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{43})")
 # How often last_used_at is written at most: a system polling every few seconds costs no write per request.

@@ -11,7 +11,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 
 from shared_services.eforms.models import Attachment
 
-from ..api_models import ApiScope
+from ..models import ApiScope
 from ..downloads import attachment_response, receipt_xml_response, submission_document_response
 from ..models import RegisterEntry
 from .authentication import UnitApiTokenAuthentication

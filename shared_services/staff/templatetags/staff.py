@@ -1,7 +1,7 @@
 from django import template
 
 from shared_services.identity.access import office_role
-from shared_services.staff.models import StaffRole
+from shared_services.identity.access import StaffRole
 
 register = template.Library()
 

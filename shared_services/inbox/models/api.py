@@ -3,9 +3,6 @@
 A token is `rtz_<prefix>_<secret>`. Only the prefix (to find the row and to show which token is which) and
 the SHA-256 of the secret are stored; the whole token is shown once, when it is issued. The table lives in
 the unit's schema, so a token is known only on its own unit's subdomain.
-
-Imported at the end of models.py so that Django finds the model (shared_services.inbox.api is a package of
-views, not an app).
 """
 
 from django.contrib.postgres.fields import ArrayField
@@ -32,7 +29,6 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
-        app_label = "inbox"
         ordering = ["-created_at"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
