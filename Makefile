@@ -19,13 +19,13 @@ browser:  ## Debian's chromium and chromium-driver for the browser tests (instal
 	fi
 
 bench-onboarding: $(INSTALLED)  ## onboarding speed against migrate-per-schema (a measurement; ARGS=--country for every unit)
-	$(BIN)/python -m infra.bench_onboarding $(ARGS)
+	$(BIN)/python -m infra.bench.onboarding $(ARGS)
 
 bench-search: $(INSTALLED)  ## search speed over a full regional catalogue (875 services) against an icontains baseline (a measurement; ARGS=--show for the top results)
-	$(BIN)/python -m infra.bench_search $(ARGS)
+	$(BIN)/python -m infra.bench.search $(ARGS)
 
 bench-inbox: $(INSTALLED)  ## applications taken in per second over HTTP (register number + signed UPO) against a bare insert (a measurement; ARGS="--clients 16")
-	$(BIN)/python -m infra.bench_inbox $(ARGS)
+	$(BIN)/python -m infra.bench.inbox $(ARGS)
 
 install: $(INSTALLED)
 

@@ -4,11 +4,11 @@ A measurement, not a test: it prints figures and the targets next to them, and n
 target is missed. Everything runs in a database of its own, `ratusz_bench` (dropped first if it exists
 and at the end unless `--keep`), on the embedded server or on the server of `DATABASE_URL`.
 
-    python -m infra.bench_onboarding              # Kujawsko-Pomorskie (TERC 04): 164 units
-    python -m infra.bench_onboarding --country    # every unit of the register (~2,807), then migrations
+    python -m infra.bench.onboarding              # Kujawsko-Pomorskie (TERC 04): 164 units
+    python -m infra.bench.onboarding --country    # every unit of the register (~2,807), then migrations
 
-Each stage is a subprocess with DJANGO_SETTINGS_MODULE=infra.bench_settings (the normal settings plus
-the benchmark-only tenant app `infra.benchapp`), DATABASE_URL pointing at the bench database and
+Each stage is a subprocess with DJANGO_SETTINGS_MODULE=infra.bench.settings (the normal settings plus
+the benchmark-only tenant app `infra.bench.benchapp`), DATABASE_URL pointing at the bench database and
 BENCH_MIGRATIONS choosing that app's migration package. The measured stages time themselves from inside
 (time.perf_counter around the work) and hand the figures back as one JSON line.
 
@@ -16,8 +16,8 @@ BENCH_MIGRATIONS choosing that app's migration package. The measured stages time
    adopts the standard services of each unit's kind, as in production).
 2. Onboarding through the real path: `onboarding_job_create` + `onboarding_job_run` over all codes,
    Actor(label="benchmark"), each unit's Organization and role groups created over HTTP in the development
-   identity provider (infra/devidp) unless KEYCLOAK_SERVER_URL names a Keycloak. The first unit also creates the template schema (by migrating it); that
-   time is reported apart from the steady state.
+   identity provider (infra/devservices/devidp) unless KEYCLOAK_SERVER_URL names a Keycloak. The first unit
+   also creates the template schema (by migrating it); that time is reported apart from the steady state.
 3. The baseline, django-tenants' default path: `TenantMixin.create_schema` (CREATE SCHEMA + every
    migration) for a sample of units under fresh schema names, after one untimed warm-up schema so that
    the baseline is not charged with the process's first imports. Its schemas are dropped afterwards.
@@ -35,19 +35,17 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from infra.bench.common import PROJECT_ROOT, bench_session, project_pythonpath, verdict
+
 BENCH_DATABASE = "ratusz_bench"
-BENCH_SETTINGS = "infra.bench_settings"
-MIGRATIONS_V1 = "infra.benchapp.migrations_v1"
-MIGRATIONS_V2 = "infra.benchapp.migrations_v2"
+BENCH_SETTINGS = "infra.bench.settings"
+MIGRATIONS_V1 = "infra.bench.benchapp.migrations_v1"
+MIGRATIONS_V2 = "infra.bench.benchapp.migrations_v2"
 RESULT_MARK = "BENCH_RESULT "
 BASELINE_SCHEMA_PREFIX = "bench_migrate_"
 REGION = "04"  # Kujawsko-Pomorskie
@@ -196,51 +194,6 @@ def stage_baseline(scope: str, sample: int) -> None:
 
 # --- the driver (no Django in this process) -------------------------------------------------------
 
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def bench_database(name: str) -> tuple[str, str]:
-    """(the server's URL, the URL of database `name` on it) — the embedded PostgreSQL, started and kept up
-    while the benchmark runs, unless DATABASE_URL names a server — and a line saying where and on what."""
-    import platform
-
-    from infra.embedded_db import database_url
-
-    server_url = database_url()
-    where = "DATABASE_URL's server" if os.environ.get("DATABASE_URL") else "the embedded PostgreSQL"
-    print(f"database: {name} on {where}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
-          f"Python {platform.python_version()}")
-    return server_url, with_database(server_url, name)
-
-
-def admin_connection(url: str):
-    import psycopg2
-
-    conn = psycopg2.connect(with_database(url, "postgres"))
-    conn.autocommit = True
-    return conn
-
-
-def database_recreate(server_url: str, name: str) -> None:
-    """A benchmark's database `name`, empty (dropped first if it exists)."""
-    _database_execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-
-
-def database_drop(server_url: str, name: str) -> None:
-    _database_execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _database_execute(server_url: str, *statements: str) -> None:
-    conn = admin_connection(server_url)
-    try:
-        with conn.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        conn.close()
-
-
 def _query(url: str, sql: str, params=None):
     import psycopg2
 
@@ -282,11 +235,7 @@ def _manage(*args: str) -> list[str]:
 
 
 def _stage(*args: str) -> list[str]:
-    return [sys.executable, "-m", "infra.bench_onboarding", *args]
-
-
-def verdict(met: bool) -> str:
-    return "met" if met else "NOT met"
+    return [sys.executable, "-m", "infra.bench.onboarding", *args]
 
 
 def _migrate_units(env: dict, label: str) -> dict:
@@ -311,31 +260,29 @@ def _migrate_units(env: dict, label: str) -> dict:
 
 
 def run(options) -> None:
-    server_url, bench_url = bench_database(BENCH_DATABASE)
-    cache_dir = tempfile.mkdtemp(prefix="ratusz-bench-cache-")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS,
-        "DATABASE_URL": bench_url,
-        "BENCH_MIGRATIONS": MIGRATIONS_V1,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    env.setdefault("LOG_LEVEL", "WARNING")  # the onboarding's failures (WARNING) still show
-    # The host → unit cache the onboarding invalidates: files of our own, not the developer's .data/cache
-    # (a CACHE_URL that is set, e.g. Redis, is used as it is).
-    env.setdefault("CACHE_URL", f"filecache://{cache_dir}")
-    if "KEYCLOAK_SERVER_URL" not in os.environ:
-        # Onboarding creates each unit's Organization in Keycloak: the development provider stands in, and
-        # its HTTP calls are part of the measured time, as Keycloak's would be.
-        from infra.devidp import start_dev_idp
+    with bench_session(BENCH_DATABASE, keep=options.keep, folder_prefix="ratusz-bench-cache-") as bench:
+        bench_url = bench.url
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS,
+            "DATABASE_URL": bench_url,
+            "BENCH_MIGRATIONS": MIGRATIONS_V1,
+            "PYTHONPATH": project_pythonpath(),
+        }
+        env.setdefault("LOG_LEVEL", "WARNING")  # the onboarding's failures (WARNING) still show
+        # The host → unit cache the onboarding invalidates: files of our own, not the developer's .data/cache
+        # (a CACHE_URL that is set, e.g. Redis, is used as it is).
+        env.setdefault("CACHE_URL", f"filecache://{bench.folder}")
+        if "KEYCLOAK_SERVER_URL" not in os.environ:
+            # Onboarding creates each unit's Organization in Keycloak: the development provider stands in, and
+            # its HTTP calls are part of the measured time, as Keycloak's would be.
+            from infra.devservices.devidp import start_dev_idp
 
-        identity_provider = start_dev_idp()
-        env["KEYCLOAK_SERVER_URL"] = identity_provider.base_url
-        print(f"identity provider: the development one at {identity_provider.base_url}")
-    scope = "all" if options.country else REGION
+            identity_provider = start_dev_idp()
+            env["KEYCLOAK_SERVER_URL"] = identity_provider.base_url
+            print(f"identity provider: the development one at {identity_provider.base_url}")
+        scope = "all" if options.country else REGION
 
-    database_recreate(server_url, BENCH_DATABASE)
-    try:
         _, seconds = _run(_manage("migrate_schemas", "--shared", "--noinput", "-v", "0"), env)
         print(f"public schema migrated in {seconds:.1f} s (empty database, no units)")
         # As in `make run`: onboarding adopts the standard services of each unit's kind.
@@ -410,12 +357,6 @@ def run(options) -> None:
             print(f"    no-op migrate across the country ≤ {TARGET_NOOP_MIGRATE_SECONDS:.0f} s: "
                   f"{noop['wall_s']:.1f} s — {verdict(noop['wall_s'] <= TARGET_NOOP_MIGRATE_SECONDS)}")
         print(f"onboarding: {units} units, {per_unit:.3f} s/unit, {ratio:.1f}x faster than migrate-per-schema")
-    finally:
-        if options.keep:
-            print(f"(kept the database {BENCH_DATABASE}: {bench_url})", file=sys.stderr)
-        else:
-            database_drop(server_url, BENCH_DATABASE)
-        shutil.rmtree(cache_dir, ignore_errors=True)
 
 
 def _database_figures(url: str) -> tuple[str, int, int]:
@@ -435,7 +376,7 @@ def _country_figures(url: str, total: float, units: int) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m infra.bench_onboarding", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m infra.bench.onboarding", description=__doc__.split("\n")[0])
     parser.add_argument("--country", action="store_true",
                         help="every unit of the register (~2,807) instead of Kujawsko-Pomorskie (164), "
                              "then the no-op and one-field migrate_units")

@@ -5,9 +5,9 @@ target is missed (speed targets live in benchmarks, never in timed tests). Every
 of its own, `ratusz_bench_search` (dropped first if it exists and at the end unless `--keep`), on the
 embedded server or on the server of `DATABASE_URL`; the development and test databases are not touched.
 
-    python -m infra.bench_search                 # 875 services, 30 rounds over every query
-    python -m infra.bench_search --show          # also the top 3 services of each query, to tune ranking
-    python -m infra.bench_search --rounds 10 --keep
+    python -m infra.bench.search                 # 875 services, 30 rounds over every query
+    python -m infra.bench.search --show          # also the top 3 services of each query, to tune ranking
+    python -m infra.bench.search --rounds 10 --keep
 
 Set-up, all through the project's services: the public schema is migrated; the standard catalogue is
 loaded from its seed with its forms; it is enlarged to 875 published services (one real regional portal
@@ -30,16 +30,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
-from infra.bench_onboarding import bench_database, database_drop, database_recreate, verdict
+from infra.bench.common import bench_session, timed, verdict
 
 BENCH_DATABASE = "ratusz_bench_search"
 FULL_CATALOGUE = 875  # published services of one real regional portal
@@ -92,12 +90,6 @@ def _django_setup(bench_url: str, cache_dir: str) -> None:
 
 
 # --- set-up through the project's services --------------------------------------------------------
-
-def _timed(function, *args, **kwargs):
-    started = time.perf_counter()
-    result = function(*args, **kwargs)
-    return result, time.perf_counter() - started
-
 
 def _migrate() -> None:
     from django.core.management import call_command
@@ -335,10 +327,10 @@ def _report_timings(approaches: list[Approach], seconds: dict, queries: list[str
 
 def _set_up():
     """The bench database's content, timed step by step; returns the unit and the set-up's figures."""
-    _, migrate_s = _timed(_migrate)
-    counts, seed_s = _timed(_load_seed)
-    added, enlarge_s = _timed(_enlarge_catalogue, FULL_CATALOGUE, UNIT["kind"])
-    unit, unit_s = _timed(_unit_create_adopting_everything)
+    _, migrate_s = timed(_migrate)
+    counts, seed_s = timed(_load_seed)
+    added, enlarge_s = timed(_enlarge_catalogue, FULL_CATALOGUE, UNIT["kind"])
+    unit, unit_s = timed(_unit_create_adopting_everything)
     _vacuum()
     print(f"set-up: public schema migrated in {migrate_s:.1f} s; seed catalogue ({counts['created']} services) "
           f"loaded in {seed_s:.1f} s; {added} generated cards published in {enlarge_s:.1f} s; "
@@ -387,7 +379,7 @@ def run(options) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m infra.bench_search", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m infra.bench.search", description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=30, help="timed rounds over every query (default 30)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first (default 2)")
     parser.add_argument("--show", action="store_true",
@@ -398,22 +390,9 @@ def main(argv=None) -> None:
         parser.error("--rounds must be at least 2 and --warmup at least 0")
     sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
 
-    server_url, bench_url = bench_database(BENCH_DATABASE)
-    cache_dir = tempfile.mkdtemp(prefix="ratusz-bench-search-cache-")
-    database_recreate(server_url, BENCH_DATABASE)
-    try:
-        _django_setup(bench_url, cache_dir)
+    with bench_session(BENCH_DATABASE, keep=options.keep, folder_prefix="ratusz-bench-search-cache-") as bench:
+        _django_setup(bench.url, str(bench.folder))
         run(options)
-    finally:
-        if "django.db" in sys.modules:  # our connection must be gone before the database is dropped
-            from django.db import connections
-
-            connections.close_all()
-        if options.keep:
-            print(f"(kept the database {BENCH_DATABASE}: {bench_url})", file=sys.stderr)
-        else:
-            database_drop(server_url, BENCH_DATABASE)
-        shutil.rmtree(cache_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

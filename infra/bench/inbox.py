@@ -5,12 +5,12 @@ target is missed. Everything runs in a database of its own, `ratusz_bench_inbox`
 exists and at the end unless `--keep`), on the embedded server or on the server of `DATABASE_URL`, with
 signing keys, files, the cache and the Celery queue in a temporary folder of its own.
 
-    python -m infra.bench_inbox                        # 8 clients, 1,500 submissions to each view
-    python -m infra.bench_inbox --clients 16 --count 3000 --keep
-    python -m infra.bench_inbox --profile              # also profile submissions in-process (cProfile)
+    python -m infra.bench.inbox                        # 8 clients, 1,500 submissions to each view
+    python -m infra.bench.inbox --clients 16 --count 3000 --keep
+    python -m infra.bench.inbox --profile              # also profile submissions in-process (cProfile)
 
-Set-up, through the project's services, with DJANGO_SETTINGS_MODULE=infra.bench_inbox_settings (the
-normal settings plus `infra.bench_inbox_app`, whose `/bench/bare-insert/` joins the units' URLs): the public
+Set-up, through the project's services, with DJANGO_SETTINGS_MODULE=infra.bench.inbox_settings (the
+normal settings plus `infra.bench.inbox_app`, whose `/bench/bare-insert/` joins the units' URLs): the public
 schema is migrated, the standard catalogue is loaded with its forms, one unit (Toruń, 0463011) is created
 with unit_create and adopts its kind's services (offer_adopt_defaults), a receipt-signing key is made.
 DEBUG is off, logging at WARNING, e-mail goes nowhere (dummymail://), and Celery's broker is the filesystem
@@ -60,7 +60,6 @@ import io
 import os
 import platform
 import re
-import shutil
 import signal
 import socket
 import statistics
@@ -74,11 +73,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra.bench_onboarding import bench_database, database_drop, database_recreate, verdict
+from infra.bench.common import PROJECT_ROOT, bench_session, project_pythonpath, timed, verdict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = "ratusz_bench_inbox"
-BENCH_SETTINGS = "infra.bench_inbox_settings"
+BENCH_SETTINGS = "infra.bench.inbox_settings"
 UNIT = {"name": "Toruń", "code": "0463011", "kind": "miasto_na_prawach_powiatu", "slug": "torun"}
 FORM_URL = "/uslugi/wydanie-dowodu-osobistego/wniosek/"  # the general letter (pismo-ogolne) of this service
 BARE_URL = "/bench/bare-insert/"
@@ -113,7 +111,7 @@ def _environment(bench_url: str, folder: Path, conn_max_age: int) -> None:
     os.environ["CELERY_FILESYSTEM_QUEUE"] = str(folder / "celery-queue")
     # The host → unit cache, shared by the server's processes (a CACHE_URL that is set, e.g. Redis, is kept).
     os.environ.setdefault("CACHE_URL", f"filecache://{folder / 'cache'}")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    os.environ["PYTHONPATH"] = project_pythonpath()
 
 
 def _django_setup() -> None:
@@ -123,12 +121,6 @@ def _django_setup() -> None:
 
 
 # --- set-up through the project's services --------------------------------------------------------
-
-def _timed(function, *args, **kwargs):
-    started = time.perf_counter()
-    result = function(*args, **kwargs)
-    return result, time.perf_counter() - started
-
 
 def _set_up():
     from django.core.management import call_command
@@ -140,8 +132,8 @@ def _set_up():
     from shared_services.offer.services import offer_adopt_defaults
     from tenants.services import unit_create
 
-    _, migrate_s = _timed(call_command, "migrate_schemas", shared=True, interactive=False, verbosity=0)
-    counts, seed_s = _timed(lambda: standard_catalogue_load(seed=seed_read(), form_definitions=form_definitions_read()))
+    _, migrate_s = timed(call_command, "migrate_schemas", shared=True, interactive=False, verbosity=0)
+    counts, seed_s = timed(lambda: standard_catalogue_load(seed=seed_read(), form_definitions=form_definitions_read()))
 
     def unit_adopting():
         unit = unit_create(**UNIT)
@@ -149,7 +141,7 @@ def _set_up():
             adopted = offer_adopt_defaults(unit_kind=unit.kind)
         return unit, adopted
 
-    (unit, adopted), unit_s = _timed(unit_adopting)
+    (unit, adopted), unit_s = timed(unit_adopting)
     key_id = signing_keys.key_rotate()  # before the server starts: its workers must not race to make one
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # planner statistics, as in a steady production database
@@ -559,7 +551,7 @@ def _check(unit, inbox_302: int, bare_302: int, queue_dir: Path) -> bool:
     from django.db import connection
     from django_tenants.utils import tenant_context
 
-    from infra.bench_inbox_app.models import BareSubmission
+    from infra.bench.inbox_app.models import BareSubmission
     from shared_services.eforms.models import Attachment, Submission
     from shared_services.inbox import upo
     from shared_services.inbox.models import Case, OutboxMessage, Receipt, RegisterEntry
@@ -615,7 +607,7 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
         submit()
         bare()
 
-    def timed(function) -> tuple[float, float]:
+    def medians(function) -> tuple[float, float]:
         """Median wall and CPU (this process) milliseconds of `count` calls."""
         wall, cpu = [], []
         for _ in range(count):
@@ -625,7 +617,7 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
             cpu.append(time.process_time() - started_cpu)
         return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
 
-    (inbox_wall, inbox_cpu), (bare_wall, bare_cpu) = timed(submit), timed(bare)
+    (inbox_wall, inbox_cpu), (bare_wall, bare_cpu) = medians(submit), medians(bare)
     # Twice: with the wall clock (what a request waits for, the database included) and with this process's CPU
     # clock (what it costs the server's cores: Python only, waiting for PostgreSQL is not counted).
     profiles = {}
@@ -671,7 +663,7 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
         ("SQL, all statements (CursorWrapper._execute)", "django/db/backends/utils.py", "_execute"),
         ("COMMITs (psycopg2 connection.commit)", "", "<method 'commit' of 'psycopg2.extensions.connection' objects>"),
     ]
-    parts.insert(0, ("a submission, whole (test Client POST)", "infra/bench_inbox.py", "submit"))
+    parts.insert(0, ("a submission, whole (test Client POST)", "infra/bench/inbox.py", "submit"))
     for label, module, function in parts:
         wall, cpu = (cumulative(profiles[clock], module=module, function=function) * 1000 for clock in ("wall", "cpu"))
         print(f"    {label:58} {wall:8.2f} {cpu:8.2f}")
@@ -769,7 +761,7 @@ def run(options, bench_url: str, folder: Path) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m infra.bench_inbox", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m infra.bench.inbox", description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
     parser.add_argument("--count", type=int, default=1500, help="measured submissions per view (default 1500)")
     parser.add_argument("--warmup", type=int, default=100, help="untimed submissions per view first (default 100)")
@@ -794,23 +786,12 @@ def main(argv=None) -> None:
         parser.error("gunicorn is not installed (pip install gunicorn), or use --server runserver")
     sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
 
-    server_url, bench_url = bench_database(BENCH_DATABASE)
-    folder = Path(tempfile.mkdtemp(prefix="ratusz-bench-inbox-"))
-    _environment(bench_url, folder, options.conn_max_age)
-    database_recreate(server_url, BENCH_DATABASE)
-    try:
+    # The folder holds what the kept database refers to (media, signing keys): kept with it.
+    with bench_session(BENCH_DATABASE, keep=options.keep, folder_prefix="ratusz-bench-inbox-",
+                       keep_files=True) as bench:
+        _environment(bench.url, bench.folder, options.conn_max_age)
         _django_setup()
-        run(options, bench_url, folder)
-    finally:
-        if "django.db" in sys.modules:  # our connection must be gone before the database is dropped
-            from django.db import connections
-
-            connections.close_all()
-        if options.keep:
-            print(f"(kept the database {BENCH_DATABASE}: {bench_url}; files in {folder})", file=sys.stderr)
-        else:
-            database_drop(server_url, BENCH_DATABASE)
-            shutil.rmtree(folder, ignore_errors=True)
+        run(options, bench.url, bench.folder)
 
 
 if __name__ == "__main__":
