@@ -16,7 +16,8 @@ from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import ZERO_HASH, AppendOnlyError, AuditEntry, AuditHead
 from shared_services.audit.selectors import audit_check, audit_entries
-from shared_services.audit.services import audit_batch, audit_record, entry_hash_compute, json_as_stored
+from shared_services.audit.chain import entry_hash_compute, json_as_stored
+from shared_services.audit.services import audit_batch, audit_record
 from tenants.models import Tenant
 from tests.conftest import UNIT_A, UNIT_B
 

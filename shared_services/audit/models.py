@@ -34,7 +34,7 @@ class AuditEntryQuerySet(models.QuerySet):
 @tenant_model
 class AuditEntry(models.Model):
     """One recorded event. `entry_hash` is SHA-256 of the entry's content and `previous_hash`
-    (see shared_services.audit.services.entry_hash_compute)."""
+    (see shared_services.audit.chain.entry_hash_compute)."""
 
     sequence = models.PositiveBigIntegerField(_("entry number"), unique=True)
     recorded_at = models.DateTimeField(_("recorded at"))

@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from .models import ZERO_HASH, AuditEntry, AuditHead
-from .services import entry_hash_compute
+from .chain import entry_hash_compute
 
 CHECK_CHUNK_SIZE = 2000
 _HASHED_FIELDS = ("sequence", "recorded_at", "actor", "action", "target", "before", "after", "previous_hash")
