@@ -363,6 +363,12 @@ if SENTRY_DSN:
     init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
 
 # --- Fees paid online (shared_services/payments/) ----------------------------------------------------
+# The payment providers (shared_services/payments/registry.py), a class each; the first enabled online one a
+# unit configured collects new fees, otherwise the office. A provider's notifications: platnosci/<key>/<kind>/.
+PAYMENT_PROVIDERS = [
+    "shared_services.payments.contrib.office.plugin.OfficeProvider",
+    "shared_services.payments.contrib.przelewy24.plugin.Przelewy24Provider",
+]
 # Fernet keys (comma-separated) that encrypt units' provider secrets (CRC and API keys); the first encrypts,
 # all decrypt (rotation). Required in production; development and tests derive one from SECRET_KEY.
 PAYMENT_SECRETS_KEYS = env.list("PAYMENT_SECRETS_KEYS", default=[])

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
+
+from . import registry
 
 
 class PaymentsConfig(AppConfig):
@@ -11,6 +14,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
-        from . import registry
-
-        registry.load_builtin_providers()
+        # The providers settings.PAYMENT_PROVIDERS names (registry.py); again when a test overrides it.
+        registry.providers_load()
+        setting_changed.connect(registry.providers_reload_on_setting_change,
+                                dispatch_uid="payments.providers_reload_on_setting_change")

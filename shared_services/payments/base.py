@@ -61,11 +61,19 @@ class RemoteStatus:
 
 
 class PaymentProvider:
-    key = ""
+    """A provider: a class named in settings.PAYMENT_PROVIDERS (see registry.py), one instance per process."""
+
+    key = ""  # lower-case letters, digits, "_": stored with each payment and part of its notification address
     name = ""
     online = False  # the resident is sent to the provider to pay
     supports_refund = False
     secret_fields: tuple[str, ...] = ()
+    # The kinds of notification the provider sends, each to the unit's platnosci/<key>/<kind>/ (payments/urls.py);
+    # `handle_webhook` receives the kind. A provider that sends none has no notification address.
+    webhook_kinds: tuple[str, ...] = ()
+    # Older addresses, (path, kind), at which the provider's notifications are accepted too: those given to
+    # the provider for payments still in flight before platnosci/<key>/<kind>/ existed.
+    webhook_aliases: tuple[tuple[str, str], ...] = ()
 
     def configuration_form(self, *, config=None, data=None) -> forms.Form | None:
         """The form (the configuration schema) a unit administrator fills in; None when nothing to set."""
@@ -82,6 +90,7 @@ class PaymentProvider:
         """The resident's browser came back. Proves nothing: the page shows the stored status."""
 
     def handle_webhook(self, config, *, kind: str, body: bytes) -> Notification:
+        """Check a notification (`kind` is one of `webhook_kinds`) and say what it reports."""
         raise WebhookRejected("this provider sends no notifications")
 
     def confirm(self, config, payment, notification: Notification) -> bool:

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
-from .registry import provider_get
+from .registry import provider_get, providers
 
 
 def provider_config_get(key: str) -> ProviderConfig | None:
@@ -14,11 +14,13 @@ def provider_config_get(key: str) -> ProviderConfig | None:
 
 
 def intake_provider():
-    """(plugin, config) of the provider that collects fees of new applications: Przelewy24 when the unit
-    enabled it, otherwise pay at the office — which every unit takes, set up or not (config None then)."""
+    """(plugin, config) of the provider that collects fees of new applications: the first online provider
+    (in the order of settings.PAYMENT_PROVIDERS) the unit enabled, such as Przelewy24, otherwise pay at the
+    office — which every unit takes, set up or not (config None then)."""
     enabled = {config.provider: config for config in ProviderConfig.objects.filter(enabled=True)}
-    if "przelewy24" in enabled:
-        return provider_get("przelewy24"), enabled["przelewy24"]
+    for plugin in providers():
+        if plugin.online and plugin.key in enabled:
+            return plugin, enabled[plugin.key]
     return provider_get("office"), enabled.get("office")
 
 

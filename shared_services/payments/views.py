@@ -1,8 +1,7 @@
 """Payment pages: the unit administrator's configuration and report, the office's actions on a case's
-payment, the resident's return and resume pages, and the providers' notification endpoints. Thin: the
-rules are in services.py."""
+payment, the resident's return and resume pages, and the providers' notification endpoint. Thin: the
+rules are in services.py; sending a resident to pay is in checkout.py (the portal does it too)."""
 
-import logging
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -11,45 +10,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from platform_core.hosts import unit_root_url
 from shared_services.identity.access import Area, area_required
 from shared_services.inbox.permissions import may_refund, visible_cases
-from shared_services.portal.filers import is_filer
 
 from . import report, services
 from .base import ProviderError, ProviderKeysUnreadable, ProviderUnreachable, WebhookRejected
+from .checkout import SESSION_PAYMENTS, payment_go, status_url
+from .filers import is_filer
 from .models import Payment
 from .registry import provider_get, providers
 from .selectors import payments_for_report, provider_config_get
 
-logger = logging.getLogger(__name__)
-SESSION_PAYMENTS = "payment_access"  # payments opened here with the case's access code
-WEBHOOK_URL_NAMES = {("przelewy24", "payment"): "payments-p24-status", ("przelewy24", "refund"): "payments-p24-refund"}
-
-
-def status_url(provider_key: str, kind: str = "payment") -> str:
-    """The unit's own notification endpoint, on its primary address (the provider calls it, not a browser)."""
-    return unit_root_url(connection.tenant).rstrip("/") + reverse(WEBHOOK_URL_NAMES[(provider_key, kind)])
-
 
 # --- Residents ---------------------------------------------------------------------------------------
-
-
-def payment_access_grant(request, entry) -> None:
-    """Whoever opened the case with its access code may see and pay its fee in this browser session."""
-    payment = Payment.objects.filter(submission_id=entry.submission_id).only("public_id").first()
-    if payment is not None:
-        granted = request.session.get(SESSION_PAYMENTS, [])
-        if str(payment.public_id) not in granted:
-            request.session[SESSION_PAYMENTS] = [*granted, str(payment.public_id)][-20:]
 
 
 def _resident_payment(request, public_id) -> Payment:
@@ -60,23 +40,6 @@ def _resident_payment(request, public_id) -> Payment:
     if not (is_filer(request, submission) or str(public_id) in request.session.get(SESSION_PAYMENTS, [])):
         raise Http404
     return payment
-
-
-def payment_go(request, payment: Payment):
-    """Send the resident to the provider's payment page; when that fails, to the status page, which says so
-    and offers to try again (the application is filed all the same)."""
-    try:
-        url = services.payment_start(
-            payment=payment, return_url=request.build_absolute_uri(reverse("payment-status", args=[payment.public_id])),
-            status_url=status_url(payment.provider), language=translation.get_language() or "pl")
-    except services.NotPayable:
-        return redirect("payment-status", public_id=payment.public_id)
-    except ProviderError:
-        logger.warning("could not start payment %s", payment.pk, exc_info=True)
-        messages.error(request, _("The payment could not be started just now. Your application is filed; "
-                                  "try paying again in a moment."))
-        return redirect("payment-status", public_id=payment.public_id)
-    return redirect(url)
 
 
 @require_POST
@@ -110,25 +73,23 @@ def payment_status(request, public_id):
 # --- Notifications from providers --------------------------------------------------------------------
 
 
-def _webhook(request, provider_key: str, kind: str):
+@csrf_exempt
+@require_POST
+def payment_webhook(request, provider: str, kind: str):
+    """A provider's notification, at platnosci/<provider>/<kind>/ or an older address of it (urls.py).
+    404 for a provider the registry does not know or a kind it does not send (the office sends none)."""
     try:
-        outcome = services.notification_receive(provider_key=provider_key, kind=kind, body=request.body,
+        plugin = provider_get(provider)
+    except LookupError:
+        raise Http404 from None
+    if kind not in plugin.webhook_kinds:
+        raise Http404
+    try:
+        outcome = services.notification_receive(provider_key=plugin.key, kind=kind, body=request.body,
                                                 remote_addr=request.META.get("REMOTE_ADDR"))
     except WebhookRejected:
         return JsonResponse({"status": "rejected"}, status=400)
     return JsonResponse({"status": outcome})
-
-
-@csrf_exempt
-@require_POST
-def p24_status(request):
-    return _webhook(request, "przelewy24", "payment")
-
-
-@csrf_exempt
-@require_POST
-def p24_refund(request):
-    return _webhook(request, "przelewy24", "refund")
 
 
 # --- The unit administrator --------------------------------------------------------------------------
@@ -274,9 +235,12 @@ def payment_refund(request, public_id):
         raise PermissionDenied
     form = RefundForm(request.POST, prefix="refund")
     if form.is_valid():
+        # A provider without refunds has no refund notifications: refund_request refuses it with a message.
+        supported = provider_get(payment.provider).supports_refund
+        refund_status_url = status_url(payment.provider, "refund") if supported else ""
         try:
             services.refund_request(user=request.user, payment=payment, amount_grosze=form.cleaned_data["amount"],
-                                    reason=form.cleaned_data["reason"], status_url=status_url(payment.provider, "refund"))
+                                    reason=form.cleaned_data["reason"], status_url=refund_status_url)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

@@ -18,12 +18,11 @@ from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_
 from shared_services.inbox.downloads import receipt_pdf_response, receipt_xml_response, submission_document_response
 from shared_services.inbox.selectors import entry_by_access_code, resident_messages
 from shared_services.inbox.services import AlreadyFiled
+from shared_services.payments.checkout import payment_access_grant, payment_go
+from shared_services.payments.filers import filed_submission_remember, is_filer
 from shared_services.payments.services import application_receive_with_fee
-from shared_services.payments.views import payment_access_grant, payment_go
 from shared_services.offer.selectors import (STANDARD, service_card_get, service_count, service_list,
                                             service_search, service_to_file_get)
-
-from .filers import filed_submission_remember, is_filer
 
 
 def unit_home(request):

@@ -31,7 +31,7 @@ from tests.payments_support import FEE_GROSZE, MERCHANT, set_fee
 
 pytestmark = pytest.mark.browser
 
-STATUS_PATH = "/platnosci/p24/status/"
+STATUS_PATH = "/platnosci/przelewy24/payment/"  # payments.urls: platnosci/<provider>/<kind>/
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from ...base import PaymentProvider, ProviderError
-from ...registry import register
 
 
 class OfficeConfigForm(forms.Form):
@@ -23,7 +22,6 @@ class OfficeConfigForm(forms.Form):
         return {}
 
 
-@register
 class OfficeProvider(PaymentProvider):
     key = "office"
     name = gettext_lazy("Pay at the office")

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from ... import crypto
 from ...base import (Notification, PaymentProvider, ProviderError, ProviderKeysUnreadable, ProviderUnreachable,
                      RemoteStatus, Started, WebhookRejected)
-from ...registry import register
 from .client import P24Error, Przelewy24Client
 
 logger = logging.getLogger(__name__)
@@ -90,13 +89,16 @@ def _int(message: dict, name: str) -> int:
     return value
 
 
-@register
 class Przelewy24Provider(PaymentProvider):
     key = "przelewy24"
     name = gettext_lazy("Przelewy24")
     online = True
     supports_refund = True
     secret_fields = ("crc", "api_key")
+    webhook_kinds = ("payment", "refund")  # urlStatus of transaction/register and of refund
+    # Given as urlStatus before platnosci/przelewy24/<kind>/: Przelewy24 notifies (and retries) payments and
+    # refunds registered then at these.
+    webhook_aliases = (("platnosci/p24/status/", "payment"), ("platnosci/p24/zwroty/", "refund"))
 
     def configuration_form(self, *, config=None, data=None):
         try:
