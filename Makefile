@@ -4,13 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test browser bench-onboarding bench-search bench-inbox install clean-data messages
+.PHONY: run test lint browser bench-onboarding bench-search bench-inbox install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
 	$(BIN)/python -m infra.dev.launcher
 
 test: $(INSTALLED) browser  ## the whole test suite (pass options with ARGS="-k routing")
 	$(BIN)/python -m pytest $(ARGS)
+
+lint: $(INSTALLED)  ## formatting, lint rules and the import contracts that keep the layers honest (pyproject.toml)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 browser:  ## Debian's chromium and chromium-driver for the browser tests (installed with apt-get when missing)
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
