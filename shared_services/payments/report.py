@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from .registry import provider_get
 
@@ -49,8 +50,6 @@ def report_csv(payments) -> bytes:
 
 
 def report_xlsx(payments) -> bytes:
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.title = _("Payments")[:31]

@@ -29,7 +29,12 @@ from . import crypto
 from .base import Notification, ProviderError, ProviderUnreachable, WebhookRejected
 from .models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from .registry import provider_get
-from .selectors import intake_provider, payment_by_session
+from .selectors import (
+    intake_provider,
+    payment_by_session,
+    payments_due_for_reconciliation,
+    refunds_due_for_reconciliation,
+)
 
 logger = logging.getLogger(__name__)
 _TRACKED = ("status", "provider", "amount_grosze", "currency", "order_id", "refunded_grosze")
@@ -268,8 +273,6 @@ def payment_reconcile(payment: Payment) -> str:
 
 def payments_reconcile_due() -> dict:
     """Reconcile the current unit's online payments that waited long enough; one failure does not stop the rest."""
-    from .selectors import payments_due_for_reconciliation, refunds_due_for_reconciliation
-
     outcomes: Counter = Counter()
     older_than = timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
     due = payments_due_for_reconciliation(older_than=older_than)

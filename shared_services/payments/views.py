@@ -127,7 +127,7 @@ def payment_settings(request):
         try:
             plugin = provider_get(bound_key)
         except LookupError:
-            raise Http404
+            raise Http404 from None
         config = provider_config_get(bound_key)
         if request.POST.get("action") == "test":
             if config is None:

@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from shared_services.inbox.permissions import may_refund
 
 from ..registry import provider_get
+from ..selectors import provider_config_get
 
 register = template.Library()
 
@@ -30,8 +31,6 @@ def payment_of(submission):
 @register.inclusion_tag("payments/_resident_payment.html", takes_context=True)
 def resident_payment(context, submission):
     """The fee of a resident's application: its status, and how to pay it (online, or the office's own words)."""
-    from shared_services.payments.selectors import provider_config_get
-
     payment = payment_of(submission)
     office = provider_config_get("office") if payment and payment.provider == "office" else None
     return {"payment": payment, "csrf_token": context.get("csrf_token"),
