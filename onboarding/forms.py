@@ -71,9 +71,9 @@ class BulkOnboardForm(forms.Form):
         try:
             return codes_from_terc_csv(upload.read().decode("utf-8-sig").splitlines())
         except UnicodeDecodeError:
-            raise ValidationError(_("The file is not UTF-8 text. Save it as CSV in UTF-8."))
+            raise ValidationError(_("The file is not UTF-8 text. Save it as CSV in UTF-8.")) from None
         except TercFileError as error:
-            raise ValidationError(str(error))
+            raise ValidationError(str(error)) from error
 
     def clean(self):
         cleaned = super().clean()

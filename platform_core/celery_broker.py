@@ -19,7 +19,7 @@ from kombu.utils.json import dumps
 class Channel(filesystem.Channel):
     def _put(self, queue, payload, **kwargs):
         # The name as kombu gives it (its reader takes files named `<anything>.<queue>.msg`, oldest first).
-        final = os.path.join(self.data_folder_out, f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg")
+        final = os.path.join(self.data_folder_out, f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg")
         partial = f"{final}.partial"
         try:
             with open(partial, "wb") as file:

@@ -47,7 +47,7 @@ class SchemaMigrator:
                 # Whether a history is consistent depends only on which migrations it holds: check once.
                 executor.loader.check_consistent_history(connection)
                 pre_state = executor._create_project_state(with_applied_migrations=True)
-                pre_state.apps  # render once: the expensive part `migrate` repeats for every schema
+                pre_state.apps  # noqa: B018 (rendering once is the expensive part `migrate` repeats per schema)
                 self._states[key] = (pre_state, None)
             pre_state, post_apps = self._states[key]
             emit_pre_migrate_signal(0, False, connection.alias, apps=pre_state.apps, plan=plan)

@@ -46,7 +46,7 @@ def describe(schema):
             columns = [column.name for column in cursor.description]
             # When a migration was recorded differs between the two schemas; everything else must not.
             rows[table] = sorted(
-                (tuple(value for column, value in zip(columns, row) if column != "applied") for row in cursor.fetchall()),
+                (tuple(value for column, value in zip(columns, row, strict=True) if column != "applied") for row in cursor.fetchall()),
                 key=repr,
             )
         description["rows"] = rows

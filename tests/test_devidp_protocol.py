@@ -243,7 +243,7 @@ def test_pesel_claim_only_with_pesel_scope(idp, web):
 
 
 def test_authorization_endpoint_errors(idp):
-    verifier, challenge = _pkce()
+    _verifier, challenge = _pkce()
     base = {"client_id": "ratusz-web", "response_type": "code", "scope": "openid", "state": "st"}
     r = requests.get(_auth_url(idp), params=dict(base, redirect_uri="http://evil.example/cb",
                                                  code_challenge=challenge, code_challenge_method="S256"),
@@ -262,7 +262,7 @@ def test_authorization_endpoint_errors(idp):
 
 def test_disabled_user_is_refused_at_login(idp):
     browser = requests.Session()
-    verifier, challenge = _pkce()
+    _verifier, challenge = _pkce()
     r = browser.get(_auth_url(idp), params={"client_id": "ratusz-web", "response_type": "code",
                                             "redirect_uri": REDIRECT, "scope": "openid",
                                             "code_challenge": challenge, "code_challenge_method": "S256"})
@@ -274,11 +274,11 @@ def test_disabled_user_is_refused_at_login(idp):
 
 
 def test_sso_session_cookie_and_prompt_login(idp):
-    q, _, browser = browser_login(idp)
+    _q, _, browser = browser_login(idp)
     cookie = next(c for c in browser.cookies if c.name == "KEYCLOAK_IDENTITY")
     assert cookie.path == "/realms/ratusz/" and not cookie.domain_specified
     assert cookie.has_nonstandard_attr("HttpOnly")
-    verifier, challenge = _pkce()
+    _verifier, challenge = _pkce()
     params = {"client_id": "ratusz-web", "response_type": "code", "redirect_uri": REDIRECT, "scope": "openid",
               "code_challenge": challenge, "code_challenge_method": "S256", "state": "again"}
     r = browser.get(_auth_url(idp), params=params, allow_redirects=False)

@@ -112,7 +112,7 @@ class TestIntake:
         stored = Path(settings.MEDIA_ROOT) / unit_a.schema_name / "zalaczniki"
         files_before = set(stored.iterdir()) if stored.exists() else set()
         with tenant_context(unit_a):
-            with pytest.raises(Exception):
+            with pytest.raises(OSError):  # the signing key cannot be read or written
                 application_receive(form=form, service_key="standard:wydanie-dowodu-osobistego", service_name="X")
             assert not Submission.objects.exists() and not RegisterEntry.objects.exists()
             assert not Attachment.objects.exists() and not Receipt.objects.exists()
@@ -272,7 +272,7 @@ class TestResidentSide:
             assert not OutboxMessage.objects.filter(payload__has_key="access_code").exists()  # not kept after
         [email] = smtp.messages
         assert email["To"] == "anna@example.pl" and shown_code in email.get_body(("plain",)).get_content()
-        assert [part.get_filename() for part in email.iter_attachments()][0].endswith(".xml")
+        assert next(part.get_filename() for part in email.iter_attachments()).endswith(".xml")
         client.cookies.clear()
         page = client.post("/sprawa/", {"code": shown_code.lower()}, HTTP_HOST=TORUN).content.decode()
         assert "Wydanie dowodu osobistego" in page and "nowa" in page.lower()

@@ -25,7 +25,7 @@ class EnvelopeCollector(BaseHTTPRequestHandler):
             body = gzip.decompress(body)
         lines = body.split(b"\n")
         # envelope header, then pairs of item header and payload
-        for header, payload in zip(lines[1::2], lines[2::2]):
+        for header, payload in zip(lines[1::2], lines[2::2], strict=False):
             if json.loads(header).get("type") == "event":
                 self.server.events.append((self.path, json.loads(payload)))
         self.send_response(200)

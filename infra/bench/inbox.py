@@ -206,7 +206,7 @@ def _server_start(options, host: str, log_path: Path) -> Server:
         args = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]
         label = ("Django runserver (one process, a thread per connection, one GIL"
                  f"{'; gunicorn is not installed' if options.server == 'auto' else ''})")
-    log = open(log_path, "w")
+    log = open(log_path, "w")  # noqa: SIM115 (the server writes to it until _server_stop closes it)
     process = subprocess.Popen(args, cwd=PROJECT_ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     server = Server(label=label, process=process, port=port, log=log)
@@ -223,7 +223,7 @@ def _server_start(options, host: str, log_path: Path) -> Server:
         except (ConnectionError, OSError):
             if time.monotonic() > deadline:
                 _server_stop(server)
-                raise SystemExit(f"the web server did not answer within 60 s:\n{log_path.read_text()}")
+                raise SystemExit(f"the web server did not answer within 60 s:\n{log_path.read_text()}") from None
             time.sleep(0.2)
             continue
         if status == 200:
@@ -472,7 +472,7 @@ def _run_phase(server: Server, host: str, label: str, url: str, count: int, clie
             monitor.__exit__(None, None, None)
         for thread in threads:
             thread.join(timeout=5)
-        raise SystemExit(f"the clients could not get the form: {phase.errors or 'timed out'}")
+        raise SystemExit(f"the clients could not get the form: {phase.errors or 'timed out'}") from None
     for thread in threads:
         thread.join()
     if monitor:

@@ -50,7 +50,9 @@ def _start_identity_provider() -> subprocess.Popen:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 _stop([process])
-                raise SystemExit(f"The development identity provider did not start on port {IDENTITY_PROVIDER_PORT}.")
+                raise SystemExit(
+                    f"The development identity provider did not start on port {IDENTITY_PROVIDER_PORT}."
+                ) from None
             time.sleep(0.2)
 
 

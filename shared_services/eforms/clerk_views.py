@@ -35,7 +35,7 @@ class FormDefinitionForm(forms.Form):
             value = json.loads(text)
         except json.JSONDecodeError as error:
             raise ValidationError(_("This is not valid JSON (line %(line)s, column %(column)s: %(problem)s)."),
-                                  params={"line": error.lineno, "column": error.colno, "problem": error.msg})
+                                  params={"line": error.lineno, "column": error.colno, "problem": error.msg}) from error
         if not isinstance(value, dict):
             raise ValidationError(_("Expected a JSON object {…}."))
         return value

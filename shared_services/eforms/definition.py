@@ -96,7 +96,7 @@ def definition_check(json_schema: dict, layout: dict) -> None:
     try:
         Draft202012Validator.check_schema(json_schema)
     except SchemaError as error:
-        raise ValidationError(_("The JSON Schema is not valid: %(problem)s"), params={"problem": error.message})
+        raise ValidationError(_("The JSON Schema is not valid: %(problem)s"), params={"problem": error.message}) from error
     if json_schema.get("type") != "object" or not isinstance(json_schema.get("properties"), dict):
         raise ValidationError(_("A form's schema must be an object with properties."))
     problems = [problem for name, spec in json_schema["properties"].items() for problem in _field_problems(name, spec)]

@@ -31,7 +31,7 @@ def case_open_at_intake(*, entry, jrwa: str, deadline_days: int | None) -> Case:
 
 
 def _state(case: Case) -> dict:
-    return {field: value for field, value in model_to_dict(case, fields=_TRACKED).items()}
+    return model_to_dict(case, fields=_TRACKED)
 
 
 def _acting(user, case: Case, action: str) -> Case:

@@ -47,7 +47,7 @@ def _run_one() -> bool:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxStatus.FAILED
-                logger.error("outbox message %s failed for good", message.key, exc_info=True)
+                logger.exception("outbox message %s failed for good", message.key)
             else:
                 message.next_attempt_at = timezone.now() + FIRST_PAUSE * 2 ** (message.attempts - 1)
                 logger.warning("outbox message %s failed (attempt %s)", message.key, message.attempts, exc_info=True)

@@ -48,7 +48,7 @@ def cached(kind: str, slug: str, read):
         return entry[1]
     answer = read()
     if None in generations:  # first use, expired or evicted: start afresh (`add` keeps one a concurrent request set)
-        for key, generation in zip(generation_keys, generations):
+        for key, generation in zip(generation_keys, generations, strict=True):
             if generation is None:
                 _cache().add(key, uuid.uuid4().hex, None, version=_KEY_VERSION)
     else:

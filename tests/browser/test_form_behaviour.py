@@ -11,8 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 
-from tests.browser.conftest import use_language
-from tests.browser.test_resident_journey import check_page, committed_catalogue, wait_for  # noqa: F401 (fixture)
+from tests.browser.conftest import check_page, use_language, wait_for
 from tests.conftest import UNIT_A
 
 pytestmark = pytest.mark.browser

@@ -10,34 +10,14 @@ from django_tenants.utils import tenant_context
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from shared_services.eforms.models import Submission
 from shared_services.inbox.models import Case
-from shared_services.identity.access import StaffRole
 from tenants.models import Tenant
-from tests.browser.conftest import check_page, committed_data_remove, sign_in_at_provider, use_language
-from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
-from tests.identity import kc_account
+from tests.browser.conftest import check_page, sign_in_at_provider, use_language, wait_for
+from tests.conftest import UNIT_A, UNIT_B
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def committed_catalogue(django_db_setup, django_db_blocker):
-    """The seeded catalogue adopted by both units, and a clerk of unit A, committed for this module."""
-    with django_db_blocker.unblock():
-        catalogue_load_and_adopt()
-        units = list(Tenant.objects.filter(code__in=[UNIT_A["code"], UNIT_B["code"]]))
-        kc_account("urzednik.journey", unit_roles={UNIT_A["slug"]: StaffRole.UNIT_ADMIN})
-        try:
-            yield
-        finally:
-            committed_data_remove(units)
-
-
-def wait_for(browser, condition, seconds=10):
-    return WebDriverWait(browser, seconds).until(condition)
 
 
 def test_a_resident_finds_a_service_and_files_an_application(browser, browser_server, committed_catalogue):

@@ -166,7 +166,7 @@ class Admin:
         token = req.bearer()
         if not token:
             return None
-        claims, user, _client = self.oidc._active_access(token)
+        _claims, user, _client = self.oidc._active_access(token)
         return user
 
     def _allowed(self, user: dict, perms: set[str]) -> bool:

@@ -604,7 +604,7 @@ class OIDC:
             return oauth_error(401, "unauthorized_client", "Client not enabled to retrieve service account")
         user = self.store.service_account_user(client["id"])
         if user is None or not user.get("enabled"):
-            return oauth_error(400, "invalid_request", "User '%s' disabled" % (user or {}).get("username"))
+            return oauth_error(400, "invalid_request", f"User '{(user or {}).get('username')}' disabled")
         scope = form.get("scope", "")
         if scope and not self.claims.valid_scope(client, scope):
             return oauth_error(400, "invalid_scope", "Invalid scopes: " + scope)

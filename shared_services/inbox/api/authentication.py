@@ -38,7 +38,7 @@ class UnitApiTokenAuthentication(BaseAuthentication):
         try:
             presented = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("The token is not valid here, or it was revoked."))
+            raise exceptions.AuthenticationFailed(_("The token is not valid here, or it was revoked.")) from None
         token = api_token_authenticate(presented)
         if token is None:
             raise exceptions.AuthenticationFailed(_("The token is not valid here, or it was revoked."))

@@ -34,7 +34,7 @@ class RegisterEntry(models.Model):
     sender_email = models.EmailField(_("sender's e-mail"), blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     # Lets whoever filed the application follow it without an account; only the code's SHA-256 is kept.
-    access_code_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    access_code_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001 (unique)
 
     class Meta:
         ordering = ["-year", "-number"]
