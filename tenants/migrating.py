@@ -9,7 +9,7 @@ the same operations, the same records in `django_migrations`, the same pre/post_
 (content types and permissions).
 
 Written by hand because django-tenants' executors only choose how `migrate` is run (in sequence, in
-processes), not what it repeats; tests/test_migrating.py proves a schema migrated this way equals one
+processes), not what it repeats; tests/tenants/test_migrating.py proves a schema migrated this way equals one
 migrated by `migrate`.
 """
 

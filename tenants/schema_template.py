@@ -9,7 +9,7 @@ rows (including `django_migrations`, so the copy is recorded at the template's m
 Creating a unit is then `CREATE SCHEMA` plus that script in one round trip.
 
 Written by hand because no maintained library copies a PostgreSQL schema keeping Django's object names;
-tests/test_schema_template.py proves a copy equals a migrated schema.
+tests/tenants/test_schema_template.py proves a copy equals a migrated schema.
 """
 
 import logging

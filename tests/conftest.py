@@ -18,7 +18,7 @@ from tenants.models import Tenant, UnitKind
 from tenants.services import unit_create
 
 # Fixtures of the payment tests (the development gateway, the platform over real HTTP), for every module.
-pytest_plugins = ["tests.payments_support"]
+pytest_plugins = ["tests.support.payments"]
 
 UNIT_A = {"name": "Miasto Toruń", "code": "0463011", "kind": UnitKind.MIASTO_NA_PRAWACH_POWIATU, "slug": "torun"}
 UNIT_B = {"name": "Gmina Lubicz", "code": "0415042", "kind": UnitKind.GMINA_WIEJSKA, "slug": "lubicz"}
@@ -34,7 +34,7 @@ def identity_provider():
     """
     real_keycloak = os.environ.get("KEYCLOAK_TEST_URL")
     if real_keycloak:
-        from tests.identity import client_urls_add
+        from tests.support.accounts import client_urls_add
 
         with override_settings(KEYCLOAK_SERVER_URL=real_keycloak):
             client_urls_add("http://localhost/")

@@ -39,8 +39,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from shared_services.identity.access import StaffRole
 from tenants.models import Tenant
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
-from tests.identity import PASSWORD, client_urls_add, kc_account
-from tests.processes import database_url_of
+from tests.support.accounts import PASSWORD, client_urls_add, kc_account
+from tests.support.processes import database_url_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

@@ -26,8 +26,8 @@ from shared_services.payments.services import provider_config_save
 from tenants.models import Tenant
 from tests.browser.conftest import check_page, committed_data_remove, use_language
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
-from tests.letters import FORM_URL, LETTER
-from tests.payments_support import FEE_GROSZE, MERCHANT, set_fee
+from tests.support.letters import FORM_URL, LETTER
+from tests.support.payments import FEE_GROSZE, MERCHANT, set_fee
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from tenants.models import Tenant
 from tests.browser.conftest import (assert_no_axe_violations, page_problems, run_axe, sign_in_at_provider,
                                     use_language)
 from tests.conftest import UNIT_A, UNIT_B
-from tests.identity import kc_account
+from tests.support.accounts import kc_account
 
 pytestmark = pytest.mark.browser
 

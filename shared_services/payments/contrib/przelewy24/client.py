@@ -5,7 +5,7 @@ The sign of a message is SHA-384 (hex) of the JSON of some of its fields, in a f
 merchant's CRC key appended as "crc" — JSON as PHP's json_encode(JSON_UNESCAPED_UNICODE |
 JSON_UNESCAPED_SLASHES) writes it: compact, raw UTF-8 (Polish letters unescaped), "/" unescaped, numbers as
 numbers. `json.dumps(..., separators=(",", ":"), ensure_ascii=False)` is exactly that (Python never
-escapes "/"). tests/test_payments_client.py pins the library's published test vectors.
+escapes "/"). tests/payments/test_przelewy24_client.py pins the library's published test vectors.
 """
 
 import hashlib

@@ -1,0 +1,110 @@
+"""A task queued in unit A runs in a real Celery worker process, in unit A's schema and nowhere else."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import schema_context, tenant_context
+
+from shared_services.branding.models import UnitBranding
+from tenants.models import Tenant
+from tests.support.celery_probe import record_tagline
+from tests.conftest import UNIT_A, UNIT_B
+from tests.support.processes import database_url_of
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    queue = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in")  # only with the filesystem broker
+    for leftover in Path(queue).glob("*.msg") if queue else []:  # messages from an interrupted earlier run
+        leftover.unlink()
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "platform_core.settings_test",
+        "DATABASE_URL": database_url_of(connection.settings_dict),
+    }
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--pool=solo",
+             "--include=tests.support.celery_probe", "--loglevel=INFO", "--hostname=ratusz-test@%h"],
+            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+        try:
+            yield log
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def wait_for_tagline(unit, tagline, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with tenant_context(unit):
+            if UnitBranding.objects.filter(tagline=tagline).exists():
+                return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.worker
+def test_task_queued_in_unit_a_writes_only_into_unit_a(celery_worker_process, django_db_blocker):
+    marker = f"zadanie-{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():  # no test transaction: the worker must see committed rows
+        unit_a = Tenant.objects.get(code=UNIT_A["code"])
+        unit_b = Tenant.objects.get(code=UNIT_B["code"])
+        try:
+            with tenant_context(unit_a):
+                record_tagline.delay(marker)
+            assert wait_for_tagline(unit_a, marker), celery_worker_process.read_text()[-3000:]
+            with tenant_context(unit_b):
+                assert not UnitBranding.objects.filter(tagline=marker).exists()
+            with schema_context("public"), connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass('public.' || %s)", [UnitBranding._meta.db_table])
+                assert cursor.fetchone() == (None,)
+        finally:
+            with tenant_context(unit_a):
+                UnitBranding.objects.all().delete()
+
+
+@pytest.mark.worker
+def test_a_message_whose_sender_died_mid_write_never_reaches_the_worker(celery_worker_process, django_db_blocker,
+                                                                         monkeypatch):
+    """The development broker writes a message aside and renames it when whole (platform_core.celery_broker):
+    a sender killed before the rename leaves a file the worker does not take, and the worker goes on."""
+    import platform_core.celery_broker as broker
+
+    queue = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+    lost, kept = f"zadanie-{uuid.uuid4().hex[:8]}", f"zadanie-{uuid.uuid4().hex[:8]}"
+
+    def killed_before_the_rename(source, target):
+        raise SystemExit("the sender dies here")
+
+    with django_db_blocker.unblock():
+        unit_a = Tenant.objects.get(code=UNIT_A["code"])
+        try:
+            with tenant_context(unit_a):
+                with monkeypatch.context() as dying:
+                    dying.setattr(broker.os, "replace", killed_before_the_rename)
+                    with pytest.raises(SystemExit):
+                        record_tagline.delay(lost)
+                partial = [path for path in queue.glob("*.partial") if lost in path.read_text()]
+                assert len(partial) == 1 and not [path for path in queue.glob("*.msg") if lost in path.read_text()]
+                record_tagline.delay(kept)
+            assert wait_for_tagline(unit_a, kept), celery_worker_process.read_text()[-3000:]
+            with tenant_context(unit_a):
+                assert not UnitBranding.objects.filter(tagline=lost).exists()
+        finally:
+            for path in queue.glob("*.partial"):
+                if lost in path.read_text():
+                    path.unlink()
+            with tenant_context(unit_a):
+                UnitBranding.objects.all().delete()
