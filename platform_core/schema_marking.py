@@ -1,7 +1,7 @@
 """Every model says where its table lives: the public schema or every unit's schema.
 
 Adapted from Sentry's silo decorators. django-tenants decides placement by app lists (SHARED_APPS,
-TENANT_APPS); the mark states the intent on the model itself, and tests/test_schema_marking.py fails when
+TENANT_APPS); the mark states the intent on the model itself, and tests/platform_core/test_schema_marking.py fails when
 a model is unmarked, its app sits in the wrong list, or a public model has a foreign key into a unit's
 schema (such a key would point at a table that does not exist in the public schema).
 """

@@ -67,7 +67,7 @@ if IS_PRODUCTION:
 # --- Applications -------------------------------------------------------------------------------
 # Apps in SHARED_APPS have tables in the public schema; apps in TENANT_APPS in every unit's schema.
 # Every model of the project's own apps is marked with @public_model or @tenant_model
-# (platform_core.schema_marking) and tests/test_schema_marking.py checks the marks against these lists.
+# (platform_core.schema_marking) and tests/platform_core/test_schema_marking.py checks the marks against these lists.
 SHARED_APPS = [
     "django_tenants",
     "platform_core",
@@ -107,7 +107,7 @@ PUBLIC_SCHEMA_NAME = "public"
 # Kept at the current migration state; new units' schemas are copies of it (tenants/schema_template.py).
 TENANT_TEMPLATE_SCHEMA = "ratusz_template"
 # One `SET search_path` per request instead of one per cursor. Safe in django-tenants >= 4.0.1, which
-# forgets the cached path on (savepoint) rollback (#1262); tests/test_isolation.py pins that behaviour.
+# forgets the cached path on (savepoint) rollback (#1262); tests/platform_core/test_isolation.py pins that behaviour.
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
