@@ -162,13 +162,16 @@ def _write_archive(archive: zipfile.ZipFile, *, unit: Tenant, created_at: dt.dat
             raise _error(_("Unit %(code)s has no schema %(schema)s to export."), code=unit.code, schema=schema)
         _set_session_formats(cursor)
         migrations = _applied_migrations(cursor, schema)
-        copy = sql.SQL("COPY (SELECT {columns} FROM {table} {rows} ORDER BY 1) TO STDOUT WITH (FORMAT csv, HEADER true)")
+        copy = sql.SQL(
+            "COPY (SELECT {columns} FROM {table} {rows} ORDER BY 1) TO STDOUT WITH (FORMAT csv, HEADER true)"
+        )
         for table, columns in _schema_tables(cursor, schema).items():
             member = f"{DATA_PREFIX}{table}.csv"
             rows = sql.SQL("WHERE false" if table in EXPORTED_WITHOUT_ROWS else "")
             with _member_writer(archive, member, members) as out:
-                cursor.copy_expert(copy.format(columns=_column_list(columns), table=sql.Identifier(schema, table),
-                                               rows=rows), out)
+                cursor.copy_expert(
+                    copy.format(columns=_column_list(columns), table=sql.Identifier(schema, table), rows=rows), out
+                )
             tables.append({"name": table, "columns": columns, "rows": cursor.rowcount, "member": member})
         sequences = [
             {"table": table, "column": column, "next_value": _sequence_next_value(cursor, sequence)}
@@ -283,8 +286,10 @@ def _media_files(folder: Path) -> Iterator[tuple[str, Path]]:
             path = Path(directory, name)
             if path.is_symlink() or not (path.is_dir() or path.is_file()):
                 raise _error(
-                    _("%(path)s is not a regular file or folder (a link?); replace it by a copy or move it away, "
-                      "then export again."),
+                    _(
+                        "%(path)s is not a regular file or folder (a link?); replace it by a copy or move it away, "
+                        "then export again."
+                    ),
                     path=path,
                 )
             if name in names:
@@ -340,8 +345,9 @@ def _checked_manifest(zf: zipfile.ZipFile, *, verify_members: bool) -> dict[str,
     if extra := sorted(set(names) - set(members) - {MANIFEST}):
         raise _error(_("The archive holds members its manifest does not list: %(names)s."), names=", ".join(extra))
     if missing := sorted(set(members) - set(names)):
-        raise _error(_("Members listed in the manifest are missing from the archive: %(names)s."),
-                     names=", ".join(missing))
+        raise _error(
+            _("Members listed in the manifest are missing from the archive: %(names)s."), names=", ".join(missing)
+        )
     if verify_members:
         for info in entries:
             if info.filename != MANIFEST:
@@ -363,18 +369,25 @@ def _manifest_of(zf: zipfile.ZipFile) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise _error(_("This is not a unit archive (format %(format)s)."), format=FORMAT_NAME)
     if manifest.get("version") != FORMAT_VERSION:
-        raise _error(_("Archive format version %(found)s is not supported; this release reads version %(supported)s."),
-                     found=manifest.get("version"), supported=FORMAT_VERSION)
+        raise _error(
+            _("Archive format version %(found)s is not supported; this release reads version %(supported)s."),
+            found=manifest.get("version"),
+            supported=FORMAT_VERSION,
+        )
     try:
         _check_structure(manifest)
     except (KeyError, TypeError, AttributeError) as error:
-        raise _error(_("%(member)s is incomplete or malformed (%(error)s)."),
-                     member=MANIFEST, error=f"{type(error).__name__}: {error}") from error
+        raise _error(
+            _("%(member)s is incomplete or malformed (%(error)s)."),
+            member=MANIFEST,
+            error=f"{type(error).__name__}: {error}",
+        ) from error
     return manifest
 
 
 def _check_structure(manifest: dict[str, Any]) -> None:
     """Types and cross-references of the manifest; a missing key or a wrong type raises KeyError/TypeError."""
+
     def expect(value, kind, what):
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise TypeError(f"{what} must be {kind.__name__}")
@@ -399,8 +412,11 @@ def _check_structure(manifest: dict[str, Any]) -> None:
         expect(table["rows"], int, "tables[].rows")
         member = expect(table["member"], str, "tables[].member")
         if not member.startswith(DATA_PREFIX) or member not in members or member in table_members:
-            raise _error(_("Table %(table)s names member %(member)s, which is not one of the data members."),
-                         table=table["name"], member=member)
+            raise _error(
+                _("Table %(table)s names member %(member)s, which is not one of the data members."),
+                table=table["name"],
+                member=member,
+            )
         table_members.add(member)
     if orphans := sorted(name for name in members if name.startswith(DATA_PREFIX) and name not in table_members):
         raise _error(_("Data members belong to no table of the manifest: %(names)s."), names=", ".join(orphans))
@@ -414,7 +430,9 @@ def _check_member_name(name: str) -> None:
     """Only README.txt, data/<table>.csv and files/<relative path>: never a path out of the target folder."""
     parts = name.split("/")
     allowed = (
-        "\\" not in name and "\x00" not in name and all(part not in ("", ".", "..") for part in parts)
+        "\\" not in name
+        and "\x00" not in name
+        and all(part not in ("", ".", "..") for part in parts)
         and (name == README or (parts[0] in ("data", "files") and len(parts) >= 2))
         and (parts[0] != "data" or (len(parts) == 2 and name.endswith(".csv")))
     )
@@ -424,15 +442,20 @@ def _check_member_name(name: str) -> None:
 
 def _verify_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict[str, Any]) -> None:
     if info.file_size != expected["size"]:
-        raise _error(_("Member %(member)s has been changed: it has %(found)s bytes, the manifest says %(expected)s."),
-                     member=info.filename, found=info.file_size, expected=expected["size"])
+        raise _error(
+            _("Member %(member)s has been changed: it has %(found)s bytes, the manifest says %(expected)s."),
+            member=info.filename,
+            found=info.file_size,
+            expected=expected["size"],
+        )
     digest = hashlib.sha256()
     with _reading(info.filename), zf.open(info) as src:
         while chunk := src.read(_CHUNK):
             digest.update(chunk)
     if digest.hexdigest() != expected["sha256"]:
-        raise _error(_("Member %(member)s has been changed: its SHA-256 differs from the manifest's."),
-                     member=info.filename)
+        raise _error(
+            _("Member %(member)s has been changed: its SHA-256 differs from the manifest's."), member=info.filename
+        )
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -502,9 +525,13 @@ def _restorable(registry: dict[str, Any]) -> tuple[Tenant | None, Tenant | None]
     existing = Tenant.objects.filter(code=code).first()
     if existing and existing.status != UnitStatus.OFFBOARDED:
         raise _error(
-            _("Unit %(code)s (%(name)s) is on the platform with status “%(status)s”; only an offboarded unit can "
-              "be restored from an archive. Offboard it first if this archive is to replace it."),
-            code=code, name=existing.name, status=existing.get_status_display(),
+            _(
+                "Unit %(code)s (%(name)s) is on the platform with status “%(status)s”; only an offboarded unit can "
+                "be restored from an archive. Offboard it first if this archive is to replace it."
+            ),
+            code=code,
+            name=existing.name,
+            status=existing.get_status_display(),
         )
     schema = existing.schema_name if existing else schema_name_for_code(code)
     if schema_exists(schema):
@@ -524,11 +551,17 @@ def _restorable(registry: dict[str, Any]) -> tuple[Tenant | None, Tenant | None]
 def _recreate_unit(existing: Tenant | None, registry: dict[str, Any], parent: Tenant | None) -> Tenant:
     if existing is None:
         try:
-            return unit_create(name=registry["name"], code=registry["code"], kind=registry["kind"],
-                               slug=registry["slug"], parent=parent)
+            return unit_create(
+                name=registry["name"],
+                code=registry["code"],
+                kind=registry["kind"],
+                slug=registry["slug"],
+                parent=parent,
+            )
         except ValidationError as error:
-            raise _error(_("The unit in the archive cannot be registered: %(error)s"),
-                         error="; ".join(error.messages)) from error
+            raise _error(
+                _("The unit in the archive cannot be registered: %(error)s"), error="; ".join(error.messages)
+            ) from error
     # Saving the row active again recreates its missing schema (django-tenants' TenantMixin.save does,
     # sending post_schema_sync); while it was offboarded, Tenant.create_schema refused to.
     unit = unit_set_status(unit=existing, status=UnitStatus.ACTIVE)
@@ -544,13 +577,15 @@ def _load_rows(zf: zipfile.ZipFile, manifest: dict[str, Any], *, schema: str) ->
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor  # psycopg2's own cursor, for COPY
         _set_session_formats(cursor)
-        _refuse_other_migrations([(m["app"], m["name"]) for m in manifest["migrations"]],
-                                 _applied_migrations(cursor, schema))
+        _refuse_other_migrations(
+            [(m["app"], m["name"]) for m in manifest["migrations"]], _applied_migrations(cursor, schema)
+        )
         _refuse_other_tables(tables, _schema_tables(cursor, schema))
         # Rows the schema's creation inserted may have foreign-key checks pending, which TRUNCATE refuses.
         connection.check_constraints()
-        cursor.execute(sql.SQL("TRUNCATE {}").format(
-            sql.SQL(", ").join(sql.Identifier(schema, table["name"]) for table in tables)))
+        cursor.execute(
+            sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(sql.Identifier(schema, table["name"]) for table in tables))
+        )
         copy = sql.SQL("COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true)")
         for table in tables:
             statement = copy.format(table=sql.Identifier(schema, table["name"]), columns=_column_list(table["columns"]))
@@ -558,16 +593,26 @@ def _load_rows(zf: zipfile.ZipFile, manifest: dict[str, Any], *, schema: str) ->
                 with _reading(table["member"]), zf.open(table["member"]) as src:
                     cursor.copy_expert(statement, src, size=_CHUNK)
             except PsycopgError as error:
-                raise _error(_("Loading %(member)s into table %(table)s failed: %(error)s"),
-                             member=table["member"], table=table["name"], error=error) from error
+                raise _error(
+                    _("Loading %(member)s into table %(table)s failed: %(error)s"),
+                    member=table["member"],
+                    table=table["name"],
+                    error=error,
+                ) from error
             if cursor.rowcount != table["rows"]:
-                raise _error(_("%(member)s holds %(found)s rows, the manifest says %(expected)s."),
-                             member=table["member"], found=cursor.rowcount, expected=table["rows"])
+                raise _error(
+                    _("%(member)s holds %(found)s rows, the manifest says %(expected)s."),
+                    member=table["member"],
+                    found=cursor.rowcount,
+                    expected=table["rows"],
+                )
         setval = sql.SQL("SELECT setval(%s, GREATEST(COALESCE(max({column}) + 1, 1), %s), false) FROM {table}")
         for table, column, sequence in _identity_sequences(cursor, schema):
             # Past the highest loaded id, and never below where the sequence stood when exported.
-            cursor.execute(setval.format(column=sql.Identifier(column), table=sql.Identifier(schema, table)),
-                           [sequence, archived_next.get((table, column), 1)])
+            cursor.execute(
+                setval.format(column=sql.Identifier(column), table=sql.Identifier(schema, table)),
+                [sequence, archived_next.get((table, column), 1)],
+            )
     try:
         connection.check_constraints()  # now, rather than at a commit that may be the caller's
     except DatabaseError as error:
@@ -577,14 +622,18 @@ def _load_rows(zf: zipfile.ZipFile, manifest: dict[str, Any], *, schema: str) ->
 def _refuse_other_migrations(archived: list[tuple[str, str]], applied: list[tuple[str, str]]) -> None:
     only_archive, only_schema = sorted(set(archived) - set(applied)), sorted(set(applied) - set(archived))
     if only_archive or only_schema:
+
         def listing(pairs):
             return ", ".join(f"{app}.{name}" for app, name in pairs) or "—"
 
         raise _error(
-            _("The archive was written at another migration state than this release creates, and its rows cannot "
-              "be loaded safely into a different table structure. Only in the archive: %(archive)s. Only in the "
-              "new schema: %(schema)s. Import it with a release at the archive's migration state, then migrate."),
-            archive=listing(only_archive), schema=listing(only_schema),
+            _(
+                "The archive was written at another migration state than this release creates, and its rows cannot "
+                "be loaded safely into a different table structure. Only in the archive: %(archive)s. Only in the "
+                "new schema: %(schema)s. Import it with a release at the archive's migration state, then migrate."
+            ),
+            archive=listing(only_archive),
+            schema=listing(only_schema),
         )
 
 
@@ -675,8 +724,10 @@ def _identity_sequences(cursor, schema: str) -> list[tuple[str, str, str]]:
 def _sequence_next_value(cursor, sequence: str) -> int:
     """What the sequence would hand out next (`sequence` as pg_get_serial_sequence quotes it)."""
     cursor.execute(
-        sql.SQL("SELECT s.last_value + CASE WHEN s.is_called THEN p.seqincrement ELSE 0 END "
-                "FROM {} s, pg_sequence p WHERE p.seqrelid = %s::regclass").format(sql.SQL(sequence)),
+        sql.SQL(
+            "SELECT s.last_value + CASE WHEN s.is_called THEN p.seqincrement ELSE 0 END "
+            "FROM {} s, pg_sequence p WHERE p.seqrelid = %s::regclass"
+        ).format(sql.SQL(sequence)),
         [sequence],
     )
     return cursor.fetchone()[0]

@@ -13,24 +13,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shared_services.catalogue.models import StandardService
-from shared_services.identity.access import Area, area_required
 from shared_services.catalogue.selectors import adoption_overview, services_offered_by, units_offering
+from shared_services.identity.access import Area, area_required
 from tenants.models import Tenant
 from tenants.selectors import participating_units
 
 from . import selectors
 from .actors import Actor
+from .archive import ArchiveError
 from .charts import bar_chart
 from .forms import BulkOnboardForm, InviteAdministratorForm, OffboardForm, OnboardUnitForm, UnitFilterForm
-from .archive import ArchiveError
 from .models import OnboardingJob, OperatorActionKind
 from .participation_views import participation_context
 from .services import (
-    OnboardingError, onboarding_job_create, operator_action_record, unit_export, unit_invite_administrator, unit_offboard, unit_onboard,
-    unit_resume, unit_suspend,
+    OnboardingError,
+    onboarding_job_create,
+    operator_action_record,
+    unit_export,
+    unit_invite_administrator,
+    unit_offboard,
+    unit_onboard,
+    unit_resume,
+    unit_suspend,
 )
 from .tasks import onboarding_job_run_task
-
 
 operator_required = area_required(Area.CONSOLE)
 
@@ -39,14 +45,19 @@ operator_required = area_required(Area.CONSOLE)
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    units = selectors.console_units(search=filters.get("q", ""), status=filters.get("status", ""),
-                                    kind=filters.get("kind", ""), woj=filters.get("woj", ""))
+    units = selectors.console_units(
+        search=filters.get("q", ""),
+        status=filters.get("status", ""),
+        kind=filters.get("kind", ""),
+        woj=filters.get("woj", ""),
+    )
     page = Paginator(units, selectors.UNITS_PER_PAGE).get_page(request.GET.get("page"))
     selectors.with_powiat(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "onboarding/console/unit_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "onboarding/console/unit_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @operator_required
@@ -56,34 +67,52 @@ def unit_detail(request, code):
 
 
 def _render_unit_detail(request, unit, offboard_form, status=200):
-    return render(request, "onboarding/console/unit_detail.html", {
-        "unit": unit, "powiat": selectors.with_powiat([unit])[0].powiat,
-        "domains": unit.domains.order_by("-is_primary", "domain"),
-        "actions": selectors.unit_actions(unit=unit)[:50],
-        "offboard_form": offboard_form, "invite_form": InviteAdministratorForm(),
-        "offered_services": services_offered_by(unit),
-    }, status=status)
+    return render(
+        request,
+        "onboarding/console/unit_detail.html",
+        {
+            "unit": unit,
+            "powiat": selectors.with_powiat([unit])[0].powiat,
+            "domains": unit.domains.order_by("-is_primary", "domain"),
+            "actions": selectors.unit_actions(unit=unit)[:50],
+            "offboard_form": offboard_form,
+            "invite_form": InviteAdministratorForm(),
+            "offered_services": services_offered_by(unit),
+        },
+        status=status,
+    )
 
 
 @operator_required
 def onboard(request):
     single = OnboardUnitForm(request.POST if "single" in request.POST else None, prefix="single")
-    bulk = BulkOnboardForm(request.POST if "bulk" in request.POST else None,
-                           request.FILES if "bulk" in request.POST else None, prefix="bulk")
+    bulk = BulkOnboardForm(
+        request.POST if "bulk" in request.POST else None,
+        request.FILES if "bulk" in request.POST else None,
+        prefix="bulk",
+    )
     if "single" in request.POST and single.is_valid():
         try:
-            unit, created = unit_onboard(code=single.cleaned_data["code"], actor=Actor.from_request(request),
-                                         admin_email=single.cleaned_data["admin_email"])
+            unit, created = unit_onboard(
+                code=single.cleaned_data["code"],
+                actor=Actor.from_request(request),
+                admin_email=single.cleaned_data["admin_email"],
+            )
         except OnboardingError as error:
             single.add_error(None, str(error))
         else:
-            messages.success(request, _("%(unit)s is on the platform.") % {"unit": unit.name} if created
-                             else _("%(unit)s was already active; nothing changed.") % {"unit": unit.name})
+            messages.success(
+                request,
+                _("%(unit)s is on the platform.") % {"unit": unit.name}
+                if created
+                else _("%(unit)s was already active; nothing changed.") % {"unit": unit.name},
+            )
             return redirect("console-unit", code=unit.code)
     if "bulk" in request.POST and bulk.is_valid():
         codes = bulk.cleaned_data["selected_codes"]
-        job = onboarding_job_create(codes=codes, source=_("console: %(count)d units") % {"count": len(codes)},
-                                    actor=Actor.from_request(request))
+        job = onboarding_job_create(
+            codes=codes, source=_("console: %(count)d units") % {"count": len(codes)}, actor=Actor.from_request(request)
+        )
         transaction.on_commit(lambda: onboarding_job_run_task.delay(job.pk))
         return redirect("console-job", job_id=job.pk)
     return render(request, "onboarding/console/onboard.html", {"single": single, "bulk": bulk})
@@ -92,8 +121,11 @@ def onboard(request):
 @operator_required
 def job_detail(request, job_id):
     job = get_object_or_404(OnboardingJob, pk=job_id)
-    template = "onboarding/console/_job_progress.html" if request.headers.get("HX-Request") else \
-        "onboarding/console/job_detail.html"
+    template = (
+        "onboarding/console/_job_progress.html"
+        if request.headers.get("HX-Request")
+        else "onboarding/console/job_detail.html"
+    )
     return render(request, template, {"job": job, **selectors.job_progress(job=job)})
 
 
@@ -147,13 +179,16 @@ def offboard(request, code):
     form = OffboardForm(request.POST, unit=unit)
     if form.is_valid():
         try:
-            archive = unit_offboard(unit=unit, confirmation=form.cleaned_data["confirmation"],
-                                    actor=Actor.from_request(request))
+            archive = unit_offboard(
+                unit=unit, confirmation=form.cleaned_data["confirmation"], actor=Actor.from_request(request)
+            )
         except (OnboardingError, ArchiveError) as error:
             form.add_error("confirmation", str(error))
         else:
-            messages.success(request, _("%(unit)s has left the platform. Its archive: %(name)s")
-                             % {"unit": unit.name, "name": archive.name})
+            messages.success(
+                request,
+                _("%(unit)s has left the platform. Its archive: %(name)s") % {"unit": unit.name, "name": archive.name},
+            )
             return redirect("console-unit", code=code)
     return _render_unit_detail(request, Tenant.objects.get(pk=unit.pk), form, status=400)
 
@@ -183,8 +218,9 @@ def download_export(request, name):
     if path.parent != root or path.suffix != ".zip" or not path.is_file():
         raise Http404
     unit = Tenant.objects.filter(code=path.name.split("-", 1)[0]).first()
-    operator_action_record(actor=Actor.from_request(request), action=OperatorActionKind.DOWNLOAD, unit=unit,
-                           archive=path.name)
+    operator_action_record(
+        actor=Actor.from_request(request), action=OperatorActionKind.DOWNLOAD, unit=unit, archive=path.name
+    )
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
@@ -193,17 +229,29 @@ def adoption(request):
     """Which standard services the participating units offer: a chart of the most and least adopted, and
     every service with its count."""
     services = list(adoption_overview())
-    return render(request, "onboarding/console/adoption.html", {
-        "services": services, "units": participating_units().count(),
-        "chart": bar_chart([(Truncator(service.published.name).chars(60), service.unit_count) for service in services],
-                           width=960, label_width=470),
-    })
+    return render(
+        request,
+        "onboarding/console/adoption.html",
+        {
+            "services": services,
+            "units": participating_units().count(),
+            "chart": bar_chart(
+                [(Truncator(service.published.name).chars(60), service.unit_count) for service in services],
+                width=960,
+                label_width=470,
+            ),
+        },
+    )
 
 
 @operator_required
 def adoption_detail(request, slug):
-    service = get_object_or_404(StandardService.objects.select_related("published"), slug=slug,
-                                published__isnull=False)
-    return render(request, "onboarding/console/adoption_detail.html", {
-        "service": service, "units": units_offering(service),
-    })
+    service = get_object_or_404(StandardService.objects.select_related("published"), slug=slug, published__isnull=False)
+    return render(
+        request,
+        "onboarding/console/adoption_detail.html",
+        {
+            "service": service,
+            "units": units_offering(service),
+        },
+    )

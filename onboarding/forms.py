@@ -27,10 +27,16 @@ def voivodeship_choices():
 
 
 class OnboardUnitForm(forms.Form):
-    code = forms.CharField(label=_("TERC code of the unit"), max_length=7,
-                           help_text=_("7 digits for a gmina or city (e.g. 0415042), 4 for a powiat, 2 for a voivodeship."))
-    admin_email = forms.EmailField(label=_("E-mail of the unit's first administrator"), required=False,
-                                   help_text=_("They get an invitation link; no password is ever sent."))
+    code = forms.CharField(
+        label=_("TERC code of the unit"),
+        max_length=7,
+        help_text=_("7 digits for a gmina or city (e.g. 0415042), 4 for a powiat, 2 for a voivodeship."),
+    )
+    admin_email = forms.EmailField(
+        label=_("E-mail of the unit's first administrator"),
+        required=False,
+        help_text=_("They get an invitation link; no password is ever sent."),
+    )
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -41,13 +47,21 @@ class OnboardUnitForm(forms.Form):
 
 
 class BulkOnboardForm(forms.Form):
-    codes = forms.CharField(label=_("TERC codes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text=_("Separated by spaces, commas or new lines."))
-    csv_file = forms.FileField(label=_("or a TERC-format CSV file"), required=False,
-                               help_text=_("As published by GUS (columns WOJ, POW, GMI, RODZ, NAZWA, …)."))
+    codes = forms.CharField(
+        label=_("TERC codes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Separated by spaces, commas or new lines."),
+    )
+    csv_file = forms.FileField(
+        label=_("or a TERC-format CSV file"),
+        required=False,
+        help_text=_("As published by GUS (columns WOJ, POW, GMI, RODZ, NAZWA, …)."),
+    )
     woj = forms.ChoiceField(label=_("or every unit of a voivodeship"), required=False)
-    kind = forms.ChoiceField(label=_("only units of this kind"), required=False,
-                             choices=[("", _("any"))] + UnitKind.choices)
+    kind = forms.ChoiceField(
+        label=_("only units of this kind"), required=False, choices=[("", _("any"))] + UnitKind.choices
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,8 +72,9 @@ class BulkOnboardForm(forms.Form):
         register = units_by_code()
         unknown = [code for code in codes if code not in register]
         if unknown:
-            raise ValidationError(_("Not codes of units in the TERC register: %(codes)s")
-                                  % {"codes": ", ".join(unknown[:10])})
+            raise ValidationError(
+                _("Not codes of units in the TERC register: %(codes)s") % {"codes": ", ".join(unknown[:10])}
+            )
         return codes
 
     def clean_csv_file(self):
@@ -77,8 +92,11 @@ class BulkOnboardForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        codes = unit_codes_select(codes=[*(cleaned.get("codes") or []), *(cleaned.get("csv_file") or [])],
-                                  woj=cleaned.get("woj") or "", kind=cleaned.get("kind") or "")
+        codes = unit_codes_select(
+            codes=[*(cleaned.get("codes") or []), *(cleaned.get("csv_file") or [])],
+            woj=cleaned.get("woj") or "",
+            kind=cleaned.get("kind") or "",
+        )
         if not self.errors and not codes:
             raise ValidationError(_("Choose the units: codes, a CSV file or a voivodeship."))
         cleaned["selected_codes"] = codes
@@ -92,7 +110,6 @@ class OffboardForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Whether it matches is the offboarding service's check (onboarding.services.unit_offboard).
         self.fields["confirmation"].help_text = _("Type “%(slug)s”.") % {"slug": unit.slug}
-
 
 
 class InviteAdministratorForm(forms.Form):

@@ -26,13 +26,25 @@ class OperatorAction(models.Model):
     """The operators' audit log: who did what to which unit, when and from where. Rows are only added."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("operator"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor_label = models.CharField(_("who"), max_length=150)
     ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=OperatorActionKind.choices)
-    unit = models.ForeignKey("tenants.Tenant", verbose_name=_("unit"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="operator_actions")
+    unit = models.ForeignKey(
+        "tenants.Tenant",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="operator_actions",
+    )
     details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
@@ -63,8 +75,9 @@ class OnboardingJob(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.CharField(_("started by"), max_length=150)
-    created_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
+    created_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_from = models.GenericIPAddressField(null=True, blank=True)
     source = models.CharField(_("source"), max_length=300)
     status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)

@@ -22,7 +22,8 @@ def export_page(request):
 def export_download(request):
     """The unit's own data and files as an export archive (operators export suspended units from the console)."""
     # The clerk's account is in the unit's schema: the audit log (public) names it, without a link.
-    actor = Actor(label=f"{person_label(request.user)} ({connection.tenant.slug})",
-                  ip_address=request.META.get("REMOTE_ADDR"))
+    actor = Actor(
+        label=f"{person_label(request.user)} ({connection.tenant.slug})", ip_address=request.META.get("REMOTE_ADDR")
+    )
     archive = unit_export(unit=connection.tenant, actor=actor)
     return FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)

@@ -74,8 +74,10 @@ def participation_summary(*, target: int) -> Participation:
         (UnitKind(kind).label, kinds[kind])
         for kind in sorted(UnitKind.values, key=lambda kind: (-kinds[kind], kind_order[kind]))
     ]
-    by_powiat = sorted(((labels[powiat], count) for powiat, count in powiats.items()),
-                       key=lambda item: (-item[1], _polish_sort_key(item[0])))
+    by_powiat = sorted(
+        ((labels[powiat], count) for powiat, count in powiats.items()),
+        key=lambda item: (-item[1], _polish_sort_key(item[0])),
+    )
 
     onboarding = []
     total = 0

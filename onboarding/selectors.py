@@ -50,8 +50,11 @@ def job_progress(*, job: OnboardingJob, recent: int = 20) -> dict:
         "failed": counts.get(ItemStatus.FAILED, 0),
         "percent": round(100 * done / total) if total else 100,
         "failures": list(job.items.filter(status=ItemStatus.FAILED)),
-        "latest": list(job.items.exclude(status__in=[ItemStatus.PENDING, ItemStatus.FAILED])
-                       .order_by("-finished_at", "-position")[:recent]),
+        "latest": list(
+            job.items.exclude(status__in=[ItemStatus.PENDING, ItemStatus.FAILED]).order_by("-finished_at", "-position")[
+                :recent
+            ]
+        ),
     }
 
 

@@ -8,20 +8,19 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
-
 from django.db import connection, transaction
-from psycopg2 import sql
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
+from psycopg2 import sql
 
 from shared_services.branding.services import branding_update
 from shared_services.catalogue.models import Offering, OwnServiceListing
-from shared_services.offer.services import offer_adopt_defaults, offerings_rebuild
 from shared_services.identity import provisioning
+from shared_services.identity.access import StaffRole
 from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable, UnverifiedAccount
 from shared_services.identity.tasks import unit_organization_remove_task
-from shared_services.identity.access import StaffRole
+from shared_services.offer.services import offer_adopt_defaults, offerings_rebuild
 from shared_services.staff.services import staff_invite
 from tenants.models import Domain, Tenant, UnitKind, UnitStatus
 from tenants.routing import forget_hosts
@@ -45,8 +44,12 @@ class OnboardingError(Exception):
 
 def operator_action_record(*, actor: Actor, action: OperatorActionKind, unit: Tenant | None, **details):
     return OperatorAction.objects.create(
-        actor=actor.user if getattr(actor.user, "pk", None) else None, actor_label=actor.label,
-        ip_address=actor.ip_address, action=action, unit=unit, details=details,
+        actor=actor.user if getattr(actor.user, "pk", None) else None,
+        actor_label=actor.label,
+        ip_address=actor.ip_address,
+        action=action,
+        unit=unit,
+        details=details,
     )
 
 
@@ -72,7 +75,10 @@ def unit_onboard(*, code: str, actor: Actor, admin_email: str = "") -> tuple[Ten
 
     with transaction.atomic():
         unit = unit_create(
-            name=terc_unit.official_name, code=code, kind=terc_unit.kind, slug=register_slugs()[code],
+            name=terc_unit.official_name,
+            code=code,
+            kind=terc_unit.kind,
+            slug=register_slugs()[code],
             parent=Tenant.objects.filter(code=terc_unit.parent_code).first() if terc_unit.parent_code else None,
         )
         # Units that joined before their powiat or voivodeship get it as parent now.
@@ -98,7 +104,9 @@ def unit_onboard_without_terc(*, name: str, slug: str, actor: Actor, admin_email
         # Serialise code allocation: two operators must not both take INT0007.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ratusz.internal-unit-code'))")
-        numbers = [int(code[3:]) for code in Tenant.objects.filter(code__startswith="INT").values_list("code", flat=True)]
+        numbers = [
+            int(code[3:]) for code in Tenant.objects.filter(code__startswith="INT").values_list("code", flat=True)
+        ]
         code = f"INT{max(numbers, default=0) + 1:04d}"
         unit = unit_create(name=name, code=code, kind=UnitKind.OTHER, slug=slug)
         _unit_prepare(unit=unit, actor=actor, admin_email=admin_email)
@@ -119,8 +127,9 @@ def _unit_prepare(*, unit: Tenant, actor: Actor, admin_email: str) -> None:
         _identity(provisioning.unit_organization_ensure, unit)
         if admin_email:
             _identity(staff_invite, email=admin_email, role=StaffRole.UNIT_ADMIN, actor=actor.label)
-    operator_action_record(actor=actor, action=OperatorActionKind.ONBOARD, unit=unit,
-                           slug=unit.slug, invited=admin_email or None)
+    operator_action_record(
+        actor=actor, action=OperatorActionKind.ONBOARD, unit=unit, slug=unit.slug, invited=admin_email or None
+    )
 
 
 def _identity(call, *args, **kwargs):
@@ -128,15 +137,24 @@ def _identity(call, *args, **kwargs):
     try:
         return call(*args, **kwargs)
     except IdentityProviderUnavailable as error:
-        raise OnboardingError(_("The sign-in service (Keycloak) cannot be reached, so nothing was changed. "
-                                "Try again in a moment.")) from error
+        raise OnboardingError(
+            _("The sign-in service (Keycloak) cannot be reached, so nothing was changed. Try again in a moment.")
+        ) from error
     except IdentityProviderError as error:
-        raise OnboardingError(_("The sign-in service (Keycloak) refused the change, so nothing was changed; "
-                                "its answer is in the platform's log.")) from error
+        raise OnboardingError(
+            _(
+                "The sign-in service (Keycloak) refused the change, so nothing was changed; "
+                "its answer is in the platform's log."
+            )
+        ) from error
     except UnverifiedAccount as error:
-        raise OnboardingError(_("%(email)s has an account at the sign-in service whose address is not confirmed; "
-                                "nothing was changed. Ask the person to confirm it, or invite another address.")
-                              % {"email": error.args[0]}) from error
+        raise OnboardingError(
+            _(
+                "%(email)s has an account at the sign-in service whose address is not confirmed; "
+                "nothing was changed. Ask the person to confirm it, or invite another address."
+            )
+            % {"email": error.args[0]}
+        ) from error
 
 
 def onboarding_job_create(*, codes: list[str], source: str, actor: Actor) -> OnboardingJob:
@@ -144,16 +162,25 @@ def onboarding_job_create(*, codes: list[str], source: str, actor: Actor) -> Onb
     register = units_by_code()
     with transaction.atomic():
         job = OnboardingJob.objects.create(
-            created_by=actor.label, created_by_user=actor.user if getattr(actor.user, "pk", None) else None,
-            created_from=actor.ip_address, source=source[:300],
+            created_by=actor.label,
+            created_by_user=actor.user if getattr(actor.user, "pk", None) else None,
+            created_from=actor.ip_address,
+            source=source[:300],
         )
         OnboardingJobItem.objects.bulk_create(
-            OnboardingJobItem(job=job, position=position, code=code,
-                              name=register[code].official_name if code in register else "")
+            OnboardingJobItem(
+                job=job, position=position, code=code, name=register[code].official_name if code in register else ""
+            )
             for position, code in enumerate(dict.fromkeys(codes))
         )
-        operator_action_record(actor=actor, action=OperatorActionKind.BULK_ONBOARD, unit=None,
-                               job=job.pk, source=job.source, units=job.items.count())
+        operator_action_record(
+            actor=actor,
+            action=OperatorActionKind.BULK_ONBOARD,
+            unit=None,
+            job=job.pk,
+            source=job.source,
+            units=job.items.count(),
+        )
     return job
 
 
@@ -176,7 +203,7 @@ def onboarding_job_run(*, job: OnboardingJob, progress=None) -> OnboardingJob:
                 continue
             try:
                 _unit, created = unit_onboard(code=item.code, actor=job.actor)
-            except Exception as error:  # noqa: BLE001 -- recorded per unit; the job goes on
+            except Exception as error:
                 logger.warning("onboarding failed", extra={"code": item.code, "error": str(error)})
                 item.status, item.error = ItemStatus.FAILED, str(error) or error.__class__.__name__
             else:
@@ -193,21 +220,33 @@ def onboarding_job_run(*, job: OnboardingJob, progress=None) -> OnboardingJob:
 def unit_suspend(*, unit: Tenant, actor: Actor) -> Tenant:
     """Residents and staff alike get a 503 page, and the unit's Organization is disabled in Keycloak, so its
     staff lose their roles there too; the data stays and operators can export it."""
-    return _status_change(unit=unit, actor=actor, allowed_from={UnitStatus.ACTIVE},
-                          status=UnitStatus.SUSPENDED, action=OperatorActionKind.SUSPEND)
+    return _status_change(
+        unit=unit,
+        actor=actor,
+        allowed_from={UnitStatus.ACTIVE},
+        status=UnitStatus.SUSPENDED,
+        action=OperatorActionKind.SUSPEND,
+    )
 
 
 def unit_resume(*, unit: Tenant, actor: Actor) -> Tenant:
-    return _status_change(unit=unit, actor=actor, allowed_from={UnitStatus.SUSPENDED},
-                          status=UnitStatus.ACTIVE, action=OperatorActionKind.RESUME)
+    return _status_change(
+        unit=unit,
+        actor=actor,
+        allowed_from={UnitStatus.SUSPENDED},
+        status=UnitStatus.ACTIVE,
+        action=OperatorActionKind.RESUME,
+    )
 
 
 def _status_change(*, unit, actor, allowed_from, status, action) -> Tenant:
     with transaction.atomic():
         unit = Tenant.objects.select_for_update().get(pk=unit.pk)
         if unit.status not in allowed_from:
-            raise OnboardingError(_("%(unit)s is %(status)s; this action does not apply.")
-                                  % {"unit": unit.name, "status": unit.get_status_display()})
+            raise OnboardingError(
+                _("%(unit)s is %(status)s; this action does not apply.")
+                % {"unit": unit.name, "status": unit.get_status_display()}
+            )
         previous = unit.status
         unit_set_status(unit=unit, status=status)
         operator_action_record(actor=actor, action=action, unit=unit, before=previous, after=status)
@@ -217,8 +256,10 @@ def _status_change(*, unit, actor, allowed_from, status, action) -> Tenant:
 
 def unit_invite_administrator(*, unit: Tenant, email: str, actor: Actor) -> None:
     if unit.status != UnitStatus.ACTIVE:
-        raise OnboardingError(_("%(unit)s is %(status)s; invitations are for active units.")
-                              % {"unit": unit.name, "status": unit.get_status_display()})
+        raise OnboardingError(
+            _("%(unit)s is %(status)s; invitations are for active units.")
+            % {"unit": unit.name, "status": unit.get_status_display()}
+        )
     with transaction.atomic():
         with tenant_context(unit):
             _identity(staff_invite, email=email, role=StaffRole.UNIT_ADMIN, actor=actor.label)
@@ -232,8 +273,9 @@ def unit_export(*, unit: Tenant, actor: Actor) -> Path:
 
 
 def _record_export(*, unit: Tenant, actor: Actor, archive: Path) -> None:
-    operator_action_record(actor=actor, action=OperatorActionKind.EXPORT, unit=unit,
-                           archive=archive.name, bytes=archive.stat().st_size)
+    operator_action_record(
+        actor=actor, action=OperatorActionKind.EXPORT, unit=unit, archive=archive.name, bytes=archive.stat().st_size
+    )
 
 
 def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> Path:
@@ -268,8 +310,14 @@ def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> Path:
             connection.check_constraints()  # fire deferred checks now: DROP refuses pending trigger events
             with connection.cursor() as cursor:
                 cursor.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(unit.schema_name)))
-            operator_action_record(actor=actor, action=OperatorActionKind.OFFBOARD, unit=unit, before=previous,
-                                   archive=archive.name, domains=hosts)
+            operator_action_record(
+                actor=actor,
+                action=OperatorActionKind.OFFBOARD,
+                unit=unit,
+                before=previous,
+                archive=archive.name,
+                domains=hosts,
+            )
             # The files are in the archive; the unit's folder goes with its schema.
             unit_files = Path(settings.MEDIA_ROOT) / unit.schema_name
             transaction.on_commit(lambda: shutil.rmtree(unit_files, ignore_errors=True))
@@ -310,9 +358,14 @@ def unit_import(*, archive: Path, actor: Actor) -> Tenant:
     except IdentityProviderUnavailable:
         logger.warning("imported unit has no organization in keycloak yet; run `manage.py onboard %s`", unit.code)
     except IdentityProviderError as error:
-        raise OnboardingError(_("%(unit)s is imported, but the sign-in service (Keycloak) refused its organization; "
-                                "its answer is in the platform's log. Once that is put right, run "
-                                "`manage.py onboard %(code)s`.") % {"unit": unit.name, "code": unit.code}) from error
+        raise OnboardingError(
+            _(
+                "%(unit)s is imported, but the sign-in service (Keycloak) refused its organization; "
+                "its answer is in the platform's log. Once that is put right, run "
+                "`manage.py onboard %(code)s`."
+            )
+            % {"unit": unit.name, "code": unit.code}
+        ) from error
     return unit
 
 

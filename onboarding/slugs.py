@@ -45,8 +45,13 @@ def _candidates(unit: TercUnit, register: dict[str, TercUnit]) -> list[str]:
     if int(unit.code[2:4]) >= CITY_WITH_POWIAT_RIGHTS_FROM:
         return [name, f"{kind}-{name}", f"{kind}-{name}-{voivodeship}"]
     powiat = polish_slug(register[unit.code[:4]].name)
-    return [name, f"{kind}-{name}", f"{name}-{powiat}", f"{kind}-{name}-{powiat}",
-            f"{kind}-{name}-{powiat}-{voivodeship}"]
+    return [
+        name,
+        f"{kind}-{name}",
+        f"{name}-{powiat}",
+        f"{kind}-{name}-{powiat}",
+        f"{kind}-{name}-{powiat}-{voivodeship}",
+    ]
 
 
 @cache

@@ -4,7 +4,9 @@ from .hosts import portal_url
 
 def platform(request):
     return {
-        "portal_url": portal_url(request), "unit": getattr(request, "tenant", None),
-        "display": display_preferences_of(request), "text_sizes": TEXT_SIZES, "contrasts": CONTRASTS,
+        "portal_url": portal_url(request),
+        "unit": getattr(request, "tenant", None),
+        "display": display_preferences_of(request),
+        "text_sizes": TEXT_SIZES,
+        "contrasts": CONTRASTS,
     }
-

@@ -53,7 +53,9 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
             if request.path.startswith(API_PREFIX):
                 response = JsonResponse({"detail": f"{unit.name}: the unit's services are suspended."}, status=503)
             else:
-                response = self._answer_without_unit(request, "platform_core/unit_unavailable.html", {"unit": unit}, 503)
+                response = self._answer_without_unit(
+                    request, "platform_core/unit_unavailable.html", {"unit": unit}, 503
+                )
             response["Retry-After"] = "3600"
             request.unit_unavailable = True  # planned, not an error: see platform_core.logging
             return response
@@ -63,7 +65,6 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         connection.set_tenant(unit)
         request.urlconf = settings.ROOT_URLCONF
         return None
-
 
     @staticmethod
     def _answer_without_unit(request, template, context, status):
@@ -138,9 +139,15 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             declared = 0
         if declared > settings.MAX_REQUEST_BYTES:
-            return render(request, "platform_core/request_too_large.html", {
-                "size_mb": _megabytes(declared), "limit_mb": _megabytes(settings.MAX_REQUEST_BYTES),
-            }, status=413)
+            return render(
+                request,
+                "platform_core/request_too_large.html",
+                {
+                    "size_mb": _megabytes(declared),
+                    "limit_mb": _megabytes(settings.MAX_REQUEST_BYTES),
+                },
+                status=413,
+            )
         return self.get_response(request)
 
 

@@ -1,9 +1,9 @@
 import sentry_sdk
 from django.db import connection
-
-from platform_core.logging import redact_secrets
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
+
+from platform_core.logging import redact_secrets
 
 
 def _redacted(value):

@@ -30,9 +30,7 @@ PLATFORM_DOMAIN = env.str("PLATFORM_DOMAIN", default="localhost").lower().strip(
 # The port `make run` serves on, for links in e-mails sent in development.
 DEVELOPMENT_PORT = env.int("PORT", default=8000)
 # Custom domains of units must be listed here too: they also need DNS and a TLS certificate at the ingress.
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"]
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if IS_PRODUCTION else [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"])
 
 if IS_PRODUCTION:
     problems = []
@@ -202,8 +200,7 @@ KEYCLOAK_REALM = env.str("KEYCLOAK_REALM", default="ratusz")
 OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="ratusz-web")
 OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="ratusz-web-dev-secret")
 KEYCLOAK_ADMIN_CLIENT_ID = env.str("KEYCLOAK_ADMIN_CLIENT_ID", default="ratusz-provisioner")
-KEYCLOAK_ADMIN_CLIENT_SECRET = env.str("KEYCLOAK_ADMIN_CLIENT_SECRET",
-                                       default="ratusz-provisioner-dev-secret")
+KEYCLOAK_ADMIN_CLIENT_SECRET = env.str("KEYCLOAK_ADMIN_CLIENT_SECRET", default="ratusz-provisioner-dev-secret")
 KEYCLOAK_TIMEOUT_SECONDS = env.int("KEYCLOAK_TIMEOUT_SECONDS", default=10)
 LOGIN_URL = "oidc-login"
 
@@ -387,4 +384,6 @@ if IS_PRODUCTION and PAYMENT_PROVIDER_URL_OVERRIDE_ALLOWED:
 PAYMENT_RECONCILE_AFTER_SECONDS = env.int("PAYMENT_RECONCILE_AFTER_SECONDS", default=15 * 60)
 PAYMENT_EXPIRE_AFTER_SECONDS = env.int("PAYMENT_EXPIRE_AFTER_SECONDS", default=24 * 3600)
 CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
-    "task": "shared_services.payments.tasks.payments_reconcile_sweep", "schedule": 5 * 60.0}
+    "task": "shared_services.payments.tasks.payments_reconcile_sweep",
+    "schedule": 5 * 60.0,
+}

@@ -11,7 +11,7 @@ from pathlib import Path
 _DATA_DIR = Path(os.environ.get("RATUSZ_DATA_DIR", Path(__file__).resolve().parent.parent / ".data"))
 os.environ.setdefault("CELERY_FILESYSTEM_QUEUE", str(_DATA_DIR / "test-celery-queue"))
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: E402
 
 # Separate test databases let several suites share one PostgreSQL server at once.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RATUSZ_TEST_DATABASE", "test_ratusz")}

@@ -2,15 +2,15 @@
 
 from django.urls import include, path
 
+from onboarding import office_views as onboarding_office_views
+from shared_services.branding import views as branding_views
 from shared_services.eforms import clerk_views as eforms_clerk_views
 from shared_services.inbox import clerk_views as inbox_clerk_views
 from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
-from shared_services.branding import views as branding_views
 from shared_services.portal import account_views
 from shared_services.portal import views as portal_views
 from shared_services.staff import views as staff_views
-from onboarding import office_views as onboarding_office_views
 
 from . import views
 
@@ -31,8 +31,12 @@ urlpatterns = [
     path("sprawa/", portal_views.case_by_access_code, name="case-by-access-code"),
     path("wnioski/<uuid:reference>/upo.xml", portal_views.receipt_download, {"what": "xml"}, name="receipt-xml"),
     path("wnioski/<uuid:reference>/upo.pdf", portal_views.receipt_download, {"what": "pdf"}, name="receipt-pdf"),
-    path("wnioski/<uuid:reference>/wniosek.json", portal_views.receipt_download, {"what": "json"},
-         name="submission-document"),
+    path(
+        "wnioski/<uuid:reference>/wniosek.json",
+        portal_views.receipt_download,
+        {"what": "json"},
+        name="submission-document",
+    ),
     # Everybody signs in through Keycloak (shared_services/identity): residents and the office's staff alike.
     path("", include("shared_services.identity.urls")),
     path("konto/", account_views.my_account, name="resident-account"),
@@ -52,8 +56,11 @@ urlpatterns = [
     path("urzad/sprawy/<int:pk>/", inbox_clerk_views.case_detail, name="clerk-case"),
     path("urzad/sprawy/<int:pk>/<str:action>/", inbox_clerk_views.case_act, name="clerk-case-act"),
     path("urzad/sprawy/<int:pk>/dokumenty/<str:what>", inbox_clerk_views.case_document, name="clerk-case-document"),
-    path("urzad/sprawy/<int:pk>/zalaczniki/<int:attachment_id>/", inbox_clerk_views.case_attachment,
-         name="clerk-case-attachment"),
+    path(
+        "urzad/sprawy/<int:pk>/zalaczniki/<int:attachment_id>/",
+        inbox_clerk_views.case_attachment,
+        name="clerk-case-attachment",
+    ),
     path("urzad/formularze/", eforms_clerk_views.unit_forms, name="clerk-forms"),
     path("urzad/formularze/nowy/", eforms_clerk_views.unit_form_edit, name="clerk-form-new"),
     path("urzad/formularze/<slug:slug>/", eforms_clerk_views.unit_form_edit, name="clerk-form"),

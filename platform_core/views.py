@@ -19,11 +19,15 @@ def portal_home(request):
 def display_preferences(request):
     """Set text size and contrast, then go back to the page the resident was on (works without JavaScript)."""
     target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = redirect(target)
-    for cookie, name, allowed in ((TEXT_SIZE_COOKIE, "text_size", TEXT_SIZES), (CONTRAST_COOKIE, "contrast", CONTRASTS)):
+    for cookie, name, allowed in (
+        (TEXT_SIZE_COOKIE, "text_size", TEXT_SIZES),
+        (CONTRAST_COOKIE, "contrast", CONTRASTS),
+    ):
         value = request.POST.get(name)
         if value in allowed:
             response.set_cookie(cookie, value, max_age=COOKIE_MAX_AGE, samesite="Lax", secure=request.is_secure())
@@ -33,6 +37,8 @@ def display_preferences(request):
 def regional_search(request):
     """Search across the services of every participating unit; each result says which units offer it."""
     text = request.GET.get("q", "").strip()[:200]
-    results = [(result, [(unit, host_url(request, unit.primary_host)) for unit in result.units])
-               for result in (regional_search_of(text) if text else [])]
+    results = [
+        (result, [(unit, host_url(request, unit.primary_host)) for unit in result.units])
+        for result in (regional_search_of(text) if text else [])
+    ]
     return render(request, "platform_core/regional_search.html", {"query": text, "results": results})

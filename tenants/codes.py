@@ -38,9 +38,7 @@ def validate_unit_code(value: str) -> None:
             break
     else:
         raise ValidationError(
-            _(
-                "“%(value)s” is neither a TERC code (WW, WWPP or WWPPGGR) nor an internal code (INT0001)."
-            ),
+            _("“%(value)s” is neither a TERC code (WW, WWPP or WWPPGGR) nor an internal code (INT0001)."),
             params={"value": value},
             code="unit_code_format",
         )

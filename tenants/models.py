@@ -56,13 +56,15 @@ class Tenant(TenantMixin):
     )
     kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     slug = models.SlugField(_("subdomain"), max_length=63, unique=True, validators=[slug_validator])
-    status = models.CharField(
-        _("status"), max_length=16, choices=UnitStatus.choices, default=UnitStatus.PROVISIONING
-    )
+    status = models.CharField(_("status"), max_length=16, choices=UnitStatus.choices, default=UnitStatus.PROVISIONING)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
@@ -76,9 +78,7 @@ class Tenant(TenantMixin):
         verbose_name_plural = _("units")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=UnitStatus.values), name="tenant_status_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(status__in=UnitStatus.values), name="tenant_status_valid"),
         ]
 
     def __str__(self):
@@ -124,9 +124,7 @@ class Domain(DomainMixin):
                 fields=["tenant"], condition=models.Q(is_primary=True), name="domain_one_primary_per_unit"
             ),
             # Stored lower-case without a trailing dot, as hosts are compared.
-            models.CheckConstraint(
-                condition=models.Q(domain=Lower("domain")), name="domain_lower_case"
-            ),
+            models.CheckConstraint(condition=models.Q(domain=Lower("domain")), name="domain_lower_case"),
         ]
 
     def __str__(self):

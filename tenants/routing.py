@@ -46,8 +46,12 @@ def unit_for_host(hostname: str) -> Tenant | None:
 def _remember(hostname: str, unit: Tenant | None) -> None:
     # `add`, not `set`: if the host changed since this request read the database, the change's marker
     # is there and the stale answer is not cached.
-    _cache().add(_key(hostname), unit or _UNKNOWN,
-                 settings.TENANT_CACHE_SECONDS if unit else _UNKNOWN_HOST_SECONDS, version=_KEY_VERSION)
+    _cache().add(
+        _key(hostname),
+        unit or _UNKNOWN,
+        settings.TENANT_CACHE_SECONDS if unit else _UNKNOWN_HOST_SECONDS,
+        version=_KEY_VERSION,
+    )
 
 
 def forget_hosts(hostnames) -> None:

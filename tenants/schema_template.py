@@ -90,26 +90,45 @@ def _copy_script(template: str, applied: frozenset) -> str:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql.SQL("SET LOCAL search_path = {}").format(sql.Identifier(template)))
         _refuse_uncopyable_objects(cursor, template)
-        tables = _fetch(cursor, """
+        tables = _fetch(
+            cursor,
+            """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname""", [template])
-        constraints = _fetch(cursor, """
+            WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname""",
+            [template],
+        )
+        constraints = _fetch(
+            cursor,
+            """
             SELECT c.relname, con.conname, pg_get_constraintdef(con.oid), con.contype
             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'c', 'x', 'f')
-            ORDER BY con.contype = 'f', c.relname, con.conname""", [template])
-        indexes = _fetch(cursor, """
+            ORDER BY con.contype = 'f', c.relname, con.conname""",
+            [template],
+        )
+        indexes = _fetch(
+            cursor,
+            """
             SELECT pg_get_indexdef(i.indexrelid)
             FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
-            ORDER BY 1""", [template])
-        filled = {table for (table,) in tables
-                  if _fetch(cursor, sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table)), [])[0][0]}
-        identities = _fetch(cursor, """
+            ORDER BY 1""",
+            [template],
+        )
+        filled = {
+            table
+            for (table,) in tables
+            if _fetch(cursor, sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table)), [])[0][0]
+        }
+        identities = _fetch(
+            cursor,
+            """
             SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = %s AND a.attidentity <> '' AND c.relkind = 'r' ORDER BY 1, 2""", [template])
+            WHERE n.nspname = %s AND a.attidentity <> '' AND c.relkind = 'r' ORDER BY 1, 2""",
+            [template],
+        )
 
     quoted_template = f'"{template}"'
     statements = [
@@ -117,16 +136,19 @@ def _copy_script(template: str, applied: frozenset) -> str:
         f"INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION)"
         for (table,) in tables
     ]
-    statements += [f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
-                   for table, name, definition, _ in constraints]
+    statements += [
+        f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}' for table, name, definition, _ in constraints
+    ]
     statements += [_unqualified_index(definition, template) for (definition,) in indexes]
     # Rows the template got from migrating (content types, permissions, the migration records); only
     # migrations put rows there, and the script is cached per migration state, so empty tables are skipped.
-    statements += [f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE SELECT * FROM {quoted_template}."{table}"'
-                   for table in filled]
     statements += [
-        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), max(\"{column}\")) FROM \"{table}\""
-        for table, column in identities if table in filled
+        f'INSERT INTO "{table}" OVERRIDING SYSTEM VALUE SELECT * FROM {quoted_template}."{table}"' for table in filled
+    ]
+    statements += [
+        f'SELECT setval(pg_get_serial_sequence(\'"{table}"\', \'{column}\'), max("{column}")) FROM "{table}"'
+        for table, column in identities
+        if table in filled
     ]
     return ";\n".join(statements) + ";"
 
@@ -150,7 +172,9 @@ def _refuse_uncopyable_objects(cursor, template: str) -> None:
     """The copy reproduces tables, their constraints, indexes and identity sequences. Anything else a
     migration may have made with raw SQL (views, functions, triggers, types, free-standing sequences)
     would be missing or shared, so the template is then not used and schemas are migrated instead."""
-    found = _fetch(cursor, """
+    found = _fetch(
+        cursor,
+        """
         SELECT 'sequence ' || s.relname FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
         WHERE n.nspname = %(schema)s AND s.relkind = 'S' AND NOT EXISTS (
             SELECT 1 FROM pg_depend d WHERE d.objid = s.oid AND d.deptype = 'i')
@@ -163,6 +187,8 @@ def _refuse_uncopyable_objects(cursor, template: str) -> None:
         UNION ALL SELECT 'type ' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE n.nspname = %(schema)s AND t.typtype IN ('d', 'e', 'r', 'm')
               OR (n.nspname = %(schema)s AND t.typtype = 'c' AND t.typrelid IN (
-                  SELECT oid FROM pg_class WHERE relkind = 'c'))""", {"schema": template})
+                  SELECT oid FROM pg_class WHERE relkind = 'c'))""",
+        {"schema": template},
+    )
     if found:
         raise TemplateUnusable("objects a copy cannot reproduce: " + ", ".join(name for (name,) in found))

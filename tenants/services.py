@@ -21,8 +21,14 @@ def unit_create(*, name: str, code: str, kind: UnitKind, slug: str, parent: Tena
     with transaction.atomic():
         # Active from the start: nobody sees the row before the transaction, schema included, commits.
         unit = Tenant(
-            name=name, code=code, kind=kind, slug=slug, parent=parent, schema_name=schema_name_for_code(code),
-            status=UnitStatus.ACTIVE, activated_at=timezone.now(),
+            name=name,
+            code=code,
+            kind=kind,
+            slug=slug,
+            parent=parent,
+            schema_name=schema_name_for_code(code),
+            status=UnitStatus.ACTIVE,
+            activated_at=timezone.now(),
         )
         unit.full_clean()
         unit.save(verbosity=0)  # creates the schema, a copy of the template (tenants/schema_template.py)

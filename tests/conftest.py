@@ -9,8 +9,8 @@ import os
 
 import pytest
 from django.core.cache import caches
-from django.test import override_settings
 from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
@@ -42,8 +42,9 @@ def identity_provider():
         return
     from infra.devservices.devidp import start_dev_idp
 
-    provider = start_dev_idp(redirect_uris=["http://localhost/oidc/callback/"],
-                             post_logout_uris=["http://localhost/oidc/wylogowano/"])
+    provider = start_dev_idp(
+        redirect_uris=["http://localhost/oidc/callback/"], post_logout_uris=["http://localhost/oidc/wylogowano/"]
+    )
     try:
         with override_settings(KEYCLOAK_SERVER_URL=provider.base_url):
             yield provider

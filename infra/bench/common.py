@@ -28,6 +28,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 # --- the database -----------------------------------------------------------------------------------
 
+
 def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
@@ -39,8 +40,10 @@ def bench_database(name: str) -> tuple[str, str]:
 
     server_url = database_url()
     where = "DATABASE_URL's server" if os.environ.get("DATABASE_URL") else "the embedded PostgreSQL"
-    print(f"database: {name} on {where}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
-          f"Python {platform.python_version()}")
+    print(
+        f"database: {name} on {where}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
+        f"Python {platform.python_version()}"
+    )
     return server_url, with_database(server_url, name)
 
 
@@ -73,6 +76,7 @@ def _database_execute(server_url: str, *statements: str) -> None:
 
 # --- a run: set-up and teardown ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BenchRun:
     name: str  # the benchmark's database
@@ -95,8 +99,9 @@ def bench_session(name: str, *, keep: bool, folder_prefix: str, keep_files: bool
     finally:
         _close_django_connections()  # ours must be gone before the database is dropped
         if keep:
-            print(f"(kept the database {name}: {url}{f'; files in {run.folder}' if keep_files else ''})",
-                  file=sys.stderr)
+            print(
+                f"(kept the database {name}: {url}{f'; files in {run.folder}' if keep_files else ''})", file=sys.stderr
+            )
         else:
             database_drop(server_url, name)
         if not (keep and keep_files):
@@ -121,6 +126,7 @@ def project_pythonpath() -> str:
 
 
 # --- figures ----------------------------------------------------------------------------------------
+
 
 def timed(function, *args, **kwargs):
     """(what `function` returns, the seconds it took: wall clock, time.perf_counter)."""

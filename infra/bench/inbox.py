@@ -81,8 +81,16 @@ UNIT = {"name": "Toruń", "code": "0463011", "kind": "miasto_na_prawach_powiatu"
 FORM_URL = "/uslugi/wydanie-dowodu-osobistego/wniosek/"  # the general letter (pismo-ogolne) of this service
 BARE_URL = "/bench/bare-insert/"
 # The fields of the general letter, as tests/inbox/test_services.py files it.
-LETTER = {"imie": "Anna", "nazwisko": "Kowalska", "ulica": "ul. Szeroka 12/4", "kod_pocztowy": "87-100",
-          "miejscowosc": "Toruń", "email": "anna@example.pl", "tytul": "Pytanie o odpady", "tresc": "Proszę o terminy."}
+LETTER = {
+    "imie": "Anna",
+    "nazwisko": "Kowalska",
+    "ulica": "ul. Szeroka 12/4",
+    "kod_pocztowy": "87-100",
+    "miejscowosc": "Toruń",
+    "email": "anna@example.pl",
+    "tytul": "Pytanie o odpady",
+    "tresc": "Proszę o terminy.",
+}
 ATTACHMENT_FIELD = "zalacznik"
 ATTACHMENT_BYTES = 20 * 1024
 
@@ -92,6 +100,7 @@ TARGET_SHARE = 0.5
 
 
 # --- the database and the environment -------------------------------------------------------------
+
 
 def _environment(bench_url: str, folder: Path, conn_max_age: int) -> None:
     """What both this process and the web server read at start (settings are read at import)."""
@@ -122,6 +131,7 @@ def _django_setup() -> None:
 
 # --- set-up through the project's services --------------------------------------------------------
 
+
 def _set_up():
     from django.core.management import call_command
     from django.db import connection
@@ -146,9 +156,11 @@ def _set_up():
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # planner statistics, as in a steady production database
     connection.set_schema_to_public()
-    print(f"set-up: public schema migrated in {migrate_s:.1f} s; seed catalogue ({counts['created']} services) "
-          f"loaded in {seed_s:.1f} s; {unit.name} ({unit.code}) created, {adopted} services adopted, in "
-          f"{unit_s:.1f} s; receipt-signing key {key_id[:12]}… ({signing_keys.KEY_TYPES[signing_keys.DEFAULT_KEY_TYPE].label})")
+    print(
+        f"set-up: public schema migrated in {migrate_s:.1f} s; seed catalogue ({counts['created']} services) "
+        f"loaded in {seed_s:.1f} s; {unit.name} ({unit.code}) created, {adopted} services adopted, in "
+        f"{unit_s:.1f} s; receipt-signing key {key_id[:12]}… ({signing_keys.KEY_TYPES[signing_keys.DEFAULT_KEY_TYPE].label})"
+    )
     return unit
 
 
@@ -174,6 +186,7 @@ def sample_pdf(size: int = ATTACHMENT_BYTES) -> bytes:
 
 # --- the web server -------------------------------------------------------------------------------
 
+
 @dataclass
 class Server:
     label: str
@@ -195,20 +208,45 @@ def _server_start(options, host: str, log_path: Path) -> Server:
         import gunicorn as gunicorn_package
 
         worker = "gthread" if options.threads > 1 else "sync"
-        args = [sys.executable, "-m", "gunicorn", "platform_core.wsgi:application",
-                "--bind", f"127.0.0.1:{port}", "--workers", str(options.workers), "--worker-class", worker,
-                "--threads", str(options.threads), "--keep-alive", "30", "--timeout", "120",
-                "--backlog", "2048", "--log-level", "warning", "--worker-tmp-dir", tempfile.gettempdir()]
-        label = (f"gunicorn {gunicorn_package.__version__}, {options.workers} workers × "
-                 f"{options.threads} thread{'s' if options.threads > 1 else ''} ({worker} worker"
-                 f"{', HTTP keep-alive' if worker == 'gthread' else ', no HTTP keep-alive'})")
+        args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "platform_core.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(options.workers),
+            "--worker-class",
+            worker,
+            "--threads",
+            str(options.threads),
+            "--keep-alive",
+            "30",
+            "--timeout",
+            "120",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "--worker-tmp-dir",
+            tempfile.gettempdir(),
+        ]
+        label = (
+            f"gunicorn {gunicorn_package.__version__}, {options.workers} workers × "
+            f"{options.threads} thread{'s' if options.threads > 1 else ''} ({worker} worker"
+            f"{', HTTP keep-alive' if worker == 'gthread' else ', no HTTP keep-alive'})"
+        )
     else:
         args = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]
-        label = ("Django runserver (one process, a thread per connection, one GIL"
-                 f"{'; gunicorn is not installed' if options.server == 'auto' else ''})")
+        label = (
+            "Django runserver (one process, a thread per connection, one GIL"
+            f"{'; gunicorn is not installed' if options.server == 'auto' else ''})"
+        )
     log = open(log_path, "w")  # noqa: SIM115 (the server writes to it until _server_stop closes it)
-    process = subprocess.Popen(args, cwd=PROJECT_ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        args, cwd=PROJECT_ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     server = Server(label=label, process=process, port=port, log=log)
     deadline = time.monotonic() + 60
     while True:
@@ -245,6 +283,7 @@ def _server_stop(server: Server) -> None:
 
 
 # --- what the machine and the database do meanwhile ----------------------------------------------
+
 
 def _cpu_times() -> tuple[float, float] | None:
     """(busy, all) CPU seconds of the whole machine since boot, from /proc/stat (Linux); None elsewhere."""
@@ -314,8 +353,9 @@ class Monitor:
         conn = psycopg2.connect(self.database_url)
         try:
             with conn.cursor() as cursor:
-                cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                               "AND pid <> pg_backend_pid()")
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
                 return [pid for (pid,) in cursor.fetchall()]
         finally:
             conn.close()
@@ -378,8 +418,12 @@ def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
     for name, value in fields.items():
         parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
     for name, (filename, content, media_type) in files.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     f"Content-Type: {media_type}\r\n\r\n".encode() + content + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {media_type}\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
@@ -400,8 +444,16 @@ class Phase:
         return self.statuses[302]
 
 
-def _client(server: Server, host: str, phase: Phase, pdf: bytes, tickets, lock: threading.Lock,
-            barrier: threading.Barrier, finished: list[float]) -> None:
+def _client(
+    server: Server,
+    host: str,
+    phase: Phase,
+    pdf: bytes,
+    tickets,
+    lock: threading.Lock,
+    barrier: threading.Barrier,
+    finished: list[float],
+) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
     latencies, statuses, errors = [], Counter(), []
     try:
@@ -409,14 +461,18 @@ def _client(server: Server, host: str, phase: Phase, pdf: bytes, tickets, lock: 
         conn.request("GET", FORM_URL, headers={"Host": host})
         response = conn.getresponse()
         page = response.read().decode()
-        cookie = next(value.split(";", 1)[0] for name, value in response.getheaders()
-                      if name.lower() == "set-cookie" and value.startswith("csrftoken="))
-        body, content_type = _multipart({**LETTER, "csrfmiddlewaretoken": _TOKEN.search(page)[1],
-                                         SUBMISSION_TOKEN_FIELD: _TOKEN_PLACEHOLDER},
-                                        {ATTACHMENT_FIELD: ("skan.pdf", pdf, "application/pdf")})
+        cookie = next(
+            value.split(";", 1)[0]
+            for name, value in response.getheaders()
+            if name.lower() == "set-cookie" and value.startswith("csrftoken=")
+        )
+        body, content_type = _multipart(
+            {**LETTER, "csrfmiddlewaretoken": _TOKEN.search(page)[1], SUBMISSION_TOKEN_FIELD: _TOKEN_PLACEHOLDER},
+            {ATTACHMENT_FIELD: ("skan.pdf", pdf, "application/pdf")},
+        )
         body_head, body_tail = body.split(_TOKEN_PLACEHOLDER.encode())
         headers = {"Host": host, "Cookie": cookie, "Content-Type": content_type, "Referer": f"http://{host}{FORM_URL}"}
-    except Exception as error:  # noqa: BLE001: reported with the phase's errors
+    except Exception as error:  # any failure: reported with the phase's errors
         errors.append(f"GET {FORM_URL}: {type(error).__name__}: {error}")
         barrier.abort()
         raise
@@ -436,7 +492,7 @@ def _client(server: Server, host: str, phase: Phase, pdf: bytes, tickets, lock: 
                 latencies.append(time.perf_counter() - started)
             elif len(errors) < 3:
                 errors.append(f"HTTP {response.status}")
-        except Exception as error:  # noqa: BLE001: counted, the run goes on
+        except Exception as error:  # any failure: counted, the run goes on
             conn.close()
             statuses["exception"] += 1
             if len(errors) < 3:
@@ -449,16 +505,27 @@ def _client(server: Server, host: str, phase: Phase, pdf: bytes, tickets, lock: 
         phase.errors += errors
 
 
-def _run_phase(server: Server, host: str, label: str, url: str, count: int, clients: int, pdf: bytes,
-               database_url: str | None = None, persistent_connections: bool = False) -> Phase:
+def _run_phase(
+    server: Server,
+    host: str,
+    label: str,
+    url: str,
+    count: int,
+    clients: int,
+    pdf: bytes,
+    database_url: str | None = None,
+    persistent_connections: bool = False,
+) -> Phase:
     """`count` POSTs to `url` from `clients` threads; with `database_url`, the phase is monitored."""
     import itertools
 
     phase = Phase(label=label, url=url, count=count)
     tickets, lock, finished = itertools.count(), threading.Lock(), []
     barrier = threading.Barrier(clients + 1)
-    threads = [threading.Thread(target=_client, args=(server, host, phase, pdf, tickets, lock, barrier, finished),
-                                daemon=True) for _ in range(clients)]
+    threads = [
+        threading.Thread(target=_client, args=(server, host, phase, pdf, tickets, lock, barrier, finished), daemon=True)
+        for _ in range(clients)
+    ]
     for thread in threads:
         thread.start()
     monitor = Monitor(database_url, server.process.pid, persistent_connections) if database_url else None
@@ -528,24 +595,39 @@ def _print_monitor(totals: Totals) -> None:
     every = sum(monitor.cpu_all or 0 for monitor in monitors)
     server = sum(monitor.cpu_server for monitor in monitors)
     clients = sum(monitor.cpu_clients for monitor in monitors)
-    database = (sum(monitor.cpu_database for monitor in monitors)
-                if all(monitor.cpu_database is not None for monitor in monitors) else None)
-    print(f"    {totals.label}: CPU ms per submission: web server {per_submission(server)}, "
-          f"PostgreSQL {per_submission(database) if database is not None else '? (a connection per request)'}, "
-          f"clients {per_submission(clients)}; whole machine {per_submission(busy)} "
-          f"({busy / every * 100:.0f}% busy{', anything else running included' if every else ''})")
+    database = (
+        sum(monitor.cpu_database for monitor in monitors)
+        if all(monitor.cpu_database is not None for monitor in monitors)
+        else None
+    )
+    print(
+        f"    {totals.label}: CPU ms per submission: web server {per_submission(server)}, "
+        f"PostgreSQL {per_submission(database) if database is not None else '? (a connection per request)'}, "
+        f"clients {per_submission(clients)}; whole machine {per_submission(busy)} "
+        f"({busy / every * 100:.0f}% busy{', anything else running included' if every else ''})"
+    )
     if samples:
         waits = Counter()
         for monitor in monitors:
             waits.update(monitor.waits_by_table)
         active = sum(monitor.active for monitor in monitors) / samples
         waiting = sum(monitor.waiting for monitor in monitors) / samples
-        print(f"        database: {active:.1f} queries running on average, {waiting:.1f} of them waiting for a row lock"
-              + (" (" + ", ".join(f"{table} {count * 100 / sum(waits.values()):.0f}%"
-                                  for table, count in waits.most_common(3)) + ")" if waits else ""))
+        print(
+            f"        database: {active:.1f} queries running on average, {waiting:.1f} of them waiting for a row lock"
+            + (
+                " ("
+                + ", ".join(
+                    f"{table} {count * 100 / sum(waits.values()):.0f}%" for table, count in waits.most_common(3)
+                )
+                + ")"
+                if waits
+                else ""
+            )
+        )
 
 
 # --- checks and profile ---------------------------------------------------------------------------
+
 
 def _check(unit, inbox_302: int, bare_302: int, queue_dir: Path) -> bool:
     from django.db import connection
@@ -569,13 +651,17 @@ def _check(unit, inbox_302: int, bare_302: int, queue_dir: Path) -> bool:
     gapless = numbers == list(range(1, len(numbers) + 1))
     files = len(list((queue_dir).glob("*.msg")))
     consistent = receipts == inbox_302 and len(numbers) == inbox_302 and bare == bare_302
-    print(f"check: register numbers 1..{len(numbers)} {'without gaps' if gapless else 'WITH GAPS OR REPEATS'} "
-          f"(year {', '.join(map(str, sorted(years))) or '—'}); receipts {receipts} = 302s of the form "
-          f"{inbox_302}: {'yes' if receipts == inbox_302 else 'NO'}; bare rows {bare} = 302s of the bare view "
-          f"{bare_302}: {'yes' if bare == bare_302 else 'NO'}")
-    print(f"    submissions {submissions}, attachments {attachments}, cases {cases}, outbox messages {pending} "
-          f"(no worker: all pending), wake-up messages queued in the broker folder: {files}; "
-          f"the last receipt's signature verifies: {'yes' if verified else 'NO'}")
+    print(
+        f"check: register numbers 1..{len(numbers)} {'without gaps' if gapless else 'WITH GAPS OR REPEATS'} "
+        f"(year {', '.join(map(str, sorted(years))) or '—'}); receipts {receipts} = 302s of the form "
+        f"{inbox_302}: {'yes' if receipts == inbox_302 else 'NO'}; bare rows {bare} = 302s of the bare view "
+        f"{bare_302}: {'yes' if bare == bare_302 else 'NO'}"
+    )
+    print(
+        f"    submissions {submissions}, attachments {attachments}, cases {cases}, outbox messages {pending} "
+        f"(no worker: all pending), wake-up messages queued in the broker folder: {files}; "
+        f"the last receipt's signature verifies: {'yes' if verified else 'NO'}"
+    )
     return gapless and consistent and verified
 
 
@@ -593,15 +679,29 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
     logging.getLogger("kombu.connection").setLevel(logging.ERROR)  # "No hostname was supplied", once
 
     def submit():
-        response = client.post(FORM_URL, {**LETTER, ATTACHMENT_FIELD: SimpleUploadedFile("skan.pdf", pdf),
-                                          SUBMISSION_TOKEN_FIELD: str(uuid.uuid4())}, HTTP_HOST=host)
+        response = client.post(
+            FORM_URL,
+            {
+                **LETTER,
+                ATTACHMENT_FIELD: SimpleUploadedFile("skan.pdf", pdf),
+                SUBMISSION_TOKEN_FIELD: str(uuid.uuid4()),
+            },
+            HTTP_HOST=host,
+        )
         if response.status_code != 302:
             raise SystemExit(f"in-process POST answered {response.status_code}")
         client.cookies.pop("sessionid", None)  # a new visitor each time, as over HTTP
 
     def bare():
-        client.post(BARE_URL, {**LETTER, ATTACHMENT_FIELD: SimpleUploadedFile("skan.pdf", pdf),
-                               SUBMISSION_TOKEN_FIELD: str(uuid.uuid4())}, HTTP_HOST=host)
+        client.post(
+            BARE_URL,
+            {
+                **LETTER,
+                ATTACHMENT_FIELD: SimpleUploadedFile("skan.pdf", pdf),
+                SUBMISSION_TOKEN_FIELD: str(uuid.uuid4()),
+            },
+            HTTP_HOST=host,
+        )
 
     for _ in range(5):
         submit()
@@ -628,14 +728,22 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
             submit()
         profiler.disable()
         profiles[clock] = pstats.Stats(profiler)
-    print(f"profile: {count} submissions in-process, one at a time (Django's test Client: routing, middleware, the "
-          f"view; no HTTP server): {inbox_wall:.1f} ms each, {inbox_cpu:.1f} ms of it Python's CPU (medians; the bare "
-          f"insert: {bare_wall:.1f} ms, {bare_cpu:.1f} ms CPU)")
+    print(
+        f"profile: {count} submissions in-process, one at a time (Django's test Client: routing, middleware, the "
+        f"view; no HTTP server): {inbox_wall:.1f} ms each, {inbox_cpu:.1f} ms of it Python's CPU (medians; the bare "
+        f"insert: {bare_wall:.1f} ms, {bare_cpu:.1f} ms CPU)"
+    )
     print(f"  under cProfile (times inflated), cumulative per submission:{'wall ms':>14} {'CPU ms':>8}")
 
     def cumulative(stats, *, module: str, function: str) -> float:
-        return sum(value[3] for (filename, _line, name), value in stats.stats.items()
-                   if name == function and filename.replace(os.sep, "/").endswith(module)) / count
+        return (
+            sum(
+                value[3]
+                for (filename, _line, name), value in stats.stats.items()
+                if name == function and filename.replace(os.sep, "/").endswith(module)
+            )
+            / count
+        )
 
     parts = [
         ("the form view (service_form), whole", "shared_services/portal/views.py", "service_form"),
@@ -643,23 +751,38 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
         ("  multipart parsed (request.POST / FILES)", "django/http/request.py", "_load_post_and_files"),
         ("  form validated (ApplicationForm.is_valid)", "django/forms/forms.py", "is_valid"),
         ("  application_receive (one transaction)", "shared_services/inbox/services.py", "application_receive"),
-        ("    submission + attachment stored (_submission_store)", "shared_services/eforms/services.py",
-         "_submission_store"),
+        (
+            "    submission + attachment stored (_submission_store)",
+            "shared_services/eforms/services.py",
+            "_submission_store",
+        ),
         ("      attachment file written (Storage.save)", "django/core/files/storage/base.py", "save"),
         ("    entry, receipt, case, number (_register)", "shared_services/inbox/services.py", "_register"),
-        ("      outbox messages written (_outbox_for_receipt)", "shared_services/inbox/services.py",
-         "_outbox_for_receipt"),
+        (
+            "      outbox messages written (_outbox_for_receipt)",
+            "shared_services/inbox/services.py",
+            "_outbox_for_receipt",
+        ),
         ("      signing key read (signing_keys.current_key)", "shared_services/inbox/signing_keys.py", "current_key"),
         ("      XAdES signature (upo.receipt_sign)", "shared_services/inbox/upo.py", "receipt_sign"),
-        ("        ECDSA P-256 private-key operation (cryptography)", "",
-         "<method 'sign' of 'cryptography.hazmat.bindings._rust.openssl.ec.ECPrivateKey' objects>"),
+        (
+            "        ECDSA P-256 private-key operation (cryptography)",
+            "",
+            "<method 'sign' of 'cryptography.hazmat.bindings._rust.openssl.ec.ECPrivateKey' objects>",
+        ),
         ("      case opened (case_open_at_intake)", "shared_services/inbox/case_services.py", "case_open_at_intake"),
-        ("      number taken: the register locked until commit", "shared_services/inbox/services.py",
-         "_register_number"),
+        (
+            "      number taken: the register locked until commit",
+            "shared_services/inbox/services.py",
+            "_register_number",
+        ),
         ("    audit entries appended: the chain locked until commit", "shared_services/audit/services.py", "_append"),
         ("    broker wake-ups after commit (_wake_worker)", "shared_services/inbox/services.py", "_wake_worker"),
-        ("session saved (SessionMiddleware.process_response)", "django/contrib/sessions/middleware.py",
-         "process_response"),
+        (
+            "session saved (SessionMiddleware.process_response)",
+            "django/contrib/sessions/middleware.py",
+            "process_response",
+        ),
         ("SQL, all statements (CursorWrapper._execute)", "django/db/backends/utils.py", "_execute"),
         ("COMMITs (psycopg2 connection.commit)", "", "<method 'commit' of 'psycopg2.extensions.connection' objects>"),
     ]
@@ -678,6 +801,7 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
 
 # --- the run --------------------------------------------------------------------------------------
 
+
 def run(options, bench_url: str, folder: Path) -> None:
     from django.db import connections
 
@@ -685,16 +809,20 @@ def run(options, bench_url: str, folder: Path) -> None:
     host = f"{unit.primary_host}"
     connections.close_all()  # the server's workers are the ones talking to the database now
     pdf = sample_pdf()
-    print(f"payload: the general letter (pismo-ogolne) of wydanie-dowodu-osobistego, {len(LETTER)} fields and a "
-          f"{len(pdf) / 1024:.1f} KB PDF; multipart body "
-          f"{len(_multipart({**LETTER, 'csrfmiddlewaretoken': 'x' * 64}, {ATTACHMENT_FIELD: ('skan.pdf', pdf, 'application/pdf')})[0]) / 1024:.1f} KB")
+    print(
+        f"payload: the general letter (pismo-ogolne) of wydanie-dowodu-osobistego, {len(LETTER)} fields and a "
+        f"{len(pdf) / 1024:.1f} KB PDF; multipart body "
+        f"{len(_multipart({**LETTER, 'csrfmiddlewaretoken': 'x' * 64}, {ATTACHMENT_FIELD: ('skan.pdf', pdf, 'application/pdf')})[0]) / 1024:.1f} KB"
+    )
 
     server = _server_start(options, host, folder / "server.log")
     host = f"{unit.primary_host}:{server.port}"
     persistent = options.conn_max_age > 0
-    print(f"server: {server.label}; CONN_MAX_AGE={options.conn_max_age} "
-          f"({'persistent database connections' if persistent else 'a database connection per request'}); "
-          f"clients: {options.clients} threads (http.client) in this process")
+    print(
+        f"server: {server.label}; CONN_MAX_AGE={options.conn_max_age} "
+        f"({'persistent database connections' if persistent else 'a database connection per request'}); "
+        f"clients: {options.clients} threads (http.client) in this process"
+    )
     phases: dict[str, list[Phase]] = {"inbox": [], "bare": []}
     urls = {"inbox": FORM_URL, "bare": BARE_URL}
     load_before = os.getloadavg()
@@ -708,33 +836,54 @@ def run(options, bench_url: str, folder: Path) -> None:
             order += ["inbox", "bare"] if round_number % 2 == 0 else ["bare", "inbox"]
         measured: dict[str, list[Phase]] = {"inbox": [], "bare": []}
         for key in order:
-            phase = _run_phase(server, host, key, urls[key], per_round, options.clients, pdf, bench_url,
-                               persistent_connections=options.conn_max_age > 0)
+            phase = _run_phase(
+                server,
+                host,
+                key,
+                urls[key],
+                per_round,
+                options.clients,
+                pdf,
+                bench_url,
+                persistent_connections=options.conn_max_age > 0,
+            )
             measured[key].append(phase)
             phases[key].append(phase)
-            print(f"  … {key}: {phase.ok} submissions in {phase.wall:.1f} s ({phase.ok / phase.wall:.0f}/s)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  … {key}: {phase.ok} submissions in {phase.wall:.1f} s ({phase.ok / phase.wall:.0f}/s)",
+                file=sys.stderr,
+                flush=True,
+            )
     finally:
         load_after = os.getloadavg()
         _server_stop(server)
     # Warnings and errors only: not runserver's banner, nor kombu's "No hostname was supplied" (once per
     # worker process: the filesystem broker has no host).
-    log = [line for line in (folder / "server.log").read_text().splitlines()
-           if re.search(r'"level": "(WARNING|ERROR|CRITICAL)"|\[(WARNING|ERROR|CRITICAL)\]|Traceback|Error', line)
-           and "No hostname was supplied" not in line]
+    log = [
+        line
+        for line in (folder / "server.log").read_text().splitlines()
+        if re.search(r'"level": "(WARNING|ERROR|CRITICAL)"|\[(WARNING|ERROR|CRITICAL)\]|Traceback|Error', line)
+        and "No hostname was supplied" not in line
+    ]
     if log:
         print(f"server log: {len(log)} warnings or errors, the last ones:\n    " + "\n    ".join(log[-8:]))
 
     inbox, bare = Totals("inbox", measured["inbox"]), Totals("bare", measured["bare"])
-    print(f"machine: {os.cpu_count()} CPUs, load average {load_before[0]:.1f} before the run, {load_after[0]:.1f} "
-          f"after; Python {platform.python_version()}; the server, PostgreSQL and the clients share the machine")
-    print(f"measured: {options.rounds} rounds of {per_round} submissions per view after {options.warmup} warm-up "
-          f"submissions each; {options.clients} concurrent clients")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {load_before[0]:.1f} before the run, {load_after[0]:.1f} "
+        f"after; Python {platform.python_version()}; the server, PostgreSQL and the clients share the machine"
+    )
+    print(
+        f"measured: {options.rounds} rounds of {per_round} submissions per view after {options.warmup} warm-up "
+        f"submissions each; {options.clients} concurrent clients"
+    )
     print(f"    {'':34} {'302s':>6} {'errors':>6} {'wall s':>7} {'per s':>7} {'p50 ms':>7} {'p95 ms':>7}")
     for totals, label in ((inbox, "inbox (form → register + UPO)"), (bare, "bare insert (one JSON row)")):
         p50, p95 = totals.percentiles
-        print(f"    {label:34} {totals.submitted:6} {totals.failed:6} {totals.wall:7.1f} {totals.rate:7.1f} "
-              f"{p50:7.1f} {p95:7.1f}")
+        print(
+            f"    {label:34} {totals.submitted:6} {totals.failed:6} {totals.wall:7.1f} {totals.rate:7.1f} "
+            f"{p50:7.1f} {p95:7.1f}"
+        )
     for totals in (inbox, bare):
         errors = [error for phase in phases[totals.label] for error in phase.errors]
         if errors:
@@ -742,8 +891,10 @@ def run(options, bench_url: str, folder: Path) -> None:
     for totals in (inbox, bare):
         _print_monitor(totals)
     share = inbox.rate / bare.rate if bare.rate else 0.0
-    print(f"    inbox / bare insert: {share * 100:.0f}% of the rate; p95 {inbox.percentiles[1] / bare.percentiles[1]:.1f}× "
-          f"the bare insert's")
+    print(
+        f"    inbox / bare insert: {share * 100:.0f}% of the rate; p95 {inbox.percentiles[1] / bare.percentiles[1]:.1f}× "
+        f"the bare insert's"
+    )
 
     inbox_302 = sum(phase.ok for phase in phases["inbox"])
     bare_302 = sum(phase.ok for phase in phases["bare"])
@@ -751,11 +902,13 @@ def run(options, bench_url: str, folder: Path) -> None:
 
     print("targets (2-core machine):")
     print(f"    ≥ {TARGET_RATE:.0f} submissions/s: {inbox.rate:.1f}/s — {verdict(inbox.rate >= TARGET_RATE)}")
-    print(f"    ≥ {TARGET_SHARE * 100:.0f}% of the bare insert's rate: {share * 100:.0f}% — {verdict(share >= TARGET_SHARE)}")
+    print(
+        f"    ≥ {TARGET_SHARE * 100:.0f}% of the bare insert's rate: {share * 100:.0f}% — {verdict(share >= TARGET_SHARE)}"
+    )
     if options.profile_count and (options.profile or inbox.rate < TARGET_RATE or share < TARGET_SHARE):
         try:
             _profile(unit, pdf, options.profile_count, options.profile_top)
-        except Exception as error:  # noqa: BLE001: the measurement above stands; say why the profile is missing
+        except Exception as error:  # any failure: the measurement above stands; say why the profile is missing
             print(f"profile: failed, {type(error).__name__}: {str(error)[:300]}")
     print(f"inbox: {inbox.rate:.0f}/s, p95 {inbox.percentiles[1]:.0f} ms, {share * 100:.0f}% of bare insert")
 
@@ -765,18 +918,34 @@ def main(argv=None) -> None:
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
     parser.add_argument("--count", type=int, default=1500, help="measured submissions per view (default 1500)")
     parser.add_argument("--warmup", type=int, default=100, help="untimed submissions per view first (default 100)")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="measured rounds, alternating the views' order (default 2: inbox, bare, bare, inbox)")
-    parser.add_argument("--server", choices=["auto", "gunicorn", "runserver"], default="auto",
-                        help="the web server (default: gunicorn if installed, else runserver)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="measured rounds, alternating the views' order (default 2: inbox, bare, bare, inbox)",
+    )
+    parser.add_argument(
+        "--server",
+        choices=["auto", "gunicorn", "runserver"],
+        default="auto",
+        help="the web server (default: gunicorn if installed, else runserver)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="threads per gunicorn worker (default 1: the sync worker; more: gthread)")
-    parser.add_argument("--conn-max-age", type=int, default=60,
-                        help="CONN_MAX_AGE of the server (default 60, production's; 0: a connection per request)")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile submissions in-process even when the targets are met")
-    parser.add_argument("--profile-count", type=int, default=50, help="submissions profiled (default 50; 0: no profile)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gunicorn worker (default 1: the sync worker; more: gthread)"
+    )
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="CONN_MAX_AGE of the server (default 60, production's; 0: a connection per request)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile submissions in-process even when the targets are met"
+    )
+    parser.add_argument(
+        "--profile-count", type=int, default=50, help="submissions profiled (default 50; 0: no profile)"
+    )
     parser.add_argument("--profile-top", type=int, default=15, help="functions listed by own time (default 15)")
     parser.add_argument("--keep", action="store_true", help=f"keep the database {BENCH_DATABASE} at the end")
     options = parser.parse_args(argv)
@@ -787,8 +956,9 @@ def main(argv=None) -> None:
     sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
 
     # The folder holds what the kept database refers to (media, signing keys): kept with it.
-    with bench_session(BENCH_DATABASE, keep=options.keep, folder_prefix="ratusz-bench-inbox-",
-                       keep_files=True) as bench:
+    with bench_session(
+        BENCH_DATABASE, keep=options.keep, folder_prefix="ratusz-bench-inbox-", keep_files=True
+    ) as bench:
         _environment(bench.url, bench.folder, options.conn_max_age)
         _django_setup()
         run(options, bench.url, bench.folder)

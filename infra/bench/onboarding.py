@@ -59,6 +59,7 @@ TARGET_NOOP_MIGRATE_SECONDS = 60.0
 
 # --- stages (run in subprocesses, with the bench settings) ----------------------------------------
 
+
 def _setup_django() -> None:
     import django
 
@@ -106,9 +107,12 @@ def stage_onboard(scope: str, profile_path: str | None) -> None:
         done = len(finished)
         if done % report_every == 0 and done < len(codes):
             interval = finished[-1] - (finished[-1 - report_every] if done > report_every else started)
-            print(f"  … {done}/{len(codes)} units in {finished[-1] - started:.1f} s "
-                  f"({interval / report_every * 1000:.0f} ms/unit over the last {report_every})",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  … {done}/{len(codes)} units in {finished[-1] - started:.1f} s "
+                f"({interval / report_every * 1000:.0f} ms/unit over the last {report_every})",
+                file=sys.stderr,
+                flush=True,
+            )
 
     profiler = None
     if profile_path:
@@ -127,21 +131,23 @@ def stage_onboard(scope: str, profile_path: str | None) -> None:
 
     items = list(job.items.values_list("status", "code", "error"))
     failed = [(code, error) for status, code, error in items if status == ItemStatus.FAILED]
-    _emit({
-        "units": len(codes),
-        "done": sum(status == ItemStatus.DONE for status, _, _ in items),
-        "failed": len(failed),
-        "failures": failed[:5],
-        "total_s": ended - started,
-        "job_create_s": created - started,
-        "first_unit_s": finished[0] - created if finished else None,
-        "steady_s": ended - finished[0] if finished else None,
-        "template_create_s": template_checks[0] if template_checks else None,
-        "template_check_s": sum(template_checks[1:]),
-        "template_checks": len(template_checks),
-        "last_100_s": finished[-1] - finished[-101] if len(finished) > 100 else None,
-        "first_100_s": finished[100] - finished[0] if len(finished) > 100 else None,
-    })
+    _emit(
+        {
+            "units": len(codes),
+            "done": sum(status == ItemStatus.DONE for status, _, _ in items),
+            "failed": len(failed),
+            "failures": failed[:5],
+            "total_s": ended - started,
+            "job_create_s": created - started,
+            "first_unit_s": finished[0] - created if finished else None,
+            "steady_s": ended - finished[0] if finished else None,
+            "template_create_s": template_checks[0] if template_checks else None,
+            "template_check_s": sum(template_checks[1:]),
+            "template_checks": len(template_checks),
+            "last_100_s": finished[-1] - finished[-101] if len(finished) > 100 else None,
+            "first_100_s": finished[100] - finished[0] if len(finished) > 100 else None,
+        }
+    )
 
 
 def stage_baseline(scope: str, sample: int) -> None:
@@ -180,19 +186,29 @@ def stage_baseline(scope: str, sample: int) -> None:
     with connection.cursor() as cursor:
         # What each schema holds, against the template the onboarding copies: the same tables, or the
         # comparison is not fair.
-        cursor.execute("""
+        cursor.execute(
+            """
             SELECT n.nspname, count(c.oid) FROM pg_namespace n
             LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind = 'r'
-            WHERE n.nspname = ANY(%s) GROUP BY n.nspname""", [[*schemas, template_schema_name()]])
+            WHERE n.nspname = ANY(%s) GROUP BY n.nspname""",
+            [[*schemas, template_schema_name()]],
+        )
         tables = dict(cursor.fetchall())
         for schema in schemas:
             cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    _emit({"codes": chosen, "seconds": seconds, "warmup_s": warmup,
-           "tables": sorted({tables.get(schema, 0) for schema in schemas}),
-           "template_tables": tables.get(template_schema_name(), 0)})
+    _emit(
+        {
+            "codes": chosen,
+            "seconds": seconds,
+            "warmup_s": warmup,
+            "tables": sorted({tables.get(schema, 0) for schema in schemas}),
+            "template_tables": tables.get(template_schema_name(), 0),
+        }
+    )
 
 
 # --- the driver (no Django in this process) -------------------------------------------------------
+
 
 def _query(url: str, sql: str, params=None):
     import psycopg2
@@ -226,7 +242,7 @@ def _run(args: list[str], env: dict, on_line=None) -> tuple[str, float]:
 def _result(stdout: str) -> dict:
     for line in reversed(stdout.splitlines()):
         if line.startswith(RESULT_MARK):
-            return json.loads(line[len(RESULT_MARK):])
+            return json.loads(line[len(RESULT_MARK) :])
     raise SystemExit(f"the stage printed no result:\n{stdout}")
 
 
@@ -246,16 +262,20 @@ def _migrate_units(env: dict, label: str) -> dict:
                 print(f"  … {done}/{total} schemas migrated in {seconds:.1f} s", file=sys.stderr, flush=True)
 
     stdout, wall = _run(_manage("migrate_units"), env, on_line=progress)
-    per_schema = [float(seconds) for seconds in re.findall(r"^\[\d+/\d+\] \S+: migrated in ([\d.]+) s$",
-                                                             stdout, flags=re.MULTILINE)]
+    per_schema = [
+        float(seconds)
+        for seconds in re.findall(r"^\[\d+/\d+\] \S+: migrated in ([\d.]+) s$", stdout, flags=re.MULTILINE)
+    ]
     print(f"{label}: {wall:.1f} s (wall, manage.py migrate_units)")
     for line in stdout.splitlines():
         if not re.match(r"^\[\d+/\d+\] ", line):
             print(f"    {line}")
     if per_schema:
-        print(f"    {len(per_schema)} schemas migrated: {wall / len(per_schema) * 1000:.0f} ms of wall time per schema; "
-              f"each took {sum(per_schema) / len(per_schema):.2f} s on average (max {max(per_schema):.1f} s) "
-              f"in one of {os.cpu_count()} processes")
+        print(
+            f"    {len(per_schema)} schemas migrated: {wall / len(per_schema) * 1000:.0f} ms of wall time per schema; "
+            f"each took {sum(per_schema) / len(per_schema):.2f} s on average (max {max(per_schema):.1f} s) "
+            f"in one of {os.cpu_count()} processes"
+        )
     return {"wall_s": wall, "migrated": len(per_schema)}
 
 
@@ -299,93 +319,137 @@ def run(options) -> None:
         per_unit = total / units
         steady_units = max(units - 1, 1)
         steady_per_unit = onboard["steady_s"] / steady_units
-        print(f"onboarded {onboard['done']} of {units} units"
-              f"{' (' + 'Kujawsko-Pomorskie, TERC 04' + ')' if scope == REGION else ' (the whole TERC register)'}"
-              f" in {total:.1f} s{' — PROFILED, times inflated' if options.profile else ''}")
+        print(
+            f"onboarded {onboard['done']} of {units} units"
+            f"{' (' + 'Kujawsko-Pomorskie, TERC 04' + ')' if scope == REGION else ' (the whole TERC register)'}"
+            f" in {total:.1f} s{' — PROFILED, times inflated' if options.profile else ''}"
+        )
         if onboard["failed"]:
             print(f"    FAILED: {onboard['failed']} units, e.g. {onboard['failures']}")
         print(f"    job created ({units} items) in {onboard['job_create_s']:.2f} s")
         template_create = onboard["template_create_s"]
-        print(f"    first unit, creating the template schema: {onboard['first_unit_s']:.2f} s (of which migrating "
-              f"the template {'?' if template_create is None else f'{template_create:.2f}'} s)")
-        print(f"    steady state, the other {steady_units} units: {onboard['steady_s']:.1f} s, "
-              f"{steady_per_unit:.3f} s/unit")
+        print(
+            f"    first unit, creating the template schema: {onboard['first_unit_s']:.2f} s (of which migrating "
+            f"the template {'?' if template_create is None else f'{template_create:.2f}'} s)"
+        )
+        print(
+            f"    steady state, the other {steady_units} units: {onboard['steady_s']:.1f} s, "
+            f"{steady_per_unit:.3f} s/unit"
+        )
         if onboard["first_100_s"] is not None:
-            print(f"    units 2–101: {onboard['first_100_s'] / 100:.3f} s/unit; "
-                  f"last 100 units: {onboard['last_100_s'] / 100:.3f} s/unit")
+            print(
+                f"    units 2–101: {onboard['first_100_s'] / 100:.3f} s/unit; "
+                f"last 100 units: {onboard['last_100_s'] / 100:.3f} s/unit"
+            )
         if onboard["template_checks"] > 1:
-            print(f"    template check before each copy: {onboard['template_check_s']:.2f} s in total over "
-                  f"{onboard['template_checks'] - 1} units "
-                  f"({onboard['template_check_s'] / (onboard['template_checks'] - 1) * 1000:.1f} ms/unit)")
+            print(
+                f"    template check before each copy: {onboard['template_check_s']:.2f} s in total over "
+                f"{onboard['template_checks'] - 1} units "
+                f"({onboard['template_check_s'] / (onboard['template_checks'] - 1) * 1000:.1f} ms/unit)"
+            )
         print(f"    s/unit including the template: {per_unit:.3f}; excluding it (steady state): {steady_per_unit:.3f}")
 
         if options.country:
             _country_figures(bench_url, total, units)
 
         # --- the baseline: migrate-per-schema ---
-        baseline = _result(_run(_stage("--stage", "baseline", "--scope", scope, "--sample", str(options.sample)),
-                                env)[0])
+        baseline = _result(
+            _run(_stage("--stage", "baseline", "--scope", scope, "--sample", str(options.sample)), env)[0]
+        )
         baseline_seconds = baseline["seconds"]
         baseline_per_unit = sum(baseline_seconds) / len(baseline_seconds)
         ratio = baseline_per_unit / per_unit
-        print(f"migrate-per-schema (django-tenants TenantMixin.create_schema, every migration), "
-              f"sample of {len(baseline_seconds)} units after one untimed warm-up: {baseline_per_unit:.3f} s/unit "
-              f"(min {min(baseline_seconds):.3f}, max {max(baseline_seconds):.3f}; the warm-up took "
-              f"{baseline['warmup_s']:.3f})")
-        print(f"    each baseline schema had {' or '.join(map(str, baseline['tables']))} tables, the template "
-              f"{baseline['template_tables']}; the baseline's schemas were dropped after")
-        print(f"    onboarding is {ratio:.1f}x faster including the template, "
-              f"{baseline_per_unit / steady_per_unit:.1f}x in the steady state "
-              f"(onboarding also creates the unit's row, domain, branding and audit entry; the baseline only "
-              f"the schema)")
+        print(
+            f"migrate-per-schema (django-tenants TenantMixin.create_schema, every migration), "
+            f"sample of {len(baseline_seconds)} units after one untimed warm-up: {baseline_per_unit:.3f} s/unit "
+            f"(min {min(baseline_seconds):.3f}, max {max(baseline_seconds):.3f}; the warm-up took "
+            f"{baseline['warmup_s']:.3f})"
+        )
+        print(
+            f"    each baseline schema had {' or '.join(map(str, baseline['tables']))} tables, the template "
+            f"{baseline['template_tables']}; the baseline's schemas were dropped after"
+        )
+        print(
+            f"    onboarding is {ratio:.1f}x faster including the template, "
+            f"{baseline_per_unit / steady_per_unit:.1f}x in the steady state "
+            f"(onboarding also creates the unit's row, domain, branding and audit entry; the baseline only "
+            f"the schema)"
+        )
 
         if options.country:
             noop = _migrate_units(env, "migrate_units with nothing to apply (no-op)")
-            _migrate_units({**env, "BENCH_MIGRATIONS": MIGRATIONS_V2},
-                           "migrate_units applying a one-field migration (benchapp 0002, AddField)")
-            (with_column,) = _query(bench_url, """
+            _migrate_units(
+                {**env, "BENCH_MIGRATIONS": MIGRATIONS_V2},
+                "migrate_units applying a one-field migration (benchapp 0002, AddField)",
+            )
+            (with_column,) = _query(
+                bench_url,
+                """
                 SELECT count(*) FROM information_schema.columns
-                WHERE table_name = 'benchapp_benchrecord' AND column_name = 'note'""")
-            print(f"    schemas with the new column afterwards: {with_column} (the template and {with_column - 1} units)")
+                WHERE table_name = 'benchapp_benchrecord' AND column_name = 'note'""",
+            )
+            print(
+                f"    schemas with the new column afterwards: {with_column} (the template and {with_column - 1} units)"
+            )
 
         print("targets (2-core machine):")
-        print(f"    ≤ {TARGET_SECONDS_PER_UNIT} s/unit: {per_unit:.3f} s/unit — {verdict(per_unit <= TARGET_SECONDS_PER_UNIT)}")
-        print(f"    ≥ {TARGET_RATIO:.0f}x faster than migrate-per-schema: {ratio:.1f}x — {verdict(ratio >= TARGET_RATIO)}")
+        print(
+            f"    ≤ {TARGET_SECONDS_PER_UNIT} s/unit: {per_unit:.3f} s/unit — {verdict(per_unit <= TARGET_SECONDS_PER_UNIT)}"
+        )
+        print(
+            f"    ≥ {TARGET_RATIO:.0f}x faster than migrate-per-schema: {ratio:.1f}x — {verdict(ratio >= TARGET_RATIO)}"
+        )
         if options.country:
-            print(f"    whole country ≤ {TARGET_COUNTRY_SECONDS / 60:.0f} min: {total / 60:.1f} min "
-                  f"({total:.0f} s) — {verdict(total <= TARGET_COUNTRY_SECONDS)}")
-            print(f"    no-op migrate across the country ≤ {TARGET_NOOP_MIGRATE_SECONDS:.0f} s: "
-                  f"{noop['wall_s']:.1f} s — {verdict(noop['wall_s'] <= TARGET_NOOP_MIGRATE_SECONDS)}")
+            print(
+                f"    whole country ≤ {TARGET_COUNTRY_SECONDS / 60:.0f} min: {total / 60:.1f} min "
+                f"({total:.0f} s) — {verdict(total <= TARGET_COUNTRY_SECONDS)}"
+            )
+            print(
+                f"    no-op migrate across the country ≤ {TARGET_NOOP_MIGRATE_SECONDS:.0f} s: "
+                f"{noop['wall_s']:.1f} s — {verdict(noop['wall_s'] <= TARGET_NOOP_MIGRATE_SECONDS)}"
+            )
         print(f"onboarding: {units} units, {per_unit:.3f} s/unit, {ratio:.1f}x faster than migrate-per-schema")
 
 
 def _database_figures(url: str) -> tuple[str, int, int]:
-    return _query(url, """
+    return _query(
+        url,
+        """
         SELECT pg_size_pretty(pg_database_size(current_database())),
                (SELECT count(*) FROM pg_namespace
                 WHERE nspname NOT LIKE 'pg\\_%%' AND nspname <> 'information_schema'),
                (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.relkind = 'r' AND n.nspname NOT LIKE 'pg\\_%%' AND n.nspname <> 'information_schema')""")
+                WHERE c.relkind = 'r' AND n.nspname NOT LIKE 'pg\\_%%' AND n.nspname <> 'information_schema')""",
+    )
 
 
 def _country_figures(url: str, total: float, units: int) -> None:
     size, schemas, tables = _database_figures(url)
     print(f"    whole country: {total:.1f} s ({total / 60:.1f} min), {total / units:.3f} s/unit")
-    print(f"    database {BENCH_DATABASE}: {size} (pg_database_size), {schemas:,} schemas "
-          f"(public, the template and the units), {tables:,} tables (pg_class relkind 'r', outside pg_catalog)")
+    print(
+        f"    database {BENCH_DATABASE}: {size} (pg_database_size), {schemas:,} schemas "
+        f"(public, the template and the units), {tables:,} tables (pg_class relkind 'r', outside pg_catalog)"
+    )
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m infra.bench.onboarding", description=__doc__.split("\n")[0])
-    parser.add_argument("--country", action="store_true",
-                        help="every unit of the register (~2,807) instead of Kujawsko-Pomorskie (164), "
-                             "then the no-op and one-field migrate_units")
-    parser.add_argument("--sample", type=int, default=8,
-                        help="units whose schema the migrate-per-schema baseline builds (default 8)")
+    parser.add_argument(
+        "--country",
+        action="store_true",
+        help="every unit of the register (~2,807) instead of Kujawsko-Pomorskie (164), "
+        "then the no-op and one-field migrate_units",
+    )
+    parser.add_argument(
+        "--sample", type=int, default=8, help="units whose schema the migrate-per-schema baseline builds (default 8)"
+    )
     parser.add_argument("--keep", action="store_true", help=f"keep the database {BENCH_DATABASE} at the end")
-    parser.add_argument("--profile", metavar="FILE",
-                        help="profile the onboarding stage with cProfile into FILE (times are then inflated); "
-                             "read it with python -m pstats FILE")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="profile the onboarding stage with cProfile into FILE (times are then inflated); "
+        "read it with python -m pstats FILE",
+    )
     # Internal: the stages the driver runs as subprocesses.
     parser.add_argument("--stage", choices=["onboard", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--scope", default=REGION, help=argparse.SUPPRESS)

@@ -33,9 +33,9 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Callable
 
 from infra.bench.common import bench_session, timed, verdict
 
@@ -47,30 +47,66 @@ GENERATED_SLUG = "-wariant-"  # generated card: <seed slug>-wariant-<n>
 
 # What residents type: with and without diacritics, inflected, single words and phrases.
 QUERIES = [
-    "zaswiadczenie o zameldowaniu", "zaświadczenie o zameldowaniu", "meldunek", "wymeldowanie",
-    "dowód osobisty", "dowodu", "dowod osobisty", "zgubiłem dowód",
-    "podatek od nieruchomości", "podatku rolnego", "podatek lesny",
-    "wycinka drzew", "drzewa",
-    "alkohol", "koncesja na alkohol",
-    "rejestracja samochodu", "prawo jazdy", "prawa jazdy",
-    "ślub", "slub", "akt urodzenia", "zgon",
-    "informacja publiczna", "dodatek mieszkaniowy", "karta dużej rodziny", "karta duzej rodziny",
-    "odpady", "śmieci", "działalność gospodarcza", "dzialalnosc gospodarcza",
-    "pozwolenie na budowę", "warunki zabudowy", "wędkarska", "karta parkingowa", "pies",
+    "zaswiadczenie o zameldowaniu",
+    "zaświadczenie o zameldowaniu",
+    "meldunek",
+    "wymeldowanie",
+    "dowód osobisty",
+    "dowodu",
+    "dowod osobisty",
+    "zgubiłem dowód",
+    "podatek od nieruchomości",
+    "podatku rolnego",
+    "podatek lesny",
+    "wycinka drzew",
+    "drzewa",
+    "alkohol",
+    "koncesja na alkohol",
+    "rejestracja samochodu",
+    "prawo jazdy",
+    "prawa jazdy",
+    "ślub",
+    "slub",
+    "akt urodzenia",
+    "zgon",
+    "informacja publiczna",
+    "dodatek mieszkaniowy",
+    "karta dużej rodziny",
+    "karta duzej rodziny",
+    "odpady",
+    "śmieci",
+    "działalność gospodarcza",
+    "dzialalnosc gospodarcza",
+    "pozwolenie na budowę",
+    "warunki zabudowy",
+    "wędkarska",
+    "karta parkingowa",
+    "pies",
 ]
 
 # Variants a real catalogue lists besides the standard card: districts, channels, groups of applicants.
 # Fifteen of them and at most fifteen copies of a seed card, so each generated name is unique.
 QUALIFIERS = [
-    "sprawy lokalne", "delegatura Podgórz", "delegatura Śródmieście", "punkt obsługi na Rubinkowie",
-    "tryb przyspieszony", "sprawy przedsiębiorców", "sprawy cudzoziemców", "przez pełnomocnika",
-    "sprawy archiwalne", "korekta wcześniejszego wniosku", "w imieniu osoby małoletniej",
-    "wniosek elektroniczny", "obsługa w polskim języku migowym", "sprawy sprzed 2015 r.",
+    "sprawy lokalne",
+    "delegatura Podgórz",
+    "delegatura Śródmieście",
+    "punkt obsługi na Rubinkowie",
+    "tryb przyspieszony",
+    "sprawy przedsiębiorców",
+    "sprawy cudzoziemców",
+    "przez pełnomocnika",
+    "sprawy archiwalne",
+    "korekta wcześniejszego wniosku",
+    "w imieniu osoby małoletniej",
+    "wniosek elektroniczny",
+    "obsługa w polskim języku migowym",
+    "sprawy sprzed 2015 r.",
     "obsługa seniorów 65+",
 ]
 
 
 # --- the database (no Django needed) --------------------------------------------------------------
+
 
 def _django_setup(bench_url: str, cache_dir: str) -> None:
     """The normal settings, pointed at the bench database; read at import, so set before django.setup()."""
@@ -91,6 +127,7 @@ def _django_setup(bench_url: str, cache_dir: str) -> None:
 
 # --- set-up through the project's services --------------------------------------------------------
 
+
 def _migrate() -> None:
     from django.core.management import call_command
 
@@ -109,8 +146,11 @@ def _card_content(version) -> dict:
     from shared_services.catalogue.models import StandardServiceVersion
 
     excluded = {"id", "service", "number", "status", "published_at"}
-    return {field.name: getattr(version, field.name) for field in StandardServiceVersion._meta.concrete_fields
-            if field.editable and field.name not in excluded}
+    return {
+        field.name: getattr(version, field.name)
+        for field in StandardServiceVersion._meta.concrete_fields
+        if field.editable and field.name not in excluded
+    }
 
 
 def _enlarge_catalogue(total: int, unit_kind: str) -> int:
@@ -125,8 +165,7 @@ def _enlarge_catalogue(total: int, unit_kind: str) -> int:
     from shared_services.catalogue.models import StandardService
     from shared_services.catalogue.services import service_draft_create, service_version_publish
 
-    seeds = list(StandardService.objects.filter(published__isnull=False).select_related("published")
-                 .order_by("slug"))
+    seeds = list(StandardService.objects.filter(published__isnull=False).select_related("published").order_by("slug"))
     missing = total - len(seeds)
     with transaction.atomic():
         for n in range(missing):
@@ -136,9 +175,14 @@ def _enlarge_catalogue(total: int, unit_kind: str) -> int:
             service = StandardService.objects.create(slug=f"{origin.slug}{GENERATED_SLUG}{copy}")
             draft = service_draft_create(
                 service=service,
-                changes={**_card_content(card), "name": f"{card.name} – {qualifier}",
-                         "unit_kinds": sorted({*card.unit_kinds, unit_kind})},
-                categories=list(card.categories.all()), life_events=list(card.life_events.all()))
+                changes={
+                    **_card_content(card),
+                    "name": f"{card.name} – {qualifier}",
+                    "unit_kinds": sorted({*card.unit_kinds, unit_kind}),
+                },
+                categories=list(card.categories.all()),
+                life_events=list(card.life_events.all()),
+            )
             service_version_publish(version=draft)
             if (n + 1) % 200 == 0:
                 print(f"  … {n + 1}/{missing} generated cards published", file=sys.stderr, flush=True)
@@ -176,6 +220,7 @@ def _vacuum() -> None:
 
 # --- what is measured -----------------------------------------------------------------------------
 
+
 def naive_search(text: str, *, limit: int = 20) -> list[tuple[str, str]]:
     """The baseline: the unit's offer whose card contains every typed word (case-insensitive LIKE)."""
     from django.db.models import Q
@@ -184,9 +229,11 @@ def naive_search(text: str, *, limit: int = 20) -> list[tuple[str, str]]:
 
     matches = offered_services()
     for word in text.split():
-        matches = matches.filter(Q(standard_service__published__name__icontains=word)
-                                 | Q(standard_service__published__short_description__icontains=word)
-                                 | Q(standard_service__published__description__icontains=word))
+        matches = matches.filter(
+            Q(standard_service__published__name__icontains=word)
+            | Q(standard_service__published__short_description__icontains=word)
+            | Q(standard_service__published__description__icontains=word)
+        )
     return [(adopted.standard_service.slug, adopted.standard_service.published.name) for adopted in matches[:limit]]
 
 
@@ -249,6 +296,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 # --- figures --------------------------------------------------------------------------------------
 
+
 def _catalogue_figures(unit) -> dict:
     from django.db import connection
     from django_tenants.utils import tenant_context
@@ -268,8 +316,14 @@ def _catalogue_figures(unit) -> dict:
         tables, versions, index = cursor.fetchone()
     with tenant_context(unit):
         offer = service_count()
-    return {"services": StandardService.objects.filter(published__isnull=False).count(), "offer": offer,
-            "tables_b": tables, "versions_b": versions, "index_b": index, "postgres": server_version}
+    return {
+        "services": StandardService.objects.filter(published__isnull=False).count(),
+        "offer": offer,
+        "tables_b": tables,
+        "versions_b": versions,
+        "index_b": index,
+        "postgres": server_version,
+    }
 
 
 def _matching(text: str) -> str:
@@ -302,8 +356,10 @@ def _show(unit, queries: list[str]) -> None:
             results = service_search(text, limit=FULL_CATALOGUE)
             distinct = list(dict.fromkeys(_origin(result.slug) for result in results))
             seed_names = {result.slug: result.name for result in results if result.slug == _origin(result.slug)}
-            print(f"  {text!r}: {len(results)} services ({len(distinct)} distinct), matched on {_matching(text)}; "
-                  f"the baseline finds {len(naive_search(text, limit=FULL_CATALOGUE))}")
+            print(
+                f"  {text!r}: {len(results)} services ({len(distinct)} distinct), matched on {_matching(text)}; "
+                f"the baseline finds {len(naive_search(text, limit=FULL_CATALOGUE))}"
+            )
             for place, slug in enumerate(distinct[:3], start=1):
                 print(f"      {place}. {seed_names.get(slug, slug)}  [{slug}]")
 
@@ -312,16 +368,20 @@ def _report_timings(approaches: list[Approach], seconds: dict, queries: list[str
     pooled = {approach.key: [s for text in queries for s in seconds[approach.key, text]] for approach in approaches}
     figures = {key: _percentiles(samples) for key, samples in pooled.items()}
     baseline_p95 = figures["d"][1]
-    print(f"timing: {len(queries)} queries x {rounds} rounds = {len(pooled['a'])} calls per approach "
-          f"(after {warmup} warm-up rounds), wall clock per call")
+    print(
+        f"timing: {len(queries)} queries x {rounds} rounds = {len(pooled['a'])} calls per approach "
+        f"(after {warmup} warm-up rounds), wall clock per call"
+    )
     print(f"    {'':42} {'p50 ms':>7} {'p95 ms':>7}  p95 / baseline p95")
     for approach in approaches:
         p50, p95 = figures[approach.key]
         print(f"    {approach.key}. {approach.label:39} {p50:7.2f} {p95:7.2f}  {p95 / baseline_p95:.2f}x")
     for key in ("a", "b"):
         slowest = sorted(queries, key=lambda text: _percentiles(seconds[key, text])[1], reverse=True)[:3]
-        print(f"    slowest queries for ({key}), by p95: " + ", ".join(
-            f"{text!r} {_percentiles(seconds[key, text])[1]:.1f} ms" for text in slowest))
+        print(
+            f"    slowest queries for ({key}), by p95: "
+            + ", ".join(f"{text!r} {_percentiles(seconds[key, text])[1]:.1f} ms" for text in slowest)
+        )
     return figures
 
 
@@ -332,9 +392,11 @@ def _set_up():
     added, enlarge_s = timed(_enlarge_catalogue, FULL_CATALOGUE, UNIT["kind"])
     unit, unit_s = timed(_unit_create_adopting_everything)
     _vacuum()
-    print(f"set-up: public schema migrated in {migrate_s:.1f} s; seed catalogue ({counts['created']} services) "
-          f"loaded in {seed_s:.1f} s; {added} generated cards published in {enlarge_s:.1f} s; "
-          f"{unit.name} ({unit.code}) created and adopted its offer in {unit_s:.1f} s")
+    print(
+        f"set-up: public schema migrated in {migrate_s:.1f} s; seed catalogue ({counts['created']} services) "
+        f"loaded in {seed_s:.1f} s; {added} generated cards published in {enlarge_s:.1f} s; "
+        f"{unit.name} ({unit.code}) created and adopted its offer in {unit_s:.1f} s"
+    )
     return unit
 
 
@@ -345,14 +407,18 @@ def _megabytes(size: int) -> str:
 def _print_catalogue(unit, figures: dict) -> None:
     from django_tenants.utils import tenant_context
 
-    print(f"catalogue: {figures['services']} published services; offer of {unit.name}: {figures['offer']} services; "
-          f"catalogue tables {_megabytes(figures['tables_b'])} (service versions {_megabytes(figures['versions_b'])}, "
-          f"of which the search GIN index {_megabytes(figures['index_b'])})")
+    print(
+        f"catalogue: {figures['services']} published services; offer of {unit.name}: {figures['offer']} services; "
+        f"catalogue tables {_megabytes(figures['tables_b'])} (service versions {_megabytes(figures['versions_b'])}, "
+        f"of which the search GIN index {_megabytes(figures['index_b'])})"
+    )
     with tenant_context(unit):
         matching = {text: _matching(text) for text in QUERIES}
     odd = [f"{text!r} ({how})" for text, how in matching.items() if how != "all words"]
-    print(f"queries: {len(QUERIES)}; all words matched for {len(QUERIES) - len(odd)}"
-          f"{'; otherwise: ' + ', '.join(odd) if odd else ''}")
+    print(
+        f"queries: {len(QUERIES)}; all words matched for {len(QUERIES) - len(odd)}"
+        f"{'; otherwise: ' + ', '.join(odd) if odd else ''}"
+    )
 
 
 def run(options) -> None:
@@ -369,21 +435,26 @@ def run(options) -> None:
     connection.set_schema_to_public()
     timings = _report_timings(approaches, seconds, QUERIES, options.rounds, options.warmup)
     selector_p95, page_p95, baseline_p95 = timings["a"][1], timings["b"][1], timings["d"][1]
-    print(f"target: results in ≤ {TARGET_P95_MS:.0f} ms at p95 over the full catalogue "
-          f"({figures['services']} services): selector {selector_p95:.1f} ms — "
-          f"{verdict(selector_p95 <= TARGET_P95_MS)}; whole page {page_p95:.1f} ms — "
-          f"{verdict(page_p95 <= TARGET_P95_MS)}")
-    print(f"search: {figures['services']} services, p95 {selector_p95:.1f} ms (selector), {page_p95:.1f} ms (page), "
-          f"{timings['c'][1]:.1f} ms (regional); icontains baseline p95 {baseline_p95:.1f} ms "
-          f"(Python {platform.python_version()}, PostgreSQL {figures['postgres']})")
+    print(
+        f"target: results in ≤ {TARGET_P95_MS:.0f} ms at p95 over the full catalogue "
+        f"({figures['services']} services): selector {selector_p95:.1f} ms — "
+        f"{verdict(selector_p95 <= TARGET_P95_MS)}; whole page {page_p95:.1f} ms — "
+        f"{verdict(page_p95 <= TARGET_P95_MS)}"
+    )
+    print(
+        f"search: {figures['services']} services, p95 {selector_p95:.1f} ms (selector), {page_p95:.1f} ms (page), "
+        f"{timings['c'][1]:.1f} ms (regional); icontains baseline p95 {baseline_p95:.1f} ms "
+        f"(Python {platform.python_version()}, PostgreSQL {figures['postgres']})"
+    )
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m infra.bench.search", description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=30, help="timed rounds over every query (default 30)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first (default 2)")
-    parser.add_argument("--show", action="store_true",
-                        help="print the first three services of each query (to tune the ranking)")
+    parser.add_argument(
+        "--show", action="store_true", help="print the first three services of each query (to tune the ranking)"
+    )
     parser.add_argument("--keep", action="store_true", help=f"keep the database {BENCH_DATABASE} at the end")
     options = parser.parse_args(argv)
     if options.rounds < 2 or options.warmup < 0:  # percentiles need two samples per query

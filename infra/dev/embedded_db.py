@@ -43,9 +43,10 @@ def database_url() -> str:
 
 def ensure_database_exists(url: str) -> None:
     """Create the database named in `url` when the server does not have it yet (first `make run`)."""
+    from urllib.parse import urlsplit, urlunsplit
+
     import psycopg2
     from psycopg2 import sql
-    from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")

@@ -37,15 +37,24 @@ def _start_identity_provider() -> subprocess.Popen:
     """The development identity provider (Keycloak 26's protocol, infra/devservices/devidp) on 127.0.0.1:8180;
     what it knows — demo accounts, units' organizations, its signing key — is kept in .data/devidp.json."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.devservices.devidp", "--port", IDENTITY_PROVIDER_PORT,
-         "--state", str(DATA_DIR / "devidp.json")],
-        cwd=PROJECT_ROOT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "infra.devservices.devidp",
+            "--port",
+            IDENTITY_PROVIDER_PORT,
+            "--state",
+            str(DATA_DIR / "devidp.json"),
+        ],
+        cwd=PROJECT_ROOT,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{IDENTITY_PROVIDER_PORT}/realms/ratusz/.well-known/openid-configuration",
-                                   timeout=2).close()
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{IDENTITY_PROVIDER_PORT}/realms/ratusz/.well-known/openid-configuration", timeout=2
+            ).close()
             return process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -74,11 +83,20 @@ def main() -> int:
         if "KEYCLOAK_SERVER_URL" not in os.environ:  # a real Keycloak, when given, is used instead
             processes.append(_start_identity_provider())
         # The development payment gateway (not Przelewy24; no money moves), configured for Toruń by the demo.
-        processes.append(subprocess.Popen([sys.executable, "-m", "infra.devservices.devp24", "--port", "8190"],
-                                          cwd=PROJECT_ROOT, start_new_session=True))
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "infra.devservices.devp24", "--port", "8190"],
+                cwd=PROJECT_ROOT,
+                start_new_session=True,
+            )
+        )
         _manage("migrate_units", env=env)
-        _manage("keycloak_setup", "--platform-url", f"http://{os.environ.get('PLATFORM_DOMAIN', 'localhost')}:{PORT}/",
-                env=env)
+        _manage(
+            "keycloak_setup",
+            "--platform-url",
+            f"http://{os.environ.get('PLATFORM_DOMAIN', 'localhost')}:{PORT}/",
+            env=env,
+        )
         _manage("load_standard_catalogue", env=env)
         _manage("load_demo_consortium", env=env)
     except BaseException:
@@ -86,13 +104,28 @@ def main() -> int:
         raise
     processes += [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--beat", "--loglevel=INFO", "--concurrency=2",
-             "--schedule", str(DATA_DIR / "celerybeat-schedule")],
-            cwd=PROJECT_ROOT, env=env, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "platform_core",
+                "worker",
+                "--beat",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--schedule",
+                str(DATA_DIR / "celerybeat-schedule"),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            start_new_session=True,
         ),
         subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}"],
-            cwd=PROJECT_ROOT, env=env, start_new_session=True,
+            cwd=PROJECT_ROOT,
+            env=env,
+            start_new_session=True,
         ),
     ]
     _print_addresses(env)
@@ -114,17 +147,29 @@ def main() -> int:
 
 def _print_addresses(env: dict) -> None:
     listing = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c",
-         "from tenants.selectors import participating_units\n"
-         "for unit in participating_units(): print(unit.slug, unit.name, sep='\\t')"],
-        cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from tenants.selectors import participating_units\n"
+            "for unit in participating_units(): print(unit.slug, unit.name, sep='\\t')",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     domain = os.environ.get("PLATFORM_DOMAIN", "localhost")
-    lines = [f"  Regional portal:  http://{domain}:{PORT}/",
-             f"  Operator console: http://{domain}:{PORT}/konsola/",
-             f"  Sign-in: development identity provider http://127.0.0.1:{IDENTITY_PROVIDER_PORT}/ (not Keycloak);"
-             " demo accounts operator, admin.<unit>, urzednik.<unit>, anna.kowalska, jan.nowak, password 'demo-ratusz'",
-             "  Payments: Toruń's fees go to the development gateway http://127.0.0.1:8190/ (not Przelewy24)"]
+    lines = [
+        f"  Regional portal:  http://{domain}:{PORT}/",
+        f"  Operator console: http://{domain}:{PORT}/konsola/",
+        f"  Sign-in: development identity provider http://127.0.0.1:{IDENTITY_PROVIDER_PORT}/ (not Keycloak);"
+        " demo accounts operator, admin.<unit>, urzednik.<unit>, anna.kowalska, jan.nowak, password 'demo-ratusz'",
+        "  Payments: Toruń's fees go to the development gateway http://127.0.0.1:8190/ (not Przelewy24)",
+    ]
     for row in listing.splitlines():
         slug, name = row.split("\t")
         lines.append(f"  {name + ':':<34}http://{slug}.{domain}:{PORT}/")

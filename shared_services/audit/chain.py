@@ -19,8 +19,9 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 
 
-def entry_hash_compute(*, sequence: int, recorded_at, actor: str, action: str, target: str, before, after,
-                       previous_hash: str) -> str:
+def entry_hash_compute(
+    *, sequence: int, recorded_at, actor: str, action: str, target: str, before, after, previous_hash: str
+) -> str:
     """SHA-256 (hex) of the entry's canonical JSON; see the module's docstring."""
     content = {
         "sequence": sequence,

@@ -27,8 +27,9 @@ def audit_record(*, actor: str, action: str, target: str, before=None, after=Non
     with it, so numbers stay gapless. Inside `audit_batch` (in its unit) the entry is appended when the block
     ends: it gets its time, sequence and hash then.
     """
-    entry = AuditEntry(actor=actor, action=action, target=target, before=json_as_stored(before),
-                       after=json_as_stored(after))
+    entry = AuditEntry(
+        actor=actor, action=action, target=target, before=json_as_stored(before), after=json_as_stored(after)
+    )
     batch = _batched.get()
     if batch is not None and batch[0] == connection.schema_name:
         batch[1].append(entry)
@@ -72,8 +73,15 @@ def _append(entries: list[AuditEntry]) -> None:
         entry.recorded_at = timezone.now()
         entry.sequence, entry.previous_hash = head.last_sequence + 1, head.last_hash
         entry.entry_hash = entry_hash_compute(
-            sequence=entry.sequence, recorded_at=entry.recorded_at, actor=entry.actor, action=entry.action,
-            target=entry.target, before=entry.before, after=entry.after, previous_hash=entry.previous_hash)
+            sequence=entry.sequence,
+            recorded_at=entry.recorded_at,
+            actor=entry.actor,
+            action=entry.action,
+            target=entry.target,
+            before=entry.before,
+            after=entry.after,
+            previous_hash=entry.previous_hash,
+        )
         head.last_sequence, head.last_hash = entry.sequence, entry.entry_hash
     AuditEntry.objects.bulk_create(entries)
     head.save(update_fields=["last_sequence", "last_hash"])

@@ -17,10 +17,10 @@ class UnitBranding(models.Model):
     singleton = models.BooleanField(default=True, unique=True, editable=False)
     display_name = models.CharField(_("name shown to residents"), max_length=200)
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
-    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1d3f7a",
-                                      validators=[colour_validator])
-    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b3261e",
-                                     validators=[colour_validator])
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1d3f7a", validators=[colour_validator]
+    )
+    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b3261e", validators=[colour_validator])
     coat_of_arms = models.FileField(_("coat of arms"), upload_to="herb/", blank=True)
     coat_of_arms_type = models.CharField(max_length=50, blank=True, editable=False)  # found in the content
     address = models.TextField(_("address"), blank=True)
@@ -48,10 +48,13 @@ class UnitBranding(models.Model):
             ratio = contrast_ratio(colour, WHITE)
             if ratio < MINIMUM_TEXT_CONTRAST:
                 problems[field] = ValidationError(
-                    _("White text on %(colour)s has a contrast of %(ratio)s:1; WCAG 2.1 AA requires at least "
-                      "%(minimum)s:1 for text, so residents with weaker sight could not read it. Choose a darker "
-                      "colour."),
+                    _(
+                        "White text on %(colour)s has a contrast of %(ratio)s:1; WCAG 2.1 AA requires at least "
+                        "%(minimum)s:1 for text, so residents with weaker sight could not read it. Choose a darker "
+                        "colour."
+                    ),
                     code="low_contrast",
-                    params={"colour": colour, "ratio": f"{ratio:.2f}", "minimum": MINIMUM_TEXT_CONTRAST})
+                    params={"colour": colour, "ratio": f"{ratio:.2f}", "minimum": MINIMUM_TEXT_CONTRAST},
+                )
         if problems:
             raise ValidationError(problems)

@@ -8,8 +8,17 @@ from .models import UnitBranding
 
 COAT_OF_ARMS_TYPES = ["image/png", "image/jpeg"]
 COAT_OF_ARMS_MAX_BYTES = 1024 * 1024
-EDITABLE = ("display_name", "tagline", "primary_colour", "accent_colour", "address", "phone", "email", "bip_url",
-            "accessibility_statement_url")
+EDITABLE = (
+    "display_name",
+    "tagline",
+    "primary_colour",
+    "accent_colour",
+    "address",
+    "phone",
+    "email",
+    "bip_url",
+    "accessibility_statement_url",
+)
 
 
 @transaction.atomic
@@ -27,8 +36,9 @@ def branding_update(*, coat_of_arms=None, **changes) -> UnitBranding:
     branding.full_clean()
     if coat_of_arms is not None:
         previous = branding.coat_of_arms.name
-        branding.coat_of_arms_type = check_attachment(coat_of_arms, max_bytes=COAT_OF_ARMS_MAX_BYTES,
-                                                      media_types=COAT_OF_ARMS_TYPES)
+        branding.coat_of_arms_type = check_attachment(
+            coat_of_arms, max_bytes=COAT_OF_ARMS_MAX_BYTES, media_types=COAT_OF_ARMS_TYPES
+        )
         branding.coat_of_arms.save(f"herb-{uuid.uuid4().hex[:12]}", coat_of_arms, save=False)
         if previous:  # the old file goes once the new one is committed
             storage = branding.coat_of_arms.storage

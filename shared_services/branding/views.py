@@ -22,18 +22,21 @@ def _https_by_default(model_field, **kwargs):
 
 class BrandingForm(forms.ModelForm):
     coat_of_arms_upload = forms.FileField(
-        label=_("Coat of arms or logo"), required=False,
+        label=_("Coat of arms or logo"),
+        required=False,
         help_text=_("PNG or JPEG, up to 1 MB; shown 40×48 pixels beside the name."),
-        widget=forms.FileInput(attrs={"accept": ",".join(COAT_OF_ARMS_TYPES)}))
+        widget=forms.FileInput(attrs={"accept": ",".join(COAT_OF_ARMS_TYPES)}),
+    )
 
     class Meta:
         model = UnitBranding
         formfield_callback = _https_by_default
         fields = EDITABLE
-        widgets = {"primary_colour": forms.TextInput(attrs={"type": "color"}),
-                   "accent_colour": forms.TextInput(attrs={"type": "color"}),
-                   "address": forms.Textarea(attrs={"rows": 3})}
-
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"type": "color"}),
+            "accent_colour": forms.TextInput(attrs={"type": "color"}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def clean_coat_of_arms_upload(self):
         upload = self.cleaned_data["coat_of_arms_upload"]
@@ -47,8 +50,10 @@ def branding_edit(request):
     """The unit's name, colours, coat of arms, contact data and footer links, as residents see them."""
     form = BrandingForm(request.POST or None, request.FILES or None, instance=branding_get())
     if request.method == "POST" and form.is_valid():
-        branding_update(**{field: form.cleaned_data[field] for field in EDITABLE},
-                        coat_of_arms=form.cleaned_data["coat_of_arms_upload"])
+        branding_update(
+            **{field: form.cleaned_data[field] for field in EDITABLE},
+            coat_of_arms=form.cleaned_data["coat_of_arms_upload"],
+        )
         messages.success(request, _("The appearance is saved."))
         return redirect("clerk-branding")
     return render(request, "branding/edit.html", {"form": form})

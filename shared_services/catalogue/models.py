@@ -50,7 +50,11 @@ class StandardService(models.Model):
     slug = models.SlugField(unique=True, max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
     published = models.OneToOneField(
-        "StandardServiceVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "StandardServiceVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("published version"),
     )
 
@@ -109,12 +113,12 @@ class StandardServiceVersion(models.Model):
         _("e-service maturity level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     categories = models.ManyToManyField(Category, related_name="versions", verbose_name=_("categories"))
-    life_events = models.ManyToManyField(LifeEvent, blank=True, related_name="versions",
-                                         verbose_name=_("life events"))
+    life_events = models.ManyToManyField(LifeEvent, blank=True, related_name="versions", verbose_name=_("life events"))
     unit_kinds = models.JSONField(_("offered by units of kind"), default=list)
     keywords = models.JSONField(_("search keywords"), default=list, blank=True)
-    form = models.ForeignKey("StandardForm", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("form"))
+    form = models.ForeignKey(
+        "StandardForm", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("form")
+    )
     # Derived from the card's text when it is published (catalogue/search.py); not part of the card.
     search_vector = SearchVectorField(null=True, editable=False)
     search_name = SearchVectorField(null=True, editable=False)
@@ -126,12 +130,15 @@ class StandardServiceVersion(models.Model):
         verbose_name_plural = _("service card versions")
         constraints = [
             models.UniqueConstraint(fields=["service", "number"], name="catalogue_version_number_once"),
-            models.UniqueConstraint(fields=["service"], condition=models.Q(status="draft"),
-                                    name="catalogue_one_draft_per_service"),
-            models.UniqueConstraint(fields=["service"], condition=models.Q(status="published"),
-                                    name="catalogue_one_published_per_service"),
-            models.CheckConstraint(condition=models.Q(maturity_level__gte=1, maturity_level__lte=5),
-                                   name="catalogue_maturity_level_1_to_5"),
+            models.UniqueConstraint(
+                fields=["service"], condition=models.Q(status="draft"), name="catalogue_one_draft_per_service"
+            ),
+            models.UniqueConstraint(
+                fields=["service"], condition=models.Q(status="published"), name="catalogue_one_published_per_service"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(maturity_level__gte=1, maturity_level__lte=5), name="catalogue_maturity_level_1_to_5"
+            ),
         ]
 
     def __str__(self):
@@ -153,7 +160,11 @@ class StandardForm(VersionedForm):
     """A form of the regional catalogue, shared by every unit."""
 
     current = models.OneToOneField(
-        "StandardFormVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "StandardFormVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("current version"),
     )
 

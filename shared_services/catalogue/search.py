@@ -21,8 +21,32 @@ from django.db.models import F, Value
 
 SEARCH_CONFIG = "simple"
 # Short function words carry no meaning in a query ("zaświadczenie o niezaleganiu w podatkach").
-_STOP_WORDS = {"a", "i", "o", "u", "w", "we", "z", "ze", "na", "do", "od", "dla", "po", "za", "sie", "jak",
-               "to", "czy", "the", "of", "for", "and", "in", "to", "a", "an"}
+_STOP_WORDS = {
+    "a",
+    "i",
+    "o",
+    "u",
+    "w",
+    "we",
+    "z",
+    "ze",
+    "na",
+    "do",
+    "od",
+    "dla",
+    "po",
+    "za",
+    "sie",
+    "jak",
+    "to",
+    "czy",
+    "the",
+    "of",
+    "for",
+    "and",
+    "in",
+    "an",
+}
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -34,8 +58,33 @@ def fold(text: str) -> str:
 
 
 # Inflectional endings of Polish nouns and adjectives, folded (ą→a, ę→e, ó→o), longest first.
-_ENDINGS = ("owie", "ami", "ach", "ego", "emu", "ych", "ymi", "ich", "imi", "owi", "iem", "iu", "om", "ow", "em",
-            "ym", "im", "ej", "ie", "a", "e", "i", "o", "u", "y")
+_ENDINGS = (
+    "owie",
+    "ami",
+    "ach",
+    "ego",
+    "emu",
+    "ych",
+    "ymi",
+    "ich",
+    "imi",
+    "owi",
+    "iem",
+    "iu",
+    "om",
+    "ow",
+    "em",
+    "ym",
+    "im",
+    "ej",
+    "ie",
+    "a",
+    "e",
+    "i",
+    "o",
+    "u",
+    "y",
+)
 _SHORTEST_STEM = 3
 
 
@@ -47,8 +96,14 @@ def _stem_prefix(word: str) -> str:
     ending; a stem ending in consonant + k also loses the k, for the e that drops out (podatek/podatku)."""
     if len(word) <= 4:
         return word
-    stem = next((word[:-len(ending)] for ending in _ENDINGS
-                 if word.endswith(ending) and len(word) - len(ending) >= _SHORTEST_STEM), word)
+    stem = next(
+        (
+            word[: -len(ending)]
+            for ending in _ENDINGS
+            if word.endswith(ending) and len(word) - len(ending) >= _SHORTEST_STEM
+        ),
+        word,
+    )
     if len(stem) > _SHORTEST_STEM + 1 and stem.endswith("k") and stem[-2] not in _VOWELS:
         stem = stem[:-1]
     return stem

@@ -20,9 +20,11 @@ class RegionalResult:
 
 
 def _offering_units():
-    return Prefetch("service__offerings", to_attr="active_offerings",
-                    queryset=Offering.objects.filter(unit__status=UnitStatus.ACTIVE).select_related("unit")
-                    .order_by("unit__name"))
+    return Prefetch(
+        "service__offerings",
+        to_attr="active_offerings",
+        queryset=Offering.objects.filter(unit__status=UnitStatus.ACTIVE).select_related("unit").order_by("unit__name"),
+    )
 
 
 def regional_search(text: str, *, limit: int = 20) -> list[RegionalResult]:
@@ -34,20 +36,32 @@ def regional_search(text: str, *, limit: int = 20) -> list[RegionalResult]:
         if query is None:
             return []
         ranked = rank_annotations(vector="search_vector", name_vector="search_name", query=query)
-        versions = (StandardServiceVersion.objects.filter(status="published", search_vector=query)
-                    .annotate(**ranked).only("service_id", "name", "short_description", "keywords")
-                    .order_by(*ordering(every_word))[:limit + 30])
-        listings = (OwnServiceListing.objects.filter(search_vector=query, unit__status=UnitStatus.ACTIVE)
-                    .annotate(**ranked).select_related("unit").order_by(*ordering(every_word))[:limit + 30])
-        found = [(best_first(version, keywords=version.keywords, text=text, every_word=every_word), version)
-                 for version in versions]
-        found += [(best_first(listing, keywords=keyword_list(listing.keywords), text=text, every_word=every_word),
-                   listing) for listing in listings]
+        versions = (
+            StandardServiceVersion.objects.filter(status="published", search_vector=query)
+            .annotate(**ranked)
+            .only("service_id", "name", "short_description", "keywords")
+            .order_by(*ordering(every_word))[: limit + 30]
+        )
+        listings = (
+            OwnServiceListing.objects.filter(search_vector=query, unit__status=UnitStatus.ACTIVE)
+            .annotate(**ranked)
+            .select_related("unit")
+            .order_by(*ordering(every_word))[: limit + 30]
+        )
+        found = [
+            (best_first(version, keywords=version.keywords, text=text, every_word=every_word), version)
+            for version in versions
+        ]
+        found += [
+            (best_first(listing, keywords=keyword_list(listing.keywords), text=text, every_word=every_word), listing)
+            for listing in listings
+        ]
         if found:
             found.sort(key=lambda pair: (*pair[0], pair[1].name))
             best = [item for _, item in found[:limit]]
-            prefetch_related_objects([item for item in best if isinstance(item, StandardServiceVersion)],
-                                     "service", _offering_units())
+            prefetch_related_objects(
+                [item for item in best if isinstance(item, StandardServiceVersion)], "service", _offering_units()
+            )
             return [_regional_result(item) for item in best]
     return []
 
@@ -56,21 +70,28 @@ def _regional_result(item) -> RegionalResult:
     if isinstance(item, OwnServiceListing):
         return RegionalResult(item.name, item.short_description, f"uslugi-lokalne/{item.slug}/", [item.unit])
     slug = item.service.slug
-    return RegionalResult(item.name, item.short_description, f"uslugi/{slug}/",
-                          [offering.unit for offering in item.service.active_offerings], standard_slug=slug)
+    return RegionalResult(
+        item.name,
+        item.short_description,
+        f"uslugi/{slug}/",
+        [offering.unit for offering in item.service.active_offerings],
+        standard_slug=slug,
+    )
 
 
 def adoption_overview():
     """Every published standard service with how many active units offer it, most offered first."""
-    return (StandardService.objects.filter(published__isnull=False).select_related("published")
-            .annotate(unit_count=Count("offerings", filter=Q(offerings__unit__status=UnitStatus.ACTIVE)))
-            .order_by("-unit_count", "published__name"))
+    return (
+        StandardService.objects.filter(published__isnull=False)
+        .select_related("published")
+        .annotate(unit_count=Count("offerings", filter=Q(offerings__unit__status=UnitStatus.ACTIVE)))
+        .order_by("-unit_count", "published__name")
+    )
 
 
 def units_offering(service: StandardService):
-    return (Tenant.objects.filter(offerings__standard_service=service, status=UnitStatus.ACTIVE).order_by("name"))
+    return Tenant.objects.filter(offerings__standard_service=service, status=UnitStatus.ACTIVE).order_by("name")
 
 
 def services_offered_by(unit: Tenant):
-    return (StandardService.objects.filter(offerings__unit=unit).select_related("published")
-            .order_by("published__name"))
+    return StandardService.objects.filter(offerings__unit=unit).select_related("published").order_by("published__name")

@@ -14,14 +14,36 @@ from .search import search_vectors
 SEED_FILE = Path(__file__).resolve().parent / "data" / "standard_services.json"
 FORMS_DIR = Path(__file__).resolve().parent / "data" / "forms"
 # Fields a seed card and a version share by name; fee and deadline are nested in the seed.
-_CARD_FIELDS = ("name", "name_en", "short_description", "description", "who_may_apply", "legal_basis",
-                "required_documents", "appeal", "where_to_file", "jrwa", "maturity_level", "unit_kinds", "keywords")
-_VERSION_FIELDS = (*_CARD_FIELDS, "fee_grosze", "fee_kind", "fee_description", "fee_exemptions", "deadline_days",
-                   "deadline_description", "form")
+_CARD_FIELDS = (
+    "name",
+    "name_en",
+    "short_description",
+    "description",
+    "who_may_apply",
+    "legal_basis",
+    "required_documents",
+    "appeal",
+    "where_to_file",
+    "jrwa",
+    "maturity_level",
+    "unit_kinds",
+    "keywords",
+)
+_VERSION_FIELDS = (
+    *_CARD_FIELDS,
+    "fee_grosze",
+    "fee_kind",
+    "fee_description",
+    "fee_exemptions",
+    "deadline_days",
+    "deadline_description",
+    "form",
+)
 
 
-def service_draft_create(*, service: StandardService, changes: dict | None = None, categories=None,
-                         life_events=None) -> StandardServiceVersion:
+def service_draft_create(
+    *, service: StandardService, changes: dict | None = None, categories=None, life_events=None
+) -> StandardServiceVersion:
     """A new draft version of `service`: its published card (if any) with `changes` applied."""
     base = service.published
     draft = StandardServiceVersion(service=service, number=service.versions.count() + 1, status=VersionStatus.DRAFT)
@@ -61,10 +83,17 @@ def version_index(*, version: StandardServiceVersion) -> None:
 
 
 def card_search_vectors(version) -> dict:
-    return search_vectors(name=version.name, weighted_texts=[
-        (version.name, "A"), (" ".join(version.keywords), "A"), (version.name_en, "B"),
-        (version.short_description, "B"), (version.description, "C"), (version.who_may_apply, "D"),
-    ])
+    return search_vectors(
+        name=version.name,
+        weighted_texts=[
+            (version.name, "A"),
+            (" ".join(version.keywords), "A"),
+            (version.name_en, "B"),
+            (version.short_description, "B"),
+            (version.description, "C"),
+            (version.who_may_apply, "D"),
+        ],
+    )
 
 
 def standard_forms_load(*, definitions: list[dict]) -> dict[str, StandardForm]:
@@ -74,7 +103,10 @@ def standard_forms_load(*, definitions: list[dict]) -> dict[str, StandardForm]:
     for definition in definitions:
         form, _ = StandardForm.objects.update_or_create(slug=definition["slug"], defaults={"name": definition["name"]})
         current = form.current
-        if current is None or (current.json_schema, current.layout) != (definition["json_schema"], definition["layout"]):
+        if current is None or (current.json_schema, current.layout) != (
+            definition["json_schema"],
+            definition["layout"],
+        ):
             form_version_create(form=form, json_schema=definition["json_schema"], layout=definition["layout"])
         forms[form.slug] = form
     return forms
@@ -88,10 +120,10 @@ def standard_catalogue_load(*, seed: dict, form_definitions: list[dict] = ()) ->
     an unchanged one is left alone. Returns how many services were created, updated and unchanged.
     """
     forms = standard_forms_load(definitions=form_definitions)
-    categories = {c["slug"]: Category.objects.update_or_create(slug=c["slug"], defaults=c)[0]
-                  for c in seed["categories"]}
-    events = {e["slug"]: LifeEvent.objects.update_or_create(slug=e["slug"], defaults=e)[0]
-              for e in seed["life_events"]}
+    categories = {
+        c["slug"]: Category.objects.update_or_create(slug=c["slug"], defaults=c)[0] for c in seed["categories"]
+    }
+    events = {e["slug"]: LifeEvent.objects.update_or_create(slug=e["slug"], defaults=e)[0] for e in seed["life_events"]}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for card in seed["services"]:
         service, created = StandardService.objects.get_or_create(slug=card["slug"])
@@ -101,7 +133,9 @@ def standard_catalogue_load(*, seed: dict, form_definitions: list[dict] = ()) ->
             counts["unchanged"] += 1
             continue
         draft = service_draft_create(
-            service=service, changes=wanted, categories=[categories[slug] for slug in card["categories"]],
+            service=service,
+            changes=wanted,
+            categories=[categories[slug] for slug in card["categories"]],
             life_events=[events[slug] for slug in card["life_events"]],
         )
         service_version_publish(version=draft)
@@ -121,13 +155,19 @@ def _version_fields(card: dict) -> dict:
     fee, deadline = card["fee"], card["deadline"]
     return {
         **{field: card[field] for field in _CARD_FIELDS},
-        "fee_grosze": fee["amount_grosze"], "fee_kind": fee["kind"], "fee_description": fee["description"],
-        "fee_exemptions": fee["exemptions"], "deadline_days": deadline["days"],
+        "fee_grosze": fee["amount_grosze"],
+        "fee_kind": fee["kind"],
+        "fee_description": fee["description"],
+        "fee_exemptions": fee["exemptions"],
+        "deadline_days": deadline["days"],
         "deadline_description": deadline["description"],
     }
 
 
 def _card_of(version: StandardServiceVersion):
     fields = {field: getattr(version, field) for field in _VERSION_FIELDS}
-    return (fields, set(version.categories.values_list("slug", flat=True)),
-            set(version.life_events.values_list("slug", flat=True)))
+    return (
+        fields,
+        set(version.categories.values_list("slug", flat=True)),
+        set(version.life_events.values_list("slug", flat=True)),
+    )

@@ -96,21 +96,27 @@ def definition_check(json_schema: dict, layout: dict) -> None:
     try:
         Draft202012Validator.check_schema(json_schema)
     except SchemaError as error:
-        raise ValidationError(_("The JSON Schema is not valid: %(problem)s"), params={"problem": error.message}) from error
+        raise ValidationError(
+            _("The JSON Schema is not valid: %(problem)s"), params={"problem": error.message}
+        ) from error
     if json_schema.get("type") != "object" or not isinstance(json_schema.get("properties"), dict):
         raise ValidationError(_("A form's schema must be an object with properties."))
     problems = [problem for name, spec in json_schema["properties"].items() for problem in _field_problems(name, spec)]
     problems += _layout_problems(json_schema["properties"], layout)
     if problems:
-        raise ValidationError(_("The form cannot be used: %(problems)s."), params={"problems": "; ".join(map(str, problems))})
+        raise ValidationError(
+            _("The form cannot be used: %(problems)s."), params={"problems": "; ".join(map(str, problems))}
+        )
 
 
 def _field_problems(name: str, spec) -> list:
     if not isinstance(spec, dict):
         return [_("field %s must be described by an object") % name]
     if spec.get("type") not in SUPPORTED_TYPES:
-        return [_("field %(field)s must have a type of: %(types)s") % {
-            "field": name, "types": ", ".join(sorted(SUPPORTED_TYPES))}]
+        return [
+            _("field %(field)s must have a type of: %(types)s")
+            % {"field": name, "types": ", ".join(sorted(SUPPORTED_TYPES))}
+        ]
     problems = []
     if "oneOf" in spec and not all(isinstance(option, dict) and "const" in option for option in spec["oneOf"]):
         problems.append(_("every option of field %s needs a const value") % name)
@@ -128,8 +134,9 @@ def _layout_problems(properties: dict, layout) -> list:
     if not isinstance(layout, dict):
         return [_("the layout must be an object")]
     steps = layout.get("steps", [])
-    if not isinstance(steps, list) or not all(isinstance(step, dict) and isinstance(step.get("fields"), list)
-                                               for step in steps):
+    if not isinstance(steps, list) or not all(
+        isinstance(step, dict) and isinstance(step.get("fields"), list) for step in steps
+    ):
         return [_("steps must be a list of objects, each with a list of fields")]
     problems = []
     placed = [name for step in steps for name in step["fields"]]
@@ -137,7 +144,9 @@ def _layout_problems(properties: dict, layout) -> list:
     if unknown:
         problems.append(_("the layout names fields the schema lacks: %s") % ", ".join(unknown))
     if steps and set(placed) != set(properties):
-        problems.append(_("fields missing from the layout's steps: %s") % ", ".join(sorted(set(properties) - set(placed))))
+        problems.append(
+            _("fields missing from the layout's steps: %s") % ", ".join(sorted(set(properties) - set(placed)))
+        )
     if len(placed) != len(set(placed)):
         problems.append(_("a field appears twice in the layout"))
     for key in ("widgets", "show_when", "autocomplete"):

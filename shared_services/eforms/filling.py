@@ -58,8 +58,11 @@ def _field_for(name: str, spec: dict, *, required: bool, widget_hint: str | None
         accept = ",".join(spec["x-attachment"]["mediaTypes"])
         return forms.FileField(widget=forms.FileInput(attrs={"accept": accept}), **common)
     if "enum" in spec or "oneOf" in spec:
-        choices = ([(option["const"], option.get("title", option["const"])) for option in spec["oneOf"]]
-                   if "oneOf" in spec else [(value, value) for value in spec["enum"]])
+        choices = (
+            [(option["const"], option.get("title", option["const"])) for option in spec["oneOf"]]
+            if "oneOf" in spec
+            else [(value, value) for value in spec["enum"]]
+        )
         # The browser sends text; the schema's type decides what the answer is (1, not "1").
         coerce = {"integer": int, "number": Decimal, "boolean": lambda value: value == "True"}.get(kind, str)
         if widget_hint == "radio":
@@ -99,8 +102,9 @@ class ApplicationForm(forms.Form):
         conditional = layout.get("show_when", {})
         for name in definition.field_order():
             spec = schema["properties"][name]
-            needs_value = (name in required and name not in conditional and name not in self.kept_attachments
-                           or spec.get("const") is True)
+            needs_value = (
+                name in required and name not in conditional and name not in self.kept_attachments
+            ) or spec.get("const") is True
             field = _field_for(name, spec, required=needs_value, widget_hint=layout.get("widgets", {}).get(name))
             if name in layout.get("autocomplete", {}):  # WCAG 1.3.5: say what personal data a field asks for
                 field.widget.attrs["autocomplete"] = layout["autocomplete"][name]
@@ -115,10 +119,18 @@ class ApplicationForm(forms.Form):
 
     def _condition_hint(self, condition: dict) -> str:
         spec = self.definition.properties[condition["field"]]
-        answer = next((option.get("title", option["const"]) for option in spec.get("oneOf", [])
-                       if option["const"] == condition["equals"]), condition["equals"])
+        answer = next(
+            (
+                option.get("title", option["const"])
+                for option in spec.get("oneOf", [])
+                if option["const"] == condition["equals"]
+            ),
+            condition["equals"],
+        )
         return _("Fill in only if “%(field)s” is “%(answer)s”.") % {
-            "field": spec.get("title", condition["field"]), "answer": answer}
+            "field": spec.get("title", condition["field"]),
+            "answer": answer,
+        }
 
     def steps(self):
         """(title, bound fields) per step of the layout."""
@@ -132,8 +144,10 @@ class ApplicationForm(forms.Form):
                 limits = spec["x-attachment"]
                 try:
                     self.detected_media_types[name] = check_attachment(
-                        upload, max_bytes=limits.get("maxBytes", DEFAULT_ATTACHMENT_LIMIT),
-                        media_types=limits["mediaTypes"])
+                        upload,
+                        max_bytes=limits.get("maxBytes", DEFAULT_ATTACHMENT_LIMIT),
+                        media_types=limits["mediaTypes"],
+                    )
                 except ValidationError as error:
                     self.add_error(name, error)
 
@@ -177,13 +191,19 @@ class ApplicationForm(forms.Form):
 
     def document(self) -> dict:
         """The answers as JSON, without attachments: what a submission stores and its schema accepts."""
-        return {name: value for name, value in self._schema_instance(self.cleaned_data).items()
-                if "x-attachment" not in self.definition.properties[name]}
+        return {
+            name: value
+            for name, value in self._schema_instance(self.cleaned_data).items()
+            if "x-attachment" not in self.definition.properties[name]
+        }
 
     def attachments(self) -> dict:
         """Uploaded files by field name (of fields shown in this answer)."""
-        return {name: upload for name, spec in self.definition.properties.items()
-                if "x-attachment" in spec and name not in self.hidden_fields and (upload := self.cleaned_data.get(name))}
+        return {
+            name: upload
+            for name, spec in self.definition.properties.items()
+            if "x-attachment" in spec and name not in self.hidden_fields and (upload := self.cleaned_data.get(name))
+        }
 
 
 def _fields_of(error) -> list[str]:

@@ -20,7 +20,11 @@ class UnitForm(VersionedForm):
     """A form of this unit's own, for a service of its own."""
 
     current = models.OneToOneField(
-        "UnitFormVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "UnitFormVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("current version"),
     )
 
@@ -46,10 +50,12 @@ PIN_FIELDS = ("standard_form_version", "unit_form_version")
 class _PinnedForm(models.Model):
     """The exact form version a resident filled in: a standard one or the unit's own."""
 
-    standard_form_version = models.ForeignKey("catalogue.StandardFormVersion", null=True, blank=True,
-                                              on_delete=models.PROTECT, related_name="+")
-    unit_form_version = models.ForeignKey(UnitFormVersion, null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+")
+    standard_form_version = models.ForeignKey(
+        "catalogue.StandardFormVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit_form_version = models.ForeignKey(
+        UnitFormVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         abstract = True
@@ -61,8 +67,8 @@ class _PinnedForm(models.Model):
     @staticmethod
     def _one_form_version(name):
         return models.CheckConstraint(
-            condition=models.Q(standard_form_version__isnull=True) ^ models.Q(unit_form_version__isnull=True),
-            name=name)
+            condition=models.Q(standard_form_version__isnull=True) ^ models.Q(unit_form_version__isnull=True), name=name
+        )
 
 
 @tenant_model
@@ -93,8 +99,9 @@ class Submission(_PinnedForm):
     service_key = models.CharField(max_length=120)
     service_name = models.CharField(_("service"), max_length=250)
     data = models.JSONField(encoder=DjangoJSONEncoder)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
     contact_email = models.EmailField(_("e-mail for replies"), blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,8 +126,9 @@ class Attachment(models.Model):
     """A file a resident attached: first to a draft, then to the submission."""
 
     draft = models.ForeignKey(FormDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
-    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="attachments")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
     field = models.CharField(max_length=100)
     file = models.FileField(upload_to=_attachment_path)
     original_name = models.CharField(max_length=255)
@@ -131,9 +139,12 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        constraints = [models.CheckConstraint(
-            condition=models.Q(draft__isnull=True) ^ models.Q(submission__isnull=True),
-            name="eforms_attachment_of_draft_or_submission")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(draft__isnull=True) ^ models.Q(submission__isnull=True),
+                name="eforms_attachment_of_draft_or_submission",
+            )
+        ]
 
     def __str__(self):
         return self.original_name

@@ -54,8 +54,13 @@ def _attachments_store(uploads: dict, media_types: dict, *, replacing: bool = Tr
         if replacing:
             _attachments_delete(Attachment.objects.filter(field=field_name, **owner))
         attachment = Attachment.objects.create(
-            field=field_name, file=upload, original_name=upload.name[:255], media_type=media_types[field_name],
-            size=upload.size, sha256=digest.hexdigest(), **owner,
+            field=field_name,
+            file=upload,
+            original_name=upload.name[:255],
+            media_type=media_types[field_name],
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            **owner,
         )
         stored.append(attachment)
     return stored
@@ -75,7 +80,8 @@ def draft_save(*, owner, service_key: str, form: ApplicationForm) -> FormDraft:
     are kept too. The draft stays on the form version it was started with."""
     data = {name: value for name, value in form.data.items() if name in form.fields and name != "csrfmiddlewaretoken"}
     draft, _ = FormDraft.objects.update_or_create(
-        owner=owner, service_key=service_key, defaults={"data": data, **_pin(form.definition)})
+        owner=owner, service_key=service_key, defaults={"data": data, **_pin(form.definition)}
+    )
     form.is_valid()  # runs the checks of the files; a draft may be incomplete, but no bad file is kept
     checked = {name: form.cleaned_data[name] for name in form.detected_media_types if name in form.cleaned_data}
     _attachments_store(checked, form.detected_media_types, draft=draft)
@@ -85,16 +91,27 @@ def draft_save(*, owner, service_key: str, form: ApplicationForm) -> FormDraft:
 def draft_get(*, owner, service_key: str) -> FormDraft | None:
     if owner is None or not owner.is_authenticated:
         return None
-    return (FormDraft.objects.filter(owner=owner, service_key=service_key)
-            .select_related("standard_form_version", "unit_form_version").first())
+    return (
+        FormDraft.objects.filter(owner=owner, service_key=service_key)
+        .select_related("standard_form_version", "unit_form_version")
+        .first()
+    )
 
 
 class DraftAlreadyFiled(Exception):
     """The draft was used up by another request (a second click on "submit") while this one was filling."""
 
 
-def submission_create(*, form: ApplicationForm, service_key: str, service_name: str, submitted_by=None,
-                      draft: FormDraft | None = None, then=None, idempotency_key=None) -> Submission:
+def submission_create(
+    *,
+    form: ApplicationForm,
+    service_key: str,
+    service_name: str,
+    submitted_by=None,
+    draft: FormDraft | None = None,
+    then=None,
+    idempotency_key=None,
+) -> Submission:
     """Store a valid application with its files in one transaction; the draft it came from is used up and
     its kept files (of the fields shown in this answer) move to the submission. `then(submission,
     attachments)` runs last inside the same transaction, with the submission's attachments by field (the
@@ -104,8 +121,14 @@ def submission_create(*, form: ApplicationForm, service_key: str, service_name: 
     try:
         with transaction.atomic():
             submission, attachments = _submission_store(
-                form=form, service_key=service_key, service_name=service_name, submitted_by=submitted_by,
-                draft=draft, written=written, idempotency_key=idempotency_key)
+                form=form,
+                service_key=service_key,
+                service_name=service_name,
+                submitted_by=submitted_by,
+                draft=draft,
+                written=written,
+                idempotency_key=idempotency_key,
+            )
             if then is not None:
                 then(submission, sorted(attachments, key=lambda attachment: (attachment.field, attachment.pk)))
             return submission
@@ -116,8 +139,9 @@ def submission_create(*, form: ApplicationForm, service_key: str, service_name: 
         raise
 
 
-def _submission_store(*, form, service_key, service_name, submitted_by, draft, written,
-                      idempotency_key=None) -> tuple[Submission, list[Attachment]]:
+def _submission_store(
+    *, form, service_key, service_name, submitted_by, draft, written, idempotency_key=None
+) -> tuple[Submission, list[Attachment]]:
     if draft is not None:
         # Locked: of two submits of one draft, the second finds it gone instead of filing without its files.
         draft = FormDraft.objects.select_for_update().filter(pk=draft.pk).first()
@@ -128,16 +152,23 @@ def _submission_store(*, form, service_key, service_name, submitted_by, draft, w
             raise DraftAlreadyFiled
     document = form.document()
     submission = Submission.objects.create(
-        service_key=service_key, service_name=service_name, data=document,
+        service_key=service_key,
+        service_name=service_name,
+        data=document,
         submitted_by=submitted_by if submitted_by and submitted_by.is_authenticated else None,
-        contact_email=document.get("email", ""), idempotency_key=idempotency_key, **_pin(form.definition),
+        contact_email=document.get("email", ""),
+        idempotency_key=idempotency_key,
+        **_pin(form.definition),
     )
     uploads = form.attachments()
     attachments = _attachments_store(uploads, form.detected_media_types, replacing=False, submission=submission)
     written += [attachment.file.name for attachment in attachments]
     if draft is not None:
-        (draft.attachments.exclude(field__in=uploads).exclude(field__in=form.hidden_fields)
-         .update(draft=None, submission=submission))
+        (
+            draft.attachments.exclude(field__in=uploads)
+            .exclude(field__in=form.hidden_fields)
+            .update(draft=None, submission=submission)
+        )
         _attachments_delete(draft.attachments.all())  # replaced, or of fields this answer does not show
         draft.delete()
         attachments = list(submission.attachments.all())  # with the draft's kept files

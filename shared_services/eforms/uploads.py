@@ -9,11 +9,11 @@ an accepted kind. A mismatch between name and content alone is no error: the con
 (XML, CSV, plain text, SVG), and it does not check that a file is well-formed beyond its first bytes.
 """
 
+import filetype
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-import filetype
 
 # filetype itself looks at no more than the first 8 KiB.
 HEAD_BYTES = 8192

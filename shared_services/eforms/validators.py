@@ -75,28 +75,36 @@ def _digits_with_check_digit(number: str, *, lengths: tuple[int, ...], scheme, c
 def validate_nip(value: str) -> str:
     # NIP is commonly written 123-456-78-90 or 123-45-67-890; the dashes carry no meaning.
     return _digits_with_check_digit(
-        _without_whitespace(value).replace("-", ""), lengths=(10,), scheme=nip, code="nip", messages={
+        _without_whitespace(value).replace("-", ""),
+        lengths=(10,),
+        scheme=nip,
+        code="nip",
+        messages={
             "characters": _("NIP may contain only digits."),
             "length": _("NIP must have 10 digits."),
             "checksum": _("This NIP's check digit is wrong — please check for a typo."),
-        })
+        },
+    )
 
 
 def validate_regon(value: str) -> str:
     return _digits_with_check_digit(
-        _without_whitespace(value), lengths=(9, 14), scheme=regon, code="regon", messages={
+        _without_whitespace(value),
+        lengths=(9, 14),
+        scheme=regon,
+        code="regon",
+        messages={
             "characters": _("REGON may contain only digits."),
             "length": _("REGON must have 9 or 14 digits."),
             "checksum": _("This REGON's check digit is wrong — please check for a typo."),
-        })
+        },
+    )
 
 
 def validate_postal_code(value: str) -> str:
     code = str(value).strip()
     if not POSTAL_CODE.fullmatch(code):
-        raise ValidationError(
-            _("Enter the postal code in the form 00-000, e.g. 87-100."), code="postal_code_format"
-        )
+        raise ValidationError(_("Enter the postal code in the form 00-000, e.g. 87-100."), code="postal_code_format")
     return code
 
 

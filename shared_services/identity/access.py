@@ -20,14 +20,12 @@ from enum import Enum
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
-from django.db import models
+from django.db import connection, models
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.hosts import host_url
 from tenants.models import Tenant
-
 
 
 class StaffRole(models.TextChoices):
@@ -141,9 +139,16 @@ def no_access(request, area: Area):
     unit = getattr(request, "tenant", None)
     here = unit.slug if unit is not None and connection.schema_name != "public" else None
     elsewhere = sorted(slug for slug in (access.unit_roles if access else {}) if slug != here)
-    return render(request, "identity/no_access.html", {
-        "area": area.value,
-        "units_elsewhere": [(unit.name, host_url(request, unit.primary_host) + "urzad/skrzynka/")
-                            for unit in Tenant.objects.filter(slug__in=elsewhere).order_by("name")],
-        "has_role_here": bool(access and here and access.role_in(here)),
-    }, status=403)
+    return render(
+        request,
+        "identity/no_access.html",
+        {
+            "area": area.value,
+            "units_elsewhere": [
+                (unit.name, host_url(request, unit.primary_host) + "urzad/skrzynka/")
+                for unit in Tenant.objects.filter(slug__in=elsewhere).order_by("name")
+            ],
+            "has_role_here": bool(access and here and access.role_in(here)),
+        },
+        status=403,
+    )

@@ -91,8 +91,13 @@ def _key_set(kid: str | None) -> KeySet:
 
 def _session(**kwargs) -> OAuth2Session:
     return OAuth2Session(
-        settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET, code_challenge_method="S256",
-        token_endpoint_auth_method="client_secret_basic", timeout=settings.KEYCLOAK_TIMEOUT_SECONDS, **kwargs)
+        settings.OIDC_CLIENT_ID,
+        settings.OIDC_CLIENT_SECRET,
+        code_challenge_method="S256",
+        token_endpoint_auth_method="client_secret_basic",
+        timeout=settings.KEYCLOAK_TIMEOUT_SECONDS,
+        **kwargs,
+    )
 
 
 @dataclass(frozen=True)
@@ -107,22 +112,30 @@ def authorization_start(*, redirect_uri: str, scope: str, prompt: str | None = N
     state, nonce, code_verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(64)
     extra = {"prompt": prompt} if prompt else {}
     url, _state = _session(scope=scope, redirect_uri=redirect_uri).create_authorization_url(
-        provider()["authorization_endpoint"], state=state, nonce=nonce, code_verifier=code_verifier, **extra)
+        provider()["authorization_endpoint"], state=state, nonce=nonce, code_verifier=code_verifier, **extra
+    )
     return Authorization(url=url, state=state, nonce=nonce, code_verifier=code_verifier)
 
 
 def code_exchange(*, code: str, code_verifier: str, redirect_uri: str, nonce: str) -> Tokens:
     return _tokens(
-        lambda session: session.fetch_token(provider()["token_endpoint"], grant_type="authorization_code", code=code,
-                                            code_verifier=code_verifier, redirect_uri=redirect_uri),
-        nonce=nonce)
+        lambda session: session.fetch_token(
+            provider()["token_endpoint"],
+            grant_type="authorization_code",
+            code=code,
+            code_verifier=code_verifier,
+            redirect_uri=redirect_uri,
+        ),
+        nonce=nonce,
+    )
 
 
 def tokens_refresh(refresh_token: str) -> Tokens:
     """New tokens, with claims as they are now (roles, memberships); TokenRejected once the Keycloak session
     has ended or the account is disabled."""
-    return _tokens(lambda session: session.refresh_token(provider()["token_endpoint"], refresh_token=refresh_token),
-                   nonce=None)
+    return _tokens(
+        lambda session: session.refresh_token(provider()["token_endpoint"], refresh_token=refresh_token), nonce=None
+    )
 
 
 def _tokens(grant, *, nonce: str | None) -> Tokens:
@@ -135,9 +148,13 @@ def _tokens(grant, *, nonce: str | None) -> Tokens:
     if "id_token" not in response:
         raise TokenRejected("the token response carries no ID token")
     claims = id_token_check(response["id_token"], nonce=nonce)
-    return Tokens(claims=claims, id_token=response["id_token"], refresh_token=response.get("refresh_token", ""),
-                  expires_in=int(response.get("expires_in", 300)),
-                  refresh_expires_in=int(response.get("refresh_expires_in") or 1800))
+    return Tokens(
+        claims=claims,
+        id_token=response["id_token"],
+        refresh_token=response.get("refresh_token", ""),
+        expires_in=int(response.get("expires_in", 300)),
+        refresh_expires_in=int(response.get("refresh_expires_in") or 1800),
+    )
 
 
 def id_token_check(id_token: str, *, nonce: str | None) -> dict:
@@ -168,8 +185,14 @@ def id_token_check(id_token: str, *, nonce: str | None) -> dict:
 
 def end_session_url(*, id_token: str, post_logout_redirect_uri: str, state: str) -> str:
     """Keycloak's RP-initiated logout: ends the Keycloak session, then comes back to us."""
-    request = requests.Request("GET", provider()["end_session_endpoint"], params={
-        "id_token_hint": id_token, "post_logout_redirect_uri": post_logout_redirect_uri, "state": state,
-        "client_id": settings.OIDC_CLIENT_ID,
-    })
+    request = requests.Request(
+        "GET",
+        provider()["end_session_endpoint"],
+        params={
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+            "state": state,
+            "client_id": settings.OIDC_CLIENT_ID,
+        },
+    )
     return request.prepare().url

@@ -40,16 +40,27 @@ class UnverifiedAccount(Exception):
 def keycloak_admin() -> KeycloakAdmin:
     """The admin client for the configured Keycloak, one per process: python-keycloak keeps its service-account
     token and renews it when it expires, so a bulk onboarding does not fetch a token per unit."""
-    return _admin_for(settings.KEYCLOAK_SERVER_URL, settings.KEYCLOAK_REALM, settings.KEYCLOAK_ADMIN_CLIENT_ID,
-                      settings.KEYCLOAK_ADMIN_CLIENT_SECRET, settings.KEYCLOAK_TIMEOUT_SECONDS)
+    return _admin_for(
+        settings.KEYCLOAK_SERVER_URL,
+        settings.KEYCLOAK_REALM,
+        settings.KEYCLOAK_ADMIN_CLIENT_ID,
+        settings.KEYCLOAK_ADMIN_CLIENT_SECRET,
+        settings.KEYCLOAK_TIMEOUT_SECONDS,
+    )
 
 
 @lru_cache(maxsize=4)
 def _admin_for(server_url: str, realm: str, client_id: str, secret: str, timeout: int) -> KeycloakAdmin:
-    return KeycloakAdmin(connection=KeycloakOpenIDConnection(
-        server_url=server_url, realm_name=realm, user_realm_name=realm, client_id=client_id,
-        client_secret_key=secret, timeout=timeout,
-    ))
+    return KeycloakAdmin(
+        connection=KeycloakOpenIDConnection(
+            server_url=server_url,
+            realm_name=realm,
+            user_realm_name=realm,
+            client_id=client_id,
+            client_secret_key=secret,
+            timeout=timeout,
+        )
+    )
 
 
 def _calling(action: str):
@@ -120,10 +131,15 @@ def unit_organization_ensure(unit, *, enabled: bool = True) -> str:
     admin = keycloak_admin()
     organization = _organization(admin, unit.slug)
     if organization is None:
-        organization_id = admin.create_organization({
-            "name": organization_name(unit), "alias": unit.slug, "enabled": enabled,
-            "description": unit.name, "attributes": {"unit": [unit.slug], "terc": [unit.code]},
-        })
+        organization_id = admin.create_organization(
+            {
+                "name": organization_name(unit),
+                "alias": unit.slug,
+                "enabled": enabled,
+                "description": unit.name,
+                "attributes": {"unit": [unit.slug], "terc": [unit.code]},
+            }
+        )
     else:
         organization_id = organization["id"]
         if organization.get("enabled") != enabled:
@@ -164,26 +180,39 @@ def staff_invite(unit, *, email: str, role: str, first_name: str = "", last_name
     organization_id = unit_organization_ensure.__wrapped__(unit)
     if found:
         account = found[0]
-        member = any(organization["id"] == organization_id
-                     for organization in admin.get_user_organizations(account["id"]))
+        member = any(
+            organization["id"] == organization_id for organization in admin.get_user_organizations(account["id"])
+        )
         # An unconfirmed address is acceptable only on an account nobody has used yet (one an invitation made,
         # still waiting for its first password: only the mailbox's owner can take it up) or one this unit
         # already invited; an account somebody uses under an unconfirmed address is not given the role.
         never_used = "UPDATE_PASSWORD" in account.get("requiredActions", [])
         if not account.get("emailVerified") and not (member or never_used):
             raise UnverifiedAccount(email)
-        user_id, pending = account["id"], [action for action in NEW_ACCOUNT_ACTIONS
-                                           if action in account.get("requiredActions", [])]
+        user_id, pending = (
+            account["id"],
+            [action for action in NEW_ACCOUNT_ACTIONS if action in account.get("requiredActions", [])],
+        )
     else:
-        user_id = admin.create_user({"username": email, "email": email, "enabled": True, "firstName": first_name,
-                                     "lastName": last_name, "requiredActions": NEW_ACCOUNT_ACTIONS}, exist_ok=True)
+        user_id = admin.create_user(
+            {
+                "username": email,
+                "email": email,
+                "enabled": True,
+                "firstName": first_name,
+                "lastName": last_name,
+                "requiredActions": NEW_ACCOUNT_ACTIONS,
+            },
+            exist_ok=True,
+        )
         member, pending = False, NEW_ACCOUNT_ACTIONS
     if not member:
         admin.organization_user_add(user_id, organization_id)
     _role_groups_set(admin, unit.slug, user_id, role)
     if pending:  # Keycloak's e-mail to set the password — again, when an earlier one never arrived or lapsed
-        admin.send_update_account(user_id, pending, client_id=settings.OIDC_CLIENT_ID,
-                                  lifespan=INVITATION_LIFESPAN_SECONDS)
+        admin.send_update_account(
+            user_id, pending, client_id=settings.OIDC_CLIENT_ID, lifespan=INVITATION_LIFESPAN_SECONDS
+        )
     return user_id
 
 
@@ -217,8 +246,11 @@ def client_redirects_set(*, platform_url: str) -> None:
     admin = keycloak_admin()
     client_uuid = admin.get_client_id(settings.OIDC_CLIENT_ID)
     client = admin.get_client(client_uuid)
-    attributes = {**client.get("attributes", {}), "post.logout.redirect.uris": f"{platform_url}oidc/wylogowano/",
-                  "pkce.code.challenge.method": "S256"}
-    admin.update_client(client_uuid, {**client, "redirectUris": [f"{platform_url}oidc/callback/"],
-                                      "attributes": attributes})
-
+    attributes = {
+        **client.get("attributes", {}),
+        "post.logout.redirect.uris": f"{platform_url}oidc/wylogowano/",
+        "pkce.code.challenge.method": "S256",
+    }
+    admin.update_client(
+        client_uuid, {**client, "redirectUris": [f"{platform_url}oidc/callback/"], "attributes": attributes}
+    )

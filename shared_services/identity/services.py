@@ -45,8 +45,13 @@ def login_begin(*, request, callback_url: str, next_path: str, scope: str, promp
     now = timezone.now()
     PendingLogin.objects.filter(expires_at__lt=now).delete()
     PendingLogin.objects.create(
-        state=authorization.state, code_verifier=authorization.code_verifier, nonce=authorization.nonce,
-        return_host=request.get_host(), next_path=next_path, expires_at=now + PENDING_LOGIN_LIFETIME)
+        state=authorization.state,
+        code_verifier=authorization.code_verifier,
+        nonce=authorization.nonce,
+        return_host=request.get_host(),
+        next_path=next_path,
+        expires_at=now + PENDING_LOGIN_LIFETIME,
+    )
     request.session[SESSION_PENDING_STATE] = authorization.state
     return authorization.url
 
@@ -58,16 +63,24 @@ def login_callback(*, state: str, code: str, callback_url: str) -> tuple[str, Pe
         if pending is None:
             raise LoginFailed("unknown or expired sign-in")
         pending.delete()  # single use, whatever happens next
-    tokens = oidc.code_exchange(code=code, code_verifier=pending.code_verifier, redirect_uri=callback_url,
-                                nonce=pending.nonce)
+    tokens = oidc.code_exchange(
+        code=code, code_verifier=pending.code_verifier, redirect_uri=callback_url, nonce=pending.nonce
+    )
     ticket = secrets.token_urlsafe(32)
     now = timezone.now()
     LoginTicket.objects.filter(expires_at__lt=now).delete()
     LoginTicket.objects.create(
-        ticket_hash=_hash(ticket), state=pending.state, return_host=pending.return_host, next_path=pending.next_path,
-        claims=tokens.claims, id_token=tokens.id_token, refresh_token=tokens.refresh_token,
+        ticket_hash=_hash(ticket),
+        state=pending.state,
+        return_host=pending.return_host,
+        next_path=pending.next_path,
+        claims=tokens.claims,
+        id_token=tokens.id_token,
+        refresh_token=tokens.refresh_token,
         access_expires_at=now + timedelta(seconds=tokens.expires_in),
-        refresh_expires_at=now + timedelta(seconds=tokens.refresh_expires_in), expires_at=now + TICKET_LIFETIME)
+        refresh_expires_at=now + timedelta(seconds=tokens.refresh_expires_in),
+        expires_at=now + TICKET_LIFETIME,
+    )
     return ticket, pending
 
 
@@ -78,31 +91,49 @@ def login_complete(*, request, ticket: str) -> str:
     the state), so a ticket sent to somebody else, or to another unit, opens nothing.
     """
     with transaction.atomic():
-        row = LoginTicket.objects.select_for_update().filter(
-            ticket_hash=_hash(ticket), expires_at__gt=timezone.now()).first()
+        row = (
+            LoginTicket.objects.select_for_update()
+            .filter(ticket_hash=_hash(ticket), expires_at__gt=timezone.now())
+            .first()
+        )
         if row is None:
             raise LoginFailed("unknown, used or expired ticket")
         row.delete()
     if row.return_host != request.get_host() or row.state != request.session.pop(SESSION_PENDING_STATE, None):
         raise LoginFailed("ticket for another host or browser")
-    session_start(request=request, claims=row.claims, id_token=row.id_token, refresh_token=row.refresh_token,
-                  access_expires_at=row.access_expires_at, refresh_expires_at=row.refresh_expires_at)
+    session_start(
+        request=request,
+        claims=row.claims,
+        id_token=row.id_token,
+        refresh_token=row.refresh_token,
+        access_expires_at=row.access_expires_at,
+        refresh_expires_at=row.refresh_expires_at,
+    )
     return row.next_path
 
 
-def session_start(*, request, claims: dict, id_token: str, refresh_token: str, access_expires_at,
-                  refresh_expires_at) -> None:
+def session_start(
+    *, request, claims: dict, id_token: str, refresh_token: str, access_expires_at, refresh_expires_at
+) -> None:
     user = account_sync(claims)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # also a new session key
     request.session[SESSION_ACCESS] = Access.from_claims(claims).as_session()
-    _tokens_keep(request, id_token=id_token, refresh_token=refresh_token, access_expires_at=access_expires_at,
-                 refresh_expires_at=refresh_expires_at)
+    _tokens_keep(
+        request,
+        id_token=id_token,
+        refresh_token=refresh_token,
+        access_expires_at=access_expires_at,
+        refresh_expires_at=refresh_expires_at,
+    )
 
 
 def _tokens_keep(request, *, id_token: str, refresh_token: str, access_expires_at, refresh_expires_at) -> None:
     request.session[SESSION_TOKENS] = {
-        "id_token": id_token, "refresh_token": refresh_token, "expires_at": access_expires_at.timestamp(),
-        "refresh_expires_at": refresh_expires_at.timestamp()}
+        "id_token": id_token,
+        "refresh_token": refresh_token,
+        "expires_at": access_expires_at.timestamp(),
+        "refresh_expires_at": refresh_expires_at.timestamp(),
+    }
 
 
 class SessionState(Enum):
@@ -135,9 +166,13 @@ def session_refresh(request) -> SessionState:
         return SessionState.ENDED
     account_sync(fresh.claims)
     request.session[SESSION_ACCESS] = Access.from_claims(fresh.claims).as_session()
-    _tokens_keep(request, id_token=fresh.id_token, refresh_token=fresh.refresh_token or tokens["refresh_token"],
-                 access_expires_at=now + timedelta(seconds=fresh.expires_in),
-                 refresh_expires_at=now + timedelta(seconds=fresh.refresh_expires_in))
+    _tokens_keep(
+        request,
+        id_token=fresh.id_token,
+        refresh_token=fresh.refresh_token or tokens["refresh_token"],
+        access_expires_at=now + timedelta(seconds=fresh.expires_in),
+        refresh_expires_at=now + timedelta(seconds=fresh.refresh_expires_in),
+    )
     return SessionState.CURRENT
 
 
@@ -153,8 +188,11 @@ def account_sync(claims: dict):
     user, _created = get_user_model().objects.get_or_create(username=local_username(access.subject))
     if connection.schema_name != "public" and claims.get("email_verified") and claims.get("email"):
         _resident_account_take_over(user, claims["email"])
-    profile = {"email": claims.get("email", ""), "first_name": claims.get("given_name", "")[:150],
-               "last_name": claims.get("family_name", "")[:150]}
+    profile = {
+        "email": claims.get("email", ""),
+        "first_name": claims.get("given_name", "")[:150],
+        "last_name": claims.get("family_name", "")[:150],
+    }
     if connection.schema_name == "public":
         profile["is_staff"] = access.operator
         role = None
@@ -178,8 +216,9 @@ def _resident_account_take_over(user, email: str) -> None:
     """A resident's account from before sign-in moved to Keycloak (`mieszkaniec:<e-mail>`): its drafts and
     applications pass to the person who signs in with that e-mail once Keycloak has verified it — at that
     sign-in or a later one; the old account is then closed, so this happens once."""
-    legacy = get_user_model().objects.filter(username=LEGACY_RESIDENT_PREFIX + email.strip().lower(),
-                                             is_active=True).first()
+    legacy = (
+        get_user_model().objects.filter(username=LEGACY_RESIDENT_PREFIX + email.strip().lower(), is_active=True).first()
+    )
     if legacy is None:
         return
     FormDraft.objects.filter(owner=legacy).update(owner=user)

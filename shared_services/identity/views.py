@@ -42,12 +42,20 @@ def _default_next() -> str:
 def login_start(request):
     """Send the visitor to Keycloak; `next` is where to come back to on this host."""
     next_path = request.GET.get("next", "")
-    if (not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None) or not next_path.startswith("/")
-            or len(next_path) > NEXT_PATH_MAX_LENGTH):
+    if (
+        not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None)
+        or not next_path.startswith("/")
+        or len(next_path) > NEXT_PATH_MAX_LENGTH
+    ):
         next_path = _default_next()
     try:
-        url = login_begin(request=request, callback_url=_callback_url(request), next_path=next_path, scope=SCOPE,
-                          prompt="login" if request.GET.get("ponownie") else None)
+        url = login_begin(
+            request=request,
+            callback_url=_callback_url(request),
+            next_path=next_path,
+            scope=SCOPE,
+            prompt="login" if request.GET.get("ponownie") else None,
+        )
     except oidc.ProviderUnavailable:
         logger.warning("identity provider unreachable at sign-in")
         return _unavailable(request)
@@ -93,8 +101,11 @@ def logout_start(request):
         return redirect(back_to)
     state = signing.dumps({"to": back_to}, salt=LOGOUT_STATE_SALT)
     try:
-        return redirect(oidc.end_session_url(id_token=id_token, state=state,
-                                             post_logout_redirect_uri=portal_url(request) + LOGGED_OUT_PATH))
+        return redirect(
+            oidc.end_session_url(
+                id_token=id_token, state=state, post_logout_redirect_uri=portal_url(request) + LOGGED_OUT_PATH
+            )
+        )
     except oidc.ProviderUnavailable:
         return redirect(back_to)  # signed out here; Keycloak's session ends when it expires
 

@@ -11,7 +11,7 @@ def access_code_new() -> str:
     """A code to follow a case without an account: 12 letters and digits people can read aloud
     (about 60 bits), in groups of four."""
     code = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(12))
-    return "-".join(code[i:i + 4] for i in range(0, 12, 4))
+    return "-".join(code[i : i + 4] for i in range(0, 12, 4))
 
 
 def access_code_hash(code: str) -> str:

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_services.audit.services import audit_record
-
 from shared_services.staff.models import Department
 
 from .models import Case, CaseNote, CaseStatus, SignCounter
@@ -18,8 +17,17 @@ from .outbox import outbox_add
 from .permissions import allowed_actions
 
 ARCHIVAL_CATEGORY = re.compile(r"^(A|B[0-9]{1,2}|BE[0-9]{1,2}|Bc)$")
-_TRACKED = ("status", "department", "assignee", "jrwa", "sign", "deadline", "archival_category", "retention_until",
-            "resolution")
+_TRACKED = (
+    "status",
+    "department",
+    "assignee",
+    "jrwa",
+    "sign",
+    "deadline",
+    "archival_category",
+    "retention_until",
+    "resolution",
+)
 
 
 def case_open_at_intake(*, entry, jrwa: str, deadline_days: int | None) -> Case:
@@ -43,8 +51,9 @@ def _acting(user, case: Case, action: str) -> Case:
 
 
 def _audit(user, action: str, case: Case, before: dict) -> None:
-    audit_record(actor=user.get_username(), action=f"case.{action}", target=f"case:{case.pk}",
-                 before=before, after=_state(case))
+    audit_record(
+        actor=user.get_username(), action=f"case.{action}", target=f"case:{case.pk}", before=before, after=_state(case)
+    )
 
 
 @transaction.atomic
@@ -57,8 +66,9 @@ def case_register(*, user, case: Case, department: Department, jrwa: str, archiv
         raise ValidationError({"archival_category": _("An archival category is A, Bn, BEn or Bc, e.g. B5.")})
     before = _state(case)
     year = timezone.localdate().year
-    SignCounter.objects.bulk_create([SignCounter(department_code=department.code, jrwa=jrwa, year=year)],
-                                    ignore_conflicts=True)
+    SignCounter.objects.bulk_create(
+        [SignCounter(department_code=department.code, jrwa=jrwa, year=year)], ignore_conflicts=True
+    )
     counter = SignCounter.objects.select_for_update().get(department_code=department.code, jrwa=jrwa, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])

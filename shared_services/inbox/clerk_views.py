@@ -13,31 +13,35 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shared_services.identity.access import Area, area_required, office_role
-from shared_services.identity.access import StaffRole
+from shared_services.identity.access import Area, StaffRole, area_required, office_role
+from shared_services.staff.models import Department
 
 from . import case_services
 from .downloads import attachment_response, receipt_xml_response, submission_document_response
-from shared_services.staff.models import Department
-
 from .models import Case, CaseNote, CaseStatus
 from .permissions import allowed_actions, visible_cases
 from .selectors import cases_for, register_entries
-
 
 staff_required = area_required(Area.OFFICE)
 
 
 class CaseFilterForm(forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
-                               choices=[("", gettext_lazy("any"))] + list(CaseStatus.choices))
-    department = forms.ModelChoiceField(label=gettext_lazy("Department"), required=False,
-                                        queryset=Department.objects.all(), empty_label=gettext_lazy("any"))
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=[("", gettext_lazy("any"))] + list(CaseStatus.choices)
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Department"),
+        required=False,
+        queryset=Department.objects.all(),
+        empty_label=gettext_lazy("any"),
+    )
     service = forms.CharField(label=gettext_lazy("Service"), required=False, max_length=100)
-    received_from = forms.DateField(label=gettext_lazy("Received from"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label=gettext_lazy("Received until"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = forms.DateField(
+        label=gettext_lazy("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=gettext_lazy("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     overdue = forms.BooleanField(label=gettext_lazy("Only overdue"), required=False)
 
 
@@ -63,8 +67,9 @@ def register_view(request):
 class RegisterCaseForm(forms.Form):
     department = forms.ModelChoiceField(label=gettext_lazy("Department"), queryset=Department.objects.all())
     jrwa = forms.CharField(label=gettext_lazy("JRWA class"), max_length=6)
-    archival_category = forms.CharField(label=gettext_lazy("Archival category"), max_length=4,
-                                        help_text=gettext_lazy("A, Bn, BEn or Bc, e.g. B5."))
+    archival_category = forms.CharField(
+        label=gettext_lazy("Archival category"), max_length=4, help_text=gettext_lazy("A, Bn, BEn or Bc, e.g. B5.")
+    )
 
 
 class AssignForm(forms.Form):
@@ -72,8 +77,11 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = (User.objects.filter(staff_member__department=case.department)
-                                            if case.department_id else User.objects.filter(staff_member__isnull=False))
+        self.fields["assignee"].queryset = (
+            User.objects.filter(staff_member__department=case.department)
+            if case.department_id
+            else User.objects.filter(staff_member__isnull=False)
+        )
 
 
 class ForwardForm(forms.Form):
@@ -86,24 +94,38 @@ class WriteForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    resolution = forms.CharField(label=gettext_lazy("Resolution"), widget=forms.Textarea(attrs={"rows": 3}),
-                                 max_length=5000)
+    resolution = forms.CharField(
+        label=gettext_lazy("Resolution"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 @staff_required
 def case_detail(request, pk):
     case = _visible_case(request, pk)
     actions = allowed_actions(request.user, case)
-    return render(request, "inbox/case_detail.html", {
-        "case": case, "entry": case.register_entry, "submission": case.register_entry.submission,
-        "receipt": case.register_entry.receipt, "notes": case.notes.select_related("author"),
-        "actions": actions, "forms": _action_forms(case, actions), "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "inbox/case_detail.html",
+        {
+            "case": case,
+            "entry": case.register_entry,
+            "submission": case.register_entry.submission,
+            "receipt": case.register_entry.receipt,
+            "notes": case.notes.select_related("author"),
+            "actions": actions,
+            "forms": _action_forms(case, actions),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _visible_case(request, pk) -> Case:
-    case = visible_cases(request.user).select_related(
-        "register_entry__submission", "register_entry__receipt", "department", "assignee").filter(pk=pk).first()
+    case = (
+        visible_cases(request.user)
+        .select_related("register_entry__submission", "register_entry__receipt", "department", "assignee")
+        .filter(pk=pk)
+        .first()
+    )
     if case is None:
         raise Http404  # another unit's or another department's case does not exist for this person
     return case
@@ -132,8 +154,11 @@ def case_act(request, pk, action):
     if action not in actions:
         raise PermissionDenied
     form = _action_forms(case, {action})[action].__class__
-    bound = (AssignForm(request.POST, request.FILES, case=case, prefix=action) if action == "assign"
-             else form(request.POST, request.FILES, prefix=action))
+    bound = (
+        AssignForm(request.POST, request.FILES, case=case, prefix=action)
+        if action == "assign"
+        else form(request.POST, request.FILES, prefix=action)
+    )
     if bound.is_valid():
         try:
             _carry_out(request.user, case, action, bound.cleaned_data)
@@ -143,23 +168,40 @@ def case_act(request, pk, action):
         else:
             messages.success(request, _("Done."))
             return redirect("clerk-case", pk=case.pk)
-    return render(request, "inbox/case_detail.html", {
-        "case": case, "entry": case.register_entry, "submission": case.register_entry.submission,
-        "receipt": case.register_entry.receipt, "notes": case.notes.select_related("author"), "actions": actions,
-        "forms": _action_forms(case, actions, bound={action: bound}), "today": timezone.localdate(),
-    }, status=400)
+    return render(
+        request,
+        "inbox/case_detail.html",
+        {
+            "case": case,
+            "entry": case.register_entry,
+            "submission": case.register_entry.submission,
+            "receipt": case.register_entry.receipt,
+            "notes": case.notes.select_related("author"),
+            "actions": actions,
+            "forms": _action_forms(case, actions, bound={action: bound}),
+            "today": timezone.localdate(),
+        },
+        status=400,
+    )
 
 
 def _carry_out(user, case, action, data):
     if action == "register":
-        case_services.case_register(user=user, case=case, department=data["department"], jrwa=data["jrwa"],
-                                    archival_category=data["archival_category"])
+        case_services.case_register(
+            user=user,
+            case=case,
+            department=data["department"],
+            jrwa=data["jrwa"],
+            archival_category=data["archival_category"],
+        )
     elif action == "assign":
         case_services.case_assign(user=user, case=case, assignee=data["assignee"])
     elif action == "forward":
         case_services.case_forward(user=user, case=case, department=data["department"])
     elif action in (CaseNote.Kind.NOTE, CaseNote.Kind.REQUEST, CaseNote.Kind.REPLY):
-        case_services.case_write(user=user, case=case, kind=action, text=data["text"], attachment=data.get("attachment"))
+        case_services.case_write(
+            user=user, case=case, kind=action, text=data["text"], attachment=data.get("attachment")
+        )
     elif action == "close":
         case_services.case_close(user=user, case=case, resolution=data["resolution"])
 

@@ -15,8 +15,7 @@ def _attachment_named(content: bytes, content_type: str, filename: str) -> HttpR
 
 
 def receipt_xml_response(entry) -> HttpResponse:
-    return _attachment_named(bytes(entry.receipt.signed_xml), "application/xml",
-                             f"UPO-{entry.year}-{entry.number}.xml")
+    return _attachment_named(bytes(entry.receipt.signed_xml), "application/xml", f"UPO-{entry.year}-{entry.number}.xml")
 
 
 def submission_document_response(entry) -> HttpResponse:
@@ -26,10 +25,18 @@ def submission_document_response(entry) -> HttpResponse:
 def receipt_pdf_response(entry) -> FileResponse:
     if not entry.receipt.pdf:
         raise Http404(_("The PDF copy is still being prepared; the XML receipt is available now."))
-    return FileResponse(entry.receipt.pdf.open("rb"), as_attachment=True,
-                        filename=f"UPO-{entry.year}-{entry.number}.pdf", content_type="application/pdf")
+    return FileResponse(
+        entry.receipt.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"UPO-{entry.year}-{entry.number}.pdf",
+        content_type="application/pdf",
+    )
 
 
 def attachment_response(attachment) -> FileResponse:
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.media_type)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.media_type,
+    )

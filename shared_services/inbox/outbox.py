@@ -17,7 +17,8 @@ def outbox_add(*, kind: str, key: str, payload: dict) -> OutboxMessage:
     """Queue work for after the current transaction; the Celery worker is woken when it commits (and a
     periodic sweep finds messages whose wake-up was lost, e.g. while the broker was down)."""
     message, _ = OutboxMessage.objects.get_or_create(
-        key=key, defaults={"kind": kind, "payload": payload, "next_attempt_at": timezone.now()})
+        key=key, defaults={"kind": kind, "payload": payload, "next_attempt_at": timezone.now()}
+    )
     wake_worker_after_commit()
     return message
 

@@ -34,9 +34,12 @@ def outbox_run(*, limit: int = 100) -> int:
 
 def _run_one() -> bool:
     with transaction.atomic():
-        message = (OutboxMessage.objects.select_for_update(skip_locked=True)
-                   .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now())
-                   .order_by("next_attempt_at", "pk").first())
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at", "pk")
+            .first()
+        )
         if message is None:
             return False
         try:
@@ -59,13 +62,17 @@ def _run_one() -> bool:
 
 
 def _render_receipt_pdf(payload: dict) -> None:
-    receipt = Receipt.objects.select_for_update(of=("self",)).select_related("register_entry").get(
-        receipt_id=payload["receipt_id"])
+    receipt = (
+        Receipt.objects.select_for_update(of=("self",))
+        .select_related("register_entry")
+        .get(receipt_id=payload["receipt_id"])
+    )
     if receipt.pdf:
         return  # done by an earlier attempt whose mark was lost
     verification = upo.receipt_verify(bytes(receipt.signed_xml))
-    pdf = receipt_pdf.receipt_pdf(verification.facts, verify_url=verification_url(receipt),
-                                  register_number=receipt.register_entry.label)
+    pdf = receipt_pdf.receipt_pdf(
+        verification.facts, verify_url=verification_url(receipt), register_number=receipt.register_entry.label
+    )
     receipt.pdf.save(f"upo-{receipt.receipt_id}.pdf", ContentFile(pdf), save=True)
 
 
@@ -73,12 +80,21 @@ def _send_receipt_email(payload: dict) -> None:
     receipt = Receipt.objects.select_related("register_entry__submission").get(receipt_id=payload["receipt_id"])
     entry = receipt.register_entry
     unit = connection.tenant
-    body = render_to_string("inbox/receipt_email.txt", {
-        "unit": unit, "entry": entry, "receipt": receipt, "unit_url": unit_root_url(unit),
-        "verify_url": verification_url(receipt), "access_code": payload.get("access_code"),
-    })
+    body = render_to_string(
+        "inbox/receipt_email.txt",
+        {
+            "unit": unit,
+            "entry": entry,
+            "receipt": receipt,
+            "unit_url": unit_root_url(unit),
+            "verify_url": verification_url(receipt),
+            "access_code": payload.get("access_code"),
+        },
+    )
     message = EmailMessage(
-        subject=f"{unit.name}: UPO {entry.label}", body=body, to=[entry.sender_email],
+        subject=f"{unit.name}: UPO {entry.label}",
+        body=body,
+        to=[entry.sender_email],
         headers={"Message-ID": f"<upo-{receipt.receipt_id}@ratusz>"},  # the same message if sent again
     )
     message.attach(f"UPO-{entry.year}-{entry.number}.xml", bytes(receipt.signed_xml), "application/xml")
@@ -89,10 +105,16 @@ def _send_case_message(payload: dict) -> None:
     """A request for documents or a reply, to the resident who filed the application."""
     note = CaseNote.objects.select_related("case__register_entry", "case__department").get(pk=payload["note_id"])
     entry, unit = note.case.register_entry, connection.tenant
-    body = render_to_string("inbox/case_message_email.txt", {
-        "unit": unit, "entry": entry, "case": note.case, "note": note, "unit_url": unit_root_url(unit)})
-    message = EmailMessage(subject=f"{unit.name}: {note.case.sign or entry.label}", body=body, to=[entry.sender_email],
-                           headers={"Message-ID": f"<case-note-{note.pk}.{unit.schema_name}@ratusz>"})
+    body = render_to_string(
+        "inbox/case_message_email.txt",
+        {"unit": unit, "entry": entry, "case": note.case, "note": note, "unit_url": unit_root_url(unit)},
+    )
+    message = EmailMessage(
+        subject=f"{unit.name}: {note.case.sign or entry.label}",
+        body=body,
+        to=[entry.sender_email],
+        headers={"Message-ID": f"<case-note-{note.pk}.{unit.schema_name}@ratusz>"},
+    )
     if note.attachment:
         message.attach(note.attachment.name.rsplit("/", 1)[-1], note.attachment.read())
     message.send()
@@ -103,5 +125,8 @@ def verification_url(receipt: Receipt) -> str:
     return f"{platform_root_url().rstrip('/')}{path}?id={receipt.receipt_id}"
 
 
-HANDLERS = {"receipt_pdf": _render_receipt_pdf, "receipt_email": _send_receipt_email,
-            "case_message": _send_case_message}
+HANDLERS = {
+    "receipt_pdf": _render_receipt_pdf,
+    "receipt_email": _send_receipt_email,
+    "case_message": _send_case_message,
+}

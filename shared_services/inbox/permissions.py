@@ -8,8 +8,7 @@ Residents and other units' staff are nobody here: accounts and sessions live in 
 
 from django.db.models import Q, QuerySet
 
-from shared_services.identity.access import office_role
-from shared_services.identity.access import StaffRole
+from shared_services.identity.access import StaffRole, office_role
 
 from .models import Case
 

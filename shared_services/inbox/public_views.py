@@ -46,16 +46,20 @@ class VerifyForm(forms.Form):
     documents = MultipleFileField(
         label=_("Documents to check (optional)"),
         # The name is SUBMISSION_DOCUMENT_NAME, written out: a lazy text cannot be formatted at import time.
-        help_text=_("Your application as wniosek.json and its attachments, with the file names they had when "
-                    "you filed them. You will see whether each is the document the office received."),
+        help_text=_(
+            "Your application as wniosek.json and its attachments, with the file names they had when "
+            "you filed them. You will see whether each is the document the office received."
+        ),
         required=False,
     )
 
     def clean_receipt(self):
         receipt = self.cleaned_data["receipt"]
         if receipt.size > MAX_RECEIPT_BYTES:
-            raise forms.ValidationError(_("A receipt is never larger than %(size)s; this file is not one.")
-                                        % {"size": filesizeformat(MAX_RECEIPT_BYTES)})
+            raise forms.ValidationError(
+                _("A receipt is never larger than %(size)s; this file is not one.")
+                % {"size": filesizeformat(MAX_RECEIPT_BYTES)}
+            )
         return receipt
 
     def clean_documents(self):
@@ -78,12 +82,21 @@ def upo_verify(request):
             )
     else:
         form = VerifyForm()
-    documents = [(name, status, document_status_label(status)) for name, status in verification.documents] \
-        if verification else []
-    return render(request, "inbox/upo_verify.html", {
-        "form": form, "verification": verification, "documents": documents,
-        "receipt_id": _receipt_id(request.GET.get("id", "")),
-    })
+    documents = (
+        [(name, status, document_status_label(status)) for name, status in verification.documents]
+        if verification
+        else []
+    )
+    return render(
+        request,
+        "inbox/upo_verify.html",
+        {
+            "form": form,
+            "verification": verification,
+            "documents": documents,
+            "receipt_id": _receipt_id(request.GET.get("id", "")),
+        },
+    )
 
 
 def _receipt_id(value: str) -> str:
@@ -99,10 +112,16 @@ def upo_certificates(request):
     """Every certificate the platform signs (or signed) receipts with, the current one marked."""
     current = signing_keys.current_key_id()
     certificates = [
-        {"key_id": key_id, "current": key_id == current, "certificate": certificate,
-         "subject": certificate.subject.rfc4514_string(), "key": signing_keys.key_label_of(certificate)}
-        for key_id, certificate in sorted(signing_keys.trusted_certificates().items(),
-                                          key=lambda item: item[1].not_valid_before_utc, reverse=True)
+        {
+            "key_id": key_id,
+            "current": key_id == current,
+            "certificate": certificate,
+            "subject": certificate.subject.rfc4514_string(),
+            "key": signing_keys.key_label_of(certificate),
+        }
+        for key_id, certificate in sorted(
+            signing_keys.trusted_certificates().items(), key=lambda item: item[1].not_valid_before_utc, reverse=True
+        )
     ]
     return render(request, "inbox/upo_certificates.html", {"certificates": certificates})
 

@@ -9,7 +9,7 @@ The font is DejaVu Sans, vendored in `fonts/` (with its licence): ReportLab's ow
 """
 
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
@@ -39,31 +39,42 @@ def receipt_pdf(facts: ReceiptFacts, verify_url: str, register_number: str) -> b
     buffer = io.BytesIO()
     # invariant: the same receipt gives the same bytes (no creation date or random document id inside).
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, invariant=True, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-        bottomMargin=16 * mm, title=f"UPO {register_number} — {facts.addressee_name}",
-        author=facts.addressee_name, subject=TITLE, keywords=[facts.receipt_id, register_number],
-        creator="Ratusz", initialFontName=FONT,  # else the page starts in Helvetica, which is not embedded
+        buffer,
+        pagesize=A4,
+        invariant=True,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=f"UPO {register_number} — {facts.addressee_name}",
+        author=facts.addressee_name,
+        subject=TITLE,
+        keywords=[facts.receipt_id, register_number],
+        creator="Ratusz",
+        initialFontName=FONT,  # else the page starts in Helvetica, which is not embedded
     )
-    document.build([
-        Paragraph(TITLE, styles["title"]),
-        Paragraph(_text(facts.addressee_name), styles["subtitle"]),
-        Spacer(0, 4 * mm),
-        _facts_table(facts, register_number, styles),
-        Spacer(0, 5 * mm),
-        _verification_block(verify_url, styles),
-        Spacer(0, 5 * mm),
-        Paragraph(
-            "Dowodem doręczenia jest podpisany elektronicznie plik XML tego poświadczenia. Ten wydruk jest jego "
-            "czytelną kopią i sam nie ma mocy dowodowej. Autentyczność poświadczenia sprawdzisz, przesyłając "
-            "plik XML na stronie weryfikacji (adres i kod QR powyżej); możesz tam też sprawdzić, czy Twój "
-            f"wniosek ({SUBMISSION_DOCUMENT_NAME}) i załączniki są tymi, które zostały doręczone.",
-            styles["note"],
-        ),
-    ])
+    document.build(
+        [
+            Paragraph(TITLE, styles["title"]),
+            Paragraph(_text(facts.addressee_name), styles["subtitle"]),
+            Spacer(0, 4 * mm),
+            _facts_table(facts, register_number, styles),
+            Spacer(0, 5 * mm),
+            _verification_block(verify_url, styles),
+            Spacer(0, 5 * mm),
+            Paragraph(
+                "Dowodem doręczenia jest podpisany elektronicznie plik XML tego poświadczenia. Ten wydruk jest jego "
+                "czytelną kopią i sam nie ma mocy dowodowej. Autentyczność poświadczenia sprawdzisz, przesyłając "
+                "plik XML na stronie weryfikacji (adres i kod QR powyżej); możesz tam też sprawdzić, czy Twój "
+                f"wniosek ({SUBMISSION_DOCUMENT_NAME}) i załączniki są tymi, które zostały doręczone.",
+                styles["note"],
+            ),
+        ]
+    )
     return buffer.getvalue()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _register_fonts() -> None:
     # ReportLab's font registry is global to the process; registering once is enough.
     pdfmetrics.registerFont(TTFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
@@ -97,8 +108,10 @@ def _moment(value) -> str:
 
 def _facts_table(facts: ReceiptFacts, register_number: str, styles) -> Table:
     sender = _text(facts.sender_name) + (f"<br/>{_text(facts.sender_email)}" if facts.sender_email else "")
-    attachments = "<br/>".join(f"{_text(name)}<br/><font size=7.5>{sha256}</font>"
-                               for name, sha256 in facts.attachments) or "brak"
+    attachments = (
+        "<br/>".join(f"{_text(name)}<br/><font size=7.5>{sha256}</font>" for name, sha256 in facts.attachments)
+        or "brak"
+    )
     rows = [
         ("Adresat", f"{_text(facts.addressee_name)}<br/>TERC: {_text(facts.addressee_terc)}"),
         ("Nadawca", sender),
@@ -108,18 +121,26 @@ def _facts_table(facts: ReceiptFacts, register_number: str, styles) -> Table:
         ("Numer w rejestrze (nadany po podpisaniu, nie jest częścią pliku XML)", _text(register_number)),
         ("Identyfikator dokumentu", _text(facts.document_id)),
         ("Identyfikator poświadczenia", _text(facts.receipt_id)),
-        ("Skrót SHA-256 wniosku", f"<font size=7.5>{facts.document_sha256}</font><br/>"
-                                  f"<font size=8>(plik {SUBMISSION_DOCUMENT_NAME})</font>"),
+        (
+            "Skrót SHA-256 wniosku",
+            f"<font size=7.5>{facts.document_sha256}</font><br/><font size=8>(plik {SUBMISSION_DOCUMENT_NAME})</font>",
+        ),
         ("Załączniki (nazwa i skrót SHA-256)", attachments),
     ]
-    table = Table([[Paragraph(label, styles["label"]), Paragraph(value, styles["body"])] for label, value in rows],
-                  colWidths=[48 * mm, None])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#bbbbbb")),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    table = Table(
+        [[Paragraph(label, styles["label"]), Paragraph(value, styles["body"])] for label, value in rows],
+        colWidths=[48 * mm, None],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#bbbbbb")),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return table
 
 

@@ -8,10 +8,21 @@ from .models import CaseNote, CaseStatus, RegisterEntry
 from .permissions import visible_cases
 
 
-def cases_for(user, *, status: str = "", department: int | None = None, service: str = "",
-              received_from=None, received_to=None, overdue: bool = False) -> QuerySet:
-    cases = (visible_cases(user).select_related("register_entry__submission__payment", "department", "assignee")
-             .order_by("-register_entry__received_at"))
+def cases_for(
+    user,
+    *,
+    status: str = "",
+    department: int | None = None,
+    service: str = "",
+    received_from=None,
+    received_to=None,
+    overdue: bool = False,
+) -> QuerySet:
+    cases = (
+        visible_cases(user)
+        .select_related("register_entry__submission__payment", "department", "assignee")
+        .order_by("-register_entry__received_at")
+    )
     if status:
         cases = cases.filter(status=status)
     if department:
@@ -32,13 +43,15 @@ def overdue_q() -> Q:
 
 
 def register_entries(*, year: int):
-    return (RegisterEntry.objects.filter(year=year).select_related("receipt", "case")
-            .order_by("number"))
+    return RegisterEntry.objects.filter(year=year).select_related("receipt", "case").order_by("number")
 
 
 def entry_by_access_code(code: str) -> RegisterEntry | None:
-    return (RegisterEntry.objects.select_related("case", "submission", "receipt")
-            .filter(access_code_hash=access_code_hash(code)).first())
+    return (
+        RegisterEntry.objects.select_related("case", "submission", "receipt")
+        .filter(access_code_hash=access_code_hash(code))
+        .first()
+    )
 
 
 def resident_messages(case):

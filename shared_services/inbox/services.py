@@ -14,7 +14,7 @@ import hashlib
 import json
 import uuid
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from shared_services.audit.services import audit_batch
@@ -24,8 +24,8 @@ from shared_services.eforms.services import submission_create
 from . import upo
 from .access_codes import access_code_hash, access_code_new
 from .case_services import case_open_at_intake
-from .outbox import wake_worker_after_commit
 from .models import OutboxMessage, Receipt, RegisterCounter, RegisterEntry
+from .outbox import wake_worker_after_commit
 
 # Fields of the standard forms that name who is writing, most specific first.
 _SENDER_FIELDS = (("imie", "nazwisko"), ("nazwa_przedsiebiorcy",), ("nazwa_firmy",), ("nazwa",), ("wnioskodawca",))
@@ -39,9 +39,18 @@ class AlreadyFiled(Exception):
         self.submission = submission
 
 
-def application_receive(*, form, service_key: str, service_name: str, submitted_by=None, draft=None,
-                        jrwa: str = "", deadline_days: int | None = None, idempotency_key=None,
-                        also=None) -> tuple[RegisterEntry, str]:
+def application_receive(
+    *,
+    form,
+    service_key: str,
+    service_name: str,
+    submitted_by=None,
+    draft=None,
+    jrwa: str = "",
+    deadline_days: int | None = None,
+    idempotency_key=None,
+    also=None,
+) -> tuple[RegisterEntry, str]:
     """File a valid application: store it with its files, enter it in the register, open its case (with the
     service card's JRWA class and deadline) and issue its receipt, all or nothing. The work after intake
     (the receipt's PDF, e-mails) is queued in the outbox. Returns the entry and the case's access code, which
@@ -58,12 +67,18 @@ def application_receive(*, form, service_key: str, service_name: str, submitted_
         with audit_batch():
             if also is not None:
                 also(submission)
-            entries.append(_register(submission, attachments, access_code=code, jrwa=jrwa,
-                                     deadline_days=deadline_days))
+            entries.append(_register(submission, attachments, access_code=code, jrwa=jrwa, deadline_days=deadline_days))
 
     try:
-        submission_create(form=form, service_key=service_key, service_name=service_name, submitted_by=submitted_by,
-                          draft=draft, then=register, idempotency_key=idempotency_key)
+        submission_create(
+            form=form,
+            service_key=service_key,
+            service_name=service_name,
+            submitted_by=submitted_by,
+            draft=draft,
+            then=register,
+            idempotency_key=idempotency_key,
+        )
     except IntegrityError:
         # The same form sent again (or twice at the same moment): the application filed first stands.
         earlier = Submission.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
@@ -79,39 +94,58 @@ def submission_document(submission: Submission, attachments) -> bytes:
     document = {
         "identyfikator": str(submission.reference),
         "usluga": submission.service_name,
-        "formularz": {"wersja": submission.form_version.number,
-                      "tytul": submission.form_version.json_schema.get("title", "")},
+        "formularz": {
+            "wersja": submission.form_version.number,
+            "tytul": submission.form_version.json_schema.get("title", ""),
+        },
         "dane": submission.data,
-        "zalaczniki": [{"nazwa": attachment.original_name, "pole": attachment.field, "sha256": attachment.sha256}
-                       for attachment in attachments],
+        "zalaczniki": [
+            {"nazwa": attachment.original_name, "pole": attachment.field, "sha256": attachment.sha256}
+            for attachment in attachments
+        ],
     }
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _register(submission: Submission, attachments, *, access_code: str, jrwa: str,
-              deadline_days: int | None) -> RegisterEntry:
+def _register(
+    submission: Submission, attachments, *, access_code: str, jrwa: str, deadline_days: int | None
+) -> RegisterEntry:
     """The register entry, the signed receipt and the case; the register number is taken last (see above)."""
     received_at = submission.submitted_at
     document = submission_document(submission, attachments)
     receipt_id = str(uuid.uuid4())
     _outbox_for_receipt(receipt_id, access_code=access_code if submission.contact_email else None)
     entry = RegisterEntry.objects.create(
-        year=received_at.astimezone(timezone.get_current_timezone()).year, received_at=received_at,
-        submission=submission, sender_name=_sender_name(submission), sender_email=submission.contact_email,
-        subject=submission.service_name[:300], access_code_hash=access_code_hash(access_code),
+        year=received_at.astimezone(timezone.get_current_timezone()).year,
+        received_at=received_at,
+        submission=submission,
+        sender_name=_sender_name(submission),
+        sender_email=submission.contact_email,
+        subject=submission.service_name[:300],
+        access_code_hash=access_code_hash(access_code),
     )
     unit = connection.tenant
     facts = upo.ReceiptFacts(
-        receipt_id=receipt_id, addressee_name=unit.name, addressee_terc=unit.code,
-        sender_name=entry.sender_name, sender_email=entry.sender_email, received_at=received_at,
-        produced_at=timezone.now(), document_id=str(submission.reference),
-        service_name=submission.service_name, document_sha256=hashlib.sha256(document).hexdigest(),
+        receipt_id=receipt_id,
+        addressee_name=unit.name,
+        addressee_terc=unit.code,
+        sender_name=entry.sender_name,
+        sender_email=entry.sender_email,
+        received_at=received_at,
+        produced_at=timezone.now(),
+        document_id=str(submission.reference),
+        service_name=submission.service_name,
+        document_sha256=hashlib.sha256(document).hexdigest(),
         attachments=tuple((attachment.original_name, attachment.sha256) for attachment in attachments),
     )
     signed = upo.receipt_sign(upo.receipt_xml(facts))
     Receipt.objects.create(
-        receipt_id=receipt_id, register_entry=entry, produced_at=facts.produced_at,
-        document_sha256=facts.document_sha256, document_json=document, signed_xml=signed,
+        receipt_id=receipt_id,
+        register_entry=entry,
+        produced_at=facts.produced_at,
+        document_sha256=facts.document_sha256,
+        document_json=document,
+        signed_xml=signed,
         key_id=upo.signing_key_id(signed),
     )
     case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
@@ -125,12 +159,20 @@ def _outbox_for_receipt(receipt_id: str, *, access_code: str | None) -> None:
     """The receipt's PDF and, when the filer gave an address, its e-mail (which carries the access code until
     it is sent; then the payload is emptied). Written before the receipt itself, in the same transaction."""
     due = timezone.now()
-    messages = [OutboxMessage(kind="receipt_pdf", key=f"receipt_pdf:{receipt_id}",
-                              payload={"receipt_id": receipt_id}, next_attempt_at=due)]
+    messages = [
+        OutboxMessage(
+            kind="receipt_pdf", key=f"receipt_pdf:{receipt_id}", payload={"receipt_id": receipt_id}, next_attempt_at=due
+        )
+    ]
     if access_code is not None:
-        messages.append(OutboxMessage(kind="receipt_email", key=f"receipt_email:{receipt_id}",
-                                      payload={"receipt_id": receipt_id, "access_code": access_code},
-                                      next_attempt_at=due))
+        messages.append(
+            OutboxMessage(
+                kind="receipt_email",
+                key=f"receipt_email:{receipt_id}",
+                payload={"receipt_id": receipt_id, "access_code": access_code},
+                next_attempt_at=due,
+            )
+        )
     OutboxMessage.objects.bulk_create(messages)
     wake_worker_after_commit()
 
@@ -142,7 +184,9 @@ def _register_number(year: int) -> int:
         cursor.execute(
             f"INSERT INTO {RegisterCounter._meta.db_table} (year, last_number) VALUES (%s, 1) "
             f"ON CONFLICT (year) DO UPDATE SET last_number = {RegisterCounter._meta.db_table}.last_number + 1 "
-            "RETURNING last_number", [year])
+            "RETURNING last_number",
+            [year],
+        )
         return cursor.fetchone()[0]
 
 

@@ -146,8 +146,13 @@ def key_rotate(*, common_name: str = DEFAULT_COMMON_NAME, key_type: str = DEFAUL
     key_id = key_id_of(certificate)
     folder = keys_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _write_new(folder / f"{key_id}{KEY_SUFFIX}", private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()), mode=0o600)
+    _write_new(
+        folder / f"{key_id}{KEY_SUFFIX}",
+        private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+        mode=0o600,
+    )
     _write_new(folder / f"{key_id}{CERT_SUFFIX}", certificate.public_bytes(serialization.Encoding.PEM), mode=0o644)
     # Written aside and renamed, so a process reading `current` never sees it half-written.
     pending = folder / f".{CURRENT_FILE}.{os.getpid()}"
@@ -158,14 +163,16 @@ def key_rotate(*, common_name: str = DEFAULT_COMMON_NAME, key_type: str = DEFAUL
 
 
 def _self_signed_certificate(private_key: PrivateKey, common_name: str) -> x509.Certificate:
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Ratusz"),
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "PL"),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Ratusz"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "PL"),
+        ]
+    )
     # A few minutes back, so that a receipt signed at once still falls within the validity on a machine
     # whose clock is slightly behind.
-    now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
     return (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -175,10 +182,20 @@ def _self_signed_certificate(private_key: PrivateKey, common_name: str) -> x509.
         .not_valid_before(now)
         .not_valid_after(now + datetime.timedelta(days=CERTIFICATE_DAYS))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False,
-        ), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(private_key.public_key()), critical=False)
         .sign(private_key, hashes.SHA256())
     )

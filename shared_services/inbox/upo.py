@@ -88,6 +88,7 @@ def document_status_label(status: str) -> str:
 
 # --- Building ----------------------------------------------------------------------------------------
 
+
 def receipt_xml(facts: ReceiptFacts) -> bytes:
     """The receipt's XML, unsigned."""
     root = etree.Element(_tag("UPO"), nsmap={None: NAMESPACE})
@@ -142,6 +143,7 @@ def _iso(moment: datetime.datetime) -> str:
 
 # --- Parsing -----------------------------------------------------------------------------------------
 
+
 class _DtdRefused(ValueError):
     """The XML declares a document type."""
 
@@ -165,17 +167,22 @@ def _parse(xml: bytes):
 # trusted certificate's own key, so a receipt claiming the other method than its key's fails to verify.
 _SIGNATURE_METHODS = frozenset({SignatureMethod.ECDSA_SHA256, SignatureMethod.RSA_SHA256})
 
+
 def receipt_sign(xml: bytes) -> bytes:
     """The receipt with an enveloped XAdES-BES signature by the platform's current key (ECDSA-SHA256 or
     RSA-SHA256). The signature's KeyInfo names the key (KeyName: its id) and carries its certificate
     (X509Data)."""
     key = signing_keys.current_key()
     signer = XAdESSigner(
-        signature_algorithm=(SignatureMethod.ECDSA_SHA256 if isinstance(key.private_key, ec.EllipticCurvePrivateKey)
-                             else SignatureMethod.RSA_SHA256),
+        signature_algorithm=(
+            SignatureMethod.ECDSA_SHA256
+            if isinstance(key.private_key, ec.EllipticCurvePrivateKey)
+            else SignatureMethod.RSA_SHA256
+        ),
         digest_algorithm=DigestAlgorithm.SHA256,
-        data_object_format=XAdESDataObjectFormat(Description="Urzędowe poświadczenie odbioru (UPO)",
-                                                 MimeType="text/xml"),
+        data_object_format=XAdESDataObjectFormat(
+            Description="Urzędowe poświadczenie odbioru (UPO)", MimeType="text/xml"
+        ),
     )
     signed = signer.sign(_parse(xml), key=key.private_key, cert=[key.certificate], key_name=key.key_id)
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
@@ -184,12 +191,14 @@ def receipt_sign(xml: bytes) -> bytes:
 def signing_key_id(signed_xml: bytes) -> str:
     """The key id a signed receipt names (its KeyName), *unverified*: for bookkeeping of receipts the
     platform has just signed. To trust a receipt, use receipt_verify."""
-    key_name = _parse(signed_xml).find(f"./{{{DS_NAMESPACE}}}Signature/{{{DS_NAMESPACE}}}KeyInfo/"
-                                       f"{{{DS_NAMESPACE}}}KeyName")
+    key_name = _parse(signed_xml).find(
+        f"./{{{DS_NAMESPACE}}}Signature/{{{DS_NAMESPACE}}}KeyInfo/{{{DS_NAMESPACE}}}KeyName"
+    )
     return key_name.text.strip() if key_name is not None and key_name.text else ""
 
 
 # --- Verifying ---------------------------------------------------------------------------------------
+
 
 class _Refused(Exception):
     """Verification stops here; the message says why, for people."""
@@ -208,9 +217,12 @@ def receipt_verify(signed_xml: bytes, documents: dict[str, bytes] | None = None)
         facts, key_id = _verified_facts(signed_xml)
     except _Refused as refusal:
         return Verification(valid=False, problem=refusal.problem, key_id=refusal.key_id)
-    return Verification(valid=True, facts=facts, key_id=key_id,
-                        documents=[(name, _document_status(facts, name, content))
-                                   for name, content in (documents or {}).items()])
+    return Verification(
+        valid=True,
+        facts=facts,
+        key_id=key_id,
+        documents=[(name, _document_status(facts, name, content)) for name, content in (documents or {}).items()],
+    )
 
 
 def _verified_facts(signed_xml: bytes) -> tuple[ReceiptFacts, str]:
@@ -219,8 +231,9 @@ def _verified_facts(signed_xml: bytes) -> tuple[ReceiptFacts, str]:
     try:
         root = _parse(signed_xml)
     except _DtdRefused:
-        raise _Refused(_("The file declares a document type (DTD). Official receipts never do, so it was "
-                         "not read.")) from None
+        raise _Refused(
+            _("The file declares a document type (DTD). Official receipts never do, so it was not read.")
+        ) from None
     except (etree.XMLSyntaxError, ValueError):
         raise _Refused(_("The file is not a well-formed XML document.")) from None
     if root.tag != _tag("UPO"):
@@ -231,8 +244,10 @@ def _verified_facts(signed_xml: bytes) -> tuple[ReceiptFacts, str]:
     key_id = _named_key_id(signature)
     certificate = signing_keys.trusted_certificates().get(key_id)
     if certificate is None:
-        raise _Refused(_("The receipt was signed with a key this platform has never used: it was not issued "
-                         "by this platform."), key_id)
+        raise _Refused(
+            _("The receipt was signed with a key this platform has never used: it was not issued by this platform."),
+            key_id,
+        )
     try:
         # Read before the signature is checked only to know *when* the certificate must have been valid;
         # the facts returned are read again from what the signature covers.
@@ -288,14 +303,23 @@ def _signed_receipt(root, certificate, produced_at: datetime.datetime, key_id: s
     try:
         results = XAdESVerifier().verify(root, x509_cert=certificate, expect_config=config)
     except InvalidCertificate:
-        raise _Refused(_("The receipt is dated outside the validity of the certificate that signed it."),
-                       key_id) from None
+        raise _Refused(
+            _("The receipt is dated outside the validity of the certificate that signed it."), key_id
+        ) from None
     except (InvalidSignature, InvalidInput, ValueError, KeyError, TypeError, etree.LxmlError):
         # signxml raises its own errors, and a mangled signature can also trip base64, enum or lxml.
-        raise _Refused(_("The signature does not match the receipt: the receipt was changed after it was "
-                         "signed, or its signature is damaged."), key_id) from None
-    whole_receipt = [result.signed_xml for result in results
-                     if result.signed_xml is not None and result.signed_xml.tag == _tag("UPO")]
+        raise _Refused(
+            _(
+                "The signature does not match the receipt: the receipt was changed after it was "
+                "signed, or its signature is damaged."
+            ),
+            key_id,
+        ) from None
+    whole_receipt = [
+        result.signed_xml
+        for result in results
+        if result.signed_xml is not None and result.signed_xml.tag == _tag("UPO")
+    ]
     if len(whole_receipt) != 1:
         raise _Refused(_("The signature does not cover the whole receipt."), key_id)
     return whole_receipt[0]
@@ -333,8 +357,10 @@ def _facts_of(root) -> ReceiptFacts:
         register_number=text("u:NumerWRejestrze", required=False),
         service_name=text("u:Usluga"),
         document_sha256=_sha256(digest.text or ""),
-        attachments=tuple((element.get("Nazwa", ""), _sha256(element.get("SkrotSHA256", "")))
-                          for element in root.iterfind("u:Zalaczniki/u:Zalacznik", namespaces={"u": NAMESPACE})),
+        attachments=tuple(
+            (element.get("Nazwa", ""), _sha256(element.get("SkrotSHA256", "")))
+            for element in root.iterfind("u:Zalaczniki/u:Zalacznik", namespaces={"u": NAMESPACE})
+        ),
     )
 
 
@@ -345,8 +371,11 @@ def _document_status(facts: ReceiptFacts, name: str, content: bytes) -> str:
     if name == SUBMISSION_DOCUMENT_NAME:
         expected = {facts.document_sha256}
     else:
-        expected = {sha256 for attachment_name, sha256 in facts.attachments
-                    if unicodedata.normalize("NFC", attachment_name) == name}
+        expected = {
+            sha256
+            for attachment_name, sha256 in facts.attachments
+            if unicodedata.normalize("NFC", attachment_name) == name
+        }
     if not expected:
         return NOT_IN_RECEIPT
     # Two attachments may share a name (different fields); the file matches if it is either of them.

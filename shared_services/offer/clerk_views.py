@@ -22,13 +22,44 @@ class LocalDetailsForm(forms.ModelForm):
 class UnitServiceForm(forms.ModelForm):
     class Meta:
         model = UnitService
-        fields = ("name", "slug", "enabled", "short_description", "description", "who_may_apply", "legal_basis",
-                  "required_documents", "fee_grosze", "fee_description", "deadline_description", "appeal",
-                  "where_to_file", "department", "room", "office_hours", "contact", "categories", "life_events",
-                  "keywords", "standard_form", "unit_form")
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in (
-            "short_description", "description", "who_may_apply", "legal_basis", "required_documents",
-            "fee_description", "deadline_description", "appeal", "where_to_file")}
+        fields = (
+            "name",
+            "slug",
+            "enabled",
+            "short_description",
+            "description",
+            "who_may_apply",
+            "legal_basis",
+            "required_documents",
+            "fee_grosze",
+            "fee_description",
+            "deadline_description",
+            "appeal",
+            "where_to_file",
+            "department",
+            "room",
+            "office_hours",
+            "contact",
+            "categories",
+            "life_events",
+            "keywords",
+            "standard_form",
+            "unit_form",
+        )
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "short_description",
+                "description",
+                "who_may_apply",
+                "legal_basis",
+                "required_documents",
+                "fee_description",
+                "deadline_description",
+                "appeal",
+                "where_to_file",
+            )
+        }
         widgets |= {"categories": forms.CheckboxSelectMultiple, "life_events": forms.CheckboxSelectMultiple}
 
 
@@ -39,27 +70,41 @@ def offer_overview(request):
         offer_adopt(standard_service=service)
         messages.success(request, _("“%s” is now offered.") % service)
         return redirect("clerk-services")
-    adopted = (AdoptedService.objects.select_related("standard_service__published")
-               .order_by("standard_service__published__name"))
-    available = (StandardService.objects.filter(published__isnull=False)
-                 .exclude(pk__in=adopted.values("standard_service_id")).select_related("published")
-                 .order_by("published__name"))
-    return render(request, "offer/overview.html", {
-        "adopted": adopted, "available": available, "own": UnitService.objects.all(),
-    })
+    adopted = AdoptedService.objects.select_related("standard_service__published").order_by(
+        "standard_service__published__name"
+    )
+    available = (
+        StandardService.objects.filter(published__isnull=False)
+        .exclude(pk__in=adopted.values("standard_service_id"))
+        .select_related("published")
+        .order_by("published__name")
+    )
+    return render(
+        request,
+        "offer/overview.html",
+        {
+            "adopted": adopted,
+            "available": available,
+            "own": UnitService.objects.all(),
+        },
+    )
 
 
 @area_required(Area.OFFICE_ADMIN)
 def adopted_service_edit(request, slug):
-    adopted = get_object_or_404(AdoptedService.objects.select_related("standard_service__published"),
-                                standard_service__slug=slug)
+    adopted = get_object_or_404(
+        AdoptedService.objects.select_related("standard_service__published"), standard_service__slug=slug
+    )
     form = LocalDetailsForm(request.POST or None, instance=adopted)
     if request.method == "POST" and form.is_valid():
         offer_localise(adopted=adopted, **{field: form.cleaned_data[field] for field in LOCAL_DETAILS})
         messages.success(request, _("The local details are saved."))
         return redirect("clerk-services")
-    return render(request, "offer/adopted_edit.html", {"form": form, "adopted": adopted,
-                                                       "card": adopted.standard_service.published})
+    return render(
+        request,
+        "offer/adopted_edit.html",
+        {"form": form, "adopted": adopted, "card": adopted.standard_service.published},
+    )
 
 
 @area_required(Area.OFFICE_ADMIN)
@@ -67,8 +112,11 @@ def own_service_edit(request, slug=None):
     service = get_object_or_404(UnitService, slug=slug) if slug else UnitService()
     form = UnitServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
-        unit_service_save(service=form.save(commit=False), categories=form.cleaned_data["categories"],
-                          life_events=form.cleaned_data["life_events"])
+        unit_service_save(
+            service=form.save(commit=False),
+            categories=form.cleaned_data["categories"],
+            life_events=form.cleaned_data["life_events"],
+        )
         messages.success(request, _("The service is saved."))
         return redirect("clerk-services")
     return render(request, "offer/own_edit.html", {"form": form, "service": service})

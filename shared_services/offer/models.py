@@ -15,12 +15,16 @@ class AdoptedService(models.Model):
     """
 
     standard_service = models.OneToOneField(
-        "catalogue.StandardService", on_delete=models.PROTECT, related_name="+",
+        "catalogue.StandardService",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("standard service"),
     )
     enabled = models.BooleanField(_("offered"), default=True)
     fee_override_grosze = models.PositiveIntegerField(
-        _("local fee (grosze)"), null=True, blank=True,
+        _("local fee (grosze)"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty to charge the standard fee."),
     )
     department = models.CharField(_("responsible department"), max_length=200, blank=True)
@@ -42,8 +46,12 @@ class AdoptedService(models.Model):
 class UnitService(models.Model):
     """A service of this unit's own, outside the regional standard catalogue."""
 
-    slug = models.SlugField(_("address name"), unique=True, max_length=100,
-                            help_text=_("Used in the service's address: lower-case letters, digits and hyphens."))
+    slug = models.SlugField(
+        _("address name"),
+        unique=True,
+        max_length=100,
+        help_text=_("Used in the service's address: lower-case letters, digits and hyphens."),
+    )
     enabled = models.BooleanField(_("offered"), default=True)
     name = models.CharField(_("name"), max_length=250)
     short_description = models.TextField(_("short description"))
@@ -60,16 +68,34 @@ class UnitService(models.Model):
     room = models.CharField(_("room"), max_length=100, blank=True)
     office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
-    categories = models.ManyToManyField("catalogue.Category", blank=True, related_name="+",
-                                        verbose_name=_("categories"))
-    life_events = models.ManyToManyField("catalogue.LifeEvent", blank=True, related_name="+",
-                                         verbose_name=_("life events"))
-    keywords = models.CharField(_("search keywords"), max_length=500, blank=True,
-                                help_text=_("Words residents might search for, separated by commas."))
-    standard_form = models.ForeignKey("catalogue.StandardForm", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+", verbose_name=_("standard form"))
-    unit_form = models.ForeignKey("eforms.UnitForm", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("the unit's own form"))
+    categories = models.ManyToManyField(
+        "catalogue.Category", blank=True, related_name="+", verbose_name=_("categories")
+    )
+    life_events = models.ManyToManyField(
+        "catalogue.LifeEvent", blank=True, related_name="+", verbose_name=_("life events")
+    )
+    keywords = models.CharField(
+        _("search keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("Words residents might search for, separated by commas."),
+    )
+    standard_form = models.ForeignKey(
+        "catalogue.StandardForm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("standard form"),
+    )
+    unit_form = models.ForeignKey(
+        "eforms.UnitForm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("the unit's own form"),
+    )
     # Derived from the text on every save (shared_services.offer.services); not edited by people.
     search_vector = SearchVectorField(null=True, editable=False)
     search_name = SearchVectorField(null=True, editable=False)
@@ -79,9 +105,12 @@ class UnitService(models.Model):
         verbose_name = _("the unit's own service")
         verbose_name_plural = _("the unit's own services")
         indexes = [GinIndex(fields=["search_vector"], name="offer_unit_service_search")]
-        constraints = [models.CheckConstraint(
-            condition=~(models.Q(standard_form__isnull=False) & models.Q(unit_form__isnull=False)),
-            name="offer_unit_service_one_form")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(standard_form__isnull=False) & models.Q(unit_form__isnull=False)),
+                name="offer_unit_service_one_form",
+            )
+        ]
 
     def __str__(self):
         return self.name

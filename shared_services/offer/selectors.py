@@ -82,8 +82,11 @@ class ServiceToFile(ServiceSummary):
 
 def offered_services():
     """The current unit's adopted services that residents see, with their published standard card."""
-    return (AdoptedService.objects.filter(enabled=True, standard_service__published__isnull=False)
-            .select_related("standard_service__published").order_by("standard_service__published__name"))
+    return (
+        AdoptedService.objects.filter(enabled=True, standard_service__published__isnull=False)
+        .select_related("standard_service__published")
+        .order_by("standard_service__published__name")
+    )
 
 
 def fee_grosze(adopted: AdoptedService) -> int:
@@ -96,8 +99,12 @@ def fee_grosze(adopted: AdoptedService) -> int:
 # Derived search columns: long, and never shown.
 _SEARCH_ONLY = ("standard_service__published__search_vector", "standard_service__published__search_name")
 # What a search result needs of an adopted service: not the card's long texts.
-_SUMMARY_OF_ADOPTED = ("standard_service__slug", "standard_service__published__name",
-                       "standard_service__published__short_description", "standard_service__published__keywords")
+_SUMMARY_OF_ADOPTED = (
+    "standard_service__slug",
+    "standard_service__published__name",
+    "standard_service__published__short_description",
+    "standard_service__published__keywords",
+)
 
 
 def _summary_of_adopted(adopted: AdoptedService) -> ServiceSummary:
@@ -137,17 +144,39 @@ def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
         if query is None:
             return []
         candidates = limit + _KEYWORD_HEADROOM
-        adopted = (offered_services().filter(standard_service__published__search_vector=query)
-                   .annotate(**rank_annotations(vector="standard_service__published__search_vector",
-                                                name_vector="standard_service__published__search_name", query=query))
-                   .only(*_SUMMARY_OF_ADOPTED).order_by(*ordering(every_word))[:candidates])
-        own = (UnitService.objects.filter(enabled=True, search_vector=query)
-               .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
-               .only("slug", "name", "short_description", "keywords").order_by(*ordering(every_word))[:candidates])
-        found = [(best_first(item, keywords=item.standard_service.published.keywords, text=text,
-                             every_word=every_word), _summary_of_adopted(item)) for item in adopted]
-        found += [(best_first(item, keywords=keyword_list(item.keywords), text=text, every_word=every_word),
-                   _summary_of_own(item)) for item in own]
+        adopted = (
+            offered_services()
+            .filter(standard_service__published__search_vector=query)
+            .annotate(
+                **rank_annotations(
+                    vector="standard_service__published__search_vector",
+                    name_vector="standard_service__published__search_name",
+                    query=query,
+                )
+            )
+            .only(*_SUMMARY_OF_ADOPTED)
+            .order_by(*ordering(every_word))[:candidates]
+        )
+        own = (
+            UnitService.objects.filter(enabled=True, search_vector=query)
+            .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
+            .only("slug", "name", "short_description", "keywords")
+            .order_by(*ordering(every_word))[:candidates]
+        )
+        found = [
+            (
+                best_first(item, keywords=item.standard_service.published.keywords, text=text, every_word=every_word),
+                _summary_of_adopted(item),
+            )
+            for item in adopted
+        ]
+        found += [
+            (
+                best_first(item, keywords=keyword_list(item.keywords), text=text, every_word=every_word),
+                _summary_of_own(item),
+            )
+            for item in own
+        ]
         if found:
             found.sort(key=lambda pair: (*pair[0], pair[1].name))
             return [summary for _, summary in found[:limit]]
@@ -157,15 +186,22 @@ def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
 def service_card_get(*, kind: str, slug: str) -> ServiceCard:
     """The card of an offered service; raises LookupError when this unit does not offer it."""
     if kind == STANDARD:
-        adopted = (offered_services().filter(standard_service__slug=slug)
-                   .select_related("standard_service__published__form__current")
-                   .defer(*_SEARCH_ONLY).first())
+        adopted = (
+            offered_services()
+            .filter(standard_service__slug=slug)
+            .select_related("standard_service__published__form__current")
+            .defer(*_SEARCH_ONLY)
+            .first()
+        )
         if adopted is None:
             raise LookupError(slug)
         return _card_of_adopted(adopted)
-    own = (UnitService.objects.filter(enabled=True, slug=slug)
-           .select_related("standard_form__current", "unit_form__current")
-           .defer("search_vector", "search_name").first())
+    own = (
+        UnitService.objects.filter(enabled=True, slug=slug)
+        .select_related("standard_form__current", "unit_form__current")
+        .defer("search_vector", "search_name")
+        .first()
+    )
     if own is None:
         raise LookupError(slug)
     return _card_of_own(own)
@@ -174,41 +210,77 @@ def service_card_get(*, kind: str, slug: str) -> ServiceCard:
 def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
     card = adopted.standard_service.published
     return ServiceCard(
-        STANDARD, adopted.standard_service.slug, card.name, card.short_description,
-        fee_grosze=fee_grosze(adopted), fee_is_local=adopted.fee_override_grosze is not None, fee_kind=card.fee_kind,
-        fee_kind_label=card.get_fee_kind_display(), fee_description=card.fee_description,
-        fee_exemptions=card.fee_exemptions, description=card.description, who_may_apply=card.who_may_apply,
-        legal_basis=card.legal_basis, required_documents=card.required_documents,
-        deadline_description=card.deadline_description, deadline_days=card.deadline_days, appeal=card.appeal,
-        where_to_file=card.where_to_file, jrwa=card.jrwa, maturity_level=card.maturity_level,
-        department=adopted.department, room=adopted.room,
-        office_hours=adopted.office_hours, contact=adopted.contact, local_notes=adopted.local_notes,
-        categories=list(card.categories.all()), life_events=list(card.life_events.all()),
-        form=card.form.current if card.form else None, standard_version=card,
+        STANDARD,
+        adopted.standard_service.slug,
+        card.name,
+        card.short_description,
+        fee_grosze=fee_grosze(adopted),
+        fee_is_local=adopted.fee_override_grosze is not None,
+        fee_kind=card.fee_kind,
+        fee_kind_label=card.get_fee_kind_display(),
+        fee_description=card.fee_description,
+        fee_exemptions=card.fee_exemptions,
+        description=card.description,
+        who_may_apply=card.who_may_apply,
+        legal_basis=card.legal_basis,
+        required_documents=card.required_documents,
+        deadline_description=card.deadline_description,
+        deadline_days=card.deadline_days,
+        appeal=card.appeal,
+        where_to_file=card.where_to_file,
+        jrwa=card.jrwa,
+        maturity_level=card.maturity_level,
+        department=adopted.department,
+        room=adopted.room,
+        office_hours=adopted.office_hours,
+        contact=adopted.contact,
+        local_notes=adopted.local_notes,
+        categories=list(card.categories.all()),
+        life_events=list(card.life_events.all()),
+        form=card.form.current if card.form else None,
+        standard_version=card,
     )
 
 
 def _card_of_own(service: UnitService) -> ServiceCard:
     form = service.unit_form or service.standard_form
     return ServiceCard(
-        OWN, service.slug, service.name, service.short_description, own_id=service.pk, fee_grosze=service.fee_grosze,
-        fee_description=service.fee_description, description=service.description,
-        who_may_apply=service.who_may_apply, legal_basis=service.legal_basis.splitlines(),
+        OWN,
+        service.slug,
+        service.name,
+        service.short_description,
+        own_id=service.pk,
+        fee_grosze=service.fee_grosze,
+        fee_description=service.fee_description,
+        description=service.description,
+        who_may_apply=service.who_may_apply,
+        legal_basis=service.legal_basis.splitlines(),
         required_documents=service.required_documents.splitlines(),
-        deadline_description=service.deadline_description, appeal=service.appeal,
-        where_to_file=service.where_to_file, department=service.department, room=service.room,
-        office_hours=service.office_hours, contact=service.contact,
-        categories=list(service.categories.all()), life_events=list(service.life_events.all()),
+        deadline_description=service.deadline_description,
+        appeal=service.appeal,
+        where_to_file=service.where_to_file,
+        department=service.department,
+        room=service.room,
+        office_hours=service.office_hours,
+        contact=service.contact,
+        categories=list(service.categories.all()),
+        life_events=list(service.life_events.all()),
         form=form.current if form else None,
     )
 
 
 # What filing needs of an adopted service and its standard card. The form page is intake's hot path, and
 # compiling and reading the whole card (five tables, some hundred columns) cost it 1.5 ms of CPU.
-_TO_FILE_OF_ADOPTED = ("fee_override_grosze", "standard_service__slug", "standard_service__published__name",
-                       "standard_service__published__short_description", "standard_service__published__fee_grosze",
-                       "standard_service__published__jrwa", "standard_service__published__deadline_days",
-                       "standard_service__published__form__current")
+_TO_FILE_OF_ADOPTED = (
+    "fee_override_grosze",
+    "standard_service__slug",
+    "standard_service__published__name",
+    "standard_service__published__short_description",
+    "standard_service__published__fee_grosze",
+    "standard_service__published__jrwa",
+    "standard_service__published__deadline_days",
+    "standard_service__published__form__current",
+)
 _TO_FILE_OF_OWN = ("slug", "name", "short_description", "fee_grosze", "standard_form__current", "unit_form__current")
 
 
@@ -220,21 +292,45 @@ def service_to_file_get(*, kind: str, slug: str) -> ServiceToFile:
 
 def _service_to_file_read(*, kind: str, slug: str) -> ServiceToFile:
     if kind == STANDARD:
-        adopted = (offered_services().filter(standard_service__slug=slug).order_by()
-                   .select_related("standard_service__published__form__current").only(*_TO_FILE_OF_ADOPTED).first())
+        adopted = (
+            offered_services()
+            .filter(standard_service__slug=slug)
+            .order_by()
+            .select_related("standard_service__published__form__current")
+            .only(*_TO_FILE_OF_ADOPTED)
+            .first()
+        )
         if adopted is None:
             raise LookupError(slug)
         card = adopted.standard_service.published
-        return ServiceToFile(STANDARD, adopted.standard_service.slug, card.name, card.short_description,
-                             fee_grosze=fee_grosze(adopted), jrwa=card.jrwa, deadline_days=card.deadline_days,
-                             form=card.form.current if card.form else None)
-    own = (UnitService.objects.filter(enabled=True, slug=slug)
-           .select_related("standard_form__current", "unit_form__current").only(*_TO_FILE_OF_OWN).first())
+        return ServiceToFile(
+            STANDARD,
+            adopted.standard_service.slug,
+            card.name,
+            card.short_description,
+            fee_grosze=fee_grosze(adopted),
+            jrwa=card.jrwa,
+            deadline_days=card.deadline_days,
+            form=card.form.current if card.form else None,
+        )
+    own = (
+        UnitService.objects.filter(enabled=True, slug=slug)
+        .select_related("standard_form__current", "unit_form__current")
+        .only(*_TO_FILE_OF_OWN)
+        .first()
+    )
     if own is None:
         raise LookupError(slug)
     form = own.unit_form or own.standard_form
-    return ServiceToFile(OWN, own.slug, own.name, own.short_description, own_id=own.pk, fee_grosze=own.fee_grosze,
-                         form=form.current if form else None)
+    return ServiceToFile(
+        OWN,
+        own.slug,
+        own.name,
+        own.short_description,
+        own_id=own.pk,
+        fee_grosze=own.fee_grosze,
+        form=form.current if form else None,
+    )
 
 
 def form_url_of_key(service_key: str) -> str | None:

@@ -23,8 +23,10 @@ def offer_adopt_defaults(*, unit_kind: str) -> int:
     adopted = set(AdoptedService.objects.values_list("standard_service_id", flat=True))
     new = [AdoptedService(standard_service=service) for service in standard if service.pk not in adopted]
     AdoptedService.objects.bulk_create(new)
-    Offering.objects.bulk_create([Offering(unit_id=connection.tenant.pk, standard_service_id=adoption.standard_service_id)
-                                  for adoption in new], ignore_conflicts=True)
+    Offering.objects.bulk_create(
+        [Offering(unit_id=connection.tenant.pk, standard_service_id=adoption.standard_service_id) for adoption in new],
+        ignore_conflicts=True,
+    )
     return len(new)
 
 
@@ -91,10 +93,16 @@ def unit_service_save(*, service: UnitService, categories=None, life_events=None
 
 
 def _index_own_service(service: UnitService) -> None:
-    vectors = search_vectors(name=service.name, weighted_texts=[
-        (service.name, "A"), (service.keywords, "A"), (service.short_description, "B"),
-        (service.description, "C"), (service.who_may_apply, "D"),
-    ])
+    vectors = search_vectors(
+        name=service.name,
+        weighted_texts=[
+            (service.name, "A"),
+            (service.keywords, "A"),
+            (service.short_description, "B"),
+            (service.description, "C"),
+            (service.who_may_apply, "D"),
+        ],
+    )
     UnitService.objects.filter(pk=service.pk).update(**vectors)
     _listing_sync(service, vectors)
 
@@ -106,6 +114,13 @@ def _listing_sync(service: UnitService, vectors: dict) -> None:
         listing.delete()
         return
     OwnServiceListing.objects.update_or_create(
-        unit_id=connection.tenant.pk, unit_service_id=service.pk,
-        defaults={"slug": service.slug, "name": service.name, "short_description": service.short_description,
-                  "keywords": service.keywords, **vectors})
+        unit_id=connection.tenant.pk,
+        unit_service_id=service.pk,
+        defaults={
+            "slug": service.slug,
+            "name": service.name,
+            "short_description": service.short_description,
+            "keywords": service.keywords,
+            **vectors,
+        },
+    )

@@ -16,5 +16,6 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         # The providers settings.PAYMENT_PROVIDERS names (registry.py); again when a test overrides it.
         registry.providers_load()
-        setting_changed.connect(registry.providers_reload_on_setting_change,
-                                dispatch_uid="payments.providers_reload_on_setting_change")
+        setting_changed.connect(
+            registry.providers_reload_on_setting_change, dispatch_uid="payments.providers_reload_on_setting_change"
+        )

@@ -82,8 +82,9 @@ class PaymentProvider:
     def test_connection(self, config) -> None:
         """Raise ProviderError when the configuration does not work."""
 
-    def start_payment(self, config, payment, *, session_id: str, return_url: str, status_url: str,
-                      language: str) -> Started:
+    def start_payment(
+        self, config, payment, *, session_id: str, return_url: str, status_url: str, language: str
+    ) -> Started:
         raise NotImplementedError
 
     def handle_return(self, config, payment, query: dict) -> None:

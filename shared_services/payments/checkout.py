@@ -54,13 +54,18 @@ def payment_go(request, payment: Payment):
         return redirect("payment-status", public_id=payment.public_id)
     try:
         url = services.payment_start(
-            payment=payment, return_url=request.build_absolute_uri(reverse("payment-status", args=[payment.public_id])),
-            status_url=status_url(payment.provider), language=translation.get_language() or "pl")
+            payment=payment,
+            return_url=request.build_absolute_uri(reverse("payment-status", args=[payment.public_id])),
+            status_url=status_url(payment.provider),
+            language=translation.get_language() or "pl",
+        )
     except services.NotPayable:
         return redirect("payment-status", public_id=payment.public_id)
     except ProviderError:
         logger.warning("could not start payment %s", payment.pk, exc_info=True)
-        messages.error(request, _("The payment could not be started just now. Your application is filed; "
-                                  "try paying again in a moment."))
+        messages.error(
+            request,
+            _("The payment could not be started just now. Your application is filed; try paying again in a moment."),
+        )
         return redirect("payment-status", public_id=payment.public_id)
     return redirect(url)

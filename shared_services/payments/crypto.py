@@ -52,4 +52,4 @@ def masked(value: str) -> str:
     return f"{MASK}{value[-4:]}" if len(value) > 8 else MASK
 
 
-__all__ = ["InvalidToken", "masked", "secrets_decrypt", "secrets_encrypt", "secrets_rotate", "development_key"]
+__all__ = ["InvalidToken", "development_key", "masked", "secrets_decrypt", "secrets_encrypt", "secrets_rotate"]

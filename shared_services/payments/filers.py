@@ -13,5 +13,6 @@ def filed_submission_remember(request, reference: str) -> None:
 
 
 def is_filer(request, submission) -> bool:
-    return (str(submission.reference) in request.session.get(SESSION_SUBMISSIONS, [])
-            or (request.user.is_authenticated and submission.submitted_by_id == request.user.pk))
+    return str(submission.reference) in request.session.get(SESSION_SUBMISSIONS, []) or (
+        request.user.is_authenticated and submission.submitted_by_id == request.user.pk
+    )

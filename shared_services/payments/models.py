@@ -43,8 +43,9 @@ class Payment(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     submission = models.OneToOneField("eforms.Submission", on_delete=models.PROTECT, related_name="payment")
     provider = models.CharField(_("provider"), max_length=40)
-    status = models.CharField(_("payment status"), max_length=10, choices=PaymentStatus.choices,
-                              default=PaymentStatus.AWAITING, db_index=True)
+    status = models.CharField(
+        _("payment status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.AWAITING, db_index=True
+    )
     amount_grosze = models.PositiveIntegerField(_("amount (grosze)"))
     currency = models.CharField(max_length=3, default="PLN")
     description = models.CharField(max_length=250)
@@ -73,8 +74,9 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_grosze__gt=0), name="payments_amount_positive"),
-            models.CheckConstraint(condition=models.Q(refunded_grosze__lte=models.F("amount_grosze")),
-                                   name="payments_refund_at_most_paid"),
+            models.CheckConstraint(
+                condition=models.Q(refunded_grosze__lte=models.F("amount_grosze")), name="payments_refund_at_most_paid"
+            ),
         ]
 
     def __str__(self):
@@ -103,8 +105,7 @@ class Refund(models.Model):
     amount_grosze = models.PositiveIntegerField(_("amount (grosze)"))
     request_id = models.CharField(max_length=45, unique=True)
     refunds_uuid = models.CharField(max_length=35, unique=True)
-    status = models.CharField(_("status"), max_length=10, choices=RefundStatus.choices,
-                              default=RefundStatus.REQUESTED)
+    status = models.CharField(_("status"), max_length=10, choices=RefundStatus.choices, default=RefundStatus.REQUESTED)
     reason = models.CharField(_("reason"), max_length=250, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,5 +115,6 @@ class Refund(models.Model):
         ordering = ["created_at"]
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
-        constraints = [models.CheckConstraint(condition=models.Q(amount_grosze__gt=0),
-                                              name="payments_refund_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_grosze__gt=0), name="payments_refund_amount_positive")
+        ]

@@ -19,16 +19,31 @@ def zloty(grosze: int) -> Decimal:
 
 
 def _headers() -> list[str]:
-    return [_("Paid at"), _("Order id"), _("Register number"), _("Service"), _("Amount (PLN)"),
-            _("Refunded (PLN)"), _("Provider"), _("Session")]
+    return [
+        _("Paid at"),
+        _("Order id"),
+        _("Register number"),
+        _("Service"),
+        _("Amount (PLN)"),
+        _("Refunded (PLN)"),
+        _("Provider"),
+        _("Session"),
+    ]
 
 
 def _rows(payments):
     for payment in payments:
         entry = getattr(payment.submission, "register_entry", None)
-        yield [timezone.localtime(payment.paid_at).replace(tzinfo=None), payment.order_id or "",
-               entry.label if entry else "", payment.description, zloty(payment.amount_grosze),
-               zloty(payment.refunded_grosze), _provider_name(payment.provider), payment.paid_session_id]
+        yield [
+            timezone.localtime(payment.paid_at).replace(tzinfo=None),
+            payment.order_id or "",
+            entry.label if entry else "",
+            payment.description,
+            zloty(payment.amount_grosze),
+            zloty(payment.refunded_grosze),
+            _provider_name(payment.provider),
+            payment.paid_session_id,
+        ]
 
 
 def _provider_name(key: str) -> str:
@@ -43,9 +58,14 @@ def report_csv(payments) -> bytes:
     writer = csv.writer(out, delimiter=";")
     writer.writerow(_headers())
     for row in _rows(payments):
-        writer.writerow([value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime")
-                         else (format(value, "f").replace(".", ",") if isinstance(value, Decimal) else value)
-                         for value in row])
+        writer.writerow(
+            [
+                value.strftime("%Y-%m-%d %H:%M:%S")
+                if hasattr(value, "strftime")
+                else (format(value, "f").replace(".", ",") if isinstance(value, Decimal) else value)
+                for value in row
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -25,15 +25,17 @@ def intake_provider():
 
 
 def payment_by_session(session_id: str, *, provider: str) -> QuerySet:
-    return Payment.objects.filter(Q(session_id=session_id) | Q(earlier_session_ids__contains=[session_id]),
-                                  provider=provider)
+    return Payment.objects.filter(
+        Q(session_id=session_id) | Q(earlier_session_ids__contains=[session_id]), provider=provider
+    )
 
 
 def payments_due_for_reconciliation(*, older_than: timedelta) -> QuerySet:
     """Online payments still awaiting a notification `older_than` after their last attempt began."""
     cutoff = timezone.now() - older_than
-    return (Payment.objects.filter(status=PaymentStatus.AWAITING, session_id__isnull=False)
-            .filter(Q(token_created_at__lt=cutoff) | Q(token_created_at__isnull=True, created_at__lt=cutoff)))
+    return Payment.objects.filter(status=PaymentStatus.AWAITING, session_id__isnull=False).filter(
+        Q(token_created_at__lt=cutoff) | Q(token_created_at__isnull=True, created_at__lt=cutoff)
+    )
 
 
 def refunds_due_for_reconciliation(*, older_than: timedelta) -> QuerySet:
@@ -46,5 +48,8 @@ def payments_for_report(*, date_from, date_to) -> QuerySet:
     zone = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(date_from, time.min), zone)
     end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), zone)
-    return (Payment.objects.filter(paid_at__gte=start, paid_at__lt=end)
-            .select_related("submission__register_entry").order_by("paid_at", "pk"))
+    return (
+        Payment.objects.filter(paid_at__gte=start, paid_at__lt=end)
+        .select_related("submission__register_entry")
+        .order_by("paid_at", "pk")
+    )

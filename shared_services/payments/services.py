@@ -69,11 +69,21 @@ def payment_create_at_intake(*, submission, amount_grosze: int) -> Payment | Non
     plugin, _config = intake_provider()
     user = submission.submitted_by
     # Przelewy24 takes at most 50 characters; a longer address, cut, would be invalid and stop the payment.
-    email = next((address for address in (submission.contact_email, user.email if user else "")
-                  if address and len(address) <= PROVIDER_EMAIL_MAX_LENGTH),
-                 settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip(">"))
-    payment = Payment.objects.create(submission=submission, provider=plugin.key, amount_grosze=amount_grosze,
-                                     description=submission.service_name[:250], email=email[:PROVIDER_EMAIL_MAX_LENGTH])
+    email = next(
+        (
+            address
+            for address in (submission.contact_email, user.email if user else "")
+            if address and len(address) <= PROVIDER_EMAIL_MAX_LENGTH
+        ),
+        settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip(">"),
+    )
+    payment = Payment.objects.create(
+        submission=submission,
+        provider=plugin.key,
+        amount_grosze=amount_grosze,
+        description=submission.service_name[:250],
+        email=email[:PROVIDER_EMAIL_MAX_LENGTH],
+    )
     _audit("system", "create", payment, None)
     return payment
 
@@ -82,8 +92,12 @@ def application_receive_with_fee(*, fee_grosze: int, **intake):
     """`inbox.services.application_receive` and, in the same transaction, the application's payment; returns
     (entry, access code, payment or None). Either both are stored or neither."""
     payments = []
-    entry, code = application_receive(**intake, also=lambda submission: payments.append(
-        payment_create_at_intake(submission=submission, amount_grosze=fee_grosze)))
+    entry, code = application_receive(
+        **intake,
+        also=lambda submission: payments.append(
+            payment_create_at_intake(submission=submission, amount_grosze=fee_grosze)
+        ),
+    )
     return entry, code, payments[0]
 
 
@@ -116,10 +130,12 @@ def payment_start(*, payment: Payment, return_url: str, status_url: str, languag
             _audit("resident", "resume", payment, before)
         session_id = payment.session_id
     config = ProviderConfig.objects.get(provider=payment.provider)
-    started = plugin.start_payment(config, payment, session_id=session_id, return_url=return_url,
-                                   status_url=status_url, language=language)
+    started = plugin.start_payment(
+        config, payment, session_id=session_id, return_url=return_url, status_url=status_url, language=language
+    )
     Payment.objects.filter(pk=payment.pk, session_id=session_id).update(
-        token=started.token, redirect_url=started.redirect_url, token_created_at=timezone.now())
+        token=started.token, redirect_url=started.redirect_url, token_created_at=timezone.now()
+    )
     return started.redirect_url
 
 
@@ -149,8 +165,11 @@ def notification_receive(*, provider_key: str, kind: str, body: bytes, remote_ad
             return _refund_notified(notification, provider_key=provider_key)
         return _payment_notified(plugin, config, notification, provider_key=provider_key)
     except WebhookRejected as rejection:
-        logger.warning("payment notification rejected: %s", rejection,
-                       extra={"provider": provider_key, "kind": kind, "remote_addr": remote_addr})
+        logger.warning(
+            "payment notification rejected: %s",
+            rejection,
+            extra={"provider": provider_key, "kind": kind, "remote_addr": remote_addr},
+        )
         raise
 
 
@@ -160,13 +179,17 @@ def _payment_notified(plugin, config, notification: Notification, *, provider_ke
     if payment is None:
         raise WebhookRejected(f"no payment of this unit has session {notification.session_id!r}")
     if notification.amount != payment.amount_grosze or notification.currency != payment.currency:
-        raise WebhookRejected(f"amount {notification.amount} {notification.currency} does not match payment "
-                              f"{payment.pk} ({payment.amount_grosze} {payment.currency})")
+        raise WebhookRejected(
+            f"amount {notification.amount} {notification.currency} does not match payment "
+            f"{payment.pk} ({payment.amount_grosze} {payment.currency})"
+        )
     if payment.status == PaymentStatus.PAID:
         if payment.order_id == notification.order_id:
             return "duplicate"
-        raise WebhookRejected(f"payment {payment.pk} is already paid by order {payment.order_id}; "
-                              f"order {notification.order_id} needs the office's attention")
+        raise WebhookRejected(
+            f"payment {payment.pk} is already paid by order {payment.order_id}; "
+            f"order {notification.order_id} needs the office's attention"
+        )
     if not plugin.confirm(config, payment, notification):
         raise WebhookRejected(f"the provider did not verify order {notification.order_id}")
     _mark_paid(payment, notification, via="notification")
@@ -176,8 +199,11 @@ def _payment_notified(plugin, config, notification: Notification, *, provider_ke
 def _mark_paid(payment: Payment, notification: Notification, *, via: str) -> None:
     before = _state(payment)
     payment.status, payment.paid_at, payment.closed_at = PaymentStatus.PAID, timezone.now(), None
-    payment.order_id, payment.method_id, payment.statement = (notification.order_id, notification.method_id,
-                                                              notification.statement)
+    payment.order_id, payment.method_id, payment.statement = (
+        notification.order_id,
+        notification.method_id,
+        notification.statement,
+    )
     # A resident may pay in an earlier attempt's tab: refunds and reports name the session that was paid.
     payment.paid_session_id = notification.session_id
     payment.save()
@@ -186,13 +212,21 @@ def _mark_paid(payment: Payment, notification: Notification, *, via: str) -> Non
 
 @transaction.atomic
 def _refund_notified(notification: Notification, *, provider_key: str) -> str:
-    refund = (Refund.objects.select_for_update().select_related("payment")
-              .filter(refunds_uuid=notification.refunds_uuid, payment__provider=provider_key).first())
+    refund = (
+        Refund.objects.select_for_update()
+        .select_related("payment")
+        .filter(refunds_uuid=notification.refunds_uuid, payment__provider=provider_key)
+        .first()
+    )
     if refund is None:
         raise WebhookRejected(f"no refund of this unit has refundsUuid {notification.refunds_uuid!r}")
     payment = _locked(refund.payment)
-    if (notification.session_id not in payment.session_ids or notification.order_id != payment.order_id
-            or notification.amount != refund.amount_grosze or notification.currency != payment.currency):
+    if (
+        notification.session_id not in payment.session_ids
+        or notification.order_id != payment.order_id
+        or notification.amount != refund.amount_grosze
+        or notification.currency != payment.currency
+    ):
         raise WebhookRejected(f"refund notification does not match refund {refund.pk}")
     if refund.status != RefundStatus.REQUESTED:
         return "duplicate"
@@ -210,8 +244,15 @@ def _refund_settle(refund: Refund, payment: Payment, *, done: bool, via: str) ->
     else:
         refund.status = RefundStatus.REJECTED
     refund.save(update_fields=["status", "completed_at"])
-    _audit("system", f"refund_{refund.status}", payment, before, refund=refund.pk, refund_amount=refund.amount_grosze,
-           via=via)
+    _audit(
+        "system",
+        f"refund_{refund.status}",
+        payment,
+        before,
+        refund=refund.pk,
+        refund_amount=refund.amount_grosze,
+        via=via,
+    )
     return f"refund_{refund.status}"
 
 
@@ -220,8 +261,9 @@ def refund_reconcile(refund: Refund) -> str:
     or, once it is older than PAYMENT_EXPIRE_AFTER_SECONDS and the provider does not know it, record it as
     refused (the request never reached the provider), so its amount can be refunded again."""
     plugin = provider_get(refund.payment.provider)
-    outcome = plugin.refund_outcome(ProviderConfig.objects.get(provider=refund.payment.provider), refund.payment,
-                                    refund)
+    outcome = plugin.refund_outcome(
+        ProviderConfig.objects.get(provider=refund.payment.provider), refund.payment, refund
+    )
     too_old = timezone.now() - refund.created_at > timedelta(seconds=settings.PAYMENT_EXPIRE_AFTER_SECONDS)
     if outcome is None and not too_old:
         return "refund_requested"
@@ -247,8 +289,13 @@ def payment_reconcile(payment: Payment) -> str:
         remote = plugin.remote_status(config, session_id)
         if not remote.paid or remote.amount != payment.amount_grosze or remote.currency != payment.currency:
             continue
-        notification = Notification(kind="payment", session_id=session_id, order_id=remote.order_id,
-                                    amount=remote.amount, currency=remote.currency)
+        notification = Notification(
+            kind="payment",
+            session_id=session_id,
+            order_id=remote.order_id,
+            amount=remote.amount,
+            currency=remote.currency,
+        )
         if remote.needs_verify and not plugin.confirm(config, payment, notification):
             continue
         with transaction.atomic():
@@ -277,8 +324,10 @@ def payments_reconcile_due() -> dict:
     older_than = timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
     due = payments_due_for_reconciliation(older_than=older_than)
     refunds_due = refunds_due_for_reconciliation(older_than=older_than)
-    for reconcile, item in [*((payment_reconcile, payment) for payment in due.select_related("submission")[:500]),
-                            *((refund_reconcile, refund) for refund in refunds_due.select_related("payment")[:500])]:
+    for reconcile, item in [
+        *((payment_reconcile, payment) for payment in due.select_related("submission")[:500]),
+        *((refund_reconcile, refund) for refund in refunds_due.select_related("payment")[:500]),
+    ]:
         try:
             outcome = reconcile(item)
         except ProviderError as error:
@@ -317,13 +366,25 @@ def refund_request(*, user, payment: Payment, amount_grosze: int, reason: str, s
         pending = sum(payment.refunds.filter(status=RefundStatus.REQUESTED).values_list("amount_grosze", flat=True))
         available = payment.amount_grosze - payment.refunded_grosze - pending
         if amount_grosze <= 0 or amount_grosze > available:
-            raise ValidationError(_("A refund must be more than 0 and at most %(available)s grosze.")
-                                  % {"available": available})
-        refund = Refund.objects.create(payment=payment, amount_grosze=amount_grosze, reason=reason[:250],
-                                       request_id=str(uuid.uuid4()), refunds_uuid=uuid.uuid4().hex,
-                                       requested_by=user)
-        _audit(user.get_username(), "refund_requested", payment, _state(payment), refund=refund.pk,
-               refund_amount=amount_grosze)
+            raise ValidationError(
+                _("A refund must be more than 0 and at most %(available)s grosze.") % {"available": available}
+            )
+        refund = Refund.objects.create(
+            payment=payment,
+            amount_grosze=amount_grosze,
+            reason=reason[:250],
+            request_id=str(uuid.uuid4()),
+            refunds_uuid=uuid.uuid4().hex,
+            requested_by=user,
+        )
+        _audit(
+            user.get_username(),
+            "refund_requested",
+            payment,
+            _state(payment),
+            refund=refund.pk,
+            refund_amount=amount_grosze,
+        )
     config = ProviderConfig.objects.get(provider=payment.provider)
     try:
         plugin.refund(config, payment, refund, status_url=status_url)
@@ -336,11 +397,18 @@ def refund_request(*, user, payment: Payment, amount_grosze: int, reason: str, s
         with transaction.atomic():
             payment = _locked(payment)
             Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.REJECTED, completed_at=timezone.now())
-            _audit(user.get_username(), "refund_rejected", payment, _state(payment), refund=refund.pk,
-                   error=str(error)[:200])
+            _audit(
+                user.get_username(),
+                "refund_rejected",
+                payment,
+                _state(payment),
+                refund=refund.pk,
+                error=str(error)[:200],
+            )
         logger.warning("refund %s refused by the provider: %s", refund.pk, error)
-        raise ValidationError(_("The provider refused the refund; nothing was refunded. The platform's log has "
-                                "its answer.")) from error
+        raise ValidationError(
+            _("The provider refused the refund; nothing was refunded. The platform's log has its answer.")
+        ) from error
     return refund
 
 
@@ -352,24 +420,34 @@ class RefundPending(Exception):
 
 
 @transaction.atomic
-def provider_config_save(*, actor: str, provider_key: str, enabled: bool, options: dict, secrets: dict) -> ProviderConfig:
+def provider_config_save(
+    *, actor: str, provider_key: str, enabled: bool, options: dict, secrets: dict
+) -> ProviderConfig:
     """Store a provider's configuration for the unit; secrets only encrypted. The audit trail records what
     changed, secrets masked."""
     plugin = provider_get(provider_key)
     config, _created = ProviderConfig.objects.select_for_update().get_or_create(provider=provider_key)
     try:
-        stored = {name: crypto.masked(value) for name, value in crypto.secrets_decrypt(config.secrets_encrypted).items()}
+        stored = {
+            name: crypto.masked(value) for name, value in crypto.secrets_decrypt(config.secrets_encrypted).items()
+        }
     except crypto.InvalidToken:  # keys encrypted under a key that has left PAYMENT_SECRETS_KEYS: replaced now
-        stored = {name: UNREADABLE for name in plugin.secret_fields}
+        stored = dict.fromkeys(plugin.secret_fields, UNREADABLE)
     before = {"enabled": config.enabled, "options": config.options, "secrets": stored}
     config.enabled, config.options = enabled, options
     if plugin.secret_fields:
-        config.secrets_encrypted = crypto.secrets_encrypt({name: secrets.get(name, "") for name in plugin.secret_fields})
+        config.secrets_encrypted = crypto.secrets_encrypt(
+            {name: secrets.get(name, "") for name in plugin.secret_fields}
+        )
     config.save()
-    after = {"enabled": enabled, "options": options,
-             "secrets": {name: crypto.masked(secrets.get(name, "")) for name in plugin.secret_fields}}
-    audit_record(actor=actor, action="payments.configure", target=f"payment-provider:{provider_key}",
-                 before=before, after=after)
+    after = {
+        "enabled": enabled,
+        "options": options,
+        "secrets": {name: crypto.masked(secrets.get(name, "")) for name in plugin.secret_fields},
+    }
+    audit_record(
+        actor=actor, action="payments.configure", target=f"payment-provider:{provider_key}", before=before, after=after
+    )
     return config
 
 

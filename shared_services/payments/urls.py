@@ -12,8 +12,11 @@ from .registry import providers
 
 urlpatterns = [
     # First: the generic route below would take them (as provider "p24", kind "status").
-    *(path(route, views.payment_webhook, {"provider": plugin.key, "kind": kind})
-      for plugin in providers() for route, kind in plugin.webhook_aliases),
+    *(
+        path(route, views.payment_webhook, {"provider": plugin.key, "kind": kind})
+        for plugin in providers()
+        for route, kind in plugin.webhook_aliases
+    ),
     path("platnosci/<uuid:public_id>/", views.payment_status, name="payment-status"),
     path("platnosci/<uuid:public_id>/zaplac/", views.payment_pay, name="payment-pay"),
     # After payment-pay, which it would take (provider <public_id>, kind "zaplac").

@@ -28,7 +28,6 @@ from .models import Payment
 from .registry import provider_get, providers
 from .selectors import payments_for_report, provider_config_get
 
-
 # --- Residents ---------------------------------------------------------------------------------------
 
 
@@ -56,11 +55,15 @@ def payment_status(request, public_id):
     plugin = provider_get(payment.provider)
     plugin.handle_return(provider_config_get(payment.provider), payment, request.GET)
     submission = payment.submission
-    context = {"payment": payment, "online": plugin.online, "submission": submission,
-               # The filer sees the way back to the confirmation (receipt, and the access code until it is
-               # shown there); a visitor who came with the access code, the case page.
-               "filer": is_filer(request, submission),
-               "access_code": request.session.get(f"access_code:{submission.reference}")}
+    context = {
+        "payment": payment,
+        "online": plugin.online,
+        "submission": submission,
+        # The filer sees the way back to the confirmation (receipt, and the access code until it is
+        # shown there); a visitor who came with the access code, the case page.
+        "filer": is_filer(request, submission),
+        "access_code": request.session.get(f"access_code:{submission.reference}"),
+    }
     if request.headers.get("HX-Request"):
         response = render(request, "payments/_status_fragment.html", context)
     else:
@@ -85,8 +88,9 @@ def payment_webhook(request, provider: str, kind: str):
     if kind not in plugin.webhook_kinds:
         raise Http404
     try:
-        outcome = services.notification_receive(provider_key=plugin.key, kind=kind, body=request.body,
-                                                remote_addr=request.META.get("REMOTE_ADDR"))
+        outcome = services.notification_receive(
+            provider_key=plugin.key, kind=kind, body=request.body, remote_addr=request.META.get("REMOTE_ADDR")
+        )
     except WebhookRejected:
         return JsonResponse({"status": "rejected"}, status=400)
     return JsonResponse({"status": outcome})
@@ -98,8 +102,12 @@ def payment_webhook(request, provider: str, kind: str):
 class ReportForm(forms.Form):
     date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
-    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX (Excel)")],
-                               widget=forms.RadioSelect, initial="xlsx")
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("csv", "CSV"), ("xlsx", "XLSX (Excel)")],
+        widget=forms.RadioSelect,
+        initial="xlsx",
+    )
 
     def clean(self):
         data = super().clean()
@@ -136,33 +144,56 @@ def payment_settings(request):
                 try:
                     services.provider_config_test(config)
                 except ProviderKeysUnreadable:
-                    messages.error(request, _("The stored keys cannot be read any more (the platform's encryption key "
-                                              "changed). Enter the CRC key and the API key again and save."))
+                    messages.error(
+                        request,
+                        _(
+                            "The stored keys cannot be read any more (the platform's encryption key "
+                            "changed). Enter the CRC key and the API key again and save."
+                        ),
+                    )
                 except ProviderUnreachable:
-                    messages.error(request, _("Connection test failed: the provider did not answer. Check the "
-                                              "environment, or try again later."))
+                    messages.error(
+                        request,
+                        _(
+                            "Connection test failed: the provider did not answer. Check the "
+                            "environment, or try again later."
+                        ),
+                    )
                 except ProviderError:
-                    messages.error(request, _("Connection test failed: the provider refused the configuration. "
-                                              "Check the merchant ID, POS ID and API key."))
+                    messages.error(
+                        request,
+                        _(
+                            "Connection test failed: the provider refused the configuration. "
+                            "Check the merchant ID, POS ID and API key."
+                        ),
+                    )
                 else:
-                    messages.success(request, _("Connection test passed: %(provider)s accepts the configuration.")
-                                     % {"provider": plugin.name})
+                    messages.success(
+                        request,
+                        _("Connection test passed: %(provider)s accepts the configuration.")
+                        % {"provider": plugin.name},
+                    )
             return redirect("payment-settings")
         entries = _config_forms(request.POST, bound_key)
         form = next(form for entry_plugin, _config, form in entries if entry_plugin.key == bound_key)
         if form.is_valid():
-            services.provider_config_save(actor=request.user.get_username(), provider_key=bound_key,
-                                          # A provider without the switch (the office) is always on.
-                                          enabled=form.cleaned_data.get("enabled", True),
-                                          options=form.options(), secrets=form.secrets())
+            services.provider_config_save(
+                actor=request.user.get_username(),
+                provider_key=bound_key,
+                # A provider without the switch (the office) is always on.
+                enabled=form.cleaned_data.get("enabled", True),
+                options=form.options(),
+                secrets=form.secrets(),
+            )
             messages.success(request, _("Saved."))
             return redirect("payment-settings")
         status = 400
     else:
         entries, status = _config_forms(), 200
     today = timezone.localdate()
-    report_form = ReportForm(initial={"date_from": today.replace(day=1), "date_to": today, "format": "xlsx"},
-                             prefix="report")
+    report_form = ReportForm(
+        initial={"date_from": today.replace(day=1), "date_to": today, "format": "xlsx"}, prefix="report"
+    )
     return render(request, "payments/settings.html", {"entries": entries, "report_form": report_form}, status=status)
 
 
@@ -171,8 +202,7 @@ def payment_settings(request):
 def payment_report(request):
     form = ReportForm(request.GET, prefix="report")
     if not form.is_valid():
-        return render(request, "payments/settings.html", {"entries": _config_forms(), "report_form": form},
-                      status=400)
+        return render(request, "payments/settings.html", {"entries": _config_forms(), "report_form": form}, status=400)
     data = form.cleaned_data
     payments = payments_for_report(date_from=data["date_from"], date_to=data["date_to"])
     name = f"platnosci-{connection.tenant.slug}-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
@@ -182,7 +212,8 @@ def payment_report(request):
     else:
         response = HttpResponse(
             report.report_xlsx(payments),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
@@ -204,7 +235,7 @@ def _back_to_case(payment):
 
 
 def amount_in_grosze(text: str) -> int:
-    """"12,50" or "12.50" złoty → 1250 grosze, exactly (Decimal); ValidationError for anything else."""
+    """ "12,50" or "12.50" złoty → 1250 grosze, exactly (Decimal); ValidationError for anything else."""
     try:
         value = Decimal(text.strip().replace(" ", "").replace(",", "."))
     except (InvalidOperation, AttributeError):
@@ -239,15 +270,25 @@ def payment_refund(request, public_id):
         supported = provider_get(payment.provider).supports_refund
         refund_status_url = status_url(payment.provider, "refund") if supported else ""
         try:
-            services.refund_request(user=request.user, payment=payment, amount_grosze=form.cleaned_data["amount"],
-                                    reason=form.cleaned_data["reason"], status_url=refund_status_url)
+            services.refund_request(
+                user=request.user,
+                payment=payment,
+                amount_grosze=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                status_url=refund_status_url,
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
         except services.RefundPending:
-            messages.warning(request, _("The provider did not answer, so it is not known yet whether it took the "
-                                        "refund. It stays requested and is completed when the provider confirms "
-                                        "it; do not request it again."))
+            messages.warning(
+                request,
+                _(
+                    "The provider did not answer, so it is not known yet whether it took the "
+                    "refund. It stays requested and is completed when the provider confirms "
+                    "it; do not request it again."
+                ),
+            )
         else:
             messages.success(request, _("The refund was requested; it is done when the provider confirms it."))
     else:
@@ -269,5 +310,3 @@ def payment_mark_paid(request, public_id):
     else:
         messages.success(request, _("The fee is marked paid."))
     return _back_to_case(payment)
-
-

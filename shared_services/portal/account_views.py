@@ -11,8 +11,11 @@ from shared_services.offer.selectors import form_url_of_key
 
 @area_required(Area.RESIDENT)
 def my_account(request):
-    drafts = [(draft, form_url_of_key(draft.service_key))
-              for draft in FormDraft.objects.filter(owner=request.user).order_by("-updated_at")
-              .select_related("standard_form_version", "unit_form_version")]
+    drafts = [
+        (draft, form_url_of_key(draft.service_key))
+        for draft in FormDraft.objects.filter(owner=request.user)
+        .order_by("-updated_at")
+        .select_related("standard_form_version", "unit_form_version")
+    ]
     submissions = Submission.objects.filter(submitted_by=request.user).select_related("register_entry__case")
     return render(request, "portal/account.html", {"drafts": drafts, "submissions": submissions})

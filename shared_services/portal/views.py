@@ -18,19 +18,30 @@ from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_
 from shared_services.inbox.downloads import receipt_pdf_response, receipt_xml_response, submission_document_response
 from shared_services.inbox.selectors import entry_by_access_code, resident_messages
 from shared_services.inbox.services import AlreadyFiled
+from shared_services.offer.selectors import (
+    STANDARD,
+    service_card_get,
+    service_count,
+    service_list,
+    service_search,
+    service_to_file_get,
+)
 from shared_services.payments.checkout import payment_access_grant, payment_go
 from shared_services.payments.filers import filed_submission_remember, is_filer
 from shared_services.payments.services import application_receive_with_fee
-from shared_services.offer.selectors import (STANDARD, service_card_get, service_count, service_list,
-                                            service_search, service_to_file_get)
 
 
 def unit_home(request):
     """The unit's home page: search, categories and life events that have services here."""
-    return render(request, "portal/home.html", {
-        "service_count": service_count(),
-        "categories": Category.objects.all(), "life_events": LifeEvent.objects.all(),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "service_count": service_count(),
+            "categories": Category.objects.all(),
+            "life_events": LifeEvent.objects.all(),
+        },
+    )
 
 
 def search(request):
@@ -44,18 +55,28 @@ def search(request):
 
 def category_services(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    return render(request, "portal/service_list.html", {
-        "heading": category.name, "kind": _("Category"),
-        "services": service_list(category=slug),
-    })
+    return render(
+        request,
+        "portal/service_list.html",
+        {
+            "heading": category.name,
+            "kind": _("Category"),
+            "services": service_list(category=slug),
+        },
+    )
 
 
 def life_event_services(request, slug):
     event = get_object_or_404(LifeEvent, slug=slug)
-    return render(request, "portal/service_list.html", {
-        "heading": event.name, "kind": _("Life event"),
-        "services": service_list(life_event=slug),
-    })
+    return render(
+        request,
+        "portal/service_list.html",
+        {
+            "heading": event.name,
+            "kind": _("Life event"),
+            "services": service_list(life_event=slug),
+        },
+    )
 
 
 def _or_404(selector, kind, slug):
@@ -88,14 +109,27 @@ def service_form(request, slug, kind=STANDARD):
             return redirect(card.form_url)
         if "save_draft" in request.POST:  # signed out meanwhile: keep what was typed and say how to save it
             form.is_valid()
-            messages.error(request, _("Your session has ended, so the draft could not be saved. Sign in in another "
-                                      "tab and save again, or submit the application now."))
+            messages.error(
+                request,
+                _(
+                    "Your session has ended, so the draft could not be saved. Sign in in another "
+                    "tab and save again, or submit the application now."
+                ),
+            )
         elif form.is_valid():
             try:
                 # The fee's payment (if any) is created in the intake's own transaction.
                 entry, access_code, payment = application_receive_with_fee(
-                    fee_grosze=card.fee_grosze, form=form, service_key=card.key, service_name=card.name,
-                    submitted_by=request.user, draft=draft, jrwa=card.jrwa, deadline_days=card.deadline_days, idempotency_key=submission_token)
+                    fee_grosze=card.fee_grosze,
+                    form=form,
+                    service_key=card.key,
+                    service_name=card.name,
+                    submitted_by=request.user,
+                    draft=draft,
+                    jrwa=card.jrwa,
+                    deadline_days=card.deadline_days,
+                    idempotency_key=submission_token,
+                )
             except DraftAlreadyFiled:
                 messages.error(request, _("This draft has just been filed; see your applications."))
                 return redirect("resident-account")
@@ -114,9 +148,17 @@ def service_form(request, slug, kind=STANDARD):
             return redirect("submission-confirmation", reference=reference)
     else:
         form = ApplicationForm(initial=draft.data if draft else None, definition=definition, kept_attachments=kept)
-    return render(request, "portal/service_form.html", {
-        "card": card, "form": form, "draft": draft, "kept": kept, "submission_token": submission_token,
-    })
+    return render(
+        request,
+        "portal/service_form.html",
+        {
+            "card": card,
+            "form": form,
+            "draft": draft,
+            "kept": kept,
+            "submission_token": submission_token,
+        },
+    )
 
 
 def _submission_token(request) -> uuid.UUID:
@@ -132,7 +174,8 @@ def _own_submission(request, reference) -> Submission:
     else, so that another visitor cannot even learn that it exists."""
     submission = get_object_or_404(
         Submission.objects.select_related("register_entry__receipt").prefetch_related("attachments"),
-        reference=reference)
+        reference=reference,
+    )
     if not is_filer(request, submission):
         raise Http404
     return submission
@@ -140,10 +183,16 @@ def _own_submission(request, reference) -> Submission:
 
 def submission_confirmation(request, reference):
     submission = _own_submission(request, reference)
-    return render(request, "portal/confirmation.html", {
-        "submission": submission, "entry": submission.register_entry, "receipt": submission.register_entry.receipt,
-        "access_code": request.session.pop(f"access_code:{reference}", None),
-    })
+    return render(
+        request,
+        "portal/confirmation.html",
+        {
+            "submission": submission,
+            "entry": submission.register_entry,
+            "receipt": submission.register_entry.receipt,
+            "access_code": request.session.pop(f"access_code:{reference}", None),
+        },
+    )
 
 
 def my_case(request, reference):
@@ -153,8 +202,11 @@ def my_case(request, reference):
 
 
 class AccessCodeForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Access code"), max_length=20,
-                           help_text=gettext_lazy("From the e-mail with the receipt, e.g. ABCD-EFGH-JKLM."))
+    code = forms.CharField(
+        label=gettext_lazy("Access code"),
+        max_length=20,
+        help_text=gettext_lazy("From the e-mail with the receipt, e.g. ABCD-EFGH-JKLM."),
+    )
 
 
 def case_by_access_code(request):
@@ -170,10 +222,16 @@ def case_by_access_code(request):
 
 
 def _case_page(request, entry):
-    return render(request, "portal/case.html", {
-        "entry": entry, "case": entry.case, "submission": entry.submission,
-        "messages_to_resident": resident_messages(entry.case),
-    })
+    return render(
+        request,
+        "portal/case.html",
+        {
+            "entry": entry,
+            "case": entry.case,
+            "submission": entry.submission,
+            "messages_to_resident": resident_messages(entry.case),
+        },
+    )
 
 
 def receipt_download(request, reference, what):

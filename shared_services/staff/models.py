@@ -17,8 +17,9 @@ class Department(models.Model):
     znak sprawy of its cases."""
 
     name = models.CharField(_("name"), max_length=200)
-    code = models.CharField(_("code"), max_length=12, unique=True,
-                            help_text=_("Letters of the department's case signs, e.g. FN or OŚ."))
+    code = models.CharField(
+        _("code"), max_length=12, unique=True, help_text=_("Letters of the department's case signs, e.g. FN or OŚ.")
+    )
 
     class Meta:
         db_table = "inbox_department"  # its table since before it moved here from the inbox
@@ -35,8 +36,9 @@ class StaffMember(models.Model):
     """Where a member of staff works; the role (unit administrator, department head, clerk) is their group."""
 
     user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="staff_member")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="staff", verbose_name=_("department"))
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff", verbose_name=_("department")
+    )
 
     class Meta:
         db_table = "inbox_staffmember"

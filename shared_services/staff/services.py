@@ -22,14 +22,19 @@ def staff_invite(*, email: str, role: StaffRole, department=None, actor: str):
     email = email.strip().lower()
     subject = provisioning.staff_invite(unit, email=email, role=role)
     user, _created = get_user_model().objects.get_or_create(
-        username=local_username(subject), defaults={"email": email, "is_staff": True})
+        username=local_username(subject), defaults={"email": email, "is_staff": True}
+    )
     if user.has_usable_password():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     role_apply(user, role)
     StaffMember.objects.update_or_create(user=user, defaults={"department": department})
-    audit_record(actor=actor, action="staff.invite", target=f"user:{user.pk}",
-                 after={"email": email, "role": role, "department": department.code if department else None})
+    audit_record(
+        actor=actor,
+        action="staff.invite",
+        target=f"user:{user.pk}",
+        after={"email": email, "role": role, "department": department.code if department else None},
+    )
     return user
 
 
@@ -52,6 +57,10 @@ def staff_remove(*, user, actor: str) -> None:
 def department_create(*, name: str, code: str, actor: str) -> Department:
     """A new department of the office; its code opens the case signs of the cases it is given."""
     department = Department.objects.create(name=name, code=code)
-    audit_record(actor=actor, action="department.create", target=f"department:{department.pk}",
-                 after={"name": department.name, "code": department.code})
+    audit_record(
+        actor=actor,
+        action="department.create",
+        target=f"department:{department.pk}",
+        after={"name": department.name, "code": department.code},
+    )
     return department

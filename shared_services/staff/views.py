@@ -34,8 +34,12 @@ class DepartmentForm(forms.ModelForm):
 class InviteStaffForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail"))
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=StaffRole.choices)
-    department = forms.ModelChoiceField(label=gettext_lazy("Department"), queryset=Department.objects.all(),
-                                        required=False, empty_label=gettext_lazy("none (unit administrator)"))
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("none (unit administrator)"),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -50,8 +54,9 @@ def staff_and_departments(request):
     invite_form = InviteStaffForm(request.POST if "invite" in request.POST else None, prefix="invite")
     actor = request.user.get_username()
     if "add_department" in request.POST and department_form.is_valid():
-        department_create(name=department_form.cleaned_data["name"], code=department_form.cleaned_data["code"],
-                          actor=actor)
+        department_create(
+            name=department_form.cleaned_data["name"], code=department_form.cleaned_data["code"], actor=actor
+        )
         messages.success(request, _("The department is added."))
         return redirect("clerk-staff")
     status = 200
@@ -61,30 +66,60 @@ def staff_and_departments(request):
             staff_invite(email=data["email"], role=data["role"], department=data["department"], actor=actor)
         except IdentityProviderUnavailable:
             # Nothing was changed; the form keeps what was typed, so sending it again is one click.
-            invite_form.add_error(None, _("The sign-in service (Keycloak) cannot be reached, so nobody was invited. "
-                                          "Try again in a moment."))
+            invite_form.add_error(
+                None,
+                _("The sign-in service (Keycloak) cannot be reached, so nobody was invited. Try again in a moment."),
+            )
             status = 503
         except IdentityProviderError:
-            invite_form.add_error(None, _("The sign-in service (Keycloak) refused the invitation, so nobody was "
-                                          "invited. If it happens again, tell the platform's operators."))
+            invite_form.add_error(
+                None,
+                _(
+                    "The sign-in service (Keycloak) refused the invitation, so nobody was "
+                    "invited. If it happens again, tell the platform's operators."
+                ),
+            )
             status = 502
         except UnverifiedAccount:
-            invite_form.add_error("email", _("An account with this e-mail exists, but its address has not been "
-                                             "confirmed. Ask the person to confirm it (in their account at the "
-                                             "sign-in service) and invite them again."))
+            invite_form.add_error(
+                "email",
+                _(
+                    "An account with this e-mail exists, but its address has not been "
+                    "confirmed. Ask the person to confirm it (in their account at the "
+                    "sign-in service) and invite them again."
+                ),
+            )
         else:
-            messages.success(request, _("%(email)s is invited. Keycloak sends them an e-mail to set their password; "
-                                        "with an account already, they simply sign in.") % {"email": data["email"]})
+            messages.success(
+                request,
+                _(
+                    "%(email)s is invited. Keycloak sends them an e-mail to set their password; "
+                    "with an account already, they simply sign in."
+                )
+                % {"email": data["email"]},
+            )
             return redirect("clerk-staff")
-    return render(request, "staff/staff.html", {
-        "departments": Department.objects.all(), "members": _members(),
-        "department_form": department_form, "invite_form": invite_form,
-    }, status=status)
+    return render(
+        request,
+        "staff/staff.html",
+        {
+            "departments": Department.objects.all(),
+            "members": _members(),
+            "department_form": department_form,
+            "invite_form": invite_form,
+        },
+        status=status,
+    )
 
 
 def _members():
-    return (User.objects.filter(groups__name__in=StaffRole.values).select_related("staff_member__department")
-            .prefetch_related("groups").distinct().order_by("last_name", "email"))
+    return (
+        User.objects.filter(groups__name__in=StaffRole.values)
+        .select_related("staff_member__department")
+        .prefetch_related("groups")
+        .distinct()
+        .order_by("last_name", "email")
+    )
 
 
 @require_POST
@@ -97,8 +132,14 @@ def staff_member_remove(request, user_id):
     try:
         staff_remove(user=member, actor=request.user.get_username())
     except IdentityProviderError:
-        messages.error(request, _("The sign-in service (Keycloak) did not take the change, so %(email)s is still on "
-                                  "the staff. Try again in a moment.") % {"email": member.email})
+        messages.error(
+            request,
+            _(
+                "The sign-in service (Keycloak) did not take the change, so %(email)s is still on "
+                "the staff. Try again in a moment."
+            )
+            % {"email": member.email},
+        )
     else:
         messages.success(request, _("%(email)s is no longer on the staff.") % {"email": member.email})
     return redirect("clerk-staff")

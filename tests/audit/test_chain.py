@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 
+from shared_services.audit.chain import entry_hash_compute, json_as_stored
 from shared_services.audit.models import ZERO_HASH, AppendOnlyError, AuditEntry, AuditHead
 from shared_services.audit.selectors import audit_check, audit_entries
-from shared_services.audit.chain import entry_hash_compute, json_as_stored
 from shared_services.audit.services import audit_batch, audit_record
 from tenants.models import Tenant
 from tests.conftest import UNIT_A, UNIT_B
@@ -25,12 +25,26 @@ pytestmark = pytest.mark.django_db
 
 
 def record_three():
-    audit_record(actor="anna@torun.example (clerk)", action="case.register", target="case:12",
-                 after={"status": "registered", "register": "15/2026"})
-    audit_record(actor="anna@torun.example (clerk)", action="case.assign", target="case:12",
-                 before={"assignee": None}, after={"assignee": "jan@torun.example"})
-    return audit_record(actor="system", action="case.close", target="case:12",
-                        before={"status": "registered"}, after={"status": "closed"})
+    audit_record(
+        actor="anna@torun.example (clerk)",
+        action="case.register",
+        target="case:12",
+        after={"status": "registered", "register": "15/2026"},
+    )
+    audit_record(
+        actor="anna@torun.example (clerk)",
+        action="case.assign",
+        target="case:12",
+        before={"assignee": None},
+        after={"assignee": "jan@torun.example"},
+    )
+    return audit_record(
+        actor="system",
+        action="case.close",
+        target="case:12",
+        before={"status": "registered"},
+        after={"status": "closed"},
+    )
 
 
 def sql(statement, params=()):
@@ -53,8 +67,12 @@ def test_a_chain_of_entries_is_intact_and_linked(unit_a, in_unit):
 
 def test_the_hash_is_sha256_of_the_documented_canonical_json(unit_a, in_unit):
     with in_unit(unit_a):
-        entry = audit_record(actor="system", action="register.open", target="register:15/2026",
-                             after={"rok": 2026, "nazwa": "Dziennik podawczy"})
+        entry = audit_record(
+            actor="system",
+            action="register.open",
+            target="register:15/2026",
+            after={"rok": 2026, "nazwa": "Dziennik podawczy"},
+        )
         entry = AuditEntry.objects.get(pk=entry.pk)
         when = entry.recorded_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
         canonical = (
@@ -122,20 +140,31 @@ def test_dates_decimals_uuids_and_numbers_survive_the_round_trip(unit_a, in_unit
         "floats": [1.5, 0.1, 1e16, 1.5e-7, -0.0, 1e300, 2.0],
         "pair": (1, 2),
         5: "integer key",
-        "text": "Zażółć gęślą jaźń \"cudzysłów\" \\ \n",
+        "text": 'Zażółć gęślą jaźń "cudzysłów" \\ \n',
         "nested": {"b": [None, True, False], "a": {}},
     }
     with in_unit(unit_a):
-        written = audit_record(actor="system", action="fee.change", target="service:7", before=value,
-                               after=[value, "x"])
+        written = audit_record(
+            actor="system", action="fee.change", target="service:7", before=value, after=[value, "x"]
+        )
         read = AuditEntry.objects.get(pk=written.pk)
         assert read.before == written.before and read.after == written.after
         assert read.before["fee"] == "12.50" and read.before["date"] == "2026-03-01"
-        assert read.before["floats"][2] == 10 ** 16
+        assert read.before["floats"][2] == 10**16
         assert read.recorded_at == written.recorded_at
-        assert entry_hash_compute(sequence=read.sequence, recorded_at=read.recorded_at, actor=read.actor,
-                                  action=read.action, target=read.target, before=read.before, after=read.after,
-                                  previous_hash=read.previous_hash) == written.entry_hash
+        assert (
+            entry_hash_compute(
+                sequence=read.sequence,
+                recorded_at=read.recorded_at,
+                actor=read.actor,
+                action=read.action,
+                target=read.target,
+                before=read.before,
+                after=read.after,
+                previous_hash=read.previous_hash,
+            )
+            == written.entry_hash
+        )
         assert audit_check() == []
 
 
@@ -164,8 +193,10 @@ def test_the_orm_refuses_to_change_or_delete_entries(unit_a, in_unit):
 def test_a_changed_entry_is_named(unit_a, in_unit, english):
     with in_unit(unit_a):
         record_three()
-        sql("UPDATE audit_auditentry SET after = %s::jsonb WHERE sequence = 2",
-            ['{"assignee": "mallory@torun.example"}'])
+        sql(
+            "UPDATE audit_auditentry SET after = %s::jsonb WHERE sequence = 2",
+            ['{"assignee": "mallory@torun.example"}'],
+        )
         assert audit_check() == ["Entry 2 was changed: its content does not match its hash."]
 
 
@@ -174,8 +205,10 @@ def test_a_changed_actor_or_time_is_detected(unit_a, in_unit, english):
         record_three()
         sql("UPDATE audit_auditentry SET actor = 'system' WHERE sequence = 1")
         sql("UPDATE audit_auditentry SET recorded_at = recorded_at + interval '1 microsecond' WHERE sequence = 3")
-        assert audit_check() == ["Entry 1 was changed: its content does not match its hash.",
-                                 "Entry 3 was changed: its content does not match its hash."]
+        assert audit_check() == [
+            "Entry 1 was changed: its content does not match its hash.",
+            "Entry 3 was changed: its content does not match its hash.",
+        ]
 
 
 def test_a_deleted_middle_entry_is_detected(unit_a, in_unit, english):
@@ -203,8 +236,10 @@ def test_a_deleted_head_is_reported(unit_a, in_unit, english):
     with in_unit(unit_a):
         record_three()
         sql("DELETE FROM audit_audithead")
-        assert audit_check() == ["The chain's head record is missing although the chain has entries, so deleting "
-                                 "its last entries could not be detected."]
+        assert audit_check() == [
+            "The chain's head record is missing although the chain has entries, so deleting "
+            "its last entries could not be detected."
+        ]
 
 
 def test_swapped_entries_are_detected(unit_a, in_unit, english):
@@ -223,26 +258,33 @@ def forge(entry_id, **changes):
     entry = AuditEntry.objects.get(pk=entry_id)
     for field, value in changes.items():
         setattr(entry, field, value)
-    fields = {name: getattr(entry, name) for name in
-              ("sequence", "recorded_at", "actor", "action", "target", "before", "after", "previous_hash")}
-    sql("UPDATE audit_auditentry SET after = %s::jsonb, previous_hash = %s, entry_hash = %s WHERE id = %s",
-        [json.dumps(entry.after), entry.previous_hash, entry_hash_compute(**fields), entry_id])
+    fields = {
+        name: getattr(entry, name)
+        for name in ("sequence", "recorded_at", "actor", "action", "target", "before", "after", "previous_hash")
+    }
+    sql(
+        "UPDATE audit_auditentry SET after = %s::jsonb, previous_hash = %s, entry_hash = %s WHERE id = %s",
+        [json.dumps(entry.after), entry.previous_hash, entry_hash_compute(**fields), entry_id],
+    )
 
 
 def test_a_changed_and_rehashed_entry_breaks_the_link_to_the_next(unit_a, in_unit, english):
     with in_unit(unit_a):
         record_three()
         forge(AuditEntry.objects.get(sequence=2).pk, after={"assignee": "mallory@torun.example"})
-        assert audit_check() == ["Entry 3 does not follow entry 2: its previous hash is not that entry's hash "
-                                 "(entries were changed, inserted or re-chained)."]
+        assert audit_check() == [
+            "Entry 3 does not follow entry 2: its previous hash is not that entry's hash "
+            "(entries were changed, inserted or re-chained)."
+        ]
 
 
 def test_a_rehashed_last_entry_is_caught_by_the_head(unit_a, in_unit, english):
     with in_unit(unit_a):
         record_three()
         forge(AuditEntry.objects.get(sequence=3).pk, after={"status": "reopened"})
-        assert audit_check() == ["The last entry, 3, is not the one the chain's head records (it was replaced or "
-                                 "its hash changed)."]
+        assert audit_check() == [
+            "The last entry, 3, is not the one the chain's head records (it was replaced or its hash changed)."
+        ]
 
 
 def test_a_rechained_first_entry_is_detected(unit_a, in_unit, english):
@@ -260,19 +302,33 @@ def test_a_rechained_first_entry_is_detected(unit_a, in_unit, english):
 def test_entries_added_behind_the_trails_back_are_detected(unit_a, in_unit, english):
     with in_unit(unit_a):
         last = record_three()
-        fields = {"sequence": 4, "recorded_at": last.recorded_at, "actor": "system", "action": "case.delete",
-                  "target": "case:12", "before": None, "after": None, "previous_hash": last.entry_hash}
+        fields = {
+            "sequence": 4,
+            "recorded_at": last.recorded_at,
+            "actor": "system",
+            "action": "case.delete",
+            "target": "case:12",
+            "before": None,
+            "after": None,
+            "previous_hash": last.entry_hash,
+        }
         AuditEntry.objects.create(**fields, entry_hash=entry_hash_compute(**fields))
-        assert audit_check() == ["Entries after 3 were added outside the audit trail: the chain's head records "
-                                 "entry 3 as the last."]
+        assert audit_check() == [
+            "Entries after 3 were added outside the audit trail: the chain's head records entry 3 as the last."
+        ]
 
 
 def test_units_have_separate_chains(unit_a, unit_b, in_unit, english):
     with in_unit(unit_a):
         record_three()
     with in_unit(unit_b):
-        audit_record(actor="wojt@lubicz.example (admin)", action="branding.update", target="branding",
-                     before={"tagline": ""}, after={"tagline": "Gmina Lubicz"})
+        audit_record(
+            actor="wojt@lubicz.example (admin)",
+            action="branding.update",
+            target="branding",
+            before={"tagline": ""},
+            after={"tagline": "Gmina Lubicz"},
+        )
         entries = list(audit_entries())
         assert [(entry.sequence, entry.action) for entry in entries] == [(1, "branding.update")]
         assert entries[0].previous_hash == ZERO_HASH
@@ -370,14 +426,20 @@ def test_concurrent_entries_are_numbered_without_gaps(committed_trail):
         def work():
             with tenant_context(unit):
                 for index in range(PER_THREAD):
-                    audit_record(actor=f"{name}@lubicz.example (clerk)", action="case.note", target=f"case:{index}",
-                                 after={"thread": name, "index": index})
+                    audit_record(
+                        actor=f"{name}@lubicz.example (clerk)",
+                        action="case.note",
+                        target=f"case:{index}",
+                        after={"thread": name, "index": index},
+                    )
+
         return work
 
     run_threads(record("anna"), record("jan"))
     with tenant_context(unit):  # the test's own connection sees the committed rows
         assert list(AuditEntry.objects.order_by("sequence").values_list("sequence", flat=True)) == list(
-            range(1, 2 * PER_THREAD + 1))
+            range(1, 2 * PER_THREAD + 1)
+        )
         assert AuditEntry.objects.filter(actor="anna@lubicz.example (clerk)").count() == PER_THREAD
         assert AuditHead.objects.get().last_sequence == 2 * PER_THREAD
         assert audit_check() == []

@@ -51,7 +51,9 @@ SERVER_START_SECONDS = 60
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives Debian's headless Chromium against a live server (make browser)")
+    config.addinivalue_line(
+        "markers", "browser: drives Debian's headless Chromium against a live server (make browser)"
+    )
 
 
 def pytest_collection_modifyitems(items):
@@ -131,7 +133,10 @@ def browser_server(django_db_setup, tmp_path_factory, identity_provider):
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + SERVER_START_SECONDS
@@ -221,13 +226,27 @@ def sign_in_at_provider(driver, username: str, password: str = PASSWORD) -> None
 
 # Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
 # (adopted services, submissions and their attachments, drafts) in every unit's schema.
-CATALOGUE_TABLES = ("catalogue_category", "catalogue_lifeevent", "catalogue_standardservice",
-                    "catalogue_standardserviceversion", "catalogue_standardform", "catalogue_standardformversion",
-                    "catalogue_offering")
+CATALOGUE_TABLES = (
+    "catalogue_category",
+    "catalogue_lifeevent",
+    "catalogue_standardservice",
+    "catalogue_standardserviceversion",
+    "catalogue_standardform",
+    "catalogue_standardformversion",
+    "catalogue_offering",
+)
 # What filed applications, payments and sign-ins leave in a unit's schema that no catalogue row points at.
-UNIT_LEFTOVER_TABLES = ("payments_refund", "payments_payment", "payments_providerconfig", "inbox_registercounter",
-                        "inbox_signcounter", "inbox_outboxmessage", "inbox_department", "audit_auditentry",
-                        "audit_audithead")
+UNIT_LEFTOVER_TABLES = (
+    "payments_refund",
+    "payments_payment",
+    "payments_providerconfig",
+    "inbox_registercounter",
+    "inbox_signcounter",
+    "inbox_outboxmessage",
+    "inbox_department",
+    "audit_auditentry",
+    "audit_audithead",
+)
 
 
 @pytest.fixture(scope="module")
@@ -302,8 +321,10 @@ def format_violations(violations: list[dict]) -> str:
     """One block per rule: id, impact, help and link, then each failing node's target, markup and why."""
     lines = []
     for violation in violations:
-        lines.append(f"- {violation['id']} ({violation.get('impact') or 'no impact given'}): "
-                     f"{violation['help']} <{violation['helpUrl']}>")
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact') or 'no impact given'}): "
+            f"{violation['help']} <{violation['helpUrl']}>"
+        )
         for node in violation["nodes"]:
             target = " >>> ".join(
                 " ".join(part) if isinstance(part, list) else str(part) for part in node.get("target", [])

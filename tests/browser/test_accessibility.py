@@ -43,8 +43,11 @@ def test_page_is_accessible(browser, browser_server, url_of, language):
     assert not problems and not violations, "\n".join(
         [f"{url} in {language!r}:"]
         + [f"- {problem}" for problem in problems]
-        + ([f"{len(violations)} WCAG 2.1 AA rule(s) violated (axe-core):", format_violations(violations)]
-           if violations else [])
+        + (
+            [f"{len(violations)} WCAG 2.1 AA rule(s) violated (axe-core):", format_violations(violations)]
+            if violations
+            else []
+        )
     )
 
 

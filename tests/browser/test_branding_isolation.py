@@ -52,7 +52,7 @@ return {
 
 def rgb(hex_colour: str) -> str:
     """`#5b1a6e` as getComputedStyle writes it: `rgb(91, 26, 110)`."""
-    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgb({red}, {green}, {blue})"
 
 
@@ -88,8 +88,10 @@ def test_unit_b_shows_none_of_unit_a_branding(browser, browser_server, distincti
     a = look_at(browser, browser_server.unit(UNIT_A["slug"]))
     assert name in a["title"] and name in a["text"] and tagline in a["text"], a["text"]
     assert a["header"] == rgb(distinctive_branding_of_a["primary_colour"])
-    assert (a["primary"], a["accent"]) == (distinctive_branding_of_a["primary_colour"],
-                                           distinctive_branding_of_a["accent_colour"])
+    assert (a["primary"], a["accent"]) == (
+        distinctive_branding_of_a["primary_colour"],
+        distinctive_branding_of_a["accent_colour"],
+    )
     assert a_colours <= set(a["colours"])
 
     b = look_at(browser, browser_server.unit(UNIT_B["slug"]))

@@ -42,7 +42,8 @@ def body_classes(browser):
 
 @pytest.mark.parametrize(("language", "title_start"), [("pl", "Błąd: "), ("en", "Error: ")])
 def test_after_a_failed_submit_the_error_summary_has_the_focus_and_leads_to_each_field(
-        browser, browser_server, committed_catalogue, language, title_start):
+    browser, browser_server, committed_catalogue, language, title_start
+):
     open_form(browser, browser_server, language)
     assert not browser.title.startswith(title_start)
     browser.find_element(By.NAME, "submit_application").click()  # nothing filled in
@@ -117,8 +118,7 @@ def test_a_conditional_field_follows_a_checkbox(browser, browser_server, committ
     assert not browser.find_element(By.ID, "id_adres_pocztowy").is_displayed()
 
 
-def test_display_preferences_change_in_place_and_keep_a_half_filled_form(browser, browser_server,
-                                                                        committed_catalogue):
+def test_display_preferences_change_in_place_and_keep_a_half_filled_form(browser, browser_server, committed_catalogue):
     url = open_form(browser, browser_server)
     browser.find_element(By.ID, "id_email").send_keys("mieszkanka@example.pl")
     browser.find_element(By.ID, "id_zakres").send_keys("Rejestr umów")
@@ -130,8 +130,10 @@ def test_display_preferences_change_in_place_and_keep_a_half_filled_form(browser
     browser.find_element(By.CSS_SELECTOR, 'button[name="text_size"][value="large"]').click()
     wait_for(browser, expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "body.text-large")))
     assert sorted(body_classes(browser)) == ["contrast-normal", "text-large"]
-    pressed = {button.get_attribute("value"): button.get_attribute("aria-pressed")
-               for button in browser.find_elements(By.CSS_SELECTOR, 'button[name="text_size"]')}
+    pressed = {
+        button.get_attribute("value"): button.get_attribute("aria-pressed")
+        for button in browser.find_elements(By.CSS_SELECTOR, 'button[name="text_size"]')
+    }
     assert pressed == {"normal": "false", "large": "true", "largest": "false"}
 
     contrast = browser.find_element(By.CSS_SELECTOR, 'button[name="contrast"]')
@@ -157,8 +159,10 @@ def test_display_preferences_change_in_place_and_keep_a_half_filled_form(browser
     # The choice was stored: the next page comes with it.
     browser.get(browser_server.unit(UNIT_A["slug"], "/"))
     assert body_classes(browser) == ["text-large", "contrast-normal"]
-    assert browser.find_element(By.CSS_SELECTOR, 'button[name="text_size"][value="large"]') \
-        .get_attribute("aria-pressed") == "true"
+    assert (
+        browser.find_element(By.CSS_SELECTOR, 'button[name="text_size"][value="large"]').get_attribute("aria-pressed")
+        == "true"
+    )
 
 
 def test_display_preferences_work_without_javascript(browser, browser_server, committed_catalogue):
@@ -232,8 +236,9 @@ def test_live_search_announces_only_the_count(browser, browser_server, committed
     check_page(browser)
 
 
-def test_the_search_page_without_live_search_shows_the_count_in_the_status(browser, browser_server,
-                                                                          committed_catalogue):
+def test_the_search_page_without_live_search_shows_the_count_in_the_status(
+    browser, browser_server, committed_catalogue
+):
     url = browser_server.unit(UNIT_A["slug"], "/szukaj/?q=podatek")
     use_language(browser, url, "pl")
     browser.get(url)

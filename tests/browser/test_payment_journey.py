@@ -55,10 +55,17 @@ def paying_unit(django_db_setup, django_db_blocker, gateway):
             set_fee(torun, FEE_GROSZE)
             with tenant_context(torun):
                 provider_config_save(
-                    actor="test", provider_key="przelewy24", enabled=True,
-                    options={"merchant_id": MERCHANT["merchant_id"], "pos_id": MERCHANT["pos_id"],
-                             "environment": "sandbox", "base_url_override": gateway.base_url},
-                    secrets={"crc": MERCHANT["crc"], "api_key": MERCHANT["api_key"]})
+                    actor="test",
+                    provider_key="przelewy24",
+                    enabled=True,
+                    options={
+                        "merchant_id": MERCHANT["merchant_id"],
+                        "pos_id": MERCHANT["pos_id"],
+                        "environment": "sandbox",
+                        "base_url_override": gateway.base_url,
+                    },
+                    secrets={"crc": MERCHANT["crc"], "api_key": MERCHANT["api_key"]},
+                )
             connection.set_schema_to_public()
             yield torun
         finally:
@@ -70,8 +77,10 @@ def wait_for(browser, condition, seconds=20):
         return WebDriverWait(browser, seconds).until(condition)
     except TimeoutException:
         main = browser.find_elements(By.TAG_NAME, "main")
-        pytest.fail(f"waited {seconds} s in vain on {browser.current_url} ({browser.title!r}): "
-                    f"{main[0].text[:600] if main else browser.page_source[:600]}")
+        pytest.fail(
+            f"waited {seconds} s in vain on {browser.current_url} ({browser.title!r}): "
+            f"{main[0].text[:600] if main else browser.page_source[:600]}"
+        )
 
 
 def file_application(browser, browser_server, gateway) -> str:
@@ -98,8 +107,9 @@ def on_gateway_page(browser, gateway) -> str:
 
 def on_return_page(browser, browser_server, payment: Payment, status: str):
     """The platform's return page of `payment`, showing `status` (its data-status marker)."""
-    wait_for(browser, expected_conditions.url_to_be(
-        browser_server.unit(UNIT_A["slug"], f"/platnosci/{payment.public_id}/")))
+    wait_for(
+        browser, expected_conditions.url_to_be(browser_server.unit(UNIT_A["slug"], f"/platnosci/{payment.public_id}/"))
+    )
     marker = wait_for(browser, expected_conditions.presence_of_element_located((By.ID, "payment-status")))
     assert marker.get_attribute("data-status") == status
     return marker
@@ -114,8 +124,11 @@ def test_a_resident_pays_the_fee_at_the_gateway_and_sees_it_paid(browser, browse
     token = file_application(browser, browser_server, gateway)
     session_id = gateway.transactions[token].register["sessionId"]
     payment = payment_of(paying_unit, session_id)
-    assert (payment.status, payment.amount_grosze, payment.provider) == (PaymentStatus.AWAITING, FEE_GROSZE,
-                                                                         "przelewy24")
+    assert (payment.status, payment.amount_grosze, payment.provider) == (
+        PaymentStatus.AWAITING,
+        FEE_GROSZE,
+        "przelewy24",
+    )
     assert payment.submission.register_entry is not None  # filed before anything was paid
     assert session_id.startswith(f"{paying_unit.schema_name}.")
     check_page(browser, "en")  # the gateway's own page (the development stand-in, in English)
@@ -133,7 +146,10 @@ def test_a_resident_pays_the_fee_at_the_gateway_and_sees_it_paid(browser, browse
     assert delivery.status == 200 and trn.status == "verified"
     status_url = urllib.parse.urlsplit(trn.register["urlStatus"])
     assert (status_url.hostname, status_url.port, status_url.path) == (
-        f"{UNIT_A['slug']}.localhost", browser_server.port, STATUS_PATH)
+        f"{UNIT_A['slug']}.localhost",
+        browser_server.port,
+        STATUS_PATH,
+    )
     # What the office sees: the payment is paid, with the gateway's order.
     payment = payment_of(paying_unit, session_id)
     assert payment.status == PaymentStatus.PAID and payment.paid_at is not None
@@ -143,8 +159,9 @@ def test_a_resident_pays_the_fee_at_the_gateway_and_sees_it_paid(browser, browse
 
     # The application's confirmation, linked from the return page, shows the fee paid too.
     browser.find_element(By.CSS_SELECTOR, f'a[href$="/wnioski/{payment.submission.reference}/"]').click()
-    label = wait_for(browser, expected_conditions.presence_of_element_located(
-        (By.CSS_SELECTOR, ".status-payment-paid")))
+    label = wait_for(
+        browser, expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".status-payment-paid"))
+    )
     assert label.text == "opłacono"
 
 

@@ -29,8 +29,10 @@ def test_a_resident_finds_a_service_and_files_an_application(browser, browser_se
     search = browser.find_element(By.ID, "search-query")
     search.send_keys("informacja publiczna")  # typed without diacritics, as residents often do
     search.send_keys(Keys.ENTER)
-    result = wait_for(browser, expected_conditions.element_to_be_clickable(
-        (By.LINK_TEXT, "Udostępnienie informacji publicznej na wniosek")))
+    result = wait_for(
+        browser,
+        expected_conditions.element_to_be_clickable((By.LINK_TEXT, "Udostępnienie informacji publicznej na wniosek")),
+    )
     check_page(browser)
     result.click()
 
@@ -60,8 +62,12 @@ def test_a_resident_finds_a_service_and_files_an_application(browser, browser_se
     number = browser.find_element(By.CSS_SELECTOR, "dl.facts code").text
     with tenant_context(Tenant.objects.get(code=UNIT_A["code"])):
         submission = Submission.objects.get(reference=number)
-    assert submission.data == {"email": "mieszkanka@example.pl", "zakres": "Proszę o rejestr umów zawartych w 2025 roku.",
-                               "sposob": "poczta", "adres_pocztowy": "ul. Szeroka 1, 87-100 Toruń"}
+    assert submission.data == {
+        "email": "mieszkanka@example.pl",
+        "zakres": "Proszę o rejestr umów zawartych w 2025 roku.",
+        "sposob": "poczta",
+        "adres_pocztowy": "ul. Szeroka 1, 87-100 Toruń",
+    }
     with tenant_context(Tenant.objects.get(code=UNIT_B["code"])):
         assert not Submission.objects.filter(reference=number).exists()
     # The confirmation is this browser's: another unit's subdomain does not show it.
@@ -72,13 +78,19 @@ def test_a_resident_finds_a_service_and_files_an_application(browser, browser_se
 
 
 @pytest.mark.parametrize("language", ["pl", "en"])
-@pytest.mark.parametrize("path", ["/kategorie/podatki-i-oplaty/", "/sytuacje-zyciowe/przeprowadzka/",
-                                  "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/",
-                                  "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/",
-                                  "/uslugi/podatek-od-nieruchomosci/wniosek/", "/szukaj/?q=podatek",
-                                  "/sprawa/"])
-def test_resident_pages_with_the_catalogue_are_accessible(browser, browser_server, committed_catalogue, path,
-                                                         language):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kategorie/podatki-i-oplaty/",
+        "/sytuacje-zyciowe/przeprowadzka/",
+        "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/",
+        "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/",
+        "/uslugi/podatek-od-nieruchomosci/wniosek/",
+        "/szukaj/?q=podatek",
+        "/sprawa/",
+    ],
+)
+def test_resident_pages_with_the_catalogue_are_accessible(browser, browser_server, committed_catalogue, path, language):
     url = browser_server.unit(UNIT_A["slug"], path)
     use_language(browser, url, language)
     browser.get(url)
@@ -118,10 +130,22 @@ def test_office_screens_are_accessible(browser, browser_server, committed_catalo
     with tenant_context(Tenant.objects.get(code=UNIT_A["code"])):
         case_ids = list(Case.objects.values_list("pk", flat=True))
     assert case_ids, "the journey's application should have opened a case"
-    for path in ("/urzad/", "/urzad/uslugi/", "/urzad/uslugi/wydanie-dowodu-osobistego/", "/urzad/uslugi-wlasne/nowa/",
-                 "/urzad/formularze/", "/urzad/formularze/nowy/", "/urzad/wyglad/", "/urzad/wnioski/",
-                 "/urzad/skrzynka/", "/urzad/skrzynka/?overdue=on", "/urzad/rejestr/", f"/urzad/sprawy/{case_ids[0]}/",
-                 "/urzad/pracownicy/", "/urzad/api/"):
+    for path in (
+        "/urzad/",
+        "/urzad/uslugi/",
+        "/urzad/uslugi/wydanie-dowodu-osobistego/",
+        "/urzad/uslugi-wlasne/nowa/",
+        "/urzad/formularze/",
+        "/urzad/formularze/nowy/",
+        "/urzad/wyglad/",
+        "/urzad/wnioski/",
+        "/urzad/skrzynka/",
+        "/urzad/skrzynka/?overdue=on",
+        "/urzad/rejestr/",
+        f"/urzad/sprawy/{case_ids[0]}/",
+        "/urzad/pracownicy/",
+        "/urzad/api/",
+    ):
         browser.get(browser_server.unit(UNIT_A["slug"], path))
         assert "Zaloguj" not in browser.title, path
         check_page(browser)

@@ -12,8 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from shared_services.identity.access import StaffRole
 from tenants.models import Tenant
-from tests.browser.conftest import (assert_no_axe_violations, page_problems, run_axe, sign_in_at_provider,
-                                    use_language)
+from tests.browser.conftest import assert_no_axe_violations, page_problems, run_axe, sign_in_at_provider, use_language
 from tests.conftest import UNIT_A, UNIT_B
 from tests.support.accounts import kc_account
 

@@ -106,8 +106,11 @@ def test_regional_search_finds_a_units_own_service_under_that_unit_only(full_cat
     from shared_services.offer.services import unit_service_save
 
     with tenant_context(unit_a):
-        service = unit_service_save(service=UnitService(slug="wynajem-sali", name="Wynajem sali w ratuszu",
-                                                        short_description="Sala na 50 osób."))
+        service = unit_service_save(
+            service=UnitService(
+                slug="wynajem-sali", name="Wynajem sali w ratuszu", short_description="Sala na 50 osób."
+            )
+        )
     [result] = [result for result in regional_search("wynajem sali") if result.standard_slug is None]
     assert [unit.slug for unit in result.units] == ["torun"] and result.path == "uslugi-lokalne/wynajem-sali/"
     with tenant_context(unit_a):

@@ -6,26 +6,40 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from shared_services.catalogue.models import (
-    StandardService, StandardServiceVersion, VersionNotEditable, VersionStatus,
+    StandardService,
+    StandardServiceVersion,
+    VersionNotEditable,
+    VersionStatus,
 )
 from shared_services.catalogue.services import (
-    seed_read, service_draft_create, service_version_publish, standard_catalogue_load,
+    seed_read,
+    service_draft_create,
+    service_version_publish,
+    standard_catalogue_load,
 )
 from tenants.models import UnitKind
 
 pytestmark = pytest.mark.django_db
 
 CARD = {
-    "slug": "zameldowanie-na-pobyt-staly", "name": "Zameldowanie na pobyt stały",
+    "slug": "zameldowanie-na-pobyt-staly",
+    "name": "Zameldowanie na pobyt stały",
     "name_en": "Registration of permanent residence",
-    "short_description": "Zgłoszenie miejsca stałego pobytu.", "description": "Opis.",
-    "who_may_apply": "Osoba meldująca się.", "legal_basis": ["Ustawa z dnia 24 września 2010 r. o ewidencji ludności"],
+    "short_description": "Zgłoszenie miejsca stałego pobytu.",
+    "description": "Opis.",
+    "who_may_apply": "Osoba meldująca się.",
+    "legal_basis": ["Ustawa z dnia 24 września 2010 r. o ewidencji ludności"],
     "required_documents": ["Formularz zgłoszenia pobytu stałego"],
     "fee": {"amount_grosze": 0, "kind": "none", "description": "", "exemptions": ""},
-    "deadline": {"days": None, "description": "Niezwłocznie."}, "appeal": "Nie przysługuje.",
-    "where_to_file": "Urząd gminy.", "jrwa": "5350", "maturity_level": 3,
-    "categories": ["sprawy-obywatelskie"], "life_events": ["przeprowadzka"],
-    "unit_kinds": ["gmina_miejska", "gmina_wiejska"], "keywords": ["meldunek"],
+    "deadline": {"days": None, "description": "Niezwłocznie."},
+    "appeal": "Nie przysługuje.",
+    "where_to_file": "Urząd gminy.",
+    "jrwa": "5350",
+    "maturity_level": 3,
+    "categories": ["sprawy-obywatelskie"],
+    "life_events": ["przeprowadzka"],
+    "unit_kinds": ["gmina_miejska", "gmina_wiejska"],
+    "keywords": ["meldunek"],
 }
 SEED = {
     "categories": [{"slug": "sprawy-obywatelskie", "name": "Sprawy obywatelskie", "name_en": "Civil matters"}],
@@ -46,8 +60,12 @@ def test_loading_creates_a_published_first_version_and_is_idempotent():
 def test_a_changed_card_becomes_a_new_version_and_the_old_one_stays_as_it_was():
     standard_catalogue_load(seed=SEED)
     changed = copy.deepcopy(SEED)
-    changed["services"][0]["fee"] = {"amount_grosze": 1700, "kind": "oplata_skarbowa",
-                                     "description": "Za zaświadczenie.", "exemptions": ""}
+    changed["services"][0]["fee"] = {
+        "amount_grosze": 1700,
+        "kind": "oplata_skarbowa",
+        "description": "Za zaświadczenie.",
+        "exemptions": "",
+    }
     assert standard_catalogue_load(seed=changed)["updated"] == 1
     service = StandardService.objects.get(slug=CARD["slug"])
     first, second = service.versions.order_by("number")
@@ -73,8 +91,7 @@ def test_a_draft_starts_from_the_published_card_and_only_one_draft_exists():
     draft.name = "Zameldowanie na pobyt stały (nowa wersja)"
     draft.save()  # drafts are editable
     with pytest.raises(IntegrityError), transaction.atomic():
-        StandardServiceVersion.objects.create(service=service, number=3, status=VersionStatus.DRAFT,
-                                              maturity_level=1)
+        StandardServiceVersion.objects.create(service=service, number=3, status=VersionStatus.DRAFT, maturity_level=1)
     service_version_publish(version=draft)
     service.refresh_from_db()
     assert service.published.name.endswith("(nowa wersja)")

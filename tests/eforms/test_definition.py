@@ -11,15 +11,17 @@ from shared_services.catalogue.services import form_definitions_read
 from shared_services.eforms.definition import DefinitionNotEditable, definition_check
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Submission, UnitForm
+from shared_services.identity.access import StaffRole
 from shared_services.offer.models import UnitService
 from shared_services.offer.services import unit_service_save
-from shared_services.identity.access import StaffRole
 from tests.support.accounts import signed_in
 
 pytestmark = pytest.mark.django_db
 TORUN = "torun.localhost"
 HALL_RENTAL = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Wniosek o wynajem sali", "type": "object",
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Wniosek o wynajem sali",
+    "type": "object",
     "properties": {
         "nazwa": {"type": "string", "title": "Najemca", "minLength": 1, "maxLength": 200},
         "data": {"type": "string", "format": "date", "title": "Dzień wynajmu"},
@@ -34,14 +36,17 @@ class TestDefinitions:
     def test_every_seeded_form_is_a_valid_definition(self, definition):
         definition_check(definition["json_schema"], definition["layout"])
 
-    @pytest.mark.parametrize("schema, layout, problem", [
-        ({"type": "object", "properties": {"a": {"type": "strin"}}}, {}, "JSON Schema"),
-        ({"type": "array"}, {}, "object with properties"),
-        (HALL_RENTAL, {"steps": [{"title": "A", "fields": ["nazwa", "brak"]}]}, "brak"),
-        (HALL_RENTAL, {"steps": [{"title": "A", "fields": ["nazwa"]}]}, "osoby"),
-        (HALL_RENTAL, {"widgets": {"nazwa": "slider"}}, "slider"),
-        (HALL_RENTAL, {"show_when": {"osoby": {"field": "nieznane", "equals": 1}}}, "osoby"),
-    ])
+    @pytest.mark.parametrize(
+        "schema, layout, problem",
+        [
+            ({"type": "object", "properties": {"a": {"type": "strin"}}}, {}, "JSON Schema"),
+            ({"type": "array"}, {}, "object with properties"),
+            (HALL_RENTAL, {"steps": [{"title": "A", "fields": ["nazwa", "brak"]}]}, "brak"),
+            (HALL_RENTAL, {"steps": [{"title": "A", "fields": ["nazwa"]}]}, "osoby"),
+            (HALL_RENTAL, {"widgets": {"nazwa": "slider"}}, "slider"),
+            (HALL_RENTAL, {"show_when": {"osoby": {"field": "nieznane", "equals": 1}}}, "osoby"),
+        ],
+    )
     def test_a_broken_definition_is_refused_saying_what_is_wrong(self, english, schema, layout, problem):
         with pytest.raises(ValidationError) as refused:
             definition_check(schema, layout)
@@ -107,24 +112,38 @@ class TestUnitForms:
     def test_bad_json_is_explained_and_nothing_is_saved(self, clerk, client, unit_a):
         body = self.post(client, json_schema='{"type": "object",').content.decode()
         assert "To nie jest poprawny JSON (wiersz 1" in body
-        body = self.post(client, json_schema='{"type": "object", "properties": {"a": {"type": "tekst"}}}').content.decode()
+        body = self.post(
+            client, json_schema='{"type": "object", "properties": {"a": {"type": "tekst"}}}'
+        ).content.decode()
         assert "Schemat JSON jest nieprawidłowy" in body
         with tenant_context(unit_a):
             assert not UnitForm.objects.exists()
 
-    def test_a_unit_form_serves_an_own_service_and_a_new_version_keeps_the_old_submissions(self, clerk, client,
-                                                                                         unit_a, unit_b):
+    def test_a_unit_form_serves_an_own_service_and_a_new_version_keeps_the_old_submissions(
+        self, clerk, client, unit_a, unit_b
+    ):
         assert self.post(client).status_code == 302
         with tenant_context(unit_a):
             unit_form = UnitForm.objects.get()
-            unit_service_save(service=UnitService(slug="wynajem-sali", name="Wynajem sali wiejskiej",
-                                                  short_description="Sala na 50 osób.", unit_form=unit_form))
+            unit_service_save(
+                service=UnitService(
+                    slug="wynajem-sali",
+                    name="Wynajem sali wiejskiej",
+                    short_description="Sala na 50 osób.",
+                    unit_form=unit_form,
+                )
+            )
         answer = {"nazwa": "Koło Gospodyń", "data": "2026-12-24", "osoby": "30"}
         assert client.post("/uslugi-lokalne/wynajem-sali/wniosek/", answer, HTTP_HOST=TORUN).status_code == 302
         changed = {**HALL_RENTAL, "title": "Wniosek o wynajem sali (nowy)"}
-        assert client.post("/urzad/formularze/wynajem-sali/", {
-            "name": "Wynajem sali", "slug": "wynajem-sali", "json_schema": json.dumps(changed), "layout": ""},
-            HTTP_HOST=TORUN).status_code == 302
+        assert (
+            client.post(
+                "/urzad/formularze/wynajem-sali/",
+                {"name": "Wynajem sali", "slug": "wynajem-sali", "json_schema": json.dumps(changed), "layout": ""},
+                HTTP_HOST=TORUN,
+            ).status_code
+            == 302
+        )
         with tenant_context(unit_a):
             assert UnitForm.objects.get().current.number == 2
             assert Submission.objects.get().unit_form_version.number == 1
@@ -137,9 +156,14 @@ class TestValidationAcrossFields:
     def test_a_rule_over_several_answers_is_reported_even_without_a_field(self, unit_a):
         from shared_services.eforms.services import unit_form_save
 
-        schema = {"type": "object", "properties": {"telefon": {"type": "string", "title": "Telefon"},
-                                                   "email": {"type": "string", "title": "E-mail"}},
-                  "anyOf": [{"required": ["telefon"]}, {"required": ["email"]}]}
+        schema = {
+            "type": "object",
+            "properties": {
+                "telefon": {"type": "string", "title": "Telefon"},
+                "email": {"type": "string", "title": "E-mail"},
+            },
+            "anyOf": [{"required": ["telefon"]}, {"required": ["email"]}],
+        }
         with tenant_context(unit_a):
             version = unit_form_save(unit_form=None, name="Kontakt", slug="kontakt", json_schema=schema, layout={})
         empty = ApplicationForm({}, definition=version)
@@ -151,10 +175,14 @@ class TestValidationAcrossFields:
 
         from shared_services.eforms.services import unit_form_save
 
-        schema = {"type": "object", "properties": {
-            "powierzchnia": {"type": "number", "title": "Powierzchnia", "minimum": 0},
-            "pietro": {"type": "integer", "title": "Piętro", "enum": [0, 1, 2]},
-            "winda": {"type": "boolean", "title": "Winda"}}}
+        schema = {
+            "type": "object",
+            "properties": {
+                "powierzchnia": {"type": "number", "title": "Powierzchnia", "minimum": 0},
+                "pietro": {"type": "integer", "title": "Piętro", "enum": [0, 1, 2]},
+                "winda": {"type": "boolean", "title": "Winda"},
+            },
+        }
         with tenant_context(unit_a):
             version = unit_form_save(unit_form=None, name="Lokal", slug="lokal", json_schema=schema, layout={})
         form = ApplicationForm({"powierzchnia": "48.5", "pietro": "2"}, definition=version)
@@ -162,15 +190,21 @@ class TestValidationAcrossFields:
         assert form.document() == {"powierzchnia": 48.5, "pietro": 2, "winda": False}
         assert not list(Draft202012Validator(schema).iter_errors(form.document()))
 
-    @pytest.mark.parametrize("properties, layout, problem", [
-        ({"a": {"type": "string", "oneOf": [{"title": "bez wartości"}]}}, {}, "const"),
-        ({"a": {"type": "string", "x-attachment": {"maxBytes": 10}}}, {}, "mediaTypes"),
-        ({"a": True}, {}, "object"),
-        ({"a": {"type": "array", "items": {"type": "string"}}}, {}, "boolean"),
-        ({"a": {"type": "string"}}, {"steps": "a"}, "list"),
-        ({"a": {"type": "string", "x-attachment": {"mediaTypes": ["application/pdf"], "maxBytes": 10 ** 12}}}, {},
-         "size"),
-    ])
+    @pytest.mark.parametrize(
+        "properties, layout, problem",
+        [
+            ({"a": {"type": "string", "oneOf": [{"title": "bez wartości"}]}}, {}, "const"),
+            ({"a": {"type": "string", "x-attachment": {"maxBytes": 10}}}, {}, "mediaTypes"),
+            ({"a": True}, {}, "object"),
+            ({"a": {"type": "array", "items": {"type": "string"}}}, {}, "boolean"),
+            ({"a": {"type": "string"}}, {"steps": "a"}, "list"),
+            (
+                {"a": {"type": "string", "x-attachment": {"mediaTypes": ["application/pdf"], "maxBytes": 10**12}}},
+                {},
+                "size",
+            ),
+        ],
+    )
     def test_definitions_the_rendering_cannot_serve_are_refused(self, english, properties, layout, problem):
         with pytest.raises(ValidationError) as refused:
             definition_check({"type": "object", "properties": properties}, layout)

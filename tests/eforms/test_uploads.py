@@ -115,9 +115,7 @@ def test_sizes_use_the_decimal_comma_in_polish():
 def test_program_named_pdf_rejected(content, detected):
     error = _rejection(_upload("wniosek.pdf", content), max_bytes=MB, media_types=DOCUMENTS_AND_SCANS)
     assert error.code == "attachment_type"
-    assert _english_message(error) == (
-        f"The content of this file is {detected}; accepted here: PDF, JPEG, PNG."
-    )
+    assert _english_message(error) == (f"The content of this file is {detected}; accepted here: PDF, JPEG, PNG.")
 
 
 def test_png_named_pdf_rejected_where_only_pdf_is_accepted():

@@ -14,8 +14,8 @@ from shared_services.eforms.validators import (
     FORMAT_VALIDATORS,
     validate_iban,
     validate_nip,
-    validate_postal_code,
     validate_pesel,
+    validate_postal_code,
     validate_regon,
 )
 
@@ -255,10 +255,10 @@ def test_iban_messages():
 
 
 def test_format_names_of_the_validators():
-    assert FORMAT_VALIDATORS == {
+    assert {
         "pesel": validate_pesel,
         "nip": validate_nip,
         "regon": validate_regon,
         "postal-code": validate_postal_code,
         "iban": validate_iban,
-    }
+    } == FORMAT_VALIDATORS

@@ -131,7 +131,10 @@ class TestSessionsStayOnTheirHost:
         assert browser.callback(callback).status_code == 302
         assert browser.callback(callback).status_code == 400  # the state is used up
         assert client.get("/oidc/callback/", {"state": "x", "code": "y"}, HTTP_HOST=PLATFORM).status_code == 400
-        assert client.get("/oidc/callback/", {"error": "access_denied", "state": "x"}, HTTP_HOST=PLATFORM).status_code == 400
+        assert (
+            client.get("/oidc/callback/", {"error": "access_denied", "state": "x"}, HTTP_HOST=PLATFORM).status_code
+            == 400
+        )
 
 
 class TestLogout:
@@ -194,9 +197,16 @@ class TestTokenChecks:
     @pytest.fixture
     def claims(self, settings):
         now = int(time.time())
-        return {"iss": oidc.issuer(), "aud": settings.OIDC_CLIENT_ID, "azp": settings.OIDC_CLIENT_ID,
-                "sub": "5b9f0f7e-0000-4000-8000-000000000001", "iat": now, "exp": now + 300, "nonce": "n-1",
-                "typ": "ID"}
+        return {
+            "iss": oidc.issuer(),
+            "aud": settings.OIDC_CLIENT_ID,
+            "azp": settings.OIDC_CLIENT_ID,
+            "sub": "5b9f0f7e-0000-4000-8000-000000000001",
+            "iat": now,
+            "exp": now + 300,
+            "nonce": "n-1",
+            "typ": "ID",
+        }
 
     @pytest.fixture(autouse=True)
     def needs_the_development_provider(self, identity_provider):
@@ -207,13 +217,16 @@ class TestTokenChecks:
     def test_a_proper_token_is_accepted(self, claims):
         assert oidc.id_token_check(self.provider.issue_token(claims), nonce="n-1")["sub"] == claims["sub"]
 
-    @pytest.mark.parametrize("change, reason", [
-        ({"aud": "inny-klient"}, "aud"),
-        ({"iss": "http://127.0.0.1:1/realms/ratusz"}, "iss"),
-        ({"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}, "exp"),
-        ({"nonce": "cudzy"}, "nonce"),
-        ({"aud": ["ratusz-web", "inny"], "azp": "inny"}, "azp"),
-    ])
+    @pytest.mark.parametrize(
+        "change, reason",
+        [
+            ({"aud": "inny-klient"}, "aud"),
+            ({"iss": "http://127.0.0.1:1/realms/ratusz"}, "iss"),
+            ({"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}, "exp"),
+            ({"nonce": "cudzy"}, "nonce"),
+            ({"aud": ["ratusz-web", "inny"], "azp": "inny"}, "azp"),
+        ],
+    )
     def test_wrong_claims_are_refused(self, claims, change, reason):
         with pytest.raises(oidc.TokenRejected):
             oidc.id_token_check(self.provider.issue_token({**claims, **change}), nonce="n-1")
@@ -251,8 +264,9 @@ def test_the_session_holds_the_roles_read_from_the_token(browser, client, unit_a
     assert data[SESSION_ACCESS] == {"subject": subject, "operator": True, "unit_roles": {"torun": "unit_admin"}}
 
 
-def test_a_resident_finds_what_she_filed_under_my_account_of_that_unit_only(full_catalogue, browser, unit_a,
-                                                                            unit_b, settings, tmp_path):
+def test_a_resident_finds_what_she_filed_under_my_account_of_that_unit_only(
+    full_catalogue, browser, unit_a, unit_b, settings, tmp_path
+):
     from shared_services.eforms.models import Submission
     from tests.support.letters import FORM_URL, LETTER
 
@@ -297,8 +311,9 @@ def _filed_by_an_account_from_before_keycloak(browser, unit, name):
     return legacy
 
 
-def test_a_residents_account_from_before_keycloak_passes_to_her_at_first_sign_in(full_catalogue, browser, unit_a,
-                                                                                  settings, tmp_path):
+def test_a_residents_account_from_before_keycloak_passes_to_her_at_first_sign_in(
+    full_catalogue, browser, unit_a, settings, tmp_path
+):
     from shared_services.eforms.models import Submission
 
     settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
@@ -313,7 +328,8 @@ def test_a_residents_account_from_before_keycloak_passes_to_her_at_first_sign_in
 
 
 def test_an_old_account_passes_at_a_later_sign_in_once_keycloak_has_verified_the_address(
-        full_catalogue, browser, unit_a, settings, tmp_path):
+    full_catalogue, browser, unit_a, settings, tmp_path
+):
     from shared_services.eforms.models import Submission
     from shared_services.identity.provisioning import keycloak_admin
 

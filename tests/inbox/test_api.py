@@ -15,13 +15,13 @@ from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import AuditEntry
 from shared_services.audit.selectors import audit_check
+from shared_services.identity.access import StaffRole
 from shared_services.inbox import case_services, upo
 from shared_services.inbox.api.services import api_token_issue, api_token_revoke
 from shared_services.inbox.models import ApiToken, Case, CaseStatus, RegisterEntry
 from shared_services.staff.models import Department
-from shared_services.identity.access import StaffRole
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
 from tests.support.accounts import local_account, signed_in, staff_account
+from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
 
 pytestmark = pytest.mark.django_db
 BOTH_SCOPES = ["register:read", "cases:read"]
@@ -48,8 +48,6 @@ def api(client, path, token=None, host=TORUN, **extra):
     if token is not None:
         extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return client.get(f"/api/v1/{path}", HTTP_HOST=host, **extra)
-
-
 
 
 class TestTokens:
@@ -81,8 +79,10 @@ class TestTokens:
             assert response.status_code == 401, presented
             assert response["WWW-Authenticate"].startswith("Bearer")
             assert "results" not in response.json()
-        assert client.get("/api/v1/register/", HTTP_HOST=TORUN,
-                          HTTP_AUTHORIZATION=f"Bearer {secret} extra").status_code == 401
+        assert (
+            client.get("/api/v1/register/", HTTP_HOST=TORUN, HTTP_AUTHORIZATION=f"Bearer {secret} extra").status_code
+            == 401
+        )
         assert api(client, "register/", secret).status_code == 200
         with tenant_context(unit_a):
             api_token_revoke(token=token, actor="admin")
@@ -101,13 +101,16 @@ class TestTokens:
         assert api(client, "register/2000/1/upo.xml", cases_only).status_code == 403
         assert api(client, "cases/", cases_only).status_code == 200
 
-    def test_a_token_of_one_unit_is_unknown_on_another_units_subdomain(self, full_catalogue, client, unit_a,
-                                                                       unit_b):
+    def test_a_token_of_one_unit_is_unknown_on_another_units_subdomain(self, full_catalogue, client, unit_a, unit_b):
         file_letter(client, host=LUBICZ, imie="Jan", nazwisko="Lubiczanin")
         _token, torun_secret = issue(unit_a)
         issue(unit_b, name="EZD Lubicz")
-        for path in ("register/", "cases/", f"register/{timezone.localdate().year}/1/",
-                     f"register/{timezone.localdate().year}/1/upo.xml"):
+        for path in (
+            "register/",
+            "cases/",
+            f"register/{timezone.localdate().year}/1/",
+            f"register/{timezone.localdate().year}/1/upo.xml",
+        ):
             response = api(client, path, torun_secret, host=LUBICZ)
             assert response.status_code == 401, path
             assert "Lubiczanin" not in response.content.decode()
@@ -116,8 +119,10 @@ class TestTokens:
 
     def test_the_platform_domain_has_no_api(self, client, unit_a):
         _token, secret = issue(unit_a)
-        assert client.get("/api/v1/register/", HTTP_HOST="localhost",
-                          HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404
+        assert (
+            client.get("/api/v1/register/", HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code
+            == 404
+        )
 
     def test_last_use_is_written_at_most_once_a_minute(self, client, unit_a):
         _token, secret = issue(unit_a)
@@ -174,8 +179,11 @@ class TestRegister:
         form = submission["form"]
         assert form["kind"] == "standard" and form["version"] >= 1 and form["slug"] and form["json_schema"]
         [attachment] = detail["attachments"]
-        assert (attachment["name"], attachment["media_type"], attachment["size"]) == ("skan.pdf", "application/pdf",
-                                                                                     len(PDF))
+        assert (attachment["name"], attachment["media_type"], attachment["size"]) == (
+            "skan.pdf",
+            "application/pdf",
+            len(PDF),
+        )
         assert attachment["sha256"] == hashlib.sha256(PDF).hexdigest()
         assert detail["receipt"]["receipt_id"] == detail["receipt_id"]
 
@@ -189,7 +197,9 @@ class TestRegister:
         verification = upo.receipt_verify(xml.content, {"wniosek.json": document.content, "skan.pdf": PDF})
         assert verification.valid, verification.problem
         assert verification.all_documents_match
-        assert verification.facts.document_id == api(client, f"register/{year}/1/", secret).json()["submission_reference"]
+        assert (
+            verification.facts.document_id == api(client, f"register/{year}/1/", secret).json()["submission_reference"]
+        )
 
         assert api(client, f"register/{year}/2/", secret).status_code == 404
         assert api(client, f"register/{year}/2/upo.xml", secret).status_code == 404
@@ -225,8 +235,9 @@ class TestCases:
         with tenant_context(unit_a):
             department = Department.objects.create(name="Wydział Spraw Obywatelskich", code="SO")
             registered = Case.objects.get(register_entry__number=2)
-            case_services.case_register(user=admin, case=registered, department=department, jrwa="5340",
-                                        archival_category="B10")
+            case_services.case_register(
+                user=admin, case=registered, department=department, jrwa="5340", archival_category="B10"
+            )
             case_services.case_assign(user=admin, case=registered, assignee=admin)
             case_services.case_write(user=admin, case=registered, kind="note", text="Sprawdzić w PESEL.")
             registered.refresh_from_db()
@@ -236,10 +247,17 @@ class TestCases:
         assert listing["count"] == 2
         assert [case["id"] for case in listing["results"]][-1] == registered.pk  # the last one changed last
         shown = listing["results"][-1]
-        assert (shown["status"], shown["sign"], shown["department_code"], shown["assignee"], shown["jrwa"],
-                shown["archival_category"]) == (CaseStatus.IN_PROGRESS, registered.sign, "SO", "admin@urzad.example", "5340", "B10")
+        assert (
+            shown["status"],
+            shown["sign"],
+            shown["department_code"],
+            shown["assignee"],
+            shown["jrwa"],
+            shown["archival_category"],
+        ) == (CaseStatus.IN_PROGRESS, registered.sign, "SO", "admin@urzad.example", "5340", "B10")
         assert shown["register_entry"]["number"] == 2 and shown["deadline"] == (
-            registered.deadline.isoformat() if registered.deadline else None)
+            registered.deadline.isoformat() if registered.deadline else None
+        )
 
         [new_case] = [case["id"] for case in listing["results"] if case["id"] != registered.pk]
         assert [case["id"] for case in api(client, "cases/?status=new", secret).json()["results"]] == [new_case]
@@ -257,7 +275,8 @@ class TestCases:
             detail = api(client, f"cases/{registered.pk}/", secret).json()
         assert len(queries) == 4  # search_path, token, the case, its notes with their authors
         assert [(note["kind"], note["author"], note["text"]) for note in detail["notes"]] == [
-            ("note", "admin@urzad.example", "Sprawdzić w PESEL.")]
+            ("note", "admin@urzad.example", "Sprawdzić w PESEL.")
+        ]
         assert api(client, "cases/999999/", secret).status_code == 404
 
 
@@ -267,9 +286,14 @@ class TestSchema:
         assert response.status_code == 200
         document = response.json()
         assert document["openapi"].startswith("3.")
-        assert {"/api/v1/register/", "/api/v1/register/{year}/{number}/", "/api/v1/register/{year}/{number}/upo.xml",
-                "/api/v1/register/{year}/{number}/attachments/{attachment_id}", "/api/v1/cases/",
-                "/api/v1/cases/{id}/"} <= set(document["paths"])
+        assert {
+            "/api/v1/register/",
+            "/api/v1/register/{year}/{number}/",
+            "/api/v1/register/{year}/{number}/upo.xml",
+            "/api/v1/register/{year}/{number}/attachments/{attachment_id}",
+            "/api/v1/cases/",
+            "/api/v1/cases/{id}/",
+        } <= set(document["paths"])
         assert document["components"]["securitySchemes"]["unitToken"]["scheme"] == "bearer"
         assert "closed" in str(document["components"]["schemas"]["StatusEnum"])
         docs = client.get("/api/v1/docs/", HTTP_HOST=TORUN)
@@ -291,8 +315,9 @@ class TestOfficeScreen:
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         signed_in(client, unit_a, admin)
         assert client.get("/urzad/api/", HTTP_HOST=TORUN).status_code == 200
-        response = client.post("/urzad/api/", {"name": "EZD RP", "scopes": ["register:read", "cases:read"]},
-                               HTTP_HOST=TORUN)
+        response = client.post(
+            "/urzad/api/", {"name": "EZD RP", "scopes": ["register:read", "cases:read"]}, HTTP_HOST=TORUN
+        )
         assert response.status_code == 200
         with tenant_context(unit_a):
             token = ApiToken.objects.get()

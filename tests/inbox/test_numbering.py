@@ -77,8 +77,10 @@ def committed_counters():
 
 def test_concurrent_intakes_never_share_or_skip_a_number(committed_counters):
     taken, errors = [], []
-    threads = [threading.Thread(target=take_numbers, args=(unit, taken, errors, seed))
-               for seed, unit in enumerate(committed_counters * (THREADS // 2))]
+    threads = [
+        threading.Thread(target=take_numbers, args=(unit, taken, errors, seed))
+        for seed, unit in enumerate(committed_counters * (THREADS // 2))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -70,8 +70,7 @@ from shared_services.audit.models import AuditEntry
 from shared_services.audit.selectors import audit_check
 from shared_services.eforms.models import Attachment, Submission
 from shared_services.inbox import signing_keys, upo
-from shared_services.inbox.models import (Case, OutboxMessage, OutboxStatus, Receipt, RegisterCounter,
-                                          RegisterEntry)
+from shared_services.inbox.models import Case, OutboxMessage, OutboxStatus, Receipt, RegisterCounter, RegisterEntry
 from tenants.models import Tenant
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
 from tests.support.letters import FORM_URL, LETTER, PDF
@@ -89,14 +88,20 @@ ACKS_BEFORE_FIRST_KILL, ACKS_BETWEEN_KILLS, ACKS_IN_ALL = 10, 10, 50
 WEB_APP, WORKER_APP = "ratusz-reliability-web", "ratusz-reliability-worker"
 # Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
 # (adopted services, submissions, attachments, register entries, receipts, cases).
-CATALOGUE_TABLES = ("catalogue_category", "catalogue_lifeevent", "catalogue_standardservice",
-                    "catalogue_standardserviceversion", "catalogue_standardform", "catalogue_standardformversion",
-                    "catalogue_offering")
+CATALOGUE_TABLES = (
+    "catalogue_category",
+    "catalogue_lifeevent",
+    "catalogue_standardservice",
+    "catalogue_standardserviceversion",
+    "catalogue_standardform",
+    "catalogue_standardformversion",
+    "catalogue_offering",
+)
 
 # How the server and the worker start: the test settings, with the media, signing-key and mail folders of
 # this module (platform_core.settings_test gives each process folders of its own otherwise) and a mail
 # backend that writes each message to a file and, when asked, hangs after the n-th one.
-BOOTSTRAP = r'''
+BOOTSTRAP = r"""
 import os, sys, time, types, uuid
 from pathlib import Path
 
@@ -138,7 +143,7 @@ else:
 
     sys.argv = ["celery", *arguments]
     sys.exit(main())
-'''
+"""
 
 
 # --- Processes ------------------------------------------------------------------------------------
@@ -156,9 +161,14 @@ class Child:
     def __init__(self, name: str, arguments: list[str], env: dict, log: Path):
         self.name, self.log = name, log
         with log.open("w") as output:
-            self.process = subprocess.Popen([sys.executable, "-c", BOOTSTRAP, *arguments], cwd=PROJECT_ROOT,
-                                            env=env, stdout=output, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", BOOTSTRAP, *arguments],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     @property
     def pid(self) -> int:
@@ -203,10 +213,14 @@ class Observer:
     """A connection of the test's own (psycopg2, autocommit) that watches the children's sessions."""
 
     def __init__(self, settings_dict):
-        self.conn = psycopg2.connect(dbname=settings_dict["NAME"], user=settings_dict["USER"] or None,
-                                     password=settings_dict["PASSWORD"] or None,
-                                     host=settings_dict["HOST"] or None, port=settings_dict["PORT"] or None,
-                                     application_name="ratusz-reliability-observer")
+        self.conn = psycopg2.connect(
+            dbname=settings_dict["NAME"],
+            user=settings_dict["USER"] or None,
+            password=settings_dict["PASSWORD"] or None,
+            host=settings_dict["HOST"] or None,
+            port=settings_dict["PORT"] or None,
+            application_name="ratusz-reliability-observer",
+        )
         self.conn.autocommit = True
 
     def close(self):
@@ -230,7 +244,9 @@ class Observer:
                      AND l.locktype = 'relation' AND l.relation = to_regclass(%s)
                      AND l.mode IN ('RowShareLock', 'RowExclusiveLock') AND l.granted
                      AND NOT EXISTS (SELECT 1 FROM pg_locks w WHERE w.pid = a.pid AND NOT w.granted)
-                   LIMIT 1""", [application, table])
+                   LIMIT 1""",
+                [application, table],
+            )
             return cursor.fetchone()
 
     def transaction_outcome(self, xid: int, seconds: float = 15) -> str:
@@ -239,15 +255,22 @@ class Observer:
         while True:
             status = self.value(
                 "SELECT pg_xact_status((((pg_snapshot_xmin(pg_current_snapshot())::text::bigint >> 32) << 32)"
-                " + %s)::text::xid8)", [xid])
+                " + %s)::text::xid8)",
+                [xid],
+            )
             if status != "in progress" or time.monotonic() > deadline:
                 return status
             time.sleep(0.02)
 
     def still_open(self, xid: int) -> bool:
-        return self.value(
-            "SELECT pg_xact_status((((pg_snapshot_xmin(pg_current_snapshot())::text::bigint >> 32) << 32)"
-            " + %s)::text::xid8)", [xid]) == "in progress"
+        return (
+            self.value(
+                "SELECT pg_xact_status((((pg_snapshot_xmin(pg_current_snapshot())::text::bigint >> 32) << 32)"
+                " + %s)::text::xid8)",
+                [xid],
+            )
+            == "in progress"
+        )
 
     def kill_inside(self, child, holder) -> bool:
         """Kill `child` while the transaction `holder` names is still open: the child is frozen first, so
@@ -274,13 +297,13 @@ class Letter:
     outcome: str = ""  # acknowledged | refused (never reached the server) | unknown (no answer) | unexpected
     reference: str = ""
     detail: str = ""
-    resident: "Resident | None" = None
+    resident: Resident | None = None
 
 
 class Resident:
     """One browser: a cookie jar, the CSRF token of the form page, and the letters it filed."""
 
-    def __init__(self, number: int, host: str, ports: "PortBox"):
+    def __init__(self, number: int, host: str, ports: PortBox):
         self.number, self.host, self.ports = number, host, ports
         self.cookies: dict[str, str] = {}
         self.token = ""
@@ -316,14 +339,18 @@ class Resident:
         for name, value in {**letter.fields, "csrfmiddlewaretoken": self.token}.items():
             parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
         if letter.attachment is not None:
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="zalacznik"; '
-                         f'filename="skan-{letter.marker}.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
-                         + letter.attachment + b"\r\n")
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="zalacznik"; '
+                f'filename="skan-{letter.marker}.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+                + letter.attachment
+                + b"\r\n"
+            )
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         letter.resident = self
         try:
             status, headers, content = self.request(
-                "POST", FORM_URL, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+                "POST", FORM_URL, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+            )
         except ConnectionRefusedError:
             letter.outcome = "refused"
             return
@@ -379,8 +406,11 @@ def schemas_of_units() -> list[str]:
 def table_rows(schemas: list[str]) -> dict[str, int]:
     counts = {}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT table_schema, table_name FROM information_schema.tables "
-                       "WHERE table_type = 'BASE TABLE' AND table_schema = ANY(%s)", [schemas])
+        cursor.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' AND table_schema = ANY(%s)",
+            [schemas],
+        )
         for schema, table in cursor.fetchall():
             cursor.execute(f'SELECT count(*) FROM "{schema}"."{table}"')
             counts[f'"{schema}"."{table}"'] = cursor.fetchone()[0]
@@ -393,8 +423,11 @@ def committed_offer(django_db_setup, django_db_blocker):
     end everything the module committed is removed and every table has as many rows as before."""
     test_database = settings.DATABASES["default"]["TEST"]["NAME"]
     if connection.settings_dict["NAME"] != test_database:
-        pytest.fail(f"connected to {connection.settings_dict['NAME']!r}, not the test database {test_database!r}: "
-                    "refusing to commit and truncate anything there", pytrace=False)
+        pytest.fail(
+            f"connected to {connection.settings_dict['NAME']!r}, not the test database {test_database!r}: "
+            "refusing to commit and truncate anything there",
+            pytrace=False,
+        )
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         schemas = ["public", *schemas_of_units()]
@@ -468,8 +501,12 @@ def chaos(committed_offer, django_db_blocker):
     def start_web() -> Child:
         ports.web = free_port()
         env = {**base_env, "DATABASE_URL": f"{database_url}{separator}application_name={WEB_APP}"}
-        child = Child(f"web {len(children)}", ["web", "--noreload", "--insecure", "--skip-checks",
-                                                 f"127.0.0.1:{ports.web}"], env, logs / f"web-{len(children)}.log")
+        child = Child(
+            f"web {len(children)}",
+            ["web", "--noreload", "--insecure", "--skip-checks", f"127.0.0.1:{ports.web}"],
+            env,
+            logs / f"web-{len(children)}.log",
+        )
         children.append(child)
         return child
 
@@ -493,24 +530,46 @@ def chaos(committed_offer, django_db_blocker):
     def wait_for_holder(application: str, table: str, children) -> tuple[int, int]:
         deadline, holder = time.monotonic() + 60, None
         while holder is None:
-            assert time.monotonic() < deadline, (f"no session of {application} was seen holding rows of {table}\n"
-                                                 + "\n".join(child.tail() for child in children))
+            assert time.monotonic() < deadline, (
+                f"no session of {application} was seen holding rows of {table}\n"
+                + "\n".join(child.tail() for child in children)
+            )
             holder = observer.row_lock_holder(application, f'"{schema}".{table}')
         return holder
 
     def start_worker(hang_after_mails: int = 0) -> Child:
-        env = {**base_env, "DATABASE_URL": f"{database_url}{separator}application_name={WORKER_APP}",
-               "RELIABILITY_HANG_AFTER_MAILS": str(hang_after_mails)}
+        env = {
+            **base_env,
+            "DATABASE_URL": f"{database_url}{separator}application_name={WORKER_APP}",
+            "RELIABILITY_HANG_AFTER_MAILS": str(hang_after_mails),
+        }
         n = len(children)
-        child = Child(f"worker {n}", ["worker", "-A", "platform_core", "worker", "--pool=solo", "--loglevel=INFO",
-                                      "--without-mingle", "--without-gossip", "--without-heartbeat",
-                                      f"--hostname=reliability-{n}@%h"], env, logs / f"worker-{n}.log")
+        child = Child(
+            f"worker {n}",
+            [
+                "worker",
+                "-A",
+                "platform_core",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                f"--hostname=reliability-{n}@%h",
+            ],
+            env,
+            logs / f"worker-{n}.log",
+        )
         children.append(child)
         return child
 
     def outbox(**filters) -> int:
-        return observer.value(f'SELECT count(*) FROM "{schema}".inbox_outboxmessage WHERE '
-                              + " AND ".join(f"{name} = %s" for name in filters), list(filters.values()))
+        return observer.value(
+            f'SELECT count(*) FROM "{schema}".inbox_outboxmessage WHERE '
+            + " AND ".join(f"{name} = %s" for name in filters),
+            list(filters.values()),
+        )
 
     rng = random.Random()
     seed = rng.randrange(10**6)
@@ -558,8 +617,10 @@ def chaos(committed_offer, django_db_blocker):
                 continue  # it committed just before the freeze: wait for another intake
             outcome = observer.transaction_outcome(holder[1])
             committed_number = observer.value(f'SELECT last_number FROM "{schema}".inbox_registercounter')
-            run.note(f"web killed during intake (try {attempt}): session {holder[0]} held number "
-                     f"{committed_number + 1}, its transaction {outcome}; {acks()} acknowledged so far")
+            run.note(
+                f"web killed during intake (try {attempt}): session {holder[0]} held number "
+                f"{committed_number + 1}, its transaction {outcome}; {acks()} acknowledged so far"
+            )
             restart = time.monotonic()
             web = restart_web()
             run.timings["web restart"] = time.monotonic() - restart
@@ -576,8 +637,10 @@ def chaos(committed_offer, django_db_blocker):
             if not observer.kill_inside(worker, holder):
                 continue  # the rendering committed just before the freeze: wait for the next one
             outcome = observer.transaction_outcome(holder[1])
-            run.note(f"worker killed while rendering a PDF (try {attempt}), its transaction {outcome}; "
-                     f"{outbox(status='done')} outbox messages done so far")
+            run.note(
+                f"worker killed while rendering a PDF (try {attempt}), its transaction {outcome}; "
+                f"{outbox(status='done')} outbox messages done so far"
+            )
             worker = start_worker(hang_after_mails=2 if outcome == "aborted" else 0)
             if outcome == "aborted":
                 run.kills.append("worker during a PDF")
@@ -609,13 +672,24 @@ def chaos(committed_offer, django_db_blocker):
         run.timings["filing"] = time.monotonic() - started
 
         # 5. What celery beat does every 60 s: the sweep, for the wake-ups that died with the processes.
-        beat = Celery("ratusz-reliability-beat", broker="filesystem://", broker_transport_options={
-            "data_folder_in": str(queue), "data_folder_out": str(queue), "control_folder": str(queue / "control")})
+        beat = Celery(
+            "ratusz-reliability-beat",
+            broker="filesystem://",
+            broker_transport_options={
+                "data_folder_in": str(queue),
+                "data_folder_out": str(queue),
+                "control_folder": str(queue / "control"),
+            },
+        )
         beat.send_task("shared_services.inbox.tasks.outbox_sweep")
         beat.close()
         receipts = observer.value(f'SELECT count(*) FROM "{schema}".inbox_receipt')
-        wait_until(lambda: outbox(status="pending") == 0 and outbox(status="done") == 2 * receipts, 90,
-                   "the outbox to be done", children)
+        wait_until(
+            lambda: outbox(status="pending") == 0 and outbox(status="done") == 2 * receipts,
+            90,
+            "the outbox to be done",
+            children,
+        )
         swept = re.compile(r"outbox_sweep\[[0-9a-f-]+\] succeeded")
         # Generous: on a busy 2-core machine the worker may take a while to reach the sweep.
         wait_until(lambda: swept.search(worker.log.read_text(errors="replace")), 120, "the sweep to run", children)
@@ -631,9 +705,10 @@ def chaos(committed_offer, django_db_blocker):
             with override_settings(UPO_KEYS_DIR=run.keys_dir):
                 verification = upo.receipt_verify(xml)
             label = observer.value(
-                f'SELECT e.number || \'/\' || e.year FROM "{schema}".inbox_registerentry e '
+                f"SELECT e.number || '/' || e.year FROM \"{schema}\".inbox_registerentry e "
                 f'JOIN "{schema}".eforms_submission s ON s.id = e.submission_id WHERE s.reference = %s',
-                [letter.reference])
+                [letter.reference],
+            )
             if not verification.valid or verification.facts.document_id != letter.reference:
                 run.http_checks.append(f"{letter.marker}: receipt {verification.problem or 'of another application'}")
             elif label is None or f"<dd>{label}</dd>".encode() not in page:
@@ -647,8 +722,11 @@ def chaos(committed_offer, django_db_blocker):
         for child in children:
             child.stop()
         try:
-            wait_until(lambda: observer.sessions_of(WEB_APP) + observer.sessions_of(WORKER_APP) == 0, 30,
-                       "the children's database sessions to end")
+            wait_until(
+                lambda: observer.sessions_of(WEB_APP) + observer.sessions_of(WORKER_APP) == 0,
+                30,
+                "the children's database sessions to end",
+            )
         finally:
             observer.close()
             shutil.rmtree(root, ignore_errors=True)
@@ -672,8 +750,12 @@ def test_the_run_killed_both_processes_mid_work_and_filing_went_on(chaos):
     unexpected = [f"{letter.marker}: {letter.detail}" for letter in chaos.letters if letter.outcome == "unexpected"]
     assert not unexpected, unexpected
     assert outcomes["acknowledged"] >= ACKS_IN_ALL, outcomes
-    assert chaos.kills == ["web during intake", "worker during a PDF", "web at a random moment",
-                           "worker between sending and marking"], chaos.events
+    assert chaos.kills == [
+        "web during intake",
+        "worker during a PDF",
+        "web at a random moment",
+        "worker between sending and marking",
+    ], chaos.events
 
 
 def test_every_acknowledged_application_is_present_and_complete(chaos, in_unit_a):
@@ -701,7 +783,9 @@ def test_every_acknowledged_application_is_present_and_complete(chaos, in_unit_a
 
 
 def test_nothing_is_stored_twice_and_nothing_half(chaos, in_unit_a):
-    markers = [data["tytul"].removeprefix("Niezawodność ") for data in Submission.objects.values_list("data", flat=True)]
+    markers = [
+        data["tytul"].removeprefix("Niezawodność ") for data in Submission.objects.values_list("data", flat=True)
+    ]
     assert len(markers) == len(set(markers)), [marker for marker, n in Counter(markers).items() if n > 1]
     posted = {letter.marker: letter for letter in chaos.letters}
     assert set(markers) <= set(posted), set(markers) - set(posted)
@@ -719,8 +803,10 @@ def test_nothing_is_stored_twice_and_nothing_half(chaos, in_unit_a):
         assert verification.valid
         assert verification.facts.document_id == str(receipt.register_entry.submission.reference)
     unknown = [letter.marker for letter in chaos.letters if letter.outcome == "unknown"]
-    print(f"\n{submissions} applications stored: {len(chaos.acknowledged())} acknowledged, "
-          f"{len(set(markers) & set(unknown))} of {len(unknown)} whose answer was lost in a kill")
+    print(
+        f"\n{submissions} applications stored: {len(chaos.acknowledged())} acknowledged, "
+        f"{len(set(markers) & set(unknown))} of {len(unknown)} whose answer was lost in a kill"
+    )
 
 
 def test_stray_files_are_only_those_of_intakes_killed_before_commit(chaos, in_unit_a):
@@ -732,8 +818,11 @@ def test_stray_files_are_only_those_of_intakes_killed_before_commit(chaos, in_un
     kept = {Path(name).name for name in Attachment.objects.values_list("file", flat=True)}
     strays = {name: content for name, content in files.items() if name not in kept}
     stored = {data["tytul"].removeprefix("Niezawodność ") for data in Submission.objects.values_list("data", flat=True)}
-    lost = {letter.attachment: letter.marker for letter in chaos.letters
-            if letter.outcome == "unknown" and letter.attachment is not None and letter.marker not in stored}
+    lost = {
+        letter.attachment: letter.marker
+        for letter in chaos.letters
+        if letter.outcome == "unknown" and letter.attachment is not None and letter.marker not in stored
+    }
     assert all(content in lost for content in strays.values()), sorted(strays)
     print(f"\nattachment files left by killed intakes: {sorted(lost[content] for content in strays.values())}")
 

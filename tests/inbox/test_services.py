@@ -13,22 +13,29 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from shared_services.audit.selectors import audit_check
 from shared_services.audit.models import AuditEntry
+from shared_services.audit.selectors import audit_check
 from shared_services.catalogue.models import StandardForm
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Attachment, Submission
+from shared_services.identity.access import StaffRole
+from shared_services.identity.provisioning import keycloak_admin
 from shared_services.inbox import upo
-from shared_services.inbox.models import (Case, CaseStatus, OutboxMessage, OutboxStatus, Receipt, RegisterCounter,
-                                          RegisterEntry)
-from shared_services.staff.models import Department, StaffMember
+from shared_services.inbox.models import (
+    Case,
+    CaseStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Receipt,
+    RegisterCounter,
+    RegisterEntry,
+)
 from shared_services.inbox.outbox import outbox_add
 from shared_services.inbox.outbox_worker import outbox_run
 from shared_services.inbox.services import application_receive
-from shared_services.identity.access import StaffRole
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
-from shared_services.identity.provisioning import keycloak_admin
+from shared_services.staff.models import Department, StaffMember
 from tests.support.accounts import closed_port_url, local_account, signed_in, staff_account
+from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
 
 pytestmark = pytest.mark.django_db
 
@@ -42,23 +49,25 @@ def file_letter(client, **changes):
     return client.post(FORM_URL, {**LETTER, **changes}, HTTP_HOST=TORUN)
 
 
-
-
 class TestIntake:
-    def test_a_filed_application_is_registered_with_a_signed_receipt_and_a_case(self, full_catalogue, client,
-                                                                              unit_a, unit_b):
+    def test_a_filed_application_is_registered_with_a_signed_receipt_and_a_case(
+        self, full_catalogue, client, unit_a, unit_b
+    ):
         response = file_letter(client, zalacznik=SimpleUploadedFile("skan.pdf", PDF))
         assert response.status_code == 302
         with tenant_context(unit_a):
             entry = RegisterEntry.objects.select_related("receipt", "case", "submission").get()
             receipt = entry.receipt
-            verification = upo.receipt_verify(bytes(receipt.signed_xml), {
-                "wniosek.json": bytes(receipt.document_json), "skan.pdf": PDF})
+            verification = upo.receipt_verify(
+                bytes(receipt.signed_xml), {"wniosek.json": bytes(receipt.document_json), "skan.pdf": PDF}
+            )
         assert verification.valid, verification.problem
         facts = verification.facts
-        assert (facts.addressee_terc, facts.document_id, facts.sender_name) == (unit_a.code,
-                                                                               str(entry.submission.reference),
-                                                                               "Anna Kowalska")
+        assert (facts.addressee_terc, facts.document_id, facts.sender_name) == (
+            unit_a.code,
+            str(entry.submission.reference),
+            "Anna Kowalska",
+        )
         assert entry.label == f"1/{entry.year}" and facts.register_number == ""  # taken after signing
         assert facts.document_sha256 == hashlib.sha256(bytes(receipt.document_json)).hexdigest()
         assert all(status == "match" for _name, status in verification.documents)
@@ -68,8 +77,7 @@ class TestIntake:
         confirmation = client.get(response["Location"], HTTP_HOST=TORUN).content.decode()
         assert entry.label in confirmation and "upo.xml" in confirmation
 
-    def test_an_intake_holds_the_units_shared_rows_only_for_its_last_statements(self, full_catalogue, client,
-                                                                                 unit_a):
+    def test_an_intake_holds_the_units_shared_rows_only_for_its_last_statements(self, full_catalogue, client, unit_a):
         """The hot path's statements are pinned, and the two rows every intake of the unit waits for until
         commit (the register's counter and the audit chain's head) come last: the receipt is signed and
         everything else stored before either is locked."""
@@ -82,9 +90,14 @@ class TestIntake:
         statements = [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
         tables = [re.search(r'(?:INTO|UPDATE|FROM|SET) "?(\w+)', sql).group(1) for sql in statements]
         assert len(statements) == 14, tables
-        assert tables[-6:] == ["inbox_registercounter", "inbox_registerentry",  # the number, onto the entry
-                               "audit_audithead", "audit_auditentry", "audit_audithead",  # then commit
-                               "django_session"]  # after commit
+        assert tables[-6:] == [
+            "inbox_registercounter",
+            "inbox_registerentry",  # the number, onto the entry
+            "audit_audithead",
+            "audit_auditentry",
+            "audit_audithead",  # then commit
+            "django_session",
+        ]  # after commit
         assert {"inbox_receipt", "inbox_case", "eforms_attachment", "inbox_outboxmessage"} <= set(tables[:-6])
 
     def test_the_receipt_downloads_only_for_the_filer_and_only_on_the_unit(self, full_catalogue, client, unit_a):
@@ -137,8 +150,11 @@ class TestOutbox:
 
     def test_a_failing_message_is_retried_later_and_not_lost(self, unit_a):
         with tenant_context(unit_a):
-            message = outbox_add(kind="receipt_pdf", key="receipt_pdf:missing",
-                                 payload={"receipt_id": "00000000-0000-0000-0000-000000000000"})
+            message = outbox_add(
+                kind="receipt_pdf",
+                key="receipt_pdf:missing",
+                payload={"receipt_id": "00000000-0000-0000-0000-000000000000"},
+            )
             assert outbox_run() == 1
             message.refresh_from_db()
             assert message.status == OutboxStatus.PENDING and message.attempts == 1 and message.last_error
@@ -171,7 +187,9 @@ class TestCaseActions:
             citizens = Department.objects.create(name="Wydział Spraw Obywatelskich", code="SO")
             case = Case.objects.get()
         return {
-            "case": case, "taxes": taxes, "citizens": citizens,
+            "case": case,
+            "taxes": taxes,
+            "citizens": citizens,
             "admin": staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN),
             "head": staff_account(unit_a, "kierownik", StaffRole.DEPARTMENT_HEAD, citizens),
             "clerk": staff_account(unit_a, "urzednik", StaffRole.CLERK, citizens),
@@ -179,14 +197,19 @@ class TestCaseActions:
         }
 
     def act(self, client, case, action, **data):
-        return client.post(f"/urzad/sprawy/{case.pk}/{action}/", {f"{action}-{k}": v for k, v in data.items()},
-                           HTTP_HOST=TORUN)
+        return client.post(
+            f"/urzad/sprawy/{case.pk}/{action}/", {f"{action}-{k}": v for k, v in data.items()}, HTTP_HOST=TORUN
+        )
 
     def test_a_case_goes_from_registration_to_closing_and_every_step_is_audited(self, office, client, unit_a):
         case = office["case"]
         signed_in(client, unit_a, office["head"])
-        assert self.act(client, case, "register", department=office["citizens"].pk, jrwa="5340",
-                        archival_category="B10").status_code == 302
+        assert (
+            self.act(
+                client, case, "register", department=office["citizens"].pk, jrwa="5340", archival_category="B10"
+            ).status_code
+            == 302
+        )
         assert self.act(client, case, "assign", assignee=office["clerk"].pk).status_code == 302
         signed_in(client, unit_a, office["clerk"])
         assert self.act(client, case, "note", text="Sprawdzić w rejestrze PESEL.").status_code == 302
@@ -198,8 +221,15 @@ class TestCaseActions:
             assert case.sign == f"SO.5340.1.{case.closed_at.year}" and case.status == CaseStatus.CLOSED
             assert case.retention_until == case.closed_at.year + 10
             actions = list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True))
-            assert actions == ["case.open", "case.register", "case.assign", "case.note", "case.request",
-                               "case.reply", "case.close"]
+            assert actions == [
+                "case.open",
+                "case.register",
+                "case.assign",
+                "case.note",
+                "case.request",
+                "case.reply",
+                "case.close",
+            ]
             assert audit_check() == []
         # The request and the reply reached the resident; the internal note did not.
         with tenant_context(unit_a):
@@ -239,8 +269,9 @@ class TestCaseActions:
 
     def test_a_bad_jrwa_or_category_is_explained(self, office, client, unit_a):
         signed_in(client, unit_a, office["admin"])
-        response = self.act(client, office["case"], "register", department=office["taxes"].pk, jrwa="53a",
-                            archival_category="Z")
+        response = self.act(
+            client, office["case"], "register", department=office["taxes"].pk, jrwa="53a", archival_category="Z"
+        )
         assert response.status_code == 400 and "JRWA" in response.content.decode()
 
     def test_the_inbox_lists_overdue_cases(self, office, client, unit_a):
@@ -262,11 +293,13 @@ class TestResidentSide:
             settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
             yield server
 
-    def test_an_anonymous_filer_follows_the_case_with_the_code_from_the_e_mail(self, full_catalogue, client,
-                                                                             unit_a, smtp):
+    def test_an_anonymous_filer_follows_the_case_with_the_code_from_the_e_mail(
+        self, full_catalogue, client, unit_a, smtp
+    ):
         location = file_letter(client)["Location"]
-        shown_code = re.search(r'class="access-code">([A-Z0-9-]+)<', client.get(location, HTTP_HOST=TORUN)
-                               .content.decode()).group(1)
+        shown_code = re.search(
+            r'class="access-code">([A-Z0-9-]+)<', client.get(location, HTTP_HOST=TORUN).content.decode()
+        ).group(1)
         with tenant_context(unit_a):
             outbox_run()
             assert not OutboxMessage.objects.filter(payload__has_key="access_code").exists()  # not kept after
@@ -278,8 +311,10 @@ class TestResidentSide:
         assert "Wydanie dowodu osobistego" in page and "nowa" in page.lower()
         assert "Nie ma sprawy" in client.post("/sprawa/", {"code": "AAAA-BBBB-CCCC"}, HTTP_HOST=TORUN).content.decode()
         # The code is Toruń's: Lubicz has no such case.
-        assert "Wydanie dowodu osobistego" not in client.post("/sprawa/", {"code": shown_code},
-                                                              HTTP_HOST=LUBICZ).content.decode()
+        assert (
+            "Wydanie dowodu osobistego"
+            not in client.post("/sprawa/", {"code": shown_code}, HTTP_HOST=LUBICZ).content.decode()
+        )
 
     def test_a_signed_in_resident_sees_replies_but_not_internal_notes(self, full_catalogue, client, unit_a):
         with tenant_context(unit_a):
@@ -305,20 +340,38 @@ class TestResidentSide:
 
 
 class TestStaffAndDepartments:
-    def test_an_administrator_adds_a_department_and_invites_a_clerk_into_it(self, client, unit_a,
-                                                                           identity_provider):
+    def test_an_administrator_adds_a_department_and_invites_a_clerk_into_it(self, client, unit_a, identity_provider):
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         signed_in(client, unit_a, admin)
-        assert client.post("/urzad/pracownicy/", {"add_department": "1", "department-name": "Wydział Podatków i Opłat",
-                                                   "department-code": "fn"}, HTTP_HOST=TORUN).status_code == 302
+        assert (
+            client.post(
+                "/urzad/pracownicy/",
+                {"add_department": "1", "department-name": "Wydział Podatków i Opłat", "department-code": "fn"},
+                HTTP_HOST=TORUN,
+            ).status_code
+            == 302
+        )
         with tenant_context(unit_a):
             taxes = Department.objects.get(code="FN")
-        refused = client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ewa@torun.example",
-                                                     "invite-role": StaffRole.CLERK}, HTTP_HOST=TORUN)
+        refused = client.post(
+            "/urzad/pracownicy/",
+            {"invite": "1", "invite-email": "ewa@torun.example", "invite-role": StaffRole.CLERK},
+            HTTP_HOST=TORUN,
+        )
         assert refused.status_code == 200 and "wydziale" in refused.content.decode()
-        assert client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "Ewa@Torun.example",
-                                                   "invite-role": StaffRole.CLERK, "invite-department": taxes.pk},
-                           HTTP_HOST=TORUN).status_code == 302
+        assert (
+            client.post(
+                "/urzad/pracownicy/",
+                {
+                    "invite": "1",
+                    "invite-email": "Ewa@Torun.example",
+                    "invite-role": StaffRole.CLERK,
+                    "invite-department": taxes.pk,
+                },
+                HTTP_HOST=TORUN,
+            ).status_code
+            == 302
+        )
         # Keycloak has the account, waiting for its password, in Toruń's Organization and clerks' group.
         keycloak = keycloak_admin()
         [account] = keycloak.get_users({"email": "ewa@torun.example", "exact": True})
@@ -330,16 +383,21 @@ class TestStaffAndDepartments:
         with tenant_context(unit_a):
             clerk = User.objects.get(username=f"kc:{account['id']}")
             assert clerk.staff_member.department == taxes and clerk.groups.filter(name=StaffRole.CLERK).exists()
-            assert [entry.action for entry in AuditEntry.objects.order_by("sequence")] == ["department.create",
-                                                                                          "staff.invite"]
+            assert [entry.action for entry in AuditEntry.objects.order_by("sequence")] == [
+                "department.create",
+                "staff.invite",
+            ]
         page = client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).content.decode()
         assert "ewa@torun.example" in page and "urzędnik" in page
 
     def test_removing_a_member_of_staff_ends_their_access_here_and_in_keycloak(self, client, unit_a):
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         signed_in(client, unit_a, admin)
-        client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "piotr@torun.example",
-                                           "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN)
+        client.post(
+            "/urzad/pracownicy/",
+            {"invite": "1", "invite-email": "piotr@torun.example", "invite-role": StaffRole.UNIT_ADMIN},
+            HTTP_HOST=TORUN,
+        )
         keycloak = keycloak_admin()
         [account] = keycloak.get_users({"email": "piotr@torun.example", "exact": True})
         with tenant_context(unit_a):
@@ -359,9 +417,19 @@ class TestStaffAndDepartments:
         with tenant_context(unit_a):
             taxes = Department.objects.create(name="Wydział Podatków i Opłat", code="FN")
         for role in (StaffRole.CLERK, StaffRole.UNIT_ADMIN):
-            assert client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "jan@torun.example",
-                                                       "invite-role": role, "invite-department": taxes.pk},
-                               HTTP_HOST=TORUN).status_code == 302
+            assert (
+                client.post(
+                    "/urzad/pracownicy/",
+                    {
+                        "invite": "1",
+                        "invite-email": "jan@torun.example",
+                        "invite-role": role,
+                        "invite-department": taxes.pk,
+                    },
+                    HTTP_HOST=TORUN,
+                ).status_code
+                == 302
+            )
         keycloak = keycloak_admin()
         [account] = keycloak.get_users({"email": "jan@torun.example", "exact": True})
         assert [org["alias"] for org in keycloak.get_user_organizations(account["id"])] == ["torun"]
@@ -373,27 +441,43 @@ class TestStaffAndDepartments:
     def test_an_account_with_an_unconfirmed_address_gets_no_staff_role(self, client, unit_a):
         # Somebody registered elsewhere with the clerk-to-be's address and never confirmed it.
         keycloak = keycloak_admin()
-        squatter = keycloak.create_user({"username": "podszywacz", "email": "ola@torun.example", "enabled": True,
-                                         "emailVerified": False}, exist_ok=True)
+        squatter = keycloak.create_user(
+            {"username": "podszywacz", "email": "ola@torun.example", "enabled": True, "emailVerified": False},
+            exist_ok=True,
+        )
         signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
-        refused = client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ola@torun.example",
-                                                     "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN)
+        refused = client.post(
+            "/urzad/pracownicy/",
+            {"invite": "1", "invite-email": "ola@torun.example", "invite-role": StaffRole.UNIT_ADMIN},
+            HTTP_HOST=TORUN,
+        )
         assert refused.status_code == 200 and "nie został potwierdzony" in refused.content.decode()
         assert keycloak.get_user_organizations(squatter) == [] and keycloak.get_user_groups(squatter) == []
         with tenant_context(unit_a):
             assert not User.objects.filter(email="ola@torun.example").exists()
 
-    def test_an_invitation_cut_off_half_way_is_finished_by_sending_it_again(self, client, unit_a,
-                                                                            identity_provider):
+    def test_an_invitation_cut_off_half_way_is_finished_by_sending_it_again(self, client, unit_a, identity_provider):
         # What an invitation leaves when Keycloak went away after creating the account: not a member yet,
         # no password, the address unconfirmed, and no e-mail sent.
         keycloak = keycloak_admin()
-        account = keycloak.create_user({"username": "ala@torun.example", "email": "ala@torun.example",
-                                        "enabled": True, "requiredActions": ["UPDATE_PASSWORD", "VERIFY_EMAIL"]},
-                                       exist_ok=True)
+        account = keycloak.create_user(
+            {
+                "username": "ala@torun.example",
+                "email": "ala@torun.example",
+                "enabled": True,
+                "requiredActions": ["UPDATE_PASSWORD", "VERIFY_EMAIL"],
+            },
+            exist_ok=True,
+        )
         signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
-        assert client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ala@torun.example",
-                                                   "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN).status_code == 302
+        assert (
+            client.post(
+                "/urzad/pracownicy/",
+                {"invite": "1", "invite-email": "ala@torun.example", "invite-role": StaffRole.UNIT_ADMIN},
+                HTTP_HOST=TORUN,
+            ).status_code
+            == 302
+        )
         assert [org["alias"] for org in keycloak.get_user_organizations(account)] == ["torun"]
         if identity_provider is not None:  # the set-password e-mail goes out this time
             assert any(sent["to"] == "ala@torun.example" for sent in identity_provider.sent_emails)
@@ -402,8 +486,11 @@ class TestStaffAndDepartments:
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         signed_in(client, unit_a, admin)
         settings.KEYCLOAK_SERVER_URL = closed_port_url()
-        response = client.post("/urzad/pracownicy/", {"invite": "1", "invite-email": "ola@torun.example",
-                                                      "invite-role": StaffRole.UNIT_ADMIN}, HTTP_HOST=TORUN)
+        response = client.post(
+            "/urzad/pracownicy/",
+            {"invite": "1", "invite-email": "ola@torun.example", "invite-role": StaffRole.UNIT_ADMIN},
+            HTTP_HOST=TORUN,
+        )
         assert response.status_code == 503
         assert "nie odpowiada" in response.content.decode() and 'value="ola@torun.example"' in response.content.decode()
         with tenant_context(unit_a):

@@ -25,8 +25,15 @@ from lxml import etree
 from shared_services.inbox import signing_keys
 from shared_services.inbox.receipt_pdf import receipt_pdf
 from shared_services.inbox.upo import (
-    DIFFERS, MATCH, NOT_IN_RECEIPT, SUBMISSION_DOCUMENT_NAME, ReceiptFacts, receipt_sign, receipt_verify,
-    receipt_xml, signing_key_id,
+    DIFFERS,
+    MATCH,
+    NOT_IN_RECEIPT,
+    SUBMISSION_DOCUMENT_NAME,
+    ReceiptFacts,
+    receipt_sign,
+    receipt_verify,
+    receipt_xml,
+    signing_key_id,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -63,13 +70,22 @@ def keys_dir(settings, tmp_path, prepared_keys):
 
 def facts(**changes) -> ReceiptFacts:
     now = timezone.now()
-    return replace(ReceiptFacts(
-        receipt_id=str(uuid.uuid4()), addressee_name="Miasto Toruń", addressee_terc="0463011",
-        sender_name="Anna Żółkiewska", sender_email="anna@example.pl", received_at=now - timedelta(seconds=3),
-        produced_at=now, document_id=str(uuid.uuid4()),
-        service_name="Pismo ogólne do urzędu", document_sha256=sha256(APPLICATION),
-        attachments=((SCAN_NAME, sha256(SCAN)),),
-    ), **changes)
+    return replace(
+        ReceiptFacts(
+            receipt_id=str(uuid.uuid4()),
+            addressee_name="Miasto Toruń",
+            addressee_terc="0463011",
+            sender_name="Anna Żółkiewska",
+            sender_email="anna@example.pl",
+            received_at=now - timedelta(seconds=3),
+            produced_at=now,
+            document_id=str(uuid.uuid4()),
+            service_name="Pismo ogólne do urzędu",
+            document_sha256=sha256(APPLICATION),
+            attachments=((SCAN_NAME, sha256(SCAN)),),
+        ),
+        **changes,
+    )
 
 
 def signed(receipt_facts: ReceiptFacts | None = None) -> bytes:
@@ -77,6 +93,7 @@ def signed(receipt_facts: ReceiptFacts | None = None) -> bytes:
 
 
 # --- Signing and verifying ------------------------------------------------------------------------
+
 
 def test_a_signed_receipt_is_valid_and_gives_back_its_facts():
     issued = facts()
@@ -97,9 +114,14 @@ def test_a_receipt_of_an_earlier_version_naming_its_register_number_stays_valid(
     assert verification.facts == issued
 
 
-@pytest.mark.parametrize("changes", [{"received_at": timezone.now().replace(tzinfo=None)},
-                                     {"document_sha256": "ABC"},
-                                     {"attachments": (("skan.pdf", sha256(SCAN).upper()),)}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"received_at": timezone.now().replace(tzinfo=None)},
+        {"document_sha256": "ABC"},
+        {"attachments": (("skan.pdf", sha256(SCAN).upper()),)},
+    ],
+)
 def test_a_receipt_is_never_made_from_facts_that_could_not_be_read_back(changes):
     with pytest.raises(ValueError):
         receipt_xml(facts(**changes))
@@ -126,13 +148,17 @@ def _iso(moment) -> bytes:
 
 TAMPERINGS = {
     "document identifier": lambda document, issued: document.replace(
-        issued.document_id.encode(), str(uuid.uuid4()).encode()),
+        issued.document_id.encode(), str(uuid.uuid4()).encode()
+    ),
     "date of receipt": lambda document, issued: document.replace(
-        _iso(issued.received_at), _iso(issued.received_at - timedelta(days=1))),
+        _iso(issued.received_at), _iso(issued.received_at - timedelta(days=1))
+    ),
     "hash of the application": lambda document, issued: document.replace(
-        issued.document_sha256.encode(), sha256(b"another application").encode()),
+        issued.document_sha256.encode(), sha256(b"another application").encode()
+    ),
     "hash of an attachment": lambda document, issued: document.replace(
-        sha256(SCAN).encode(), sha256(b"another scan").encode()),
+        sha256(SCAN).encode(), sha256(b"another scan").encode()
+    ),
     "attachment removed": lambda document, issued: re.sub(rb"<Zalacznik [^>]*/>", b"", document),
     "sender": lambda document, issued: document.replace("Anna Żółkiewska".encode(), b"Jan Kowalski"),
 }
@@ -152,16 +178,21 @@ def test_a_receipt_changed_after_signing_is_invalid(change):
 
 
 def test_documents_are_compared_with_the_hashes_in_the_receipt():
-    verification = receipt_verify(signed(), {
-        SUBMISSION_DOCUMENT_NAME: APPLICATION,
-        # macOS hands file names over decomposed (NFD); they still name the same attachment
-        unicodedata.normalize("NFD", SCAN_NAME): SCAN,
-        "zdjecie.jpg": b"a file the receipt does not name",
-    })
+    verification = receipt_verify(
+        signed(),
+        {
+            SUBMISSION_DOCUMENT_NAME: APPLICATION,
+            # macOS hands file names over decomposed (NFD); they still name the same attachment
+            unicodedata.normalize("NFD", SCAN_NAME): SCAN,
+            "zdjecie.jpg": b"a file the receipt does not name",
+        },
+    )
     assert verification.valid
-    assert verification.documents == [(SUBMISSION_DOCUMENT_NAME, MATCH),
-                                      (unicodedata.normalize("NFD", SCAN_NAME), MATCH),
-                                      ("zdjecie.jpg", NOT_IN_RECEIPT)]
+    assert verification.documents == [
+        (SUBMISSION_DOCUMENT_NAME, MATCH),
+        (unicodedata.normalize("NFD", SCAN_NAME), MATCH),
+        ("zdjecie.jpg", NOT_IN_RECEIPT),
+    ]
     assert verification.all_documents_match is False
 
 
@@ -176,6 +207,7 @@ def test_two_attachments_of_the_same_name_match_either_content():
 
 
 # --- Keys -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("new_type", sorted(signing_keys.KEY_TYPES))
 def test_receipts_of_a_retired_key_stay_valid_after_rotation(new_type):
@@ -229,25 +261,31 @@ def test_development_creates_the_first_key_and_production_refuses_to(settings, t
 
 # --- Hostile and broken input ---------------------------------------------------------------------
 
-BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE UPO [<!ENTITY a "aaaaaaaaaa">'
-                  + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + level]), (b"&%s;" % bytes([97 + level])) * 10)
-                             for level in range(9))
-                  + b']><UPO xmlns="urn:ratusz:upo:1">&j;</UPO>')
-EXTERNAL_ENTITY = (b'<?xml version="1.0"?><!DOCTYPE UPO [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                   b'<UPO xmlns="urn:ratusz:upo:1">&x;</UPO>')
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE UPO [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + level]), (b"&%s;" % bytes([97 + level])) * 10) for level in range(9))
+    + b']><UPO xmlns="urn:ratusz:upo:1">&j;</UPO>'
+)
+EXTERNAL_ENTITY = (
+    b'<?xml version="1.0"?><!DOCTYPE UPO [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b'<UPO xmlns="urn:ratusz:upo:1">&x;</UPO>'
+)
 
 
 @in_english
-@pytest.mark.parametrize("content, problem", [
-    (b"", "not a well-formed XML"),
-    (b"<UPO xmlns='urn:ratusz:upo:1'><Adresat>", "not a well-formed XML"),
-    ("Żółć".encode("utf-16"), "not a well-formed XML"),
-    (b"<faktura/>", "not an official receipt"),
-    (b"<UPO xmlns='urn:ratusz:upo:1'/>", "not signed"),
-    (BILLION_LAUGHS, "document type"),
-    (EXTERNAL_ENTITY, "document type"),
-    (b"<a>" + b"x" * (5 * 1024 * 1024) + b"</a>", "too large"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"", "not a well-formed XML"),
+        (b"<UPO xmlns='urn:ratusz:upo:1'><Adresat>", "not a well-formed XML"),
+        ("Żółć".encode("utf-16"), "not a well-formed XML"),
+        (b"<faktura/>", "not an official receipt"),
+        (b"<UPO xmlns='urn:ratusz:upo:1'/>", "not signed"),
+        (BILLION_LAUGHS, "document type"),
+        (EXTERNAL_ENTITY, "document type"),
+        (b"<a>" + b"x" * (5 * 1024 * 1024) + b"</a>", "too large"),
+    ],
+)
 def test_broken_or_hostile_input_is_refused_quickly_without_an_exception(content, problem):
     started = time.monotonic()
     verification = receipt_verify(content)
@@ -274,6 +312,7 @@ def test_a_receipt_with_its_signature_mangled_is_refused():
 
 # --- PDF ------------------------------------------------------------------------------------------
 
+
 def test_the_pdf_is_a_deterministic_a4_document_naming_the_register_number_and_the_verification_link():
     issued = facts()
     url = f"https://localhost/upo/weryfikacja/?id={issued.receipt_id}"
@@ -286,12 +325,14 @@ def test_the_pdf_is_a_deterministic_a4_document_naming_the_register_number_and_t
 
 
 def test_the_pdf_prints_what_residents_typed_as_text_not_markup():
-    pdf = receipt_pdf(facts(sender_name="<b>Anna</b> & <font size=99>Syn</font>"), "https://localhost/upo/",
-                      register_number="1/2026")
+    pdf = receipt_pdf(
+        facts(sender_name="<b>Anna</b> & <font size=99>Syn</font>"), "https://localhost/upo/", register_number="1/2026"
+    )
     assert pdf.startswith(b"%PDF-")
 
 
 # --- The verify_upo command -----------------------------------------------------------------------
+
 
 def write(folder: Path, name: str, content: bytes) -> str:
     path = folder / name
@@ -302,11 +343,18 @@ def write(folder: Path, name: str, content: bytes) -> str:
 def test_verify_upo_prints_the_facts_of_a_valid_receipt(tmp_path, capsys):
     issued = facts(register_number="15/2026")  # as receipts of earlier versions name it
     receipt = write(tmp_path, "upo.xml", signed(issued))
-    call_command("verify_upo", receipt, write(tmp_path, SUBMISSION_DOCUMENT_NAME, APPLICATION),
-                 write(tmp_path, SCAN_NAME, SCAN))
+    call_command(
+        "verify_upo", receipt, write(tmp_path, SUBMISSION_DOCUMENT_NAME, APPLICATION), write(tmp_path, SCAN_NAME, SCAN)
+    )
     output = capsys.readouterr().out
-    for fact in (signing_keys.current_key_id(), "Miasto Toruń", "0463011", "15/2026", issued.document_id,
-                 issued.received_at.astimezone(timezone.get_current_timezone()).isoformat(timespec="seconds")):
+    for fact in (
+        signing_keys.current_key_id(),
+        "Miasto Toruń",
+        "0463011",
+        "15/2026",
+        issued.document_id,
+        issued.received_at.astimezone(timezone.get_current_timezone()).isoformat(timespec="seconds"),
+    ):
         assert fact in output
     assert f"{SUBMISSION_DOCUMENT_NAME}: " in output
 
@@ -314,8 +362,12 @@ def test_verify_upo_prints_the_facts_of_a_valid_receipt(tmp_path, capsys):
 def test_verify_upo_fails_on_an_invalid_receipt_or_a_document_that_differs(tmp_path):
     receipt = write(tmp_path, "upo.xml", signed())
     with pytest.raises(CommandError):
-        call_command("verify_upo", write(tmp_path, "changed.xml", Path(receipt).read_bytes().replace(
-            "Miasto Toruń".encode(), b"Gmina Lubicz")))
+        call_command(
+            "verify_upo",
+            write(
+                tmp_path, "changed.xml", Path(receipt).read_bytes().replace("Miasto Toruń".encode(), b"Gmina Lubicz")
+            ),
+        )
     with pytest.raises(CommandError):
         call_command("verify_upo", receipt, write(tmp_path, SUBMISSION_DOCUMENT_NAME, b"{}"))
     with pytest.raises(CommandError):
@@ -327,12 +379,22 @@ def test_verify_upo_exit_codes(tmp_path, keys_dir):
     document = write(tmp_path, SUBMISSION_DOCUMENT_NAME, APPLICATION)
     # The settings manage.py uses, which read UPO_KEYS_DIR from the environment (the test settings do not).
     # The command needs no database: an address never dialled keeps the embedded server out of it.
-    env = {**os.environ, "UPO_KEYS_DIR": str(keys_dir), "DJANGO_SETTINGS_MODULE": "platform_core.settings",
-           "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"}
+    env = {
+        **os.environ,
+        "UPO_KEYS_DIR": str(keys_dir),
+        "DJANGO_SETTINGS_MODULE": "platform_core.settings",
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none",
+    }
 
     def run(*arguments):
-        return subprocess.run([sys.executable, "manage.py", "verify_upo", *arguments], cwd=PROJECT_ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "manage.py", "verify_upo", *arguments],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     valid = run(receipt, document)
     assert valid.returncode == 0, valid.stderr
@@ -358,10 +420,14 @@ def test_the_verification_page_shows_a_valid_receipt_and_its_documents_in_polish
     assert text.count("<h1") == 1
     assert issued.receipt_id in text  # the hint for a visitor coming from the QR code
 
-    response = client.post("/upo/weryfikacja/", {
-        "receipt": upload("upo.xml", signed(issued)),
-        "documents": [upload(SUBMISSION_DOCUMENT_NAME, APPLICATION), upload(SCAN_NAME, b"changed")],
-    }, HTTP_HOST=PLATFORM)
+    response = client.post(
+        "/upo/weryfikacja/",
+        {
+            "receipt": upload("upo.xml", signed(issued)),
+            "documents": [upload(SUBMISSION_DOCUMENT_NAME, APPLICATION), upload(SCAN_NAME, b"changed")],
+        },
+        HTTP_HOST=PLATFORM,
+    )
     text = response.content.decode()
     assert response.status_code == 200
     assert "Poświadczenie jest ważne." in text
@@ -373,8 +439,9 @@ def test_the_verification_page_shows_a_valid_receipt_and_its_documents_in_polish
 @pytest.mark.django_db
 def test_the_verification_page_says_why_a_receipt_is_not_valid(client):
     tampered = signed().replace("Anna Żółkiewska".encode(), b"Jan Kowalski")
-    text = client.post("/upo/weryfikacja/", {"receipt": upload("upo.xml", tampered)},
-                       HTTP_HOST=PLATFORM).content.decode()
+    text = client.post(
+        "/upo/weryfikacja/", {"receipt": upload("upo.xml", tampered)}, HTTP_HOST=PLATFORM
+    ).content.decode()
     assert "Poświadczenie NIE jest ważne." in text
     assert "Podpis nie zgadza się z treścią poświadczenia" in text
     assert "Miasto Toruń" not in text  # nothing of an untrusted receipt is shown as if it were true

@@ -30,11 +30,25 @@ WEB_SECRET = "ratusz-web-dev-secret"
 PROVISIONER_SECRET = "ratusz-provisioner-dev-secret"
 
 USERS = [
-    {"username": "urzednik", "password": "haslo-urzednika", "email": "urzednik@torun.example.pl",
-     "firstName": "Anna", "lastName": "Nowak", "realmRoles": ["platform-operator"],
-     "groups": ["/units/torun/clerk"], "organizations": ["torun"], "attributes": {"pesel": ["44051401359"]}},
-    {"username": "wylaczony", "password": "haslo", "email": "off@example.pl", "firstName": "Off",
-     "lastName": "User", "enabled": False},
+    {
+        "username": "urzednik",
+        "password": "haslo-urzednika",
+        "email": "urzednik@torun.example.pl",
+        "firstName": "Anna",
+        "lastName": "Nowak",
+        "realmRoles": ["platform-operator"],
+        "groups": ["/units/torun/clerk"],
+        "organizations": ["torun"],
+        "attributes": {"pesel": ["44051401359"]},
+    },
+    {
+        "username": "wylaczony",
+        "password": "haslo",
+        "email": "off@example.pl",
+        "firstName": "Off",
+        "lastName": "User",
+        "enabled": False,
+    },
 ]
 
 
@@ -47,15 +61,22 @@ def idp():
 
 @pytest.fixture(scope="module")
 def admin(idp):
-    conn = KeycloakOpenIDConnection(server_url=idp.base_url, realm_name="ratusz", user_realm_name="ratusz",
-                                    client_id="ratusz-provisioner", client_secret_key=PROVISIONER_SECRET, verify=True)
+    conn = KeycloakOpenIDConnection(
+        server_url=idp.base_url,
+        realm_name="ratusz",
+        user_realm_name="ratusz",
+        client_id="ratusz-provisioner",
+        client_secret_key=PROVISIONER_SECRET,
+        verify=True,
+    )
     return KeycloakAdmin(connection=conn)
 
 
 @pytest.fixture(scope="module")
 def web(idp):
-    return KeycloakOpenID(server_url=idp.base_url, realm_name="ratusz", client_id="ratusz-web",
-                          client_secret_key=WEB_SECRET)
+    return KeycloakOpenID(
+        server_url=idp.base_url, realm_name="ratusz", client_id="ratusz-web", client_secret_key=WEB_SECRET
+    )
 
 
 def _pkce() -> tuple[str, str]:
@@ -68,13 +89,30 @@ def _auth_url(idp) -> str:
     return f"{idp.issuer}/protocol/openid-connect/auth"
 
 
-def browser_login(idp, username="urzednik", password="haslo-urzednika", *, scope="openid profile email",
-                  nonce="nonce-1", state="state-1", browser=None, extra=None):
+def browser_login(
+    idp,
+    username="urzednik",
+    password="haslo-urzednika",
+    *,
+    scope="openid profile email",
+    nonce="nonce-1",
+    state="state-1",
+    browser=None,
+    extra=None,
+):
     """GET the login form, POST the credentials; return (query of the redirect, verifier, browser)."""
     browser = browser or requests.Session()
     verifier, challenge = _pkce()
-    params = {"client_id": "ratusz-web", "response_type": "code", "redirect_uri": REDIRECT, "scope": scope,
-              "state": state, "nonce": nonce, "code_challenge": challenge, "code_challenge_method": "S256"}
+    params = {
+        "client_id": "ratusz-web",
+        "response_type": "code",
+        "redirect_uri": REDIRECT,
+        "scope": scope,
+        "state": state,
+        "nonce": nonce,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
     params.update(extra or {})
     r = browser.get(_auth_url(idp), params=params, allow_redirects=False)
     if r.status_code == 200:
@@ -114,8 +152,9 @@ def test_discovery_and_jwks(idp, web):
 
 
 def test_organization_provisioning_with_python_keycloak(idp, admin):
-    org_id = admin.create_organization({"name": "Gmina Chełmża", "alias": "chelmza",
-                                        "domains": [{"name": "chelmza.example.pl"}]})
+    org_id = admin.create_organization(
+        {"name": "Gmina Chełmża", "alias": "chelmza", "domains": [{"name": "chelmza.example.pl"}]}
+    )
     assert admin.get_organization(org_id)["alias"] == "chelmza"
     with pytest.raises(KeycloakPostError) as dup:
         admin.create_organization({"name": "Gmina Chełmża", "alias": "chelmza-2"})
@@ -165,14 +204,19 @@ def test_admin_users_roles_and_emails(idp, admin):
     assert admin.users_count({"search": "urzednik"}) == 1
     admin.send_update_account(uid, ["UPDATE_PASSWORD"], client_id="ratusz-web", redirect_uri=REDIRECT)
     mail = idp.sent_emails[-1]
-    assert (mail["to"], mail["actions"], mail["type"]) == ("urzednik@torun.example.pl", ["UPDATE_PASSWORD"],
-                                                         "execute-actions")
+    assert (mail["to"], mail["actions"], mail["type"]) == (
+        "urzednik@torun.example.pl",
+        ["UPDATE_PASSWORD"],
+        "execute-actions",
+    )
     with pytest.raises(KeycloakGetError) as missing:
         admin.get_user("00000000-0000-0000-0000-000000000000")
     assert missing.value.response_code == 404 and b'"User not found"' in missing.value.response_body
     org = next(o for o in admin.get_organizations() if o["alias"] == "torun")
-    r = admin.connection.raw_post(f"admin/realms/ratusz/organizations/{org['id']}/members/invite-user",
-                                  data={"email": "nowy@torun.example.pl", "firstName": "Jan", "lastName": "Nowy"})
+    r = admin.connection.raw_post(
+        f"admin/realms/ratusz/organizations/{org['id']}/members/invite-user",
+        data={"email": "nowy@torun.example.pl", "firstName": "Jan", "lastName": "Nowy"},
+    )
     assert r.status_code == 204
     assert idp.sent_emails[-1]["to"] == "nowy@torun.example.pl" and idp.sent_emails[-1]["organization"] == "torun"
 
@@ -181,8 +225,9 @@ def test_admin_requires_token_and_role(idp, admin):
     url = f"{idp.base_url}admin/realms/ratusz/organizations"
     r = requests.get(url)
     assert r.status_code == 401
-    forged = idp.issue_token({"sub": admin.get_user_id("urzednik"), "azp": "ratusz-web"},
-                             key=RSAKey.generate_key(2048, auto_kid=True))
+    forged = idp.issue_token(
+        {"sub": admin.get_user_id("urzednik"), "azp": "ratusz-web"}, key=RSAKey.generate_key(2048, auto_kid=True)
+    )
     assert requests.get(url, headers={"Authorization": f"Bearer {forged}"}).status_code == 401
     expired = idp.issue_token({"sub": admin.get_user_id("urzednik"), "azp": "ratusz-web", "exp": 1})
     assert requests.get(url, headers={"Authorization": f"Bearer {expired}"}).status_code == 401
@@ -199,16 +244,25 @@ def test_code_flow_with_pkce_and_claims(idp, web, admin):
     uid = admin.get_user_id("urzednik")
     torun = next(o for o in admin.get_organizations() if o["alias"] == "torun")
     assert (claims["typ"], claims["aud"], claims["azp"], claims["sub"], claims["nonce"]) == (
-        "ID", "ratusz-web", "ratusz-web", uid, "nonce-1")
+        "ID",
+        "ratusz-web",
+        "ratusz-web",
+        uid,
+        "nonce-1",
+    )
     assert claims["groups"] == ["/units/torun/clerk"]
     assert claims["organization"] == {"torun": {"id": torun["id"]}}
     assert "platform-operator" in claims["realm_access"]["roles"]
     assert (claims["preferred_username"], claims["email"], claims["name"]) == (
-        "urzednik", "urzednik@torun.example.pl", "Anna Nowak")
+        "urzednik",
+        "urzednik@torun.example.pl",
+        "Anna Nowak",
+    )
     assert "pesel" not in claims
     assert claims["sid"] == tokens["session_state"]
-    expected_at_hash = base64.urlsafe_b64encode(
-        hashlib.sha256(tokens["access_token"].encode()).digest()[:16]).rstrip(b"=").decode()
+    expected_at_hash = (
+        base64.urlsafe_b64encode(hashlib.sha256(tokens["access_token"].encode()).digest()[:16]).rstrip(b"=").decode()
+    )
     assert claims["at_hash"] == expected_at_hash
     access = web.decode_token(tokens["access_token"])  # python-keycloak validates it with jwcrypto
     assert access["typ"] == "Bearer" and {"ratusz-web", "account"} <= set(access["aud"])
@@ -219,8 +273,7 @@ def test_code_flow_with_pkce_and_claims(idp, web, admin):
 def test_wrong_verifier_and_code_reuse_are_rejected(idp, web):
     q, verifier, _ = browser_login(idp)
     with pytest.raises(KeycloakPostError) as wrong:
-        web.token(grant_type="authorization_code", code=q["code"], redirect_uri=REDIRECT,
-                  code_verifier=_pkce()[0])
+        web.token(grant_type="authorization_code", code=q["code"], redirect_uri=REDIRECT, code_verifier=_pkce()[0])
     assert wrong.value.response_code == 400 and b"PKCE verification failed" in wrong.value.response_body
     q, verifier, _ = browser_login(idp)
     assert q["state"] == "state-1" and q["iss"] == idp.issuer and q["session_state"]
@@ -228,8 +281,9 @@ def test_wrong_verifier_and_code_reuse_are_rejected(idp, web):
     with pytest.raises(KeycloakPostError) as reused:
         web.token(grant_type="authorization_code", code=q["code"], redirect_uri=REDIRECT, code_verifier=verifier)
     assert reused.value.response_code == 400 and b'"invalid_grant"' in reused.value.response_body
-    bad_secret = KeycloakOpenID(server_url=idp.base_url, realm_name="ratusz", client_id="ratusz-web",
-                                client_secret_key="wrong")
+    bad_secret = KeycloakOpenID(
+        server_url=idp.base_url, realm_name="ratusz", client_id="ratusz-web", client_secret_key="wrong"
+    )
     with pytest.raises(Exception) as unauthorized:
         bad_secret.token(grant_type="authorization_code", code="x", redirect_uri=REDIRECT)
     assert unauthorized.value.response_code == 401
@@ -245,17 +299,22 @@ def test_pesel_claim_only_with_pesel_scope(idp, web):
 def test_authorization_endpoint_errors(idp):
     _verifier, challenge = _pkce()
     base = {"client_id": "ratusz-web", "response_type": "code", "scope": "openid", "state": "st"}
-    r = requests.get(_auth_url(idp), params=dict(base, redirect_uri="http://evil.example/cb",
-                                                 code_challenge=challenge, code_challenge_method="S256"),
-                     allow_redirects=False)
+    r = requests.get(
+        _auth_url(idp),
+        params=dict(
+            base, redirect_uri="http://evil.example/cb", code_challenge=challenge, code_challenge_method="S256"
+        ),
+        allow_redirects=False,
+    )
     assert r.status_code == 400 and "Location" not in r.headers and "Invalid parameter: redirect_uri" in r.text
     r = requests.get(_auth_url(idp), params=dict(base, redirect_uri=REDIRECT), allow_redirects=False)
     assert r.status_code == 302
     q = parse_qs(urlsplit(r.headers["Location"]).query)
     assert q["error"] == ["invalid_request"] and q["error_description"] == ["Missing parameter: code_challenge_method"]
     assert q["state"] == ["st"]
-    r = requests.get(_auth_url(idp), params=dict(base, redirect_uri=REDIRECT, code_challenge=challenge,
-                                                 code_challenge_method="S256"))
+    r = requests.get(
+        _auth_url(idp), params=dict(base, redirect_uri=REDIRECT, code_challenge=challenge, code_challenge_method="S256")
+    )
     assert r.status_code == 200 and '<html lang="pl">' in r.text and r.text.count("<h1") == 1
     assert '<label for="username">' in r.text and "to nie jest Keycloak" in r.text
 
@@ -263,9 +322,17 @@ def test_authorization_endpoint_errors(idp):
 def test_disabled_user_is_refused_at_login(idp):
     browser = requests.Session()
     _verifier, challenge = _pkce()
-    r = browser.get(_auth_url(idp), params={"client_id": "ratusz-web", "response_type": "code",
-                                            "redirect_uri": REDIRECT, "scope": "openid",
-                                            "code_challenge": challenge, "code_challenge_method": "S256"})
+    r = browser.get(
+        _auth_url(idp),
+        params={
+            "client_id": "ratusz-web",
+            "response_type": "code",
+            "redirect_uri": REDIRECT,
+            "scope": "openid",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
     action = html.unescape(re.search(r'action="([^"]+)"', r.text).group(1))
     r = browser.post(action, data={"username": "wylaczony", "password": "haslo"}, allow_redirects=False)
     assert r.status_code == 200 and "Account is disabled" in r.text
@@ -279,8 +346,15 @@ def test_sso_session_cookie_and_prompt_login(idp):
     assert cookie.path == "/realms/ratusz/" and not cookie.domain_specified
     assert cookie.has_nonstandard_attr("HttpOnly")
     _verifier, challenge = _pkce()
-    params = {"client_id": "ratusz-web", "response_type": "code", "redirect_uri": REDIRECT, "scope": "openid",
-              "code_challenge": challenge, "code_challenge_method": "S256", "state": "again"}
+    params = {
+        "client_id": "ratusz-web",
+        "response_type": "code",
+        "redirect_uri": REDIRECT,
+        "scope": "openid",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "state": "again",
+    }
     r = browser.get(_auth_url(idp), params=params, allow_redirects=False)
     assert r.status_code == 302 and "code=" in r.headers["Location"]  # no form within the SSO session
     r = browser.get(_auth_url(idp), params=dict(params, prompt="login"), allow_redirects=False)
@@ -304,8 +378,14 @@ def test_refresh_follows_current_state_and_stops_after_logout(idp, web, admin):
 
 
 def test_refresh_refused_for_disabled_user(idp, web, admin):
-    admin.create_user({"username": "czasowy", "enabled": True, "email": "czasowy@example.pl",
-                       "credentials": [{"type": "password", "value": "tymczasowe", "temporary": False}]})
+    admin.create_user(
+        {
+            "username": "czasowy",
+            "enabled": True,
+            "email": "czasowy@example.pl",
+            "credentials": [{"type": "password", "value": "tymczasowe", "temporary": False}],
+        }
+    )
     tokens = code_tokens(idp, web, username="czasowy", password="tymczasowe")
     admin.update_user(admin.get_user_id("czasowy"), {"enabled": False})
     with pytest.raises(KeycloakPostError) as refused:
@@ -317,30 +397,60 @@ def test_rp_initiated_logout(idp, web):
     q, verifier, browser = browser_login(idp)
     tokens = web.token(grant_type="authorization_code", code=q["code"], redirect_uri=REDIRECT, code_verifier=verifier)
     logout = f"{idp.issuer}/protocol/openid-connect/logout"
-    r = browser.get(logout, params={"id_token_hint": tokens["id_token"], "post_logout_redirect_uri":
-                                    "http://evil.example/out", "state": "s"}, allow_redirects=False)
+    r = browser.get(
+        logout,
+        params={
+            "id_token_hint": tokens["id_token"],
+            "post_logout_redirect_uri": "http://evil.example/out",
+            "state": "s",
+        },
+        allow_redirects=False,
+    )
     assert r.status_code == 400 and "Invalid redirect uri" in r.text
-    r = browser.get(logout, params={"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": POST_LOGOUT,
-                                    "state": "bye", "client_id": "ratusz-web"}, allow_redirects=False)
+    r = browser.get(
+        logout,
+        params={
+            "id_token_hint": tokens["id_token"],
+            "post_logout_redirect_uri": POST_LOGOUT,
+            "state": "bye",
+            "client_id": "ratusz-web",
+        },
+        allow_redirects=False,
+    )
     assert r.status_code == 302 and r.headers["Location"] == POST_LOGOUT + "?state=bye"
     with pytest.raises(KeycloakPostError):
         web.refresh_token(tokens["refresh_token"])
-    r = browser.get(_auth_url(idp), params={"client_id": "ratusz-web", "response_type": "code", "redirect_uri": REDIRECT,
-                                            "code_challenge": _pkce()[1], "code_challenge_method": "S256"},
-                    allow_redirects=False)
+    r = browser.get(
+        _auth_url(idp),
+        params={
+            "client_id": "ratusz-web",
+            "response_type": "code",
+            "redirect_uri": REDIRECT,
+            "code_challenge": _pkce()[1],
+            "code_challenge_method": "S256",
+        },
+        allow_redirects=False,
+    )
     assert r.status_code == 200  # the SSO session is gone: the form again
 
 
 def test_client_credentials(idp):
-    sa = KeycloakOpenID(server_url=idp.base_url, realm_name="ratusz", client_id="ratusz-provisioner",
-                        client_secret_key=PROVISIONER_SECRET)
+    sa = KeycloakOpenID(
+        server_url=idp.base_url,
+        realm_name="ratusz",
+        client_id="ratusz-provisioner",
+        client_secret_key=PROVISIONER_SECRET,
+    )
     tokens = sa.token(grant_type="client_credentials")
     assert "refresh_token" not in tokens and "id_token" not in tokens
     claims = verified_claims(idp, tokens["access_token"])
-    assert claims["azp"] == "ratusz-provisioner" and claims["preferred_username"] == "service-account-ratusz-provisioner"
+    assert (
+        claims["azp"] == "ratusz-provisioner" and claims["preferred_username"] == "service-account-ratusz-provisioner"
+    )
     assert "manage-realm" in claims["resource_access"]["realm-management"]["roles"]
-    web_cc = KeycloakOpenID(server_url=idp.base_url, realm_name="ratusz", client_id="ratusz-web",
-                            client_secret_key=WEB_SECRET)
+    web_cc = KeycloakOpenID(
+        server_url=idp.base_url, realm_name="ratusz", client_id="ratusz-web", client_secret_key=WEB_SECRET
+    )
     with pytest.raises(Exception) as refused:
         web_cc.token(grant_type="client_credentials")
     assert refused.value.response_code == 401 and b"unauthorized_client" in refused.value.response_body
@@ -356,16 +466,25 @@ def test_disabled_organization_is_left_out_of_the_claim(idp, web, admin):
 
 
 def test_authlib_client_completes_the_flow(idp):
-    client = OAuth2Session("ratusz-web", WEB_SECRET, scope="openid profile email organization",
-                           redirect_uri=REDIRECT, code_challenge_method="S256")
+    client = OAuth2Session(
+        "ratusz-web",
+        WEB_SECRET,
+        scope="openid profile email organization",
+        redirect_uri=REDIRECT,
+        code_challenge_method="S256",
+    )
     verifier = secrets.token_urlsafe(48)
     url, state = client.create_authorization_url(_auth_url(idp), code_verifier=verifier, nonce="authlib-nonce")
     browser = requests.Session()
     r = browser.get(url)
     action = html.unescape(re.search(r'action="([^"]+)"', r.text).group(1))
     r = browser.post(action, data={"username": "urzednik", "password": "haslo-urzednika"}, allow_redirects=False)
-    token = client.fetch_token(f"{idp.issuer}/protocol/openid-connect/token",
-                               authorization_response=r.headers["Location"], code_verifier=verifier, state=state)
+    token = client.fetch_token(
+        f"{idp.issuer}/protocol/openid-connect/token",
+        authorization_response=r.headers["Location"],
+        code_verifier=verifier,
+        state=state,
+    )
     assert verified_claims(idp, token["id_token"])["nonce"] == "authlib-nonce"
 
 
@@ -373,16 +492,26 @@ def test_state_persists_across_restart(tmp_path):
     state = tmp_path / "devidp-state.json"
     first = start_dev_idp(state_path=state, users=[USERS[0]])
     try:
-        conn = KeycloakOpenIDConnection(server_url=first.base_url, realm_name="ratusz", user_realm_name="ratusz",
-                                        client_id="ratusz-provisioner", client_secret_key=PROVISIONER_SECRET)
+        conn = KeycloakOpenIDConnection(
+            server_url=first.base_url,
+            realm_name="ratusz",
+            user_realm_name="ratusz",
+            client_id="ratusz-provisioner",
+            client_secret_key=PROVISIONER_SECRET,
+        )
         org_id = KeycloakAdmin(connection=conn).create_organization({"name": "Gmina Trwała", "alias": "trwala"})
         kid = first.signing_key.kid
     finally:
         first.stop()
     second = start_dev_idp(state_path=state)
     try:
-        conn = KeycloakOpenIDConnection(server_url=second.base_url, realm_name="ratusz", user_realm_name="ratusz",
-                                        client_id="ratusz-provisioner", client_secret_key=PROVISIONER_SECRET)
+        conn = KeycloakOpenIDConnection(
+            server_url=second.base_url,
+            realm_name="ratusz",
+            user_realm_name="ratusz",
+            client_id="ratusz-provisioner",
+            client_secret_key=PROVISIONER_SECRET,
+        )
         again = KeycloakAdmin(connection=conn)
         assert again.get_organization(org_id)["alias"] == "trwala"
         assert again.get_user_id("urzednik")

@@ -89,8 +89,9 @@ def test_a_unit_loaded_from_its_archive_is_read_afresh(full_catalogue, client, u
     assert fee_charged(client, unit_a, TORUN) == 900
 
 
-def test_the_token_written_before_commit_is_replaced_once_after_commit(full_catalogue, client, unit_a,
-                                                                       django_capture_on_commit_callbacks):
+def test_the_token_written_before_commit_is_replaced_once_after_commit(
+    full_catalogue, client, unit_a, django_capture_on_commit_callbacks
+):
     warm(client, TORUN)
     key = filing_cache._unit_generation_key(unit_a.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -109,8 +110,9 @@ class UnreachableCache:
         raise ConnectionError("the cache is unreachable")
 
 
-def test_a_cache_failure_after_commit_is_logged_and_the_other_callbacks_run(unit_a, monkeypatch, caplog,
-                                                                            django_capture_on_commit_callbacks):
+def test_a_cache_failure_after_commit_is_logged_and_the_other_callbacks_run(
+    unit_a, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     ran = []
     with tenant_context(unit_a), django_capture_on_commit_callbacks(execute=True):
         filing_cache.unit_offer_changed()

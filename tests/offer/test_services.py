@@ -14,8 +14,13 @@ from shared_services.offer.services import offer_adopt_defaults
 from tests.catalogue.test_services import CARD, SEED
 
 pytestmark = pytest.mark.django_db
-POWIAT_CARD = {**copy.deepcopy(CARD), "slug": "rejestracja-pojazdu", "name": "Rejestracja pojazdu",
-               "unit_kinds": ["powiat", "miasto_na_prawach_powiatu"], "life_events": []}
+POWIAT_CARD = {
+    **copy.deepcopy(CARD),
+    "slug": "rejestracja-pojazdu",
+    "name": "Rejestracja pojazdu",
+    "unit_kinds": ["powiat", "miasto_na_prawach_powiatu"],
+    "life_events": [],
+}
 TWO_LEVELS = {**SEED, "services": [CARD, POWIAT_CARD]}
 
 
@@ -56,7 +61,10 @@ def test_local_details_stay_local_and_improvements_of_the_standard_reach_the_uni
     with tenant_context(unit_a):
         [adopted] = offered_services()
         assert (adopted.standard_service.published.name, fee_grosze(adopted), adopted.room) == (
-            "Zameldowanie na pobyt stały (zgłoszenie)", 500, "pokój 12")
+            "Zameldowanie na pobyt stały (zgłoszenie)",
+            500,
+            "pokój 12",
+        )
     with tenant_context(unit_b):  # another unit: the standard fee, none of Toruń's local details
         [adopted] = offered_services()
         assert (fee_grosze(adopted), adopted.room) == (0, "")

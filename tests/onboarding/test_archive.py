@@ -189,7 +189,8 @@ def test_manifest_lists_every_table_with_its_rows_and_every_member_with_its_dige
         assert [[m["app"], m["name"]] for m in manifest["migrations"]] == [list(row) for row in cursor.fetchall()]
         cursor.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = 'auth_user' "
-            "ORDER BY ordinal_position", [torun.schema_name],
+            "ORDER BY ordinal_position",
+            [torun.schema_name],
         )
         user_columns = [name for (name,) in cursor.fetchall()]
     assert next(t for t in manifest["tables"] if t["name"] == "auth_user")["columns"] == user_columns
@@ -197,7 +198,12 @@ def test_manifest_lists_every_table_with_its_rows_and_every_member_with_its_dige
     with zipfile.ZipFile(archive) as zf:
         names = set(zf.namelist())
         assert names == set(manifest["members"]) | {"manifest.json"}
-        assert {"README.txt", "data/auth_user.csv", "files/uchwały/uchwała nr 1.txt", "files/skany/2024/obraz.bin"} <= names
+        assert {
+            "README.txt",
+            "data/auth_user.csv",
+            "files/uchwały/uchwała nr 1.txt",
+            "files/skany/2024/obraz.bin",
+        } <= names
         for name, described in manifest["members"].items():
             data = zf.read(name)
             assert described == {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
@@ -212,7 +218,10 @@ def test_export_holds_nothing_of_another_unit(torun, lubicz):
         with zipfile.ZipFile(archive) as zf:
             return b"\n".join([name.encode() for name in zf.namelist()] + [zf.read(name) for name in zf.namelist()])
 
-    of_torun, of_lubicz = everything_in(export_unit_archive(unit=torun)), everything_in(export_unit_archive(unit=lubicz))
+    of_torun, of_lubicz = (
+        everything_in(export_unit_archive(unit=torun)),
+        everything_in(export_unit_archive(unit=lubicz)),
+    )
 
     assert "Urzędnicy".encode() in of_torun and "Urzędnicy".encode() not in of_lubicz
     for marker in LUBICZ_MARKERS:
@@ -223,9 +232,14 @@ def test_export_holds_nothing_of_another_unit(torun, lubicz):
 @pytest.mark.parametrize(
     "tamper, member",
     [
-        (dict(change=lambda name, data: data.replace(b"anna", b"anny", 1) if name == "data/auth_user.csv" else data),
-         "data/auth_user.csv"),
-        (dict(change=lambda name, data: None if name == "files/skany/2024/obraz.bin" else data), "files/skany/2024/obraz.bin"),
+        (
+            dict(change=lambda name, data: data.replace(b"anna", b"anny", 1) if name == "data/auth_user.csv" else data),
+            "data/auth_user.csv",
+        ),
+        (
+            dict(change=lambda name, data: None if name == "files/skany/2024/obraz.bin" else data),
+            "files/skany/2024/obraz.bin",
+        ),
         (dict(add={"data/extra.csv": b"id\n1\n"}), "data/extra.csv"),
         (dict(add={"files/podrzucony.txt": b"?"}), "files/podrzucony.txt"),
     ],
@@ -302,7 +316,9 @@ def test_an_archive_from_another_migration_state_is_refused(torun, folders):
         if name != "manifest.json":
             return data
         manifest = json.loads(data)
-        manifest["migrations"] = [m for m in manifest["migrations"] if m != {"app": "auth", "name": "0012_alter_user_first_name_max_length"}]
+        manifest["migrations"] = [
+            m for m in manifest["migrations"] if m != {"app": "auth", "name": "0012_alter_user_first_name_max_length"}
+        ]
         manifest["migrations"].append({"app": "branding", "name": "0099_from_the_future"})
         return json.dumps(manifest).encode()
 

@@ -15,8 +15,9 @@ PORTAL = {"HTTP_HOST": "localhost"}
 
 @pytest.fixture
 def operator(client):
-    user = get_user_model().objects.create_user("kc:5b9f0f7e-0000-4000-8000-00000000000a", "operatorka@woj.example",
-                                                is_staff=True)
+    user = get_user_model().objects.create_user(
+        "kc:5b9f0f7e-0000-4000-8000-00000000000a", "operatorka@woj.example", is_staff=True
+    )
     signed_in(client, None, user)
     return user
 
@@ -91,8 +92,9 @@ class TestActions:
         assert 'aria-describedby="id_single-code_helptext id_single-code_error"' in body
         assert 'id="id_single-code_error"' in body
 
-    def test_bulk_onboarding_is_queued_and_its_progress_shown(self, client, operator,
-                                                             django_capture_on_commit_callbacks):
+    def test_bulk_onboarding_is_queued_and_its_progress_shown(
+        self, client, operator, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks() as queued:
             response = client.post("/konsola/przylacz/", {"bulk": "1", "bulk-codes": "0415052, 0415062"}, **PORTAL)
         job = OnboardingJob.objects.get()
@@ -128,15 +130,17 @@ class TestConsolePages:
 
 
 class TestAdoptionView:
-    def test_operators_see_how_many_units_offer_each_service_as_a_chart_and_a_table(self, full_catalogue, client,
-                                                                                  operator, unit_a, unit_b):
+    def test_operators_see_how_many_units_offer_each_service_as_a_chart_and_a_table(
+        self, full_catalogue, client, operator, unit_a, unit_b
+    ):
         body = client.get("/konsola/uslugi/", **PORTAL).content.decode()
         assert '<svg class="chart" role="img"' in body
         # Both units offer the ID card; only Toruń (a city with powiat rights) registers vehicles.
         assert "Wydanie dowodu osobistego: 2" in body and "Rejestracja pojazdu: 1" in body
 
-    def test_the_units_offering_a_service_are_listed_and_a_unit_lists_its_services(self, full_catalogue, client,
-                                                                                   operator, unit_a, unit_b):
+    def test_the_units_offering_a_service_are_listed_and_a_unit_lists_its_services(
+        self, full_catalogue, client, operator, unit_a, unit_b
+    ):
         body = client.get("/konsola/uslugi/rejestracja-pojazdu/", **PORTAL).content.decode()
         assert "Miasto Toruń" in body and "Gmina Lubicz" not in body
         assert "Rejestracja pojazdu" not in client.get("/konsola/jednostki/0415042/", **PORTAL).content.decode()

@@ -35,7 +35,9 @@ def test_suspend_then_resume(client, unit_a):
     unit_resume(unit=unit_a, actor=OPERATOR)
     assert client.get("/", HTTP_HOST="torun.localhost").status_code == 200
     assert list(OperatorAction.objects.filter(unit=unit_a).values_list("action", flat=True).order_by("id")) == [
-        "suspend", "resume"]
+        "suspend",
+        "resume",
+    ]
 
 
 def test_offboarding_needs_the_typed_subdomain(unit_a, settings):
@@ -70,8 +72,7 @@ def test_offboarding_exports_first_then_drops_and_the_archive_brings_it_back(
     assert not schema_exists(unit_a.schema_name)
     assert not Domain.objects.filter(tenant=unit).exists()
     assert client.get("/", HTTP_HOST="torun.localhost").status_code == 404
-    assert [a.action for a in OperatorAction.objects.filter(unit=unit).order_by("id")] == [
-        "export", "offboard"]
+    assert [a.action for a in OperatorAction.objects.filter(unit=unit).order_by("id")] == ["export", "offboard"]
     assert OperatorAction.objects.get(unit=unit, action="offboard").details["archive"] == archive.name
 
     call_command("import_unit", str(archive))
@@ -137,8 +138,9 @@ class TestOfficeExportAndSuspension:
         from django.contrib.auth.models import Group
 
         with tenant_context(unit_a):
-            user = get_user_model().objects.create_user("sekretarz@torun.pl", password="Haslo-Sekretarza-2026",
-                                                        is_staff=True)
+            user = get_user_model().objects.create_user(
+                "sekretarz@torun.pl", password="Haslo-Sekretarza-2026", is_staff=True
+            )
             user.groups.add(Group.objects.create(name="unit_admin"))
         return user
 
@@ -152,12 +154,14 @@ class TestOfficeExportAndSuspension:
         api = client.get("/api/v1/register/", HTTP_HOST="torun.localhost")
         assert api.status_code == 503 and "suspended" in api.json()["detail"]
         # Keycloak's side: the Organization is disabled, so its members' tokens no longer name the unit.
-        [organization] = [org for org in keycloak_admin().get_organizations({"q": "unit:torun"})
-                          if org["alias"] == "torun"]
+        [organization] = [
+            org for org in keycloak_admin().get_organizations({"q": "unit:torun"}) if org["alias"] == "torun"
+        ]
         assert organization["enabled"] is False
         unit_resume(unit=unit_a, actor=OPERATOR)
-        assert [org["enabled"] for org in keycloak_admin().get_organizations({"q": "unit:torun"})
-                if org["alias"] == "torun"] == [True]
+        assert [
+            org["enabled"] for org in keycloak_admin().get_organizations({"q": "unit:torun"}) if org["alias"] == "torun"
+        ] == [True]
 
     def test_the_office_exports_its_data(self, client, unit_a, administrator):
         with tenant_context(unit_a):
@@ -198,10 +202,20 @@ def test_offboarding_takes_the_units_offer_and_applications_along_and_import_bri
     from shared_services.offer.models import UnitService
     from shared_services.offer.services import unit_service_save
 
-    letter = {"imie": "Anna", "nazwisko": "Kowalska", "ulica": "ul. Szeroka 1", "kod_pocztowy": "87-100",
-              "miejscowosc": "Toruń", "email": "anna@example.pl", "tytul": "Pytanie", "tresc": "Treść."}
-    assert client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", letter,
-                       HTTP_HOST="torun.localhost").status_code == 302
+    letter = {
+        "imie": "Anna",
+        "nazwisko": "Kowalska",
+        "ulica": "ul. Szeroka 1",
+        "kod_pocztowy": "87-100",
+        "miejscowosc": "Toruń",
+        "email": "anna@example.pl",
+        "tytul": "Pytanie",
+        "tresc": "Treść.",
+    }
+    assert (
+        client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", letter, HTTP_HOST="torun.localhost").status_code
+        == 302
+    )
     with tenant_context(unit_a):
         unit_service_save(service=UnitService(slug="wynajem-sali", name="Wynajem sali", short_description="Sala."))
     offered = Offering.objects.filter(unit=unit_a).count()
@@ -210,7 +224,9 @@ def test_offboarding_takes_the_units_offer_and_applications_along_and_import_bri
     with django_capture_on_commit_callbacks(execute=True):
         archive = unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR)
     # An offboarded unit offers nothing.
-    assert not Offering.objects.filter(unit=unit_a).exists() and not OwnServiceListing.objects.filter(unit=unit_a).exists()
+    assert (
+        not Offering.objects.filter(unit=unit_a).exists() and not OwnServiceListing.objects.filter(unit=unit_a).exists()
+    )
     with zipfile.ZipFile(archive) as zipped:
         assert "anna@example.pl" in zipped.read("data/eforms_submission.csv").decode()
 

@@ -20,8 +20,11 @@ def test_demo_consortium_is_real_units_with_their_parents_and_is_idempotent(caps
     assert units["0461011"].name == "Miasto Bydgoszcz"
     assert {unit.status for unit in units.values()} == {UnitStatus.ACTIVE}
     assert set(Domain.objects.filter(is_primary=True).values_list("domain", flat=True)) >= {
-        "kujawsko-pomorskie.localhost", "powiat-torunski.localhost", "torun.localhost",
-        "bydgoszcz.localhost", "lubicz.localhost",
+        "kujawsko-pomorskie.localhost",
+        "powiat-torunski.localhost",
+        "torun.localhost",
+        "bydgoszcz.localhost",
+        "lubicz.localhost",
     }
 
     capsys.readouterr()

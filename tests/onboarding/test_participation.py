@@ -11,7 +11,6 @@ from onboarding.participation import participation_summary
 from tenants.codes import schema_name_for_code
 from tenants.models import Tenant, UnitKind, UnitStatus
 from tenants.services import unit_set_status
-
 from tests.conftest import UNIT_A, UNIT_B
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,10 @@ OTHER_UNITS = "voivodeship and other units"
 def add_unit(code, kind, status=UnitStatus.ACTIVE, *, activated_at=None, name=None):
     """A registry row without a schema (creating schemas is slow and the dashboard reads only the registry)."""
     unit = Tenant(
-        name=name or f"Jednostka {code}", code=code, kind=kind, slug=f"j-{code.lower()}",
+        name=name or f"Jednostka {code}",
+        code=code,
+        kind=kind,
+        slug=f"j-{code.lower()}",
         schema_name=schema_name_for_code(code),
     )
     unit.auto_create_schema = False
@@ -107,7 +109,12 @@ def test_units_by_kind_lists_every_kind_most_units_first(consortium):
     assert sum(by_kind.values()) == result.participating
     # Most units first; ties in the order of UnitKind.
     assert list(by_kind) == [
-        "rural gmina", "urban gmina", "urban-rural gmina", "city with powiat rights", "powiat", "voivodeship",
+        "rural gmina",
+        "urban gmina",
+        "urban-rural gmina",
+        "city with powiat rights",
+        "powiat",
+        "voivodeship",
         "other unit",
     ]
 
@@ -180,9 +187,7 @@ def test_the_summary_is_one_query_however_many_units(consortium, django_assert_n
 
 
 def test_bar_chart_scales_the_largest_value_to_the_room_left_for_bars():
-    chart = bar_chart(
-        [("a", 4), ("b", 1), ("c", 0)], width=300, label_width=92, value_room=48, bar_height=20, gap=10
-    )
+    chart = bar_chart([("a", 4), ("b", 1), ("c", 0)], width=300, label_width=92, value_room=48, bar_height=20, gap=10)
     assert (chart.width, chart.height, chart.label_x, chart.bar_x, chart.bar_height) == (300, 90, 92, 100, 20)
     # The room for bars is 300 - 100 - 48 = 152.
     assert [(bar.label, bar.value, bar.y, bar.length, bar.value_x) for bar in chart.bars] == [
@@ -201,17 +206,27 @@ def test_bar_chart_of_nothing_or_only_zeros():
 def test_step_chart_rises_at_each_date_and_runs_flat_between():
     chart = step_chart(
         [(date(2024, 1, 1), 1), (date(2024, 1, 3), 3), (date(2024, 1, 11), 4)],
-        width=140, height=120, margin_left=20, margin_right=20, margin_top=20, margin_bottom=20,
+        width=140,
+        height=120,
+        margin_left=20,
+        margin_right=20,
+        margin_top=20,
+        margin_bottom=20,
     )
     # Plot area x 20–120 over 10 days (10 per day); y 100 (zero) to 20, and the axis top is 4.
     assert (chart.left, chart.right, chart.top, chart.bottom) == (20, 120, 20, 100)
     assert [(point.x, point.y) for point in chart.points] == [(20.0, 80.0), (40.0, 40.0), (120.0, 20.0)]
     assert chart.path == "M20.0 100.0 V80.0 H40.0 V40.0 H120.0 V20.0 H120"
     assert [(tick.label, tick.position) for tick in chart.y_ticks] == [
-        (0, 100.0), (1, 80.0), (2, 60.0), (3, 40.0), (4, 20.0),
+        (0, 100.0),
+        (1, 80.0),
+        (2, 60.0),
+        (3, 40.0),
+        (4, 20.0),
     ]
     assert [(tick.label, tick.position, tick.anchor) for tick in chart.x_ticks] == [
-        (date(2024, 1, 1), 20.0, "start"), (date(2024, 1, 11), 120.0, "end"),
+        (date(2024, 1, 1), 20.0, "start"),
+        (date(2024, 1, 11), 120.0, "end"),
     ]
 
 
@@ -223,8 +238,9 @@ def test_step_chart_y_axis_ends_on_a_round_number():
 
 
 def test_step_chart_of_one_date_carries_its_value_to_the_right_edge():
-    chart = step_chart([(date(2024, 5, 1), 2)], width=140, height=120, margin_left=20, margin_right=20,
-                       margin_top=20, margin_bottom=20)
+    chart = step_chart(
+        [(date(2024, 5, 1), 2)], width=140, height=120, margin_left=20, margin_right=20, margin_top=20, margin_bottom=20
+    )
     assert chart.path == "M20.0 100.0 V20.0 H120"
     assert [tick.label for tick in chart.x_ticks] == [date(2024, 5, 1)]
 

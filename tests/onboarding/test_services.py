@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-
 from django_tenants.utils import schema_exists, tenant_context
 
 from onboarding.actors import Actor
@@ -28,15 +27,18 @@ class TestSlugs:
         for slug in slugs.values():
             slug_validator(slug)
 
-    @pytest.mark.parametrize("code, slug", [
-        ("1061011", "lodz"),  # Łódź
-        ("0463011", "torun"),
-        ("0415", "powiat-torunski"),
-        ("04", "kujawsko-pomorskie"),
-        ("0201011", "miasto-boleslawiec"),  # urban Bolesławiec…
-        ("0201022", "boleslawiec-boleslawiecki"),  # …its rural namesake (there is another rural one in łódzkie)
-        ("0201", "powiat-boleslawiecki"),  # the powiat never competes with a gmina
-    ])
+    @pytest.mark.parametrize(
+        "code, slug",
+        [
+            ("1061011", "lodz"),  # Łódź
+            ("0463011", "torun"),
+            ("0415", "powiat-torunski"),
+            ("04", "kujawsko-pomorskie"),
+            ("0201011", "miasto-boleslawiec"),  # urban Bolesławiec…
+            ("0201022", "boleslawiec-boleslawiecki"),  # …its rural namesake (there is another rural one in łódzkie)
+            ("0201", "powiat-boleslawiecki"),  # the powiat never competes with a gmina
+        ],
+    )
     def test_clashes_are_resolved_readably(self, code, slug):
         assert register_slugs()[code] == slug
 
@@ -107,11 +109,14 @@ class TestOnboardOneUnit:
     def test_the_unit_gets_its_organization_and_first_administrator_in_keycloak(self, identity_provider):
         unit, _ = unit_onboard(code="0415032", actor=OPERATOR, admin_email="Wojt@Czernikowo.pl")
         keycloak = keycloak_admin()
-        [organization] = [org for org in keycloak.get_organizations({"q": "unit:czernikowo"})
-                          if org["alias"] == "czernikowo"]
+        [organization] = [
+            org for org in keycloak.get_organizations({"q": "unit:czernikowo"}) if org["alias"] == "czernikowo"
+        ]
         assert organization["name"] == "Gmina Czernikowo (0415032)" and organization["enabled"]
-        roles = [group["name"] for group in keycloak.get_group_children(
-            keycloak.get_group_by_path("/units/czernikowo")["id"])]
+        roles = [
+            group["name"]
+            for group in keycloak.get_group_children(keycloak.get_group_by_path("/units/czernikowo")["id"])
+        ]
         assert sorted(roles) == ["clerk", "department_head", "unit_admin"]
         [account] = keycloak.get_users({"email": "wojt@czernikowo.pl", "exact": True})
         assert "UPDATE_PASSWORD" in account["requiredActions"]  # Keycloak asks for the password, not us
@@ -133,8 +138,16 @@ class TestOnboardOneUnit:
         settings.KEYCLOAK_SERVER_URL = reachable
         unit, created = unit_onboard(code="0415052", actor=OPERATOR, admin_email="wojt@lubianka.pl")
         assert created and unit.status == UnitStatus.ACTIVE
-        assert len([org for org in keycloak_admin().get_organizations({"q": "unit:lubianka"})
-                    if org["alias"] == "lubianka"]) == 1
+        assert (
+            len(
+                [
+                    org
+                    for org in keycloak_admin().get_organizations({"q": "unit:lubianka"})
+                    if org["alias"] == "lubianka"
+                ]
+            )
+            == 1
+        )
 
 
 @pytest.mark.django_db
@@ -180,7 +193,8 @@ class TestBulkOnboarding:
 
     def test_command_reads_a_terc_csv(self, tmp_path, capsys):
         csv_file = tmp_path / "terc.csv"
-        csv_file.write_text("WOJ,POW,GMI,RODZ,NAZWA,NAZWA_DOD,STAN_NA\n04,15,05,2,Łubianka,gmina wiejska,2024-01-01\n",
-                            encoding="utf-8")
+        csv_file.write_text(
+            "WOJ,POW,GMI,RODZ,NAZWA,NAZWA_DOD,STAN_NA\n04,15,05,2,Łubianka,gmina wiejska,2024-01-01\n", encoding="utf-8"
+        )
         call_command("onboard", "--csv", str(csv_file))
         assert Tenant.objects.get(code="0415052").slug == "lubianka"

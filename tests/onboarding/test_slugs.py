@@ -63,7 +63,15 @@ def test_terc_kinds_and_parents():
     assert "3201034" not in units and "3201033" in units  # Karlino: the town part is not a unit
 
 
-@pytest.mark.parametrize("name, slug", [("Łódź", "lodz"), ("Świdnik", "swidnik"), ("Żółkiewka", "zolkiewka"),
-                                        ("Wielka Nieszawka", "wielka-nieszawka"), ("ŁĘCZYCA", "leczyca")])
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("Łódź", "lodz"),
+        ("Świdnik", "swidnik"),
+        ("Żółkiewka", "zolkiewka"),
+        ("Wielka Nieszawka", "wielka-nieszawka"),
+        ("ŁĘCZYCA", "leczyca"),
+    ],
+)
 def test_polish_slugs(name, slug):
     assert polish_slug(name) == slug

@@ -10,12 +10,12 @@ from django_tenants.utils import tenant_context
 
 from shared_services.audit.selectors import audit_check
 from shared_services.eforms.models import Submission
+from shared_services.identity.access import StaffRole
 from shared_services.inbox.models import Case, RegisterEntry
 from shared_services.payments.models import Payment, PaymentStatus
-from shared_services.identity.access import StaffRole
+from tests.support.accounts import signed_in, staff_account
 from tests.support.letters import FORM_URL, LETTER, TORUN
 from tests.support.payments import FEE_GROSZE, configure_p24, set_fee
-from tests.support.accounts import signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,9 @@ def payment_of_unit(unit) -> Payment:
 
 
 class TestPayingOnline:
-    def test_filing_creates_the_payment_and_sends_the_resident_to_the_gateway(self, full_catalogue, client, unit_a,
-                                                                            gateway, platform_http):
+    def test_filing_creates_the_payment_and_sends_the_resident_to_the_gateway(
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         set_fee(unit_a)
         configure_p24(unit_a, gateway)
         response = file_letter(client)
@@ -51,8 +52,7 @@ class TestPayingOnline:
             assert RegisterEntry.objects.get().submission == payment.submission  # filed all the same
             assert payment.session_id.startswith(unit_a.schema_name)
 
-    def test_the_resident_pays_and_every_page_shows_paid(self, full_catalogue, client, unit_a, gateway,
-                                                         platform_http):
+    def test_the_resident_pays_and_every_page_shows_paid(self, full_catalogue, client, unit_a, gateway, platform_http):
         set_fee(unit_a)
         configure_p24(unit_a, gateway)
         gateway_page = file_letter(client)["Location"]
@@ -91,8 +91,9 @@ class TestPayingOnline:
         assert status_of(page) == "awaiting" and not gateway.deliveries
         assert payment_of_unit(unit_a).status == PaymentStatus.AWAITING
 
-    def test_an_abandoned_payment_is_resumed_from_my_case_and_paid(self, full_catalogue, client, unit_a, gateway,
-                                                                   platform_http):
+    def test_an_abandoned_payment_is_resumed_from_my_case_and_paid(
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         set_fee(unit_a)
         configure_p24(unit_a, gateway)
         file_letter(client)  # the resident closes the gateway's tab
@@ -106,8 +107,9 @@ class TestPayingOnline:
         assert payment.status == PaymentStatus.PAID and payment.attempts == 2
         assert len(payment.earlier_session_ids) == 1
 
-    def test_the_access_code_page_shows_the_fee_and_lets_anyone_with_the_code_pay(self, full_catalogue, client,
-                                                                                    unit_a, gateway, platform_http):
+    def test_the_access_code_page_shows_the_fee_and_lets_anyone_with_the_code_pay(
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         set_fee(unit_a)
         configure_p24(unit_a, gateway)
         file_letter(client)
@@ -136,14 +138,16 @@ class TestPayingOnline:
 
 
 class TestWithoutOnlinePayment:
-    def test_without_any_setup_the_fee_is_kept_as_filed_and_paid_at_the_office(self, full_catalogue, client,
-                                                                               unit_a):
+    def test_without_any_setup_the_fee_is_kept_as_filed_and_paid_at_the_office(self, full_catalogue, client, unit_a):
         set_fee(unit_a)
         response = file_letter(client)
         assert response["Location"].startswith("/wnioski/")
         payment = payment_of_unit(unit_a)
-        assert (payment.provider, payment.status, payment.amount_grosze) == ("office", PaymentStatus.AWAITING,
-                                                                             FEE_GROSZE)
+        assert (payment.provider, payment.status, payment.amount_grosze) == (
+            "office",
+            PaymentStatus.AWAITING,
+            FEE_GROSZE,
+        )
         set_fee(unit_a, 9900)  # the unit raises the fee later: what this application owes does not change
         page = client.get(response["Location"], HTTP_HOST=TORUN).content.decode()
         assert "payment-heading" in page and "17,50" in page and "99,00" not in page and "w urzędzie" in page

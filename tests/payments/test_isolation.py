@@ -5,11 +5,11 @@ import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
 from shared_services.identity.access import StaffRole
+from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
+from tests.support.accounts import local_account, signed_in, staff_account
 from tests.support.letters import FORM_URL, LETTER, LUBICZ, TORUN
 from tests.support.payments import MERCHANT, configure_p24, set_fee
-from tests.support.accounts import local_account, signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,9 @@ def test_another_units_staff_cannot_see_or_change_a_payment(torun_payment, clien
     pid = torun_payment.public_id
     assert client.post(f"/urzad/platnosci/{pid}/oplacono/", HTTP_HOST=TORUN).status_code == 302
     period = {"report-date_from": "2000-01-01", "report-date_to": "2100-01-01", "report-format": "csv"}
-    assert "Wydanie dowodu osobistego" in client.get("/urzad/platnosci/raport/", period,
-                                                     HTTP_HOST=TORUN).content.decode("utf-8-sig")
+    assert "Wydanie dowodu osobistego" in client.get(
+        "/urzad/platnosci/raport/", period, HTTP_HOST=TORUN
+    ).content.decode("utf-8-sig")
     admin_b = staff_account(unit_b, "admin-lubicz", StaffRole.UNIT_ADMIN)
     signed_in(client, unit_b, admin_b)
     assert client.post(f"/urzad/platnosci/{pid}/oplacono/", HTTP_HOST=LUBICZ).status_code == 404
@@ -61,6 +62,7 @@ def test_residents_and_visitors_see_only_their_own_payment(torun_payment, client
     assert client.post(f"/platnosci/{pid}/zaplac/", HTTP_HOST=TORUN).status_code == 404
     with tenant_context(unit_b):
         from django.contrib.auth.models import User
+
         resident_b = User.objects.create_user("mieszkaniec", "m@example.pl", "bardzo-tajne-haslo")
     signed_in(client, unit_b, resident_b)
     assert client.get(f"/platnosci/{pid}/", HTTP_HOST=LUBICZ).status_code == 404
@@ -88,10 +90,17 @@ def test_only_the_unit_administrator_configures_payments(full_catalogue, client,
 def test_secrets_are_encrypted_at_rest_and_shown_masked(full_catalogue, client, unit_a, gateway):
     admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
     signed_in(client, unit_a, admin)
-    form = {"provider": "przelewy24", "action": "save", "przelewy24-merchant_id": "123456", "przelewy24-pos_id": "",
-            "przelewy24-crc": MERCHANT["crc"], "przelewy24-api_key": MERCHANT["api_key"],
-            "przelewy24-environment": "sandbox", "przelewy24-base_url_override": gateway.base_url,
-            "przelewy24-enabled": "on"}
+    form = {
+        "provider": "przelewy24",
+        "action": "save",
+        "przelewy24-merchant_id": "123456",
+        "przelewy24-pos_id": "",
+        "przelewy24-crc": MERCHANT["crc"],
+        "przelewy24-api_key": MERCHANT["api_key"],
+        "przelewy24-environment": "sandbox",
+        "przelewy24-base_url_override": gateway.base_url,
+        "przelewy24-enabled": "on",
+    }
     assert client.post("/urzad/platnosci/", form, HTTP_HOST=TORUN).status_code == 302
     with tenant_context(unit_a), connection.cursor() as cursor:
         cursor.execute("SELECT options::text, secrets_encrypted FROM payments_providerconfig")
@@ -100,22 +109,35 @@ def test_secrets_are_encrypted_at_rest_and_shown_masked(full_catalogue, client, 
     page = client.get("/urzad/platnosci/", HTTP_HOST=TORUN).content.decode()
     assert MERCHANT["api_key"] not in page and MERCHANT["crc"] not in page and "0001" in page
     # Saving again without the secrets keeps them; the connection test uses them.
-    assert client.post("/urzad/platnosci/", {**form, "przelewy24-crc": "", "przelewy24-api_key": ""},
-                       HTTP_HOST=TORUN).status_code == 302
-    tested = client.post("/urzad/platnosci/", {"provider": "przelewy24", "action": "test"}, HTTP_HOST=TORUN,
-                         follow=True)
+    assert (
+        client.post(
+            "/urzad/platnosci/", {**form, "przelewy24-crc": "", "przelewy24-api_key": ""}, HTTP_HOST=TORUN
+        ).status_code
+        == 302
+    )
+    tested = client.post(
+        "/urzad/platnosci/", {"provider": "przelewy24", "action": "test"}, HTTP_HOST=TORUN, follow=True
+    )
     assert "Test połączenia udany" in tested.content.decode()
     configure_p24(unit_a, gateway, api_key="wrong")
-    tested = client.post("/urzad/platnosci/", {"provider": "przelewy24", "action": "test"}, HTTP_HOST=TORUN,
-                         follow=True)
+    tested = client.post(
+        "/urzad/platnosci/", {"provider": "przelewy24", "action": "test"}, HTTP_HOST=TORUN, follow=True
+    )
     assert "Test połączenia nie powiódł się" in tested.content.decode()
 
 
 def test_a_configuration_without_keys_is_refused_with_a_clear_error(full_catalogue, client, unit_a):
     signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
-    response = client.post("/urzad/platnosci/", {"provider": "przelewy24", "action": "save",
-                                                 "przelewy24-merchant_id": "12", "przelewy24-environment": "sandbox"},
-                           HTTP_HOST=TORUN)
+    response = client.post(
+        "/urzad/platnosci/",
+        {
+            "provider": "przelewy24",
+            "action": "save",
+            "przelewy24-merchant_id": "12",
+            "przelewy24-environment": "sandbox",
+        },
+        HTTP_HOST=TORUN,
+    )
     assert response.status_code == 400 and "error-summary" in response.content.decode()
     with tenant_context(unit_a):
         assert not ProviderConfig.objects.exists()
@@ -136,13 +158,17 @@ def test_secrets_survive_key_rotation(settings, unit_a, gateway):
     settings.PAYMENT_SECRETS_KEYS = [new]  # the old key is gone: the stored keys still open, and still work
     with tenant_context(unit_a):
         config = ProviderConfig.objects.get(provider="przelewy24")
-        assert crypto.secrets_decrypt(config.secrets_encrypted) == {"crc": MERCHANT["crc"], "api_key": MERCHANT["api_key"]}
+        assert crypto.secrets_decrypt(config.secrets_encrypted) == {
+            "crc": MERCHANT["crc"],
+            "api_key": MERCHANT["api_key"],
+        }
         provider_get("przelewy24").test_connection(config)
     assert crypto.masked("abcdefghijkl") == "••••ijkl" and crypto.masked("short") == "••••"
 
 
-def test_keys_no_configured_key_opens_are_a_clear_refusal_not_a_crash(settings, full_catalogue, client, unit_a,
-                                                                       gateway):
+def test_keys_no_configured_key_opens_are_a_clear_refusal_not_a_crash(
+    settings, full_catalogue, client, unit_a, gateway
+):
     from cryptography.fernet import Fernet
 
     from shared_services.audit.models import AuditEntry
@@ -156,16 +182,28 @@ def test_keys_no_configured_key_opens_are_a_clear_refusal_not_a_crash(settings, 
             provider_get("przelewy24").test_connection(ProviderConfig.objects.get(provider="przelewy24"))
     signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
     assert client.get("/urzad/platnosci/", HTTP_HOST=TORUN).status_code == 200  # the keys can be entered again
-    tested = client.post("/urzad/platnosci/", {"provider": "przelewy24", "action": "test"}, HTTP_HOST=TORUN,
-                         follow=True)
+    tested = client.post(
+        "/urzad/platnosci/", {"provider": "przelewy24", "action": "test"}, HTTP_HOST=TORUN, follow=True
+    )
     assert "Wpisz ponownie klucz CRC" in tested.content.decode()
-    saved = client.post("/urzad/platnosci/", {
-        "provider": "przelewy24", "action": "save", "przelewy24-merchant_id": str(MERCHANT["merchant_id"]),
-        "przelewy24-crc": MERCHANT["crc"], "przelewy24-api_key": MERCHANT["api_key"],
-        "przelewy24-environment": "sandbox", "przelewy24-base_url_override": gateway.base_url,
-        "przelewy24-enabled": "on"}, HTTP_HOST=TORUN)
+    saved = client.post(
+        "/urzad/platnosci/",
+        {
+            "provider": "przelewy24",
+            "action": "save",
+            "przelewy24-merchant_id": str(MERCHANT["merchant_id"]),
+            "przelewy24-crc": MERCHANT["crc"],
+            "przelewy24-api_key": MERCHANT["api_key"],
+            "przelewy24-environment": "sandbox",
+            "przelewy24-base_url_override": gateway.base_url,
+            "przelewy24-enabled": "on",
+        },
+        HTTP_HOST=TORUN,
+    )
     assert saved.status_code == 302
     with tenant_context(unit_a):
         provider_get("przelewy24").test_connection(ProviderConfig.objects.get(provider="przelewy24"))
         assert AuditEntry.objects.filter(action="payments.configure").latest("sequence").before["secrets"] == {
-            "crc": "(unreadable)", "api_key": "(unreadable)"}
+            "crc": "(unreadable)",
+            "api_key": "(unreadable)",
+        }

@@ -74,8 +74,9 @@ def test_a_forged_signature_is_rejected_and_logged(awaiting, unit_a, gateway, ca
 
 
 def test_a_changed_amount_with_the_old_signature_is_rejected(awaiting, unit_a, gateway):
-    assert gateway.replay_notification(awaiting.session_id, changes={"amount": 1, "originAmount": 1},
-                                       resign=False) == 400
+    assert (
+        gateway.replay_notification(awaiting.session_id, changes={"amount": 1, "originAmount": 1}, resign=False) == 400
+    )
     assert unchanged(unit_a, awaiting)
 
 

@@ -4,12 +4,12 @@ import pytest
 import requests
 from django_tenants.utils import tenant_context
 
+from shared_services.identity.access import StaffRole
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from shared_services.payments.tasks import payments_reconcile_sweep
-from shared_services.identity.access import StaffRole
+from tests.support.accounts import signed_in, staff_account
 from tests.support.letters import FORM_URL, LETTER, TORUN
 from tests.support.payments import FEE_GROSZE, configure_p24, set_fee
-from tests.support.accounts import signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +49,9 @@ class TestReconciliation:
         assert gateway.replay_notification(payment.session_id) == 200  # the late notification: a duplicate
         assert current(unit_a, payment).paid_at == payment.paid_at
 
-    def test_an_unpaid_payment_expires_and_can_be_paid_again(self, full_catalogue, client, unit_a, gateway,
-                                                             platform_http, settings):
+    def test_an_unpaid_payment_expires_and_can_be_paid_again(
+        self, full_catalogue, client, unit_a, gateway, platform_http, settings
+    ):
         payment = file_and_go(client, unit_a, gateway, action=None)
         settings.PAYMENT_RECONCILE_AFTER_SECONDS = 0
         assert payments_reconcile_sweep() == {"awaiting": 1}
@@ -61,8 +62,9 @@ class TestReconciliation:
         requests.post(again, data={"action": "pay"}, allow_redirects=False, timeout=30)
         assert current(unit_a, payment).status == PaymentStatus.PAID
 
-    def test_an_unreachable_gateway_leaves_the_payment_awaiting(self, full_catalogue, client, unit_a, gateway,
-                                                                 platform_http, settings):
+    def test_an_unreachable_gateway_leaves_the_payment_awaiting(
+        self, full_catalogue, client, unit_a, gateway, platform_http, settings
+    ):
         payment = file_and_go(client, unit_a, gateway, action=None)
         configure_p24(unit_a, gateway, api_key="revoked")
         settings.PAYMENT_RECONCILE_AFTER_SECONDS = 0
@@ -72,11 +74,15 @@ class TestReconciliation:
 
 class TestRefunds:
     def refund(self, client, payment, amount):
-        return client.post(f"/urzad/platnosci/{payment.public_id}/zwrot/",
-                           {"refund-amount": amount, "refund-reason": "Nadpłata"}, HTTP_HOST=TORUN)
+        return client.post(
+            f"/urzad/platnosci/{payment.public_id}/zwrot/",
+            {"refund-amount": amount, "refund-reason": "Nadpłata"},
+            HTTP_HOST=TORUN,
+        )
 
-    def test_partial_then_full_refund_never_more_than_paid(self, full_catalogue, client, unit_a, gateway,
-                                                           platform_http):
+    def test_partial_then_full_refund_never_more_than_paid(
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         payment = file_and_go(client, unit_a, gateway)
         signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
         assert self.refund(client, payment, "5,00").status_code == 302
@@ -103,8 +109,9 @@ class TestRefunds:
         with tenant_context(unit_a):
             assert not Refund.objects.exists()
 
-    def test_a_duplicate_or_forged_refund_notification_changes_nothing(self, full_catalogue, client, unit_a, gateway,
-                                                                       platform_http):
+    def test_a_duplicate_or_forged_refund_notification_changes_nothing(
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         from infra.devservices.devp24.server import _post_json
 
         payment = file_and_go(client, unit_a, gateway)
@@ -119,7 +126,8 @@ class TestRefunds:
         assert current(unit_a, payment).refunded_grosze == 100
 
     def test_a_refund_that_never_reached_the_gateway_is_refused_and_can_be_asked_again(
-            self, full_catalogue, client, unit_a, gateway, platform_http):
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         from tests.support.accounts import closed_port_url
 
         payment = file_and_go(client, unit_a, gateway)
@@ -137,7 +145,8 @@ class TestRefunds:
         assert current(unit_a, payment).refunded_grosze == FEE_GROSZE
 
     def test_a_refund_whose_notification_is_lost_is_settled_by_reconciliation(
-            self, full_catalogue, client, unit_a, gateway, platform_http, settings):
+        self, full_catalogue, client, unit_a, gateway, platform_http, settings
+    ):
         payment = file_and_go(client, unit_a, gateway)
         signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
         self.refund(client, payment, "5,00")
@@ -154,11 +163,13 @@ class TestRefunds:
         assert current(unit_a, payment).refunded_grosze == 500
 
     def test_a_refund_the_gateway_never_heard_of_is_refused_once_it_is_old(
-            self, full_catalogue, client, unit_a, gateway, platform_http, settings):
+        self, full_catalogue, client, unit_a, gateway, platform_http, settings
+    ):
         payment = file_and_go(client, unit_a, gateway)
         with tenant_context(unit_a):  # as a request whose answer was lost before it reached the gateway
-            refund = Refund.objects.create(payment=payment, amount_grosze=300, request_id="zagubiony",
-                                           refunds_uuid="zagubiony")
+            refund = Refund.objects.create(
+                payment=payment, amount_grosze=300, request_id="zagubiony", refunds_uuid="zagubiony"
+            )
         settings.PAYMENT_RECONCILE_AFTER_SECONDS = 0
         assert payments_reconcile_sweep() == {"refund_requested": 1}  # not old enough to give up on
         settings.PAYMENT_EXPIRE_AFTER_SECONDS = 0
@@ -166,8 +177,9 @@ class TestRefunds:
         refund.refresh_from_db()
         assert refund.status == RefundStatus.REJECTED and current(unit_a, payment).refunded_grosze == 0
 
-    def test_a_fee_paid_in_an_earlier_attempt_is_refunded_on_that_attempt(self, full_catalogue, client, unit_a,
-                                                                          gateway, platform_http):
+    def test_a_fee_paid_in_an_earlier_attempt_is_refunded_on_that_attempt(
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         payment = file_and_go(client, unit_a, gateway, action=None)
         first_page = payment.redirect_url
         client.post(f"/platnosci/{payment.public_id}/zaplac/", HTTP_HOST=TORUN)  # a second attempt, left unpaid
@@ -184,6 +196,7 @@ class TestRefunds:
         payment = file_and_go(client, unit_a, gateway)
         with tenant_context(unit_a):
             from shared_services.inbox.models import Case
+
             clerk = staff_account(unit_a, "urzednik", StaffRole.CLERK)
             Case.objects.update(assignee=clerk)
         signed_in(client, unit_a, clerk)

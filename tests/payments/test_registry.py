@@ -49,8 +49,13 @@ class EchoProvider(PaymentProvider):
         message = json.loads(body)
         if message.get("secret") != config.options["secret"]:
             raise WebhookRejected("wrong secret")
-        return Notification(kind=kind, session_id=message["session"], order_id=message["order"],
-                            amount=message["amount"], currency="PLN")
+        return Notification(
+            kind=kind,
+            session_id=message["session"],
+            order_id=message["order"],
+            amount=message["amount"],
+            currency="PLN",
+        )
 
 
 ECHO = f"{__name__}.EchoProvider"
@@ -62,7 +67,8 @@ def payment_of(unit) -> Payment:
 
 
 def test_a_provider_named_only_in_the_setting_collects_fees_and_gets_its_notification_route(
-        full_catalogue, client, unit_a):
+    full_catalogue, client, unit_a
+):
     set_fee(unit_a)
     EchoProvider.started.clear()
     with override_settings(PAYMENT_PROVIDERS=[*django_settings.PAYMENT_PROVIDERS, ECHO]):
@@ -77,27 +83,44 @@ def test_a_provider_named_only_in_the_setting_collects_fees_and_gets_its_notific
         assert (address.hostname, address.path) == (TORUN, "/platnosci/echo/payment/")
 
         notification = {"session": payment.session_id, "order": 7, "amount": FEE_GROSZE}
-        forged = client.post(address.path, {**notification, "secret": "guess"}, content_type="application/json",
-                             HTTP_HOST=TORUN)
+        forged = client.post(
+            address.path, {**notification, "secret": "guess"}, content_type="application/json", HTTP_HOST=TORUN
+        )
         assert forged.status_code == 400 and payment_of(unit_a).status == PaymentStatus.AWAITING
         # A kind the provider does not send has no address.
-        assert client.post("/platnosci/echo/refund/", {}, content_type="application/json",
-                           HTTP_HOST=TORUN).status_code == 404
-        response = client.post(address.path, {**notification, "secret": "s3"}, content_type="application/json",
-                               HTTP_HOST=TORUN)
+        assert (
+            client.post("/platnosci/echo/refund/", {}, content_type="application/json", HTTP_HOST=TORUN).status_code
+            == 404
+        )
+        response = client.post(
+            address.path, {**notification, "secret": "s3"}, content_type="application/json", HTTP_HOST=TORUN
+        )
         assert (response.status_code, response.json()) == (200, {"status": "paid"})
         payment = payment_of(unit_a)
         assert (payment.status, payment.order_id) == (PaymentStatus.PAID, 7)
     # Out of the setting, out of the registry: its address is gone too (and nothing else changed).
     assert "echo" not in [plugin.key for plugin in registry.providers()]
-    assert client.post("/platnosci/echo/payment/", {**notification, "secret": "s3"},
-                       content_type="application/json", HTTP_HOST=TORUN).status_code == 404
+    assert (
+        client.post(
+            "/platnosci/echo/payment/",
+            {**notification, "secret": "s3"},
+            content_type="application/json",
+            HTTP_HOST=TORUN,
+        ).status_code
+        == 404
+    )
 
 
 def test_unknown_providers_and_kinds_are_not_found(client, unit_a):
-    for path in ("/platnosci/nobody/payment/", "/platnosci/przelewy24/status/", "/platnosci/przelewy24/nothing/",
-                 # The office sends no notifications: no address (it used to fail with a KeyError).
-                 "/platnosci/office/payment/", "/platnosci/office/refund/", "/platnosci/p24/payment/"):
+    for path in (
+        "/platnosci/nobody/payment/",
+        "/platnosci/przelewy24/status/",
+        "/platnosci/przelewy24/nothing/",
+        # The office sends no notifications: no address (it used to fail with a KeyError).
+        "/platnosci/office/payment/",
+        "/platnosci/office/refund/",
+        "/platnosci/p24/payment/",
+    ):
         assert client.post(path, b"{}", content_type="application/json", HTTP_HOST=TORUN).status_code == 404, path
     with tenant_context(unit_a):
         with pytest.raises(ValueError, match="office"):
@@ -118,16 +141,16 @@ def test_a_fee_paid_at_the_office_cannot_be_sent_online(full_catalogue, client, 
 
 def test_the_registry_refuses_a_broken_setting():
     before = [plugin.key for plugin in registry.providers()]
-    for paths in (["shared_services.payments.contrib.nothing.plugin.Provider"], ["json.loads"],
-                  [ECHO, ECHO]):
+    for paths in (["shared_services.payments.contrib.nothing.plugin.Provider"], ["json.loads"], [ECHO, ECHO]):
         with pytest.raises(ImproperlyConfigured):
             registry.providers_load(paths)
     assert [plugin.key for plugin in registry.providers()] == before == ["office", "przelewy24"]
 
 
 class TestPrzelewy24Addresses:
-    def test_new_payments_and_refunds_are_notified_at_the_generic_route(self, full_catalogue, client, unit_a,
-                                                                        gateway, platform_http):
+    def test_new_payments_and_refunds_are_notified_at_the_generic_route(
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         set_fee(unit_a)
         configure_p24(unit_a, gateway)
         page = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
@@ -144,8 +167,9 @@ class TestPrzelewy24Addresses:
         with tenant_context(unit_a):
             assert Refund.objects.get().status == RefundStatus.DONE
 
-    def test_a_payment_registered_with_the_old_address_is_still_confirmed(self, full_catalogue, client, unit_a,
-                                                                          gateway, platform_http):
+    def test_a_payment_registered_with_the_old_address_is_still_confirmed(
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         set_fee(unit_a)
         configure_p24(unit_a, gateway)
         page = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
@@ -163,8 +187,9 @@ class TestPrzelewy24Addresses:
         assert gateway.replay_notification(payment.session_id) == 200  # a duplicate, now at either address
         assert payment_of(unit_a).paid_at == payment.paid_at
 
-    def test_a_refund_requested_with_the_old_address_is_still_completed(self, full_catalogue, client, unit_a,
-                                                                        gateway, platform_http):
+    def test_a_refund_requested_with_the_old_address_is_still_completed(
+        self, full_catalogue, client, unit_a, gateway, platform_http
+    ):
         set_fee(unit_a)
         configure_p24(unit_a, gateway)
         page = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
+from shared_services.identity.access import StaffRole
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
 from shared_services.payments.views import amount_in_grosze
-from shared_services.identity.access import StaffRole
+from tests.support.accounts import signed_in, staff_account
 from tests.support.letters import FORM_URL, LETTER, TORUN
 from tests.support.payments import set_fee
-from tests.support.accounts import signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,21 @@ def paid_payments(full_catalogue, client, unit_a):
         client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)
     with tenant_context(unit_a):
         payments = list(Payment.objects.order_by("pk"))
-        Payment.objects.filter(pk=payments[0].pk).update(status=PaymentStatus.PAID, paid_at=timezone.now(),
-                                                         order_id=4295000123, refunded_grosze=500)
-        Payment.objects.filter(pk=payments[1].pk).update(status=PaymentStatus.PAID,
-                                                         paid_at=timezone.now() - timedelta(days=40))
+        Payment.objects.filter(pk=payments[0].pk).update(
+            status=PaymentStatus.PAID, paid_at=timezone.now(), order_id=4295000123, refunded_grosze=500
+        )
+        Payment.objects.filter(pk=payments[1].pk).update(
+            status=PaymentStatus.PAID, paid_at=timezone.now() - timedelta(days=40)
+        )
     return payments
 
 
 def download(client, fmt, date_from, date_to):
-    return client.get("/urzad/platnosci/raport/", {"report-date_from": date_from.isoformat(),
-                                                   "report-date_to": date_to.isoformat(), "report-format": fmt},
-                      HTTP_HOST=TORUN)
+    return client.get(
+        "/urzad/platnosci/raport/",
+        {"report-date_from": date_from.isoformat(), "report-date_to": date_to.isoformat(), "report-format": fmt},
+        HTTP_HOST=TORUN,
+    )
 
 
 def test_csv_and_xlsx_hold_the_periods_payments(paid_payments, client, unit_a):
@@ -74,8 +78,9 @@ def test_only_the_administrator_downloads_it(paid_payments, client, unit_a):
     assert download(client, "csv", today, today).status_code == 403
 
 
-@pytest.mark.parametrize("text,grosze", [("12,50", 1250), ("12.5", 1250), ("0,01", 1), ("1 000", 100000),
-                                         ("19,99", 1999)])
+@pytest.mark.parametrize(
+    "text,grosze", [("12,50", 1250), ("12.5", 1250), ("0,01", 1), ("1 000", 100000), ("19,99", 1999)]
+)
 def test_amounts_are_converted_exactly(text, grosze):
     assert amount_in_grosze(text) == grosze
 

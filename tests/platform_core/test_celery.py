@@ -14,8 +14,8 @@ from django_tenants.utils import schema_context, tenant_context
 
 from shared_services.branding.models import UnitBranding
 from tenants.models import Tenant
-from tests.support.celery_probe import record_tagline
 from tests.conftest import UNIT_A, UNIT_B
+from tests.support.celery_probe import record_tagline
 from tests.support.processes import database_url_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -34,9 +34,22 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     }
     with log.open("w") as output:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--pool=solo",
-             "--include=tests.support.celery_probe", "--loglevel=INFO", "--hostname=ratusz-test@%h"],
-            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "platform_core",
+                "worker",
+                "--pool=solo",
+                "--include=tests.support.celery_probe",
+                "--loglevel=INFO",
+                "--hostname=ratusz-test@%h",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
         try:
             yield log
@@ -76,8 +89,9 @@ def test_task_queued_in_unit_a_writes_only_into_unit_a(celery_worker_process, dj
 
 
 @pytest.mark.worker
-def test_a_message_whose_sender_died_mid_write_never_reaches_the_worker(celery_worker_process, django_db_blocker,
-                                                                         monkeypatch):
+def test_a_message_whose_sender_died_mid_write_never_reaches_the_worker(
+    celery_worker_process, django_db_blocker, monkeypatch
+):
     """The development broker writes a message aside and renames it when whole (platform_core.celery_broker):
     a sender killed before the rename leaves a file the worker does not take, and the worker goes on."""
     import platform_core.celery_broker as broker

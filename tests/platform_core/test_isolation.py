@@ -43,7 +43,9 @@ def test_http_on_another_units_subdomain_does_not_show_the_row(branded_a, unit_b
 def test_public_schema_holds_no_unit_tables():
     tenant_only_apps = [app for app in settings.TENANT_APPS if app not in settings.SHARED_APPS]
     unit_tables = [
-        model._meta.db_table for app in tenant_only_apps for model in apps.get_app_config(app.split(".")[-1]).get_models()
+        model._meta.db_table
+        for app in tenant_only_apps
+        for model in apps.get_app_config(app.split(".")[-1]).get_models()
     ]
     assert unit_tables, "expected at least one unit-schema model"
     with connection.cursor() as cursor:

@@ -6,7 +6,6 @@ import pytest
 from pythonjsonlogger.json import JsonFormatter
 
 from platform_core.logging import redact_secrets
-
 from tenants.models import UnitStatus
 from tenants.services import unit_set_status
 

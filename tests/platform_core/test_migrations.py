@@ -12,6 +12,8 @@ def test_every_model_change_has_its_migration(db):
     try:
         call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
     except SystemExit as exit_:  # --check exits 1 when a migration is missing
-        pytest.fail(f"models differ from their migrations; run `manage.py makemigrations`:\n{out.getvalue()}"
-                    f"(exit status {exit_.code})")
+        pytest.fail(
+            f"models differ from their migrations; run `manage.py makemigrations`:\n{out.getvalue()}"
+            f"(exit status {exit_.code})"
+        )
     assert "No changes detected" in out.getvalue()

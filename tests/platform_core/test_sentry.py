@@ -71,8 +71,9 @@ def test_error_in_a_unit_request_arrives_tagged_with_the_unit(sentry_server, uni
 
 def test_sign_in_secrets_are_not_reported(sentry_server, unit_a, settings):
     settings.ROOT_URLCONF = "tests.support.urls_with_failing_view"
-    Client(raise_request_exception=False).get("/awaria/?ticket=bilet-do-konta&code=kod-autoryzacji",
-                                              HTTP_HOST="torun.localhost")
+    Client(raise_request_exception=False).get(
+        "/awaria/?ticket=bilet-do-konta&code=kod-autoryzacji", HTTP_HOST="torun.localhost"
+    )
     sentry_sdk.flush(timeout=10)
     [(_, event)] = sentry_server.events
     assert "bilet-do-konta" not in json.dumps(event) and "kod-autoryzacji" not in json.dumps(event)

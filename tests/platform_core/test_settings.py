@@ -30,13 +30,20 @@ SAFE_PRODUCTION = {
 def start_django(show: str = "settings.DEBUG", **overrides):
     """Start Django with the safe production configuration changed by `overrides` (None: unset) and print
     `show`, an expression of `settings`."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in SAFE_PRODUCTION and key not in ("DEBUG", "CACHE_KEY_PREFIX", "CONN_MAX_AGE")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in SAFE_PRODUCTION and key not in ("DEBUG", "CACHE_KEY_PREFIX", "CONN_MAX_AGE")
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "platform_core.settings", **SAFE_PRODUCTION, **overrides})
     env = {key: value for key, value in env.items() if value is not None}
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print({show})"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -82,10 +89,13 @@ def test_unknown_environment_name_is_refused():
 PREFIXES = "[settings.CACHES[alias]['KEY_PREFIX'] for alias in ('default', 'routing', 'offer')]"
 
 
-@pytest.mark.parametrize("overrides, prefixes", [
-    ({}, ["ratusz", "ratusz:routing", "ratusz:offer"]),  # the database's name
-    ({"CACHE_KEY_PREFIX": "staging"}, ["staging", "staging:routing", "staging:offer"]),
-])
+@pytest.mark.parametrize(
+    "overrides, prefixes",
+    [
+        ({}, ["ratusz", "ratusz:routing", "ratusz:offer"]),  # the database's name
+        ({"CACHE_KEY_PREFIX": "staging"}, ["staging", "staging:routing", "staging:offer"]),
+    ],
+)
 def test_cache_keys_carry_the_deployments_prefix(overrides, prefixes):
     result = start_django(show=PREFIXES, **overrides)
     assert result.returncode == 0, result.stderr
@@ -93,7 +103,8 @@ def test_cache_keys_carry_the_deployments_prefix(overrides, prefixes):
 
 
 def test_production_keeps_database_connections_and_checks_them():
-    result = start_django(show="(settings.DATABASES['default']['CONN_MAX_AGE'], "
-                               "settings.DATABASES['default']['CONN_HEALTH_CHECKS'])")
+    result = start_django(
+        show="(settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "(60, True)"

@@ -12,9 +12,9 @@ from django_tenants.utils import tenant_context
 from shared_services.catalogue.models import StandardForm
 from shared_services.eforms.models import Attachment, FormDraft, Submission
 from shared_services.eforms.services import form_version_create
+from shared_services.identity.access import StaffRole
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save
-from shared_services.identity.access import StaffRole
 from tests.support.accounts import local_account, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -23,15 +23,27 @@ PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
 
 GENERAL_LETTER = {
-    "imie": "Anna", "nazwisko": "Kowalska", "ulica": "ul. Szeroka 12/4", "kod_pocztowy": "87-100",
-    "miejscowosc": "Toruń", "email": "anna@example.pl", "tytul": "Pytanie o odpady",
+    "imie": "Anna",
+    "nazwisko": "Kowalska",
+    "ulica": "ul. Szeroka 12/4",
+    "kod_pocztowy": "87-100",
+    "miejscowosc": "Toruń",
+    "email": "anna@example.pl",
+    "tytul": "Pytanie o odpady",
     "tresc": "Proszę o informację o terminach odbioru odpadów.",
 }
 ALCOHOL = {
-    "nazwa_przedsiebiorcy": "Sklep Pod Lipą sp. z o.o.", "nip": "5260250274", "regon": "012100784",
-    "ulica": "ul. Lipowa 1", "kod_pocztowy": "87-100", "miejscowosc": "Toruń",
-    "adres_punktu": "ul. Lipowa 1, Toruń", "rodzaj_zezwolenia": "A", "miejsce_spozycia": "poza",
-    "email": "biuro@podlipa.pl", "oswiadczenie": "on",
+    "nazwa_przedsiebiorcy": "Sklep Pod Lipą sp. z o.o.",
+    "nip": "5260250274",
+    "regon": "012100784",
+    "ulica": "ul. Lipowa 1",
+    "kod_pocztowy": "87-100",
+    "miejscowosc": "Toruń",
+    "adres_punktu": "ul. Lipowa 1, Toruń",
+    "rodzaj_zezwolenia": "A",
+    "miejsce_spozycia": "poza",
+    "email": "biuro@podlipa.pl",
+    "oswiadczenie": "on",
 }
 
 
@@ -45,7 +57,6 @@ def text_of(response):
 
 def file_letter(client, host=TORUN, **changes):
     return client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", {**GENERAL_LETTER, **changes}, HTTP_HOST=host)
-
 
 
 def resident(unit, email="anna@example.pl"):
@@ -93,17 +104,24 @@ class TestBrowsing:
 
     def test_a_service_the_unit_switched_off_is_not_found(self, full_catalogue, client, unit_a):
         with tenant_context(unit_a):
-            offer_localise(adopted=AdoptedService.objects.get(standard_service__slug="karta-duzej-rodziny"),
-                           enabled=False)
+            offer_localise(
+                adopted=AdoptedService.objects.get(standard_service__slug="karta-duzej-rodziny"), enabled=False
+            )
         assert page(client, TORUN, "/uslugi/karta-duzej-rodziny/").status_code == 404
         assert page(client, TORUN, "/uslugi/karta-duzej-rodziny/wniosek/").status_code == 404
         assert page(client, LUBICZ, "/uslugi/karta-duzej-rodziny/").status_code == 200
 
     def test_a_units_own_service_is_found_only_in_that_unit(self, full_catalogue, client, unit_a):
         with tenant_context(unit_a):
-            unit_service_save(service=UnitService(
-                slug="karta-torunczyka", name="Karta Torunianina", short_description="Zniżki dla mieszkańców Torunia.",
-                keywords="karta mieszkanca znizki", standard_form=StandardForm.objects.get(slug="pismo-ogolne")))
+            unit_service_save(
+                service=UnitService(
+                    slug="karta-torunczyka",
+                    name="Karta Torunianina",
+                    short_description="Zniżki dla mieszkańców Torunia.",
+                    keywords="karta mieszkanca znizki",
+                    standard_form=StandardForm.objects.get(slug="pismo-ogolne"),
+                )
+            )
         assert "Karta Torunianina" in text_of(page(client, TORUN, "/szukaj/", data={"q": "karta torunianina"}))
         assert page(client, TORUN, "/uslugi-lokalne/karta-torunczyka/").status_code == 200
         assert page(client, LUBICZ, "/uslugi-lokalne/karta-torunczyka/").status_code == 404
@@ -121,21 +139,25 @@ class TestBrowsing:
 
 
 class TestFiling:
-    def test_a_valid_application_is_stored_in_the_units_schema_and_confirmed(self, full_catalogue, client, unit_a,
-                                                                           unit_b):
+    def test_a_valid_application_is_stored_in_the_units_schema_and_confirmed(
+        self, full_catalogue, client, unit_a, unit_b
+    ):
         response = file_letter(client)
         assert response.status_code == 302
         with tenant_context(unit_a):
             submission = Submission.objects.get()
-            assert submission.data["email"] == "anna@example.pl" and submission.service_name == "Wydanie dowodu osobistego"
+            assert (
+                submission.data["email"] == "anna@example.pl" and submission.service_name == "Wydanie dowodu osobistego"
+            )
             assert submission.standard_form_version == StandardForm.objects.get(slug="pismo-ogolne").current
         with tenant_context(unit_b):
             assert not Submission.objects.exists()
         confirmation = client.get(response["Location"], HTTP_HOST=TORUN)
         assert str(submission.reference) in text_of(confirmation)
 
-    def test_the_confirmation_is_not_shown_to_another_browser_or_on_another_unit(self, full_catalogue, client,
-                                                                                  unit_a, unit_b):
+    def test_the_confirmation_is_not_shown_to_another_browser_or_on_another_unit(
+        self, full_catalogue, client, unit_a, unit_b
+    ):
         location = file_letter(client)["Location"]
         assert client.get(location, HTTP_HOST=LUBICZ).status_code == 404
         client.cookies.clear()
@@ -147,25 +169,34 @@ class TestFiling:
         assert response.status_code == 200
         assert "Kod pocztowy" in body and "00-000" in body and "To pole jest wymagane." in body
         assert 'class="error-summary"' in body and 'href="#id_kod_pocztowy"' in body
-        assert 'aria-describedby="id_kod_pocztowy_helptext id_kod_pocztowy_error"' in body \
+        assert (
+            'aria-describedby="id_kod_pocztowy_helptext id_kod_pocztowy_error"' in body
             or 'aria-describedby="id_kod_pocztowy_error id_kod_pocztowy_helptext"' in body
+        )
         with tenant_context(unit_a):
             assert not Submission.objects.exists()
 
-    def test_what_the_resident_typed_is_kept_when_the_form_comes_back_with_errors(self, full_catalogue, client,
-                                                                                   unit_a):
+    def test_what_the_resident_typed_is_kept_when_the_form_comes_back_with_errors(self, full_catalogue, client, unit_a):
         body = text_of(file_letter(client, kod_pocztowy="87100"))
         assert 'value="ul. Szeroka 12/4"' in body and "Proszę o informację o terminach odbioru odpadów." in body
 
     def test_nip_regon_and_an_attachment_checked_by_content(self, full_catalogue, client, unit_a):
         url = "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/"
-        bad = client.post(url, {**ALCOHOL, "nip": "5260250275", "regon": "012100785",
-                                "tytul_prawny": SimpleUploadedFile("umowa.pdf", PNG, "application/pdf")},
-                          HTTP_HOST=TORUN)
+        bad = client.post(
+            url,
+            {
+                **ALCOHOL,
+                "nip": "5260250275",
+                "regon": "012100785",
+                "tytul_prawny": SimpleUploadedFile("umowa.pdf", PNG, "application/pdf"),
+            },
+            HTTP_HOST=TORUN,
+        )
         body = text_of(bad)
         assert "NIP" in body and "REGON" in body and "PNG" in body
-        good = client.post(url, {**ALCOHOL, "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF, "application/pdf")},
-                           HTTP_HOST=TORUN)
+        good = client.post(
+            url, {**ALCOHOL, "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF, "application/pdf")}, HTTP_HOST=TORUN
+        )
         assert good.status_code == 302
         with tenant_context(unit_a):
             attachment = Attachment.objects.get()
@@ -180,14 +211,17 @@ class TestFiling:
         url = "/uslugi/dostep-do-informacji-publicznej/wniosek/"
         answer = {"email": "jan@example.pl", "zakres": "Umowy zawarte w 2025 r.", "sposob": "poczta"}
         assert "To pole jest wymagane." in text_of(client.post(url, answer, HTTP_HOST=TORUN))
-        assert client.post(url, {**answer, "sposob": "email", "adres_pocztowy": "ul. Długa 1"},
-                           HTTP_HOST=TORUN).status_code == 302
+        assert (
+            client.post(
+                url, {**answer, "sposob": "email", "adres_pocztowy": "ul. Długa 1"}, HTTP_HOST=TORUN
+            ).status_code
+            == 302
+        )
         with tenant_context(unit_a):
             # The answer to a field its condition hid is not kept.
             assert "adres_pocztowy" not in Submission.objects.get().data
 
-    def test_a_resident_of_another_unit_cannot_file_a_service_it_does_not_offer(self, full_catalogue, client,
-                                                                              unit_b):
+    def test_a_resident_of_another_unit_cannot_file_a_service_it_does_not_offer(self, full_catalogue, client, unit_b):
         response = client.post("/uslugi/rejestracja-pojazdu/wniosek/", GENERAL_LETTER, HTTP_HOST=LUBICZ)
         assert response.status_code == 404
         with tenant_context(unit_b):
@@ -213,10 +247,16 @@ class TestDrafts:
         client.post(url, {"imie": "Anna", "save_draft": "1"}, HTTP_HOST=TORUN)
         letter = StandardForm.objects.get(slug="pismo-ogolne")
         first = letter.current
-        schema = {**first.json_schema, "properties": {**first.json_schema["properties"],
-                                                      "sygnatura": {"type": "string", "title": "Sygnatura"}}}
-        layout = {"steps": [*first.layout["steps"][:-1], {**first.layout["steps"][-1],
-                  "fields": [*first.layout["steps"][-1]["fields"], "sygnatura"]}]}
+        schema = {
+            **first.json_schema,
+            "properties": {**first.json_schema["properties"], "sygnatura": {"type": "string", "title": "Sygnatura"}},
+        }
+        layout = {
+            "steps": [
+                *first.layout["steps"][:-1],
+                {**first.layout["steps"][-1], "fields": [*first.layout["steps"][-1]["fields"], "sygnatura"]},
+            ]
+        }
         form_version_create(form=letter, json_schema=schema, layout=layout)
         assert "Sygnatura" not in text_of(client.get(url, HTTP_HOST=TORUN))
         client.post(url, GENERAL_LETTER, HTTP_HOST=TORUN)
@@ -238,14 +278,18 @@ class TestDrafts:
     def test_a_disguised_file_is_not_kept_with_a_draft(self, full_catalogue, client, unit_a):
         signed_in(client, unit_a, resident(unit_a))
         url = "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/"
-        client.post(url, {"save_draft": "1", "tytul_prawny": SimpleUploadedFile("umowa.pdf", b"MZ\x90\x00" * 50)},
-                    HTTP_HOST=TORUN)
+        client.post(
+            url,
+            {"save_draft": "1", "tytul_prawny": SimpleUploadedFile("umowa.pdf", b"MZ\x90\x00" * 50)},
+            HTTP_HOST=TORUN,
+        )
         with tenant_context(unit_a):
             assert FormDraft.objects.exists() and not Attachment.objects.exists()
 
     def test_an_anonymous_visitor_cannot_save_a_draft_but_keeps_what_was_typed(self, full_catalogue, client, unit_a):
-        response = client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", {"imie": "Aniela", "save_draft": "1"},
-                               HTTP_HOST=TORUN)
+        response = client.post(
+            "/uslugi/wydanie-dowodu-osobistego/wniosek/", {"imie": "Aniela", "save_draft": "1"}, HTTP_HOST=TORUN
+        )
         body = text_of(response)
         assert response.status_code == 200 and 'value="Aniela"' in body and "sesja" in body
         with tenant_context(unit_a):
@@ -272,12 +316,22 @@ class TestDrafts:
     def test_a_draft_file_of_a_field_the_answer_hides_is_not_filed(self, full_catalogue, client, unit_a):
         signed_in(client, unit_a, resident(unit_a))
         url = "/uslugi/podatek-od-nieruchomosci/wniosek/"
-        answer = {"rodzaj_podatnika": "osoba", "imie": "Anna", "nazwisko": "Kowalska", "pesel": "02070803628",
-                  "ulica": "ul. Szeroka 1", "kod_pocztowy": "87-100", "miejscowosc": "Toruń",
-                  "email": "anna@example.pl", "data_nabycia": "2025-03-01", "powierzchnia_gruntu": "512.5",
-                  "oswiadczenie": "on"}
-        client.post(url, {**answer, "rodzaj_podatnika": "firma", "nazwa_firmy": "Spółka", "save_draft": "1"},
-                    HTTP_HOST=TORUN)
+        answer = {
+            "rodzaj_podatnika": "osoba",
+            "imie": "Anna",
+            "nazwisko": "Kowalska",
+            "pesel": "02070803628",
+            "ulica": "ul. Szeroka 1",
+            "kod_pocztowy": "87-100",
+            "miejscowosc": "Toruń",
+            "email": "anna@example.pl",
+            "data_nabycia": "2025-03-01",
+            "powierzchnia_gruntu": "512.5",
+            "oswiadczenie": "on",
+        }
+        client.post(
+            url, {**answer, "rodzaj_podatnika": "firma", "nazwa_firmy": "Spółka", "save_draft": "1"}, HTTP_HOST=TORUN
+        )
         assert client.post(url, answer, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
             data = Submission.objects.get().data
@@ -303,29 +357,55 @@ class TestOfficeScreens:
 
     def test_a_clerk_localises_an_adopted_service(self, full_catalogue, client, unit_a, unit_b, clerk_a):
         signed_in(client, unit_a, clerk_a)
-        response = client.post("/urzad/uslugi/wydanie-dowodu-osobistego/", {
-            "enabled": "on", "fee_override_grosze": "", "department": "Wydział Spraw Obywatelskich", "room": "12",
-            "office_hours": "pon.–pt. 8–16", "contact": "56 611 00 00", "local_notes": "Zdjęcie 35×45 mm."},
-            HTTP_HOST=TORUN)
+        response = client.post(
+            "/urzad/uslugi/wydanie-dowodu-osobistego/",
+            {
+                "enabled": "on",
+                "fee_override_grosze": "",
+                "department": "Wydział Spraw Obywatelskich",
+                "room": "12",
+                "office_hours": "pon.–pt. 8–16",
+                "contact": "56 611 00 00",
+                "local_notes": "Zdjęcie 35×45 mm.",
+            },
+            HTTP_HOST=TORUN,
+        )
         assert response.status_code == 302
         assert "Zdjęcie 35×45 mm." in text_of(page(client, TORUN, "/uslugi/wydanie-dowodu-osobistego/"))
         assert "Zdjęcie 35×45 mm." not in text_of(page(client, LUBICZ, "/uslugi/wydanie-dowodu-osobistego/"))
 
-    def test_a_clerk_adds_an_own_service_with_a_polish_message_on_a_bad_address_name(self, full_catalogue, client,
-                                                                                     unit_a, clerk_a):
+    def test_a_clerk_adds_an_own_service_with_a_polish_message_on_a_bad_address_name(
+        self, full_catalogue, client, unit_a, clerk_a
+    ):
         signed_in(client, unit_a, clerk_a)
-        form = {"name": "Wynajem sali", "slug": "wynajem sali", "enabled": "on", "short_description": "Sala na 50 osób.",
-                "fee_grosze": "0"}
+        form = {
+            "name": "Wynajem sali",
+            "slug": "wynajem sali",
+            "enabled": "on",
+            "short_description": "Sala na 50 osób.",
+            "fee_grosze": "0",
+        }
         refused = client.post("/urzad/uslugi-wlasne/nowa/", form, HTTP_HOST=TORUN)
         assert refused.status_code == 200 and 'href="#id_slug"' in text_of(refused)
-        assert client.post("/urzad/uslugi-wlasne/nowa/", {**form, "slug": "wynajem-sali"},
-                           HTTP_HOST=TORUN).status_code == 302
+        assert (
+            client.post("/urzad/uslugi-wlasne/nowa/", {**form, "slug": "wynajem-sali"}, HTTP_HOST=TORUN).status_code
+            == 302
+        )
         assert "Wynajem sali" in text_of(page(client, TORUN, "/szukaj/", data={"q": "sala"}))
 
-    @pytest.mark.parametrize("path", ["/urzad/uslugi/", "/urzad/uslugi/wydanie-dowodu-osobistego/",
-                                      "/urzad/uslugi-wlasne/nowa/", "/urzad/wyglad/", "/urzad/wnioski/"])
-    def test_office_screens_refuse_anonymous_visitors_residents_and_other_units_clerks(self, full_catalogue, client,
-                                                                                      unit_a, unit_b, path):
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/urzad/uslugi/",
+            "/urzad/uslugi/wydanie-dowodu-osobistego/",
+            "/urzad/uslugi-wlasne/nowa/",
+            "/urzad/wyglad/",
+            "/urzad/wnioski/",
+        ],
+    )
+    def test_office_screens_refuse_anonymous_visitors_residents_and_other_units_clerks(
+        self, full_catalogue, client, unit_a, unit_b, path
+    ):
         assert page(client, TORUN, path).status_code == 302  # to the sign-in page
         signed_in(client, unit_a, resident(unit_a))
         assert page(client, TORUN, path).status_code == 403
@@ -335,14 +415,16 @@ class TestOfficeScreens:
         signed_in(client, unit_b, other)  # a session made in Lubicz's schema is nobody in Toruń's
         assert page(client, TORUN, path).status_code in (302, 403)
 
-    def test_applications_of_a_unit_are_listed_only_to_its_own_office(self, full_catalogue, client, unit_a, unit_b,
-                                                                      clerk_a):
+    def test_applications_of_a_unit_are_listed_only_to_its_own_office(
+        self, full_catalogue, client, unit_a, unit_b, clerk_a
+    ):
         file_letter(client)
         signed_in(client, unit_a, clerk_a)
         assert "anna@example.pl" in text_of(page(client, TORUN, "/urzad/wnioski/"))
 
-    def test_a_colour_pair_with_too_little_contrast_is_refused_with_the_reason(self, full_catalogue, client, unit_a,
-                                                                             clerk_a):
+    def test_a_colour_pair_with_too_little_contrast_is_refused_with_the_reason(
+        self, full_catalogue, client, unit_a, clerk_a
+    ):
         signed_in(client, unit_a, clerk_a)
         form = {"display_name": "Miasto Toruń", "primary_colour": "#7fa7e0", "accent_colour": "#b3261e"}
         body = text_of(client.post("/urzad/wyglad/", form, HTTP_HOST=TORUN))
@@ -351,16 +433,18 @@ class TestOfficeScreens:
         assert "#0b5394" in text_of(page(client, TORUN, "/"))
         assert "#0b5394" not in text_of(page(client, LUBICZ, "/"))
 
-
-    def test_a_coat_of_arms_is_checked_by_content_and_served_only_on_its_unit(self, full_catalogue, client, unit_a,
-                                                                             clerk_a):
+    def test_a_coat_of_arms_is_checked_by_content_and_served_only_on_its_unit(
+        self, full_catalogue, client, unit_a, clerk_a
+    ):
         signed_in(client, unit_a, clerk_a)
         form = {"display_name": "Miasto Toruń", "primary_colour": "#1d3f7a", "accent_colour": "#b3261e"}
         disguised = SimpleUploadedFile("herb.png", PDF, "image/png")
         refused = client.post("/urzad/wyglad/", {**form, "coat_of_arms_upload": disguised}, HTTP_HOST=TORUN)
         assert refused.status_code == 200 and "PDF" in text_of(refused)
         upload = SimpleUploadedFile("herb.png", PNG, "image/png")
-        assert client.post("/urzad/wyglad/", {**form, "coat_of_arms_upload": upload}, HTTP_HOST=TORUN).status_code == 302
+        assert (
+            client.post("/urzad/wyglad/", {**form, "coat_of_arms_upload": upload}, HTTP_HOST=TORUN).status_code == 302
+        )
         assert 'src="/herb/?v=' in text_of(page(client, TORUN, "/"))
         served = page(client, TORUN, "/herb/")
         assert served["Content-Type"] == "image/png" and b"".join(served.streaming_content) == PNG
@@ -398,21 +482,26 @@ class TestRegionalPortal:
 
     def test_a_units_own_service_is_listed_with_a_link_to_that_unit(self, full_catalogue, client, unit_a, unit_b):
         with tenant_context(unit_a):
-            unit_service_save(service=UnitService(slug="wynajem-sali", name="Wynajem sali w ratuszu",
-                                                  short_description="Sala na 50 osób."))
+            unit_service_save(
+                service=UnitService(
+                    slug="wynajem-sali", name="Wynajem sali w ratuszu", short_description="Sala na 50 osób."
+                )
+            )
         body = text_of(page(client, "localhost", "/szukaj/", data={"q": "wynajem sali"}))
         assert 'href="http://torun.localhost/uslugi-lokalne/wynajem-sali/"' in body and "lubicz.localhost" not in body
 
     def test_a_unit_switching_a_service_off_leaves_the_regional_list(self, full_catalogue, client, unit_a, unit_b):
         with tenant_context(unit_b):
-            offer_localise(adopted=AdoptedService.objects.get(standard_service__slug="wydanie-dowodu-osobistego"),
-                           enabled=False)
+            offer_localise(
+                adopted=AdoptedService.objects.get(standard_service__slug="wydanie-dowodu-osobistego"), enabled=False
+            )
         body = text_of(page(client, "localhost", "/szukaj/", data={"q": "dowod osobisty"}))
         assert "torun.localhost/uslugi/wydanie-dowodu-osobistego" in body
         assert "lubicz.localhost/uslugi/wydanie-dowodu-osobistego" not in body
 
-    def test_regional_search_query_count_is_pinned(self, full_catalogue, client, unit_a, unit_b,
-                                                   django_assert_num_queries):
+    def test_regional_search_query_count_is_pinned(
+        self, full_catalogue, client, unit_a, unit_b, django_assert_num_queries
+    ):
         page(client, "localhost", "/szukaj/", data={"q": "podatek"})
         # SET search_path, then the matching cards, units' own services with their unit, the cards' services,
         # the offerings with their units: the same for any number of units.
@@ -423,8 +512,13 @@ class TestRegionalPortal:
 def test_an_oversized_request_is_refused_before_it_is_read(client, unit_a, settings):
     settings.MAX_REQUEST_BYTES = 1024
     body = "x" * 2048
-    response = client.generic("POST", "/uslugi/wydanie-dowodu-osobistego/wniosek/", body,
-                              content_type="application/x-www-form-urlencoded", HTTP_HOST=TORUN)
+    response = client.generic(
+        "POST",
+        "/uslugi/wydanie-dowodu-osobistego/wniosek/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_HOST=TORUN,
+    )
     assert response.status_code == 413
     assert "Wysłano za dużo danych" in text_of(response)
     with tenant_context(unit_a):

@@ -8,8 +8,8 @@ reset each time, so a test gets what it asks for whatever ran before.
 
 import re
 import uuid
-from http.cookies import SimpleCookie
 from html import unescape
+from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
@@ -24,14 +24,22 @@ PASSWORD = "Haslo-Testowe-2026"
 PLATFORM = "localhost"
 
 
-def kc_account(username: str, *, operator: bool = False, unit_roles: dict[str, str] | None = None,
-               enabled: bool = True) -> str:
+def kc_account(
+    username: str, *, operator: bool = False, unit_roles: dict[str, str] | None = None, enabled: bool = True
+) -> str:
     """An account `username` (e-mail `<username>@test.ratusz.example`) with exactly these roles; its id."""
     admin = keycloak_admin()
-    user_id = admin.create_user({
-        "username": username, "email": f"{username}@test.ratusz.example", "emailVerified": True, "enabled": True,
-        "firstName": username.split(".")[0].capitalize(), "lastName": "Testowa",
-    }, exist_ok=True)
+    user_id = admin.create_user(
+        {
+            "username": username,
+            "email": f"{username}@test.ratusz.example",
+            "emailVerified": True,
+            "enabled": True,
+            "firstName": username.split(".")[0].capitalize(),
+            "lastName": "Testowa",
+        },
+        exist_ok=True,
+    )
     admin.update_user(user_id, {"enabled": enabled, "requiredActions": []})
     admin.set_user_password(user_id, PASSWORD, temporary=False)
     operator_role = admin.get_realm_role("platform-operator")
@@ -55,8 +63,10 @@ def local_account(*, role: str | None = None, email: str | None = None):
     that need a resident or a member of staff but not the sign-in itself)."""
     subject = str(uuid.uuid4())
     user = get_user_model().objects.create(
-        username=local_username(subject), email=email or f"{subject[:8]}@test.ratusz.example",
-        is_staff=role is not None and connection.schema_name != "public")
+        username=local_username(subject),
+        email=email or f"{subject[:8]}@test.ratusz.example",
+        is_staff=role is not None and connection.schema_name != "public",
+    )
     if role:
         assert role in ROLE_ORDER
         role_apply(user, role)
@@ -98,8 +108,9 @@ class SignIn:
             return page.headers["Location"]
         assert page.status_code == 200, page.text[:500]
         action = unescape(re.search(r'<form[^>]*action="([^"]+)"', page.text).group(1))
-        answer = self.provider.post(urljoin(authorization_url, action), data={"username": username, "password": password},
-                                    allow_redirects=False)
+        answer = self.provider.post(
+            urljoin(authorization_url, action), data={"username": username, "password": password}, allow_redirects=False
+        )
         assert answer.status_code == 302, answer.text[:500]
         return answer.headers["Location"]
 
@@ -129,8 +140,14 @@ def client_urls_add(platform_url: str) -> None:
     attributes = dict(client.get("attributes", {}))
     returns = [uri for uri in attributes.get("post.logout.redirect.uris", "").split("##") if uri]
     attributes["post.logout.redirect.uris"] = "##".join(dict.fromkeys([*returns, logged_out]))
-    admin.update_client(client_uuid, {**client, "attributes": attributes,
-                                      "redirectUris": list(dict.fromkeys([*client.get("redirectUris", []), callback]))})
+    admin.update_client(
+        client_uuid,
+        {
+            **client,
+            "attributes": attributes,
+            "redirectUris": list(dict.fromkeys([*client.get("redirectUris", []), callback])),
+        },
+    )
 
 
 def closed_port_url() -> str:
@@ -171,6 +188,10 @@ def signed_in(client, unit, user) -> None:
         client.force_login(user)
         session = client.session
         later = (timezone.now() + timezone.timedelta(days=1)).timestamp()
-        session[SESSION_TOKENS] = {"id_token": "", "refresh_token": "", "expires_at": later,
-                                   "refresh_expires_at": later}
+        session[SESSION_TOKENS] = {
+            "id_token": "",
+            "refresh_token": "",
+            "expires_at": later,
+            "refresh_expires_at": later,
+        }
         session.save()

@@ -2,6 +2,14 @@
 
 TORUN, LUBICZ = "torun.localhost", "lubicz.localhost"
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-LETTER = {"imie": "Anna", "nazwisko": "Kowalska", "ulica": "ul. Szeroka 12/4", "kod_pocztowy": "87-100",
-          "miejscowosc": "Toruń", "email": "anna@example.pl", "tytul": "Pytanie o odpady", "tresc": "Proszę o terminy."}
+LETTER = {
+    "imie": "Anna",
+    "nazwisko": "Kowalska",
+    "ulica": "ul. Szeroka 12/4",
+    "kod_pocztowy": "87-100",
+    "miejscowosc": "Toruń",
+    "email": "anna@example.pl",
+    "tytul": "Pytanie o odpady",
+    "tresc": "Proszę o terminy.",
+}
 FORM_URL = "/uslugi/wydanie-dowodu-osobistego/wniosek/"

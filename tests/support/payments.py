@@ -90,16 +90,21 @@ def gateway():
 def configure_p24(unit, gateway, *, enabled=True, **changes):
     merchant = {**MERCHANT, **changes}
     with tenant_context(unit):
-        return ProviderConfig.objects.update_or_create(provider="przelewy24", defaults={
-            "enabled": enabled,
-            "options": {"merchant_id": merchant["merchant_id"], "pos_id": merchant["pos_id"], "environment": "sandbox",
-                        "base_url_override": gateway.base_url},
-            "secrets_encrypted": crypto.secrets_encrypt({"crc": merchant["crc"], "api_key": merchant["api_key"]}),
-        })[0]
+        return ProviderConfig.objects.update_or_create(
+            provider="przelewy24",
+            defaults={
+                "enabled": enabled,
+                "options": {
+                    "merchant_id": merchant["merchant_id"],
+                    "pos_id": merchant["pos_id"],
+                    "environment": "sandbox",
+                    "base_url_override": gateway.base_url,
+                },
+                "secrets_encrypted": crypto.secrets_encrypt({"crc": merchant["crc"], "api_key": merchant["api_key"]}),
+            },
+        )[0]
 
 
 def set_fee(unit, grosze=FEE_GROSZE, slug=SERVICE_SLUG):
     with tenant_context(unit):
         AdoptedService.objects.filter(standard_service__slug=slug).update(fee_override_grosze=grosze)
-
-

@@ -35,9 +35,7 @@ def describe(schema):
         for part, sql in CATALOGUE.items():
             cursor.execute(sql, {"schema": schema})
             description[part] = sorted(cursor.fetchall(), key=repr)
-        cursor.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1", [schema]
-        )
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1", [schema])
         tables = [name for (name,) in cursor.fetchall()]
         description["tables"] = tables
         rows = {}
@@ -46,7 +44,10 @@ def describe(schema):
             columns = [column.name for column in cursor.description]
             # When a migration was recorded differs between the two schemas; everything else must not.
             rows[table] = sorted(
-                (tuple(value for column, value in zip(columns, row, strict=True) if column != "applied") for row in cursor.fetchall()),
+                (
+                    tuple(value for column, value in zip(columns, row, strict=True) if column != "applied")
+                    for row in cursor.fetchall()
+                ),
                 key=repr,
             )
         description["rows"] = rows

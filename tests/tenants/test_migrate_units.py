@@ -19,14 +19,30 @@ def test_migrate_units_runs_schemas_in_parallel_processes(django_db_blocker, dja
     with django_db_blocker.unblock():
         units = [Tenant.objects.get(code=unit["code"]) for unit in (UNIT_A, UNIT_B)]
         for unit in units:
-            call_command("migrate_schemas", "branding", "0001", tenant=True, schema_name=unit.schema_name,
-                         interactive=False, verbosity=0, executor="standard")
-        assert all(("branding", "0002_unitbranding_coat_of_arms") not in applied_migrations(u.schema_name) for u in units)
+            call_command(
+                "migrate_schemas",
+                "branding",
+                "0001",
+                tenant=True,
+                schema_name=unit.schema_name,
+                interactive=False,
+                verbosity=0,
+                executor="standard",
+            )
+        assert all(
+            ("branding", "0002_unitbranding_coat_of_arms") not in applied_migrations(u.schema_name) for u in units
+        )
         result = subprocess.run(
             [sys.executable, "manage.py", "migrate_units", "--processes", "2"],
-            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=300,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "platform_core.settings_test",
-                 "DATABASE_URL": database_url_of(connection.settings_dict)},
+            cwd=Path(__file__).resolve().parents[2],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "platform_core.settings_test",
+                "DATABASE_URL": database_url_of(connection.settings_dict),
+            },
         )
         assert result.returncode == 0, result.stderr
         assert "2 to migrate" in result.stdout

@@ -15,8 +15,16 @@ pytestmark = pytest.mark.django_db
 
 def schema_one_migration_behind(schema):
     schema_create_from_template(schema)
-    call_command("migrate_schemas", "branding", "0002", tenant=True, schema_name=schema, interactive=False,
-                 verbosity=0, executor="standard")
+    call_command(
+        "migrate_schemas",
+        "branding",
+        "0002",
+        tenant=True,
+        schema_name=schema,
+        interactive=False,
+        verbosity=0,
+        executor="standard",
+    )
     assert ("branding", "0003_contact_links_coat_of_arms_type") not in applied_migrations(schema)
 
 
@@ -49,8 +57,16 @@ def test_a_current_schema_is_left_alone():
 
 
 def test_migrate_units_command_applies_and_reports(unit_a, capsys):
-    call_command("migrate_schemas", "branding", "0002", tenant=True, schema_name=unit_a.schema_name,
-                 interactive=False, verbosity=0, executor="standard")
+    call_command(
+        "migrate_schemas",
+        "branding",
+        "0002",
+        tenant=True,
+        schema_name=unit_a.schema_name,
+        interactive=False,
+        verbosity=0,
+        executor="standard",
+    )
     call_command("migrate_units", processes=1)
     out = capsys.readouterr().out
     assert "1 to migrate" in out and f"{unit_a.schema_name}: migrated" in out
@@ -61,11 +77,21 @@ def test_migrate_units_command_applies_and_reports(unit_a, capsys):
 
 def test_a_failing_schema_is_reported_and_the_others_still_migrate(unit_a, unit_b, capsys):
     for unit in (unit_a, unit_b):
-        call_command("migrate_schemas", "branding", "0002", tenant=True, schema_name=unit.schema_name,
-                     interactive=False, verbosity=0, executor="standard")
+        call_command(
+            "migrate_schemas",
+            "branding",
+            "0002",
+            tenant=True,
+            schema_name=unit.schema_name,
+            interactive=False,
+            verbosity=0,
+            executor="standard",
+        )
     with connection.cursor() as cursor:  # a column 0003 adds is already there in Toruń: its migration fails
-        cursor.execute(f'ALTER TABLE "{unit_a.schema_name}".branding_unitbranding '
-                       "ADD COLUMN phone varchar(50) NOT NULL DEFAULT ''")
+        cursor.execute(
+            f'ALTER TABLE "{unit_a.schema_name}".branding_unitbranding '
+            "ADD COLUMN phone varchar(50) NOT NULL DEFAULT ''"
+        )
     with pytest.raises(CommandError, match=f"1 schemas failed to migrate: {unit_a.schema_name}"):
         call_command("migrate_units", processes=1)
     captured = capsys.readouterr()

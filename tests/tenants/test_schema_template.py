@@ -1,22 +1,28 @@
 """A unit schema copied from the template equals one built by running every migration."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django_tenants.models import TenantMixin
 
 from tenants.models import Tenant, UnitKind
 from tenants.schema_template import (
-    TemplateUnusable, _copy_script, applied_migrations, expected_migrations, schema_create_from_template,
+    TemplateUnusable,
+    _copy_script,
+    applied_migrations,
+    expected_migrations,
+    schema_create_from_template,
 )
 from tests.support.schema_catalogue import describe
 
 pytestmark = pytest.mark.django_db
 
+
 def test_copied_schema_equals_migrated_schema():
-    migrated = Tenant(name="Gmina Obrowo", code="0415072", kind=UnitKind.GMINA_WIEJSKA, slug="obrowo",
-                      schema_name="jst_migrated")
+    migrated = Tenant(
+        name="Gmina Obrowo", code="0415072", kind=UnitKind.GMINA_WIEJSKA, slug="obrowo", schema_name="jst_migrated"
+    )
     TenantMixin.create_schema(migrated, verbosity=0)  # django-tenants' own path: run every migration
     schema_create_from_template("jst_copied")
 
@@ -42,20 +48,28 @@ def test_stale_template_is_migrated_before_it_is_copied():
 
 
 def test_new_units_get_their_schema_from_the_template(django_assert_max_num_queries):
-    unit = Tenant(name="Gmina Czernikowo", code="0415032", kind=UnitKind.GMINA_WIEJSKA, slug="czernikowo",
-                  schema_name="jst_0415032")
+    unit = Tenant(
+        name="Gmina Czernikowo",
+        code="0415032",
+        kind=UnitKind.GMINA_WIEJSKA,
+        slug="czernikowo",
+        schema_name="jst_0415032",
+    )
     # A migrated schema costs hundreds of statements; the copy is a handful (the script is one of them).
     with django_assert_max_num_queries(15):
         unit.save(verbosity=0)
     assert applied_migrations("jst_0415032") == expected_migrations()
 
 
-@pytest.mark.parametrize("raw_sql", [
-    "CREATE VIEW {t}.active_users AS SELECT id FROM {t}.auth_user WHERE is_active",
-    "CREATE FUNCTION {t}.answer() RETURNS int LANGUAGE sql AS 'SELECT 42'",
-    "CREATE SEQUENCE {t}.case_numbers",
-    "CREATE TYPE {t}.mood AS ENUM ('ok', 'not ok')",
-])
+@pytest.mark.parametrize(
+    "raw_sql",
+    [
+        "CREATE VIEW {t}.active_users AS SELECT id FROM {t}.auth_user WHERE is_active",
+        "CREATE FUNCTION {t}.answer() RETURNS int LANGUAGE sql AS 'SELECT 42'",
+        "CREATE SEQUENCE {t}.case_numbers",
+        "CREATE TYPE {t}.mood AS ENUM ('ok', 'not ok')",
+    ],
+)
 def test_objects_a_copy_cannot_reproduce_make_units_migrate_instead(raw_sql):
     template = settings.TENANT_TEMPLATE_SCHEMA
     schema_create_from_template("jst_warm_up")  # the template exists and is current
@@ -65,8 +79,9 @@ def test_objects_a_copy_cannot_reproduce_make_units_migrate_instead(raw_sql):
     _copy_script.cache_clear()
     with pytest.raises(TemplateUnusable, match="cannot reproduce"):
         schema_create_from_template("jst_refused")
-    unit = Tenant(name="Gmina Obrowo", code="0415072", kind=UnitKind.GMINA_WIEJSKA, slug="obrowo",
-                  schema_name="jst_0415072")
+    unit = Tenant(
+        name="Gmina Obrowo", code="0415072", kind=UnitKind.GMINA_WIEJSKA, slug="obrowo", schema_name="jst_0415072"
+    )
     unit.save(verbosity=0)  # falls back to running the migrations
     assert applied_migrations("jst_0415072") == expected_migrations()
 
@@ -74,8 +89,10 @@ def test_objects_a_copy_cannot_reproduce_make_units_migrate_instead(raw_sql):
 def test_a_template_ahead_of_this_code_is_not_copied():
     schema_create_from_template("jst_warm_up")
     with connection.cursor() as cursor:
-        cursor.execute(f'INSERT INTO "{settings.TENANT_TEMPLATE_SCHEMA}".django_migrations (app, name, applied) '
-                       "VALUES ('branding', '0099_from_a_newer_release', now())")
+        cursor.execute(
+            f'INSERT INTO "{settings.TENANT_TEMPLATE_SCHEMA}".django_migrations (app, name, applied) '
+            "VALUES ('branding', '0099_from_a_newer_release', now())"
+        )
     with pytest.raises(TemplateUnusable, match="does not know"):
         schema_create_from_template("jst_refused")
 

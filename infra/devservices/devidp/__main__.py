@@ -26,14 +26,24 @@ def main(argv=None) -> int:
     if args.users:
         with open(args.users, encoding="utf-8") as f:
             users = json.load(f)
-    idp = start_dev_idp(realm_file=args.realm_file, users=users, port=args.port, host=args.host,
-                        state_path=args.state, redirect_uris=args.redirect_uris, post_logout_uris=args.post_logout_uris)
+    idp = start_dev_idp(
+        realm_file=args.realm_file,
+        users=users,
+        port=args.port,
+        host=args.host,
+        state_path=args.state,
+        redirect_uris=args.redirect_uris,
+        post_logout_uris=args.post_logout_uris,
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     print(idp.base_url, flush=True)
-    print(f"realm {idp.realm}, issuer {idp.issuer} — development identity provider, not Keycloak",
-          file=sys.stderr, flush=True)
+    print(
+        f"realm {idp.realm}, issuer {idp.issuer} — development identity provider, not Keycloak",
+        file=sys.stderr,
+        flush=True,
+    )
     stop.wait()
     idp.stop()
     return 0

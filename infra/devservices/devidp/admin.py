@@ -29,9 +29,24 @@ MANAGE_CLIENTS = {"manage-clients"}
 ORG_VIEW = {"view-organizations", "manage-organizations", "manage-realm"}
 ORG_QUERY = ORG_VIEW | {"query-organizations"}
 ORG_MANAGE = {"manage-organizations", "manage-realm"}
-ANY_ADMIN = VIEW_REALM | QUERY_USERS | QUERY_GROUPS | QUERY_CLIENTS | ORG_QUERY | {
-    "view-identity-providers", "manage-identity-providers", "view-events", "manage-events",
-    "view-authorization", "manage-authorization", "create-client", "impersonation", "query-realms"}
+ANY_ADMIN = (
+    VIEW_REALM
+    | QUERY_USERS
+    | QUERY_GROUPS
+    | QUERY_CLIENTS
+    | ORG_QUERY
+    | {
+        "view-identity-providers",
+        "manage-identity-providers",
+        "view-events",
+        "manage-events",
+        "view-authorization",
+        "manage-authorization",
+        "create-client",
+        "impersonation",
+        "query-realms",
+    }
+)
 
 USER_ACCESS = {"manageGroupMembership": True, "view": True, "mapRoles": True, "impersonate": False, "manage": True}
 GROUP_ACCESS = {"view": True, "viewMembers": True, "manageMembers": True, "manage": True, "manageMembership": True}
@@ -50,7 +65,7 @@ def _page(items: list, first: int | None, max_: int | None) -> list:
     first = max(first or 0, 0)
     if max_ is None or max_ < 0:
         return items[first:]
-    return items[first:first + max_]
+    return items[first : first + max_]
 
 
 def _like(value: str | None, needle: str, exact: bool) -> bool:
@@ -68,8 +83,10 @@ class Admin:
         self.store = oidc.store
         p = r"admin/realms/(?P<realm>[^/]+)"
         routes = [
-            ("GET", "", self.get_realm, ANY_ADMIN), ("PUT", "", self.put_realm, MANAGE_REALM),
-            ("GET", "/users", self.list_users, QUERY_USERS), ("POST", "/users", self.create_user, MANAGE_USERS),
+            ("GET", "", self.get_realm, ANY_ADMIN),
+            ("PUT", "", self.put_realm, MANAGE_REALM),
+            ("GET", "/users", self.list_users, QUERY_USERS),
+            ("POST", "/users", self.create_user, MANAGE_USERS),
             ("GET", "/users/count", self.count_users, QUERY_USERS),
             ("GET", "/users/(?P<uid>[^/]+)", self.get_user, VIEW_USERS),
             ("PUT", "/users/(?P<uid>[^/]+)", self.put_user, MANAGE_USERS),
@@ -87,11 +104,22 @@ class Admin:
             ("DELETE", "/users/(?P<uid>[^/]+)/role-mappings/realm", self.user_realm_roles_remove, MANAGE_USERS),
             ("GET", "/users/(?P<uid>[^/]+)/role-mappings/realm/composite", self.user_realm_roles_composite, VIEW_USERS),
             ("GET", "/users/(?P<uid>[^/]+)/role-mappings/clients/(?P<cid>[^/]+)", self.user_client_roles, VIEW_USERS),
-            ("POST", "/users/(?P<uid>[^/]+)/role-mappings/clients/(?P<cid>[^/]+)", self.user_client_roles_add, MANAGE_USERS),
-            ("DELETE", "/users/(?P<uid>[^/]+)/role-mappings/clients/(?P<cid>[^/]+)", self.user_client_roles_remove, MANAGE_USERS),
+            (
+                "POST",
+                "/users/(?P<uid>[^/]+)/role-mappings/clients/(?P<cid>[^/]+)",
+                self.user_client_roles_add,
+                MANAGE_USERS,
+            ),
+            (
+                "DELETE",
+                "/users/(?P<uid>[^/]+)/role-mappings/clients/(?P<cid>[^/]+)",
+                self.user_client_roles_remove,
+                MANAGE_USERS,
+            ),
             ("GET", "/users/(?P<uid>[^/]+)/sessions", self.user_sessions, VIEW_USERS),
             ("POST", "/users/(?P<uid>[^/]+)/logout", self.user_logout, MANAGE_USERS),
-            ("GET", "/groups", self.list_groups, QUERY_GROUPS), ("POST", "/groups", self.create_group, MANAGE_USERS),
+            ("GET", "/groups", self.list_groups, QUERY_GROUPS),
+            ("POST", "/groups", self.create_group, MANAGE_USERS),
             ("GET", "/groups/count", self.count_groups, QUERY_GROUPS),
             ("GET", "/groups/(?P<gid>[^/]+)", self.get_group, VIEW_USERS),
             ("PUT", "/groups/(?P<gid>[^/]+)", self.put_group, MANAGE_USERS),
@@ -100,7 +128,8 @@ class Admin:
             ("POST", "/groups/(?P<gid>[^/]+)/children", self.create_child, MANAGE_USERS),
             ("GET", "/groups/(?P<gid>[^/]+)/members", self.group_members, VIEW_USERS),
             ("GET", "/group-by-path/(?P<path>.+)", self.group_by_path, VIEW_USERS),
-            ("GET", "/roles", self.list_roles, ANY_ADMIN), ("POST", "/roles", self.create_role, MANAGE_REALM),
+            ("GET", "/roles", self.list_roles, ANY_ADMIN),
+            ("POST", "/roles", self.create_role, MANAGE_REALM),
             ("GET", "/roles/(?P<name>[^/]+)", self.get_role, ANY_ADMIN),
             ("GET", "/roles/(?P<name>[^/]+)/users", self.role_users, VIEW_USERS),
             ("GET", "/clients", self.list_clients, QUERY_CLIENTS),
@@ -109,7 +138,8 @@ class Admin:
             ("GET", "/clients/(?P<cid>[^/]+)/client-secret", self.client_secret, VIEW_CLIENTS),
             ("GET", "/clients/(?P<cid>[^/]+)/roles", self.client_roles, VIEW_CLIENTS),
             ("GET", "/clients/(?P<cid>[^/]+)/service-account-user", self.service_account_user, VIEW_CLIENTS),
-            ("GET", "/organizations", self.list_orgs, ORG_QUERY), ("POST", "/organizations", self.create_org, ORG_MANAGE),
+            ("GET", "/organizations", self.list_orgs, ORG_QUERY),
+            ("POST", "/organizations", self.create_org, ORG_MANAGE),
             ("GET", "/organizations/count", self.count_orgs, ORG_QUERY),
             ("GET", "/organizations/members/(?P<uid>[^/]+)/organizations", self.member_orgs, ORG_VIEW),
             ("GET", "/organizations/(?P<oid>[^/]+)", self.get_org, ORG_VIEW),
@@ -119,7 +149,12 @@ class Admin:
             ("POST", "/organizations/(?P<oid>[^/]+)/members", self.org_member_add, ORG_MANAGE),
             ("GET", "/organizations/(?P<oid>[^/]+)/members/count", self.org_members_count, ORG_VIEW),
             ("POST", "/organizations/(?P<oid>[^/]+)/members/invite-user", self.org_invite_user, ORG_MANAGE),
-            ("POST", "/organizations/(?P<oid>[^/]+)/members/invite-existing-user", self.org_invite_existing, ORG_MANAGE),
+            (
+                "POST",
+                "/organizations/(?P<oid>[^/]+)/members/invite-existing-user",
+                self.org_invite_existing,
+                ORG_MANAGE,
+            ),
             ("GET", "/organizations/(?P<oid>[^/]+)/members/(?P<uid>[^/]+)", self.org_member, ORG_VIEW),
             ("DELETE", "/organizations/(?P<oid>[^/]+)/members/(?P<uid>[^/]+)", self.org_member_remove, ORG_MANAGE),
         ]
@@ -154,7 +189,9 @@ class Admin:
                 except NotFound as e:
                     return err(404, str(e))
                 except json.JSONDecodeError:
-                    return json_response(400, {"error": "invalid_request", "error_description": "Cannot parse the JSON"})
+                    return json_response(
+                        400, {"error": "invalid_request", "error_description": "Cannot parse the JSON"}
+                    )
                 if req.method != "GET":
                     self.store.save()
                 return resp
@@ -187,8 +224,14 @@ class Admin:
         rep["createdTimestamp"] = u["createdTimestamp"]
         rep["enabled"] = bool(u.get("enabled"))
         if not brief:
-            rep.update({"totp": False, "disableableCredentialTypes": [],
-                        "requiredActions": list(u.get("requiredActions", [])), "notBefore": u.get("_not_before", 0)})
+            rep.update(
+                {
+                    "totp": False,
+                    "disableableCredentialTypes": [],
+                    "requiredActions": list(u.get("requiredActions", [])),
+                    "notBefore": u.get("_not_before", 0),
+                }
+            )
             if u.get("_service_account_client"):
                 c = self.store.d["clients"].get(u["_service_account_client"])
                 if c:
@@ -205,8 +248,9 @@ class Admin:
         rep["subGroups"] = []
         if not brief:
             rep["attributes"] = g.get("attributes") or {}
-            rep["realmRoles"] = [self.store.d["roles"][r]["name"] for r in g.get("_realm_roles", [])
-                                 if r in self.store.d["roles"]]
+            rep["realmRoles"] = [
+                self.store.d["roles"][r]["name"] for r in g.get("_realm_roles", []) if r in self.store.d["roles"]
+            ]
             rep["clientRoles"] = {}
         if access:
             rep["access"] = dict(GROUP_ACCESS)
@@ -255,8 +299,12 @@ class Admin:
             else:
                 ex = exact or (s.startswith('"') and s.endswith('"'))
                 s = s.strip('"')
-                users = [u for u in users if s in ("", "*") or any(
-                    _like(u.get(k), s, ex) for k in ("username", "email", "firstName", "lastName"))]
+                users = [
+                    u
+                    for u in users
+                    if s in ("", "*")
+                    or any(_like(u.get(k), s, ex) for k in ("username", "email", "firstName", "lastName"))
+                ]
         for field in ("username", "email", "firstName", "lastName"):
             value = req.q(field)
             if value is not None:
@@ -290,8 +338,9 @@ class Admin:
             if self.store.d["realm"].get("registrationEmailAsUsername") and body.get("email"):
                 body["username"] = body["email"]
             else:
-                return json_response(400, {"field": "username", "errorMessage": "error-user-attribute-required",
-                                           "params": ["username"]})
+                return json_response(
+                    400, {"field": "username", "errorMessage": "error-user-attribute-required", "params": ["username"]}
+                )
         try:
             user = self.store.create_user(body)
         except Conflict as e:
@@ -316,8 +365,9 @@ class Admin:
         body = req.json() or {}
         if body.get("username") and body["username"].lower() != u["username"]:
             if not self.store.d["realm"].get("editUsernameAllowed"):
-                return json_response(400, {"field": "username", "errorMessage": "error-user-attribute-read-only",
-                                           "params": ["username"]})
+                return json_response(
+                    400, {"field": "username", "errorMessage": "error-user-attribute-read-only", "params": ["username"]}
+                )
             if self.store.user_by_username(body["username"]):
                 return conflict("User exists with same username")
             u["username"] = body["username"].lower()
@@ -349,8 +399,13 @@ class Admin:
         u = self.store.user(uid)
         body = req.json() or {}
         if not body.get("value"):
-            return json_response(400, {"error": "invalidPasswordMinLengthMessage",
-                                       "error_description": "Invalid password: minimum length 8."})
+            return json_response(
+                400,
+                {
+                    "error": "invalidPasswordMinLengthMessage",
+                    "error_description": "Invalid password: minimum length 8.",
+                },
+            )
         u["_password"] = hash_password(body["value"])
         if body.get("temporary", True):
             if "UPDATE_PASSWORD" not in u["requiredActions"]:
@@ -375,19 +430,35 @@ class Admin:
         if redirect_uri and not client_id:
             return json_response(400, {"errorMessage": "Client id missing"})
         lifespan = req.q_int("lifespan", int(self.store.d["realm"].get("actionTokenGeneratedByAdminLifespan", 43200)))
-        self.store.sent_emails.append({"type": "execute-actions", "to": u["email"], "user_id": uid,
-                                       "username": u["username"], "actions": list(actions),
-                                       "client_id": client_id, "redirect_uri": redirect_uri,
-                                       "lifespan": lifespan, "link": self._email_link("execute-actions", uid),
-                                       "sent_at": now()})
+        self.store.sent_emails.append(
+            {
+                "type": "execute-actions",
+                "to": u["email"],
+                "user_id": uid,
+                "username": u["username"],
+                "actions": list(actions),
+                "client_id": client_id,
+                "redirect_uri": redirect_uri,
+                "lifespan": lifespan,
+                "link": self._email_link("execute-actions", uid),
+                "sent_at": now(),
+            }
+        )
         return empty(204)
 
     def send_verify_email(self, req: Request, uid: str) -> Response:
         u = self.store.user(uid)
         if not u.get("email"):
             return json_response(400, {"errorMessage": "User email missing"})
-        self.store.sent_emails.append({"type": "verify-email", "to": u["email"], "user_id": uid,
-                                       "link": self._email_link("verify-email", uid), "sent_at": now()})
+        self.store.sent_emails.append(
+            {
+                "type": "verify-email",
+                "to": u["email"],
+                "user_id": uid,
+                "link": self._email_link("verify-email", uid),
+                "sent_at": now(),
+            }
+        )
         return empty(204)
 
     def _user_group_list(self, req: Request, uid: str) -> list[dict]:
@@ -443,8 +514,11 @@ class Admin:
         for c in self.store.d["clients"].values():
             roles = self._roles_in(u["_roles"], c["id"])
             if roles:
-                clients[c["clientId"]] = {"id": c["id"], "client": c["clientId"],
-                                          "mappings": [self.role_rep(r) for r in roles]}
+                clients[c["clientId"]] = {
+                    "id": c["id"],
+                    "client": c["clientId"],
+                    "mappings": [self.role_rep(r) for r in roles],
+                }
         if clients:
             body["clientMappings"] = clients
         return json_response(200, body)
@@ -459,8 +533,11 @@ class Admin:
     def _resolve_roles(self, body, container: str | None) -> list[dict] | None:
         out = []
         for rep in body or []:
-            role = self.store.role_by_name(rep.get("name", ""), container) if rep.get("name") else (
-                self.store.d["roles"].get(rep.get("id", "")))
+            role = (
+                self.store.role_by_name(rep.get("name", ""), container)
+                if rep.get("name")
+                else (self.store.d["roles"].get(rep.get("id", "")))
+            )
             if role is None or (rep.get("id") and rep["id"] != role["id"]):
                 return None
             if role["containerId"] != (container or self.store.d["realm"]["id"]):
@@ -509,9 +586,19 @@ class Admin:
                 c = self.store.client_by_client_id(client_id)
                 if c:
                     clients[c["id"]] = client_id
-            out.append({"id": s["id"], "username": u["username"], "userId": uid, "ipAddress": "127.0.0.1",
-                        "start": s["start"] * 1000, "lastAccess": s["lastAccess"] * 1000, "rememberMe": False,
-                        "clients": clients, "transientUser": False})
+            out.append(
+                {
+                    "id": s["id"],
+                    "username": u["username"],
+                    "userId": uid,
+                    "ipAddress": "127.0.0.1",
+                    "start": s["start"] * 1000,
+                    "lastAccess": s["lastAccess"] * 1000,
+                    "rememberMe": False,
+                    "clients": clients,
+                    "transientUser": False,
+                }
+            )
         return json_response(200, out)
 
     def user_logout(self, req: Request, uid: str) -> Response:
@@ -578,8 +665,11 @@ class Admin:
         name = body.get("name")
         if name and name != g["name"]:
             if any(s["name"] == name for s in self.store.children(g["parentId"])):
-                return conflict(f"Sibling group named '{name}' already exists." if g["parentId"]
-                                else f"Top level group named '{name}' already exists.")
+                return conflict(
+                    f"Sibling group named '{name}' already exists."
+                    if g["parentId"]
+                    else f"Top level group named '{name}' already exists."
+                )
             g["name"] = name
         if body.get("attributes") is not None:
             g["attributes"] = body["attributes"]
@@ -596,8 +686,9 @@ class Admin:
         if search:
             kids = [k for k in kids if _like(k["name"], search, req.q_bool("exact", False))]
         brief = req.q_bool("briefRepresentation", False)
-        return json_response(200, [self.group_rep(k, brief=brief) for k in
-                                   _page(kids, req.q_int("first", 0), req.q_int("max", 10))])
+        return json_response(
+            200, [self.group_rep(k, brief=brief) for k in _page(kids, req.q_int("first", 0), req.q_int("max", 10))]
+        )
 
     def create_child(self, req: Request, gid: str) -> Response:
         self.store.group(gid)
@@ -607,8 +698,9 @@ class Admin:
         self.store.group(gid)
         users = sorted((u for u in self.store.d["users"].values() if gid in u["_groups"]), key=lambda u: u["username"])
         brief = req.q_bool("briefRepresentation", False)
-        return json_response(200, [self.user_rep(u, brief=brief) for u in
-                                   _page(users, req.q_int("first", 0), req.q_int("max", 100))])
+        return json_response(
+            200, [self.user_rep(u, brief=brief) for u in _page(users, req.q_int("first", 0), req.q_int("max", 100))]
+        )
 
     def group_by_path(self, req: Request, path: str) -> Response:
         g = self.store.group_by_path(path)
@@ -623,8 +715,9 @@ class Admin:
         if search:
             roles = [r for r in roles if _like(r["name"], search, False)]
         brief = req.q_bool("briefRepresentation", True)
-        return json_response(200, [self.role_rep(r, brief) for r in
-                                   _page(roles, req.q_int("first", 0), req.q_int("max", None))])
+        return json_response(
+            200, [self.role_rep(r, brief) for r in _page(roles, req.q_int("first", 0), req.q_int("max", None))]
+        )
 
     def get_role(self, req: Request, name: str) -> Response:
         r = self.store.role_by_name(name, None)
@@ -646,9 +739,16 @@ class Admin:
         r = self.store.role_by_name(name, None)
         if r is None:
             return err(404, "Could not find role")
-        users = sorted((u for u in self.store.d["users"].values() if r["id"] in u["_roles"]), key=lambda u: u["username"])
-        return json_response(200, [self.user_rep(u, brief=req.q_bool("briefRepresentation", True)) for u in
-                                   _page(users, req.q_int("first", 0), req.q_int("max", 100))])
+        users = sorted(
+            (u for u in self.store.d["users"].values() if r["id"] in u["_roles"]), key=lambda u: u["username"]
+        )
+        return json_response(
+            200,
+            [
+                self.user_rep(u, brief=req.q_bool("briefRepresentation", True))
+                for u in _page(users, req.q_int("first", 0), req.q_int("max", 100))
+            ],
+        )
 
     # ------------------------------------------------------------------ clients
     def list_clients(self, req: Request) -> Response:
@@ -659,8 +759,9 @@ class Admin:
                 clients = [c for c in clients if client_id.lower() in c["clientId"].lower()]
             else:
                 clients = [c for c in clients if c["clientId"] == client_id]
-        return json_response(200, [self.client_rep(c) for c in
-                                   _page(clients, req.q_int("first", 0), req.q_int("max", None))])
+        return json_response(
+            200, [self.client_rep(c) for c in _page(clients, req.q_int("first", 0), req.q_int("max", None))]
+        )
 
     def get_client(self, req: Request, cid: str) -> Response:
         return json_response(200, self.client_rep(self.store.client(cid)))
@@ -668,7 +769,11 @@ class Admin:
     def put_client(self, req: Request, cid: str) -> Response:
         c = self.store.client(cid)
         body = req.json() or {}
-        if body.get("clientId") and body["clientId"] != c["clientId"] and self.store.client_by_client_id(body["clientId"]):
+        if (
+            body.get("clientId")
+            and body["clientId"] != c["clientId"]
+            and self.store.client_by_client_id(body["clientId"])
+        ):
             return conflict(f"Client {body['clientId']} already exists")
         for k, v in body.items():
             if k == "id" or v is None:
@@ -732,8 +837,13 @@ class Admin:
         for dm in domains or []:
             for other in self.store.d["orgs"].values():
                 if other["id"] != org_id and any(x["name"] == dm.get("name") for x in other["domains"]):
-                    return json_response(400, {"errorMessage": f"Domain {dm.get('name')} is already linked to "
-                                                               f"organization {other['name']} in realm {self.store.realm_name}"})
+                    return json_response(
+                        400,
+                        {
+                            "errorMessage": f"Domain {dm.get('name')} is already linked to "
+                            f"organization {other['name']} in realm {self.store.realm_name}"
+                        },
+                    )
         return None
 
     def create_org(self, req: Request) -> Response:
@@ -766,8 +876,9 @@ class Admin:
         o = self.store.org(oid)
         body = req.json()
         if body is None:
-            return json_response(500, {"error": "unknown_error",
-                                       "error_description": "For more on this error consult the server log."})
+            return json_response(
+                500, {"error": "unknown_error", "error_description": "For more on this error consult the server log."}
+            )
         if not body.get("name"):
             return json_response(400, {"errorMessage": "Name can not be null"})
         if (body.get("alias") or body["name"]) != o["alias"]:
@@ -781,7 +892,9 @@ class Admin:
         o["enabled"] = body.get("enabled", True) is not False
         o["description"] = body.get("description")
         o["redirectUrl"] = body.get("redirectUrl")
-        o["domains"] = [{"name": d["name"], "verified": bool(d.get("verified", False))} for d in body.get("domains") or []]
+        o["domains"] = [
+            {"name": d["name"], "verified": bool(d.get("verified", False))} for d in body.get("domains") or []
+        ]
         if body.get("attributes") is not None:  # absent attributes survive a PUT, as in Keycloak
             o["attributes"] = {k: (v if isinstance(v, list) else [v]) for k, v in body["attributes"].items()}
         return empty(204)
@@ -795,7 +908,11 @@ class Admin:
         search = req.q("search")
         if search:
             ex = req.q_bool("exact", False)
-            users = [u for u in users if any(_like(u.get(k), search, ex) for k in ("username", "email", "firstName", "lastName"))]
+            users = [
+                u
+                for u in users
+                if any(_like(u.get(k), search, ex) for k in ("username", "email", "firstName", "lastName"))
+            ]
         return sorted(users, key=lambda u: u["username"])
 
     def _member_rep(self, o: dict, u: dict) -> dict:
@@ -847,14 +964,26 @@ class Admin:
         first = form.get("firstName") or form.get("first-name")
         last = form.get("lastName") or form.get("last-name")
         if not email:
-            return json_response(400, {"errorMessage": "To invite a member you need to provide an email and/or username"})
+            return json_response(
+                400, {"errorMessage": "To invite a member you need to provide an email and/or username"}
+            )
         user = self.store.user_by_email(email)
         if user is not None and user["id"] in o["_members"]:
             return conflict("User already a member of the organization")
         kind = "org-invite-existing" if user else "org-invite-registration"
-        self.store.sent_emails.append({"type": kind, "to": email, "organization": o["alias"], "org_id": o["id"],
-                                       "firstName": first, "lastName": last, "user_id": user["id"] if user else None,
-                                       "link": self._email_link(kind, user["id"] if user else ""), "sent_at": now()})
+        self.store.sent_emails.append(
+            {
+                "type": kind,
+                "to": email,
+                "organization": o["alias"],
+                "org_id": o["id"],
+                "firstName": first,
+                "lastName": last,
+                "user_id": user["id"] if user else None,
+                "link": self._email_link(kind, user["id"] if user else ""),
+                "sent_at": now(),
+            }
+        )
         return empty(204)
 
     def org_invite_existing(self, req: Request, oid: str) -> Response:
@@ -867,9 +996,17 @@ class Admin:
             return conflict("User already a member of the organization")
         if not user.get("email"):
             return json_response(400, {"errorMessage": "Invalid email address: null"})
-        self.store.sent_emails.append({"type": "org-invite-existing", "to": user["email"], "organization": o["alias"],
-                                       "org_id": o["id"], "user_id": user["id"],
-                                       "link": self._email_link("org-invite-existing", user["id"]), "sent_at": now()})
+        self.store.sent_emails.append(
+            {
+                "type": "org-invite-existing",
+                "to": user["email"],
+                "organization": o["alias"],
+                "org_id": o["id"],
+                "user_id": user["id"],
+                "link": self._email_link("org-invite-existing", user["id"]),
+                "sent_at": now(),
+            }
+        )
         return empty(204)
 
     def member_orgs(self, req: Request, uid: str) -> Response:

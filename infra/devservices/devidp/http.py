@@ -70,13 +70,21 @@ class Response:
 
 def json_response(status: int, data, headers=None) -> Response:
     body = json.dumps(data, ensure_ascii=False).encode()
-    return Response(status, body, [("Content-Type", "application/json"), ("Cache-Control", "no-cache"), *(headers or [])])
+    return Response(
+        status, body, [("Content-Type", "application/json"), ("Cache-Control", "no-cache"), *(headers or [])]
+    )
 
 
 def html_response(status: int, html: str, headers=None) -> Response:
-    return Response(status, html.encode(), [("Content-Type", "text/html;charset=utf-8"),
-                                            ("Cache-Control", "no-store, must-revalidate, max-age=0"),
-                                            *(headers or [])])
+    return Response(
+        status,
+        html.encode(),
+        [
+            ("Content-Type", "text/html;charset=utf-8"),
+            ("Cache-Control", "no-store, must-revalidate, max-age=0"),
+            *(headers or []),
+        ],
+    )
 
 
 def empty(status: int = 204, headers=None) -> Response:

@@ -43,8 +43,9 @@ class Signer:
 
     def sign_refresh(self, claims: dict) -> str:
         # Keycloak signs refresh tokens with the realm's HMAC key (HS512); clients treat them as opaque.
-        return jwt.encode({"alg": "HS512", "typ": "JWT", "kid": "hmac"}, claims, self.store.hmac_key,
-                          algorithms=["HS512"])
+        return jwt.encode(
+            {"alg": "HS512", "typ": "JWT", "kid": "hmac"}, claims, self.store.hmac_key, algorithms=["HS512"]
+        )
 
     def verify(self, token: str, typ: str | None = "Bearer") -> dict | None:
         """Claims of a valid, unexpired RS256 token of this realm, or None."""
@@ -124,8 +125,12 @@ def _set_nested(claims: dict, name: str, value) -> None:
 
 
 def _flag(mapper: dict, kind: str) -> bool:
-    key = {"access": "access.token.claim", "id": "id.token.claim", "userinfo": "userinfo.token.claim",
-           "introspection": "introspection.token.claim"}[kind]
+    key = {
+        "access": "access.token.claim",
+        "id": "id.token.claim",
+        "userinfo": "userinfo.token.claim",
+        "introspection": "introspection.token.claim",
+    }[kind]
     return mapper.get("config", {}).get(key) == "true"
 
 
@@ -149,7 +154,8 @@ class Claims:
         req = set((requested or "").split())
         req |= {"organization"} if any(s.startswith("organization:") for s in req) else set()
         names = list(client.get("defaultClientScopes", [])) + [
-            n for n in client.get("optionalClientScopes", []) if n in req]
+            n for n in client.get("optionalClientScopes", []) if n in req
+        ]
         return [s for s in (self.store.scope_by_name(n) for n in names) if s]
 
     def scope_string(self, client: dict, requested: str) -> str:
@@ -169,8 +175,9 @@ class Claims:
         values = user.get("attributes", {}).get(attr)
         return values
 
-    def mapped(self, kind: str, client: dict, user: dict, session: dict | None, requested: str,
-               acr: str = "1") -> tuple[dict, list[str]]:
+    def mapped(
+        self, kind: str, client: dict, user: dict, session: dict | None, requested: str, acr: str = "1"
+    ) -> tuple[dict, list[str]]:
         store = self.store
         claims: dict = {}
         audience: list[str] = []
@@ -235,8 +242,11 @@ class Claims:
                     _set_nested(claims, name, session["auth_time"])
             elif typ == "oidc-group-membership-mapper":
                 full = cfg.get("full.path", "true") == "true"
-                groups = [store.group_path(store.d["groups"][g]) if full else store.d["groups"][g]["name"]
-                          for g in user["_groups"] if g in store.d["groups"]]
+                groups = [
+                    store.group_path(store.d["groups"][g]) if full else store.d["groups"][g]["name"]
+                    for g in user["_groups"]
+                    if g in store.d["groups"]
+                ]
                 _set_nested(claims, name or "groups", sorted(groups))
             elif typ == "oidc-organization-membership-mapper":
                 value = self.organization_claim(user, requested, cfg)
@@ -303,54 +313,101 @@ class OIDC:
     # ------------------------------------------------------------------ discovery, keys
     def discovery(self, req: Request) -> Response:
         iss = self.issuer
-        return json_response(200, {
-            "issuer": iss,
-            "authorization_endpoint": self.endpoint("auth"),
-            "token_endpoint": self.endpoint("token"),
-            "introspection_endpoint": self.endpoint("token/introspect"),
-            "userinfo_endpoint": self.endpoint("userinfo"),
-            "end_session_endpoint": self.endpoint("logout"),
-            "frontchannel_logout_session_supported": True,
-            "frontchannel_logout_supported": True,
-            "jwks_uri": self.endpoint("certs"),
-            "check_session_iframe": self.endpoint("login-status-iframe.html"),
-            "grant_types_supported": ["authorization_code", "client_credentials", "implicit", "password",
-                                      "refresh_token", "urn:ietf:params:oauth:grant-type:device_code",
-                                      "urn:ietf:params:oauth:grant-type:token-exchange",
-                                      "urn:ietf:params:oauth:grant-type:uma-ticket", "urn:openid:params:grant-type:ciba"],
-            "acr_values_supported": ["0", "1"],
-            "response_types_supported": ["code", "none", "id_token", "token", "id_token token", "code id_token",
-                                         "code token", "code id_token token"],
-            "subject_types_supported": ["public", "pairwise"],
-            "prompt_values_supported": ["none", "login", "consent"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "userinfo_signing_alg_values_supported": ["RS256", "none"],
-            "request_object_signing_alg_values_supported": ["RS256", "none"],
-            "response_modes_supported": ["query", "fragment", "form_post", "query.jwt", "fragment.jwt",
-                                         "form_post.jwt", "jwt"],
-            "registration_endpoint": f"{iss}/clients-registrations/openid-connect",
-            "token_endpoint_auth_methods_supported": ["private_key_jwt", "client_secret_basic",
-                                                      "client_secret_post", "tls_client_auth", "client_secret_jwt"],
-            "token_endpoint_auth_signing_alg_values_supported": ["RS256", "HS256", "HS512"],
-            "introspection_endpoint_auth_methods_supported": ["private_key_jwt", "client_secret_basic",
-                                                              "client_secret_post", "tls_client_auth",
-                                                              "client_secret_jwt"],
-            "claims_supported": ["aud", "sub", "iss", "auth_time", "name", "given_name", "family_name",
-                                 "preferred_username", "email", "acr", "organization", "groups", "pesel"],
-            "claim_types_supported": ["normal"],
-            "claims_parameter_supported": True,
-            "scopes_supported": ["openid"] + sorted(s["name"] for s in self.store.d["client_scopes"].values()),
-            "request_parameter_supported": True,
-            "request_uri_parameter_supported": True,
-            "require_request_uri_registration": True,
-            "code_challenge_methods_supported": ["plain", "S256"],
-            "tls_client_certificate_bound_access_tokens": True,
-            "revocation_endpoint": self.endpoint("revoke"),
-            "backchannel_logout_supported": True,
-            "backchannel_logout_session_supported": True,
-            "device_authorization_endpoint": self.endpoint("auth/device"),
-            "authorization_response_iss_parameter_supported": True,
-        })
+        return json_response(
+            200,
+            {
+                "issuer": iss,
+                "authorization_endpoint": self.endpoint("auth"),
+                "token_endpoint": self.endpoint("token"),
+                "introspection_endpoint": self.endpoint("token/introspect"),
+                "userinfo_endpoint": self.endpoint("userinfo"),
+                "end_session_endpoint": self.endpoint("logout"),
+                "frontchannel_logout_session_supported": True,
+                "frontchannel_logout_supported": True,
+                "jwks_uri": self.endpoint("certs"),
+                "check_session_iframe": self.endpoint("login-status-iframe.html"),
+                "grant_types_supported": [
+                    "authorization_code",
+                    "client_credentials",
+                    "implicit",
+                    "password",
+                    "refresh_token",
+                    "urn:ietf:params:oauth:grant-type:device_code",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                    "urn:ietf:params:oauth:grant-type:uma-ticket",
+                    "urn:openid:params:grant-type:ciba",
+                ],
+                "acr_values_supported": ["0", "1"],
+                "response_types_supported": [
+                    "code",
+                    "none",
+                    "id_token",
+                    "token",
+                    "id_token token",
+                    "code id_token",
+                    "code token",
+                    "code id_token token",
+                ],
+                "subject_types_supported": ["public", "pairwise"],
+                "prompt_values_supported": ["none", "login", "consent"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "userinfo_signing_alg_values_supported": ["RS256", "none"],
+                "request_object_signing_alg_values_supported": ["RS256", "none"],
+                "response_modes_supported": [
+                    "query",
+                    "fragment",
+                    "form_post",
+                    "query.jwt",
+                    "fragment.jwt",
+                    "form_post.jwt",
+                    "jwt",
+                ],
+                "registration_endpoint": f"{iss}/clients-registrations/openid-connect",
+                "token_endpoint_auth_methods_supported": [
+                    "private_key_jwt",
+                    "client_secret_basic",
+                    "client_secret_post",
+                    "tls_client_auth",
+                    "client_secret_jwt",
+                ],
+                "token_endpoint_auth_signing_alg_values_supported": ["RS256", "HS256", "HS512"],
+                "introspection_endpoint_auth_methods_supported": [
+                    "private_key_jwt",
+                    "client_secret_basic",
+                    "client_secret_post",
+                    "tls_client_auth",
+                    "client_secret_jwt",
+                ],
+                "claims_supported": [
+                    "aud",
+                    "sub",
+                    "iss",
+                    "auth_time",
+                    "name",
+                    "given_name",
+                    "family_name",
+                    "preferred_username",
+                    "email",
+                    "acr",
+                    "organization",
+                    "groups",
+                    "pesel",
+                ],
+                "claim_types_supported": ["normal"],
+                "claims_parameter_supported": True,
+                "scopes_supported": ["openid"] + sorted(s["name"] for s in self.store.d["client_scopes"].values()),
+                "request_parameter_supported": True,
+                "request_uri_parameter_supported": True,
+                "require_request_uri_registration": True,
+                "code_challenge_methods_supported": ["plain", "S256"],
+                "tls_client_certificate_bound_access_tokens": True,
+                "revocation_endpoint": self.endpoint("revoke"),
+                "backchannel_logout_supported": True,
+                "backchannel_logout_session_supported": True,
+                "device_authorization_endpoint": self.endpoint("auth/device"),
+                "authorization_response_iss_parameter_supported": True,
+            },
+        )
 
     def certs(self, req: Request) -> Response:
         key = self.store.rsa_key.as_dict(private=False)
@@ -374,21 +431,32 @@ class OIDC:
             if not client.get("enabled", True):
                 return html_response(400, pages.error_page("Client disabled."))
             redirect_uri = p.get("redirect_uri")
-            if not redirect_uri or not matches_redirect(redirect_uri, client.get("redirectUris", []),
-                                                        client.get("rootUrl", "")):
+            if not redirect_uri or not matches_redirect(
+                redirect_uri, client.get("redirectUris", []), client.get("rootUrl", "")
+            ):
                 return html_response(400, pages.error_page("Invalid parameter: redirect_uri"))
             state = p.get("state")
             response_type = p.get("response_type")
             if not response_type:
-                return self._auth_error_redirect(redirect_uri, "invalid_request", "Missing parameter: response_type", state)
+                return self._auth_error_redirect(
+                    redirect_uri, "invalid_request", "Missing parameter: response_type", state
+                )
             if response_type != "code":
-                return self._auth_error_redirect(redirect_uri, "unsupported_response_type",
-                                                 "Client is not allowed to initiate browser login with given "
-                                                 "response_type. Implicit flow is disabled for the client.", state)
+                return self._auth_error_redirect(
+                    redirect_uri,
+                    "unsupported_response_type",
+                    "Client is not allowed to initiate browser login with given "
+                    "response_type. Implicit flow is disabled for the client.",
+                    state,
+                )
             if not client.get("standardFlowEnabled", True):
-                return self._auth_error_redirect(redirect_uri, "unauthorized_client",
-                                                 "Client is not allowed to initiate browser login with given "
-                                                 "response_type. Standard flow is disabled for the client.", state)
+                return self._auth_error_redirect(
+                    redirect_uri,
+                    "unauthorized_client",
+                    "Client is not allowed to initiate browser login with given "
+                    "response_type. Standard flow is disabled for the client.",
+                    state,
+                )
             scope = p.get("scope", "")
             if not self.claims.valid_scope(client, scope):
                 return self._auth_error_redirect(redirect_uri, "invalid_scope", f"Invalid scopes: {scope}", state)
@@ -396,27 +464,41 @@ class OIDC:
             required = client.get("attributes", {}).get("pkce.code.challenge.method")
             if required:
                 if not method:
-                    return self._auth_error_redirect(redirect_uri, "invalid_request",
-                                                     "Missing parameter: code_challenge_method", state)
+                    return self._auth_error_redirect(
+                        redirect_uri, "invalid_request", "Missing parameter: code_challenge_method", state
+                    )
                 if method != required:
-                    return self._auth_error_redirect(redirect_uri, "invalid_request",
-                                                     "Invalid parameter: code challenge method is not matching "
-                                                     "the configured one", state)
+                    return self._auth_error_redirect(
+                        redirect_uri,
+                        "invalid_request",
+                        "Invalid parameter: code challenge method is not matching the configured one",
+                        state,
+                    )
             if challenge is not None or method is not None or required:
                 method = method or "plain"
                 if method not in ("plain", "S256"):
-                    return self._auth_error_redirect(redirect_uri, "invalid_request",
-                                                     "Invalid parameter: code_challenge_method", state)
+                    return self._auth_error_redirect(
+                        redirect_uri, "invalid_request", "Invalid parameter: code_challenge_method", state
+                    )
                 if not challenge:
-                    return self._auth_error_redirect(redirect_uri, "invalid_request",
-                                                     "Missing parameter: code_challenge", state)
+                    return self._auth_error_redirect(
+                        redirect_uri, "invalid_request", "Missing parameter: code_challenge", state
+                    )
                 if not PKCE_VERIFIER.match(challenge):
-                    return self._auth_error_redirect(redirect_uri, "invalid_request",
-                                                     "Invalid parameter: code_challenge", state)
-            pending = {"client_id": client["clientId"], "redirect_uri": redirect_uri, "state": state,
-                       "nonce": p.get("nonce"), "scope": scope, "code_challenge": challenge,
-                       "code_challenge_method": method if challenge else None,
-                       "response_mode": p.get("response_mode", "query"), "created": now()}
+                    return self._auth_error_redirect(
+                        redirect_uri, "invalid_request", "Invalid parameter: code_challenge", state
+                    )
+            pending = {
+                "client_id": client["clientId"],
+                "redirect_uri": redirect_uri,
+                "state": state,
+                "nonce": p.get("nonce"),
+                "scope": scope,
+                "code_challenge": challenge,
+                "code_challenge_method": method if challenge else None,
+                "response_mode": p.get("response_mode", "query"),
+                "created": now(),
+            }
             prompt = set((p.get("prompt") or "").split())
             session = self.store.session_by_cookie(req.cookies.get(COOKIE))
             if session is not None and "login" not in prompt and p.get("max_age") != "0":
@@ -427,50 +509,80 @@ class OIDC:
                 return self._auth_error_redirect(redirect_uri, "login_required", "Login required", state)
             tab_id = secrets.token_urlsafe(12)
             self.store.auth_sessions[tab_id] = pending
-            return html_response(200, pages.login_page(
-                action=self._login_action(client["clientId"], tab_id),
-                realm_display=self.store.d["realm"].get("displayName") or self.store.realm_name,
-                username=p.get("login_hint", "")))
+            return html_response(
+                200,
+                pages.login_page(
+                    action=self._login_action(client["clientId"], tab_id),
+                    realm_display=self.store.d["realm"].get("displayName") or self.store.realm_name,
+                    username=p.get("login_hint", ""),
+                ),
+            )
 
     def _login_action(self, client_id: str, tab_id: str) -> str:
-        return (f"{self.issuer}/login-actions/authenticate?"
-                + urlencode({"client_id": client_id, "tab_id": tab_id}))
+        return f"{self.issuer}/login-actions/authenticate?" + urlencode({"client_id": client_id, "tab_id": tab_id})
 
     def authenticate(self, req: Request) -> Response:
         tab_id = req.q("tab_id", "")
         form = req.form()
         with self.store.lock:
             pending = self.store.auth_sessions.get(tab_id)
-            if pending is None or pending["created"] + int(self.store.d["realm"].get("accessCodeLifespanLogin", 1800)) < now():
-                return html_response(400, pages.error_page(
-                    "Strona logowania wygasła. Zaloguj się ponownie. (Your login attempt timed out.)"))
+            if (
+                pending is None
+                or pending["created"] + int(self.store.d["realm"].get("accessCodeLifespanLogin", 1800)) < now()
+            ):
+                return html_response(
+                    400,
+                    pages.error_page("Strona logowania wygasła. Zaloguj się ponownie. (Your login attempt timed out.)"),
+                )
             username = form.get("username", "").strip()
             user = self.store.user_by_username(username)
             if user is None and self.store.d["realm"].get("loginWithEmailAllowed", True):
                 user = self.store.user_by_email(username)
             realm_display = self.store.d["realm"].get("displayName") or self.store.realm_name
             action = self._login_action(pending["client_id"], tab_id)
-            if user is None or user.get("_service_account_client") or not check_password(user.get("_password"), form.get("password", "")):
-                return html_response(200, pages.login_page(
-                    action=action, realm_display=realm_display, username=username,
-                    error="Nieprawidłowa nazwa użytkownika lub hasło. (Invalid username or password.)"))
+            if (
+                user is None
+                or user.get("_service_account_client")
+                or not check_password(user.get("_password"), form.get("password", ""))
+            ):
+                return html_response(
+                    200,
+                    pages.login_page(
+                        action=action,
+                        realm_display=realm_display,
+                        username=username,
+                        error="Nieprawidłowa nazwa użytkownika lub hasło. (Invalid username or password.)",
+                    ),
+                )
             if not user.get("enabled"):
-                return html_response(200, pages.login_page(
-                    action=action, realm_display=realm_display, username=username,
-                    error="Konto jest wyłączone, skontaktuj się z administratorem. "
-                          "(Account is disabled, contact your administrator.)"))
+                return html_response(
+                    200,
+                    pages.login_page(
+                        action=action,
+                        realm_display=realm_display,
+                        username=username,
+                        error="Konto jest wyłączone, skontaktuj się z administratorem. "
+                        "(Account is disabled, contact your administrator.)",
+                    ),
+                )
             del self.store.auth_sessions[tab_id]
             session = self.store.new_session(user["id"])
             self.store.save()
             resp = self._complete(pending, session, acr="1")
-            resp.headers.append(("Set-Cookie", f"{COOKIE}={session['cookie']}; Version=1; Path=/realms/"
-                                               f"{self.store.realm_name}/; HttpOnly; SameSite=Lax"))
+            resp.headers.append(
+                (
+                    "Set-Cookie",
+                    f"{COOKIE}={session['cookie']}; Version=1; Path=/realms/"
+                    f"{self.store.realm_name}/; HttpOnly; SameSite=Lax",
+                )
+            )
             return resp
 
     def _complete(self, pending: dict, session: dict, acr: str) -> Response:
         code = f"{secrets.token_urlsafe(24)}.{session['id']}.{pending['client_id']}"
-        self.store.codes[code] = dict(pending, sid=session["id"], user_id=session["userId"],
-                                      exp=now() + CODE_LIFESPAN, used=False, acr=acr)
+        self.store.codes[code] = dict(
+            pending, sid=session["id"], user_id=session["userId"], exp=now() + CODE_LIFESPAN, used=False, acr=acr
+        )
         if pending["client_id"] not in session["clients"]:
             session["clients"].append(pending["client_id"])
         session["lastAccess"] = now()
@@ -555,8 +667,11 @@ class OIDC:
                 return oauth_error(400, "invalid_grant", "PKCE code verifier not specified")
             if not PKCE_VERIFIER.match(verifier):
                 return oauth_error(400, "invalid_grant", "PKCE invalid code verifier")
-            computed = _b64(hashlib.sha256(verifier.encode("ascii")).digest()) \
-                if data["code_challenge_method"] == "S256" else verifier
+            computed = (
+                _b64(hashlib.sha256(verifier.encode("ascii")).digest())
+                if data["code_challenge_method"] == "S256"
+                else verifier
+            )
             if not hmac.compare_digest(computed, data["code_challenge"]):
                 return oauth_error(400, "invalid_grant", "PKCE verification failed: Code mismatch")
         session = self.store.session(data["sid"])
@@ -565,8 +680,9 @@ class OIDC:
         user = self.store.d["users"].get(data["user_id"])
         if user is None or not user.get("enabled"):
             return oauth_error(400, "invalid_grant", "User disabled")
-        return json_response(200, self.issue(client, user, session, data["scope"], nonce=data["nonce"],
-                                             acr=data["acr"]))
+        return json_response(
+            200, self.issue(client, user, session, data["scope"], nonce=data["nonce"], acr=data["acr"])
+        )
 
     def _grant_refresh(self, client: dict, form: dict) -> Response:
         token = form.get("refresh_token")
@@ -576,7 +692,9 @@ class OIDC:
         if claims is None:
             return oauth_error(400, "invalid_grant", problem)
         if claims.get("azp") != client["clientId"]:
-            return oauth_error(400, "invalid_grant", "Invalid refresh token. Token client and authorized client don't match")
+            return oauth_error(
+                400, "invalid_grant", "Invalid refresh token. Token client and authorized client don't match"
+            )
         user = self.store.d["users"].get(claims.get("sub", ""))
         if user is None:
             return oauth_error(400, "invalid_grant", "Session not active")
@@ -594,8 +712,9 @@ class OIDC:
                 return oauth_error(400, "invalid_scope", "Invalid scopes: " + requested)
             scope = requested
         session["lastAccess"] = now()
-        return json_response(200, self.issue(client, user, session, scope, nonce=claims.get("nonce"), acr="0",
-                                             refresh_scope=scope))
+        return json_response(
+            200, self.issue(client, user, session, scope, nonce=claims.get("nonce"), acr="0", refresh_scope=scope)
+        )
 
     def _grant_client_credentials(self, client: dict, form: dict) -> Response:
         if client.get("publicClient"):
@@ -613,7 +732,9 @@ class OIDC:
     def _grant_password(self, client: dict, form: dict) -> Response:
         if not client.get("directAccessGrantsEnabled"):
             return oauth_error(400, "unauthorized_client", "Client not allowed for direct access grants")
-        user = self.store.user_by_username(form.get("username", "")) or self.store.user_by_email(form.get("username", ""))
+        user = self.store.user_by_username(form.get("username", "")) or self.store.user_by_email(
+            form.get("username", "")
+        )
         if user is None or not check_password(user.get("_password"), form.get("password", "")):
             return oauth_error(401, "invalid_grant", "Invalid user credentials")
         if not user.get("enabled"):
@@ -623,8 +744,18 @@ class OIDC:
         return json_response(200, self.issue(client, user, session, form.get("scope", ""), acr="1"))
 
     # ------------------------------------------------------------------ issuing
-    def issue(self, client: dict, user: dict, session: dict | None, scope: str, *, nonce=None, acr="1",
-              service_account=False, refresh_scope=None) -> dict:
+    def issue(
+        self,
+        client: dict,
+        user: dict,
+        session: dict | None,
+        scope: str,
+        *,
+        nonce=None,
+        acr="1",
+        service_account=False,
+        refresh_scope=None,
+    ) -> dict:
         t = now()
         exp = t + int(self.store.d["realm"].get("accessTokenLifespan", ACCESS_LIFESPAN))
         scope_str = self.claims.scope_string(client, scope)
@@ -646,10 +777,21 @@ class OIDC:
             body["refresh_expires_in"] = 0
         else:
             idle = int(self.store.d["realm"].get("ssoSessionIdleTimeout", 1800))
-            refresh_exp = min(t + idle, session["start"] + int(self.store.d["realm"].get("ssoSessionMaxLifespan", 36000)))
-            refresh = {"exp": refresh_exp, "iat": t, "jti": new_id(), "iss": self.issuer, "aud": self.issuer,
-                       "sub": user["id"], "typ": "Refresh", "azp": client["clientId"], "sid": session["id"],
-                       "scope": refresh_scope or scope}
+            refresh_exp = min(
+                t + idle, session["start"] + int(self.store.d["realm"].get("ssoSessionMaxLifespan", 36000))
+            )
+            refresh = {
+                "exp": refresh_exp,
+                "iat": t,
+                "jti": new_id(),
+                "iss": self.issuer,
+                "aud": self.issuer,
+                "sub": user["id"],
+                "typ": "Refresh",
+                "azp": client["clientId"],
+                "sid": session["id"],
+                "scope": refresh_scope or scope,
+            }
             if nonce:
                 refresh["nonce"] = nonce
             body["refresh_expires_in"] = refresh_exp - t
@@ -657,8 +799,16 @@ class OIDC:
         body["token_type"] = "Bearer"
         if "openid" in scope.split() and not service_account:
             id_claims, _ = self.claims.mapped("id", client, user, session, scope, acr)
-            id_token = {"exp": exp, "iat": t, "jti": new_id(), "iss": self.issuer, "aud": client["clientId"],
-                        "sub": user["id"], "typ": "ID", "azp": client["clientId"]}
+            id_token = {
+                "exp": exp,
+                "iat": t,
+                "jti": new_id(),
+                "iss": self.issuer,
+                "aud": client["clientId"],
+                "sub": user["id"],
+                "typ": "ID",
+                "azp": client["clientId"],
+            }
             if nonce:
                 id_token["nonce"] = nonce
             if session is not None:
@@ -699,12 +849,30 @@ class OIDC:
             token = req.form().get("access_token")
         with self.store.lock:
             if not token:
-                return oauth_error(401, "invalid_request", "Missing access token",
-                                   [("WWW-Authenticate", f'Bearer realm="{self.store.realm_name}", error="invalid_request", error_description="Missing access token"')])
+                return oauth_error(
+                    401,
+                    "invalid_request",
+                    "Missing access token",
+                    [
+                        (
+                            "WWW-Authenticate",
+                            f'Bearer realm="{self.store.realm_name}", error="invalid_request", error_description="Missing access token"',
+                        )
+                    ],
+                )
             claims, user, client = self._active_access(token)
             if claims is None:
-                return oauth_error(401, "invalid_token", "Token verification failed",
-                                   [("WWW-Authenticate", f'Bearer realm="{self.store.realm_name}", error="invalid_token", error_description="Token verification failed"')])
+                return oauth_error(
+                    401,
+                    "invalid_token",
+                    "Token verification failed",
+                    [
+                        (
+                            "WWW-Authenticate",
+                            f'Bearer realm="{self.store.realm_name}", error="invalid_token", error_description="Token verification failed"',
+                        )
+                    ],
+                )
             session = self.store.session(claims.get("sid"))
             info, _ = self.claims.mapped("userinfo", client, user, session, claims.get("scope", ""))
             return json_response(200, {"sub": user["id"], **{k: v for k, v in info.items() if k != "sub"}})
@@ -724,15 +892,23 @@ class OIDC:
             if claims is None:
                 refresh, _ = self.signer.verify_refresh(token)
                 if refresh and self.store.session(refresh.get("sid")):
-                    return json_response(200, dict(refresh, active=True, client_id=refresh.get("azp"),
-                                                   username=self.store.d["users"].get(refresh["sub"], {}).get("username")))
+                    return json_response(
+                        200,
+                        dict(
+                            refresh,
+                            active=True,
+                            client_id=refresh.get("azp"),
+                            username=self.store.d["users"].get(refresh["sub"], {}).get("username"),
+                        ),
+                    )
                 return json_response(200, {"active": False})
             session = self.store.session(claims.get("sid"))
             mapped, _ = self.claims.mapped("introspection", tclient, user, session, claims.get("scope", ""))
             body = dict(claims)
             body.update({k: v for k, v in mapped.items() if k not in body})
-            body.update({"client_id": claims["azp"], "username": user["username"], "token_type": "Bearer",
-                         "active": True})
+            body.update(
+                {"client_id": claims["azp"], "username": user["username"], "token_type": "Bearer", "active": True}
+            )
             return json_response(200, body)
 
     # ------------------------------------------------------------------ logout
@@ -765,8 +941,12 @@ class OIDC:
             return empty(204)
 
     def _logout_rp(self, req: Request, p: dict) -> Response:
-        hint, post_logout, state, client_id = (p.get("id_token_hint"), p.get("post_logout_redirect_uri"),
-                                               p.get("state"), p.get("client_id"))
+        hint, post_logout, state, client_id = (
+            p.get("id_token_hint"),
+            p.get("post_logout_redirect_uri"),
+            p.get("state"),
+            p.get("client_id"),
+        )
         hint_claims = None
         if hint:
             hint_claims = self.signer.verify(hint, "ID")
@@ -774,7 +954,9 @@ class OIDC:
                 # Keycloak still accepts an expired ID token as a hint, but not one it did not sign.
                 try:
                     t = jwt.decode(hint, KeySet([self.store.rsa_key]), algorithms=["RS256"])
-                    hint_claims = t.claims if t.claims.get("iss") == self.issuer and t.claims.get("typ") == "ID" else None
+                    hint_claims = (
+                        t.claims if t.claims.get("iss") == self.issuer and t.claims.get("typ") == "ID" else None
+                    )
                 except (JoseError, ValueError, TypeError):
                     hint_claims = None
             if hint_claims is None:
@@ -785,8 +967,9 @@ class OIDC:
             if client is None:
                 return html_response(400, pages.error_page("Invalid parameter: client_id"))
             if hint_claims and hint_claims.get("azp") != client_id:
-                return html_response(400, pages.error_page(
-                    "Parameter client_id different than the client for which ID Token was issued"))
+                return html_response(
+                    400, pages.error_page("Parameter client_id different than the client for which ID Token was issued")
+                )
         elif hint_claims:
             client = self.store.client_by_client_id(hint_claims.get("azp", ""))
         if post_logout:
@@ -798,15 +981,26 @@ class OIDC:
         session = self.store.session(hint_claims.get("sid")) if hint_claims else cookie_session
         if hint_claims is None and cookie_session is not None and req.method == "GET":
             # Without id_token_hint Keycloak asks the user to confirm the logout.
-            return html_response(200, pages.logout_confirm_page(
-                action=self.endpoint("logout"),
-                fields={"client_id": client_id or "", "post_logout_redirect_uri": post_logout or "",
-                        "state": state or "", "confirm": "true"}))
+            return html_response(
+                200,
+                pages.logout_confirm_page(
+                    action=self.endpoint("logout"),
+                    fields={
+                        "client_id": client_id or "",
+                        "post_logout_redirect_uri": post_logout or "",
+                        "state": state or "",
+                        "confirm": "true",
+                    },
+                ),
+            )
         if session is not None:
             self.store.end_session(session["id"])
             self.store.save()
-        clear = ("Set-Cookie", f"{COOKIE}=; Version=1; Expires=Thu, 01 Jan 1970 00:00:10 GMT; Max-Age=0; "
-                               f"Path=/realms/{self.store.realm_name}/; HttpOnly; SameSite=Lax")
+        clear = (
+            "Set-Cookie",
+            f"{COOKIE}=; Version=1; Expires=Thu, 01 Jan 1970 00:00:10 GMT; Max-Age=0; "
+            f"Path=/realms/{self.store.realm_name}/; HttpOnly; SameSite=Lax",
+        )
         if post_logout:
             return redirect(add_params(post_logout, [("state", state)] if state else []), [clear])
         return html_response(200, pages.logged_out_page(), [clear])
@@ -817,4 +1011,3 @@ class OIDC:
         base = {"exp": t + ACCESS_LIFESPAN, "iat": t, "jti": new_id(), "iss": self.issuer, "typ": "Bearer"}
         base.update(claims)
         return self.signer.sign(base, key=key, headers=headers)
-

@@ -30,14 +30,16 @@ def _page(title: str, body: str) -> str:
         '<!DOCTYPE html>\n<html lang="pl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)} — deweloperski dostawca tożsamości</title>\n<style>{_STYLE}</style>\n</head>\n"
-        f'<body>\n<main>\n{_BANNER}\n{body}\n</main>\n</body>\n</html>\n'
+        f"<body>\n<main>\n{_BANNER}\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 
 def login_page(*, action: str, realm_display: str, username: str = "", error: str | None = None) -> str:
-    error_html = (f'<div class="error" role="alert" id="login-error">{escape(error)}</div>' if error else "")
+    error_html = f'<div class="error" role="alert" id="login-error">{escape(error)}</div>' if error else ""
     described = ' aria-describedby="login-error" aria-invalid="true"' if error else ""
-    return _page("Logowanie", f"""
+    return _page(
+        "Logowanie",
+        f"""
 <h1>Zaloguj się do: {escape(realm_display)}</h1>
 {error_html}
 <form id="kc-form-login" method="post" action="{escape(action)}">
@@ -46,26 +48,36 @@ def login_page(*, action: str, realm_display: str, username: str = "", error: st
 <label for="password">Hasło <span lang="en">(password)</span></label>
 <input type="password" id="password" name="password" autocomplete="current-password" required{described}>
 <button type="submit" id="kc-login" name="login">Zaloguj się <span lang="en">(Sign in)</span></button>
-</form>""")
+</form>""",
+    )
 
 
 def error_page(message: str) -> str:
-    return _page("Błąd", f"""
+    return _page(
+        "Błąd",
+        f"""
 <h1>Wystąpił błąd <span lang="en">(We are sorry…)</span></h1>
-<p class="error" role="alert" id="kc-error-message">{escape(message)}</p>""")
+<p class="error" role="alert" id="kc-error-message">{escape(message)}</p>""",
+    )
 
 
 def logged_out_page() -> str:
-    return _page("Wylogowano", """
+    return _page(
+        "Wylogowano",
+        """
 <h1>Wylogowano <span lang="en">(You are logged out)</span></h1>
-<p>Sesja została zakończona. <span lang="en">Your session has ended.</span></p>""")
+<p>Sesja została zakończona. <span lang="en">Your session has ended.</span></p>""",
+    )
 
 
 def logout_confirm_page(*, action: str, fields: dict[str, str]) -> str:
     hidden = "\n".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">' for k, v in fields.items() if v)
-    return _page("Wylogowanie", f"""
+    return _page(
+        "Wylogowanie",
+        f"""
 <h1>Czy chcesz się wylogować? <span lang="en">(Do you want to log out?)</span></h1>
 <form method="post" action="{escape(action)}">
 {hidden}
 <button type="submit" id="kc-logout" name="confirmLogout" value="true">Wyloguj <span lang="en">(Logout)</span></button>
-</form>""")
+</form>""",
+    )

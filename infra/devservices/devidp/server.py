@@ -92,15 +92,27 @@ def _make_handler(idp_ref: list):
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            req = Request(method=self.command, path=parts.path.lstrip("/"), query=parse_qs(parts.query, keep_blank_values=True),
-                          headers={k.lower(): v for k, v in self.headers.items()}, body=body, base_url=idp.base_url)
+            req = Request(
+                method=self.command,
+                path=parts.path.lstrip("/"),
+                query=parse_qs(parts.query, keep_blank_values=True),
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=body,
+                base_url=idp.base_url,
+            )
             try:
                 resp = route(idp, req)
             except Exception as e:  # a bug here must show up as Keycloak's generic 500, not a dropped connection
                 import traceback
+
                 traceback.print_exc()
-                resp = json_response(500, {"error": "unknown_error",
-                                           "error_description": f"For more on this error consult the server log. ({e})"})
+                resp = json_response(
+                    500,
+                    {
+                        "error": "unknown_error",
+                        "error_description": f"For more on this error consult the server log. ({e})",
+                    },
+                )
             self.send_response(resp.status)
             for k, v in resp.headers:
                 self.send_header(k, v)
@@ -121,7 +133,7 @@ def route(idp: DevIdp, req: Request) -> Response:
         return idp.admin.dispatch(req)
     if path.startswith("realms/") and not path.startswith(realm_prefix) and path.rstrip("/") != f"realms/{idp.realm}":
         return json_response(404, {"error": "Realm does not exist"})
-    sub = path[len(realm_prefix):] if path.startswith(realm_prefix) else None
+    sub = path[len(realm_prefix) :] if path.startswith(realm_prefix) else None
     o = idp.oidc
     table = {
         (".well-known/openid-configuration", "GET"): o.discovery,
@@ -142,21 +154,41 @@ def route(idp: DevIdp, req: Request) -> Response:
             return handler(req)
         if any(k[0] == sub for k in table):
             return json_response(405, {"error": "HTTP 405 Method Not Allowed"})
-        if sub == "" and req.method == "GET" or path.rstrip("/") == f"realms/{idp.realm}":
+        if (sub == "" and req.method == "GET") or path.rstrip("/") == f"realms/{idp.realm}":
             key = idp.signing_key.as_dict(private=False)
-            return json_response(200, {"realm": idp.realm, "token-service": f"{idp.issuer}/protocol/openid-connect",
-                                       "account-service": f"{idp.issuer}/account", "tokens-not-before": 0,
-                                       "public_key": key["n"]})
+            return json_response(
+                200,
+                {
+                    "realm": idp.realm,
+                    "token-service": f"{idp.issuer}/protocol/openid-connect",
+                    "account-service": f"{idp.issuer}/account",
+                    "tokens-not-before": 0,
+                    "public_key": key["n"],
+                },
+            )
     if path in ("", "health", "health/ready"):
         return json_response(200, {"status": "UP"})
     return html_response(404, pages.error_page("Page not found"))
 
 
-def start_dev_idp(*, realm_file=DEFAULT_REALM_FILE, users=(), port: int = 0, host: str = "127.0.0.1",
-                  state_path=None, redirect_uris=None, post_logout_uris=None) -> DevIdp:
+def start_dev_idp(
+    *,
+    realm_file=DEFAULT_REALM_FILE,
+    users=(),
+    port: int = 0,
+    host: str = "127.0.0.1",
+    state_path=None,
+    redirect_uris=None,
+    post_logout_uris=None,
+) -> DevIdp:
     """Start the identity provider on host:port (0 = any free port) in a daemon thread and return it."""
-    store = Store(realm_file=realm_file, state_path=state_path, users=users, redirect_uris=redirect_uris,
-                  post_logout_uris=post_logout_uris)
+    store = Store(
+        realm_file=realm_file,
+        state_path=state_path,
+        users=users,
+        redirect_uris=redirect_uris,
+        post_logout_uris=post_logout_uris,
+    )
     ref: list = []
     httpd = ThreadingHTTPServer((host, port), _make_handler(ref))
     httpd.daemon_threads = True

@@ -25,15 +25,35 @@ DEFAULT_REALM_FILE = Path(__file__).resolve().parents[2] / "keycloak" / "realm-r
 
 # realm-management client roles as Keycloak 26 creates them, with their composites.
 REALM_MANAGEMENT_ROLES = {
-    "create-client": [], "impersonation": [], "manage-authorization": [], "manage-clients": [],
-    "manage-events": [], "manage-identity-providers": [], "manage-realm": [], "manage-users": [],
-    "query-clients": [], "query-groups": [], "query-realms": [], "query-users": [],
-    "view-authorization": [], "view-clients": ["query-clients"], "view-events": [],
-    "view-identity-providers": [], "view-realm": [], "view-users": ["query-users", "query-groups"],
+    "create-client": [],
+    "impersonation": [],
+    "manage-authorization": [],
+    "manage-clients": [],
+    "manage-events": [],
+    "manage-identity-providers": [],
+    "manage-realm": [],
+    "manage-users": [],
+    "query-clients": [],
+    "query-groups": [],
+    "query-realms": [],
+    "query-users": [],
+    "view-authorization": [],
+    "view-clients": ["query-clients"],
+    "view-events": [],
+    "view-identity-providers": [],
+    "view-realm": [],
+    "view-users": ["query-users", "query-groups"],
 }
-ACCOUNT_ROLES = {"manage-account": ["manage-account-links"], "manage-account-links": [], "view-profile": [],
-                 "view-applications": [], "view-consent": [], "manage-consent": ["view-consent"],
-                 "view-groups": [], "delete-account": []}
+ACCOUNT_ROLES = {
+    "manage-account": ["manage-account-links"],
+    "manage-account-links": [],
+    "view-profile": [],
+    "view-applications": [],
+    "view-consent": [],
+    "manage-consent": ["view-consent"],
+    "view-groups": [],
+    "delete-account": [],
+}
 
 
 def now() -> int:
@@ -91,10 +111,22 @@ class Store:
     def _import_realm(self, rep: dict) -> dict:
         rep = copy.deepcopy(rep)
         realm_id = rep.get("id") or new_id()
-        d = {"realm": {}, "users": {}, "groups": {}, "roles": {}, "clients": {}, "client_scopes": {},
-             "orgs": {}, "sessions": {}, "keys": {}}
-        body = {k: v for k, v in rep.items() if k not in (
-            "users", "groups", "roles", "clients", "clientScopes", "organizations", "components")}
+        d = {
+            "realm": {},
+            "users": {},
+            "groups": {},
+            "roles": {},
+            "clients": {},
+            "client_scopes": {},
+            "orgs": {},
+            "sessions": {},
+            "keys": {},
+        }
+        body = {
+            k: v
+            for k, v in rep.items()
+            if k not in ("users", "groups", "roles", "clients", "clientScopes", "organizations", "components")
+        }
         body["id"] = realm_id
         # Keycloak 24+ keeps only user attributes declared in the user profile (unmanaged attributes are
         # dropped unless the realm enables them); the declared names are kept here for the same rule.
@@ -113,18 +145,31 @@ class Store:
                 m.setdefault("id", new_id())
             d["client_scopes"][scope["id"]] = scope
         # built-in clients Keycloak creates for every realm (only the ones whose roles matter here)
-        builtins = {"realm-management": {"bearerOnly": True, "name": "${client_realm-management}"},
-                    "account": {"publicClient": True, "name": "${client_account}",
-                                "baseUrl": f"/realms/{rep['realm']}/account/"},
-                    "broker": {"bearerOnly": True, "name": "${client_broker}"},
-                    "admin-cli": {"publicClient": True, "directAccessGrantsEnabled": True,
-                                  "name": "${client_admin-cli}"}}
+        builtins = {
+            "realm-management": {"bearerOnly": True, "name": "${client_realm-management}"},
+            "account": {
+                "publicClient": True,
+                "name": "${client_account}",
+                "baseUrl": f"/realms/{rep['realm']}/account/",
+            },
+            "broker": {"bearerOnly": True, "name": "${client_broker}"},
+            "admin-cli": {"publicClient": True, "directAccessGrantsEnabled": True, "name": "${client_admin-cli}"},
+        }
         clients = list(rep.get("clients", []))
         present = {c["clientId"] for c in clients}
         for client_id, extra in builtins.items():
             if client_id not in present:
-                clients.append({"clientId": client_id, "enabled": True, "standardFlowEnabled": client_id == "account",
-                                "redirectUris": [], "webOrigins": [], "attributes": {}, **extra})
+                clients.append(
+                    {
+                        "clientId": client_id,
+                        "enabled": True,
+                        "standardFlowEnabled": client_id == "account",
+                        "redirectUris": [],
+                        "webOrigins": [],
+                        "attributes": {},
+                        **extra,
+                    }
+                )
         for c in clients:
             c = copy.deepcopy(c)
             c["id"] = c.get("id") or new_id()
@@ -149,8 +194,11 @@ class Store:
         realm_roles = list(rep.get("roles", {}).get("realm", []))
         names = {r["name"] for r in realm_roles}
         default_role = d["realm"]["defaultRole"]["name"]
-        for name, desc in (("offline_access", "${role_offline-access}"), ("uma_authorization", "${role_uma_authorization}"),
-                           (default_role, "${role_default-roles}")):
+        for name, desc in (
+            ("offline_access", "${role_offline-access}"),
+            ("uma_authorization", "${role_uma_authorization}"),
+            (default_role, "${role_default-roles}"),
+        ):
             if name not in names:
                 realm_roles.append({"name": name, "description": desc})
         for r in realm_roles:
@@ -163,8 +211,11 @@ class Store:
             if client is None:
                 continue
             have = {r["name"] for r in roles}
-            defaults = REALM_MANAGEMENT_ROLES if client_id == "realm-management" else (
-                ACCOUNT_ROLES if client_id == "account" else {})
+            defaults = (
+                REALM_MANAGEMENT_ROLES
+                if client_id == "realm-management"
+                else (ACCOUNT_ROLES if client_id == "account" else {})
+            )
             roles = list(roles) + [{"name": n} for n in defaults if n not in have]
             for r in roles:
                 self._put_role(r, client["id"])
@@ -179,10 +230,12 @@ class Store:
         dr = self.role_by_name(default_role, None)
         if not dr.get("_composites"):
             acct = self.client_by_client_id("account")
-            dr["_composites"] = [self.role_by_name("offline_access", None)["id"],
-                                 self.role_by_name("uma_authorization", None)["id"],
-                                 self.role_by_name("view-profile", acct["id"])["id"],
-                                 self.role_by_name("manage-account", acct["id"])["id"]]
+            dr["_composites"] = [
+                self.role_by_name("offline_access", None)["id"],
+                self.role_by_name("uma_authorization", None)["id"],
+                self.role_by_name("view-profile", acct["id"])["id"],
+                self.role_by_name("manage-account", acct["id"])["id"],
+            ]
             dr["composite"] = True
         # groups
         for g in rep.get("groups", []):
@@ -192,17 +245,29 @@ class Store:
             self._import_user(u)
         for c in d["clients"].values():
             if c.get("serviceAccountsEnabled") and not self.service_account_user(c["id"]):
-                self._import_user({"username": f"service-account-{c['clientId']}", "enabled": True,
-                                   "serviceAccountClientId": c["clientId"], "realmRoles": [default_role]})
+                self._import_user(
+                    {
+                        "username": f"service-account-{c['clientId']}",
+                        "enabled": True,
+                        "serviceAccountClientId": c["clientId"],
+                        "realmRoles": [default_role],
+                    }
+                )
         for o in rep.get("organizations", []):
             self.create_org(o)
         return d
 
     def _put_role(self, r: dict, container: str | None) -> dict:
-        role = {"id": r.get("id") or new_id(), "name": r["name"], "description": r.get("description"),
-                "composite": bool(r.get("composite")), "clientRole": container is not None,
-                "containerId": container or self.d["realm"]["id"], "attributes": r.get("attributes") or {},
-                "_composites": []}
+        role = {
+            "id": r.get("id") or new_id(),
+            "name": r["name"],
+            "description": r.get("description"),
+            "composite": bool(r.get("composite")),
+            "clientRole": container is not None,
+            "containerId": container or self.d["realm"]["id"],
+            "attributes": r.get("attributes") or {},
+            "_composites": [],
+        }
         if role["description"] is None:
             role.pop("description")
         self.d["roles"][role["id"]] = role
@@ -210,8 +275,13 @@ class Store:
 
     def _import_group(self, g: dict, parent: str | None) -> None:
         gid = g.get("id") or new_id()
-        self.d["groups"][gid] = {"id": gid, "name": g["name"], "parentId": parent,
-                                 "attributes": g.get("attributes") or {}, "_realm_roles": []}
+        self.d["groups"][gid] = {
+            "id": gid,
+            "name": g["name"],
+            "parentId": parent,
+            "attributes": g.get("attributes") or {},
+            "_realm_roles": [],
+        }
         for name in g.get("realmRoles", []):
             role = self.role_by_name(name, None)
             if role:
@@ -220,7 +290,9 @@ class Store:
             self._import_group(sub, gid)
 
     def _import_user(self, u: dict) -> dict:
-        user = self.create_user({k: v for k, v in u.items() if k not in ("realmRoles", "clientRoles", "groups", "serviceAccountClientId")})
+        user = self.create_user(
+            {k: v for k, v in u.items() if k not in ("realmRoles", "clientRoles", "groups", "serviceAccountClientId")}
+        )
         if u.get("serviceAccountClientId"):
             client = self.client_by_client_id(u["serviceAccountClientId"])
             user["_service_account_client"] = client["id"] if client else None
@@ -382,8 +454,9 @@ class Store:
         if client is None:
             return False
         eff = self.effective_roles(user)
-        return any(self.d["roles"][rid]["name"] in names for rid in eff
-                   if self.d["roles"][rid]["containerId"] == client["id"])
+        return any(
+            self.d["roles"][rid]["name"] in names for rid in eff if self.d["roles"][rid]["containerId"] == client["id"]
+        )
 
     # ----------------------------------------------------------------- mutations
     def create_user(self, rep: dict) -> dict:
@@ -393,12 +466,22 @@ class Store:
             raise Conflict("User exists with same username")
         if email and not self.d["realm"].get("duplicateEmailsAllowed") and self.user_by_email(email):
             raise Conflict("User exists with same email")
-        user = {"id": new_id(), "username": username, "firstName": rep.get("firstName"), "lastName": rep.get("lastName"),
-                "email": email, "emailVerified": bool(rep.get("emailVerified", False)),
-                "enabled": bool(rep.get("enabled", False)), "createdTimestamp": int(time.time() * 1000),
-                "attributes": self.managed_attributes(rep.get("attributes")),
-                "requiredActions": list(rep.get("requiredActions") or []), "_roles": [], "_groups": [],
-                "_password": None, "_not_before": 0}
+        user = {
+            "id": new_id(),
+            "username": username,
+            "firstName": rep.get("firstName"),
+            "lastName": rep.get("lastName"),
+            "email": email,
+            "emailVerified": bool(rep.get("emailVerified", False)),
+            "enabled": bool(rep.get("enabled", False)),
+            "createdTimestamp": int(time.time() * 1000),
+            "attributes": self.managed_attributes(rep.get("attributes")),
+            "requiredActions": list(rep.get("requiredActions") or []),
+            "_roles": [],
+            "_groups": [],
+            "_password": None,
+            "_not_before": 0,
+        }
         default = self.role_by_name(self.d["realm"]["defaultRole"]["name"], None)
         if default:
             user["_roles"].append(default["id"])
@@ -412,8 +495,11 @@ class Store:
         builtin = {"username", "email", "firstName", "lastName"}
         keep = self.d.get("unmanaged_attributes", True)
         declared = set(self.d.get("user_profile", []))
-        return {k: (v if isinstance(v, list) else [v]) for k, v in (attrs or {}).items()
-                if k not in builtin and (keep or k in declared)}
+        return {
+            k: (v if isinstance(v, list) else [v])
+            for k, v in (attrs or {}).items()
+            if k not in builtin and (keep or k in declared)
+        }
 
     def delete_user(self, user_id: str) -> None:
         self.user(user_id)
@@ -428,8 +514,13 @@ class Store:
             if parent is None:
                 raise Conflict(f"Top level group named '{name}' already exists.")
             raise Conflict(f"Sibling group named '{name}' already exists.")
-        g = {"id": new_id(), "name": name, "parentId": parent, "attributes": rep.get("attributes") or {},
-             "_realm_roles": []}
+        g = {
+            "id": new_id(),
+            "name": name,
+            "parentId": parent,
+            "attributes": rep.get("attributes") or {},
+            "_realm_roles": [],
+        }
         self.d["groups"][g["id"]] = g
         return g
 
@@ -452,12 +543,19 @@ class Store:
             raise Conflict("A organization with the same name already exists.")
         if any(o["alias"] == alias for o in self.d["orgs"].values()):
             raise Conflict("A organization with the same alias already exists")
-        org = {"id": new_id(), "name": name, "alias": alias, "enabled": rep.get("enabled", True) is not False,
-               "description": rep.get("description"), "redirectUrl": rep.get("redirectUrl"),
-               "attributes": {k: (v if isinstance(v, list) else [v]) for k, v in (rep.get("attributes") or {}).items()},
-               "domains": [{"name": dm["name"], "verified": bool(dm.get("verified", False))}
-                           for dm in rep.get("domains") or []],
-               "_members": {}}
+        org = {
+            "id": new_id(),
+            "name": name,
+            "alias": alias,
+            "enabled": rep.get("enabled", True) is not False,
+            "description": rep.get("description"),
+            "redirectUrl": rep.get("redirectUrl"),
+            "attributes": {k: (v if isinstance(v, list) else [v]) for k, v in (rep.get("attributes") or {}).items()},
+            "domains": [
+                {"name": dm["name"], "verified": bool(dm.get("verified", False))} for dm in rep.get("domains") or []
+            ],
+            "_members": {},
+        }
         self.d["orgs"][org["id"]] = org
         return org
 
@@ -473,8 +571,15 @@ class Store:
     # ----------------------------------------------------------------- sessions
     def new_session(self, user_id: str) -> dict:
         sid = new_id()
-        s = {"id": sid, "userId": user_id, "start": now(), "lastAccess": now(), "clients": [],
-             "cookie": secrets.token_urlsafe(32), "auth_time": now()}
+        s = {
+            "id": sid,
+            "userId": user_id,
+            "start": now(),
+            "lastAccess": now(),
+            "clients": [],
+            "cookie": secrets.token_urlsafe(32),
+            "auth_time": now(),
+        }
         self.d["sessions"][sid] = s
         return s
 

@@ -21,12 +21,23 @@ def main() -> None:
     parser.add_argument("--api-key", default="dev-api-key")
     arguments = parser.parse_args()
     # P24's retry schedule (3, 5, 15, … minutes), shortened to seconds for development.
-    server = DevP24Server(merchant_id=arguments.merchant_id, pos_id=arguments.pos_id, crc=arguments.crc,
-                          api_key=arguments.api_key, host=arguments.host, port=arguments.port,
-                          retry_intervals=(3, 5, 15, 30, 60, 150, 450), auto_deliver_refunds=True, quiet=False)
+    server = DevP24Server(
+        merchant_id=arguments.merchant_id,
+        pos_id=arguments.pos_id,
+        crc=arguments.crc,
+        api_key=arguments.api_key,
+        host=arguments.host,
+        port=arguments.port,
+        retry_intervals=(3, 5, 15, 30, 60, 150, 450),
+        auto_deliver_refunds=True,
+        quiet=False,
+    )
     server.start()
-    print(f"Development payment gateway (not Przelewy24): {server.base_url}  "
-          f"merchant {server.merchant_id}, POS {server.pos_id}", flush=True)
+    print(
+        f"Development payment gateway (not Przelewy24): {server.base_url}  "
+        f"merchant {server.merchant_id}, POS {server.pos_id}",
+        flush=True,
+    )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:

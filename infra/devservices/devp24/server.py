@@ -34,8 +34,17 @@ def sign_of(fields: dict) -> str:
 
 REGISTER = ("sessionId", "merchantId", "amount", "currency")
 VERIFY = ("sessionId", "orderId", "amount", "currency")
-NOTIFICATION = ("merchantId", "posId", "sessionId", "amount", "originAmount", "currency", "orderId", "methodId",
-                "statement")
+NOTIFICATION = (
+    "merchantId",
+    "posId",
+    "sessionId",
+    "amount",
+    "originAmount",
+    "currency",
+    "orderId",
+    "methodId",
+    "statement",
+)
 REFUND_NOTIFICATION = ("orderId", "sessionId", "refundsUuid", "merchantId", "amount", "currency", "status")
 
 
@@ -84,9 +93,19 @@ def _post_json(url: str, body: dict, timeout: float = 15) -> int:
 class DevP24Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, *, merchant_id: int, pos_id: int | None = None, crc: str, api_key: str,
-                 host: str = "127.0.0.1", port: int = 0, retry_intervals: tuple[float, ...] = (),
-                 auto_deliver_refunds: bool = False, quiet: bool = True):
+    def __init__(
+        self,
+        *,
+        merchant_id: int,
+        pos_id: int | None = None,
+        crc: str,
+        api_key: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        retry_intervals: tuple[float, ...] = (),
+        auto_deliver_refunds: bool = False,
+        quiet: bool = True,
+    ):
         super().__init__((host, port), _Handler)
         self.merchant_id, self.pos_id = int(merchant_id), int(pos_id or merchant_id)
         self.crc, self.api_key, self.quiet = crc, api_key, quiet
@@ -135,8 +154,9 @@ class DevP24Server(ThreadingHTTPServer):
         with self.lock:
             return next((trn for trn in self.transactions.values() if trn.register["sessionId"] == session_id), None)
 
-    def replay_notification(self, session_id: str, *, to: str | None = None, changes: dict | None = None,
-                            resign: bool = True) -> int:
+    def replay_notification(
+        self, session_id: str, *, to: str | None = None, changes: dict | None = None, resign: bool = True
+    ) -> int:
         """POST the session's payment notification again (to its urlStatus or `to`), optionally changed
         (re-signed with the merchant's CRC unless `resign` is False); returns the HTTP status."""
         trn = self.transaction_of(session_id)
@@ -191,10 +211,17 @@ class DevP24Server(ThreadingHTTPServer):
     # --- Internals -----------------------------------------------------------------------------------
 
     def _notification(self, trn: Transaction) -> dict:
-        body = {"merchantId": self.merchant_id, "posId": self.pos_id, "sessionId": trn.register["sessionId"],
-                "amount": trn.register["amount"], "originAmount": trn.register["amount"],
-                "currency": trn.register["currency"], "orderId": trn.order_id, "methodId": 25,
-                "statement": f"p24-DEV-{trn.order_id}"}
+        body = {
+            "merchantId": self.merchant_id,
+            "posId": self.pos_id,
+            "sessionId": trn.register["sessionId"],
+            "amount": trn.register["amount"],
+            "originAmount": trn.register["amount"],
+            "currency": trn.register["currency"],
+            "orderId": trn.order_id,
+            "methodId": 25,
+            "statement": f"p24-DEV-{trn.order_id}",
+        }
         body["sign"] = sign_of({**{name: body[name] for name in NOTIFICATION}, "crc": self.crc})
         return body
 
@@ -214,12 +241,18 @@ class DevP24Server(ThreadingHTTPServer):
         while not self._stopping.wait(0.2):
             now = time.monotonic()
             with self.lock:
-                due = [trn for trn in self.transactions.values()
-                       if trn.status == "paid" and trn.retry_at is not None and trn.retry_at <= now]
+                due = [
+                    trn
+                    for trn in self.transactions.values()
+                    if trn.status == "paid" and trn.retry_at is not None and trn.retry_at <= now
+                ]
                 for trn in due:
                     trn.next_retry += 1
-                    trn.retry_at = (now + self.retry_intervals[trn.next_retry]
-                                    if trn.next_retry < len(self.retry_intervals) else None)
+                    trn.retry_at = (
+                        now + self.retry_intervals[trn.next_retry]
+                        if trn.next_retry < len(self.retry_intervals)
+                        else None
+                    )
             for trn in due:
                 self._deliver(trn.register["urlStatus"], trn.notification)
                 trn.deliveries += 1
@@ -227,9 +260,17 @@ class DevP24Server(ThreadingHTTPServer):
                 self.deliver_pending()
 
     def refund_notification(self, trn: Transaction, request: dict, item: dict) -> dict:
-        body = {"orderId": trn.order_id, "sessionId": trn.register["sessionId"], "merchantId": self.merchant_id,
-                "requestId": request["requestId"], "refundsUuid": request["refundsUuid"], "amount": item["amount"],
-                "currency": trn.register["currency"], "timestamp": int(time.time()), "status": 0}
+        body = {
+            "orderId": trn.order_id,
+            "sessionId": trn.register["sessionId"],
+            "merchantId": self.merchant_id,
+            "requestId": request["requestId"],
+            "refundsUuid": request["refundsUuid"],
+            "amount": item["amount"],
+            "currency": trn.register["currency"],
+            "timestamp": int(time.time()),
+            "status": 0,
+        }
         body["sign"] = sign_of({**{name: body[name] for name in REFUND_NOTIFICATION}, "crc": self.crc})
         return body
 
@@ -325,21 +366,50 @@ class _Handler(BaseHTTPRequestHandler):
             if trn.status == "verified" and trn.refunded >= trn.register["amount"]:
                 status = 3
             register = trn.register
-            return self._json(200, {"data": {
-                "statement": f"p24-DEV-{trn.order_id}" if trn.order_id else "", "orderId": trn.order_id,
-                "sessionId": session_id, "status": status, "amount": register["amount"],
-                "currency": register["currency"], "date": "", "dateOfTransaction": "",
-                "clientEmail": register.get("email", ""), "accountMD5": "", "paymentMethod": 25,
-                "description": register.get("description", ""), "clientName": "", "clientAddress": "",
-                "clientCity": "", "clientPostcode": "", "batchId": 0, "fee": "0"}, "responseCode": 0})
+            return self._json(
+                200,
+                {
+                    "data": {
+                        "statement": f"p24-DEV-{trn.order_id}" if trn.order_id else "",
+                        "orderId": trn.order_id,
+                        "sessionId": session_id,
+                        "status": status,
+                        "amount": register["amount"],
+                        "currency": register["currency"],
+                        "date": "",
+                        "dateOfTransaction": "",
+                        "clientEmail": register.get("email", ""),
+                        "accountMD5": "",
+                        "paymentMethod": 25,
+                        "description": register.get("description", ""),
+                        "clientName": "",
+                        "clientAddress": "",
+                        "clientCity": "",
+                        "clientPostcode": "",
+                        "batchId": 0,
+                        "fee": "0",
+                    },
+                    "responseCode": 0,
+                },
+            )
         if route.startswith("refund/by/orderId/"):
             order_id = int(route.removeprefix("refund/by/orderId/") or 0)
             trn = next((t for t in self.server.transactions.values() if t.order_id == order_id), None)
             if trn is None:
                 return self._error(404, "Transaction does not exist")
-            return self._json(200, {"data": {"orderId": order_id, "sessionId": trn.register["sessionId"],
-                                             "amount": trn.register["amount"], "currency": trn.register["currency"],
-                                             "refunds": trn.refunds}, "responseCode": 0})
+            return self._json(
+                200,
+                {
+                    "data": {
+                        "orderId": order_id,
+                        "sessionId": trn.register["sessionId"],
+                        "amount": trn.register["amount"],
+                        "currency": trn.register["currency"],
+                        "refunds": trn.refunds,
+                    },
+                    "responseCode": 0,
+                },
+            )
         return self._error(404, "Not found")
 
     def do_PUT(self):
@@ -355,9 +425,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with self.server.lock:
             trn = self.server.transaction_of(body["sessionId"])
-            if (trn is None or trn.order_id != body["orderId"] or trn.register["amount"] != body["amount"]
-                    or trn.register["currency"] != body["currency"] or body.get("merchantId") != self.server.merchant_id
-                    or body.get("posId") != self.server.pos_id or trn.status not in ("paid", "verified")):
+            if (
+                trn is None
+                or trn.order_id != body["orderId"]
+                or trn.register["amount"] != body["amount"]
+                or trn.register["currency"] != body["currency"]
+                or body.get("merchantId") != self.server.merchant_id
+                or body.get("posId") != self.server.pos_id
+                or trn.status not in ("paid", "verified")
+            ):
                 return self._error(400, "Transaction verification failed")
             trn.status, trn.retry_at = "verified", None
         return self._json(200, {"data": {"status": "success"}, "responseCode": 0})
@@ -376,14 +452,30 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorised():
             return
         body = self._json_body()
-        required = ("merchantId", "posId", "sessionId", "amount", "currency", "description", "email", "country",
-                    "language", "urlReturn", "sign")
+        required = (
+            "merchantId",
+            "posId",
+            "sessionId",
+            "amount",
+            "currency",
+            "description",
+            "email",
+            "country",
+            "language",
+            "urlReturn",
+            "sign",
+        )
         if body is None or any(name not in body for name in required):
             return self._error(400, "Invalid input data")
         if not self._sign_ok(body, REGISTER):
             return
-        if (body["merchantId"] != self.server.merchant_id or body["posId"] != self.server.pos_id
-                or not isinstance(body["amount"], int) or body["amount"] <= 0 or len(body["sessionId"]) > 100):
+        if (
+            body["merchantId"] != self.server.merchant_id
+            or body["posId"] != self.server.pos_id
+            or not isinstance(body["amount"], int)
+            or body["amount"] <= 0
+            or len(body["sessionId"]) > 100
+        ):
             return self._error(400, "Invalid input data")
         with self.server.lock:
             if self.server.transaction_of(body["sessionId"]) is not None:
@@ -402,14 +494,25 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             for item in body["refunds"]:
                 trn = self.server.transaction_of(str(item.get("sessionId")))
-                ok = (trn is not None and trn.order_id == item.get("orderId") and trn.status == "verified"
-                      and isinstance(item.get("amount"), int) and 0 < item["amount"]
-                      and trn.refunded + item["amount"] <= trn.register["amount"])
+                ok = (
+                    trn is not None
+                    and trn.order_id == item.get("orderId")
+                    and trn.status == "verified"
+                    and isinstance(item.get("amount"), int)
+                    and item["amount"] > 0
+                    and trn.refunded + item["amount"] <= trn.register["amount"]
+                )
                 results.append({**item, "status": ok, "message": "success" if ok else "Refund not possible"})
                 if ok:
                     trn.refunded += item["amount"]
-                    trn.refunds.append({"amount": item["amount"], "status": 0, "requestId": body["requestId"],
-                                        "refundsUuid": body["refundsUuid"]})
+                    trn.refunds.append(
+                        {
+                            "amount": item["amount"],
+                            "status": 0,
+                            "requestId": body["requestId"],
+                            "refundsUuid": body["refundsUuid"],
+                        }
+                    )
                     if body.get("urlStatus"):
                         notifications.append((body["urlStatus"], self.server.refund_notification(trn, body, item)))
             if not all(result["status"] for result in results):
@@ -422,18 +525,23 @@ class _Handler(BaseHTTPRequestHandler):
     def _page(self, token: str):
         trn = self.server.transactions.get(token)
         if trn is None:
-            return self._send(404, PAGE.format(title="Unknown transaction", body="<p>No such transaction.</p>")
-                              .encode(), "text/html; charset=utf-8")
+            return self._send(
+                404,
+                PAGE.format(title="Unknown transaction", body="<p>No such transaction.</p>").encode(),
+                "text/html; charset=utf-8",
+            )
         register = trn.register
         amount = f"{register['amount'] // 100},{register['amount'] % 100:02d} {html.escape(register['currency'])}"
         if trn.status != "new":
             body = f"<p>This transaction is {html.escape(trn.status)}.</p>"
             body += f'<p><a href="{html.escape(register["urlReturn"])}">Back to the shop</a></p>'
         else:
-            body = (f"<dl><dt>Description</dt><dd>{html.escape(register['description'])}</dd>"
-                    f"<dt>Amount</dt><dd>{amount}</dd><dt>Session</dt><dd>{html.escape(register['sessionId'])}</dd></dl>"
-                    f'<form method="post"><button type="submit" name="action" value="pay" id="pay">Pay</button>'
-                    f'<button type="submit" name="action" value="cancel" id="cancel">Cancel</button></form>')
+            body = (
+                f"<dl><dt>Description</dt><dd>{html.escape(register['description'])}</dd>"
+                f"<dt>Amount</dt><dd>{amount}</dd><dt>Session</dt><dd>{html.escape(register['sessionId'])}</dd></dl>"
+                f'<form method="post"><button type="submit" name="action" value="pay" id="pay">Pay</button>'
+                f'<button type="submit" name="action" value="cancel" id="cancel">Cancel</button></form>'
+            )
         self._send(200, PAGE.format(title="Payment", body=body).encode(), "text/html; charset=utf-8")
 
     def _page_action(self, token: str):
@@ -445,7 +553,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(303, b"", "text/plain", {"Location": url})
 
 
-def start_dev_p24(*, merchant_id: int = 100001, pos_id: int | None = None, crc: str = "dev-crc-key",
-                  api_key: str = "dev-api-key", port: int = 0, **options) -> DevP24Server:
+def start_dev_p24(
+    *,
+    merchant_id: int = 100001,
+    pos_id: int | None = None,
+    crc: str = "dev-crc-key",
+    api_key: str = "dev-api-key",
+    port: int = 0,
+    **options,
+) -> DevP24Server:
     """Start the gateway on 127.0.0.1 in background threads; `.base_url`, `.stop()`."""
     return DevP24Server(merchant_id=merchant_id, pos_id=pos_id, crc=crc, api_key=api_key, port=port, **options).start()

@@ -23,12 +23,23 @@ class Command(BaseCommand):
         files = sum(1 for name in manifest["members"] if name.startswith(FILES_PREFIX))
         rows = sum(table["rows"] for table in manifest["tables"])
         self.stdout.write(
-            _("Restored %(unit)s into schema %(schema)s at %(host)s: %(tables)s tables, %(rows)s rows, %(files)s files.")
-            % {"unit": unit, "schema": unit.schema_name, "host": unit.primary_host,
-               "tables": len(manifest["tables"]), "rows": rows, "files": files}
+            _(
+                "Restored %(unit)s into schema %(schema)s at %(host)s: %(tables)s tables, %(rows)s rows, %(files)s files."
+            )
+            % {
+                "unit": unit,
+                "schema": unit.schema_name,
+                "host": unit.primary_host,
+                "tables": len(manifest["tables"]),
+                "rows": rows,
+                "files": files,
+            }
         )
         if custom := manifest["unit"].get("custom_domains"):
             self.stdout.write(
-                _("Custom domains in the archive were not attached again (they also need DNS, TLS and "
-                  "ALLOWED_HOSTS): %(domains)s") % {"domains": ", ".join(custom)}
+                _(
+                    "Custom domains in the archive were not attached again (they also need DNS, TLS and "
+                    "ALLOWED_HOSTS): %(domains)s"
+                )
+                % {"domains": ", ".join(custom)}
             )

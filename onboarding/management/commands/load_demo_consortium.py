@@ -4,17 +4,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from shared_services.identity import provisioning
+from shared_services.identity.access import StaffRole
 from shared_services.payments.models import ProviderConfig
 from shared_services.payments.services import provider_config_save
-from shared_services.identity.access import StaffRole
 from shared_services.staff.services import staff_invite
 from tenants.models import Tenant
 
 # Real units of the kujawsko-pomorskie voivodeship.
 DEMO_UNIT_CODES = ["04", "0415", "0463011", "0461011", "0415042"]
 # Toruń takes fees online through the development payment gateway `make run` starts (infra/devservices/devp24).
-DEMO_GATEWAY = {"merchant_id": 100001, "pos_id": 100001, "environment": "sandbox",
-                "base_url_override": "http://127.0.0.1:8190"}
+DEMO_GATEWAY = {
+    "merchant_id": 100001,
+    "pos_id": 100001,
+    "environment": "sandbox",
+    "base_url_override": "http://127.0.0.1:8190",
+}
 DEMO_GATEWAY_SECRETS = {"crc": "dev-crc-key", "api_key": "dev-api-key"}
 # Development only: every demo account signs in at the development identity provider with this password.
 DEMO_PASSWORD = "demo-ratusz"
@@ -48,19 +52,35 @@ class Command(BaseCommand):
                     staff_invite(email=f"{username}@{DEMO_EMAIL_DOMAIN}", role=role, actor="load_demo_consortium")
         with tenant_context(Tenant.objects.get(slug="torun")):
             if not ProviderConfig.objects.exists():
-                provider_config_save(actor="load_demo_consortium", provider_key="przelewy24", enabled=True,
-                                     options=DEMO_GATEWAY, secrets=DEMO_GATEWAY_SECRETS)
-        self.stdout.write(self.style.WARNING(
-            f"Demo accounts (password '{DEMO_PASSWORD}'): {DEMO_OPERATOR} (operator); "
-            + ", ".join(name for name, *_ in DEMO_RESIDENTS) + " (residents); admin.<unit> and urzednik.<unit> "
-            "(e.g. admin.torun, urzednik.torun)."))
+                provider_config_save(
+                    actor="load_demo_consortium",
+                    provider_key="przelewy24",
+                    enabled=True,
+                    options=DEMO_GATEWAY,
+                    secrets=DEMO_GATEWAY_SECRETS,
+                )
+        self.stdout.write(
+            self.style.WARNING(
+                f"Demo accounts (password '{DEMO_PASSWORD}'): {DEMO_OPERATOR} (operator); "
+                + ", ".join(name for name, *_ in DEMO_RESIDENTS)
+                + " (residents); admin.<unit> and urzednik.<unit> "
+                "(e.g. admin.torun, urzednik.torun)."
+            )
+        )
 
 
 def _account(admin, username: str, first_name: str, last_name: str) -> str:
     """A demo account with the demo password and nothing left to do at first sign-in; returns its id."""
-    user_id = admin.create_user({
-        "username": username, "email": f"{username}@{DEMO_EMAIL_DOMAIN}", "emailVerified": True, "enabled": True,
-        "firstName": first_name, "lastName": last_name,
-    }, exist_ok=True)
+    user_id = admin.create_user(
+        {
+            "username": username,
+            "email": f"{username}@{DEMO_EMAIL_DOMAIN}",
+            "emailVerified": True,
+            "enabled": True,
+            "firstName": first_name,
+            "lastName": last_name,
+        },
+        exist_ok=True,
+    )
     admin.set_user_password(user_id, DEMO_PASSWORD, temporary=False)
     return user_id

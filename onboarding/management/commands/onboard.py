@@ -2,17 +2,21 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 from django.db import transaction
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from onboarding.actors import Actor
 from onboarding.models import ItemStatus
+from onboarding.selectors import unit_codes_select
 from onboarding.services import (
-    OnboardingError, onboarding_job_create, onboarding_job_run, unit_onboard, unit_onboard_without_terc,
+    OnboardingError,
+    onboarding_job_create,
+    onboarding_job_run,
+    unit_onboard,
+    unit_onboard_without_terc,
 )
 from onboarding.tasks import onboarding_job_run_task
-from onboarding.selectors import unit_codes_select
 from onboarding.terc import TercFileError, codes_from_terc_csv
 from tenants.codes import validate_unit_code
 from tenants.models import UnitKind, slug_validator
@@ -31,8 +35,11 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=UnitKind.values, help="only units of this kind")
         parser.add_argument("--admin-email", default="", help="invite the unit's first administrator (one unit only)")
         parser.add_argument("--queue", action="store_true", help="run as a Celery job instead of here")
-        parser.add_argument("--without-terc", metavar="NAME",
-                            help="a unit GUS does not list (e.g. a związek gmin): its official name; needs --slug")
+        parser.add_argument(
+            "--without-terc",
+            metavar="NAME",
+            help="a unit GUS does not list (e.g. a związek gmin): its official name; needs --slug",
+        )
         parser.add_argument("--slug", help="the subdomain of a unit onboarded with --without-terc")
 
     def handle(self, *args, codes, csv, woj, kind, admin_email, queue, without_terc, slug, **options):
@@ -48,8 +55,11 @@ class Command(BaseCommand):
                 unit, created = unit_onboard(code=codes[0], actor=actor, admin_email=admin_email)
             except OnboardingError as error:
                 raise CommandError(str(error)) from error
-            message = _("Onboarded %(unit)s at %(host)s.") if created else \
-                _("%(unit)s at %(host)s was already active; nothing changed.")
+            message = (
+                _("Onboarded %(unit)s at %(host)s.")
+                if created
+                else _("%(unit)s at %(host)s was already active; nothing changed.")
+            )
             self.stdout.write(message % {"unit": unit.name, "host": unit.primary_host})
             return
 
@@ -57,9 +67,12 @@ class Command(BaseCommand):
         job = onboarding_job_create(codes=codes, source=source, actor=actor)
         if queue:
             transaction.on_commit(lambda: onboarding_job_run_task.delay(job.pk))
-            self.stdout.write(_("Queued onboarding job #%(job)d with %(count)d units.") % {"job": job.pk, "count": len(codes)})
+            self.stdout.write(
+                _("Queued onboarding job #%(job)d with %(count)d units.") % {"job": job.pk, "count": len(codes)}
+            )
             return
         with tqdm(total=job.items.count(), unit="unit", file=self.stderr._out) as bar:
+
             def progress(item):
                 bar.set_postfix_str(f"{item.code} {item.get_status_display()}")
                 bar.update()
@@ -75,8 +88,11 @@ class Command(BaseCommand):
             unit, created = unit_onboard_without_terc(name=name, slug=slug, admin_email=admin_email, actor=actor)
         except (ValidationError, OnboardingError) as error:
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
-        message = _("Onboarded %(unit)s at %(host)s.") if created else \
-            _("%(unit)s at %(host)s was already active; nothing changed.")
+        message = (
+            _("Onboarded %(unit)s at %(host)s.")
+            if created
+            else _("%(unit)s at %(host)s was already active; nothing changed.")
+        )
         self.stdout.write(message % {"unit": f"{unit.name} ({unit.code})", "host": unit.primary_host})
 
     def _select(self, codes, csv, woj, kind) -> list[str]:
@@ -99,8 +115,10 @@ class Command(BaseCommand):
 
     def _report(self, job):
         counts = {status: job.items.filter(status=status).count() for status in ItemStatus.values}
-        self.stdout.write(_("Job #%(job)d: %(done)d onboarded, %(skipped)d already active, %(failed)d failed.")
-                          % {"job": job.pk, **counts})
+        self.stdout.write(
+            _("Job #%(job)d: %(done)d onboarded, %(skipped)d already active, %(failed)d failed.")
+            % {"job": job.pk, **counts}
+        )
         for item in job.items.filter(status=ItemStatus.FAILED):
             self.stdout.write(self.style.ERROR(f"  {item.code} {item.name}: {item.error}"))
         if counts["failed"]:

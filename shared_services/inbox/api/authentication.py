@@ -61,5 +61,5 @@ class UnitApiTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "bearerFormat": "rtz_<prefix>_<secret>",
             "description": "A token of the unit, issued by its administrator at /urzad/api/. It works only on "
-                           "the subdomain of the unit that issued it.",
+            "the subdomain of the unit that issued it.",
         }

@@ -17,10 +17,14 @@ from .services import api_token_issue, api_token_revoke
 
 
 class TokenIssueForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("System"), max_length=100,
-                           help_text=gettext_lazy("Which system will use the token, e.g. EZD RP."))
-    scopes = forms.MultipleChoiceField(label=gettext_lazy("What it may read"), choices=ApiScope.choices,
-                                       widget=forms.CheckboxSelectMultiple)
+    name = forms.CharField(
+        label=gettext_lazy("System"),
+        max_length=100,
+        help_text=gettext_lazy("Which system will use the token, e.g. EZD RP."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=gettext_lazy("What it may read"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 @never_cache
@@ -33,8 +37,11 @@ def token_list(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                token, secret = api_token_issue(name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
-                                                actor=request.user.get_username())
+                token, secret = api_token_issue(
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    actor=request.user.get_username(),
+                )
             except ValidationError as error:
                 for field, field_errors in error.message_dict.items():
                     for message in field_errors:
@@ -45,11 +52,18 @@ def token_list(request):
                 form = TokenIssueForm()
         else:
             status = 400
-    return render(request, "inbox/api_tokens.html", {
-        "tokens": ApiToken.objects.all(), "form": form, "issued": issued,
-        "schema_url": request.build_absolute_uri(reverse("inbox-api:schema")),
-        "docs_url": request.build_absolute_uri(reverse("inbox-api:docs")),
-    }, status=status)
+    return render(
+        request,
+        "inbox/api_tokens.html",
+        {
+            "tokens": ApiToken.objects.all(),
+            "form": form,
+            "issued": issued,
+            "schema_url": request.build_absolute_uri(reverse("inbox-api:schema")),
+            "docs_url": request.build_absolute_uri(reverse("inbox-api:docs")),
+        },
+        status=status,
+    )
 
 
 @require_POST

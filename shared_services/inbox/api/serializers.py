@@ -16,13 +16,17 @@ def _url(request, name: str, **kwargs) -> str:
 
 # --- Query parameters ----------------------------------------------------------------------------
 
+
 class RegisterQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=1900, max_value=9999,
-                                    help_text="Only entries of this year's register.")
+    year = serializers.IntegerField(
+        required=False, min_value=1900, max_value=9999, help_text="Only entries of this year's register."
+    )
     since_number = serializers.IntegerField(
-        required=False, min_value=0,
+        required=False,
+        min_value=0,
         help_text="Only entries numbered after this one (needs `year`): a system that has entry 15/2026 asks "
-                  "for `year=2026&since_number=15`.")
+        "for `year=2026&since_number=15`.",
+    )
 
     def validate(self, attrs):
         if "since_number" in attrs and "year" not in attrs:
@@ -35,10 +39,12 @@ class CaseQuerySerializer(serializers.Serializer):
     updated_since = serializers.DateTimeField(
         required=False,
         help_text="Only cases changed at or after this moment (ISO 8601, e.g. 2026-03-01T08:00:00Z). A case "
-                  "changed exactly then is returned again: remember cases by `id`.")
+        "changed exactly then is returned again: remember cases by `id`.",
+    )
 
 
 # --- The register --------------------------------------------------------------------------------
+
 
 class CaseReferenceSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
@@ -48,8 +54,9 @@ class CaseReferenceSerializer(serializers.Serializer):
 class EntryLinksSerializer(serializers.Serializer):
     self = serializers.URLField()
     upo_xml = serializers.URLField()
-    submission_document = serializers.URLField(help_text="The application as filed (wniosek.json), the "
-                                                         "document whose SHA-256 the receipt names.")
+    submission_document = serializers.URLField(
+        help_text="The application as filed (wniosek.json), the document whose SHA-256 the receipt names."
+    )
     case = serializers.URLField(allow_null=True)
 
 
@@ -80,8 +87,10 @@ class RegisterEntrySerializer(serializers.Serializer):
 
 
 class FormVersionSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[("standard", "standard"), ("unit", "unit")],
-                                   help_text="A form of the regional catalogue or the unit's own.")
+    kind = serializers.ChoiceField(
+        choices=[("standard", "standard"), ("unit", "unit")],
+        help_text="A form of the regional catalogue or the unit's own.",
+    )
     slug = serializers.CharField()
     name = serializers.CharField()
     version = serializers.IntegerField()
@@ -102,7 +111,9 @@ class SubmissionSerializer(serializers.Serializer):
         version = submission.form_version
         return {
             "kind": "standard" if submission.standard_form_version_id else "unit",
-            "slug": version.form.slug, "name": version.form.name, "version": version.number,
+            "slug": version.form.slug,
+            "name": version.form.name,
+            "version": version.number,
             "json_schema": version.json_schema,
         }
 
@@ -111,8 +122,9 @@ class ReceiptSerializer(serializers.Serializer):
     receipt_id = serializers.UUIDField()
     produced_at = serializers.DateTimeField()
     document_sha256 = serializers.CharField()
-    key_id = serializers.CharField(help_text="The signing key; its certificate is published at /upo/ on the "
-                                             "platform's domain.")
+    key_id = serializers.CharField(
+        help_text="The signing key; its certificate is published at /upo/ on the platform's domain."
+    )
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -127,8 +139,13 @@ class AttachmentSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, attachment) -> str:
         entry = self.context["entry"]
-        return _url(self.context.get("request"), "register-entry-attachment", year=entry.year, number=entry.number,
-                    attachment_id=attachment.pk)
+        return _url(
+            self.context.get("request"),
+            "register-entry-attachment",
+            year=entry.year,
+            number=entry.number,
+            attachment_id=attachment.pk,
+        )
 
 
 class RegisterEntryDetailSerializer(RegisterEntrySerializer):
@@ -143,6 +160,7 @@ class RegisterEntryDetailSerializer(RegisterEntrySerializer):
 
 
 # --- Cases ---------------------------------------------------------------------------------------
+
 
 class RegisterEntryReferenceSerializer(serializers.Serializer):
     year = serializers.IntegerField()
@@ -165,13 +183,15 @@ class CaseSerializer(serializers.Serializer):
     sign = serializers.CharField(help_text="The case sign (znak sprawy); empty until the case is registered.")
     department_code = serializers.CharField(source="department.code", allow_null=True)
     department_name = serializers.CharField(source="department.name", allow_null=True)
-    assignee = serializers.CharField(source="assignee.email", allow_null=True,
-                                     help_text="The e-mail address of the clerk the case is assigned to.")
+    assignee = serializers.CharField(
+        source="assignee.email", allow_null=True, help_text="The e-mail address of the clerk the case is assigned to."
+    )
     jrwa = serializers.CharField(help_text="The class of the uniform list of files (JRWA).")
     deadline = serializers.DateField(allow_null=True)
     archival_category = serializers.CharField()
-    retention_until = serializers.IntegerField(allow_null=True, help_text="The file is kept until the end of this "
-                                                                          "year (empty: for good, or not closed).")
+    retention_until = serializers.IntegerField(
+        allow_null=True, help_text="The file is kept until the end of this year (empty: for good, or not closed)."
+    )
     resolution = serializers.CharField()
     closed_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField(help_text="When the case last changed (its newest audit entry).")
@@ -183,10 +203,12 @@ class CaseSerializer(serializers.Serializer):
 
 
 class CaseNoteSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=CaseNote.Kind.choices,
-                                   help_text="An internal note, a request to the resident or a reply to them.")
-    author = serializers.CharField(source="author.email", allow_null=True,
-                                   help_text="The e-mail address of the member of staff who wrote it.")
+    kind = serializers.ChoiceField(
+        choices=CaseNote.Kind.choices, help_text="An internal note, a request to the resident or a reply to them."
+    )
+    author = serializers.CharField(
+        source="author.email", allow_null=True, help_text="The e-mail address of the member of staff who wrote it."
+    )
     text = serializers.CharField()
     created_at = serializers.DateTimeField()
     has_attachment = serializers.SerializerMethodField()

@@ -47,15 +47,20 @@ def api_token_issue(*, name: str, scopes, actor: str = "system") -> tuple[ApiTok
         prefix = secrets.token_hex(4)
         try:
             with transaction.atomic():
-                token = ApiToken.objects.create(name=name, prefix=prefix, secret_sha256=secret_hash(secret),
-                                                scopes=scopes)
+                token = ApiToken.objects.create(
+                    name=name, prefix=prefix, secret_sha256=secret_hash(secret), scopes=scopes
+                )
             break
         except IntegrityError:  # the prefix is taken (one chance in four billion per token): draw another
             continue
     else:  # pragma: no cover
         raise RuntimeError("no free token prefix")
-    audit_record(actor=actor, action="api_token.issue", target=f"api_token:{token.pk}",
-                 after={"name": name, "prefix": prefix, "scopes": scopes})
+    audit_record(
+        actor=actor,
+        action="api_token.issue",
+        target=f"api_token:{token.pk}",
+        after={"name": name, "prefix": prefix, "scopes": scopes},
+    )
     return token, f"rtz_{prefix}_{secret}"
 
 
@@ -66,9 +71,13 @@ def api_token_revoke(*, token: ApiToken, actor: str = "system") -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="api_token.revoke", target=f"api_token:{token.pk}",
-                     before={"name": token.name, "prefix": token.prefix, "scopes": token.scopes},
-                     after={"revoked_at": token.revoked_at})
+        audit_record(
+            actor=actor,
+            action="api_token.revoke",
+            target=f"api_token:{token.pk}",
+            before={"name": token.name, "prefix": token.prefix, "scopes": token.scopes},
+            after={"revoked_at": token.revoked_at},
+        )
     return token
 
 
@@ -94,6 +103,7 @@ def _note_use(token: ApiToken) -> None:
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_GRANULARITY:
         return
     # Conditional, so that many requests at once write once.
-    ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY),
-                            pk=token.pk).update(last_used_at=now)
+    ApiToken.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY), pk=token.pk
+    ).update(last_used_at=now)
     token.last_used_at = now

@@ -11,15 +11,20 @@ from rest_framework.negotiation import DefaultContentNegotiation
 
 from shared_services.eforms.models import Attachment
 
-from ..models import ApiScope
 from ..downloads import attachment_response, receipt_xml_response, submission_document_response
-from ..models import RegisterEntry
+from ..models import ApiScope, RegisterEntry
 from .authentication import UnitApiTokenAuthentication
 from .pagination import ApiPagination
 from .permissions import TokenHasScope
 from .selectors import api_case_detail, api_cases, api_register_entries, api_register_entry_detail
-from .serializers import (CaseDetailSerializer, CaseQuerySerializer, CaseSerializer, RegisterEntryDetailSerializer,
-                          RegisterEntrySerializer, RegisterQuerySerializer)
+from .serializers import (
+    CaseDetailSerializer,
+    CaseQuerySerializer,
+    CaseSerializer,
+    RegisterEntryDetailSerializer,
+    RegisterEntrySerializer,
+    RegisterQuerySerializer,
+)
 
 NOT_FOUND = OpenApiResponse(description="No such entry, case or file in this unit.")
 UNAUTHORIZED = OpenApiResponse(description="No token, or a token that is unknown on this unit or revoked.")
@@ -42,15 +47,23 @@ class FirstRendererNegotiation(DefaultContentNegotiation):
 
 class _EntryMixin:
     def entry(self):
-        return get_object_or_404(RegisterEntry.objects.select_related("receipt"), year=self.kwargs["year"],
-                                 number=self.kwargs["number"])
+        return get_object_or_404(
+            RegisterEntry.objects.select_related("receipt"), year=self.kwargs["year"], number=self.kwargs["number"]
+        )
 
 
-@extend_schema(tags=["register"], parameters=[RegisterQuerySerializer],
-               responses={200: RegisterEntrySerializer(many=True), 400: OpenApiResponse(description="A bad filter."),
-                          401: UNAUTHORIZED, 403: FORBIDDEN},
-               description="The register of incoming correspondence, in register order (oldest first). "
-                           "Needs the scope `register:read`.")
+@extend_schema(
+    tags=["register"],
+    parameters=[RegisterQuerySerializer],
+    responses={
+        200: RegisterEntrySerializer(many=True),
+        400: OpenApiResponse(description="A bad filter."),
+        401: UNAUTHORIZED,
+        403: FORBIDDEN,
+    },
+    description="The register of incoming correspondence, in register order (oldest first). "
+    "Needs the scope `register:read`.",
+)
 class RegisterEntryList(UnitApiView, ListAPIView):
     required_scope = ApiScope.REGISTER_READ
     serializer_class = RegisterEntrySerializer
@@ -61,9 +74,11 @@ class RegisterEntryList(UnitApiView, ListAPIView):
         return api_register_entries(**query.validated_data)
 
 
-@extend_schema(tags=["register"], responses={200: RegisterEntryDetailSerializer, 401: UNAUTHORIZED,
-                                             403: FORBIDDEN, 404: NOT_FOUND},
-               description="One entry with the application as filed, its form version and its attachments.")
+@extend_schema(
+    tags=["register"],
+    responses={200: RegisterEntryDetailSerializer, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND},
+    description="One entry with the application as filed, its form version and its attachments.",
+)
 class RegisterEntryDetail(UnitApiView, RetrieveAPIView):
     required_scope = ApiScope.REGISTER_READ
     serializer_class = RegisterEntryDetailSerializer
@@ -80,42 +95,62 @@ class _FileView(_EntryMixin, UnitApiView):
 
 
 def _file_schema(operation_id: str, media_type: str, description: str):
-    return extend_schema(tags=["register"], operation_id=operation_id, description=description,
-                         responses={(200, media_type): OpenApiTypes.BINARY, 401: UNAUTHORIZED, 403: FORBIDDEN,
-                                    404: NOT_FOUND})
+    return extend_schema(
+        tags=["register"],
+        operation_id=operation_id,
+        description=description,
+        responses={(200, media_type): OpenApiTypes.BINARY, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
 
 
 class ReceiptXml(_FileView):
-    @_file_schema("register_receipt_xml", "application/xml",
-                  "The official receipt (UPO) exactly as issued: XML with an enveloped XAdES-BES signature.")
+    @_file_schema(
+        "register_receipt_xml",
+        "application/xml",
+        "The official receipt (UPO) exactly as issued: XML with an enveloped XAdES-BES signature.",
+    )
     def get(self, request, year, number):
         return receipt_xml_response(self.entry())
 
 
 class SubmissionDocument(_FileView):
-    @_file_schema("register_submission_document", "application/json",
-                  "The application as filed, as the exact bytes whose SHA-256 the receipt names "
-                  "(`document_sha256`); check the receipt against it under the name wniosek.json.")
+    @_file_schema(
+        "register_submission_document",
+        "application/json",
+        "The application as filed, as the exact bytes whose SHA-256 the receipt names "
+        "(`document_sha256`); check the receipt against it under the name wniosek.json.",
+    )
     def get(self, request, year, number):
         return submission_document_response(self.entry())
 
 
 class AttachmentDownload(_FileView):
-    @_file_schema("register_attachment", "application/octet-stream",
-                  "An attachment of the entry's application, with its media type (`Content-Type`); its SHA-256 "
-                  "is in the entry and in the receipt.")
+    @_file_schema(
+        "register_attachment",
+        "application/octet-stream",
+        "An attachment of the entry's application, with its media type (`Content-Type`); its SHA-256 "
+        "is in the entry and in the receipt.",
+    )
     def get(self, request, year, number, attachment_id):
-        attachment = (Attachment.objects.filter(pk=attachment_id, submission__register_entry__year=year,
-                                                submission__register_entry__number=number).first())
+        attachment = Attachment.objects.filter(
+            pk=attachment_id, submission__register_entry__year=year, submission__register_entry__number=number
+        ).first()
         if attachment is None:
             raise Http404
         return attachment_response(attachment)
 
 
-@extend_schema(tags=["cases"], parameters=[CaseQuerySerializer],
-               responses={200: CaseSerializer(many=True), 400: OpenApiResponse(description="A bad filter."),
-                          401: UNAUTHORIZED, 403: FORBIDDEN},
-               description="Every case of the unit, least recently changed first. Needs the scope `cases:read`.")
+@extend_schema(
+    tags=["cases"],
+    parameters=[CaseQuerySerializer],
+    responses={
+        200: CaseSerializer(many=True),
+        400: OpenApiResponse(description="A bad filter."),
+        401: UNAUTHORIZED,
+        403: FORBIDDEN,
+    },
+    description="Every case of the unit, least recently changed first. Needs the scope `cases:read`.",
+)
 class CaseList(UnitApiView, ListAPIView):
     required_scope = ApiScope.CASES_READ
     serializer_class = CaseSerializer
@@ -126,9 +161,11 @@ class CaseList(UnitApiView, ListAPIView):
         return api_cases(**query.validated_data)
 
 
-@extend_schema(tags=["cases"], responses={200: CaseDetailSerializer, 401: UNAUTHORIZED, 403: FORBIDDEN,
-                                          404: NOT_FOUND},
-               description="One case with its notes, requests and replies.")
+@extend_schema(
+    tags=["cases"],
+    responses={200: CaseDetailSerializer, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND},
+    description="One case with its notes, requests and replies.",
+)
 class CaseDetail(UnitApiView, RetrieveAPIView):
     required_scope = ApiScope.CASES_READ
     serializer_class = CaseDetailSerializer

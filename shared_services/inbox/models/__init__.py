@@ -11,5 +11,16 @@ from .cases import Case, CaseNote, CaseStatus, SignCounter
 from .outbox import OutboxMessage, OutboxStatus
 from .register import Receipt, RegisterCounter, RegisterEntry
 
-__all__ = ["ApiScope", "ApiToken", "Case", "CaseNote", "CaseStatus", "OutboxMessage", "OutboxStatus", "Receipt",
-           "RegisterCounter", "RegisterEntry", "SignCounter"]
+__all__ = [
+    "ApiScope",
+    "ApiToken",
+    "Case",
+    "CaseNote",
+    "CaseStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Receipt",
+    "RegisterCounter",
+    "RegisterEntry",
+    "SignCounter",
+]

@@ -22,8 +22,9 @@ class ApiToken(models.Model):
     name = models.CharField(_("system"), max_length=100, help_text=_("Which system will use the token, e.g. EZD RP."))
     prefix = models.CharField(_("token prefix"), max_length=8, unique=True, editable=False)
     secret_sha256 = models.CharField(max_length=64, editable=False)
-    scopes = ArrayField(models.CharField(max_length=32, choices=ApiScope.choices), verbose_name=_("scopes"),
-                        default=list)
+    scopes = ArrayField(
+        models.CharField(max_length=32, choices=ApiScope.choices), verbose_name=_("scopes"), default=list
+    )
     created_at = models.DateTimeField(_("issued"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -21,10 +21,22 @@ class Case(models.Model):
 
     register_entry = models.OneToOneField(RegisterEntry, on_delete=models.PROTECT, related_name="case")
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW)
-    department = models.ForeignKey("staff.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="cases", verbose_name=_("department"))
-    assignee = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="assigned_cases", verbose_name=_("clerk"))
+    department = models.ForeignKey(
+        "staff.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("department"),
+    )
+    assignee = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        verbose_name=_("clerk"),
+    )
     jrwa = models.CharField(_("JRWA class"), max_length=10, blank=True)
     sign = models.CharField(_("case sign"), max_length=60, blank=True, db_index=True)
     sign_number = models.PositiveIntegerField(null=True, blank=True)
@@ -38,7 +50,9 @@ class Case(models.Model):
         ordering = ["-register_entry__received_at"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        constraints = [models.UniqueConstraint(fields=["sign"], condition=~models.Q(sign=""), name="inbox_case_sign_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["sign"], condition=~models.Q(sign=""), name="inbox_case_sign_once")
+        ]
 
     def __str__(self):
         return self.sign or str(self.register_entry)
@@ -77,5 +91,6 @@ class SignCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["department_code", "jrwa", "year"],
-                                               name="inbox_sign_counter_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["department_code", "jrwa", "year"], name="inbox_sign_counter_once")
+        ]

@@ -33,15 +33,21 @@ def resident_payment(context, submission):
     """The fee of a resident's application: its status, and how to pay it (online, or the office's own words)."""
     payment = payment_of(submission)
     office = provider_config_get("office") if payment and payment.provider == "office" else None
-    return {"payment": payment, "csrf_token": context.get("csrf_token"),
-            "office_instructions": office.options.get("instructions", "") if office else ""}
+    return {
+        "payment": payment,
+        "csrf_token": context.get("csrf_token"),
+        "office_instructions": office.options.get("instructions", "") if office else "",
+    }
 
 
 @register.inclusion_tag("payments/_clerk_payment.html", takes_context=True)
 def clerk_payment(context, submission):
     request = context.get("request")
-    return {"payment": payment_of(submission), "csrf_token": context.get("csrf_token"),
-            "may_refund": bool(request and may_refund(request.user))}
+    return {
+        "payment": payment_of(submission),
+        "csrf_token": context.get("csrf_token"),
+        "may_refund": bool(request and may_refund(request.user)),
+    }
 
 
 @register.filter

@@ -1,7 +1,6 @@
 from django import template
 
-from shared_services.identity.access import office_role
-from shared_services.identity.access import StaffRole
+from shared_services.identity.access import StaffRole, office_role
 
 register = template.Library()
 

@@ -25,7 +25,7 @@ def _migrate_schema(schema: str) -> tuple[str, float, str | None]:
     started = time.perf_counter()
     try:
         _migrator.migrate(schema)
-    except Exception as error:  # noqa: BLE001 -- reported per schema; the command fails at the end
+    except Exception as error:
         return schema, time.perf_counter() - started, f"{error.__class__.__name__}: {error}"
     return schema, time.perf_counter() - started, None
 
@@ -37,16 +37,24 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--processes", type=int, default=os.cpu_count() or 2,
-                            help="unit schemas migrated at once (default: the number of CPUs)")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=os.cpu_count() or 2,
+            help="unit schemas migrated at once (default: the number of CPUs)",
+        )
 
     def handle(self, *args, processes, **options):
         started = time.perf_counter()
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0, executor="standard")
         self.stdout.write("public: up to date")
 
-        schemas = [template_schema_name(), *Tenant.objects.exclude(status=UnitStatus.OFFBOARDED)
-                   .order_by("schema_name").values_list("schema_name", flat=True)]
+        schemas = [
+            template_schema_name(),
+            *Tenant.objects.exclude(status=UnitStatus.OFFBOARDED)
+            .order_by("schema_name")
+            .values_list("schema_name", flat=True),
+        ]
         pending = self._pending(schemas)
         self.stdout.write(
             f"checked {len(schemas)} schemas in {time.perf_counter() - started:.1f} s: "
@@ -70,8 +78,10 @@ class Command(BaseCommand):
                 failed += self._report(*_migrate_schema(schema), done=done, total=len(pending))
         self.stdout.write(f"done in {time.perf_counter() - started:.1f} s")
         if failed:
-            raise CommandError(f"{len(failed)} schemas failed to migrate: {', '.join(failed)}; "
-                               "fix the cause and run migrate_units again (it resumes where they stopped).")
+            raise CommandError(
+                f"{len(failed)} schemas failed to migrate: {', '.join(failed)}; "
+                "fix the cause and run migrate_units again (it resumes where they stopped)."
+            )
 
     def _report(self, schema, seconds, error=None, *, done, total) -> list[str]:
         if error:
@@ -86,15 +96,19 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
-                "WHERE c.relname = 'django_migrations' AND nspname = ANY(%s)", [schemas]
+                "WHERE c.relname = 'django_migrations' AND nspname = ANY(%s)",
+                [schemas],
             )
             with_table = [name for (name,) in cursor.fetchall()]
             for start in range(0, len(with_table), CHECK_BATCH):
-                batch = with_table[start:start + CHECK_BATCH]
-                cursor.execute(sql.SQL(" UNION ALL ").join(
-                    sql.SQL("SELECT %s, app, name FROM {}.django_migrations").format(sql.Identifier(schema))
-                    for schema in batch
-                ), batch)
+                batch = with_table[start : start + CHECK_BATCH]
+                cursor.execute(
+                    sql.SQL(" UNION ALL ").join(
+                        sql.SQL("SELECT %s, app, name FROM {}.django_migrations").format(sql.Identifier(schema))
+                        for schema in batch
+                    ),
+                    batch,
+                )
                 for schema, app, name in cursor.fetchall():
                     applied[schema].add((app, name))
         return [schema for schema in schemas if not expected <= applied[schema]]

@@ -8,8 +8,10 @@ from tenants.management.units import add_unit_codes_argument, units_of_codes
 
 
 class Command(BaseCommand):
-    help = ("Check units' audit trails: every entry present, unchanged and chained to the one before. "
-            "Exits with status 1 when any unit's trail has problems.")
+    help = (
+        "Check units' audit trails: every entry present, unchanged and chained to the one before. "
+        "Exits with status 1 when any unit's trail has problems."
+    )
 
     def add_arguments(self, parser):
         add_unit_codes_argument(parser)
@@ -27,7 +29,9 @@ class Command(BaseCommand):
                 for problem in problems:
                     self.stdout.write(f"  - {problem}")
             else:
-                self.stdout.write(_("%(code)s %(name)s: intact (%(count)s entries)")
-                                  % {"code": unit.code, "name": unit.name, "count": count})
+                self.stdout.write(
+                    _("%(code)s %(name)s: intact (%(count)s entries)")
+                    % {"code": unit.code, "name": unit.name, "count": count}
+                )
         if damaged:
             raise CommandError(_("The audit trail has problems in %(count)s unit(s).") % {"count": damaged})

@@ -3,8 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from shared_services.catalogue.services import (SEED_FILE, form_definitions_read, seed_read,
-                                                standard_catalogue_load)
+from shared_services.catalogue.services import SEED_FILE, form_definitions_read, seed_read, standard_catalogue_load
 
 
 class Command(BaseCommand):
@@ -18,4 +17,6 @@ class Command(BaseCommand):
             counts = standard_catalogue_load(seed=seed_read(path), form_definitions=form_definitions_read())
         except (OSError, ValueError, KeyError, ValidationError) as error:
             raise CommandError(f"{path}: {error!r}") from error
-        self.stdout.write("standard catalogue: {created} new, {updated} updated, {unchanged} unchanged".format(**counts))
+        self.stdout.write(
+            "standard catalogue: {created} new, {updated} updated, {unchanged} unchanged".format(**counts)
+        )

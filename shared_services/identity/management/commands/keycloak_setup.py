@@ -5,12 +5,17 @@ from shared_services.identity.provisioning import IdentityProviderError, client_
 
 
 class Command(BaseCommand):
-    help = ("Register the platform's sign-in callback and logout return with Keycloak's web client: one pair of "
-            "exact URIs for every unit (run at deployment, and when the platform domain changes).")
+    help = (
+        "Register the platform's sign-in callback and logout return with Keycloak's web client: one pair of "
+        "exact URIs for every unit (run at deployment, and when the platform domain changes)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--platform-url", default="",
-                            help="The platform domain's root URL, e.g. https://ratusz.example.pl/ (default: from settings)")
+        parser.add_argument(
+            "--platform-url",
+            default="",
+            help="The platform domain's root URL, e.g. https://ratusz.example.pl/ (default: from settings)",
+        )
 
     def handle(self, *args, platform_url, **options):
         url = (platform_url or platform_root_url()).rstrip("/") + "/"

@@ -8,9 +8,11 @@ from shared_services.inbox.upo import MATCH, SUBMISSION_DOCUMENT_NAME, document_
 
 
 class Command(BaseCommand):
-    help = ("Verify an official receipt (UPO) against the platform's signing certificates and, optionally, "
-            f"whether documents are the ones it names (the application as {SUBMISSION_DOCUMENT_NAME}, "
-            "attachments by file name). Exits with 0 when the receipt is valid and every document matches.")
+    help = (
+        "Verify an official receipt (UPO) against the platform's signing certificates and, optionally, "
+        f"whether documents are the ones it names (the application as {SUBMISSION_DOCUMENT_NAME}, "
+        "attachments by file name). Exits with 0 when the receipt is valid and every document matches."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("receipt", help="the receipt's signed XML file")
@@ -34,14 +36,17 @@ class Command(BaseCommand):
         ]
         if facts.register_number:  # receipts of earlier versions name it
             lines.insert(-1, _("Register number: %(number)s") % {"number": facts.register_number})
-        lines += [_("Attachment: %(name)s, SHA-256 %(sha256)s") % {"name": name, "sha256": sha256}
-                  for name, sha256 in facts.attachments]
+        lines += [
+            _("Attachment: %(name)s, SHA-256 %(sha256)s") % {"name": name, "sha256": sha256}
+            for name, sha256 in facts.attachments
+        ]
         lines += [f"{name}: {document_status_label(status)}" for name, status in verification.documents]
         self.stdout.write("\n".join(line.rstrip() for line in lines))
         if not verification.all_documents_match:
             mismatched = [name for name, status in verification.documents if status != MATCH]
-            raise CommandError(_("Not every document is the one the receipt names: %(names)s")
-                               % {"names": ", ".join(mismatched)})
+            raise CommandError(
+                _("Not every document is the one the receipt names: %(names)s") % {"names": ", ".join(mismatched)}
+            )
 
 
 def _moment(moment) -> str:

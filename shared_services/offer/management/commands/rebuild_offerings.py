@@ -6,8 +6,10 @@ from tenants.management.units import add_unit_codes_argument, units_of_codes
 
 
 class Command(BaseCommand):
-    help = ("Rebuild the public copies of units' offers (what the regional search and the console read) from "
-            "their schemas. Safe to repeat.")
+    help = (
+        "Rebuild the public copies of units' offers (what the regional search and the console read) from "
+        "their schemas. Safe to repeat."
+    )
 
     def add_arguments(self, parser):
         add_unit_codes_argument(parser)

@@ -10,10 +10,13 @@ class OfficeConfigForm(forms.Form):
     """Fees can always be paid at the office (the fallback when nothing is set up online): only the office's
     own instructions are configured."""
 
-    instructions = forms.CharField(label=gettext_lazy("How to pay (shown to residents)"), required=False,
-                                   max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text=gettext_lazy("E.g. the cash desk's room and hours, or the account "
-                                                          "number for a transfer."))
+    instructions = forms.CharField(
+        label=gettext_lazy("How to pay (shown to residents)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("E.g. the cash desk's room and hours, or the account number for a transfer."),
+    )
 
     def options(self) -> dict:
         return {"instructions": self.cleaned_data.get("instructions", "")}

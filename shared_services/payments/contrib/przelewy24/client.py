@@ -20,8 +20,17 @@ logger = logging.getLogger(__name__)
 
 REGISTER_FIELDS = ("sessionId", "merchantId", "amount", "currency")
 VERIFY_FIELDS = ("sessionId", "orderId", "amount", "currency")
-NOTIFICATION_FIELDS = ("merchantId", "posId", "sessionId", "amount", "originAmount", "currency", "orderId",
-                       "methodId", "statement")
+NOTIFICATION_FIELDS = (
+    "merchantId",
+    "posId",
+    "sessionId",
+    "amount",
+    "originAmount",
+    "currency",
+    "orderId",
+    "methodId",
+    "statement",
+)
 REFUND_NOTIFICATION_FIELDS = ("orderId", "sessionId", "refundsUuid", "merchantId", "amount", "currency", "status")
 TIMEOUT = (5, 20)  # seconds to connect, to read
 
@@ -92,8 +101,9 @@ class Przelewy24Client:
             content = None
         if response.status_code not in ok:
             detail = content.get("error") if isinstance(content, dict) else response.text[:200]
-            raise P24Error(f"Przelewy24 answered {response.status_code}: {detail}", status=response.status_code,
-                           body=content)
+            raise P24Error(
+                f"Przelewy24 answered {response.status_code}: {detail}", status=response.status_code, body=content
+            )
         if not isinstance(content, dict):
             raise P24Error("Przelewy24 answered with something other than JSON", status=response.status_code)
         return content
@@ -101,13 +111,35 @@ class Przelewy24Client:
     def test_access(self) -> bool:
         return self._call("GET", "testAccess").get("data") is True
 
-    def register(self, *, session_id: str, amount: int, currency: str, description: str, email: str,
-                 url_return: str, url_status: str, language: str = "pl", time_limit: int = 15) -> str:
+    def register(
+        self,
+        *,
+        session_id: str,
+        amount: int,
+        currency: str,
+        description: str,
+        email: str,
+        url_return: str,
+        url_status: str,
+        language: str = "pl",
+        time_limit: int = 15,
+    ) -> str:
         """Register a transaction; returns its token (the payment page is gateway_url(token))."""
-        body = {"merchantId": self.merchant_id, "posId": self.pos_id, "sessionId": session_id, "amount": amount,
-                "currency": currency, "description": description[:1024], "email": email[:50], "country": "PL",
-                "language": language, "urlReturn": url_return, "urlStatus": url_status, "timeLimit": time_limit,
-                "encoding": "UTF-8"}
+        body = {
+            "merchantId": self.merchant_id,
+            "posId": self.pos_id,
+            "sessionId": session_id,
+            "amount": amount,
+            "currency": currency,
+            "description": description[:1024],
+            "email": email[:50],
+            "country": "PL",
+            "language": language,
+            "urlReturn": url_return,
+            "urlStatus": url_status,
+            "timeLimit": time_limit,
+            "encoding": "UTF-8",
+        }
         body["sign"] = message_sign(body, REGISTER_FIELDS, self.crc)
         token = (self._call("POST", "transaction/register", body).get("data") or {}).get("token")
         if not token:
@@ -119,8 +151,14 @@ class Przelewy24Client:
 
     def verify(self, *, session_id: str, order_id: int, amount: int, currency: str) -> bool:
         """Confirm a notified payment (mandatory: an unverified payment never reaches the merchant)."""
-        body = {"merchantId": self.merchant_id, "posId": self.pos_id, "sessionId": session_id, "amount": amount,
-                "currency": currency, "orderId": order_id}
+        body = {
+            "merchantId": self.merchant_id,
+            "posId": self.pos_id,
+            "sessionId": session_id,
+            "amount": amount,
+            "currency": currency,
+            "orderId": order_id,
+        }
         body["sign"] = message_sign(body, VERIFY_FIELDS, self.crc)
         answer = self._call("PUT", "transaction/verify", body)
         return (answer.get("data") or {}).get("status") == "success"
@@ -135,16 +173,38 @@ class Przelewy24Client:
                 return None
             raise
 
-    def refund(self, *, request_id: str, refunds_uuid: str, url_status: str, order_id: int, session_id: str,
-               amount: int, description: str) -> dict:
-        body = {"requestId": request_id, "refundsUuid": refunds_uuid, "urlStatus": url_status,
-                "refunds": [{"orderId": order_id, "sessionId": session_id, "amount": amount,
-                             "description": description[:100] or "Zwrot"}]}
+    def refund(
+        self,
+        *,
+        request_id: str,
+        refunds_uuid: str,
+        url_status: str,
+        order_id: int,
+        session_id: str,
+        amount: int,
+        description: str,
+    ) -> dict:
+        body = {
+            "requestId": request_id,
+            "refundsUuid": refunds_uuid,
+            "urlStatus": url_status,
+            "refunds": [
+                {
+                    "orderId": order_id,
+                    "sessionId": session_id,
+                    "amount": amount,
+                    "description": description[:100] or "Zwrot",
+                }
+            ],
+        }
         answer = self._call("POST", "transaction/refund", body, ok=(200, 201))
         items = answer.get("data") or []
         if not items or not items[0].get("status"):
-            raise P24Error(f"Przelewy24 refused the refund: {items[0].get('message') if items else answer}",
-                           status=200, body=answer)
+            raise P24Error(
+                f"Przelewy24 refused the refund: {items[0].get('message') if items else answer}",
+                status=200,
+                body=answer,
+            )
         return items[0]
 
     def refunds_of_order(self, order_id: int) -> list[dict]:

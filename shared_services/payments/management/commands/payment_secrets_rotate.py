@@ -8,8 +8,10 @@ from tenants.selectors import units_with_schemas
 
 
 class Command(BaseCommand):
-    help = ("Re-encrypt every unit's stored payment keys with the newest key of PAYMENT_SECRETS_KEYS. Rotate by "
-            "putting a new key first, running this, and only then removing the old key.")
+    help = (
+        "Re-encrypt every unit's stored payment keys with the newest key of PAYMENT_SECRETS_KEYS. Rotate by "
+        "putting a new key first, running this, and only then removing the old key."
+    )
 
     def handle(self, *args, **options):
         rotated = 0
