@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from platform_core.forms import ZlotyField
 from shared_services.catalogue.models import StandardService
 from shared_services.identity.access import Area, area_required
 
@@ -13,6 +15,13 @@ from .services import LOCAL_DETAILS, offer_adopt, offer_localise, unit_service_s
 
 
 class LocalDetailsForm(forms.ModelForm):
+    # Typed in złoty, kept in grosze.
+    fee_override_grosze = ZlotyField(
+        label=gettext_lazy("Local fee (zł)"),
+        required=False,
+        help_text=gettext_lazy("In złoty, e.g. 17 or 17,50. Leave empty to charge the standard fee."),
+    )
+
     class Meta:
         model = AdoptedService
         fields = LOCAL_DETAILS
@@ -20,6 +29,14 @@ class LocalDetailsForm(forms.ModelForm):
 
 
 class UnitServiceForm(forms.ModelForm):
+    # Typed in złoty, kept in grosze.
+    fee_grosze = ZlotyField(
+        label=gettext_lazy("Fee (zł)"),
+        empty_value=0,
+        required=False,
+        help_text=gettext_lazy("In złoty, e.g. 17 or 17,50. Leave empty or enter 0 when the service is free."),
+    )
+
     class Meta:
         model = UnitService
         fields = (

@@ -2,8 +2,6 @@
 payment, the resident's return and resume pages, and the providers' notification endpoint. Thin: the
 rules are in services.py; sending a resident to pay is in checkout.py (the portal does it too)."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from platform_core.forms import ZlotyField
 from shared_services.identity.access import Area, area_required
 from shared_services.inbox.permissions import may_refund, visible_cases
 
@@ -234,28 +233,10 @@ def _back_to_case(payment):
     return redirect("clerk-case", pk=payment.submission.register_entry.case.pk)
 
 
-def amount_in_grosze(text: str) -> int:
-    """ "12,50" or "12.50" złoty → 1250 grosze, exactly (Decimal); ValidationError for anything else."""
-    try:
-        value = Decimal(text.strip().replace(" ", "").replace(",", "."))
-    except (InvalidOperation, AttributeError):
-        raise ValidationError(_("Enter an amount in złoty, e.g. 12,50.")) from None
-    if not value.is_finite() or abs(value) >= LARGEST_AMOUNT_ZLOTY:
-        raise ValidationError(_("Enter an amount in złoty, e.g. 12,50."))
-    if value != value.quantize(Decimal("0.01")):
-        raise ValidationError(_("Enter an amount in złoty with at most two decimal places, e.g. 12,50."))
-    return int((value * 100).quantize(Decimal("1")))
-
-
-LARGEST_AMOUNT_ZLOTY = Decimal("10000000")  # above any fee; also keeps quantize() within Decimal's precision
-
-
 class RefundForm(forms.Form):
-    amount = forms.CharField(label=gettext_lazy("Amount to refund (zł)"), max_length=20)
+    # Typed in złoty, in grosze from here on; at most what is refundable is the service's rule.
+    amount = ZlotyField(label=gettext_lazy("Amount to refund (zł)"), min_grosze=1)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=250, required=False)
-
-    def clean_amount(self):
-        return amount_in_grosze(self.cleaned_data["amount"])
 
 
 @require_POST

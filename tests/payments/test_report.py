@@ -5,14 +5,12 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
 from shared_services.identity.access import StaffRole
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
-from shared_services.payments.views import amount_in_grosze
 from tests.support.accounts import signed_in, staff_account
 from tests.support.letters import FORM_URL, LETTER, TORUN
 from tests.support.payments import set_fee
@@ -76,16 +74,3 @@ def test_only_the_administrator_downloads_it(paid_payments, client, unit_a):
     signed_in(client, unit_a, staff_account(unit_a, "szef", StaffRole.DEPARTMENT_HEAD))
     today = timezone.localdate()
     assert download(client, "csv", today, today).status_code == 403
-
-
-@pytest.mark.parametrize(
-    "text,grosze", [("12,50", 1250), ("12.5", 1250), ("0,01", 1), ("1 000", 100000), ("19,99", 1999)]
-)
-def test_amounts_are_converted_exactly(text, grosze):
-    assert amount_in_grosze(text) == grosze
-
-
-@pytest.mark.parametrize("text", ["1,001", "abc", "NaN", "Infinity", ""])
-def test_bad_amounts_are_refused(text):
-    with pytest.raises(ValidationError):
-        amount_in_grosze(text)
