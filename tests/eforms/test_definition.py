@@ -111,7 +111,7 @@ class TestUnitForms:
 
     def test_bad_json_is_explained_and_nothing_is_saved(self, clerk, client, unit_a):
         body = self.post(client, json_schema='{"type": "object",').content.decode()
-        assert "To nie jest poprawny JSON (wiersz 1" in body
+        assert "To nie jest poprawny JSON. Wiersz 1" in body
         body = self.post(
             client, json_schema='{"type": "object", "properties": {"a": {"type": "tekst"}}}'
         ).content.decode()
