@@ -1,0 +1,34 @@
+"""The office's menu (staff/clerk_base.html): what each member of staff finds in it."""
+
+import pytest
+from django.conf import settings
+
+from shared_services.identity.access import StaffRole
+from tests.support.accounts import signed_in, staff_account
+from tests.support.letters import TORUN
+
+pytestmark = pytest.mark.django_db
+
+
+def menu_of(client, path="/urzad/skrzynka/"):
+    page = client.get(path, HTTP_HOST=TORUN).content.decode()
+    return page[page.index('<nav class="console-nav"') : page.index("</nav>")]
+
+
+def test_a_unit_administrator_finds_the_payment_settings_and_report_in_the_menu(client, unit_a):
+    signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+    menu = menu_of(client)
+    assert '<a href="/urzad/platnosci/">Płatności</a>' in menu
+    assert '<a href="/urzad/platnosci/#payment-report">Raport płatności</a>' in menu
+    assert '<a href="/urzad/platnosci/" aria-current="page">Płatności</a>' in menu_of(client, "/urzad/platnosci/")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    menu = menu_of(client)
+    assert '<a href="/urzad/platnosci/">Payments</a>' in menu
+    assert '<a href="/urzad/platnosci/#payment-report">Payment report</a>' in menu
+
+
+@pytest.mark.parametrize("role", [StaffRole.CLERK, StaffRole.DEPARTMENT_HEAD])
+def test_other_staff_do_not_see_the_payment_pages_they_may_not_open(client, unit_a, role):
+    signed_in(client, unit_a, staff_account(unit_a, "urzednik", role))
+    assert "/urzad/platnosci/" not in menu_of(client)
+    assert client.get("/urzad/platnosci/", HTTP_HOST=TORUN).status_code == 403
