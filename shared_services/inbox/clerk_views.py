@@ -103,6 +103,11 @@ class CloseForm(forms.Form):
 def case_detail(request, pk):
     case = _visible_case(request, pk)
     actions = allowed_actions(request.user, case)
+    return _case_page(request, case, actions, _action_forms(case, actions))
+
+
+def _case_page(request, case, actions, forms, status=200):
+    """The case with its register entry and notes, and a form for each action this person may take."""
     return render(
         request,
         "inbox/case_detail.html",
@@ -113,9 +118,10 @@ def case_detail(request, pk):
             "receipt": case.register_entry.receipt,
             "notes": case.notes.select_related("author"),
             "actions": actions,
-            "forms": _action_forms(case, actions),
+            "forms": forms,
             "today": timezone.localdate(),
         },
+        status=status,
     )
 
 
@@ -168,21 +174,7 @@ def case_act(request, pk, action):
         else:
             messages.success(request, _("Done."))
             return redirect("clerk-case", pk=case.pk)
-    return render(
-        request,
-        "inbox/case_detail.html",
-        {
-            "case": case,
-            "entry": case.register_entry,
-            "submission": case.register_entry.submission,
-            "receipt": case.register_entry.receipt,
-            "notes": case.notes.select_related("author"),
-            "actions": actions,
-            "forms": _action_forms(case, actions, bound={action: bound}),
-            "today": timezone.localdate(),
-        },
-        status=400,
-    )
+    return _case_page(request, case, actions, _action_forms(case, actions, bound={action: bound}), status=400)
 
 
 def _carry_out(user, case, action, data):
