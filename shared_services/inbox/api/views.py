@@ -52,26 +52,44 @@ class _EntryMixin:
         )
 
 
-@extend_schema(
-    tags=["register"],
-    parameters=[RegisterQuerySerializer],
-    responses={
-        200: RegisterEntrySerializer(many=True),
-        400: OpenApiResponse(description="A bad filter."),
-        401: UNAUTHORIZED,
-        403: FORBIDDEN,
-    },
+class _FilteredList(UnitApiView, ListAPIView):
+    """A list whose query parameters `query_serializer_class` checks (a bad filter is a 400) and `select` takes."""
+
+    query_serializer_class: type
+    select: staticmethod
+
+    def get_queryset(self):
+        query = self.query_serializer_class(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return self.select(**query.validated_data)
+
+
+def _list_schema(*, tag: str, query_serializer, serializer, description: str):
+    return extend_schema(
+        tags=[tag],
+        parameters=[query_serializer],
+        responses={
+            200: serializer(many=True),
+            400: OpenApiResponse(description="A bad filter."),
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+        },
+        description=description,
+    )
+
+
+@_list_schema(
+    tag="register",
+    query_serializer=RegisterQuerySerializer,
+    serializer=RegisterEntrySerializer,
     description="The register of incoming correspondence, in register order (oldest first). "
     "Needs the scope `register:read`.",
 )
-class RegisterEntryList(UnitApiView, ListAPIView):
+class RegisterEntryList(_FilteredList):
     required_scope = ApiScope.REGISTER_READ
     serializer_class = RegisterEntrySerializer
-
-    def get_queryset(self):
-        query = RegisterQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return api_register_entries(**query.validated_data)
+    query_serializer_class = RegisterQuerySerializer
+    select = staticmethod(api_register_entries)
 
 
 @extend_schema(
@@ -140,25 +158,17 @@ class AttachmentDownload(_FileView):
         return attachment_response(attachment)
 
 
-@extend_schema(
-    tags=["cases"],
-    parameters=[CaseQuerySerializer],
-    responses={
-        200: CaseSerializer(many=True),
-        400: OpenApiResponse(description="A bad filter."),
-        401: UNAUTHORIZED,
-        403: FORBIDDEN,
-    },
+@_list_schema(
+    tag="cases",
+    query_serializer=CaseQuerySerializer,
+    serializer=CaseSerializer,
     description="Every case of the unit, least recently changed first. Needs the scope `cases:read`.",
 )
-class CaseList(UnitApiView, ListAPIView):
+class CaseList(_FilteredList):
     required_scope = ApiScope.CASES_READ
     serializer_class = CaseSerializer
-
-    def get_queryset(self):
-        query = CaseQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return api_cases(**query.validated_data)
+    query_serializer_class = CaseQuerySerializer
+    select = staticmethod(api_cases)
 
 
 @extend_schema(
