@@ -55,28 +55,16 @@ def search(request):
 
 def category_services(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    return render(
-        request,
-        "portal/service_list.html",
-        {
-            "heading": category.name,
-            "kind": _("Category"),
-            "services": service_list(category=slug),
-        },
-    )
+    return _service_list_page(request, heading=category.name, kind=_("Category"), services=service_list(category=slug))
 
 
 def life_event_services(request, slug):
     event = get_object_or_404(LifeEvent, slug=slug)
-    return render(
-        request,
-        "portal/service_list.html",
-        {
-            "heading": event.name,
-            "kind": _("Life event"),
-            "services": service_list(life_event=slug),
-        },
-    )
+    return _service_list_page(request, heading=event.name, kind=_("Life event"), services=service_list(life_event=slug))
+
+
+def _service_list_page(request, *, heading, kind, services):
+    return render(request, "portal/service_list.html", {"heading": heading, "kind": kind, "services": services})
 
 
 def _or_404(selector, kind, slug):
