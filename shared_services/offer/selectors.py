@@ -242,8 +242,13 @@ def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
     )
 
 
-def _card_of_own(service: UnitService) -> ServiceCard:
+def _form_version_of_own(service: UnitService):
+    """The current version of the form an own service is filed with: the unit's own form, else the standard one."""
     form = service.unit_form or service.standard_form
+    return form.current if form else None
+
+
+def _card_of_own(service: UnitService) -> ServiceCard:
     return ServiceCard(
         OWN,
         service.slug,
@@ -265,7 +270,7 @@ def _card_of_own(service: UnitService) -> ServiceCard:
         contact=service.contact,
         categories=list(service.categories.all()),
         life_events=list(service.life_events.all()),
-        form=form.current if form else None,
+        form=_form_version_of_own(service),
     )
 
 
@@ -321,7 +326,6 @@ def _service_to_file_read(*, kind: str, slug: str) -> ServiceToFile:
     )
     if own is None:
         raise LookupError(slug)
-    form = own.unit_form or own.standard_form
     return ServiceToFile(
         OWN,
         own.slug,
@@ -329,7 +333,7 @@ def _service_to_file_read(*, kind: str, slug: str) -> ServiceToFile:
         own.short_description,
         own_id=own.pk,
         fee_grosze=own.fee_grosze,
-        form=form.current if form else None,
+        form=_form_version_of_own(own),
     )
 
 
