@@ -16,22 +16,12 @@ from shared_services.identity.access import StaffRole
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save
 from tests.support.accounts import local_account, signed_in
+from tests.support.letters import LETTER, LUBICZ, PDF, TORUN
 
 pytestmark = pytest.mark.django_db
-TORUN, LUBICZ = "torun.localhost", "lubicz.localhost"
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
 
-GENERAL_LETTER = {
-    "imie": "Anna",
-    "nazwisko": "Kowalska",
-    "ulica": "ul. Szeroka 12/4",
-    "kod_pocztowy": "87-100",
-    "miejscowosc": "Toruń",
-    "email": "anna@example.pl",
-    "tytul": "Pytanie o odpady",
-    "tresc": "Proszę o informację o terminach odbioru odpadów.",
-}
+GENERAL_LETTER = {**LETTER, "tresc": "Proszę o informację o terminach odbioru odpadów."}
 ALCOHOL = {
     "nazwa_przedsiebiorcy": "Sklep Pod Lipą sp. z o.o.",
     "nip": "5260250274",
