@@ -59,10 +59,10 @@ def idp():
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def admin(idp):
+def provisioner_admin(server) -> KeycloakAdmin:
+    """python-keycloak's admin client on `server`, signed in as the platform's provisioning service account."""
     conn = KeycloakOpenIDConnection(
-        server_url=idp.base_url,
+        server_url=server.base_url,
         realm_name="ratusz",
         user_realm_name="ratusz",
         client_id="ratusz-provisioner",
@@ -70,6 +70,11 @@ def admin(idp):
         verify=True,
     )
     return KeycloakAdmin(connection=conn)
+
+
+@pytest.fixture(scope="module")
+def admin(idp):
+    return provisioner_admin(idp)
 
 
 @pytest.fixture(scope="module")
@@ -492,27 +497,13 @@ def test_state_persists_across_restart(tmp_path):
     state = tmp_path / "devidp-state.json"
     first = start_dev_idp(state_path=state, users=[USERS[0]])
     try:
-        conn = KeycloakOpenIDConnection(
-            server_url=first.base_url,
-            realm_name="ratusz",
-            user_realm_name="ratusz",
-            client_id="ratusz-provisioner",
-            client_secret_key=PROVISIONER_SECRET,
-        )
-        org_id = KeycloakAdmin(connection=conn).create_organization({"name": "Gmina Trwała", "alias": "trwala"})
+        org_id = provisioner_admin(first).create_organization({"name": "Gmina Trwała", "alias": "trwala"})
         kid = first.signing_key.kid
     finally:
         first.stop()
     second = start_dev_idp(state_path=state)
     try:
-        conn = KeycloakOpenIDConnection(
-            server_url=second.base_url,
-            realm_name="ratusz",
-            user_realm_name="ratusz",
-            client_id="ratusz-provisioner",
-            client_secret_key=PROVISIONER_SECRET,
-        )
-        again = KeycloakAdmin(connection=conn)
+        again = provisioner_admin(second)
         assert again.get_organization(org_id)["alias"] == "trwala"
         assert again.get_user_id("urzednik")
         assert second.signing_key.kid == kid
