@@ -5,13 +5,12 @@ import json
 import logging
 
 import pytest
-import requests
 from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import AuditEntry
 from shared_services.payments.models import Payment, PaymentStatus
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, TORUN
-from tests.support.payments import configure_p24, set_fee
+from tests.support.letters import LUBICZ, TORUN
+from tests.support.payments import configure_p24, filed_with_p24_fee, pay_on_gateway
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +23,8 @@ def signing_keys(settings, tmp_path):
 @pytest.fixture
 def paid(full_catalogue, client, unit_a, gateway, platform_http):
     """An application of Toruń whose fee was paid on the gateway (and verified)."""
-    set_fee(unit_a)
-    configure_p24(unit_a, gateway)
-    page = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
-    requests.post(page, data={"action": "pay"}, allow_redirects=False, timeout=30)
+    page = filed_with_p24_fee(client, unit_a, gateway, TORUN)
+    pay_on_gateway(page)
     with tenant_context(unit_a):
         payment = Payment.objects.get()
     assert payment.status == PaymentStatus.PAID
@@ -37,11 +34,9 @@ def paid(full_catalogue, client, unit_a, gateway, platform_http):
 @pytest.fixture
 def awaiting(full_catalogue, client, unit_a, gateway, platform_http):
     """Paid on the gateway, but the notification was lost: the platform still awaits it."""
-    set_fee(unit_a)
-    configure_p24(unit_a, gateway)
-    page = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
+    page = filed_with_p24_fee(client, unit_a, gateway, TORUN)
     gateway.drop_next_notification()
-    requests.post(page, data={"action": "pay"}, allow_redirects=False, timeout=30)
+    pay_on_gateway(page)
     with tenant_context(unit_a):
         payment = Payment.objects.get()
     assert payment.status == PaymentStatus.AWAITING

@@ -8,7 +8,6 @@ import urllib.parse
 from typing import ClassVar
 
 import pytest
-import requests
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
@@ -22,7 +21,7 @@ from shared_services.payments.checkout import status_url
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from tests.support.accounts import signed_in, staff_account
 from tests.support.letters import FORM_URL, LETTER, TORUN
-from tests.support.payments import FEE_GROSZE, configure_p24, set_fee
+from tests.support.payments import FEE_GROSZE, filed_with_p24_fee, pay_on_gateway, set_fee
 
 pytestmark = pytest.mark.django_db
 
@@ -151,10 +150,8 @@ class TestPrzelewy24Addresses:
     def test_new_payments_and_refunds_are_notified_at_the_generic_route(
         self, full_catalogue, client, unit_a, gateway, platform_http
     ):
-        set_fee(unit_a)
-        configure_p24(unit_a, gateway)
-        page = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
-        requests.post(page, data={"action": "pay"}, allow_redirects=False, timeout=30)
+        page = filed_with_p24_fee(client, unit_a, gateway, TORUN)
+        pay_on_gateway(page)
         payment = payment_of(unit_a)
         [delivery] = gateway.deliveries
         assert urllib.parse.urlsplit(delivery.url).path == "/platnosci/przelewy24/payment/"
@@ -170,11 +167,9 @@ class TestPrzelewy24Addresses:
     def test_a_payment_registered_with_the_old_address_is_still_confirmed(
         self, full_catalogue, client, unit_a, gateway, platform_http
     ):
-        set_fee(unit_a)
-        configure_p24(unit_a, gateway)
-        page = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
+        page = filed_with_p24_fee(client, unit_a, gateway, TORUN)
         gateway.drop_next_notification()
-        requests.post(page, data={"action": "pay"}, allow_redirects=False, timeout=30)
+        pay_on_gateway(page)
         payment = payment_of(unit_a)
         assert payment.status == PaymentStatus.AWAITING
         # As if registered before platnosci/<provider>/<kind>/: Przelewy24 retries at the urlStatus it was given.
@@ -190,10 +185,8 @@ class TestPrzelewy24Addresses:
     def test_a_refund_requested_with_the_old_address_is_still_completed(
         self, full_catalogue, client, unit_a, gateway, platform_http
     ):
-        set_fee(unit_a)
-        configure_p24(unit_a, gateway)
-        page = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
-        requests.post(page, data={"action": "pay"}, allow_redirects=False, timeout=30)
+        page = filed_with_p24_fee(client, unit_a, gateway, TORUN)
+        pay_on_gateway(page)
         payment = payment_of(unit_a)
         signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
         client.post(f"/urzad/platnosci/{payment.public_id}/zwrot/", {"refund-amount": "2,50"}, HTTP_HOST=TORUN)

@@ -11,6 +11,7 @@ import threading
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 import pytest
+import requests
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, connections
@@ -20,6 +21,7 @@ from infra.devservices.devp24 import start_dev_p24
 from shared_services.offer.models import AdoptedService
 from shared_services.payments import crypto
 from shared_services.payments.models import ProviderConfig
+from tests.support.letters import FORM_URL, LETTER
 
 MERCHANT = {"merchant_id": 123456, "pos_id": 123456, "crc": "crc-Łódź-ąę/1", "api_key": "api-key-torun-0001"}
 FEE_GROSZE = 1750
@@ -108,3 +110,16 @@ def configure_p24(unit, gateway, *, enabled=True, **changes):
 def set_fee(unit, grosze=FEE_GROSZE, slug=SERVICE_SLUG):
     with tenant_context(unit):
         AdoptedService.objects.filter(standard_service__slug=slug).update(fee_override_grosze=grosze)
+
+
+def filed_with_p24_fee(client, unit, gateway, host) -> str:
+    """The letter filed on `host` (the unit's address) with a fee payable through Przelewy24, here the
+    development gateway: the gateway's page the resident is sent to."""
+    set_fee(unit)
+    configure_p24(unit, gateway)
+    return client.post(FORM_URL, LETTER, HTTP_HOST=host)["Location"]
+
+
+def pay_on_gateway(page: str) -> requests.Response:
+    """The resident pays on the development gateway's page."""
+    return requests.post(page, data={"action": "pay"}, allow_redirects=False, timeout=30)
