@@ -5,13 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from django.core.management import call_command
 from django.db import connection
 
 from tenants.models import Tenant
 from tenants.schema_template import applied_migrations, expected_migrations
 from tests.conftest import UNIT_A, UNIT_B
 from tests.support.processes import database_url_of
+from tests.support.schemas import migrate_schema_to
 
 
 def test_migrate_units_runs_schemas_in_parallel_processes(django_db_blocker, django_db_setup):
@@ -19,16 +19,7 @@ def test_migrate_units_runs_schemas_in_parallel_processes(django_db_blocker, dja
     with django_db_blocker.unblock():
         units = [Tenant.objects.get(code=unit["code"]) for unit in (UNIT_A, UNIT_B)]
         for unit in units:
-            call_command(
-                "migrate_schemas",
-                "branding",
-                "0001",
-                tenant=True,
-                schema_name=unit.schema_name,
-                interactive=False,
-                verbosity=0,
-                executor="standard",
-            )
+            migrate_schema_to(unit.schema_name, "branding", "0001")
         assert all(
             ("branding", "0002_unitbranding_coat_of_arms") not in applied_migrations(u.schema_name) for u in units
         )

@@ -9,22 +9,14 @@ from django.db import connection
 from tenants.migrating import SchemaMigrator
 from tenants.schema_template import applied_migrations, expected_migrations, schema_create_from_template
 from tests.support.schema_catalogue import describe
+from tests.support.schemas import migrate_schema_to
 
 pytestmark = pytest.mark.django_db
 
 
 def schema_one_migration_behind(schema):
     schema_create_from_template(schema)
-    call_command(
-        "migrate_schemas",
-        "branding",
-        "0002",
-        tenant=True,
-        schema_name=schema,
-        interactive=False,
-        verbosity=0,
-        executor="standard",
-    )
+    migrate_schema_to(schema, "branding", "0002")
     assert ("branding", "0003_contact_links_coat_of_arms_type") not in applied_migrations(schema)
 
 
@@ -57,16 +49,7 @@ def test_a_current_schema_is_left_alone():
 
 
 def test_migrate_units_command_applies_and_reports(unit_a, capsys):
-    call_command(
-        "migrate_schemas",
-        "branding",
-        "0002",
-        tenant=True,
-        schema_name=unit_a.schema_name,
-        interactive=False,
-        verbosity=0,
-        executor="standard",
-    )
+    migrate_schema_to(unit_a.schema_name, "branding", "0002")
     call_command("migrate_units", processes=1)
     out = capsys.readouterr().out
     assert "1 to migrate" in out and f"{unit_a.schema_name}: migrated" in out
@@ -77,16 +60,7 @@ def test_migrate_units_command_applies_and_reports(unit_a, capsys):
 
 def test_a_failing_schema_is_reported_and_the_others_still_migrate(unit_a, unit_b, capsys):
     for unit in (unit_a, unit_b):
-        call_command(
-            "migrate_schemas",
-            "branding",
-            "0002",
-            tenant=True,
-            schema_name=unit.schema_name,
-            interactive=False,
-            verbosity=0,
-            executor="standard",
-        )
+        migrate_schema_to(unit.schema_name, "branding", "0002")
     with connection.cursor() as cursor:  # a column 0003 adds is already there in Toruń: its migration fails
         cursor.execute(
             f'ALTER TABLE "{unit_a.schema_name}".branding_unitbranding '
