@@ -40,6 +40,7 @@ from shared_services.identity.access import StaffRole
 from tenants.models import Tenant
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
 from tests.support.accounts import PASSWORD, client_urls_add, kc_account
+from tests.support.committed_data import catalogue_truncate
 from tests.support.processes import database_url_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -224,17 +225,6 @@ def sign_in_at_provider(driver, username: str, password: str = PASSWORD) -> None
 
 # --- Committed data -------------------------------------------------------------------------------
 
-# Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
-# (adopted services, submissions and their attachments, drafts) in every unit's schema.
-CATALOGUE_TABLES = (
-    "catalogue_category",
-    "catalogue_lifeevent",
-    "catalogue_standardservice",
-    "catalogue_standardserviceversion",
-    "catalogue_standardform",
-    "catalogue_standardformversion",
-    "catalogue_offering",
-)
 # What filed applications, payments and sign-ins leave in a unit's schema that no catalogue row points at.
 UNIT_LEFTOVER_TABLES = (
     "payments_refund",
@@ -271,7 +261,7 @@ def committed_data_remove(units) -> None:
     signing in left), so that the rest of the suite finds the tables as it expects them."""
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(CATALOGUE_TABLES)} CASCADE")
+        catalogue_truncate(cursor)
     for unit in units:
         with tenant_context(unit), connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(UNIT_LEFTOVER_TABLES)} CASCADE")

@@ -73,6 +73,7 @@ from shared_services.inbox import signing_keys, upo
 from shared_services.inbox.models import Case, OutboxMessage, OutboxStatus, Receipt, RegisterCounter, RegisterEntry
 from tenants.models import Tenant
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
+from tests.support.committed_data import catalogue_truncate
 from tests.support.letters import FORM_URL, LETTER, PDF
 from tests.support.processes import database_url_of
 
@@ -86,17 +87,6 @@ RESIDENTS = 4
 KILL_ATTEMPTS = 10  # a transaction seen open may commit before the freeze that precedes the kill: then again
 ACKS_BEFORE_FIRST_KILL, ACKS_BETWEEN_KILLS, ACKS_IN_ALL = 10, 10, 50
 WEB_APP, WORKER_APP = "ratusz-reliability-web", "ratusz-reliability-worker"
-# Public tables of the catalogue; TRUNCATE … CASCADE also empties the unit tables that point at them
-# (adopted services, submissions, attachments, register entries, receipts, cases).
-CATALOGUE_TABLES = (
-    "catalogue_category",
-    "catalogue_lifeevent",
-    "catalogue_standardservice",
-    "catalogue_standardserviceversion",
-    "catalogue_standardform",
-    "catalogue_standardformversion",
-    "catalogue_offering",
-)
 
 # How the server and the worker start: the test settings, with the media, signing-key and mail folders of
 # this module (platform_core.settings_test gives each process folders of its own otherwise) and a mail
@@ -438,7 +428,7 @@ def committed_offer(django_db_setup, django_db_blocker):
         finally:
             connection.set_schema_to_public()
             with connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {', '.join(CATALOGUE_TABLES)} CASCADE")
+                catalogue_truncate(cursor)
                 # What the catalogue's cascade does not reach: register counters, the outbox, the audit
                 # trail, sessions… Only tables that were empty before are emptied.
                 grown = [table for table, rows in table_rows(schemas).items() if rows and not before.get(table)]
