@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.schema_marking import public_model
-from shared_services.eforms.definition import FormDefinition, VersionedForm
+from shared_services.eforms.definition import FormDefinition, VersionedForm, current_version_field
 
 
 class _Term(models.Model):
@@ -159,14 +159,7 @@ class StandardServiceVersion(models.Model):
 class StandardForm(VersionedForm):
     """A form of the regional catalogue, shared by every unit."""
 
-    current = models.OneToOneField(
-        "StandardFormVersion",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("current version"),
-    )
+    current = current_version_field("StandardFormVersion")
 
     class Meta(VersionedForm.Meta):
         verbose_name = _("standard form")

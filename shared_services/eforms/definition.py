@@ -28,6 +28,18 @@ class DefinitionNotEditable(Exception):
     """A saved form version is read-only: submissions pin it. Create a new version instead."""
 
 
+def current_version_field(version_model: str) -> models.OneToOneField:
+    """A VersionedForm's pointer to its newest version (of the concrete `version_model`), the one people fill in."""
+    return models.OneToOneField(
+        version_model,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("current version"),
+    )
+
+
 class VersionedForm(models.Model):
     """A form people know by name; what to fill in is in its versions, the newest being `current`."""
 

@@ -12,21 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from platform_core.schema_marking import tenant_model
 
-from .definition import FormDefinition, VersionedForm
+from .definition import FormDefinition, VersionedForm, current_version_field
 
 
 @tenant_model
 class UnitForm(VersionedForm):
     """A form of this unit's own, for a service of its own."""
 
-    current = models.OneToOneField(
-        "UnitFormVersion",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("current version"),
-    )
+    current = current_version_field("UnitFormVersion")
 
     class Meta(VersionedForm.Meta):
         verbose_name = _("unit form")
