@@ -5,6 +5,7 @@ from django.urls import include, path
 from onboarding import office_views as onboarding_office_views
 from shared_services.branding import views as branding_views
 from shared_services.eforms import clerk_views as eforms_clerk_views
+from shared_services.inbox import case_views as inbox_case_views
 from shared_services.inbox import clerk_views as inbox_clerk_views
 from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
@@ -53,12 +54,12 @@ urlpatterns = [
     path("urzad/pracownicy/", staff_views.staff_and_departments, name="clerk-staff"),
     path("urzad/pracownicy/<int:user_id>/usun/", staff_views.staff_member_remove, name="clerk-staff-remove"),
     path("urzad/rejestr/", inbox_clerk_views.register_view, name="clerk-register"),
-    path("urzad/sprawy/<int:pk>/", inbox_clerk_views.case_detail, name="clerk-case"),
-    path("urzad/sprawy/<int:pk>/<str:action>/", inbox_clerk_views.case_act, name="clerk-case-act"),
-    path("urzad/sprawy/<int:pk>/dokumenty/<str:what>", inbox_clerk_views.case_document, name="clerk-case-document"),
+    path("urzad/sprawy/<int:pk>/", inbox_case_views.case_detail, name="clerk-case"),
+    path("urzad/sprawy/<int:pk>/<str:action>/", inbox_case_views.case_act, name="clerk-case-act"),
+    path("urzad/sprawy/<int:pk>/dokumenty/<str:what>", inbox_case_views.case_document, name="clerk-case-document"),
     path(
         "urzad/sprawy/<int:pk>/zalaczniki/<int:attachment_id>/",
-        inbox_clerk_views.case_attachment,
+        inbox_case_views.case_attachment,
         name="clerk-case-attachment",
     ),
     path("urzad/formularze/", eforms_clerk_views.unit_forms, name="clerk-forms"),
