@@ -16,13 +16,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from platform_core.forms import ZlotyField
+from shared_services.eforms.filers import is_filer
 from shared_services.identity.access import Area, area_required
 from shared_services.inbox.permissions import may_refund, visible_cases
 
 from . import report, services
 from .base import ProviderError, ProviderKeysUnreadable, ProviderUnreachable, WebhookRejected
 from .checkout import SESSION_PAYMENTS, payment_go, status_url
-from .filers import is_filer
 from .models import Payment
 from .registry import provider_get, providers
 from .selectors import payments_for_report, provider_config_get

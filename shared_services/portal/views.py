@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from shared_services.catalogue.models import Category, LifeEvent
+from shared_services.eforms.filers import filed_submission_remember, is_filer
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Submission
 from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_save
@@ -27,7 +28,6 @@ from shared_services.offer.selectors import (
     service_to_file_get,
 )
 from shared_services.payments.checkout import payment_access_grant, payment_go
-from shared_services.payments.filers import filed_submission_remember, is_filer
 from shared_services.payments.services import application_receive_with_fee
 
 

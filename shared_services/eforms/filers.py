@@ -1,8 +1,8 @@
 """Who may see an application on the resident's side: the browser that filed it (its session lists it) or
 the signed-in resident who is its author. One rule for the confirmation, the case and the fee's pages.
 
-It lives here, not in the portal that files applications, because the fee's pages need it too and the
-portal sits above payments (it files an application with its fee): payments must not import the portal.
+It lives with the applications (eforms), not in the portal that files them, because the fee's pages
+(payments, which the portal sits above) need it too.
 """
 
 SESSION_SUBMISSIONS = "filed_submissions"  # the applications this browser filed
