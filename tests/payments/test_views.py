@@ -26,3 +26,18 @@ def test_a_wrong_refund_amount_is_refused_in_polish(typed, message):
     with translation.override("pl"):
         form = RefundForm({"refund-amount": typed}, prefix="refund")
         assert form.errors["amount"] == [message]
+
+
+@pytest.mark.parametrize(
+    "status,kind", [("paid", "notice success"), ("awaiting", "notice info"), ("failed", "notice error")]
+)
+def test_the_payment_status_panel_has_the_look_of_its_outcome(status, kind):
+    import uuid
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    payment = SimpleNamespace(status=status, amount_grosze=1750, public_id=uuid.uuid4())
+    with translation.override("pl"):
+        panel = render_to_string("payments/_status_fragment.html", {"payment": payment, "online": False})
+    assert f'<p class="{kind}"><svg class="message-icon"' in panel
