@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.portal_home, name="portal-home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("wyswietlanie/", views.display_preferences, name="display-preferences"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("szukaj/", views.regional_search, name="regional-search"),
     path("uczestnictwo/", participation_views.participation_dashboard, name="participation"),
     path("konsola/", include("onboarding.console_urls")),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", portal_views.unit_home, name="unit-home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("wyswietlanie/", views.display_preferences, name="display-preferences"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("herb/", branding_views.coat_of_arms, name="coat-of-arms"),
     path("szukaj/", portal_views.search, name="service-search"),
     path("kategorie/<slug:slug>/", portal_views.category_services, name="category-services"),

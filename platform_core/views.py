@@ -1,6 +1,8 @@
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shared_services.catalogue.selectors import regional_search as regional_search_of
 from tenants.selectors import participating_units
@@ -13,6 +15,15 @@ def portal_home(request):
     """The regional portal on the bare platform domain: the directory of participating units."""
     units = [(unit, host_url(request, unit.primary_host)) for unit in participating_units()]
     return render(request, "platform_core/portal_home.html", {"units": units})
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links: send them to the icon the pages link (an SVG in the
+    static files). Not a permanent redirect, which browsers keep for ever: the icon's address may change."""
+    response = redirect(static("platform_core/favicon.svg"))
+    patch_cache_control(response, max_age=24 * 3600, public=True)
+    return response
 
 
 @require_POST
