@@ -20,11 +20,11 @@ def rules() -> list[tuple[str, dict[str, str]]]:
     text = re.sub(r"/\*.*?\*/", "", BASE_CSS.read_text(encoding="utf-8"), flags=re.S)
     found = []
     for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
-        declarations = dict(
-            (name.strip(), value.strip())
+        declarations = {
+            name.strip(): value.strip()
             for name, _colon, value in (part.partition(":") for part in body.split(";"))
             if value.strip()
-        )
+        }
         found.append((" ".join(selector.split()), declarations))
     return found
 
