@@ -52,6 +52,7 @@ urlpatterns = [
     path("urzad/uslugi-wlasne/<slug:slug>/", offer_clerk_views.own_service_edit, name="clerk-own-service"),
     path("urzad/wnioski/", eforms_clerk_views.submissions_list, name="clerk-submissions"),
     path("urzad/skrzynka/", inbox_clerk_views.case_list, name="clerk-inbox"),
+    path("urzad/skrzynka/zaznaczone/", inbox_clerk_views.case_list_bulk, name="clerk-inbox-bulk"),
     path("urzad/pracownicy/", staff_views.staff_and_departments, name="clerk-staff"),
     path("urzad/pracownicy/<int:user_id>/usun/", staff_views.staff_member_remove, name="clerk-staff-remove"),
     path("urzad/rejestr/", inbox_clerk_views.register_view, name="clerk-register"),

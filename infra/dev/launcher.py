@@ -167,7 +167,7 @@ def _print_addresses(env: dict) -> None:
         f"  Regional portal:  http://{domain}:{PORT}/",
         f"  Operator console: http://{domain}:{PORT}/konsola/",
         f"  Sign-in: development identity provider http://127.0.0.1:{IDENTITY_PROVIDER_PORT}/ (not Keycloak);"
-        " demo accounts operator, admin.<unit>, urzednik.<unit>, anna.kowalska, jan.nowak, password 'demo-ratusz'",
+        " demo accounts operator, admin.<unit>, kierownik.<unit>, urzednik.<unit>, anna.kowalska, jan.nowak, password 'demo-ratusz'",
         "  Payments: Toruń's fees go to the development gateway http://127.0.0.1:8190/ (not Przelewy24)",
     ]
     for row in listing.splitlines():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_services.audit.services import audit_record
+from shared_services.identity.people import person_name
 from shared_services.staff.models import Department
 
 from .models import Case, CaseNote, CaseStatus, SignCounter
@@ -89,6 +90,29 @@ def case_assign(*, user, case: Case, assignee) -> Case:
     case.save(update_fields=["assignee"])
     _audit(user, "assign", case, before)
     return case
+
+
+@transaction.atomic
+def cases_assign(*, user, cases: list[Case], assignee) -> list[Case]:
+    """Assign several cases to one person (the inbox's bulk bar), each with its own audit entry: all of them, or
+    none when any may not be assigned by `user` or to `assignee`. A case of a department goes to someone who
+    works there, as the case page offers only them."""
+    refused = [case for case in cases if "assign" not in allowed_actions(user, case)]
+    if refused:
+        raise ValidationError(
+            _("You may not assign these cases (closed cases are not re-assigned): %(cases)s.")
+            % {"cases": ", ".join(case.register_entry.label for case in refused)}
+        )
+    member = getattr(assignee, "staff_member", None)
+    elsewhere = [
+        case for case in cases if case.department_id and getattr(member, "department_id", None) != case.department_id
+    ]
+    if elsewhere:
+        raise ValidationError(
+            _("%(person)s does not work in the department of these cases: %(cases)s.")
+            % {"person": person_name(assignee), "cases": ", ".join(case.register_entry.label for case in elsewhere)}
+        )
+    return [case_assign(user=user, case=case, assignee=assignee) for case in cases]
 
 
 @transaction.atomic

@@ -5,20 +5,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from shared_services.identity.access import Area, area_required
+from shared_services.identity.access import ROLE_ORDER, Area, area_required
+from shared_services.identity.people import person_name
 from shared_services.staff.models import Department
 
 from . import case_services
 from .downloads import attachment_response, receipt_xml_response, submission_document_response
 from .models import Case, CaseNote
 from .permissions import allowed_actions, visible_cases
+from .timeline import case_timeline
 
 staff_required = area_required(Area.OFFICE)
 
@@ -31,16 +34,27 @@ class RegisterCaseForm(forms.Form):
     )
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return person_name(user) or _("(no name)")
+
+
+def staff_who_may_take(case: Case):
+    """The unit's office staff who may take the case: the people of its department and those not yet placed in
+    a department (staff join without one until an administrator places them); everybody when the case has no
+    department yet."""
+    staff = User.objects.filter(groups__name__in=ROLE_ORDER, staff_member__isnull=False)
+    if case.department_id:
+        staff = staff.filter(Q(staff_member__department=case.department_id) | Q(staff_member__department__isnull=True))
+    return staff.distinct().order_by("first_name", "last_name", "email")
+
+
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=gettext_lazy("Clerk"), queryset=User.objects.none())
+    assignee = PersonChoiceField(label=gettext_lazy("Clerk"), queryset=User.objects.none())
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = (
-            User.objects.filter(staff_member__department=case.department)
-            if case.department_id
-            else User.objects.filter(staff_member__isnull=False)
-        )
+        self.fields["assignee"].queryset = staff_who_may_take(case)
 
 
 class ForwardForm(forms.Form):
@@ -58,6 +72,19 @@ class CloseForm(forms.Form):
     )
 
 
+# The order of the procedure, in which the page offers the actions, with each one's title and button.
+ACTION_ORDER = ("register", "assign", "forward", "request", "reply", "note", "close")
+ACTION_TEXTS = {
+    "register": (gettext_lazy("Register the case"), gettext_lazy("Register")),
+    "assign": (gettext_lazy("Assign to a clerk"), gettext_lazy("Assign")),
+    "forward": (gettext_lazy("Forward to another department"), gettext_lazy("Forward to the department")),
+    "request": (gettext_lazy("Request documents from the resident"), gettext_lazy("Request documents")),
+    "reply": (gettext_lazy("Reply to the resident"), gettext_lazy("Reply")),
+    "note": (gettext_lazy("Internal note"), gettext_lazy("Add the note")),
+    "close": (gettext_lazy("Close with a resolution"), gettext_lazy("Close the case")),
+}
+
+
 @staff_required
 def case_detail(request, pk):
     case = _visible_case(request, pk)
@@ -65,8 +92,34 @@ def case_detail(request, pk):
     return _case_page(request, case, actions, _action_forms(case, actions))
 
 
-def _case_page(request, case, actions, forms, status=200):
-    """The case with its register entry and notes, and a form for each action this person may take."""
+def _next_step(case, actions) -> str | None:
+    """The action the procedure expects next, shown open; the others stay folded."""
+    if case.status == "new":
+        step = "register"
+    elif case.status == "closed":
+        step = None
+    elif case.assignee_id is None:
+        step = "assign"
+    else:
+        step = "reply"
+    return step if step in actions else None
+
+
+def _deadline_text(case) -> str:
+    if case.deadline is None or case.status == "closed":
+        return ""
+    days = (case.deadline - timezone.localdate()).days
+    if days < 0:
+        return ngettext("overdue by %(days)d day", "overdue by %(days)d days", -days) % {"days": -days}
+    if days == 0:
+        return _("due today")
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+
+
+def _case_page(request, case, actions, forms, status=200, open_action=None):
+    """The case with its register entry and its life so far, and a form for each action this person may take,
+    in the order of the procedure."""
+    open_action = open_action or _next_step(case, actions)
     return render(
         request,
         "inbox/case_detail.html",
@@ -75,10 +128,22 @@ def _case_page(request, case, actions, forms, status=200):
             "entry": case.register_entry,
             "submission": case.register_entry.submission,
             "receipt": case.register_entry.receipt,
-            "notes": case.notes.select_related("author"),
+            "timeline": case_timeline(case),
+            "assignee_name": person_name(case.assignee),
+            "deadline_text": _deadline_text(case),
+            "overdue": bool(case.deadline and case.status != "closed" and case.deadline < timezone.localdate()),
             "actions": actions,
-            "forms": forms,
-            "today": timezone.localdate(),
+            "action_forms": [
+                {
+                    "name": action,
+                    "form": forms[action],
+                    "title": ACTION_TEXTS[action][0],
+                    "button": ACTION_TEXTS[action][1],
+                    "open": action == open_action,
+                }
+                for action in ACTION_ORDER
+                if action in forms
+            ],
         },
         status=status,
     )
@@ -107,7 +172,7 @@ def _action_forms(case, actions, bound=None) -> dict:
         "reply": lambda data: WriteForm(data, prefix="reply"),
         "close": lambda data: CloseForm(data, prefix="close"),
     }
-    return {action: bound.get(action) or makers[action](None) for action in sorted(actions)}
+    return {action: bound.get(action) or makers[action](None) for action in ACTION_ORDER if action in actions}
 
 
 @require_POST
@@ -133,7 +198,9 @@ def case_act(request, pk, action):
         else:
             messages.success(request, _("Done."))
             return redirect("clerk-case", pk=case.pk)
-    return _case_page(request, case, actions, _action_forms(case, actions, bound={action: bound}), status=400)
+    return _case_page(
+        request, case, actions, _action_forms(case, actions, bound={action: bound}), status=400, open_action=action
+    )
 
 
 def _carry_out(user, case, action, data):
@@ -171,3 +238,11 @@ def case_document(request, pk, what):
 def case_attachment(request, pk, attachment_id):
     case = _visible_case(request, pk)
     return attachment_response(get_object_or_404(case.register_entry.submission.attachments, pk=attachment_id))
+
+
+@staff_required
+def case_note_attachment(request, pk, note_id):
+    """A note's, request's or reply's attachment, for the office people who see the case."""
+    case = _visible_case(request, pk)
+    note = get_object_or_404(CaseNote.objects.exclude(attachment=""), case=case, pk=note_id)
+    return FileResponse(note.attachment.open("rb"), as_attachment=True, filename=note.attachment.name.split("/")[-1])

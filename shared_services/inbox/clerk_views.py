@@ -1,23 +1,62 @@
-"""The office's inbox: the list of cases and the register of incoming correspondence. The case page and its
-actions are in case_views.py."""
+"""The office's inbox: the list of cases (search, filters, sorting, bulk assigning and printing) and the register
+of incoming correspondence. The case page and its actions are in case_views.py."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from shared_services.identity.access import Area, StaffRole, area_required, office_role
+from shared_services.identity.people import person_name
 from shared_services.staff.models import Department
 
+from . import case_services
 from .models import CaseStatus
-from .selectors import cases_for, register_entries
+from .selectors import (
+    DEFAULT_CASE_SORT,
+    case_sort_known,
+    cases_for,
+    cases_selected,
+    register_entries,
+    staff_to_assign,
+)
 
 staff_required = area_required(Area.OFFICE)
+CASES_PER_PAGE = 50
+# Sortable columns of the list, in the table's order: the `sort=` key and the column's heading.
+SORTABLE_COLUMNS = {
+    "received": gettext_lazy("Received"),
+    "number": gettext_lazy("Register no."),
+    "sign": gettext_lazy("Case sign"),
+    "service": gettext_lazy("Service"),
+    "status": gettext_lazy("Status"),
+    "deadline": gettext_lazy("Deadline"),
+}
+# What the list's address may carry besides the filter form's fields.
+PAGE_PARAMETER, SORT_PARAMETER, SELECTED_PARAMETER = "strona", "sort", "sprawa"
+
+
+def may_assign(user) -> bool:
+    """Whether the user's role assigns cases at all (permissions.allowed_actions decides each case)."""
+    return office_role(user) in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD)
 
 
 class CaseFilterForm(forms.Form):
+    # The field names are part of the list's addresses (the start page links to them): keep them stable.
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Applicant, register number, case sign, service or text of the application"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     status = forms.ChoiceField(
         label=gettext_lazy("Status"), required=False, choices=[("", gettext_lazy("any"))] + list(CaseStatus.choices)
     )
@@ -26,8 +65,11 @@ class CaseFilterForm(forms.Form):
         required=False,
         queryset=Department.objects.all(),
         empty_label=gettext_lazy("any"),
+        error_messages={"invalid_choice": gettext_lazy("There is no such department.")},
     )
-    service = forms.CharField(label=gettext_lazy("Service"), required=False, max_length=100)
+    assignee = forms.ChoiceField(label=gettext_lazy("Assigned to"), required=False)
+    # Older addresses filter by service; the search box finds services too, so it is not shown.
+    service = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     received_from = forms.DateField(
         label=gettext_lazy("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -36,21 +78,163 @@ class CaseFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=gettext_lazy("Only overdue"), required=False)
 
+    def __init__(self, *args, colleagues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", gettext_lazy("anybody")),
+            ("mine", gettext_lazy("me")),
+            ("none", gettext_lazy("nobody yet")),
+        ] + [(str(person.pk), person_name(person)) for person in colleagues]
+        self.fields["assignee"].error_messages["invalid_choice"] = gettext_lazy("Choose a person from the list.")
+        self.fields["q"].widget.attrs["aria-describedby"] = f"{self['q'].id_for_label}-hint"
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("received_from"), cleaned.get("received_to")
+        if since and until and since > until:
+            self.add_error("received_to", _("The end of the period is before its start."))
+        return cleaned
+
+
+class BulkActionForm(forms.Form):
+    """What to do with the cases ticked in the list: print them, or (heads and administrators) assign them."""
+
+    action = forms.ChoiceField(choices=[("print", "print"), ("assign", "assign")])
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("Assign to"),
+        required=False,
+        queryset=None,
+        empty_label=gettext_lazy("choose a person"),
+        error_messages={"invalid_choice": gettext_lazy("Choose a person from the list.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_to_assign(user)
+        self.fields["assignee"].label_from_instance = person_name
+
 
 @staff_required
 def case_list(request):
-    filters = CaseFilterForm(request.GET or None)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
+    return _case_list_page(request, request.GET)
+
+
+def _case_list_page(request, parameters: QueryDict, *, bulk_form=None, status=200):
+    """The list for `parameters` (the list's address): filtered, sorted, one page of it. A filter that cannot
+    be read is explained above the list, which then applies the filters that can be (400)."""
+    colleagues = list(staff_to_assign(request.user))
+    filters = CaseFilterForm(parameters or None, colleagues=colleagues)
+    if filters.is_bound and not filters.is_valid():
+        status = 400
+    criteria = {name: value for name, value in getattr(filters, "cleaned_data", {}).items() if value}
     if criteria.get("department"):
         criteria["department"] = criteria["department"].pk
-    cases = cases_for(request.user, **{name: value for name, value in criteria.items() if value})
-    page = Paginator(cases, 50).get_page(request.GET.get("strona"))
-    return render(request, "inbox/case_list.html", {"filters": filters, "page": page, "today": timezone.localdate()})
+    sort = parameters.get(SORT_PARAMETER, "")
+    sort = sort if case_sort_known(sort) else DEFAULT_CASE_SORT
+    cases = cases_for(request.user, sort=sort, **criteria)
+    page = Paginator(cases, CASES_PER_PAGE).get_page(parameters.get(PAGE_PARAMETER))
+    bulk_form = bulk_form or BulkActionForm(user=request.user)
+    return render(
+        request,
+        "inbox/case_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "count_text": ngettext("%(count)s case", "%(count)s cases", page.paginator.count)
+            % {"count": page.paginator.count},
+            "columns": _sortable_columns(parameters, sort),
+            "sort": sort if sort != DEFAULT_CASE_SORT else "",
+            "list_query": _query(parameters, drop=(PAGE_PARAMETER,)),
+            "page_query": _query(parameters, drop=(PAGE_PARAMETER,), keep_empty=False),
+            "bulk": bulk_form,
+            "may_assign": may_assign(request.user),
+            # What went wrong, for the error summary and the page's title: the bulk bar's, else the filters'.
+            "form": bulk_form if bulk_form.errors else filters,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def _query(parameters: QueryDict, *, drop=(), keep_empty=True, **changes) -> str:
+    """The list's address parameters without `drop`, with `changes`; empty filters left out unless asked."""
+    query = QueryDict(mutable=True)
+    for name, values in parameters.lists():
+        if name in drop or name in changes or name == "csrfmiddlewaretoken":
+            continue
+        values = [value for value in values if keep_empty or value]
+        if values:
+            query.setlist(name, values)
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def _sortable_columns(parameters: QueryDict, sort: str) -> list[dict]:
+    """Each sortable column's heading: its link (this column, the other way round if it is the current one;
+    back to the first page) and its aria-sort."""
+    columns = []
+    current, descending = sort.removeprefix("-"), sort.startswith("-")
+    for key, label in SORTABLE_COLUMNS.items():
+        is_current = key == current
+        # Dates read newest first on a first click; the rest alphabetically.
+        first_click = f"-{key}" if key == "received" else key
+        next_sort = (key if descending else f"-{key}") if is_current else first_click
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "query": _query(parameters, drop=(PAGE_PARAMETER,), keep_empty=False, sort=next_sort),
+                "aria_sort": ("descending" if descending else "ascending") if is_current else "",
+            }
+        )
+    return columns
+
+
+@require_POST
+@staff_required
+def case_list_bulk(request):
+    """The bulk bar of the list: print the ticked cases, or assign them all to one person (all or none)."""
+    back_to = QueryDict(request.POST.get("lista", ""))
+    if request.POST.get("action") == "assign" and not may_assign(request.user):
+        raise PermissionDenied
+    form = BulkActionForm(request.POST, user=request.user)
+    selected_ids = [value for value in request.POST.getlist(SELECTED_PARAMETER) if value.isdigit()]
+    if not form.is_valid():
+        return _case_list_page(request, back_to, bulk_form=form, status=400)
+    if not selected_ids:
+        form.add_error(None, _("Tick at least one case in the list."))
+        return _case_list_page(request, back_to, bulk_form=form, status=400)
+    cases = cases_selected(request.user, selected_ids, sort=back_to.get(SORT_PARAMETER, ""))
+    if form.cleaned_data["action"] == "print":
+        return render(
+            request, "inbox/case_print.html", {"cases": cases, "today": timezone.localdate(), "back": back_to}
+        )
+    assignee = form.cleaned_data["assignee"]
+    try:
+        if assignee is None:
+            raise ValidationError(_("Choose the person to assign the cases to."))
+        if len(cases) != len(set(selected_ids)):
+            raise ValidationError(_("Some of the ticked cases are not among the cases you may see."))
+        case_services.cases_assign(user=request.user, cases=cases, assignee=assignee)
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, f"{message} {_('Nothing was assigned.')}")
+        return _case_list_page(request, back_to, bulk_form=form, status=400)
+    messages.success(
+        request,
+        ngettext("%(count)s case assigned to %(person)s.", "%(count)s cases assigned to %(person)s.", len(cases))
+        % {"count": len(cases), "person": person_name(assignee)},
+    )
+    list_url = reverse("clerk-inbox")
+    return redirect(f"{list_url}?{back_to.urlencode()}" if back_to else list_url)
 
 
 @staff_required
 def register_view(request):
-    year = int(request.GET.get("rok") or timezone.localdate().year)
     if office_role(request.user) == StaffRole.CLERK:
         raise PermissionDenied
+    year = request.GET.get("rok", "")
+    # A year that is not one (typed by hand, cut off) shows this year's register rather than an error page.
+    year = int(year) if year.isdigit() and 1900 < int(year) < 3000 else timezone.localdate().year
     return render(request, "inbox/register.html", {"entries": register_entries(year=year), "year": year})

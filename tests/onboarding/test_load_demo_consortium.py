@@ -1,6 +1,10 @@
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django_tenants.utils import tenant_context
 
+from shared_services.identity.access import StaffRole, office_role
+from shared_services.staff.models import Department
 from tenants.models import Domain, Tenant, UnitKind, UnitStatus
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +35,26 @@ def test_demo_consortium_is_real_units_with_their_parents_and_is_idempotent(caps
     call_command("load_demo_consortium")
     assert "przyłączono 0, już aktywnych 5, z błędem 0" in capsys.readouterr().out
     assert Tenant.objects.count() == len(units)
+    for unit in units.values():
+        assert_demo_office(unit)
+
+
+def assert_demo_office(unit):
+    """Each demo office has its departments once, however often the command ran, and its staff work in them."""
+    with tenant_context(unit):
+        assert sorted(Department.objects.values_list("code", "name")) == [
+            ("FN", "Wydział Podatków i Opłat"),
+            ("GP", "Wydział Gospodarki Przestrzennej"),
+            ("SO", "Wydział Spraw Obywatelskich"),
+        ]
+        staff = {
+            user.email.split("@")[0]: (office_role(user), getattr(user.staff_member.department, "code", None))
+            for user in User.objects.filter(email__endswith="@demo.ratusz.example").select_related(
+                "staff_member__department"
+            )
+        }
+        assert staff == {
+            f"admin.{unit.slug}": (StaffRole.UNIT_ADMIN, None),
+            f"kierownik.{unit.slug}": (StaffRole.DEPARTMENT_HEAD, "SO"),
+            f"urzednik.{unit.slug}": (StaffRole.CLERK, "SO"),
+        }

@@ -7,7 +7,8 @@ from shared_services.identity import provisioning
 from shared_services.identity.access import StaffRole
 from shared_services.payments.models import ProviderConfig
 from shared_services.payments.services import provider_config_save
-from shared_services.staff.services import staff_invite
+from shared_services.staff.models import Department
+from shared_services.staff.services import department_create, staff_invite
 from tenants.models import Tenant
 
 # Real units of the kujawsko-pomorskie voivodeship.
@@ -25,13 +26,26 @@ DEMO_PASSWORD = "demo-ratusz"
 DEMO_EMAIL_DOMAIN = "demo.ratusz.example"
 DEMO_OPERATOR = "operator"
 DEMO_RESIDENTS = [("anna.kowalska", "Anna", "Kowalska"), ("jan.nowak", "Jan", "Nowak")]
-DEMO_STAFF = [("admin", StaffRole.UNIT_ADMIN, "Administrator"), ("urzednik", StaffRole.CLERK, "Urzędnik")]
+# Every demo unit's office: departments as Polish offices name them (their codes open the case signs), and its
+# staff — a clerk and their department's head work in a department (the staff screen's rule), the
+# administrator in none.
+DEMO_DEPARTMENTS = [
+    ("Wydział Spraw Obywatelskich", "SO"),
+    ("Wydział Podatków i Opłat", "FN"),
+    ("Wydział Gospodarki Przestrzennej", "GP"),
+]
+DEMO_STAFF = [
+    ("admin", StaffRole.UNIT_ADMIN, "Administrator", None),
+    ("kierownik", StaffRole.DEPARTMENT_HEAD, "Kierownik", "SO"),
+    ("urzednik", StaffRole.CLERK, "Urzędnik", "SO"),
+]
 
 
 class Command(BaseCommand):
     help = (
         "Onboard the demo consortium (Toruń, Bydgoszcz, powiat toruński, Lubicz, the voivodeship) and its demo "
-        "accounts in the identity provider: an operator, an administrator and a clerk per unit, two residents. "
+        "accounts in the identity provider: an operator; an administrator, a department head and a clerk per unit, "
+        "in its demo departments; two residents. "
         "Idempotent; development only."
     )
 
@@ -45,11 +59,18 @@ class Command(BaseCommand):
         for username, first_name, last_name in DEMO_RESIDENTS:
             _account(admin, username, first_name, last_name)
         for unit in Tenant.objects.filter(code__in=DEMO_UNIT_CODES):
-            for prefix, role, first_name in DEMO_STAFF:
+            with tenant_context(unit):
+                departments = _departments()
+            for prefix, role, first_name, department in DEMO_STAFF:
                 username = f"{prefix}.{unit.slug}"
                 _account(admin, username, first_name, unit.name)
                 with tenant_context(unit):
-                    staff_invite(email=f"{username}@{DEMO_EMAIL_DOMAIN}", role=role, actor="load_demo_consortium")
+                    staff_invite(
+                        email=f"{username}@{DEMO_EMAIL_DOMAIN}",
+                        role=role,
+                        department=departments.get(department),
+                        actor="load_demo_consortium",
+                    )
         with tenant_context(Tenant.objects.get(slug="torun")):
             if not ProviderConfig.objects.exists():
                 provider_config_save(
@@ -63,10 +84,20 @@ class Command(BaseCommand):
             self.style.WARNING(
                 f"Demo accounts (password '{DEMO_PASSWORD}'): {DEMO_OPERATOR} (operator); "
                 + ", ".join(name for name, *_ in DEMO_RESIDENTS)
-                + " (residents); admin.<unit> and urzednik.<unit> "
-                "(e.g. admin.torun, urzednik.torun)."
+                + " (residents); admin.<unit>, kierownik.<unit> and urzednik.<unit> "
+                "(e.g. admin.torun, kierownik.torun, urzednik.torun)."
             )
         )
+
+
+def _departments() -> dict[str, Department]:
+    """The current unit's demo departments by code, added where missing (an administrator may have renamed one:
+    an existing code is kept as it is)."""
+    existing = {department.code: department for department in Department.objects.all()}
+    for name, code in DEMO_DEPARTMENTS:
+        if code not in existing:
+            existing[code] = department_create(name=name, code=code, actor="load_demo_consortium")
+    return existing
 
 
 def _account(admin, username: str, first_name: str, last_name: str) -> str:
