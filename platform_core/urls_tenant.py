@@ -64,6 +64,11 @@ urlpatterns = [
         inbox_case_views.case_attachment,
         name="clerk-case-attachment",
     ),
+    path(
+        "urzad/sprawy/<int:pk>/pisma/<int:note_id>/",
+        inbox_case_views.case_note_attachment,
+        name="clerk-case-note-attachment",
+    ),
     path("urzad/formularze/", eforms_clerk_views.unit_forms, name="clerk-forms"),
     path("urzad/formularze/nowy/", eforms_clerk_views.unit_form_edit, name="clerk-form-new"),
     path("urzad/formularze/<slug:slug>/", eforms_clerk_views.unit_form_edit, name="clerk-form"),

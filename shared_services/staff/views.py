@@ -1,4 +1,4 @@
-"""The office's own pages: its home, and the unit administrator's screen for departments and staff (add a
+"""The unit administrator's screen for departments and staff (add a
 department, invite a member of staff in a role and a department, remove one). Changes are made by services.py;
 staff changes go through Keycloak."""
 
@@ -15,11 +15,6 @@ from shared_services.identity.provisioning import IdentityProviderError, Identit
 
 from .models import Department
 from .services import department_create, staff_invite, staff_remove
-
-
-@area_required(Area.OFFICE_ADMIN)
-def clerk_home(request):
-    return render(request, "staff/clerk_home.html")
 
 
 class DepartmentForm(forms.ModelForm):

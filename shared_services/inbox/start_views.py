@@ -1,0 +1,33 @@
+"""The office's start page (/urzad/), for every member of staff: the counts of the cases they may see."""
+
+from django.shortcuts import render
+from django.utils.translation import pgettext_lazy
+
+from shared_services.identity.access import Area, StaffRole, area_required, office_role
+
+from .counts import office_counts
+
+KIND_LABELS = {
+    "new": pgettext_lazy("cases counted", "New (received)"),
+    "registered": pgettext_lazy("cases counted", "Registered"),
+    "in_progress": pgettext_lazy("cases counted", "In progress"),
+    "awaiting_resident": pgettext_lazy("cases counted", "Awaiting the resident"),
+    "overdue": pgettext_lazy("cases counted", "Overdue"),
+    "closed": pgettext_lazy("cases counted", "Closed"),
+}
+
+
+@area_required(Area.OFFICE)
+def office_start(request):
+    role = office_role(request.user)
+    counts = office_counts(request.user)
+    return render(
+        request,
+        "inbox/start.html",
+        {
+            "counts": counts,
+            "rows": [(KIND_LABELS[kind], periods) for kind, periods in counts.rows],
+            "is_clerk": role == StaffRole.CLERK,
+            "is_administrator": role == StaffRole.UNIT_ADMIN,
+        },
+    )
