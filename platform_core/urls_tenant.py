@@ -7,6 +7,7 @@ from shared_services.branding import views as branding_views
 from shared_services.eforms import clerk_views as eforms_clerk_views
 from shared_services.inbox import case_views as inbox_case_views
 from shared_services.inbox import clerk_views as inbox_clerk_views
+from shared_services.inbox import start_views as inbox_start_views
 from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
 from shared_services.portal import account_views
@@ -42,7 +43,7 @@ urlpatterns = [
     # Everybody signs in through Keycloak (shared_services/identity): residents and the office's staff alike.
     path("", include("shared_services.identity.urls")),
     path("konto/", account_views.my_account, name="resident-account"),
-    path("urzad/", staff_views.clerk_home, name="clerk-home"),
+    path("urzad/", inbox_start_views.office_start, name="clerk-home"),
     path("urzad/eksport/", onboarding_office_views.export_page, name="clerk-export"),
     path("urzad/eksport/pobierz/", onboarding_office_views.export_download, name="clerk-export-download"),
     path("urzad/wyglad/", branding_views.branding_edit, name="clerk-branding"),
