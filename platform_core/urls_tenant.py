@@ -35,6 +35,11 @@ urlpatterns = [
     path("wnioski/<uuid:reference>/upo.xml", portal_views.receipt_download, {"what": "xml"}, name="receipt-xml"),
     path("wnioski/<uuid:reference>/upo.pdf", portal_views.receipt_download, {"what": "pdf"}, name="receipt-pdf"),
     path(
+        "wnioski/<uuid:reference>/pisma/<int:note_id>/",
+        portal_views.case_message_attachment,
+        name="case-message-attachment",
+    ),
+    path(
         "wnioski/<uuid:reference>/wniosek.json",
         portal_views.receipt_download,
         {"what": "json"},

@@ -4,7 +4,7 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -204,6 +204,7 @@ def case_by_access_code(request):
         entry = entry_by_access_code(form.cleaned_data["code"])
         if entry is not None:
             payment_access_grant(request, entry)  # the code opens the case's fee (pay or resume) too
+            _followed_case_remember(request, entry)  # and the files the office sent with its messages
             return _case_page(request, entry)
         form.add_error("code", _("No case has this access code in this office. Check the code and the office."))
     return render(request, "portal/access_code.html", {"form": form})
@@ -217,8 +218,38 @@ def _case_page(request, entry):
             "entry": entry,
             "case": entry.case,
             "submission": entry.submission,
-            "messages_to_resident": resident_messages(entry.case),
+            "messages_to_resident": _with_attachment_names(resident_messages(entry.case)),
         },
+    )
+
+
+def _with_attachment_names(notes) -> list:
+    notes = list(notes)
+    for note in notes:
+        note.attachment_name = note.attachment.name.rsplit("/", 1)[-1] if note.attachment else ""
+    return notes
+
+
+# The cases this browser opened with their access code: their messages' files download without an account.
+SESSION_FOLLOWED_CASES = "followed_cases"
+
+
+def _followed_case_remember(request, entry) -> None:
+    reference = str(entry.submission.reference)
+    followed = request.session.get(SESSION_FOLLOWED_CASES, [])
+    if reference not in followed:
+        request.session[SESSION_FOLLOWED_CASES] = [*followed, reference][-20:]
+
+
+def case_message_attachment(request, reference, note_id):
+    """The file the office sent with a request or a reply, for whoever may see the case: the browser that filed
+    it, its signed-in author, or the browser that opened it with its access code. Never an internal note's."""
+    submission = get_object_or_404(Submission.objects.select_related("register_entry__case"), reference=reference)
+    if not (is_filer(request, submission) or str(reference) in request.session.get(SESSION_FOLLOWED_CASES, [])):
+        raise Http404
+    note = get_object_or_404(resident_messages(submission.register_entry.case).exclude(attachment=""), pk=note_id)
+    return FileResponse(
+        note.attachment.open("rb"), as_attachment=True, filename=note.attachment.name.rsplit("/", 1)[-1]
     )
 
 
