@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from shared_services.eforms.answers import submission_answers
 from shared_services.identity.access import ROLE_ORDER, Area, area_required
 from shared_services.identity.people import person_name
 from shared_services.staff.models import Department
@@ -120,13 +122,23 @@ def _case_page(request, case, actions, forms, status=200, open_action=None):
     """The case with its register entry and its life so far, and a form for each action this person may take,
     in the order of the procedure."""
     open_action = open_action or _next_step(case, actions)
+    submission = case.register_entry.submission
+    attachments = list(submission.attachments.all())
+    answers = submission_answers(
+        submission.form_version,
+        submission.data,
+        attachments=attachments,
+        file_url=lambda attachment: reverse("clerk-case-attachment", args=[case.pk, attachment.pk]),
+    )
     return render(
         request,
         "inbox/case_detail.html",
         {
             "case": case,
             "entry": case.register_entry,
-            "submission": case.register_entry.submission,
+            "submission": submission,
+            "attachments": attachments,
+            "answers": answers,
             "receipt": case.register_entry.receipt,
             "timeline": case_timeline(case),
             "assignee_name": person_name(case.assignee),
@@ -152,7 +164,13 @@ def _case_page(request, case, actions, forms, status=200, open_action=None):
 def _visible_case(request, pk) -> Case:
     case = (
         visible_cases(request.user)
-        .select_related("register_entry__submission", "register_entry__receipt", "department", "assignee")
+        .select_related(
+            "register_entry__submission__standard_form_version",
+            "register_entry__submission__unit_form_version",
+            "register_entry__receipt",
+            "department",
+            "assignee",
+        )
         .filter(pk=pk)
         .first()
     )

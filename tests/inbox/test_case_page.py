@@ -237,3 +237,23 @@ class TestHeader:
             Case.objects.update(deadline=timezone.localdate() + timedelta(days=days))
         signed_in(client, unit_a, office["admin"])
         assert shown in page(client, office["case"])
+
+
+class TestAnswers:
+    def test_the_answers_show_the_forms_labels_and_formatted_values_with_files_to_download(
+        self, full_catalogue, client, unit_a
+    ):
+        scan = SimpleUploadedFile("skan.pdf", PDF, content_type="application/pdf")
+        assert client.post(FORM_URL, {**LETTER, "zalacznik": scan}, HTTP_HOST=TORUN).status_code == 302
+        client.cookies.clear()
+        with tenant_context(unit_a):
+            case = Case.objects.select_related("register_entry__submission").get()
+            attachment = case.register_entry.submission.attachments.get()
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        body = page(client, case)
+        answers = re.search(r'<dl class="facts answers">(.*?)</dl>', body, re.S).group(1)
+        assert "Kod pocztowy" in answers and "87-100" in answers
+        assert "kod_pocztowy" not in answers and "True" not in answers
+        url = f"/urzad/sprawy/{case.pk}/zalaczniki/{attachment.pk}/"
+        assert f'href="{url}"' in answers and "skan.pdf" in answers
+        assert b"".join(client.get(url, HTTP_HOST=TORUN).streaming_content) == PDF
