@@ -2,71 +2,23 @@
 who may do what, bad parameters, and the page's pinned query count."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import AuditEntry
 from shared_services.audit.selectors import audit_check
-from shared_services.eforms.models import Submission, UnitForm, UnitFormVersion
 from shared_services.identity.access import StaffRole
 from shared_services.inbox.models import Case, CaseStatus, RegisterEntry
-from shared_services.payments.models import Payment
 from shared_services.staff.models import Department
 from tests.support.accounts import local_account, signed_in, staff_account
+from tests.support.cases import YEAR, cases_filed
 from tests.support.letters import LUBICZ, TORUN
 
 pytestmark = pytest.mark.django_db
 
 INBOX, BULK = "/urzad/skrzynka/", "/urzad/skrzynka/zaznaczone/"
-YEAR = timezone.localdate().year
-
-
-def cases_filed(count: int, *, first_number: int = 1, **overrides) -> list[Case]:
-    """`count` filed applications with their register entries, cases and fees, in the current unit's schema,
-    made directly (filing through the form takes a receipt's signature each): number n was received n hours
-    after the first. `overrides` apply to every one: sender_name, subject, data, status, sign, deadline, …"""
-    form = UnitForm.objects.get_or_create(slug="pismo", defaults={"name": "Pismo"})[0]
-    version = UnitFormVersion.objects.filter(form=form).first() or UnitFormVersion.objects.create(
-        form=form, number=1, json_schema={"type": "object"}
-    )
-    start = timezone.now() - timedelta(days=30)
-    submissions = Submission.objects.bulk_create(
-        Submission(
-            unit_form_version=version,
-            service_key="own:pismo",
-            service_name=overrides.get("subject", "Pismo ogólne"),
-            data=overrides.get("data", {"imie": "Jan", "tresc": f"Pismo numer {first_number + n}"}),
-        )
-        for n in range(count)
-    )
-    entries = RegisterEntry.objects.bulk_create(
-        RegisterEntry(
-            year=YEAR,
-            number=first_number + n,
-            received_at=start + timedelta(hours=first_number + n),
-            submission=submission,
-            sender_name=overrides.get("sender_name", "Jan Nowak"),
-            sender_email=overrides.get("sender_email", "jan@example.pl"),
-            subject=overrides.get("subject", "Pismo ogólne"),
-        )
-        for n, submission in enumerate(submissions)
-    )
-    Payment.objects.bulk_create(
-        Payment(submission=submission, provider="office", amount_grosze=1700, description="Opłata")
-        for submission in submissions
-    )
-    case_fields = {
-        name: overrides[name] for name in ("status", "deadline", "department", "assignee") if name in overrides
-    }
-    cases = Case.objects.bulk_create(Case(register_entry=entry, **case_fields) for entry in entries)
-    if "sign" in overrides:
-        for n, case in enumerate(cases):
-            case.sign = overrides["sign"] if count == 1 else f"{overrides['sign']}.{n}"
-            case.save(update_fields=["sign"])
-    return cases
 
 
 @pytest.fixture
