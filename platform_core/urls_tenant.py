@@ -12,6 +12,7 @@ from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
 from shared_services.portal import account_views
 from shared_services.portal import views as portal_views
+from shared_services.staff import member_views as staff_member_views
 from shared_services.staff import views as staff_views
 
 from . import views
@@ -60,6 +61,7 @@ urlpatterns = [
     path("urzad/skrzynka/", inbox_clerk_views.case_list, name="clerk-inbox"),
     path("urzad/skrzynka/zaznaczone/", inbox_clerk_views.case_list_bulk, name="clerk-inbox-bulk"),
     path("urzad/pracownicy/", staff_views.staff_and_departments, name="clerk-staff"),
+    path("urzad/pracownicy/<int:user_id>/", staff_member_views.staff_member_edit, name="clerk-staff-member"),
     path("urzad/pracownicy/<int:user_id>/usun/", staff_views.staff_member_remove, name="clerk-staff-remove"),
     path("urzad/rejestr/", inbox_clerk_views.register_view, name="clerk-register"),
     path("urzad/sprawy/<int:pk>/", inbox_case_views.case_detail, name="clerk-case"),

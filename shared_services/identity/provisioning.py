@@ -221,6 +221,15 @@ def staff_role_set(unit, *, user_id: str, role: str) -> None:
     _role_groups_set(keycloak_admin(), unit.slug, user_id, role)
 
 
+@_calling("staff name change")
+def person_name_set(*, user_id: str, first_name: str, last_name: str) -> None:
+    """The person's first and last name in Keycloak, which the next sign-in's claims bring back. The whole
+    representation is read and sent back (PUT /users/{id}), so nothing else of the account is touched."""
+    admin = keycloak_admin()
+    account = admin.get_user(user_id)
+    admin.update_user(user_id, {**account, "firstName": first_name, "lastName": last_name})
+
+
 def _role_groups_set(admin: KeycloakAdmin, slug: str, user_id: str, role: str | None) -> None:
     for name, group_id in _role_groups_ensure(admin, slug).items():
         if name == role:

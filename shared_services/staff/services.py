@@ -64,3 +64,36 @@ def department_create(*, name: str, code: str, actor: str) -> Department:
         after={"name": department.name, "code": department.code},
     )
     return department
+
+
+def _standing(user) -> dict:
+    member = StaffMember.objects.filter(user=user).select_related("department").first()
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": next((group.name for group in user.groups.filter(name__in=StaffRole.values)), None),
+        "department": member.department.code if member and member.department else None,
+    }
+
+
+@transaction.atomic
+def staff_update(*, user, first_name: str, last_name: str, role: StaffRole, department, actor: str):
+    """Change a member's name, role and department, with one audit entry. The name and the role are Keycloak's
+    (its claims bring them back at every sign-in), so Keycloak is changed first: if it cannot be reached,
+    IdentityProviderUnavailable rolls everything back. The department is the unit's own."""
+    unit = connection.tenant
+    before = _standing(user)
+    first_name, last_name = first_name.strip(), last_name.strip()
+    subject = user.username.removeprefix(USERNAME_PREFIX) if user.username.startswith(USERNAME_PREFIX) else None
+    if subject:  # accounts from before Keycloak have nothing there
+        if (first_name, last_name) != (before["first_name"], before["last_name"]):
+            provisioning.person_name_set(user_id=subject, first_name=first_name, last_name=last_name)
+        if role != before["role"]:
+            provisioning.staff_role_set(unit, user_id=subject, role=role)
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    role_apply(user, role)
+    StaffMember.objects.update_or_create(user=user, defaults={"department": department})
+    after = _standing(user)
+    audit_record(actor=actor, action="staff.update", target=f"user:{user.pk}", before=before, after=after)
+    return user
