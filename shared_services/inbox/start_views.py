@@ -15,6 +15,13 @@ KIND_LABELS = {
     "overdue": pgettext_lazy("cases counted", "Overdue"),
     "closed": pgettext_lazy("cases counted", "Closed"),
 }
+# In the order of counts.DepartmentCounts.tallies.
+DEPARTMENT_LABELS = (
+    pgettext_lazy("cases counted", "Overdue"),
+    pgettext_lazy("cases counted", "Not registered"),
+    pgettext_lazy("cases counted", "In progress"),
+    pgettext_lazy("cases counted", "Awaiting the resident"),
+)
 
 
 @area_required(Area.OFFICE)
@@ -27,6 +34,10 @@ def office_start(request):
         {
             "counts": counts,
             "rows": [(KIND_LABELS[kind], periods) for kind, periods in counts.rows],
+            "departments": [
+                (department, list(zip(DEPARTMENT_LABELS, department.tallies, strict=True)))
+                for department in counts.departments
+            ],
             "is_clerk": role == StaffRole.CLERK,
             "is_administrator": role == StaffRole.UNIT_ADMIN,
         },
