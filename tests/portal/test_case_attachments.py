@@ -18,9 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def storage(settings, tmp_path):
+def signing_keys(settings, tmp_path):
     settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def office_writes(unit):
