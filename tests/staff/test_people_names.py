@@ -54,3 +54,23 @@ def test_a_resident_without_a_name_in_the_claims_is_greeted_by_e_mail(client, un
     page = client.get("/konto/", HTTP_HOST=TORUN).content.decode()
 
     assert "Zalogowano jako jan@example.org." in page and resident.username not in page
+
+
+def test_the_staff_screen_asks_the_database_as_often_for_many_members_as_for_few(
+    client, unit_a, django_assert_num_queries
+):
+    admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
+    signed_in(client, unit_a, admin)
+    client.get("/urzad/pracownicy/", HTTP_HOST=TORUN)  # the first request warms the unit's caches
+    # The unit's search path, session, user, role; departments for the list and, through a server-side cursor,
+    # for the invitation's choice; members, and their groups in one more.
+    with django_assert_num_queries(QUERIES_OF_THE_STAFF_SCREEN):
+        assert client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).status_code == 200
+    for number in range(5):
+        named(unit_a, staff_account(unit_a, f"urzednik{number}", StaffRole.CLERK), "Jan", f"Nowak{number}")
+    with django_assert_num_queries(QUERIES_OF_THE_STAFF_SCREEN):
+        page = client.get("/urzad/pracownicy/", HTTP_HOST=TORUN).content.decode()
+    assert "Jan Nowak4" in page
+
+
+QUERIES_OF_THE_STAFF_SCREEN = 8

@@ -78,6 +78,16 @@ def test_an_administrator_renames_a_clerk_makes_them_a_head_and_moves_them_here_
     assert entry.after == {"first_name": "Edyta", "last_name": "Nowicka", "role": "department_head", "department": "FN"}
 
 
+def test_the_member_page_offers_taking_them_off_the_staff_but_not_to_oneself(
+    client, unit_a, departments, administrator
+):
+    clerk = staff_account(unit_a, "urzednik", StaffRole.CLERK, departments["SO"])
+    remove = f'action="/urzad/pracownicy/{clerk.pk}/usun/"'
+    assert remove in client.get(page_of(clerk), HTTP_HOST=TORUN).content.decode()
+    assert "/usun/" not in client.get(page_of(administrator), HTTP_HOST=TORUN).content.decode()
+    # The staff screen's own action (views.staff_member_remove) does the rest, tested with it.
+
+
 def test_a_department_change_alone_does_not_need_keycloak(client, unit_a, departments, administrator, settings):
     clerk = staff_account(unit_a, "urzednik", StaffRole.CLERK, departments["SO"])
     settings.KEYCLOAK_SERVER_URL = closed_port_url()
