@@ -16,6 +16,7 @@ from shared_services.staff.models import Department
 from .models import Case, CaseNote, CaseStatus, SignCounter
 from .outbox import outbox_add
 from .permissions import allowed_actions
+from .signals import case_assigned, office_wrote
 
 ARCHIVAL_CATEGORY = re.compile(r"^(A|B[0-9]{1,2}|BE[0-9]{1,2}|Bc)$")
 _TRACKED = (
@@ -89,6 +90,8 @@ def case_assign(*, user, case: Case, assignee) -> Case:
     case.assignee = assignee
     case.save(update_fields=["assignee"])
     _audit(user, "assign", case, before)
+    if assignee is not None and assignee != user:
+        case_assigned.send(sender=Case, case=case, assignee=assignee, by=user)
     return case
 
 
@@ -139,6 +142,8 @@ def case_write(*, user, case: Case, kind: str, text: str, attachment=None) -> Ca
     if kind != CaseNote.Kind.NOTE and case.register_entry.sender_email:
         outbox_add(kind="case_message", key=f"case_message:{note.pk}", payload={"note_id": note.pk})
     _audit(user, kind, case, before)
+    if kind != CaseNote.Kind.NOTE:
+        office_wrote.send(sender=CaseNote, note=note)
     return note
 
 
