@@ -4,13 +4,10 @@ The PDF has no evidential value of its own (the signed XML is the evidence; bizn
 ePUAP's printouts), and it says so. Its texts are Polish whatever the resident's interface language: it
 is an official document of a Polish office.
 
-The font is DejaVu Sans, vendored in `fonts/` (with its licence): ReportLab's own Vera fonts lack ą, ę,
-ń, ś, ź and ż, and system fonts are not there in every container.
+The font is DejaVu Sans, with Polish letters (platform_core/pdf_fonts.py).
 """
 
 import io
-from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
@@ -20,21 +17,19 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from platform_core.pdf_fonts import FONT, FONT_BOLD, pdf_fonts_register
 
 from .upo import SUBMISSION_DOCUMENT_NAME, ReceiptFacts
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 TITLE = "Urzędowe poświadczenie odbioru (UPO)"
 
 
 def receipt_pdf(facts: ReceiptFacts, verify_url: str, register_number: str) -> bytes:
     """The receipt as a one-page A4 PDF (a long list of attachments may run onto a second page), with the
     register number the application got (from the register: the signed receipt does not name it)."""
-    _register_fonts()
+    pdf_fonts_register()
     styles = _styles()
     buffer = io.BytesIO()
     # invariant: the same receipt gives the same bytes (no creation date or random document id inside).
@@ -72,15 +67,6 @@ def receipt_pdf(facts: ReceiptFacts, verify_url: str, register_number: str) -> b
         ]
     )
     return buffer.getvalue()
-
-
-@cache
-def _register_fonts() -> None:
-    # ReportLab's font registry is global to the process; registering once is enough.
-    pdfmetrics.registerFont(TTFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
-    # So that <b> in a paragraph picks DejaVu's bold instead of falling back to Helvetica.
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
