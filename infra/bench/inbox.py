@@ -745,48 +745,36 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
             / count
         )
 
+    # cProfile names a C function by its repr, with no file.
+    ecdsa_sign = "<method 'sign' of 'cryptography.hazmat.bindings._rust.openssl.ec.ECPrivateKey' objects>"
+    psycopg2_commit = "<method 'commit' of 'psycopg2.extensions.connection' objects>"
+    # (label, the end of the function's file path, the function)
     parts = [
-        ("the form view (service_form), whole", "shared_services/portal/views.py", "service_form"),
-        ("  the service looked up (service_to_file_get)", "shared_services/offer/selectors.py", "service_to_file_get"),
+        ("a submission, whole (test Client POST)", "infra/bench/inbox.py", "submit"),
+        ("the form view (service_form), whole", "portal/views.py", "service_form"),
+        ("  the service looked up (service_to_file_get)", "offer/selectors.py", "service_to_file_get"),
         ("  multipart parsed (request.POST / FILES)", "django/http/request.py", "_load_post_and_files"),
         ("  form validated (ApplicationForm.is_valid)", "django/forms/forms.py", "is_valid"),
-        ("  application_receive (one transaction)", "shared_services/inbox/services.py", "application_receive"),
-        (
-            "    submission + attachment stored (_submission_store)",
-            "shared_services/eforms/services.py",
-            "_submission_store",
-        ),
+        ("  application_receive (one transaction)", "inbox/services.py", "application_receive"),
+        ("    submission + attachment stored (_submission_store)", "eforms/services.py", "_submission_store"),
         ("      attachment file written (Storage.save)", "django/core/files/storage/base.py", "save"),
-        ("    entry, receipt, case, number (_register)", "shared_services/inbox/services.py", "_register"),
-        (
-            "      outbox messages written (_outbox_for_receipt)",
-            "shared_services/inbox/services.py",
-            "_outbox_for_receipt",
-        ),
-        ("      signing key read (signing_keys.current_key)", "shared_services/inbox/signing_keys.py", "current_key"),
-        ("      XAdES signature (upo.receipt_sign)", "shared_services/inbox/upo.py", "receipt_sign"),
-        (
-            "        ECDSA P-256 private-key operation (cryptography)",
-            "",
-            "<method 'sign' of 'cryptography.hazmat.bindings._rust.openssl.ec.ECPrivateKey' objects>",
-        ),
-        ("      case opened (case_open_at_intake)", "shared_services/inbox/case_services.py", "case_open_at_intake"),
-        (
-            "      number taken: the register locked until commit",
-            "shared_services/inbox/services.py",
-            "_register_number",
-        ),
-        ("    audit entries appended: the chain locked until commit", "shared_services/audit/services.py", "_append"),
-        ("    broker wake-ups after commit (_wake_worker)", "shared_services/inbox/services.py", "_wake_worker"),
+        ("    entry, receipt, case, number (_register)", "inbox/services.py", "_register"),
+        ("      outbox messages written (_outbox_for_receipt)", "inbox/services.py", "_outbox_for_receipt"),
+        ("      signing key read (signing_keys.current_key)", "inbox/signing_keys.py", "current_key"),
+        ("      XAdES signature (upo.receipt_sign)", "inbox/upo.py", "receipt_sign"),
+        ("        ECDSA P-256 private-key operation (cryptography)", "", ecdsa_sign),
+        ("      case opened (case_open_at_intake)", "inbox/case_services.py", "case_open_at_intake"),
+        ("      number taken: the register locked until commit", "inbox/services.py", "_register_number"),
+        ("    audit entries appended: the chain locked until commit", "audit/services.py", "_append"),
+        ("    broker wake-ups after commit (_wake_worker)", "inbox/services.py", "_wake_worker"),
         (
             "session saved (SessionMiddleware.process_response)",
             "django/contrib/sessions/middleware.py",
             "process_response",
         ),
         ("SQL, all statements (CursorWrapper._execute)", "django/db/backends/utils.py", "_execute"),
-        ("COMMITs (psycopg2 connection.commit)", "", "<method 'commit' of 'psycopg2.extensions.connection' objects>"),
+        ("COMMITs (psycopg2 connection.commit)", "", psycopg2_commit),
     ]
-    parts.insert(0, ("a submission, whole (test Client POST)", "infra/bench/inbox.py", "submit"))
     for label, module, function in parts:
         wall, cpu = (cumulative(profiles[clock], module=module, function=function) * 1000 for clock in ("wall", "cpu"))
         print(f"    {label:58} {wall:8.2f} {cpu:8.2f}")
