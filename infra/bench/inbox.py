@@ -75,22 +75,13 @@ from pathlib import Path
 
 from infra.bench.common import PROJECT_ROOT, bench_session, project_pythonpath, timed, verdict
 
+# The general letter (pismo-ogolne) of the ID card service, filled in as the inbox tests file it.
+from tests.support.letters import FORM_URL, LETTER
+
 BENCH_DATABASE = "ratusz_bench_inbox"
 BENCH_SETTINGS = "infra.bench.inbox_settings"
 UNIT = {"name": "Toruń", "code": "0463011", "kind": "miasto_na_prawach_powiatu", "slug": "torun"}
-FORM_URL = "/uslugi/wydanie-dowodu-osobistego/wniosek/"  # the general letter (pismo-ogolne) of this service
 BARE_URL = "/bench/bare-insert/"
-# The fields of the general letter, as tests/inbox/test_services.py files it.
-LETTER = {
-    "imie": "Anna",
-    "nazwisko": "Kowalska",
-    "ulica": "ul. Szeroka 12/4",
-    "kod_pocztowy": "87-100",
-    "miejscowosc": "Toruń",
-    "email": "anna@example.pl",
-    "tytul": "Pytanie o odpady",
-    "tresc": "Proszę o terminy.",
-}
 ATTACHMENT_FIELD = "zalacznik"
 ATTACHMENT_BYTES = 20 * 1024
 
