@@ -1,6 +1,8 @@
 """Przelewy24's sign rules (the published test vectors of mnastalski/przelewy24-php, Polish letters
 included) and the client against the development gateway (infra/devservices/devp24)."""
 
+import functools
+
 import pytest
 import requests
 
@@ -75,6 +77,19 @@ def client(gateway, **changes):
     return Przelewy24Client(**{**MERCHANT, **changes}, base_url=gateway.base_url)
 
 
+def register(p24: Przelewy24Client, *, session_id: str, amount: int = 100, url_return: str = "http://x/") -> str:
+    """Registers a transaction, with plain values for what the tests do not look at."""
+    return p24.register(
+        session_id=session_id,
+        amount=amount,
+        currency="PLN",
+        description="Opłata skarbowa",
+        email="anna@example.pl",
+        url_return=url_return,
+        url_status="",
+    )
+
+
 class TestClientAgainstTheDevelopmentGateway:
     def test_access_with_the_right_keys(self, gateway):
         assert client(gateway).test_access()
@@ -86,29 +101,13 @@ class TestClientAgainstTheDevelopmentGateway:
 
     def test_a_wrong_crc_is_refused_with_p24s_error_shape(self, gateway):
         with pytest.raises(P24Error) as refused:
-            client(gateway, crc="wrong").register(
-                session_id="s-crc",
-                amount=100,
-                currency="PLN",
-                description="x",
-                email="a@example.pl",
-                url_return="http://x/",
-                url_status="",
-            )
+            register(client(gateway, crc="wrong"), session_id="s-crc")
         assert refused.value.status == 400 and refused.value.body == {"error": "Incorrect sign", "code": 400}
 
     def test_register_pay_verify_find_and_refund(self, gateway):
         p24 = client(gateway)
         gateway.drop_next_notification()  # no platform here to notify
-        token = p24.register(
-            session_id="sesja-ąę-1",
-            amount=1750,
-            currency="PLN",
-            description="Opłata skarbowa",
-            email="anna@example.pl",
-            url_return="http://torun.localhost/",
-            url_status="",
-        )
+        token = register(p24, session_id="sesja-ąę-1", amount=1750, url_return="http://torun.localhost/")
         page = requests.get(p24.gateway_url(token), timeout=5)
         assert page.status_code == 200 and "not Przelewy24" in page.text
         paid = requests.post(p24.gateway_url(token), data={"action": "pay"}, allow_redirects=False, timeout=5)
@@ -119,28 +118,12 @@ class TestClientAgainstTheDevelopmentGateway:
         assert p24.transaction_by_session("sesja-ąę-1")["status"] == 2
         with pytest.raises(P24Error):
             p24.verify(session_id="sesja-ąę-1", order_id=found["orderId"], amount=1749, currency="PLN")
-        assert (
-            p24.refund(
-                request_id="r1",
-                refunds_uuid="u1",
-                url_status="",
-                order_id=found["orderId"],
-                session_id="sesja-ąę-1",
-                amount=500,
-                description="Zwrot",
-            )["status"]
-            is True
+        refund = functools.partial(
+            p24.refund, url_status="", order_id=found["orderId"], session_id="sesja-ąę-1", description="Zwrot"
         )
+        assert refund(request_id="r1", refunds_uuid="u1", amount=500)["status"] is True
         with pytest.raises(P24Error):  # never more than was paid
-            p24.refund(
-                request_id="r2",
-                refunds_uuid="u2",
-                url_status="",
-                order_id=found["orderId"],
-                session_id="sesja-ąę-1",
-                amount=1251,
-                description="Zwrot",
-            )
+            refund(request_id="r2", refunds_uuid="u2", amount=1251)
         assert [refund["amount"] for refund in gateway.transaction_of("sesja-ąę-1").refunds] == [500]
 
     def test_an_unknown_session_is_none(self, gateway):
