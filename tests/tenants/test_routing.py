@@ -64,6 +64,22 @@ def test_unit_being_prepared_answers_503(client, unit_a):
     assert "przygotowywane" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "host, status",
+    [("nieistniejaca.localhost", 404), ("evil.com", 400), ("torun.localhost", 503)],
+)
+def test_answers_given_before_the_session_carry_no_language_form(client, unit_a, host, status):
+    """They are answered before the session and CSRF middleware run, so a form there could not be sent."""
+    unit_set_status(unit=unit_a, status=UnitStatus.SUSPENDED)
+    response = get(client, host)
+    assert response.status_code == status
+    assert 'class="language"' not in response.content.decode()
+
+
+def test_a_units_page_carries_the_language_form(client, unit_a):
+    assert 'class="language"' in get(client, "torun.localhost").content.decode()
+
+
 def test_offboarded_unit_answers_like_an_unknown_host(client, unit_a):
     unit_set_status(unit=unit_a, status=UnitStatus.OFFBOARDED)
     assert get(client, "torun.localhost").status_code == 404
