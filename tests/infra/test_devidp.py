@@ -94,6 +94,19 @@ def _auth_url(idp) -> str:
     return f"{idp.issuer}/protocol/openid-connect/auth"
 
 
+def _auth_params(challenge: str, **changes) -> dict:
+    """The query of an authorization-code request with PKCE, as the platform sends it."""
+    return {
+        "client_id": "ratusz-web",
+        "response_type": "code",
+        "redirect_uri": REDIRECT,
+        "scope": "openid",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **changes,
+    }
+
+
 def browser_login(
     idp,
     username="urzednik",
@@ -108,17 +121,7 @@ def browser_login(
     """GET the login form, POST the credentials; return (query of the redirect, verifier, browser)."""
     browser = browser or requests.Session()
     verifier, challenge = _pkce()
-    params = {
-        "client_id": "ratusz-web",
-        "response_type": "code",
-        "redirect_uri": REDIRECT,
-        "scope": scope,
-        "state": state,
-        "nonce": nonce,
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    params.update(extra or {})
+    params = _auth_params(challenge, scope=scope, state=state, nonce=nonce, **(extra or {}))
     r = browser.get(_auth_url(idp), params=params, allow_redirects=False)
     if r.status_code == 200:
         action = html.unescape(re.search(r'<form id="kc-form-login" method="post" action="([^"]+)"', r.text).group(1))
@@ -327,17 +330,7 @@ def test_authorization_endpoint_errors(idp):
 def test_disabled_user_is_refused_at_login(idp):
     browser = requests.Session()
     _verifier, challenge = _pkce()
-    r = browser.get(
-        _auth_url(idp),
-        params={
-            "client_id": "ratusz-web",
-            "response_type": "code",
-            "redirect_uri": REDIRECT,
-            "scope": "openid",
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-        },
-    )
+    r = browser.get(_auth_url(idp), params=_auth_params(challenge))
     action = html.unescape(re.search(r'action="([^"]+)"', r.text).group(1))
     r = browser.post(action, data={"username": "wylaczony", "password": "haslo"}, allow_redirects=False)
     assert r.status_code == 200 and "Account is disabled" in r.text
@@ -351,15 +344,7 @@ def test_sso_session_cookie_and_prompt_login(idp):
     assert cookie.path == "/realms/ratusz/" and not cookie.domain_specified
     assert cookie.has_nonstandard_attr("HttpOnly")
     _verifier, challenge = _pkce()
-    params = {
-        "client_id": "ratusz-web",
-        "response_type": "code",
-        "redirect_uri": REDIRECT,
-        "scope": "openid",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-        "state": "again",
-    }
+    params = _auth_params(challenge, state="again")
     r = browser.get(_auth_url(idp), params=params, allow_redirects=False)
     assert r.status_code == 302 and "code=" in r.headers["Location"]  # no form within the SSO session
     r = browser.get(_auth_url(idp), params=dict(params, prompt="login"), allow_redirects=False)
@@ -425,17 +410,7 @@ def test_rp_initiated_logout(idp, web):
     assert r.status_code == 302 and r.headers["Location"] == POST_LOGOUT + "?state=bye"
     with pytest.raises(KeycloakPostError):
         web.refresh_token(tokens["refresh_token"])
-    r = browser.get(
-        _auth_url(idp),
-        params={
-            "client_id": "ratusz-web",
-            "response_type": "code",
-            "redirect_uri": REDIRECT,
-            "code_challenge": _pkce()[1],
-            "code_challenge_method": "S256",
-        },
-        allow_redirects=False,
-    )
+    r = browser.get(_auth_url(idp), params=_auth_params(_pkce()[1]), allow_redirects=False)
     assert r.status_code == 200  # the SSO session is gone: the form again
 
 
