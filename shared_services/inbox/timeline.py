@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_services.audit.models import AuditEntry
 from shared_services.identity.people import person_name
@@ -28,6 +29,17 @@ _AUDITED = {
     "case.close": "closed",
 }
 SYSTEM = "system"
+# What each kind of event is called, on the case page and in the case file (case_file_pdf.py).
+EVENT_LABELS = {
+    "filed": gettext_lazy("Filed"),
+    "registered": gettext_lazy("Registered"),
+    "assigned": gettext_lazy("Assigned"),
+    "forwarded": gettext_lazy("Forwarded"),
+    "note": gettext_lazy("Internal note"),
+    "request": gettext_lazy("Request for documents"),
+    "reply": gettext_lazy("Reply to the resident"),
+    "closed": gettext_lazy("Closed"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,11 @@ class TimelineEvent:
     who: str
     text: str = ""
     attachments: tuple[TimelineAttachment, ...] = field(default_factory=tuple)
+    person: object = None  # the account of the member of staff who acted; None for the resident or the system
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
 
 
 def case_timeline(case: Case) -> list[TimelineEvent]:
@@ -61,7 +78,11 @@ def case_timeline(case: Case) -> list[TimelineEvent]:
         who = person_name(actor) if actor else (_("system") if audit.actor == SYSTEM else _("former staff member"))
         events.append(
             TimelineEvent(
-                kind=kind, when=audit.recorded_at, who=who, text=_audit_text(kind, after, people, departments)
+                kind=kind,
+                when=audit.recorded_at,
+                who=who,
+                text=_audit_text(kind, after, people, departments),
+                person=actor,
             )
         )
     for note in case.notes.select_related("author"):
@@ -76,6 +97,7 @@ def case_timeline(case: Case) -> list[TimelineEvent]:
                 who=person_name(note.author) or _("former staff member"),
                 text=note.text,
                 attachments=attachments,
+                person=note.author,
             )
         )
     return sorted(events, key=lambda event: event.when)
