@@ -509,17 +509,14 @@ class OIDC:
                 return self._auth_error_redirect(redirect_uri, "login_required", "Login required", state)
             tab_id = secrets.token_urlsafe(12)
             self.store.auth_sessions[tab_id] = pending
-            return html_response(
-                200,
-                pages.login_page(
-                    action=self._login_action(client["clientId"], tab_id),
-                    realm_display=self.store.d["realm"].get("displayName") or self.store.realm_name,
-                    username=p.get("login_hint", ""),
-                ),
-            )
+            return self._login_form(client["clientId"], tab_id, username=p.get("login_hint", ""))
 
-    def _login_action(self, client_id: str, tab_id: str) -> str:
-        return f"{self.issuer}/login-actions/authenticate?" + urlencode({"client_id": client_id, "tab_id": tab_id})
+    def _login_form(self, client_id: str, tab_id: str, *, username: str, error: str | None = None) -> Response:
+        action = f"{self.issuer}/login-actions/authenticate?" + urlencode({"client_id": client_id, "tab_id": tab_id})
+        realm_display = self.store.d["realm"].get("displayName") or self.store.realm_name
+        return html_response(
+            200, pages.login_page(action=action, realm_display=realm_display, username=username, error=error)
+        )
 
     def authenticate(self, req: Request) -> Response:
         tab_id = req.q("tab_id", "")
@@ -538,32 +535,24 @@ class OIDC:
             user = self.store.user_by_username(username)
             if user is None and self.store.d["realm"].get("loginWithEmailAllowed", True):
                 user = self.store.user_by_email(username)
-            realm_display = self.store.d["realm"].get("displayName") or self.store.realm_name
-            action = self._login_action(pending["client_id"], tab_id)
             if (
                 user is None
                 or user.get("_service_account_client")
                 or not check_password(user.get("_password"), form.get("password", ""))
             ):
-                return html_response(
-                    200,
-                    pages.login_page(
-                        action=action,
-                        realm_display=realm_display,
-                        username=username,
-                        error="Nieprawidłowa nazwa użytkownika lub hasło. (Invalid username or password.)",
-                    ),
+                return self._login_form(
+                    pending["client_id"],
+                    tab_id,
+                    username=username,
+                    error="Nieprawidłowa nazwa użytkownika lub hasło. (Invalid username or password.)",
                 )
             if not user.get("enabled"):
-                return html_response(
-                    200,
-                    pages.login_page(
-                        action=action,
-                        realm_display=realm_display,
-                        username=username,
-                        error="Konto jest wyłączone, skontaktuj się z administratorem. "
-                        "(Account is disabled, contact your administrator.)",
-                    ),
+                return self._login_form(
+                    pending["client_id"],
+                    tab_id,
+                    username=username,
+                    error="Konto jest wyłączone, skontaktuj się z administratorem. "
+                    "(Account is disabled, contact your administrator.)",
                 )
             del self.store.auth_sessions[tab_id]
             session = self.store.new_session(user["id"])
