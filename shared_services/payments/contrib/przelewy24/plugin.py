@@ -201,24 +201,24 @@ class Przelewy24Provider(PaymentProvider):
             raise WebhookRejected("wrong notification sign")
         if _int(message, "merchantId") != client.merchant_id:
             raise WebhookRejected("another merchant's notification")
+        if kind != "refund" and _int(message, "posId") != client.pos_id:
+            raise WebhookRejected("another point of sale's notification")
+        transaction = {
+            "session_id": str(message["sessionId"]),
+            "order_id": _int(message, "orderId"),
+            "amount": _int(message, "amount"),
+            "currency": str(message["currency"]),
+        }
         if kind == "refund":
             return Notification(
                 kind="refund",
-                session_id=str(message["sessionId"]),
-                order_id=_int(message, "orderId"),
-                amount=_int(message, "amount"),
-                currency=str(message["currency"]),
+                **transaction,
                 refunds_uuid=str(message["refundsUuid"]),
                 refund_done=_int(message, "status") == 0,
             )
-        if _int(message, "posId") != client.pos_id:
-            raise WebhookRejected("another point of sale's notification")
         return Notification(
             kind="payment",
-            session_id=str(message["sessionId"]),
-            order_id=_int(message, "orderId"),
-            amount=_int(message, "amount"),
-            currency=str(message["currency"]),
+            **transaction,
             method_id=_int(message, "methodId"),
             statement=str(message.get("statement", ""))[:100],
         )
