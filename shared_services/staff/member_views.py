@@ -12,20 +12,15 @@ from shared_services.identity.access import Area, StaffRole, area_required
 from shared_services.identity.people import person_name
 from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable
 
-from .models import Department
+from .forms import RoleInDepartmentForm
 from .services import staff_update
 
 
-class StaffMemberForm(forms.Form):
+class StaffMemberForm(RoleInDepartmentForm):
+    field_order = ["first_name", "last_name"]
+
     first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=StaffRole.choices)
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("Department"),
-        queryset=Department.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("none (unit administrator)"),
-    )
 
     def __init__(self, *args, member, editor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,8 +29,6 @@ class StaffMemberForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         role = cleaned.get("role")
-        if role in (StaffRole.DEPARTMENT_HEAD, StaffRole.CLERK) and not cleaned.get("department"):
-            self.add_error("department", _("A department head or a clerk works in a department."))
         if self.member == self.editor and role and role != StaffRole.UNIT_ADMIN:
             # The unit would risk having no administrator left to undo it.
             self.add_error("role", _("You cannot take away your own administrator role; ask another administrator."))

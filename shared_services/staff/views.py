@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from shared_services.identity.access import Area, StaffRole, area_required
 from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable, UnverifiedAccount
 
+from .forms import RoleInDepartmentForm
 from .models import Department
 from .services import department_create, staff_invite, staff_remove
 
@@ -26,21 +27,10 @@ class DepartmentForm(forms.ModelForm):
         return self.cleaned_data["code"].strip().upper()
 
 
-class InviteStaffForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("E-mail"))
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=StaffRole.choices)
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("Department"),
-        queryset=Department.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("none (unit administrator)"),
-    )
+class InviteStaffForm(RoleInDepartmentForm):
+    field_order = ["email"]
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("role") in (StaffRole.DEPARTMENT_HEAD, StaffRole.CLERK) and not cleaned.get("department"):
-            self.add_error("department", _("A department head or a clerk works in a department."))
-        return cleaned
+    email = forms.EmailField(label=gettext_lazy("E-mail"))
 
 
 @area_required(Area.OFFICE_ADMIN)
