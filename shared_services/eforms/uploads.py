@@ -9,8 +9,13 @@ an accepted kind. A mismatch between name and content alone is no error: the con
 (XML, CSV, plain text, SVG), and it does not check that a file is well-formed beyond its first bytes.
 """
 
+import hashlib
+from contextlib import contextmanager
+from datetime import timedelta
+
 import filetype
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -99,3 +104,41 @@ def _megabytes(tenths: int) -> str:
 # Parameters formatted when the message is, so that they follow the language the message is shown in.
 _lazy_labels = lazy(_labels, str)
 _lazy_megabytes = lazy(_megabytes, str)
+
+
+def sha256_of(uploaded_file) -> str:
+    """The SHA-256 of an uploaded file's content, read in chunks; the file is left at position 0."""
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return digest.hexdigest()
+
+
+@contextmanager
+def files_removed_on_failure(storage):
+    """Yields a list for the names of the files written inside the block: should the block fail (its
+    transaction rolls back the rows that point at them), they are deleted again."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise
+
+
+def stray_files_remove(*, storage, folder: str, referenced: set[str], older_than: timedelta) -> list[str]:
+    """Remove the files in `folder` that no row points at (`referenced`): written by an intake whose process was
+    killed before it committed (a failed one removes its own). Only files older than `older_than`, so an intake
+    still in progress keeps its files. Returns the names removed."""
+    if not storage.exists(folder):
+        return []
+    cutoff = timezone.now() - older_than
+    removed = []
+    for name in storage.listdir(folder)[1]:
+        path = f"{folder}/{name}"
+        if path not in referenced and storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
+            removed.append(path)
+    return removed

@@ -26,6 +26,8 @@ _TRACKED = (
     "jrwa",
     "sign",
     "deadline",
+    "paused_since",
+    "paused_days",
     "archival_category",
     "retention_until",
     "resolution",
@@ -137,11 +139,16 @@ def case_write(*, user, case: Case, kind: str, text: str, attachment=None) -> Ca
     before = _state(case)
     note = CaseNote.objects.create(case=case, kind=kind, author=user, text=text, attachment=attachment or "")
     if kind == CaseNote.Kind.REQUEST:
+        # KPA art. 35 § 5: the deadline stands still while the office waits for the resident's documents.
+        paused = not case.deadline_paused
+        case.deadline_pause(timezone.localdate())
         case.status = CaseStatus.AWAITING_RESIDENT
-        case.save(update_fields=["status"])
+        case.save(update_fields=["status", "paused_since"])
     if kind != CaseNote.Kind.NOTE and case.register_entry.sender_email:
         outbox_add(kind="case_message", key=f"case_message:{note.pk}", payload={"note_id": note.pk})
     _audit(user, kind, case, before)
+    if kind == CaseNote.Kind.REQUEST and paused:
+        _audit(user, "pause", case, before)
     if kind != CaseNote.Kind.NOTE:
         office_wrote.send(sender=CaseNote, note=note)
     return note
@@ -156,6 +163,7 @@ def case_close(*, user, case: Case, resolution: str) -> Case:
         raise ValidationError({"resolution": _("Say how the case was resolved.")})
     before = _state(case)
     now = timezone.now()
+    case.deadline_resume(timezone.localdate())  # closed while waiting: the wait ends, and no deadline runs on
     case.status, case.resolution, case.closed_at = CaseStatus.CLOSED, resolution, now
     years = re.fullmatch(r"BE?([0-9]+)", case.archival_category or "")
     case.retention_until = timezone.localdate().year + int(years.group(1)) if years else None

@@ -6,12 +6,14 @@ Periods are calendar ones in the unit's time (Europe/Warsaw): today; this week f
 first day — each up to now. Every count is of cases, defined so that its inbox link (clerk_views.CaseFilterForm:
 status, department, received_from, received_to, overdue) lists the same cases wherever the filters allow:
 
-- new: received (register_entry.received_at) in the period, whatever has happened to them since;
+- new: received (register_entry.received_at) in the period, whatever has happened to them since; and of them, those
+  whose first letter came electronically, on paper or by e-mail (register_entry.channel);
 - registered: received in the period and given their znak sprawy (a sign), i.e. now in progress, awaiting the
   resident or closed. A case keeps no time of its registration, so the period is that of receipt; the inbox
   has no "registered" filter, so the link lists all received in the period (new ones among them);
-- in progress / awaiting the resident: received in the period and in that status now;
-- overdue: received in the period, its deadline passed (before today) and not closed (as selectors.overdue_q);
+- in progress / awaiting the resident: received in the period and in that status now (a case awaiting the
+  resident has its deadline paused, KPA art. 35 § 5);
+- overdue: received in the period, its deadline passed (before today), neither closed nor paused (Case.overdue_q);
 - closed: closed (closed_at) in the period — the one count by its event's time; the inbox cannot filter by the
   closing date, so the link lists every closed case.
 
@@ -28,7 +30,7 @@ from django.utils import timezone
 
 from shared_services.identity.access import StaffRole, office_role
 
-from .models import CaseStatus
+from .models import Case, CaseStatus, Channel
 from .permissions import visible_cases
 
 PERIODS = ("today", "week", "month")
@@ -77,19 +79,23 @@ class OfficeCounts:
     departments: list[DepartmentCounts] = field(default_factory=list)
 
 
-KINDS = ("new", "registered", "in_progress", "awaiting_resident", "overdue", "closed")
+# New cases by how their first letter came: "new_electronic", "new_paper", "new_email".
+NEW_BY_CHANNEL = {f"new_{channel}": channel for channel in Channel.values}
+KINDS = ("new", *NEW_BY_CHANNEL, "registered", "in_progress", "awaiting_resident", "overdue", "closed")
 
 
 def _overdue(today: datetime.date) -> Q:
-    # selectors.overdue_q, for a given day (the counts take `today` as an argument, so they can be checked).
-    return Q(deadline__lt=today) & ~Q(status=CaseStatus.CLOSED)
+    # For a given day: the counts take `today` as an argument, so that they can be checked.
+    return Case.overdue_q(today)
 
 
 def _conditions(start: datetime.date, today: datetime.date) -> dict[str, Q]:
     since, until = _local_midnight(start), _local_midnight(today + datetime.timedelta(days=1))
     received = Q(register_entry__received_at__gte=since, register_entry__received_at__lt=until)
+    by_channel = {kind: received & Q(register_entry__channel=channel) for kind, channel in NEW_BY_CHANNEL.items()}
     return {
         "new": received,
+        **by_channel,
         "registered": received & Q(status__in=REGISTERED) & ~Q(sign=""),
         "in_progress": received & Q(status=CaseStatus.IN_PROGRESS),
         "awaiting_resident": received & Q(status=CaseStatus.AWAITING_RESIDENT),
@@ -100,8 +106,10 @@ def _conditions(start: datetime.date, today: datetime.date) -> dict[str, Q]:
 
 def _link(kind: str, start: datetime.date, today: datetime.date) -> str:
     received = {"received_from": start.isoformat(), "received_to": today.isoformat()}
+    by_channel = {kind: _inbox_url(channel=channel, **received) for kind, channel in NEW_BY_CHANNEL.items()}
     return {
         "new": _inbox_url(**received),
+        **by_channel,
         "registered": _inbox_url(**received),
         "in_progress": _inbox_url(status=CaseStatus.IN_PROGRESS, **received),
         "awaiting_resident": _inbox_url(status=CaseStatus.AWAITING_RESIDENT, **received),

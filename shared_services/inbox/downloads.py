@@ -14,16 +14,25 @@ def _attachment_named(content: bytes, content_type: str, filename: str) -> HttpR
     return response
 
 
+def _receipt(entry):
+    """The entry's receipt; a letter that came on paper or by e-mail has none."""
+    if not hasattr(entry, "receipt"):
+        raise Http404(_("A letter received on paper or by e-mail has no electronic receipt."))
+    return entry.receipt
+
+
 def receipt_xml_response(entry) -> HttpResponse:
-    return _attachment_named(bytes(entry.receipt.signed_xml), "application/xml", f"UPO-{entry.year}-{entry.number}.xml")
+    return _attachment_named(
+        bytes(_receipt(entry).signed_xml), "application/xml", f"UPO-{entry.year}-{entry.number}.xml"
+    )
 
 
 def submission_document_response(entry) -> HttpResponse:
-    return _attachment_named(bytes(entry.receipt.document_json), "application/json", upo.SUBMISSION_DOCUMENT_NAME)
+    return _attachment_named(bytes(_receipt(entry).document_json), "application/json", upo.SUBMISSION_DOCUMENT_NAME)
 
 
 def receipt_pdf_response(entry) -> FileResponse:
-    if not entry.receipt.pdf:
+    if not _receipt(entry).pdf:
         raise Http404(_("The PDF copy is still being prepared; the XML receipt is available now."))
     return FileResponse(
         entry.receipt.pdf.open("rb"),

@@ -2,7 +2,9 @@
 
 - unit administrator: every case, every action (also registering new correspondence);
 - department head: the cases of their department, every action on them, and registering new ones;
-- clerk: the cases assigned to them; notes, requests, replies and closing; not re-assigning.
+- clerk: the cases assigned to them; notes, requests, replies and closing; not re-assigning. A clerk registers a
+  paper letter only into one of their cases: a letter that opens a new case goes to no one yet, so the person
+  who registers it must be one who sees unassigned cases (an administrator or a department head).
 Residents and other units' staff are nobody here: accounts and sessions live in the unit's schema.
 """
 
@@ -18,6 +20,12 @@ CLERK_ACTIONS = {"note", "request", "reply", "close"}
 
 def may_refund(user) -> bool:
     """Refunding a fee (of a case the user can see) is for the unit administrator and department heads."""
+    return office_role(user) in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD)
+
+
+def may_open_cases(user) -> bool:
+    """Registering correspondence that opens a new case (a paper letter without a case) is for the unit
+    administrator and department heads, who see the new cases."""
     return office_role(user) in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD)
 
 

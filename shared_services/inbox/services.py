@@ -1,4 +1,7 @@
-"""Intake: a filed application enters the unit's register and gets its official receipt, in one transaction.
+"""Intake: what comes in electronically enters the unit's register and gets its official receipt, in one
+transaction — an application filed through a form (here) and a resident's answer to the office's request
+(correspondence.py, which also registers letters that came on paper or by e-mail). Both go through
+`electronic_entry_store` and `register_number_take` below.
 
 The order inside the transaction matters. Two rows stay locked from the moment they are written until
 commit, and every other intake of the unit waits for them: the register's counter (numbers are gapless) and
@@ -24,7 +27,7 @@ from shared_services.eforms.services import submission_create
 from . import upo
 from .access_codes import access_code_hash, access_code_new
 from .case_services import case_open_at_intake
-from .models import OutboxMessage, Receipt, RegisterCounter, RegisterEntry
+from .models import Channel, EntryKind, OutboxMessage, Receipt, RegisterCounter, RegisterEntry
 from .outbox import wake_worker_after_commit
 
 # Fields of the standard forms that name who is writing, most specific first.
@@ -50,6 +53,7 @@ def application_receive(
     deadline_days: int | None = None,
     idempotency_key=None,
     also=None,
+    received_at=None,
 ) -> tuple[RegisterEntry, str]:
     """File a valid application: store it with its files, enter it in the register, open its case (with the
     service card's JRWA class and deadline) and issue its receipt, all or nothing. The work after intake
@@ -59,7 +63,10 @@ def application_receive(
 
     `also(submission)` stores more of the application (its payment) in the same transaction, before the
     register number is taken. (A transaction around this one would do the same, but would make this one's a
-    savepoint: two more round trips.)"""
+    savepoint: two more round trips.)
+
+    `received_at` backdates the application's receipt in the register (and so its deadline): for the demo
+    consortium's correspondence only (onboarding/demo_cases.py); an application is received when it is filed."""
     entries = []
     code = access_code_new()
 
@@ -67,7 +74,16 @@ def application_receive(
         with audit_batch():
             if also is not None:
                 also(submission)
-            entries.append(_register(submission, attachments, access_code=code, jrwa=jrwa, deadline_days=deadline_days))
+            entries.append(
+                _register(
+                    submission,
+                    attachments,
+                    access_code=code,
+                    jrwa=jrwa,
+                    deadline_days=deadline_days,
+                    received_at=received_at or submission.submitted_at,
+                )
+            )
 
     try:
         submission_create(
@@ -108,22 +124,53 @@ def submission_document(submission: Submission, attachments) -> bytes:
 
 
 def _register(
-    submission: Submission, attachments, *, access_code: str, jrwa: str, deadline_days: int | None
+    submission: Submission, attachments, *, access_code: str, jrwa: str, deadline_days: int | None, received_at
 ) -> RegisterEntry:
     """The register entry, the signed receipt and the case; the register number is taken last (see above)."""
-    received_at = submission.submitted_at
-    document = submission_document(submission, attachments)
-    receipt_id = str(uuid.uuid4())
-    _outbox_for_receipt(receipt_id, access_code=access_code if submission.contact_email else None)
-    entry = RegisterEntry.objects.create(
-        year=received_at.astimezone(timezone.get_current_timezone()).year,
+    entry = RegisterEntry(
+        year=register_year(received_at),
         received_at=received_at,
+        channel=Channel.ELECTRONIC,
+        kind=EntryKind.APPLICATION,
         submission=submission,
         sender_name=_sender_name(submission),
         sender_email=submission.contact_email,
         subject=submission.service_name[:300],
         access_code_hash=access_code_hash(access_code),
     )
+    electronic_entry_store(
+        entry,
+        document=submission_document(submission, attachments),
+        document_id=str(submission.reference),
+        service_name=submission.service_name,
+        attachments=[(attachment.original_name, attachment.sha256) for attachment in attachments],
+        access_code=access_code,
+    )
+    case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
+    register_number_take(entry)
+    return entry
+
+
+def register_year(received_at) -> int:
+    return received_at.astimezone(timezone.get_current_timezone()).year
+
+
+def electronic_entry_store(
+    entry: RegisterEntry,
+    *,
+    document: bytes,
+    document_id: str,
+    service_name: str,
+    attachments: list[tuple[str, str]],
+    access_code: str | None = None,
+) -> Receipt:
+    """Store `entry` (not yet saved, without its number), which came in electronically, with its signed receipt
+    of `document` (the exact bytes the receipt's SHA-256 is of) and of the `attachments` ((name, SHA-256)); the
+    outbox renders the receipt's PDF and, when the entry has the sender's address, e-mails the receipt (with the
+    access code, if given). The caller takes the register number last (register_number_take)."""
+    receipt_id = str(uuid.uuid4())
+    _outbox_for_receipt(receipt_id, email=bool(entry.sender_email), access_code=access_code)
+    entry.save()
     unit = connection.tenant
     facts = upo.ReceiptFacts(
         receipt_id=receipt_id,
@@ -131,15 +178,15 @@ def _register(
         addressee_terc=unit.code,
         sender_name=entry.sender_name,
         sender_email=entry.sender_email,
-        received_at=received_at,
+        received_at=entry.received_at,
         produced_at=timezone.now(),
-        document_id=str(submission.reference),
-        service_name=submission.service_name,
+        document_id=document_id,
+        service_name=service_name,
         document_sha256=hashlib.sha256(document).hexdigest(),
-        attachments=tuple((attachment.original_name, attachment.sha256) for attachment in attachments),
+        attachments=tuple(attachments),
     )
     signed = upo.receipt_sign(upo.receipt_xml(facts))
-    Receipt.objects.create(
+    return Receipt.objects.create(
         receipt_id=receipt_id,
         register_entry=entry,
         produced_at=facts.produced_at,
@@ -148,30 +195,30 @@ def _register(
         signed_xml=signed,
         key_id=upo.signing_key_id(signed),
     )
-    case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
+
+
+def register_number_take(entry: RegisterEntry) -> None:
+    """Give the saved `entry` the next number of its year's register: the last write of an intake but its audit
+    entries, because the counter's row stays locked until commit (see above)."""
     entry.number = _register_number(entry.year)
     with connection.cursor() as cursor:  # under the register's lock: one plain statement, no ORM
         cursor.execute(f"UPDATE {RegisterEntry._meta.db_table} SET number = %s WHERE id = %s", [entry.number, entry.pk])
-    return entry
 
 
-def _outbox_for_receipt(receipt_id: str, *, access_code: str | None) -> None:
-    """The receipt's PDF and, when the filer gave an address, its e-mail (which carries the access code until
-    it is sent; then the payload is emptied). Written before the receipt itself, in the same transaction."""
+def _outbox_for_receipt(receipt_id: str, *, email: bool, access_code: str | None) -> None:
+    """The receipt's PDF and, when the sender gave an address, its e-mail (which carries the access code, if
+    any, until it is sent; then the payload is emptied). Written before the receipt itself, in the same
+    transaction."""
     due = timezone.now()
     messages = [
         OutboxMessage(
             kind="receipt_pdf", key=f"receipt_pdf:{receipt_id}", payload={"receipt_id": receipt_id}, next_attempt_at=due
         )
     ]
-    if access_code is not None:
+    if email:
+        payload = {"receipt_id": receipt_id} | ({"access_code": access_code} if access_code else {})
         messages.append(
-            OutboxMessage(
-                kind="receipt_email",
-                key=f"receipt_email:{receipt_id}",
-                payload={"receipt_id": receipt_id, "access_code": access_code},
-                next_attempt_at=due,
-            )
+            OutboxMessage(kind="receipt_email", key=f"receipt_email:{receipt_id}", payload=payload, next_attempt_at=due)
         )
     OutboxMessage.objects.bulk_create(messages)
     wake_worker_after_commit()

@@ -5,13 +5,16 @@ from django.utils.translation import pgettext_lazy
 
 from shared_services.identity.access import Area, StaffRole, area_required, office_role
 
-from .counts import office_counts
+from .counts import NEW_BY_CHANNEL, office_counts
 
 KIND_LABELS = {
     "new": pgettext_lazy("cases counted", "New (received)"),
+    "new_electronic": pgettext_lazy("cases counted", "of them electronically"),
+    "new_paper": pgettext_lazy("cases counted", "of them on paper"),
+    "new_email": pgettext_lazy("cases counted", "of them by e-mail"),
     "registered": pgettext_lazy("cases counted", "Registered"),
     "in_progress": pgettext_lazy("cases counted", "In progress"),
-    "awaiting_resident": pgettext_lazy("cases counted", "Awaiting the resident"),
+    "awaiting_resident": pgettext_lazy("cases counted", "Awaiting the resident (deadline paused)"),
     "overdue": pgettext_lazy("cases counted", "Overdue"),
     "closed": pgettext_lazy("cases counted", "Closed"),
 }
@@ -20,7 +23,7 @@ DEPARTMENT_LABELS = (
     pgettext_lazy("cases counted", "Overdue"),
     pgettext_lazy("cases counted", "Not registered"),
     pgettext_lazy("cases counted", "In progress"),
-    pgettext_lazy("cases counted", "Awaiting the resident"),
+    pgettext_lazy("cases counted", "Awaiting the resident (deadline paused)"),
 )
 
 
@@ -33,12 +36,14 @@ def office_start(request):
         "inbox/start.html",
         {
             "counts": counts,
-            "rows": [(KIND_LABELS[kind], periods) for kind, periods in counts.rows],
+            # The channels' rows split the "new" one above them.
+            "rows": [(KIND_LABELS[kind], periods, kind in NEW_BY_CHANNEL) for kind, periods in counts.rows],
             "departments": [
                 (department, list(zip(DEPARTMENT_LABELS, department.tallies, strict=True)))
                 for department in counts.departments
             ],
             "is_clerk": role == StaffRole.CLERK,
             "is_administrator": role == StaffRole.UNIT_ADMIN,
+            "sees_register": role != StaffRole.CLERK,
         },
     )

@@ -3,6 +3,7 @@ from django_tenants.utils import tenant_context
 
 from tenants.selectors import units_with_schemas
 
+from .entry_files import entry_files_orphans_remove
 from .models import OutboxMessage, OutboxStatus
 from .outbox_worker import outbox_run
 
@@ -23,3 +24,13 @@ def outbox_sweep():
             if OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists():
                 handled += outbox_run()
     return handled
+
+
+@shared_task
+def entry_files_orphans_sweep():
+    """Daily, in every unit with a schema: remove files of answers and letters left by intakes killed mid-way."""
+    removed = 0
+    for unit in units_with_schemas():
+        with tenant_context(unit):
+            removed += len(entry_files_orphans_remove())
+    return removed

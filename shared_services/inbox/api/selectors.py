@@ -11,7 +11,9 @@ from ..models import Case, CaseNote, RegisterEntry
 
 def api_register_entries(*, year: int | None = None, since_number: int | None = None) -> QuerySet:
     """Entries in register order (oldest first), so that a system can pull what is new with `since_number`."""
-    entries = RegisterEntry.objects.select_related("receipt", "case", "submission").order_by("year", "number")
+    entries = RegisterEntry.objects.select_related("receipt", "case", "for_case", "submission").order_by(
+        "year", "number"
+    )
     if year is not None:
         entries = entries.filter(year=year)
     if since_number is not None:
@@ -24,6 +26,7 @@ def api_register_entry_detail() -> QuerySet:
     return RegisterEntry.objects.select_related(
         "receipt",
         "case",
+        "for_case",
         "submission__standard_form_version__form",
         "submission__unit_form_version__form",
     ).prefetch_related(Prefetch("submission__attachments", queryset=Attachment.objects.order_by("field", "pk")))

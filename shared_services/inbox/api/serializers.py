@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import CaseNote, CaseStatus
+from ..models import CaseNote, CaseStatus, Channel, EntryKind
 
 
 def _url(request, name: str, **kwargs) -> str:
@@ -53,9 +53,10 @@ class CaseReferenceSerializer(serializers.Serializer):
 
 class EntryLinksSerializer(serializers.Serializer):
     self = serializers.URLField()
-    upo_xml = serializers.URLField()
+    upo_xml = serializers.URLField(allow_null=True)
     submission_document = serializers.URLField(
-        help_text="The application as filed (wniosek.json), the document whose SHA-256 the receipt names."
+        allow_null=True,
+        help_text="The document as filed (wniosek.json), whose SHA-256 the receipt names; none for a paper letter.",
     )
     case = serializers.URLField(allow_null=True)
 
@@ -68,20 +69,33 @@ class RegisterEntrySerializer(serializers.Serializer):
     sender_name = serializers.CharField()
     sender_email = serializers.EmailField(allow_blank=True)
     subject = serializers.CharField()
-    receipt_id = serializers.UUIDField(source="receipt.receipt_id", help_text="The official receipt's (UPO) id.")
-    submission_reference = serializers.UUIDField(source="submission.reference")
-    case = CaseReferenceSerializer(allow_null=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, help_text="How it came: electronic, paper, email.")
+    kind = serializers.ChoiceField(
+        choices=EntryKind.choices, help_text="An application, a resident's answer to a request, or a letter."
+    )
+    receipt_id = serializers.UUIDField(
+        source="receipt.receipt_id",
+        allow_null=True,
+        help_text="The official receipt's (UPO) id; none for a letter that came on paper or by e-mail.",
+    )
+    submission_reference = serializers.UUIDField(
+        source="submission.reference", allow_null=True, help_text="Applications only."
+    )
+    case = CaseReferenceSerializer(
+        source="owning_case", allow_null=True, help_text="The case it opened, or the one it was registered into."
+    )
     links = serializers.SerializerMethodField()
 
     @extend_schema_field(EntryLinksSerializer)
     def get_links(self, entry) -> dict:
         request = self.context.get("request")
         key = {"year": entry.year, "number": entry.number}
-        case = getattr(entry, "case", None)  # RelatedObjectDoesNotExist is an AttributeError: no case
+        case = entry.owning_case
+        received_electronically = hasattr(entry, "receipt")
         return {
             "self": _url(request, "register-entry", **key),
-            "upo_xml": _url(request, "register-entry-upo", **key),
-            "submission_document": _url(request, "register-entry-document", **key),
+            "upo_xml": _url(request, "register-entry-upo", **key) if received_electronically else None,
+            "submission_document": _url(request, "register-entry-document", **key) if received_electronically else None,
             "case": _url(request, "case", pk=case.pk) if case is not None else None,
         }
 
@@ -149,14 +163,15 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class RegisterEntryDetailSerializer(RegisterEntrySerializer):
-    receipt = ReceiptSerializer()
-    submission = SubmissionSerializer()
+    receipt = ReceiptSerializer(allow_null=True)
+    submission = SubmissionSerializer(allow_null=True)
     attachments = serializers.SerializerMethodField()
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, entry) -> list:
         context = {**self.context, "entry": entry}
-        return AttachmentSerializer(entry.submission.attachments.all(), many=True, context=context).data
+        attachments = entry.submission.attachments.all() if entry.submission else []
+        return AttachmentSerializer(attachments, many=True, context=context).data
 
 
 # --- Cases ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The unit's electronic inbox (each unit's schema).
 
-A filed application (eforms.Submission) enters the register of incoming correspondence under a number that
-is unique and gapless per year, with its official receipt (UPO), in the transaction that stores it. Work that
+A filed application (eforms.Submission), a resident's answer to the office's request and a letter that came on
+paper or by e-mail enter the register of incoming correspondence under a number that is unique and gapless per
+year, what came electronically with its official receipt (UPO), in the transaction that stores it. Work that
 can wait (the receipt's PDF, e-mails) is written to the outbox in the same transaction and done by Celery.
 The office's systems (EZD) read the register through the REST API with tokens kept here too.
 """
@@ -9,7 +10,7 @@ The office's systems (EZD) read the register through the REST API with tokens ke
 from .api import ApiScope, ApiToken
 from .cases import Case, CaseNote, CaseStatus, SignCounter
 from .outbox import OutboxMessage, OutboxStatus
-from .register import Receipt, RegisterCounter, RegisterEntry
+from .register import Channel, EntryFile, EntryKind, Receipt, RegisterCounter, RegisterEntry
 
 __all__ = [
     "ApiScope",
@@ -17,6 +18,9 @@ __all__ = [
     "Case",
     "CaseNote",
     "CaseStatus",
+    "Channel",
+    "EntryFile",
+    "EntryKind",
     "OutboxMessage",
     "OutboxStatus",
     "Receipt",

@@ -1,6 +1,9 @@
 """Cases (sprawy) opened for register entries, their notes, and the counters of their signs."""
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.schema_marking import tenant_model
@@ -41,6 +44,11 @@ class Case(models.Model):
     sign = models.CharField(_("case sign"), max_length=60, blank=True, db_index=True)
     sign_number = models.PositiveIntegerField(null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # KPA art. 35 § 5: the days the office waits for the resident's documents do not count. While it waits the
+    # deadline stands still (paused_since); when the answer comes the deadline moves by the days waited, which
+    # add up in paused_days, so the original deadline is deadline - paused_days.
+    paused_since = models.DateField(_("deadline paused since"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(_("days paused"), default=0)
     archival_category = models.CharField(_("archival category"), max_length=8, blank=True)
     retention_until = models.PositiveSmallIntegerField(_("keep until (year)"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
@@ -56,6 +64,49 @@ class Case(models.Model):
 
     def __str__(self):
         return self.sign or str(self.register_entry)
+
+    # The deadline's rules, used by every page and count that shows or filters by it.
+
+    @staticmethod
+    def overdue_q(today: datetime.date) -> models.Q:
+        """Cases overdue on `today`: past their deadline, neither closed nor waiting for the resident."""
+        return models.Q(deadline__lt=today, paused_since__isnull=True) & ~models.Q(status=CaseStatus.CLOSED)
+
+    @property
+    def deadline_paused(self) -> bool:
+        return self.paused_since is not None
+
+    @property
+    def original_deadline(self) -> datetime.date | None:
+        return self.deadline - datetime.timedelta(days=self.paused_days) if self.deadline else None
+
+    def days_left(self, today: datetime.date | None = None) -> int | None:
+        """Days until the deadline (negative: overdue), counted while paused as they stood when it stopped;
+        None without a deadline or once closed."""
+        if self.deadline is None or self.status == CaseStatus.CLOSED:
+            return None
+        return (self.deadline - (self.paused_since or today or timezone.localdate())).days
+
+    @property
+    def overdue(self) -> bool:
+        days = self.days_left()
+        return days is not None and days < 0 and not self.deadline_paused
+
+    def deadline_pause(self, today: datetime.date) -> None:
+        """The office has asked the resident for documents: the deadline stops (if it has not already)."""
+        if self.paused_since is None:
+            self.paused_since = today
+
+    def deadline_resume(self, today: datetime.date) -> int:
+        """The resident's answer has come: the deadline moves by the days it stood still; returns them."""
+        if self.paused_since is None:
+            return 0
+        days = max((today - self.paused_since).days, 0)
+        self.paused_days += days
+        if self.deadline is not None:
+            self.deadline += datetime.timedelta(days=days)
+        self.paused_since = None
+        return days
 
 
 @tenant_model
