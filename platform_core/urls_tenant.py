@@ -7,6 +7,7 @@ from shared_services.branding import views as branding_views
 from shared_services.eforms import clerk_views as eforms_clerk_views
 from shared_services.inbox import case_views as inbox_case_views
 from shared_services.inbox import clerk_views as inbox_clerk_views
+from shared_services.inbox import export_views as inbox_export_views
 from shared_services.inbox import start_views as inbox_start_views
 from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
@@ -64,7 +65,9 @@ urlpatterns = [
     path("urzad/pracownicy/<int:user_id>/", staff_member_views.staff_member_edit, name="clerk-staff-member"),
     path("urzad/pracownicy/<int:user_id>/usun/", staff_views.staff_member_remove, name="clerk-staff-remove"),
     path("urzad/rejestr/", inbox_clerk_views.register_view, name="clerk-register"),
+    path("urzad/rejestr/eksport/", inbox_export_views.register_export, name="clerk-register-export"),
     path("urzad/sprawy/<int:pk>/", inbox_case_views.case_detail, name="clerk-case"),
+    path("urzad/sprawy/<int:pk>/metryka.pdf", inbox_export_views.case_file, name="clerk-case-file"),
     path("urzad/sprawy/<int:pk>/<str:action>/", inbox_case_views.case_act, name="clerk-case-act"),
     path("urzad/sprawy/<int:pk>/dokumenty/<str:what>", inbox_case_views.case_document, name="clerk-case-document"),
     path(

@@ -1,6 +1,8 @@
 """The office's inbox: the list of cases (search, filters, sorting, bulk assigning and printing) and the register
 of incoming correspondence. The case page and its actions are in case_views.py."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,7 @@ from shared_services.staff.models import Department
 
 from . import case_services
 from .models import CaseStatus
+from .register_export import RegisterPeriodForm
 from .selectors import (
     DEFAULT_CASE_SORT,
     case_sort_known,
@@ -232,9 +235,28 @@ def case_list_bulk(request):
 
 @staff_required
 def register_view(request):
-    if office_role(request.user) == StaffRole.CLERK:
+    if not may_see_register(request.user):
         raise PermissionDenied
+    return register_page(request)
+
+
+def may_see_register(user) -> bool:
+    """The register (and its downloads, export_views.py) is for administrators and department heads."""
+    return office_role(user) != StaffRole.CLERK
+
+
+def register_page(request, *, export_form=None, status=200):
+    """The register of a year (`rok`), with the form that downloads it for a period: blank, or as sent with
+    what is wrong with it."""
     year = request.GET.get("rok", "")
     # A year that is not one (typed by hand, cut off) shows this year's register rather than an error page.
     year = int(year) if year.isdigit() and 1900 < int(year) < 3000 else timezone.localdate().year
-    return render(request, "inbox/register.html", {"entries": register_entries(year=year), "year": year})
+    if export_form is None:
+        last_day = min(datetime.date(year, 12, 31), timezone.localdate())
+        export_form = RegisterPeriodForm(initial={"od": datetime.date(year, 1, 1), "do": last_day, "format": "pdf"})
+    return render(
+        request,
+        "inbox/register.html",
+        {"entries": register_entries(year=year), "year": year, "export_form": export_form},
+        status=status,
+    )

@@ -165,6 +165,21 @@ def register_entries(*, year: int):
     return RegisterEntry.objects.filter(year=year).select_related("receipt", "case").order_by("number")
 
 
+def register_entries_between(since, until) -> QuerySet:
+    """The entries received from `since` to `until` (local days, both included), in the register's order, with
+    the case each opened or belongs to. The years narrow the search to the register's (year, number) index."""
+    return (
+        RegisterEntry.objects.filter(
+            year__gte=since.year,
+            year__lte=until.year,
+            received_at__date__gte=since,
+            received_at__date__lte=until,
+        )
+        .select_related("case__department", "for_case__department")
+        .order_by("year", "number")
+    )
+
+
 def entry_by_access_code(code: str) -> RegisterEntry | None:
     return (
         RegisterEntry.objects.select_related("case", "submission", "receipt")

@@ -1,13 +1,14 @@
 """The unit's payment report for its accounting: CSV (UTF-8 with BOM, semicolons, as Polish spreadsheets
-open it) or XLSX, one row per payment received in the period, amounts in złoty from grosze with Decimal."""
+open it) or XLSX, written by platform_core.spreadsheets; one row per payment received in the period, amounts in
+złoty from grosze with Decimal."""
 
-import csv
 import io
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from platform_core.spreadsheets import csv_write, xlsx_write
 
 from .registry import provider_get
 
@@ -54,35 +55,12 @@ def _provider_name(key: str) -> str:
 
 
 def report_csv(payments) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(_headers())
-    for row in _rows(payments):
-        writer.writerow(
-            [
-                value.strftime("%Y-%m-%d %H:%M:%S")
-                if hasattr(value, "strftime")
-                else (format(value, "f").replace(".", ",") if isinstance(value, Decimal) else value)
-                for value in row
-            ]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    out = io.BytesIO()
+    csv_write(out, _headers(), _rows(payments))
+    return out.getvalue()
 
 
 def report_xlsx(payments) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Payments")[:31]
-    sheet.append(_headers())
-    count = 0
-    for row in _rows(payments):
-        sheet.append([str(value) if isinstance(value, int) and value > 2**53 else value for value in row])
-        count += 1
-        sheet.cell(row=count + 1, column=1).number_format = "yyyy-mm-dd hh:mm:ss"
-        for column in (5, 6):
-            sheet.cell(row=count + 1, column=column).number_format = "0.00"
-    if count:
-        sheet.append([_("Total"), "", "", "", f"=SUM(E2:E{count + 1})", f"=SUM(F2:F{count + 1})"])
     out = io.BytesIO()
-    book.save(out)
+    xlsx_write(out, title=_("Payments"), headings=_headers(), rows=_rows(payments), sum_columns=(5, 6))
     return out.getvalue()
