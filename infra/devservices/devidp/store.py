@@ -348,6 +348,13 @@ class Store:
             tmp.replace(self.state_path)
 
     # ----------------------------------------------------------------- lookups
+    def _existing(self, collection: str, key: str, not_found: str) -> dict:
+        """The entry of `collection` under `key`; Keycloak's 404 message for its kind when there is none."""
+        entry = self.d[collection].get(key)
+        if entry is None:
+            raise NotFound(not_found)
+        return entry
+
     @property
     def realm_name(self) -> str:
         return self.d["realm"]["realm"]
@@ -356,10 +363,7 @@ class Store:
         return next((c for c in self.d["clients"].values() if c["clientId"] == client_id), None)
 
     def client(self, uuid_: str) -> dict:
-        c = self.d["clients"].get(uuid_)
-        if c is None:
-            raise NotFound("Could not find client")
-        return c
+        return self._existing("clients", uuid_, "Could not find client")
 
     def roles_of(self, container: str | None) -> list[dict]:
         cid = container or self.d["realm"]["id"]
@@ -372,10 +376,7 @@ class Store:
         return next((s for s in self.d["client_scopes"].values() if s["name"] == name), None)
 
     def user(self, user_id: str) -> dict:
-        u = self.d["users"].get(user_id)
-        if u is None:
-            raise NotFound("User not found")
-        return u
+        return self._existing("users", user_id, "User not found")
 
     def user_by_username(self, username: str) -> dict | None:
         username = (username or "").lower()
@@ -389,10 +390,7 @@ class Store:
         return next((u for u in self.d["users"].values() if u.get("_service_account_client") == client_uuid), None)
 
     def group(self, group_id: str) -> dict:
-        g = self.d["groups"].get(group_id)
-        if g is None:
-            raise NotFound("Could not find group by id")
-        return g
+        return self._existing("groups", group_id, "Could not find group by id")
 
     def group_path(self, g: dict) -> str:
         parts = []
@@ -417,10 +415,7 @@ class Store:
         return node
 
     def org(self, org_id: str) -> dict:
-        o = self.d["orgs"].get(org_id)
-        if o is None:
-            raise NotFound("Organization not found.")
-        return o
+        return self._existing("orgs", org_id, "Organization not found.")
 
     def org_by_alias(self, alias: str) -> dict | None:
         return next((o for o in self.d["orgs"].values() if o["alias"] == alias), None)
