@@ -4,11 +4,11 @@ import io
 import zipfile
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from shared_services.eforms.uploads import check_attachment
+from tests.support.validation import english_message, refusal
 
 MB = 1024 * 1024
 PDF_ONLY = ["application/pdf"]
@@ -28,17 +28,6 @@ LINUX_PROGRAM = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 def _upload(name: str, content: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:
     # The browser's content type is what the sender claims; it is set to PDF on purpose throughout.
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def _rejection(upload, **limits) -> ValidationError:
-    with pytest.raises(ValidationError) as error:
-        check_attachment(upload, **limits)
-    return error.value
-
-
-def _english_message(error: ValidationError) -> str:
-    with translation.override("en"):
-        return " ".join(error.messages)
 
 
 @pytest.mark.parametrize(
@@ -71,27 +60,27 @@ def test_the_file_is_at_its_start_after_the_check():
 
 def test_the_file_is_at_its_start_after_a_rejection():
     upload = _upload("wniosek.pdf", PNG)
-    _rejection(upload, max_bytes=MB, media_types=PDF_ONLY)
+    refusal(check_attachment, upload, max_bytes=MB, media_types=PDF_ONLY)
     assert upload.tell() == 0
 
 
 def test_empty_file_rejected():
-    error = _rejection(_upload("wniosek.pdf", b""), max_bytes=MB, media_types=PDF_ONLY)
+    error = refusal(check_attachment, _upload("wniosek.pdf", b""), max_bytes=MB, media_types=PDF_ONLY)
     assert error.code == "attachment_empty"
-    assert _english_message(error) == "The file is empty."
+    assert english_message(error) == "The file is empty."
 
 
 def test_oversized_file_rejected_with_its_size_and_the_limit():
     content = PDF + b"\x00" * (int(12.3 * MB) - len(PDF))
-    error = _rejection(_upload("wniosek.pdf", content), max_bytes=10 * MB, media_types=PDF_ONLY)
+    error = refusal(check_attachment, _upload("wniosek.pdf", content), max_bytes=10 * MB, media_types=PDF_ONLY)
     assert error.code == "attachment_size"
-    assert _english_message(error) == "The file is 12.3 MB; the limit is 10 MB."
+    assert english_message(error) == "The file is 12.3 MB; the limit is 10 MB."
 
 
 def test_a_file_just_over_the_limit_does_not_read_as_equal_to_it():
     content = PDF + b"\x00" * (10 * MB + 1 - len(PDF))
-    error = _rejection(_upload("wniosek.pdf", content), max_bytes=10 * MB, media_types=PDF_ONLY)
-    assert _english_message(error) == "The file is 10.1 MB; the limit is 10 MB."
+    error = refusal(check_attachment, _upload("wniosek.pdf", content), max_bytes=10 * MB, media_types=PDF_ONLY)
+    assert english_message(error) == "The file is 10.1 MB; the limit is 10 MB."
 
 
 def test_a_file_of_exactly_the_limit_is_accepted():
@@ -101,7 +90,7 @@ def test_a_file_of_exactly_the_limit_is_accepted():
 
 def test_sizes_use_the_decimal_comma_in_polish():
     content = PDF + b"\x00" * (int(12.3 * MB) - len(PDF))
-    error = _rejection(_upload("wniosek.pdf", content), max_bytes=10 * MB, media_types=PDF_ONLY)
+    error = refusal(check_attachment, _upload("wniosek.pdf", content), max_bytes=10 * MB, media_types=PDF_ONLY)
     with translation.override("pl"):
         message = " ".join(error.messages)
     assert "12,3 MB" in message
@@ -113,40 +102,42 @@ def test_sizes_use_the_decimal_comma_in_polish():
     [(WINDOWS_PROGRAM, "Windows program (EXE)"), (LINUX_PROGRAM, "program (ELF)")],
 )
 def test_program_named_pdf_rejected(content, detected):
-    error = _rejection(_upload("wniosek.pdf", content), max_bytes=MB, media_types=DOCUMENTS_AND_SCANS)
+    error = refusal(check_attachment, _upload("wniosek.pdf", content), max_bytes=MB, media_types=DOCUMENTS_AND_SCANS)
     assert error.code == "attachment_type"
-    assert _english_message(error) == (f"The content of this file is {detected}; accepted here: PDF, JPEG, PNG.")
+    assert english_message(error) == (f"The content of this file is {detected}; accepted here: PDF, JPEG, PNG.")
 
 
 def test_png_named_pdf_rejected_where_only_pdf_is_accepted():
-    error = _rejection(_upload("wniosek.pdf", PNG), max_bytes=MB, media_types=PDF_ONLY)
+    error = refusal(check_attachment, _upload("wniosek.pdf", PNG), max_bytes=MB, media_types=PDF_ONLY)
     assert error.code == "attachment_type"
-    assert _english_message(error) == "The content of this file is PNG; accepted here: PDF."
+    assert english_message(error) == "The content of this file is PNG; accepted here: PDF."
 
 
 def test_zip_named_pdf_rejected():
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("wniosek.pdf", PDF)
-    error = _rejection(_upload("wniosek.pdf", archive.getvalue()), max_bytes=MB, media_types=PDF_ONLY)
+    error = refusal(check_attachment, _upload("wniosek.pdf", archive.getvalue()), max_bytes=MB, media_types=PDF_ONLY)
     assert error.code == "attachment_type"
-    assert "ZIP archive" in _english_message(error)
+    assert "ZIP archive" in english_message(error)
 
 
 def test_unrecognised_content_rejected():
     letter = _upload("wniosek.pdf", "Szanowni Państwo,\nproszę o ...".encode())
-    error = _rejection(letter, max_bytes=MB, media_types=PDF_ONLY)
+    error = refusal(check_attachment, letter, max_bytes=MB, media_types=PDF_ONLY)
     assert error.code == "attachment_type"
-    assert _english_message(error) == "The content of this file was not recognised; accepted here: PDF."
+    assert english_message(error) == "The content of this file was not recognised; accepted here: PDF."
 
 
 def test_media_types_without_a_label_are_named_as_they_are():
-    error = _rejection(_upload("skan.pdf", PNG), max_bytes=MB, media_types=["application/pdf", "image/avif"])
-    assert "PDF, image/avif" in _english_message(error)
+    error = refusal(
+        check_attachment, _upload("skan.pdf", PNG), max_bytes=MB, media_types=["application/pdf", "image/avif"]
+    )
+    assert "PDF, image/avif" in english_message(error)
 
 
 def test_sizes_follow_the_language_the_message_is_shown_in_not_the_one_it_was_raised_in():
     content = PDF + b"\x00" * (int(12.3 * MB) - len(PDF))
     with translation.override("pl"):
-        error = _rejection(_upload("wniosek.pdf", content), max_bytes=10 * MB, media_types=PDF_ONLY)
-    assert _english_message(error) == "The file is 12.3 MB; the limit is 10 MB."
+        error = refusal(check_attachment, _upload("wniosek.pdf", content), max_bytes=10 * MB, media_types=PDF_ONLY)
+    assert english_message(error) == "The file is 12.3 MB; the limit is 10 MB."

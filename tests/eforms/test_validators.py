@@ -5,8 +5,6 @@ respect, so each test shows a single failure mode.
 """
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.utils import translation
 from stdnum import iban
 from stdnum.pl import pesel
 
@@ -18,22 +16,12 @@ from shared_services.eforms.validators import (
     validate_postal_code,
     validate_regon,
 )
+from tests.support.validation import english_message, refusal
 
 
 def _with_check_digit(first_ten: str) -> str:
     """A PESEL with a correct check digit, whatever the first ten digits say."""
     return first_ten + pesel.calc_check_digit(first_ten)
-
-
-def _rejection(validator, value) -> ValidationError:
-    with pytest.raises(ValidationError) as error:
-        validator(value)
-    return error.value
-
-
-def _english_message(error: ValidationError) -> str:
-    with translation.override("en"):
-        return " ".join(error.messages)
 
 
 # PESEL ------------------------------------------------------------------------------------------------
@@ -71,7 +59,7 @@ def test_pesel_spaces_are_dropped():
     ],
 )
 def test_pesel_rejected_with_reason(value, code):
-    assert _rejection(validate_pesel, value).code == code
+    assert refusal(validate_pesel, value).code == code
 
 
 @pytest.mark.parametrize(
@@ -86,14 +74,14 @@ def test_pesel_rejected_with_reason(value, code):
 )
 def test_pesel_with_an_impossible_date_of_birth_rejected(first_ten):
     value = _with_check_digit(first_ten)  # the check digit is right, so only the date can be wrong
-    assert _rejection(validate_pesel, value).code == "pesel_date"
+    assert refusal(validate_pesel, value).code == "pesel_date"
 
 
 def test_pesel_messages_say_what_is_wrong():
-    assert _english_message(_rejection(validate_pesel, "4405140135")) == "PESEL must have 11 digits."
-    assert "digits" in _english_message(_rejection(validate_pesel, "4405140135O"))
-    assert "check digit" in _english_message(_rejection(validate_pesel, "44051401358"))
-    assert "date of birth" in _english_message(_rejection(validate_pesel, _with_check_digit("9213310123")))
+    assert english_message(refusal(validate_pesel, "4405140135")) == "PESEL must have 11 digits."
+    assert "digits" in english_message(refusal(validate_pesel, "4405140135O"))
+    assert "check digit" in english_message(refusal(validate_pesel, "44051401358"))
+    assert "date of birth" in english_message(refusal(validate_pesel, _with_check_digit("9213310123")))
 
 
 # NIP --------------------------------------------------------------------------------------------------
@@ -121,12 +109,12 @@ def test_nip_dashes_and_spaces_are_dropped(value):
     ],
 )
 def test_nip_rejected_with_reason(value, code):
-    assert _rejection(validate_nip, value).code == code
+    assert refusal(validate_nip, value).code == code
 
 
 def test_nip_messages():
-    assert _english_message(_rejection(validate_nip, "856734621")) == "NIP must have 10 digits."
-    assert "check digit" in _english_message(_rejection(validate_nip, "8567346216"))
+    assert english_message(refusal(validate_nip, "856734621")) == "NIP must have 10 digits."
+    assert "check digit" in english_message(refusal(validate_nip, "8567346216"))
 
 
 # REGON ------------------------------------------------------------------------------------------------
@@ -155,12 +143,12 @@ def test_regon_spaces_are_dropped():
     ],
 )
 def test_regon_rejected_with_reason(value, code):
-    assert _rejection(validate_regon, value).code == code
+    assert refusal(validate_regon, value).code == code
 
 
 def test_regon_messages():
-    assert _english_message(_rejection(validate_regon, "19259818")) == "REGON must have 9 or 14 digits."
-    assert "check digit" in _english_message(_rejection(validate_regon, "192598185"))
+    assert english_message(refusal(validate_regon, "19259818")) == "REGON must have 9 or 14 digits."
+    assert "check digit" in english_message(refusal(validate_regon, "192598185"))
 
 
 # Postal code ------------------------------------------------------------------------------------------
@@ -177,9 +165,9 @@ def test_postal_code_surrounding_whitespace_is_dropped():
 
 @pytest.mark.parametrize("value", ["87100", "87-1000", "8-7100", "87 100", "87–100", "AB-100", "87-10", ""])
 def test_postal_code_of_another_shape_rejected(value):
-    error = _rejection(validate_postal_code, value)
+    error = refusal(validate_postal_code, value)
     assert error.code == "postal_code_format"
-    assert "00-000" in _english_message(error)
+    assert "00-000" in english_message(error)
 
 
 # IBAN -------------------------------------------------------------------------------------------------
@@ -239,16 +227,16 @@ def _with_check_digits(country: str, bban: str) -> str:
     ],
 )
 def test_iban_rejected_with_reason(value, code):
-    assert _rejection(validate_iban, value).code == code
+    assert refusal(validate_iban, value).code == code
 
 
 def test_iban_messages():
-    assert "check digits" in _english_message(_rejection(validate_iban, "PL61109010140000071219812875"))
-    assert _english_message(_rejection(validate_iban, "XX61109010140000071219812874")) == (
+    assert "check digits" in english_message(refusal(validate_iban, "PL61109010140000071219812875"))
+    assert english_message(refusal(validate_iban, "XX61109010140000071219812874")) == (
         "XX is not the code of a country that uses IBAN."
     )
     short = _with_check_digits("PL", "10901014000007121981287")
-    assert "PL" in _english_message(_rejection(validate_iban, short))
+    assert "PL" in english_message(refusal(validate_iban, short))
 
 
 # For JSON Schema `format` -----------------------------------------------------------------------------

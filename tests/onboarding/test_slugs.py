@@ -1,10 +1,10 @@
 import pytest
-from django.core.exceptions import ValidationError
 
 from onboarding.slugs import polish_slug
 from onboarding.terc import units_by_code
 from tenants.codes import schema_name_for_code, validate_unit_code
 from tenants.models import UnitKind
+from tests.support.validation import refusal
 
 
 @pytest.mark.parametrize("code", ["04", "0415", "0463011", "0415042", "3201033", "1465011", "INT0001"])
@@ -28,9 +28,7 @@ def test_unit_codes_accepted(code):
     ],
 )
 def test_unit_codes_rejected_with_reason(code, reason):
-    with pytest.raises(ValidationError) as error:
-        validate_unit_code(code)
-    assert error.value.code == reason
+    assert refusal(validate_unit_code, code).code == reason
 
 
 def test_schema_names_follow_the_code():
