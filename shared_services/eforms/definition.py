@@ -9,7 +9,8 @@ against too); the layout only says how to present it:
      "autocomplete": {"first_name": "given-name"}}
 
 Field labels and help texts are the schema's `title` and `description`. An attachment is a string property
-with an `x-attachment` keyword: {"mediaTypes": ["application/pdf"], "maxBytes": 5242880}.
+with an `x-attachment` keyword: {"mediaTypes": ["application/pdf"], "maxBytes": 5242880}. An amount of money
+is an integer property of grosze with `"x-money": true`: residents type it in złoty ("17" or "17,50").
 A field shown only under a condition is made required by the schema's own `if`/`then`, so the rule holds for
 every client, not only for this HTML rendering.
 """

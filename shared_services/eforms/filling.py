@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from platform_core.forms import ZlotyField
+
 from .definition import FormDefinition
 from .uploads import check_attachment
 from .validators import FORMAT_VALIDATORS
@@ -70,6 +72,8 @@ def _field_for(name: str, spec: dict, *, required: bool, widget_hint: str | None
         return forms.TypedChoiceField(choices=[("", "—"), *choices], coerce=coerce, empty_value=None, **common)
     if kind == "boolean":
         return forms.BooleanField(**common)
+    if spec.get("x-money"):  # typed in złoty, kept in grosze (answers.py shows it back in złoty)
+        return ZlotyField(min_grosze=spec.get("minimum", 0), max_grosze=spec.get("maximum"), **common)
     if kind == "integer":
         return forms.IntegerField(min_value=spec.get("minimum"), max_value=spec.get("maximum"), **common)
     if kind == "number":

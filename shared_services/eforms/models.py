@@ -66,9 +66,15 @@ class _PinnedForm(models.Model):
 
 @tenant_model
 class FormDraft(_PinnedForm):
-    """A signed-in resident's unfinished application; one per resident and service."""
+    """An unfinished application: a signed-in resident's (one per resident and service), or the answers a
+    visitor without an account is checking before sending them, which only their browser knows by `key`."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_drafts")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="form_drafts"
+    )
+    # Names the draft to the browser of a visitor without an account, and becomes the idempotency key of the
+    # application filed from it: a draft is filed once, however often "send" arrives.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service_key = models.CharField(max_length=120)
     data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     updated_at = models.DateTimeField(auto_now=True)

@@ -75,27 +75,54 @@ def _attachments_delete(attachments) -> None:
 
 
 @transaction.atomic
-def draft_save(*, owner, service_key: str, form: ApplicationForm) -> FormDraft:
-    """Keep what a signed-in resident has filled in so far, valid or not; files that passed their checks
-    are kept too. The draft stays on the form version it was started with."""
+def draft_save(*, owner, service_key: str, form: ApplicationForm, draft: FormDraft | None = None) -> FormDraft:
+    """Keep what a resident has filled in so far, valid or not; files that passed their checks are kept too.
+    `draft` is the one the form was filled from (kept on its form version; a visitor's without an account
+    passes to the resident once signed in); without it, a signed-in resident's draft of the service, or a new
+    one a visitor's browser knows by its key."""
     data = {name: value for name, value in form.data.items() if name in form.fields and name != "csrfmiddlewaretoken"}
-    draft, _ = FormDraft.objects.update_or_create(
-        owner=owner, service_key=service_key, defaults={"data": data, **_pin(form.definition)}
-    )
+    owner = owner if owner is not None and owner.is_authenticated else None
+    if draft is not None:
+        draft.data, draft.owner = data, draft.owner or owner
+        draft.save(update_fields=["data", "owner", "updated_at"])
+    elif owner is not None:
+        draft, _ = FormDraft.objects.update_or_create(
+            owner=owner, service_key=service_key, defaults={"data": data, **_pin(form.definition)}
+        )
+    else:
+        draft = FormDraft.objects.create(service_key=service_key, data=data, **_pin(form.definition))
     form.is_valid()  # runs the checks of the files; a draft may be incomplete, but no bad file is kept
     checked = {name: form.cleaned_data[name] for name in form.detected_media_types if name in form.cleaned_data}
     _attachments_store(checked, form.detected_media_types, draft=draft)
     return draft
 
 
-def draft_get(*, owner, service_key: str) -> FormDraft | None:
-    if owner is None or not owner.is_authenticated:
-        return None
-    return (
-        FormDraft.objects.filter(owner=owner, service_key=service_key)
-        .select_related("standard_form_version", "unit_form_version")
-        .first()
+def draft_get(*, owner, service_key: str, key=None) -> FormDraft | None:
+    """The signed-in resident's draft of the service, else the draft of a visitor without an account that
+    their browser knows by `key`."""
+    drafts = FormDraft.objects.filter(service_key=service_key).select_related(
+        "standard_form_version", "unit_form_version"
     )
+    found = drafts.filter(owner=owner).first() if owner is not None and owner.is_authenticated else None
+    if found is None and key is not None:
+        found = drafts.filter(owner=None, key=key).first()
+    return found
+
+
+def draft_form(draft: FormDraft) -> ApplicationForm:
+    """The draft's answers bound to its form version, its kept files standing in for uploads."""
+    kept = {attachment.field: attachment.original_name for attachment in draft.attachments.all()}
+    return ApplicationForm(draft.data, definition=draft.form_version, kept_attachments=kept)
+
+
+def visitor_drafts_remove(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Remove the drafts of visitors without an account untouched for `older_than`, with their files: nobody
+    can come back to them once their browser's session has ended. Returns how many."""
+    with transaction.atomic():
+        abandoned = FormDraft.objects.filter(owner=None, updated_at__lt=timezone.now() - older_than)
+        _attachments_delete(Attachment.objects.filter(draft__in=abandoned))
+        count, _ = abandoned.delete()
+    return count
 
 
 class DraftAlreadyFiled(Exception):

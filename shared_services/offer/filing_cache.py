@@ -25,7 +25,7 @@ _ENTRY_SECONDS = 3600  # entries of services nobody files for any more leave the
 _INTERIM_SECONDS = 60  # the life of the token written before commit, should the one after commit never come
 # Bump when the cached shape changes, or when a data migration rewrites the offer or the catalogue (it writes
 # without signals): a deploy then reads none of the old entries.
-_KEY_VERSION = 1
+_KEY_VERSION = 2
 
 
 def _cache():

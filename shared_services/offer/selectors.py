@@ -45,7 +45,6 @@ class ServiceCard(ServiceSummary):
 
     fee_grosze: int = 0
     fee_kind: str = ""  # catalogue.FeeKind; empty for the unit's own services
-    fee_kind_label: str = ""
     fee_is_local: bool = False  # the unit set its own fee (0 then means free, whatever the standard's kind)
     fee_description: str = ""
     fee_exemptions: str = ""
@@ -72,9 +71,12 @@ class ServiceCard(ServiceSummary):
 
 @dataclass(frozen=True)
 class ServiceToFile(ServiceSummary):
-    """What filing an application for a service needs; the form page shows no more of the card."""
+    """What filing an application for a service needs; the form page shows no more of the card than this
+    and its fee."""
 
     fee_grosze: int = 0
+    fee_kind: str = ""  # as ServiceCard's
+    fee_is_local: bool = False
     jrwa: str = ""
     deadline_days: int | None = None
     form: FormDefinition | None = None
@@ -217,7 +219,6 @@ def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
         fee_grosze=fee_grosze(adopted),
         fee_is_local=adopted.fee_override_grosze is not None,
         fee_kind=card.fee_kind,
-        fee_kind_label=card.get_fee_kind_display(),
         fee_description=card.fee_description,
         fee_exemptions=card.fee_exemptions,
         description=card.description,
@@ -282,6 +283,7 @@ _TO_FILE_OF_ADOPTED = (
     "standard_service__published__name",
     "standard_service__published__short_description",
     "standard_service__published__fee_grosze",
+    "standard_service__published__fee_kind",
     "standard_service__published__jrwa",
     "standard_service__published__deadline_days",
     "standard_service__published__form__current",
@@ -314,6 +316,8 @@ def _service_to_file_read(*, kind: str, slug: str) -> ServiceToFile:
             card.name,
             card.short_description,
             fee_grosze=fee_grosze(adopted),
+            fee_kind=card.fee_kind,
+            fee_is_local=adopted.fee_override_grosze is not None,
             jrwa=card.jrwa,
             deadline_days=card.deadline_days,
             form=card.form.current if card.form else None,

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from platform_core.money import zloty_display
 from shared_services.audit.services import audit_record
 from shared_services.inbox.services import application_receive
 
@@ -367,7 +368,8 @@ def refund_request(*, user, payment: Payment, amount_grosze: int, reason: str, s
         available = payment.amount_grosze - payment.refunded_grosze - pending
         if amount_grosze <= 0 or amount_grosze > available:
             raise ValidationError(
-                _("A refund must be more than 0 and at most %(available)s grosze.") % {"available": available}
+                _("A refund must be more than 0 zł and at most %(available)s.")
+                % {"available": zloty_display(available)}
             )
         refund = Refund.objects.create(
             payment=payment,

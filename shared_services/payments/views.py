@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from platform_core.forms import ZlotyField
+from platform_core.money import zloty_display
 from shared_services.eforms.filers import is_filer
 from shared_services.identity.access import Area, area_required
 from shared_services.inbox.permissions import may_refund, visible_cases
@@ -271,7 +272,11 @@ def payment_refund(request, public_id):
                 ),
             )
         else:
-            messages.success(request, _("The refund was requested; it is done when the provider confirms it."))
+            messages.success(
+                request,
+                _("A refund of %(amount)s was requested; it is done when the provider confirms it.")
+                % {"amount": zloty_display(form.cleaned_data["amount"])},
+            )
     else:
         for errors in form.errors.values():
             for message in errors:

@@ -4,18 +4,20 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from shared_services.catalogue.models import Category, LifeEvent
+from shared_services.eforms.answers import submission_answers
 from shared_services.eforms.filers import filed_submission_remember, is_filer
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.models import Submission
-from shared_services.eforms.services import DraftAlreadyFiled, draft_get, draft_save
+from shared_services.eforms.services import DraftAlreadyFiled, draft_form, draft_get, draft_save
 from shared_services.inbox.downloads import receipt_pdf_response, receipt_xml_response, submission_document_response
 from shared_services.inbox.selectors import entry_by_access_code, resident_messages
 from shared_services.inbox.services import AlreadyFiled
@@ -78,83 +80,160 @@ def service_card(request, slug, kind=STANDARD):
     return render(request, "portal/service_card.html", {"card": _or_404(service_card_get, kind, slug)})
 
 
-@require_http_methods(["GET", "POST"])
-def service_form(request, slug, kind=STANDARD):
-    """Fill in and file a service's form. Signed-in residents can save a draft and come back to it; the draft
-    keeps the form version it was started with, so what they filled in still fits."""
+def _service_with_form(kind, slug):
     card = _or_404(service_to_file_get, kind, slug)
     if card.form is None:
         raise Http404(_("This service cannot be applied for online."))
-    draft = draft_get(owner=request.user, service_key=card.key)
+    return card
+
+
+def _check_url(card) -> str:
+    return reverse("service-form-check" if card.kind == STANDARD else "own-service-form-check", args=[card.slug])
+
+
+# The drafts of a visitor without an account, by service: their browser is all that knows them.
+SESSION_DRAFTS = "visitor_drafts"
+
+
+def _draft_of(request, card):
+    return draft_get(
+        owner=request.user, service_key=card.key, key=request.session.get(SESSION_DRAFTS, {}).get(card.key)
+    )
+
+
+def _draft_remember(request, card, draft) -> None:
+    if draft.owner_id is None:
+        request.session[SESSION_DRAFTS] = {**request.session.get(SESSION_DRAFTS, {}), card.key: str(draft.key)}
+
+
+@require_http_methods(["GET", "POST"])
+def service_form(request, slug, kind=STANDARD):
+    """Fill in a service's form; what the resident sends is kept as a draft (files that passed their checks
+    too, so none is asked for twice) and, once valid, shown on the check page, from which it is filed.
+    Signed-in residents also save a draft to come back to; a draft keeps the form version it was started
+    with, so what they filled in still fits."""
+    card = _service_with_form(kind, slug)
+    draft = _draft_of(request, card)
     definition = draft.form_version if draft else card.form
     kept = {attachment.field: attachment.original_name for attachment in draft.attachments.all()} if draft else {}
-    submission_token = _submission_token(request)
     if request.method == "POST":
         form = ApplicationForm(request.POST, request.FILES, definition=definition, kept_attachments=kept)
-        if "save_draft" in request.POST and request.user.is_authenticated:
-            draft_save(owner=request.user, service_key=card.key, form=form)
-            messages.success(request, _("Your draft is saved. You can come back to it at any time."))
-            return redirect(card.form_url)
-        if "save_draft" in request.POST:  # signed out meanwhile: keep what was typed and say how to save it
+        if "save_draft" in request.POST and not request.user.is_authenticated:
+            # Signed out meanwhile: keep what was typed on the page and say how to save it.
             form.is_valid()
             messages.error(
                 request,
                 _(
                     "Your session has ended, so the draft could not be saved. Sign in in another "
-                    "tab and save again, or submit the application now."
+                    "tab and save again, or go on to check and send the application now."
                 ),
             )
-        elif form.is_valid():
-            try:
-                # The fee's payment (if any) is created in the intake's own transaction.
-                entry, access_code, payment = application_receive_with_fee(
-                    fee_grosze=card.fee_grosze,
-                    form=form,
-                    service_key=card.key,
-                    service_name=card.name,
-                    submitted_by=request.user,
-                    draft=draft,
-                    jrwa=card.jrwa,
-                    deadline_days=card.deadline_days,
-                    idempotency_key=submission_token,
-                )
-            except DraftAlreadyFiled:
-                messages.error(request, _("This draft has just been filed; see your applications."))
-                return redirect("resident-account")
-            except AlreadyFiled as filed:
-                # The token came from this browser's own form page: show it the application it already filed.
-                reference = str(filed.submission.reference)
-                filed_submission_remember(request, reference)
-                messages.info(request, _("This application had already been filed; here is its confirmation."))
-                return redirect("submission-confirmation", reference=reference)
-            # Only now, with the application, its register entry and its receipt committed, is it acknowledged.
-            reference = str(entry.submission.reference)
-            filed_submission_remember(request, reference)
-            request.session[f"access_code:{reference}"] = access_code  # shown once, on the confirmation
-            if payment is not None and payment.provider != "office":
-                return payment_go(request, payment)  # to the provider's page; its return page links back here
-            return redirect("submission-confirmation", reference=reference)
+        else:
+            draft = draft_save(owner=request.user, service_key=card.key, form=form, draft=draft)
+            _draft_remember(request, card, draft)
+            if "save_draft" in request.POST:
+                messages.success(request, _("Your draft is saved. You can come back to it at any time."))
+                return redirect(card.form_url)
+            checked = draft_form(draft)
+            if checked.is_valid():
+                return redirect(_check_url(card))
+            # The errors of what was sent (a refused file says why); the files kept by now show as attached.
+            for name, original_name in checked.kept_attachments.items():
+                form.fields[name].kept_file = original_name
     else:
         form = ApplicationForm(initial=draft.data if draft else None, definition=definition, kept_attachments=kept)
     return render(
         request,
         "portal/service_form.html",
+        # A visitor's draft only carries their answers between the form and the check page: no "draft" to them.
+        {"card": card, "form": form, "draft": draft if draft and draft.owner_id else None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def service_form_check(request, slug, kind=STANDARD):
+    """The answers as they will be filed, with their labels, and the fee: "correct" goes back to the form
+    with every answer and file kept; "send" files them through the intake, once."""
+    card = _service_with_form(kind, slug)
+    if request.method == "POST":
+        return _file(request, card)
+    draft = _draft_of(request, card)
+    form = draft_form(draft) if draft else None
+    if form is None or not form.is_valid():
+        messages.info(request, _("Fill in the form first; then check your answers before sending them."))
+        return redirect(card.form_url)
+    attachments = [attachment for attachment in draft.attachments.all() if attachment.field not in form.hidden_fields]
+    return render(
+        request,
+        "portal/check_answers.html",
         {
             "card": card,
-            "form": form,
             "draft": draft,
-            "kept": kept,
-            "submission_token": submission_token,
+            "title": form.definition.json_schema.get("title") or card.name,
+            "answers": submission_answers(form.definition, form.document(), attachments=attachments),
         },
     )
 
 
-def _submission_token(request) -> uuid.UUID:
-    """The form page's own token, sent back with the form; a new one for a new page."""
+def _file(request, card):
+    """File the checked draft named in the request. Its key is the intake's idempotency key, so a second
+    click or a replayed request shows the application filed the first time instead of filing it again."""
     try:
-        return uuid.UUID(request.POST.get("submission_token", ""))
+        key = uuid.UUID(request.POST.get("draft", ""))
     except ValueError:
-        return uuid.uuid4()
+        return HttpResponseBadRequest(_("The request does not say which answers to send. Go back to the form."))
+    draft = _draft_of(request, card)
+    if draft is None or draft.key != key:
+        return _answers_gone(request, card, key)
+    form = draft_form(draft)
+    if not form.is_valid():  # a check failed since the check page (a form changed): the form says which
+        messages.error(request, _("Some answers need correcting before the application can be sent."))
+        return redirect(card.form_url)
+    try:
+        # The fee's payment (if any) is created in the intake's own transaction.
+        entry, access_code, payment = application_receive_with_fee(
+            fee_grosze=card.fee_grosze,
+            form=form,
+            service_key=card.key,
+            service_name=card.name,
+            submitted_by=request.user,
+            draft=draft,
+            jrwa=card.jrwa,
+            deadline_days=card.deadline_days,
+            idempotency_key=draft.key,
+        )
+    except (DraftAlreadyFiled, AlreadyFiled):
+        # Another request filed this very draft meanwhile (a double click): this one shows that application.
+        return _answers_gone(request, card, key)
+    # Only now, with the application, its register entry and its receipt committed, is it acknowledged.
+    visitor_drafts = request.session.get(SESSION_DRAFTS, {})
+    if str(key) in visitor_drafts.values():
+        request.session[SESSION_DRAFTS] = {
+            service: held for service, held in visitor_drafts.items() if held != str(key)
+        }
+    reference = str(entry.submission.reference)
+    filed_submission_remember(request, reference)
+    request.session[f"access_code:{reference}"] = access_code  # shown once, on the confirmation
+    if payment is not None and payment.provider != "office":
+        return payment_go(request, payment)  # to the provider's page; its return page links back here
+    return redirect("submission-confirmation", reference=reference)
+
+
+def _answers_gone(request, card, key):
+    """The draft named by `key` is not waiting here any more: filed (by an earlier click, or a replay of this
+    request), which its filer is shown; or never this browser's, or removed."""
+    earlier = Submission.objects.filter(idempotency_key=key).first()
+    # The browser that held a visitor's draft may see what was filed from it: when the first of two clicks
+    # filed it, this request's session does not list the application yet.
+    held_here = str(key) in request.session.get(SESSION_DRAFTS, {}).values()
+    if earlier is None or not (held_here or is_filer(request, earlier)):
+        messages.error(request, _("These answers are no longer waiting to be sent. Check the form and send it again."))
+        return redirect(card.form_url)
+    reference = str(earlier.reference)
+    if not is_filer(request, earlier):
+        filed_submission_remember(request, reference)
+    messages.info(request, _("This application had already been sent; here is its confirmation."))
+    return redirect("submission-confirmation", reference=reference)
 
 
 def _own_submission(request, reference) -> Submission:
@@ -241,13 +320,20 @@ def _followed_case_remember(request, entry) -> None:
         request.session[SESSION_FOLLOWED_CASES] = [*followed, reference][-20:]
 
 
-def case_message_attachment(request, reference, note_id):
-    """The file the office sent with a request or a reply, for whoever may see the case: the browser that filed
-    it, its signed-in author, or the browser that opened it with its access code. Never an internal note's."""
+def followed_case_get(request, reference):
+    """The case of the application `reference` for whoever may see it: the browser that filed it, its signed-in
+    author, or the browser that opened it with its access code; 404 for anyone else."""
     submission = get_object_or_404(Submission.objects.select_related("register_entry__case"), reference=reference)
     if not (is_filer(request, submission) or str(reference) in request.session.get(SESSION_FOLLOWED_CASES, [])):
         raise Http404
-    note = get_object_or_404(resident_messages(submission.register_entry.case).exclude(attachment=""), pk=note_id)
+    return submission.register_entry.case
+
+
+def case_message_attachment(request, reference, note_id):
+    """The file the office sent with a request or a reply, for whoever may see the case. Never an internal
+    note's."""
+    case = followed_case_get(request, reference)
+    note = get_object_or_404(resident_messages(case).exclude(attachment=""), pk=note_id)
     return FileResponse(
         note.attachment.open("rb"), as_attachment=True, filename=note.attachment.name.rsplit("/", 1)[-1]
     )

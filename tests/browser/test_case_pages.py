@@ -21,7 +21,7 @@ from tenants.models import Tenant
 from tests.browser.conftest import check_page, sign_in_at_provider, use_language, wait_for
 from tests.conftest import UNIT_A
 from tests.support.accounts import kc_account, staff_account
-from tests.support.letters import FORM_URL, LETTER, PDF, TORUN
+from tests.support.letters import FORM_URL, LETTER, PDF, TORUN, application_file
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def lived_case(committed_catalogue, django_db_blocker):
     with django_db_blocker.unblock():
         kc_account("admin.sprawa", unit_roles={UNIT_A["slug"]: StaffRole.UNIT_ADMIN})
         client = Client()
-        confirmation = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
+        confirmation = application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
         code = re.search(
             r'class="access-code">([A-Z0-9-]+)<', client.get(confirmation, HTTP_HOST=TORUN).content.decode()
         )

@@ -19,7 +19,7 @@ from tenants.models import Tenant
 from tests.browser.conftest import check_page, sign_in_at_provider, use_language, wait_for
 from tests.conftest import UNIT_A
 from tests.support.accounts import kc_account
-from tests.support.letters import FORM_URL, LETTER, TORUN
+from tests.support.letters import FORM_URL, LETTER, TORUN, application_file
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def office_with_cases(committed_catalogue, django_db_blocker, tmp_path_factory):
         kc_account("admin.start", unit_roles={UNIT_A["slug"]: StaffRole.UNIT_ADMIN})
         client = Client()
         for _ in range(3):
-            assert client.post(FORM_URL, LETTER, HTTP_HOST=TORUN).status_code == 302
+            assert application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(Tenant.objects.get(code=UNIT_A["code"])):
             taxes = Department.objects.create(name="Wydział Podatków i Opłat", code="FN")
             first, second, *_ = Case.objects.order_by("pk").values_list("pk", flat=True)

@@ -15,6 +15,7 @@ from shared_services.identity.access import StaffRole
 from shared_services.offer.models import UnitService
 from shared_services.offer.services import unit_service_save
 from tests.support.accounts import signed_in
+from tests.support.letters import application_file
 
 pytestmark = pytest.mark.django_db
 TORUN = "torun.localhost"
@@ -80,7 +81,9 @@ class TestRendering:
         assert 'data-show-when="sposob" data-show-equals="poczta"' in body
 
     def test_an_error_summary_links_to_each_field_in_error(self, letter, client, unit_a):
-        body = client.post("/uslugi/dostep-do-informacji-publicznej/wniosek/", {}, HTTP_HOST=TORUN).content.decode()
+        body = application_file(
+            client, "/uslugi/dostep-do-informacji-publicznej/wniosek/", {}, HTTP_HOST=TORUN
+        ).content.decode()
         assert 'role="alert"' in body
         for field in ("email", "zakres"):
             assert f'href="#id_{field}"' in body and f'id="id_{field}_error"' in body
@@ -134,7 +137,10 @@ class TestUnitForms:
                 )
             )
         answer = {"nazwa": "Koło Gospodyń", "data": "2026-12-24", "osoby": "30"}
-        assert client.post("/uslugi-lokalne/wynajem-sali/wniosek/", answer, HTTP_HOST=TORUN).status_code == 302
+        assert (
+            application_file(client, "/uslugi-lokalne/wynajem-sali/wniosek/", answer, HTTP_HOST=TORUN).status_code
+            == 302
+        )
         changed = {**HALL_RENTAL, "title": "Wniosek o wynajem sali (nowy)"}
         assert (
             client.post(

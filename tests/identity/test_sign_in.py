@@ -268,12 +268,13 @@ def test_a_resident_finds_what_she_filed_under_my_account_of_that_unit_only(
     full_catalogue, browser, unit_a, unit_b, settings, tmp_path
 ):
     from shared_services.eforms.models import Submission
-    from tests.support.letters import FORM_URL, LETTER
+    from tests.support.letters import FORM_URL, LETTER, application_file
 
     settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
     subject = kc_account("anna.wnioski")
     browser.sign_in(TORUN, "anna.wnioski")
-    assert browser.post(TORUN, FORM_URL, LETTER).status_code == 302
+    browser.client.cookies = browser.cookies_of(TORUN)
+    assert application_file(browser.client, FORM_URL, LETTER, HTTP_HOST=TORUN).status_code == 302
     assert "Wydanie dowodu osobistego" in browser.get(TORUN, "/konto/").content.decode()
     browser.sign_in(LUBICZ, "anna.wnioski")  # the same person, Keycloak's session: no password again
     assert "Wydanie dowodu osobistego" not in browser.get(LUBICZ, "/konto/").content.decode()
@@ -300,13 +301,13 @@ class TestKeycloakAway:
 def _filed_by_an_account_from_before_keycloak(browser, unit, name):
     """An application filed, long ago, by the resident account `mieszkaniec:<name>@…` in `unit`; the browser
     then starts afresh (no session on the unit's host)."""
-    from tests.support.letters import FORM_URL, LETTER
+    from tests.support.letters import FORM_URL, LETTER, application_file
 
     with tenant_context(unit):
         legacy = get_user_model().objects.create_user(f"mieszkaniec:{name}@test.ratusz.example")
     signed_in(browser.client, unit, legacy)
     browser.jars[TORUN] = browser.client.cookies
-    assert browser.post(TORUN, FORM_URL, LETTER).status_code == 302
+    assert application_file(browser.client, FORM_URL, LETTER, HTTP_HOST=TORUN).status_code == 302
     browser.jars[TORUN] = type(browser.client.cookies)()
     return legacy
 

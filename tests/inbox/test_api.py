@@ -21,7 +21,7 @@ from shared_services.inbox.api.services import api_token_issue, api_token_revoke
 from shared_services.inbox.models import ApiToken, Case, CaseStatus, RegisterEntry
 from shared_services.staff.models import Department
 from tests.support.accounts import local_account, signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
+from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN, application_file
 
 pytestmark = pytest.mark.django_db
 BOTH_SCOPES = ["register:read", "cases:read"]
@@ -33,7 +33,7 @@ def signing_keys(settings, tmp_path):
 
 
 def file_letter(client, host=TORUN, **changes):
-    response = client.post(FORM_URL, {**LETTER, **changes}, HTTP_HOST=host)
+    response = application_file(client, FORM_URL, {**LETTER, **changes}, HTTP_HOST=host)
     assert response.status_code == 302
     client.cookies.clear()  # the API's calls carry no session
     return response

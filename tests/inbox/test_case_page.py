@@ -13,7 +13,7 @@ from shared_services.identity.access import StaffRole
 from shared_services.inbox.models import Case, CaseNote
 from shared_services.staff.models import Department
 from tests.support.accounts import local_account, signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
+from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN, application_file
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def signing_keys(settings, tmp_path):
 
 @pytest.fixture
 def office(full_catalogue, client, unit_a):
-    assert client.post(FORM_URL, LETTER, HTTP_HOST=TORUN).status_code == 302
+    assert application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN).status_code == 302
     with tenant_context(unit_a):
         citizens = Department.objects.create(name="Wydział Spraw Obywatelskich", code="SO")
         taxes = Department.objects.create(name="Wydział Podatków i Opłat", code="FN")
@@ -244,7 +244,7 @@ class TestAnswers:
         self, full_catalogue, client, unit_a
     ):
         scan = SimpleUploadedFile("skan.pdf", PDF, content_type="application/pdf")
-        assert client.post(FORM_URL, {**LETTER, "zalacznik": scan}, HTTP_HOST=TORUN).status_code == 302
+        assert application_file(client, FORM_URL, {**LETTER, "zalacznik": scan}, HTTP_HOST=TORUN).status_code == 302
         client.cookies.clear()
         with tenant_context(unit_a):
             case = Case.objects.select_related("register_entry__submission").get()

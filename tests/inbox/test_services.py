@@ -35,7 +35,7 @@ from shared_services.inbox.outbox_worker import outbox_run
 from shared_services.inbox.services import application_receive
 from shared_services.staff.models import Department, StaffMember
 from tests.support.accounts import closed_port_url, local_account, signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
+from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN, application_file
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def signing_keys(settings, tmp_path):
 
 
 def file_letter(client, **changes):
-    return client.post(FORM_URL, {**LETTER, **changes}, HTTP_HOST=TORUN)
+    return application_file(client, FORM_URL, {**LETTER, **changes}, HTTP_HOST=TORUN)
 
 
 class TestIntake:
@@ -83,13 +83,18 @@ class TestIntake:
         everything else stored before either is locked."""
         file_letter(client, zalacznik=SimpleUploadedFile("skan.pdf", PDF))  # warm: the unit's host, the key
         client.cookies.clear()  # a new visitor, as most filers are
-        with CaptureQueriesContext(connection) as captured:
-            response = file_letter(client, zalacznik=SimpleUploadedFile("skan.pdf", PDF))
+        answers = {**LETTER, "zalacznik": SimpleUploadedFile("skan.pdf", PDF)}
+        check = client.post(FORM_URL, answers, HTTP_HOST=TORUN)["Location"]
+        key = re.search(r'name="draft" value="([0-9a-f-]+)"', client.get(check, HTTP_HOST=TORUN).content.decode())
+        with CaptureQueriesContext(connection) as captured:  # "send" on the check page: the intake
+            response = client.post(check, {"draft": key.group(1)}, HTTP_HOST=TORUN)
         assert response.status_code == 302
         # The test's own transaction turns the intake's into savepoints; in production they are BEGIN/COMMIT.
         statements = [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
         tables = [re.search(r'(?:INTO|UPDATE|FROM|SET) "?(\w+)', sql).group(1) for sql in statements]
-        assert len(statements) == 14, tables
+        # Besides the intake, the draft: found with its files, locked, its files moved to the application,
+        # the rest removed with it.
+        assert len(statements) == 23, tables
         assert tables[-6:] == [
             "inbox_registercounter",
             "inbox_registerentry",  # the number, onto the entry
@@ -111,7 +116,7 @@ class TestIntake:
     def test_register_numbers_follow_each_other_per_unit(self, full_catalogue, client, unit_a, unit_b):
         for _ in range(3):
             file_letter(client)
-        client.post(FORM_URL, LETTER, HTTP_HOST=LUBICZ)
+        application_file(client, FORM_URL, LETTER, HTTP_HOST=LUBICZ)
         with tenant_context(unit_a):
             assert list(RegisterEntry.objects.order_by("number").values_list("number", flat=True)) == [1, 2, 3]
         with tenant_context(unit_b):
@@ -504,11 +509,11 @@ class TestStaffAndDepartments:
 
 
 class TestKilledIntakes:
-    def test_the_same_form_sent_twice_files_one_application(self, full_catalogue, client, unit_a):
-        page = client.get(FORM_URL, HTTP_HOST=TORUN).content.decode()
-        token = re.search(r'name="submission_token" value="([0-9a-f-]+)"', page).group(1)
-        first = client.post(FORM_URL, {**LETTER, "submission_token": token}, HTTP_HOST=TORUN)
-        again = client.post(FORM_URL, {**LETTER, "submission_token": token}, HTTP_HOST=TORUN)
+    def test_the_same_answers_sent_twice_file_one_application(self, full_catalogue, client, unit_a):
+        check = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
+        key = re.search(r'name="draft" value="([0-9a-f-]+)"', client.get(check, HTTP_HOST=TORUN).content.decode())
+        first = client.post(check, {"draft": key.group(1)}, HTTP_HOST=TORUN)
+        again = client.post(check, {"draft": key.group(1)}, HTTP_HOST=TORUN)
         assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
         with tenant_context(unit_a):
             assert Submission.objects.count() == RegisterEntry.objects.count() == 1

@@ -14,7 +14,7 @@ from shared_services.inbox.counts import office_counts
 from shared_services.inbox.models import Case, CaseStatus, RegisterEntry
 from shared_services.staff.models import Department
 from tests.support.accounts import local_account, signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, TORUN
+from tests.support.letters import FORM_URL, LETTER, LUBICZ, TORUN, application_file
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def departments(unit_a):
 
 def cases_filed(client, number: int, host: str = TORUN) -> list[int]:
     for _ in range(number):
-        assert client.post(FORM_URL, LETTER, HTTP_HOST=host).status_code == 302
+        assert application_file(client, FORM_URL, LETTER, HTTP_HOST=host).status_code == 302
     return list(Case.objects.order_by("pk").values_list("pk", flat=True)) if host == TORUN else []
 
 
@@ -70,7 +70,7 @@ def office(full_catalogue, client, unit_a, departments):
     with tenant_context(unit_a):
         ids = []
         for _ in range(7):
-            assert client.post(FORM_URL, LETTER, HTTP_HOST=TORUN).status_code == 302
+            assert application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN).status_code == 302
         ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
         assert len(ids) == 7
         monday, first, last_month = datetime.date(2026, 12, 14), datetime.date(2026, 12, 1), datetime.date(2026, 11, 20)
@@ -224,7 +224,7 @@ class TestPage:
         assert client.get("/urzad/", HTTP_HOST=TORUN).status_code in (302, 403)  # no session on Toruń's schema
 
     def test_another_units_cases_are_not_counted(self, full_catalogue, client, unit_a, unit_b):
-        assert client.post(FORM_URL, LETTER, HTTP_HOST=LUBICZ).status_code == 302
+        assert application_file(client, FORM_URL, LETTER, HTTP_HOST=LUBICZ).status_code == 302
         admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
         with tenant_context(unit_a):
             counts = office_counts(admin)

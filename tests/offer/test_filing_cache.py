@@ -15,7 +15,7 @@ from shared_services.eforms.services import form_version_create
 from shared_services.offer import filing_cache
 from shared_services.offer.models import AdoptedService
 from shared_services.offer.services import offer_localise, offerings_rebuild
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, TORUN
+from tests.support.letters import FORM_URL, LETTER, LUBICZ, TORUN, application_file
 
 pytestmark = pytest.mark.django_db
 SLUG = "wydanie-dowodu-osobistego"  # free as standard; its form is the general letter (pismo-ogolne)
@@ -29,7 +29,7 @@ def warm(client, host):
 
 def fee_charged(client, unit, host) -> int:
     """File the letter on `host` and return the fee its payment was created with (0: no payment)."""
-    assert client.post(FORM_URL, LETTER, HTTP_HOST=host).status_code == 302
+    assert application_file(client, FORM_URL, LETTER, HTTP_HOST=host).status_code == 302
     with tenant_context(unit):
         submission = Submission.objects.select_related("payment").latest("submitted_at")
         return submission.payment.amount_grosze if hasattr(submission, "payment") else 0

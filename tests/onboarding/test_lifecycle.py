@@ -15,6 +15,7 @@ from shared_services.branding.services import branding_update
 from shared_services.identity.provisioning import keycloak_admin
 from tenants.models import Domain, Tenant, UnitStatus
 from tests.support.accounts import closed_port_url, signed_in
+from tests.support.letters import application_file
 
 pytestmark = pytest.mark.django_db
 OPERATOR = Actor(label="operator-test", ip_address="192.0.2.10")
@@ -213,7 +214,9 @@ def test_offboarding_takes_the_units_offer_and_applications_along_and_import_bri
         "tresc": "Treść.",
     }
     assert (
-        client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", letter, HTTP_HOST="torun.localhost").status_code
+        application_file(
+            client, "/uslugi/wydanie-dowodu-osobistego/wniosek/", letter, HTTP_HOST="torun.localhost"
+        ).status_code
         == 302
     )
     with tenant_context(unit_a):

@@ -14,7 +14,7 @@ from shared_services.identity.access import StaffRole
 from shared_services.inbox.models import Case, RegisterEntry
 from shared_services.payments.models import Payment, PaymentStatus
 from tests.support.accounts import signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, TORUN
+from tests.support.letters import FORM_URL, LETTER, TORUN, application_file
 from tests.support.payments import FEE_GROSZE, configure_p24, set_fee
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def signing_keys(settings, tmp_path):
 
 
 def file_letter(client):
-    return client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)
+    return application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)
 
 
 def status_of(page) -> str:

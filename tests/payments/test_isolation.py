@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 from shared_services.identity.access import StaffRole
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
 from tests.support.accounts import local_account, signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, TORUN
+from tests.support.letters import FORM_URL, LETTER, LUBICZ, TORUN, application_file
 from tests.support.payments import MERCHANT, configure_p24, set_fee
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def torun_payment(full_catalogue, client, unit_a, settings):
     with tenant_context(unit_a):
         ProviderConfig.objects.create(provider="office", enabled=True)
     filer = Client()
-    filer.post(FORM_URL, LETTER, HTTP_HOST=TORUN)
+    application_file(filer, FORM_URL, LETTER, HTTP_HOST=TORUN)
     with tenant_context(unit_a):
         return Payment.objects.get()
 

@@ -8,7 +8,7 @@ from shared_services.identity.access import StaffRole
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from shared_services.payments.tasks import payments_reconcile_sweep
 from tests.support.accounts import signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, TORUN
+from tests.support.letters import FORM_URL, LETTER, TORUN, application_file
 from tests.support.payments import FEE_GROSZE, configure_p24, set_fee
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def signing_keys(settings, tmp_path):
 def file_and_go(client, unit, gateway, *, action="pay", lose_notification=False):
     set_fee(unit)
     configure_p24(unit, gateway)
-    page = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
+    page = application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
     if lose_notification:
         gateway.drop_next_notification()
     if action:

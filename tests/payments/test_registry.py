@@ -20,7 +20,7 @@ from shared_services.payments.base import Notification, PaymentProvider, Started
 from shared_services.payments.checkout import status_url
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from tests.support.accounts import signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, TORUN
+from tests.support.letters import FORM_URL, LETTER, TORUN, application_file
 from tests.support.payments import FEE_GROSZE, filed_with_p24_fee, pay_on_gateway, set_fee
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_a_provider_named_only_in_the_setting_collects_fees_and_gets_its_notific
     with override_settings(PAYMENT_PROVIDERS=[*django_settings.PAYMENT_PROVIDERS, ECHO]):
         with tenant_context(unit_a):
             ProviderConfig.objects.create(provider="echo", enabled=True, options={"secret": "s3"})
-        filed = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)
+        filed = application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)
         payment = payment_of(unit_a)
         assert (payment.provider, payment.status) == ("echo", PaymentStatus.AWAITING)
         assert filed.status_code == 302 and filed["Location"] == f"https://echo.invalid/pay/{payment.session_id}"
@@ -130,7 +130,7 @@ def test_unknown_providers_and_kinds_are_not_found(client, unit_a):
 
 def test_a_fee_paid_at_the_office_cannot_be_sent_online(full_catalogue, client, unit_a):
     set_fee(unit_a)
-    confirmation = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
+    confirmation = application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
     payment = payment_of(unit_a)
     assert payment.provider == "office" and f"/wnioski/{payment.submission.reference}/" in confirmation
     response = client.post(f"/platnosci/{payment.public_id}/zaplac/", HTTP_HOST=TORUN)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from shared_services.identity.access import StaffRole
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig
 from tests.support.accounts import signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, TORUN
+from tests.support.letters import FORM_URL, LETTER, TORUN, application_file
 from tests.support.payments import set_fee
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def paid_payments(full_catalogue, client, unit_a):
     with tenant_context(unit_a):
         ProviderConfig.objects.create(provider="office", enabled=True)
     for _ in range(2):
-        client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)
+        application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)
     with tenant_context(unit_a):
         payments = list(Payment.objects.order_by("pk"))
         Payment.objects.filter(pk=payments[0].pk).update(

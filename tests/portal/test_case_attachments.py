@@ -12,7 +12,7 @@ from shared_services.identity.access import StaffRole
 from shared_services.inbox.case_services import case_write
 from shared_services.inbox.models import Case, CaseNote
 from tests.support.accounts import local_account, signed_in, staff_account
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
+from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN, application_file
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_the_signed_in_resident_downloads_the_offices_files_but_not_an_internal_
     with tenant_context(unit_a):
         resident = local_account(email="anna@example.pl")
     signed_in(client, unit_a, resident)
-    location = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
+    location = application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
     notes = office_writes(unit_a)
     signed_in(client, unit_a, resident)
     page = client.get(f"{location}sprawa/", HTTP_HOST=TORUN).content.decode()
@@ -67,7 +67,7 @@ def test_another_resident_an_anonymous_visitor_and_another_units_people_are_refu
     with tenant_context(unit_a):
         resident, other = local_account(email="anna@example.pl"), local_account(email="jan@example.pl")
     signed_in(client, unit_a, resident)
-    location = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
+    location = application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
     reply = office_writes(unit_a)[CaseNote.Kind.REPLY]
     signed_in(client, unit_a, other)
     assert download(client, location, reply).status_code == 404
@@ -84,7 +84,7 @@ def test_another_resident_an_anonymous_visitor_and_another_units_people_are_refu
 
 
 def test_whoever_opens_the_case_with_its_access_code_downloads_its_files(full_catalogue, client, unit_a):
-    location = client.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
+    location = application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"]
     code = re.search(r'class="access-code">([A-Z0-9-]+)<', client.get(location, HTTP_HOST=TORUN).content.decode())
     reply = office_writes(unit_a)[CaseNote.Kind.REPLY]
     follower = Client()

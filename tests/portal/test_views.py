@@ -16,7 +16,7 @@ from shared_services.identity.access import StaffRole
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save
 from tests.support.accounts import local_account, signed_in
-from tests.support.letters import LETTER, LUBICZ, PDF, TORUN
+from tests.support.letters import LETTER, LUBICZ, PDF, TORUN, application_file
 
 pytestmark = pytest.mark.django_db
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
@@ -46,7 +46,9 @@ def text_of(response):
 
 
 def file_letter(client, host=TORUN, **changes):
-    return client.post("/uslugi/wydanie-dowodu-osobistego/wniosek/", {**GENERAL_LETTER, **changes}, HTTP_HOST=host)
+    return application_file(
+        client, "/uslugi/wydanie-dowodu-osobistego/wniosek/", {**GENERAL_LETTER, **changes}, HTTP_HOST=host
+    )
 
 
 def resident(unit, email="anna@example.pl"):
@@ -184,8 +186,11 @@ class TestFiling:
         )
         body = text_of(bad)
         assert "NIP" in body and "REGON" in body and "PNG" in body
-        good = client.post(
-            url, {**ALCOHOL, "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF, "application/pdf")}, HTTP_HOST=TORUN
+        good = application_file(
+            client,
+            url,
+            {**ALCOHOL, "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF, "application/pdf")},
+            HTTP_HOST=TORUN,
         )
         assert good.status_code == 302
         with tenant_context(unit_a):
@@ -201,12 +206,10 @@ class TestFiling:
         url = "/uslugi/dostep-do-informacji-publicznej/wniosek/"
         answer = {"email": "jan@example.pl", "zakres": "Umowy zawarte w 2025 r.", "sposob": "poczta"}
         assert "To pole jest wymagane." in text_of(client.post(url, answer, HTTP_HOST=TORUN))
-        assert (
-            client.post(
-                url, {**answer, "sposob": "email", "adres_pocztowy": "ul. Długa 1"}, HTTP_HOST=TORUN
-            ).status_code
-            == 302
+        filed = application_file(
+            client, url, {**answer, "sposob": "email", "adres_pocztowy": "ul. Długa 1"}, HTTP_HOST=TORUN
         )
+        assert filed.status_code == 302
         with tenant_context(unit_a):
             # The answer to a field its condition hid is not kept.
             assert "adres_pocztowy" not in Submission.objects.get().data
@@ -226,7 +229,7 @@ class TestDrafts:
         assert saved.status_code == 302
         again = text_of(client.get(url, HTTP_HOST=TORUN))
         assert 'value="Szkic"' in again and "szkic zapisany" in again.lower()
-        assert client.post(url, {**GENERAL_LETTER, "submit_application": "1"}, HTTP_HOST=TORUN).status_code == 302
+        assert application_file(client, url, GENERAL_LETTER, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
             assert not FormDraft.objects.exists()  # used up by the submission
             assert Submission.objects.get().submitted_by.email == "anna@example.pl"
@@ -249,7 +252,7 @@ class TestDrafts:
         }
         form_version_create(form=letter, json_schema=schema, layout=layout)
         assert "Sygnatura" not in text_of(client.get(url, HTTP_HOST=TORUN))
-        client.post(url, GENERAL_LETTER, HTTP_HOST=TORUN)
+        application_file(client, url, GENERAL_LETTER, HTTP_HOST=TORUN)
         with tenant_context(unit_a):
             assert Submission.objects.get().standard_form_version == first
         client.logout()
@@ -260,7 +263,7 @@ class TestDrafts:
         url = "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/"
         client.post(url, {"save_draft": "1", "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF)}, HTTP_HOST=TORUN)
         assert "umowa.pdf" in text_of(client.get(url, HTTP_HOST=TORUN))
-        assert client.post(url, ALCOHOL, HTTP_HOST=TORUN).status_code == 302
+        assert application_file(client, url, ALCOHOL, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
             attachment = Attachment.objects.get()
             assert attachment.draft is None and attachment.submission.service_key.endswith("alkoholowych")
@@ -322,7 +325,7 @@ class TestDrafts:
         client.post(
             url, {**answer, "rodzaj_podatnika": "firma", "nazwa_firmy": "Spółka", "save_draft": "1"}, HTTP_HOST=TORUN
         )
-        assert client.post(url, answer, HTTP_HOST=TORUN).status_code == 302
+        assert application_file(client, url, answer, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
             data = Submission.objects.get().data
         assert "nazwa_firmy" not in data and data["powierzchnia_gruntu"] == 512.5  # a number, not text

@@ -21,7 +21,7 @@ from infra.devservices.devp24 import start_dev_p24
 from shared_services.offer.models import AdoptedService
 from shared_services.payments import crypto
 from shared_services.payments.models import ProviderConfig
-from tests.support.letters import FORM_URL, LETTER
+from tests.support.letters import FORM_URL, LETTER, application_file
 
 MERCHANT = {"merchant_id": 123456, "pos_id": 123456, "crc": "crc-Łódź-ąę/1", "api_key": "api-key-torun-0001"}
 FEE_GROSZE = 1750
@@ -117,7 +117,7 @@ def filed_with_p24_fee(client, unit, gateway, host) -> str:
     development gateway: the gateway's page the resident is sent to."""
     set_fee(unit)
     configure_p24(unit, gateway)
-    return client.post(FORM_URL, LETTER, HTTP_HOST=host)["Location"]
+    return application_file(client, FORM_URL, LETTER, HTTP_HOST=host)["Location"]
 
 
 def pay_on_gateway(page: str) -> requests.Response:
