@@ -1,6 +1,5 @@
 """Writes of residents' applications: drafts and submissions, with their files, in the unit's schema."""
 
-import hashlib
 from datetime import timedelta
 
 from django.db import transaction
@@ -9,6 +8,7 @@ from django.utils import timezone
 from .definition import FormDefinition, definition_check
 from .filling import ApplicationForm
 from .models import PIN_FIELDS, Attachment, FormDraft, Submission, UnitForm
+from .uploads import files_removed_on_failure, sha256_of, stray_files_remove
 
 
 @transaction.atomic
@@ -47,10 +47,7 @@ def _attachments_store(uploads: dict, media_types: dict, *, replacing: bool = Tr
     field replaces the one kept before (`replacing`: the owner may have one). Returns the attachments."""
     stored = []
     for field_name, upload in uploads.items():
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
+        sha256 = sha256_of(upload)
         if replacing:
             _attachments_delete(Attachment.objects.filter(field=field_name, **owner))
         attachment = Attachment.objects.create(
@@ -59,7 +56,7 @@ def _attachments_store(uploads: dict, media_types: dict, *, replacing: bool = Tr
             original_name=upload.name[:255],
             media_type=media_types[field_name],
             size=upload.size,
-            sha256=digest.hexdigest(),
+            sha256=sha256,
             **owner,
         )
         stored.append(attachment)
@@ -144,26 +141,19 @@ def submission_create(
     attachments)` runs last inside the same transaction, with the submission's attachments by field (the
     inbox registers the application and issues its receipt there). Files written for a transaction that
     fails are removed again."""
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            submission, attachments = _submission_store(
-                form=form,
-                service_key=service_key,
-                service_name=service_name,
-                submitted_by=submitted_by,
-                draft=draft,
-                written=written,
-                idempotency_key=idempotency_key,
-            )
-            if then is not None:
-                then(submission, sorted(attachments, key=lambda attachment: (attachment.field, attachment.pk)))
-            return submission
-    except BaseException:
-        storage = Attachment._meta.get_field("file").storage
-        for name in written:
-            storage.delete(name)
-        raise
+    with files_removed_on_failure(Attachment._meta.get_field("file").storage) as written, transaction.atomic():
+        submission, attachments = _submission_store(
+            form=form,
+            service_key=service_key,
+            service_name=service_name,
+            submitted_by=submitted_by,
+            draft=draft,
+            written=written,
+            idempotency_key=idempotency_key,
+        )
+        if then is not None:
+            then(submission, sorted(attachments, key=lambda attachment: (attachment.field, attachment.pk)))
+        return submission
 
 
 def _submission_store(
@@ -206,16 +196,9 @@ def orphan_files_remove(*, older_than: timedelta = timedelta(hours=1)) -> list[s
     """Remove the current unit's attachment files that no row points at: written by an intake whose process
     was killed before it committed (a failed one removes its own). Only files older than `older_than`, so an
     intake still in progress keeps its files. Returns the names removed."""
-    storage = Attachment._meta.get_field("file").storage
-    folder = "zalaczniki"
-    if not storage.exists(folder):
-        return []
-    referenced = set(Attachment.objects.values_list("file", flat=True))
-    cutoff = timezone.now() - older_than
-    removed = []
-    for name in storage.listdir(folder)[1]:
-        path = f"{folder}/{name}"
-        if path not in referenced and storage.get_modified_time(path) < cutoff:
-            storage.delete(path)
-            removed.append(path)
-    return removed
+    return stray_files_remove(
+        storage=Attachment._meta.get_field("file").storage,
+        folder="zalaczniki",
+        referenced=set(Attachment.objects.values_list("file", flat=True)),
+        older_than=older_than,
+    )
