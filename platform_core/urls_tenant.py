@@ -7,11 +7,12 @@ from shared_services.branding import views as branding_views
 from shared_services.eforms import clerk_views as eforms_clerk_views
 from shared_services.inbox import case_views as inbox_case_views
 from shared_services.inbox import clerk_views as inbox_clerk_views
+from shared_services.inbox import correspondence_views as inbox_correspondence_views
 from shared_services.inbox import export_views as inbox_export_views
 from shared_services.inbox import start_views as inbox_start_views
 from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
-from shared_services.portal import account_views
+from shared_services.portal import account_views, answer_views
 from shared_services.portal import views as portal_views
 from shared_services.staff import member_views as staff_member_views
 from shared_services.staff import views as staff_views
@@ -42,6 +43,29 @@ urlpatterns = [
     path("wnioski/<uuid:reference>/sprawa/", portal_views.my_case, name="my-case"),
     path("sprawa/", portal_views.case_by_access_code, name="case-by-access-code"),
     path("wnioski/<uuid:reference>/upo.xml", portal_views.receipt_download, {"what": "xml"}, name="receipt-xml"),
+    path("wnioski/<uuid:reference>/sprawa/odpowiedz/", answer_views.case_answer, name="case-answer"),
+    path(
+        "wnioski/<uuid:reference>/odpowiedzi/<uuid:document_id>/",
+        answer_views.answer_confirmation,
+        name="answer-confirmation",
+    ),
+    path(
+        "wnioski/<uuid:reference>/odpowiedzi/<uuid:document_id>/upo.xml",
+        answer_views.answer_receipt,
+        {"what": "xml"},
+        name="answer-receipt-xml",
+    ),
+    path(
+        "wnioski/<uuid:reference>/odpowiedzi/<uuid:document_id>/upo.pdf",
+        answer_views.answer_receipt,
+        {"what": "pdf"},
+        name="answer-receipt-pdf",
+    ),
+    path(
+        "wnioski/<uuid:reference>/odpowiedzi/<uuid:document_id>/pliki/<int:file_id>/",
+        answer_views.answer_file,
+        name="answer-file",
+    ),
     path("wnioski/<uuid:reference>/upo.pdf", portal_views.receipt_download, {"what": "pdf"}, name="receipt-pdf"),
     path(
         "wnioski/<uuid:reference>/pisma/<int:note_id>/",
@@ -74,6 +98,7 @@ urlpatterns = [
     path("urzad/rejestr/", inbox_clerk_views.register_view, name="clerk-register"),
     path("urzad/rejestr/eksport/", inbox_export_views.register_export, name="clerk-register-export"),
     path("urzad/sprawy/<int:pk>/", inbox_case_views.case_detail, name="clerk-case"),
+    path("urzad/rejestr/nowe-pismo/", inbox_correspondence_views.letter_new, name="clerk-letter-new"),
     path("urzad/sprawy/<int:pk>/metryka.pdf", inbox_export_views.case_file, name="clerk-case-file"),
     path("urzad/sprawy/<int:pk>/<str:action>/", inbox_case_views.case_act, name="clerk-case-act"),
     path("urzad/sprawy/<int:pk>/dokumenty/<str:what>", inbox_case_views.case_document, name="clerk-case-document"),
