@@ -288,11 +288,11 @@ CELERY_TASK_TENANT_CACHE_SECONDS = env.int("CELERY_TASK_TENANT_CACHE_SECONDS", d
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "shared_services.inbox.tasks.outbox_sweep", "schedule": 60.0},
     "orphan-files-sweep": {"task": "shared_services.eforms.tasks.orphan_files_sweep", "schedule": 24 * 3600.0},
-}
     "entry-files-orphans-sweep": {
         "task": "shared_services.inbox.tasks.entry_files_orphans_sweep",
         "schedule": 24 * 3600.0,
     },
+}
 
 # --- Logging and error reporting -----------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

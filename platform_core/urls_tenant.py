@@ -42,7 +42,6 @@ urlpatterns = [
     path("wnioski/<uuid:reference>/", portal_views.submission_confirmation, name="submission-confirmation"),
     path("wnioski/<uuid:reference>/sprawa/", portal_views.my_case, name="my-case"),
     path("sprawa/", portal_views.case_by_access_code, name="case-by-access-code"),
-    path("wnioski/<uuid:reference>/upo.xml", portal_views.receipt_download, {"what": "xml"}, name="receipt-xml"),
     path("wnioski/<uuid:reference>/sprawa/odpowiedz/", answer_views.case_answer, name="case-answer"),
     path(
         "wnioski/<uuid:reference>/odpowiedzi/<uuid:document_id>/",
@@ -66,6 +65,7 @@ urlpatterns = [
         answer_views.answer_file,
         name="answer-file",
     ),
+    path("wnioski/<uuid:reference>/upo.xml", portal_views.receipt_download, {"what": "xml"}, name="receipt-xml"),
     path("wnioski/<uuid:reference>/upo.pdf", portal_views.receipt_download, {"what": "pdf"}, name="receipt-pdf"),
     path(
         "wnioski/<uuid:reference>/pisma/<int:note_id>/",
@@ -97,8 +97,8 @@ urlpatterns = [
     path("urzad/pracownicy/<int:user_id>/usun/", staff_views.staff_member_remove, name="clerk-staff-remove"),
     path("urzad/rejestr/", inbox_clerk_views.register_view, name="clerk-register"),
     path("urzad/rejestr/eksport/", inbox_export_views.register_export, name="clerk-register-export"),
-    path("urzad/sprawy/<int:pk>/", inbox_case_views.case_detail, name="clerk-case"),
     path("urzad/rejestr/nowe-pismo/", inbox_correspondence_views.letter_new, name="clerk-letter-new"),
+    path("urzad/sprawy/<int:pk>/", inbox_case_views.case_detail, name="clerk-case"),
     path("urzad/sprawy/<int:pk>/metryka.pdf", inbox_export_views.case_file, name="clerk-case-file"),
     path("urzad/sprawy/<int:pk>/<str:action>/", inbox_case_views.case_act, name="clerk-case-act"),
     path("urzad/sprawy/<int:pk>/dokumenty/<str:what>", inbox_case_views.case_document, name="clerk-case-document"),
@@ -111,6 +111,11 @@ urlpatterns = [
         "urzad/sprawy/<int:pk>/pisma/<int:note_id>/",
         inbox_case_views.case_note_attachment,
         name="clerk-case-note-attachment",
+    ),
+    path(
+        "urzad/sprawy/<int:pk>/korespondencja/<int:file_id>/",
+        inbox_correspondence_views.case_entry_file,
+        name="clerk-case-entry-file",
     ),
     path("urzad/formularze/", eforms_clerk_views.unit_forms, name="clerk-forms"),
     path("urzad/formularze/nowy/", eforms_clerk_views.unit_form_edit, name="clerk-form-new"),
