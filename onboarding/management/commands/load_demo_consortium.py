@@ -1,14 +1,16 @@
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from onboarding.demo_cases import Office, demo_correspondence_load, demo_paper_letters, demo_resident_accounts
 from shared_services.identity import provisioning
 from shared_services.identity.access import StaffRole
 from shared_services.payments.models import ProviderConfig
 from shared_services.payments.services import provider_config_save
 from shared_services.staff.models import Department
-from shared_services.staff.services import department_create, staff_invite
+from shared_services.staff.services import department_create, staff_invite, staff_update
 from tenants.models import Tenant
 
 # Real units of the kujawsko-pomorskie voivodeship.
@@ -45,8 +47,8 @@ class Command(BaseCommand):
     help = (
         "Onboard the demo consortium (Toruń, Bydgoszcz, powiat toruński, Lubicz, the voivodeship) and its demo "
         "accounts in the identity provider: an operator; an administrator, a department head and a clerk per unit, "
-        "in its demo departments; two residents. "
-        "Idempotent; development only."
+        "in its demo departments; two residents; and each unit's demo correspondence, filed and worked through "
+        "the platform's services (onboarding/demo_cases.py). Idempotent; development only."
     )
 
     def handle(self, *args, **options):
@@ -56,21 +58,33 @@ class Command(BaseCommand):
         admin = provisioning.keycloak_admin()
         operator = _account(admin, DEMO_OPERATOR, "Operator", "Platformy")
         admin.assign_realm_roles(operator, [admin.get_realm_role("platform-operator")])
-        for username, first_name, last_name in DEMO_RESIDENTS:
-            _account(admin, username, first_name, last_name)
-        for unit in Tenant.objects.filter(code__in=DEMO_UNIT_CODES):
+        residents = {
+            username: (_account(admin, username, first_name, last_name), first_name, last_name)
+            for username, first_name, last_name in DEMO_RESIDENTS
+        }
+        offices = {}
+        for unit in Tenant.objects.filter(code__in=DEMO_UNIT_CODES).order_by("code"):
             with tenant_context(unit):
                 departments = _departments()
+            staff = {}
             for prefix, role, first_name, department in DEMO_STAFF:
                 username = f"{prefix}.{unit.slug}"
                 _account(admin, username, first_name, unit.name)
                 with tenant_context(unit):
-                    staff_invite(
+                    staff[prefix] = staff_invite(
                         email=f"{username}@{DEMO_EMAIL_DOMAIN}",
                         role=role,
                         department=departments.get(department),
                         actor="load_demo_consortium",
                     )
+                    _named(staff[prefix], first_name, unit.name, role, departments.get(department))
+            with tenant_context(unit):
+                # Read afresh, as a request would: the objects the services returned cache their first state.
+                staff = {
+                    prefix: User.objects.select_related("staff_member").get(pk=user.pk)
+                    for prefix, user in staff.items()
+                }
+            offices[unit] = Office(staff["admin"], staff["kierownik"], staff["urzednik"], departments)
         with tenant_context(Tenant.objects.get(slug="torun")):
             if not ProviderConfig.objects.exists():
                 provider_config_save(
@@ -80,6 +94,24 @@ class Command(BaseCommand):
                     options=DEMO_GATEWAY,
                     secrets=DEMO_GATEWAY_SECRETS,
                 )
+        for unit, office in offices.items():
+            with tenant_context(unit):
+                accounts = demo_resident_accounts(
+                    {
+                        username: (subject, first_name, last_name, f"{username}@{DEMO_EMAIL_DOMAIN}")
+                        for username, (subject, first_name, last_name) in residents.items()
+                    }
+                )
+                try:
+                    demo_correspondence_load(unit=unit, office=office, residents=accounts)
+                except LookupError as missing:
+                    self.stderr.write(f"{unit.name}: no demo correspondence, {missing} (load_standard_catalogue).")
+                    continue
+                letters = demo_paper_letters(office=office, unit_code=unit.code)
+            self.stdout.write(
+                f"{unit.name}: demo applications filed {office.filed}, already there {office.skipped}; "
+                f"paper letters registered {letters}."
+            )
         self.stdout.write(
             self.style.WARNING(
                 f"Demo accounts (password '{DEMO_PASSWORD}'): {DEMO_OPERATOR} (operator); "
@@ -98,6 +130,20 @@ def _departments() -> dict[str, Department]:
         if code not in existing:
             existing[code] = department_create(name=name, code=code, actor="load_demo_consortium")
     return existing
+
+
+def _named(user, first_name: str, last_name: str, role, department) -> None:
+    """Give a demo member of staff their name before their first sign-in (which would bring it from Keycloak),
+    so that the demo's cases name the people they are assigned to."""
+    if not user.get_full_name():
+        staff_update(
+            user=user,
+            first_name=first_name,
+            last_name=last_name,
+            role=role,
+            department=department,
+            actor="load_demo_consortium",
+        )
 
 
 def _account(admin, username: str, first_name: str, last_name: str) -> str:
