@@ -20,7 +20,7 @@ from shared_services.identity.people import person_name
 from shared_services.staff.models import Department
 
 from . import case_services
-from .models import CaseStatus
+from .models import CaseStatus, Channel
 from .register_export import RegisterPeriodForm
 from .selectors import (
     DEFAULT_CASE_SORT,
@@ -71,6 +71,9 @@ class CaseFilterForm(forms.Form):
         error_messages={"invalid_choice": gettext_lazy("There is no such department.")},
     )
     assignee = forms.ChoiceField(label=gettext_lazy("Assigned to"), required=False)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Came"), required=False, choices=[("", gettext_lazy("any way"))] + list(Channel.choices)
+    )
     # Older addresses filter by service; the search box finds services too, so it is not shown.
     service = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     received_from = forms.DateField(
@@ -153,7 +156,6 @@ def _case_list_page(request, parameters: QueryDict, *, bulk_form=None, status=20
             "may_assign": may_assign(request.user),
             # What went wrong, for the error summary and the page's title: the bulk bar's, else the filters'.
             "form": bulk_form if bulk_form.errors else filters,
-            "today": timezone.localdate(),
         },
         status=status,
     )

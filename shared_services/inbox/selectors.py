@@ -12,7 +12,7 @@ from shared_services.catalogue.search import fold
 from shared_services.identity.access import StaffRole, office_role
 
 from .access_codes import access_code_hash
-from .models import CaseNote, CaseStatus, RegisterEntry
+from .models import Case, CaseNote, CaseStatus, EntryKind, RegisterEntry
 from .permissions import visible_cases
 
 # What `sort=` may name (a leading "-" reverses it), and the columns each orders by; newest first by default.
@@ -47,10 +47,11 @@ def cases_for(
     received_to=None,
     overdue: bool = False,
     assignee: str = "",
+    channel: str = "",
     sort: str = DEFAULT_CASE_SORT,
 ) -> QuerySet:
     """The cases `user` may see that match the office's filters, in the order `sort` names (an unknown one
-    gives the default). `assignee` is "mine", "none" or a user's id."""
+    gives the default). `assignee` is "mine", "none" or a user's id; `channel` how the case's first letter came."""
     cases = visible_cases(user).select_related("register_entry__submission__payment", "department", "assignee")
     if q:
         cases = case_search(cases, q)
@@ -66,6 +67,8 @@ def cases_for(
         cases = cases.filter(register_entry__received_at__date__lte=received_to)
     if overdue:
         cases = cases.filter(overdue_q())
+    if channel:
+        cases = cases.filter(register_entry__channel=channel)
     if assignee == "mine":
         cases = cases.filter(assignee=user)
     elif assignee == "none":
@@ -158,11 +161,11 @@ def staff_to_assign(user) -> QuerySet:
 
 
 def overdue_q() -> Q:
-    return Q(deadline__lt=timezone.localdate()) & ~Q(status=CaseStatus.CLOSED)
+    return Case.overdue_q(timezone.localdate())
 
 
 def register_entries(*, year: int):
-    return RegisterEntry.objects.filter(year=year).select_related("receipt", "case").order_by("number")
+    return RegisterEntry.objects.filter(year=year).select_related("receipt", "case", "for_case").order_by("number")
 
 
 def register_entries_between(since, until) -> QuerySet:
@@ -191,3 +194,26 @@ def entry_by_access_code(code: str) -> RegisterEntry | None:
 def resident_messages(case):
     """What the office sent the resident on a case: requests for documents and replies, not internal notes."""
     return case.notes.exclude(kind=CaseNote.Kind.NOTE).order_by("created_at")
+
+
+def case_by_reference(user, reference: str) -> Case | None:
+    """One of the cases `user` may see, by its case sign or by the register number of the letter that opened it
+    ("12/2026", or "12" for this year's)."""
+    reference = reference.strip()
+    cases = visible_cases(user).select_related("register_entry")
+    number = _REGISTER_NUMBER.match(reference)
+    if number:
+        year = int(number["year"]) if number["year"] else timezone.localdate().year
+        return cases.filter(register_entry__number=int(number["number"]), register_entry__year=year).first()
+    return cases.filter(sign__iexact=reference).first() if reference else None
+
+
+def answer_entries(case) -> list:
+    """The resident's answers on `case` (sent online, or on paper and registered by the office) with their files
+    and receipts, oldest first, for the resident's case page."""
+    return list(
+        case.further_entries.filter(kind=EntryKind.ANSWER)
+        .select_related("receipt")
+        .prefetch_related("files")
+        .order_by("received_at", "pk")
+    )

@@ -133,6 +133,9 @@ class TestCounts:
             counts = office_counts(admin, today=TODAY)
         assert numbers(counts) == {
             "new": (2, 4, 5),  # received today / since Monday / since the 1st, whatever their status now
+            "new_electronic": (2, 4, 5),  # of those, how they came: all filed online here
+            "new_paper": (0, 0, 0),
+            "new_email": (0, 0, 0),
             "registered": (1, 3, 4),  # of those, the ones with a znak sprawy
             "in_progress": (1, 1, 2),
             "awaiting_resident": (0, 1, 1),
@@ -147,6 +150,7 @@ class TestCounts:
             rows = dict(office_counts(admin, today=TODAY).rows)
         week = "received_from=2026-12-14&received_to=2026-12-16"
         assert rows["new"]["week"].url == f"/urzad/skrzynka/?{week}"
+        assert rows["new_paper"]["week"].url == f"/urzad/skrzynka/?channel=paper&{week}"
         assert rows["in_progress"]["today"].url == (
             "/urzad/skrzynka/?status=in_progress&received_from=2026-12-16&received_to=2026-12-16"
         )
