@@ -38,6 +38,7 @@ count before the module and fails when one differs.
 
 from __future__ import annotations
 
+import datetime
 import email
 import hashlib
 import http.client
@@ -65,13 +66,24 @@ from celery import Celery
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import AuditEntry
 from shared_services.audit.selectors import audit_check
 from shared_services.eforms.models import Attachment, Submission
 from shared_services.inbox import signing_keys, upo
-from shared_services.inbox.models import Case, OutboxMessage, OutboxStatus, Receipt, RegisterCounter, RegisterEntry
+from shared_services.inbox.models import (
+    Case,
+    CaseStatus,
+    EntryFile,
+    EntryKind,
+    OutboxMessage,
+    OutboxStatus,
+    Receipt,
+    RegisterCounter,
+    RegisterEntry,
+)
 from tenants.models import Tenant
 from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
 from tests.support.committed_data import catalogue_truncate
@@ -324,24 +336,26 @@ class Resident:
         self.token = found.group(1).decode()
         return True
 
-    def file(self, letter: Letter) -> None:
+    def multipart(self, fields: dict, file_field: str, file_name: str, content: bytes | None) -> tuple[bytes, str]:
+        """A form's body with the CSRF token, and its Content-Type."""
         boundary = uuid.uuid4().hex
         parts = []
-        for name, value in {**letter.fields, "csrfmiddlewaretoken": self.token}.items():
+        for name, value in {**fields, "csrfmiddlewaretoken": self.token}.items():
             parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-        if letter.attachment is not None:
+        if content is not None:
             parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="zalacznik"; '
-                f'filename="skan-{letter.marker}.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
-                + letter.attachment
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+                f'filename="{file_name}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+                + content
                 + b"\r\n"
             )
-        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+    def file(self, letter: Letter) -> None:
+        body, content_type = self.multipart(letter.fields, "zalacznik", f"skan-{letter.marker}.pdf", letter.attachment)
         letter.resident = self
         try:
-            status, headers, content = self.request(
-                "POST", FORM_URL, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-            )
+            status, headers, content = self.request("POST", FORM_URL, body, {"Content-Type": content_type})
             check = headers.get("Location", "") if status == 302 else ""
             if check.endswith("/sprawdz/"):  # the answers are kept: the check page sends them
                 status, headers, content = self.request("GET", check)
@@ -370,6 +384,46 @@ class Resident:
 
 
 @dataclass
+class Answer:
+    """A resident's answer to the office's request on the case of `letter`; sent again with the same form token
+    (`document_id`) until a confirmation is shown, as a resident whose reply was lost would."""
+
+    letter: Letter
+    document_id: str
+    attachment: bytes | None
+    outcome: str = ""  # acknowledged | unexpected
+    attempts: list[str] = field(default_factory=list)  # each try's outcome: refused | unknown | acknowledged | …
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"Odpowiedź {self.letter.marker}"
+
+    def send(self) -> str:
+        resident, reference = self.letter.resident, self.letter.reference
+        body, content_type = resident.multipart(
+            {"text": self.text, "document_id": self.document_id},
+            "files",
+            f"dowod-{self.letter.marker}.pdf",
+            self.attachment,
+        )
+        try:
+            status, headers, content = resident.request(
+                "POST", f"/wnioski/{reference}/sprawa/odpowiedz/", body, {"Content-Type": content_type}
+            )
+        except ConnectionRefusedError:
+            return "refused"
+        except (OSError, http.client.HTTPException):
+            return "unknown"
+        if status == 302 and headers.get("Location") == f"/wnioski/{reference}/odpowiedzi/{self.document_id}/":
+            return "acknowledged"
+        if status == 302 and "Location" not in headers:
+            return "unknown"  # cut off mid-headers: no confirmation was shown
+        self.detail = f"{status} {headers.get('Location', '')} {content[:300]!r}"
+        return "unexpected"
+
+
+@dataclass
 class PortBox:
     web: int = 0
 
@@ -388,6 +442,8 @@ class Run:
     mail_dir: Path | None = None
     http_checks: list[str] = field(default_factory=list)  # problems seen on the confirmation pages
     kills: list[str] = field(default_factory=list)  # the kills that happened as intended
+    answers: list[Answer] = field(default_factory=list)
+    answer_kills: list[str] = field(default_factory=list)
 
     def acknowledged(self) -> list[Letter]:
         return [letter for letter in self.letters if letter.outcome == "acknowledged"]
@@ -594,6 +650,20 @@ def chaos(committed_offer, django_db_blocker):
             if letter.outcome in ("refused", "unknown"):
                 time.sleep(0.05)  # the server is down: a resident tries again a moment later, with a new letter
 
+    def sweep_queue() -> None:
+        """Queue the outbox's sweep, as celery beat does every 60 s."""
+        beat = Celery(
+            "ratusz-reliability-beat",
+            broker="filesystem://",
+            broker_transport_options={
+                "data_folder_in": str(queue),
+                "data_folder_out": str(queue),
+                "control_folder": str(queue / "control"),
+            },
+        )
+        beat.send_task("shared_services.inbox.tasks.outbox_sweep")
+        beat.close()
+
     def acks() -> int:
         with lock:
             return sum(1 for letter in run.letters if letter.outcome == "acknowledged")
@@ -672,17 +742,7 @@ def chaos(committed_offer, django_db_blocker):
         run.timings["filing"] = time.monotonic() - started
 
         # 5. What celery beat does every 60 s: the sweep, for the wake-ups that died with the processes.
-        beat = Celery(
-            "ratusz-reliability-beat",
-            broker="filesystem://",
-            broker_transport_options={
-                "data_folder_in": str(queue),
-                "data_folder_out": str(queue),
-                "control_folder": str(queue / "control"),
-            },
-        )
-        beat.send_task("shared_services.inbox.tasks.outbox_sweep")
-        beat.close()
+        sweep_queue()
         receipts = observer.value(f'SELECT count(*) FROM "{schema}".inbox_receipt')
         wait_until(
             lambda: outbox(status="pending") == 0 and outbox(status="done") == 2 * receipts,
@@ -713,6 +773,92 @@ def chaos(committed_offer, django_db_blocker):
                 run.http_checks.append(f"{letter.marker}: receipt {verification.problem or 'of another application'}")
             elif label is None or f"<dd>{label}</dd>".encode() not in page:
                 run.http_checks.append(f"{letter.marker}: register number {label} not on the confirmation page")
+
+        # 7. The office asks for documents on every acknowledged application's case (three days ago, so the
+        # deadline moves by three days), and the residents answer, every other answer with a PDF, while the web
+        # server dies as an answer holds a register number and the worker as it renders an answer's receipt.
+        answered_from = time.monotonic()
+        references = [letter.reference for letter in run.acknowledged()]
+        observer.value(
+            f'WITH asked AS (UPDATE "{schema}".inbox_case c SET status = %s, paused_since = %s '
+            f'FROM "{schema}".inbox_registerentry e JOIN "{schema}".eforms_submission s ON s.id = e.submission_id '
+            "WHERE c.register_entry_id = e.id AND s.reference::text = ANY(%s) RETURNING c.id) "
+            f'INSERT INTO "{schema}".inbox_casenote (case_id, kind, text, attachment, created_at) '
+            "SELECT id, 'request', 'Prosimy o skan dowodu.', '', now() FROM asked RETURNING 1",
+            [CaseStatus.AWAITING_RESIDENT.value, timezone.localdate() - datetime.timedelta(days=3), references],
+        )
+        run.answers = [
+            Answer(
+                letter=letter,
+                document_id=str(uuid.uuid4()),
+                attachment=PDF.replace(b"%%EOF", f"% answer {letter.marker}\n%%EOF".encode()) if n % 2 else None,
+            )
+            for n, letter in enumerate(run.acknowledged())
+        ]
+
+        def resident_answers(resident: Resident):
+            for answer in [answer for answer in run.answers if answer.letter.resident is resident]:
+                while not stop.is_set():
+                    outcome = answer.send()
+                    answer.attempts.append(outcome)
+                    if outcome in ("acknowledged", "unexpected"):
+                        answer.outcome = outcome
+                        break
+                    time.sleep(0.05)  # the server is down: the same answer again a moment later
+
+        def answer_acks() -> int:
+            return sum(1 for answer in run.answers if answer.outcome == "acknowledged")
+
+        stop.clear()
+        threads = [threading.Thread(target=resident_answers, args=(resident,), daemon=True) for resident in residents]
+        for thread in threads:
+            thread.start()
+        for attempt in range(1, KILL_ATTEMPTS + 1):
+            holder = wait_for_holder(WEB_APP, "inbox_registercounter", children)
+            if not observer.kill_inside(web, holder):
+                continue
+            outcome = observer.transaction_outcome(holder[1])
+            run.note(
+                f"web killed during an answer (try {attempt}), its transaction {outcome}; {answer_acks()} answered"
+            )
+            web = restart_web()
+            if outcome == "aborted":
+                run.answer_kills.append("web during an answer")
+                break
+        for attempt in range(1, KILL_ATTEMPTS + 1):
+            holder = wait_for_holder(WORKER_APP, "inbox_receipt", children)
+            if not observer.kill_inside(worker, holder):
+                continue
+            outcome = observer.transaction_outcome(holder[1])
+            run.note(
+                f"worker killed while rendering a PDF among the answers (try {attempt}), its transaction {outcome}"
+            )
+            worker = start_worker()
+            if outcome == "aborted":
+                run.answer_kills.append("worker during a PDF")
+                break
+        for thread in threads:
+            thread.join(timeout=120)
+        sweep_queue()  # for the wake-up the killed worker took with it
+        receipts = observer.value(f'SELECT count(*) FROM "{schema}".inbox_receipt')
+        wait_until(
+            lambda: outbox(status="pending") == 0 and outbox(status="done") == 2 * receipts,
+            120,
+            "the outbox to be done with the answers",
+            children,
+        )
+        run.timings["answers"] = time.monotonic() - answered_from
+        for answer in run.answers:
+            if answer.outcome != "acknowledged":
+                continue
+            confirmation = f"/wnioski/{answer.letter.reference}/odpowiedzi/{answer.document_id}/"
+            status, _, page = answer.letter.resident.request("GET", confirmation)
+            xml_status, _, xml = answer.letter.resident.request("GET", f"{confirmation}upo.xml")
+            with override_settings(UPO_KEYS_DIR=run.keys_dir):
+                verification = upo.receipt_verify(xml) if xml_status == 200 else None
+            receipted = verification and verification.valid and verification.facts.document_id == answer.document_id
+            if status != 200 or not receipted:
+                run.http_checks.append(f"answer {answer.letter.marker}: confirmation {status}, upo.xml {xml_status}")
         yield run
     finally:
         stop.set()
@@ -756,6 +902,11 @@ def test_the_run_killed_both_processes_mid_work_and_filing_went_on(chaos):
         "web at a random moment",
         "worker between sending and marking",
     ], chaos.events
+    assert chaos.answer_kills == ["web during an answer", "worker during a PDF"], chaos.events
+    unexpected = [
+        f"{answer.letter.marker}: {answer.detail}" for answer in chaos.answers if answer.outcome != "acknowledged"
+    ]
+    assert not unexpected, unexpected
 
 
 def test_every_acknowledged_application_is_present_and_complete(chaos, in_unit_a):
@@ -793,12 +944,17 @@ def test_nothing_is_stored_twice_and_nothing_half(chaos, in_unit_a):
     # before the kill) or not (rolled back).
     assert not [marker for marker in markers if posted[marker].outcome == "refused"]
     submissions = Submission.objects.count()
-    assert submissions == RegisterEntry.objects.count() == Receipt.objects.count() == Case.objects.count()
+    applications = RegisterEntry.objects.filter(kind=EntryKind.APPLICATION)
+    assert submissions == applications.count() == Case.objects.count()
+    assert Receipt.objects.count() == applications.count() + RegisterEntry.objects.filter(kind=EntryKind.ANSWER).count()
     assert AuditEntry.objects.filter(action="case.open").count() == submissions
     assert audit_check() == []
     assert len(set(Submission.objects.values_list("reference", flat=True))) == submissions
     assert not RegisterEntry.objects.filter(number__isnull=True).exists()  # the number is taken last, never left out
-    for receipt in Receipt.objects.select_related("register_entry__submission"):  # the unacknowledged ones' too
+    # The unacknowledged ones' too.
+    for receipt in Receipt.objects.filter(register_entry__kind=EntryKind.APPLICATION).select_related(
+        "register_entry__submission"
+    ):
         verification = upo.receipt_verify(bytes(receipt.signed_xml))
         assert verification.valid
         assert verification.facts.document_id == str(receipt.register_entry.submission.reference)
@@ -860,3 +1016,45 @@ def test_each_receipt_e_mail_goes_out_at_least_once_with_one_message_id(chaos, i
     again = {message_id: n for message_id, n in sent.items() if n > 1}
     hung = email.message_from_bytes((chaos.mail_dir / chaos.hung_mail).read_bytes(), policy=policy.default)
     assert again == {hung["Message-ID"]: 2}
+
+
+def test_every_acknowledged_answer_is_present_once_and_complete(chaos, in_unit_a):
+    """Every answer the residents saw confirmed is in the register once, linked to its case, with its file and a
+    valid receipt of both; the case is back in progress with its deadline moved by the three days waited. An
+    answer whose reply was lost and that was sent again with its form's token is there once too."""
+    assert chaos.answers and all(answer.outcome == "acknowledged" for answer in chaos.answers)
+    resent = [answer for answer in chaos.answers if len(answer.attempts) > 1]
+    for answer in chaos.answers:
+        entry = RegisterEntry.objects.select_related("receipt", "for_case__register_entry__submission").get(
+            document_id=answer.document_id
+        )
+        case = entry.for_case
+        assert (entry.kind, entry.text, str(case.register_entry.submission.reference)) == (
+            EntryKind.ANSWER,
+            answer.text,
+            answer.letter.reference,
+        )
+        documents = {upo.SUBMISSION_DOCUMENT_NAME: bytes(entry.receipt.document_json)}
+        files = list(entry.files.all())
+        if answer.attachment is None:
+            assert files == [], answer.letter.marker
+        else:
+            [stored] = files
+            assert (chaos.media_root / in_unit_a.schema_name / stored.file.name).read_bytes() == answer.attachment
+            documents[stored.original_name] = answer.attachment
+        verification = upo.receipt_verify(bytes(entry.receipt.signed_xml), documents)
+        assert verification.valid and verification.all_documents_match, (answer.letter.marker, verification.documents)
+        assert (case.status, case.paused_since, case.paused_days) == (CaseStatus.IN_PROGRESS, None, 3)
+    answers = RegisterEntry.objects.filter(kind=EntryKind.ANSWER)
+    assert answers.count() == len(chaos.answers) == answers.values("for_case").distinct().count()
+    assert not RegisterEntry.objects.filter(number__isnull=True).exists()
+    print(f"\n{len(chaos.answers)} answers, {len(resent)} of them sent again after a kill: {chaos.events[-2:]}")
+
+
+def test_stray_answer_files_are_only_those_of_answers_killed_before_commit(chaos, in_unit_a):
+    folder = chaos.media_root / in_unit_a.schema_name / "korespondencja"
+    files = {path.name: path.read_bytes() for path in folder.iterdir()} if folder.exists() else {}
+    kept = {Path(name).name for name in EntryFile.objects.values_list("file", flat=True)}
+    retried = {answer.attachment for answer in chaos.answers if answer.attachment and len(answer.attempts) > 1}
+    strays = [content for name, content in files.items() if name not in kept]
+    assert all(content in retried for content in strays)
