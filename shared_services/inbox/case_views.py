@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -108,9 +107,15 @@ def _next_step(case, actions) -> str | None:
 
 
 def _deadline_text(case) -> str:
-    if case.deadline is None or case.status == "closed":
+    days = case.days_left()
+    if days is None:
         return ""
-    days = (case.deadline - timezone.localdate()).days
+    if case.deadline_paused:
+        return ngettext(
+            "paused while the office waits for the resident; %(days)d day left",
+            "paused while the office waits for the resident; %(days)d days left",
+            days,
+        ) % {"days": days}
     if days < 0:
         return ngettext("overdue by %(days)d day", "overdue by %(days)d days", -days) % {"days": -days}
     if days == 0:
@@ -122,13 +127,17 @@ def _case_page(request, case, actions, forms, status=200, open_action=None):
     """The case with its register entry and its life so far, and a form for each action this person may take,
     in the order of the procedure."""
     open_action = open_action or _next_step(case, actions)
-    submission = case.register_entry.submission
-    attachments = list(submission.attachments.all())
-    answers = submission_answers(
-        submission.form_version,
-        submission.data,
-        attachments=attachments,
-        file_url=lambda attachment: reverse("clerk-case-attachment", args=[case.pk, attachment.pk]),
+    submission = case.register_entry.submission  # None for a case a paper letter opened
+    attachments = list(submission.attachments.all()) if submission else []
+    answers = (
+        submission_answers(
+            submission.form_version,
+            submission.data,
+            attachments=attachments,
+            file_url=lambda attachment: reverse("clerk-case-attachment", args=[case.pk, attachment.pk]),
+        )
+        if submission
+        else []
     )
     return render(
         request,
@@ -139,11 +148,11 @@ def _case_page(request, case, actions, forms, status=200, open_action=None):
             "submission": submission,
             "attachments": attachments,
             "answers": answers,
-            "receipt": case.register_entry.receipt,
+            "receipt": getattr(case.register_entry, "receipt", None),
             "timeline": case_timeline(case),
             "assignee_name": person_name(case.assignee),
             "deadline_text": _deadline_text(case),
-            "overdue": bool(case.deadline and case.status != "closed" and case.deadline < timezone.localdate()),
+            "overdue": case.overdue,
             "actions": actions,
             "action_forms": [
                 {
