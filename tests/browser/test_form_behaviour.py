@@ -32,7 +32,7 @@ def open_form(browser, browser_server, language="pl"):
     url = browser_server.unit(UNIT_A["slug"], FORM_PATH)
     use_language(browser, url, language)
     browser.get(url)
-    wait_for(browser, expected_conditions.element_to_be_clickable((By.NAME, "submit_application")))
+    wait_for(browser, expected_conditions.element_to_be_clickable((By.NAME, "check_answers")))
     return url
 
 
@@ -46,7 +46,7 @@ def test_after_a_failed_submit_the_error_summary_has_the_focus_and_leads_to_each
 ):
     open_form(browser, browser_server, language)
     assert not browser.title.startswith(title_start)
-    browser.find_element(By.NAME, "submit_application").click()  # nothing filled in
+    browser.find_element(By.NAME, "check_answers").click()  # nothing filled in
     summary = wait_for(browser, expected_conditions.visibility_of_element_located((By.ID, "error-summary")))
 
     assert browser.title.startswith(title_start), browser.title

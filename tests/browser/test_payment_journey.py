@@ -91,7 +91,12 @@ def file_application(browser, browser_server, gateway) -> str:
     browser.get(form)
     for name, value in LETTER.items():
         browser.find_element(By.ID, f"id_{name}").send_keys(value)
-    browser.find_element(By.NAME, "submit_application").click()
+    # The fee is stated before anything is sent, on the form and again on the check page.
+    assert "Opłatę wnosisz online przez Przelewy24" in browser.find_element(By.CLASS_NAME, "fee-before-filing").text
+    browser.find_element(By.NAME, "check_answers").click()
+    wait_for(browser, expected_conditions.title_contains("Sprawdź dane"))
+    assert "17,50 zł" in browser.find_element(By.CLASS_NAME, "fee-before-filing").text
+    browser.find_element(By.XPATH, "//button[normalize-space()='Wyślij wniosek']").click()
     return on_gateway_page(browser, gateway)
 
 

@@ -40,7 +40,8 @@ def test_a_resident_finds_a_service_and_files_an_application(browser, browser_se
     check_page(browser)
     browser.find_element(By.LINK_TEXT, "Złóż wniosek przez internet").click()
 
-    submit = wait_for(browser, expected_conditions.element_to_be_clickable((By.NAME, "submit_application")))
+    submit = wait_for(browser, expected_conditions.element_to_be_clickable((By.NAME, "check_answers")))
+    assert "Wniosek jest bezpłatny." in browser.find_element(By.CLASS_NAME, "fee-before-filing").text
     check_page(browser)
     address = browser.find_element(By.ID, "id_adres_pocztowy")
     assert not address.is_displayed()  # shown only when the reply goes by post (enhance.js)
@@ -55,7 +56,20 @@ def test_a_resident_finds_a_service_and_files_an_application(browser, browser_se
     address = browser.find_element(By.ID, "id_adres_pocztowy")
     assert address.is_displayed()
     address.send_keys("ul. Szeroka 1, 87-100 Toruń")
-    browser.find_element(By.NAME, "submit_application").click()
+    browser.find_element(By.NAME, "check_answers").click()
+
+    # Check your answers: labels and values as typed; "Popraw" goes back with everything kept.
+    wait_for(browser, expected_conditions.title_contains("Sprawdź dane"))
+    check_page(browser)
+    answers = browser.find_element(By.CSS_SELECTOR, "dl.check-answers").text
+    assert "Proszę o rejestr umów zawartych w 2025 roku." in answers and "sposob" not in answers
+    browser.find_element(By.LINK_TEXT, "Popraw").click()
+    email = wait_for(browser, expected_conditions.visibility_of_element_located((By.ID, "id_email")))
+    assert email.get_attribute("value") == "mieszkanka@example.pl"
+    assert browser.find_element(By.ID, "id_adres_pocztowy").is_displayed()  # the condition holds again
+    browser.find_element(By.NAME, "check_answers").click()
+    wait_for(browser, expected_conditions.title_contains("Sprawdź dane"))
+    browser.find_element(By.XPATH, "//button[normalize-space()='Wyślij wniosek']").click()
 
     wait_for(browser, expected_conditions.title_contains("Wniosek przyjęty"))
     check_page(browser)
@@ -94,6 +108,20 @@ def test_resident_pages_with_the_catalogue_are_accessible(browser, browser_serve
     url = browser_server.unit(UNIT_A["slug"], path)
     use_language(browser, url, language)
     browser.get(url)
+    check_page(browser, language)
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_check_page_is_accessible(browser, browser_server, committed_catalogue, language):
+    form = browser_server.unit(UNIT_A["slug"], "/uslugi/dostep-do-informacji-publicznej/wniosek/")
+    use_language(browser, form, language)
+    browser.get(form)
+    browser.find_element(By.ID, "id_email").send_keys("mieszkanka@example.pl")
+    browser.find_element(By.ID, "id_zakres").send_keys("Rejestr umów.")
+    browser.find_element(By.CSS_SELECTOR, 'input[name="sposob"][value="email"]').click()
+    browser.find_element(By.NAME, "check_answers").click()
+    wait_for(browser, expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "dl.check-answers")))
+    assert browser.current_url.endswith("/wniosek/sprawdz/")
     check_page(browser, language)
 
 
