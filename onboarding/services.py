@@ -20,6 +20,7 @@ from shared_services.identity import provisioning
 from shared_services.identity.access import StaffRole
 from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable, UnverifiedAccount
 from shared_services.identity.tasks import unit_organization_remove_task
+from shared_services.letters.services import letter_templates_seed
 from shared_services.offer.services import offer_adopt_defaults, offerings_rebuild
 from shared_services.staff.services import staff_invite
 from tenants.models import Domain, Tenant, UnitKind, UnitStatus
@@ -115,8 +116,8 @@ def unit_onboard_without_terc(*, name: str, slug: str, actor: Actor, admin_email
 
 
 def _unit_prepare(*, unit: Tenant, actor: Actor, admin_email: str) -> None:
-    """What every new unit gets inside its onboarding transaction: branding, the standard services for its
-    kind, its Organization in Keycloak, its first administrator, the audit entry.
+    """What every new unit gets inside its onboarding transaction: branding, the standard services and letter
+    templates for its kind, its Organization in Keycloak, its first administrator, the audit entry.
 
     Keycloak comes last, when everything local has worked; if it cannot be reached the transaction rolls
     back and the operator is told to try again, which finds and finishes what Keycloak already has.
@@ -124,6 +125,7 @@ def _unit_prepare(*, unit: Tenant, actor: Actor, admin_email: str) -> None:
     with tenant_context(unit):
         branding_update()
         offer_adopt_defaults(unit_kind=unit.kind)
+        letter_templates_seed(unit_kind=unit.kind)
         _identity(provisioning.unit_organization_ensure, unit)
         if admin_email:
             _identity(staff_invite, email=admin_email, role=StaffRole.UNIT_ADMIN, actor=actor.label)

@@ -93,6 +93,7 @@ TENANT_APPS = [
     "shared_services.offer",
     "shared_services.eforms",
     "shared_services.portal",
+    "shared_services.letters",
     "shared_services.inbox",
     "shared_services.audit",
     "shared_services.payments",

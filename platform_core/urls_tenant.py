@@ -10,6 +10,7 @@ from shared_services.inbox import clerk_views as inbox_clerk_views
 from shared_services.inbox import correspondence_views as inbox_correspondence_views
 from shared_services.inbox import export_views as inbox_export_views
 from shared_services.inbox import start_views as inbox_start_views
+from shared_services.letters import views as letters_views
 from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
 from shared_services.portal import account_views, answer_views
@@ -111,6 +112,15 @@ urlpatterns = [
         "urzad/sprawy/<int:pk>/pisma/<int:note_id>/",
         inbox_case_views.case_note_attachment,
         name="clerk-case-note-attachment",
+    ),
+    path("urzad/szablony-pism/", letters_views.template_list, name="clerk-letter-templates"),
+    path("urzad/szablony-pism/nowy/", letters_views.template_new, name="clerk-letter-template-new"),
+    path("urzad/szablony-pism/<int:pk>/", letters_views.template_detail, name="clerk-letter-template"),
+    path(
+        "urzad/szablony-pism/<int:pk>/aktywny/", letters_views.template_set_active, name="clerk-letter-template-active"
+    ),
+    path(
+        "urzad/szablony-pism/<int:pk>/podglad.pdf", letters_views.template_preview_pdf, name="clerk-letter-template-pdf"
     ),
     path(
         "urzad/sprawy/<int:pk>/korespondencja/<int:file_id>/",

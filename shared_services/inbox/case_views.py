@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -16,9 +17,13 @@ from django.views.decorators.http import require_POST
 from shared_services.eforms.answers import submission_answers
 from shared_services.identity.access import ROLE_ORDER, Area, area_required
 from shared_services.identity.people import person_name
+from shared_services.letters.letter import letter_draft
+from shared_services.letters.models import LetterKind
+from shared_services.letters.selectors import letter_templates, letterhead
 from shared_services.staff.models import Department
 
 from . import case_services
+from .case_letters import case_letter_fields, case_letter_pdf
 from .downloads import attachment_response, receipt_xml_response, submission_document_response
 from .models import Case, CaseNote
 from .permissions import allowed_actions, visible_cases
@@ -65,6 +70,51 @@ class ForwardForm(forms.Form):
 class WriteForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     attachment = forms.FileField(label=gettext_lazy("Attachment (optional)"), required=False)
+
+
+# The letters each action may be drafted from: a request asks for documents; a reply answers, notifies or decides.
+LETTER_KINDS = {
+    CaseNote.Kind.REQUEST: (LetterKind.REQUEST,),
+    CaseNote.Kind.REPLY: (LetterKind.NOTICE, LetterKind.REPLY, LetterKind.DECISION),
+}
+
+
+class LetterWriteForm(WriteForm):
+    """A request or a reply: a message, or a letter drafted from a template ("Insert from the template"), edited,
+    and sent as a PDF on the unit's letterhead. The note holds one attachment, so a letter is sent alone: the
+    clerk's own file goes with a message, or in a second one."""
+
+    template = forms.TypedChoiceField(
+        label=gettext_lazy("Letter template"), required=False, coerce=int, empty_value=None
+    )
+    subject = forms.CharField(
+        label=gettext_lazy("Subject of the letter"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Only for a letter from a template; the template's subject if left empty."),
+    )
+    field_order = ["template", "subject", "text", "attachment"]
+
+    def __init__(self, *args, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.templates = {template.pk: template for template in templates}
+        groups = {}
+        for template in templates:
+            groups.setdefault(template.get_kind_display(), []).append((template.pk, template.name))
+        self.fields["template"].choices = [("", _("none: a message without a letter")), *groups.items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["template"] = self.templates.get(cleaned.get("template"))  # the template itself, as sent
+        if cleaned["template"] and cleaned.get("attachment"):
+            self.add_error(
+                "attachment",
+                _(
+                    "A letter from a template is sent as its PDF, alone. Send your own file in a separate "
+                    "message, or choose no template."
+                ),
+            )
+        return cleaned
 
 
 class CloseForm(forms.Form):
@@ -188,18 +238,37 @@ def _visible_case(request, pk) -> Case:
     return case
 
 
+def _letter_templates(actions) -> dict:
+    """The active letter templates each of `actions` offers, read in one query."""
+    offering = [action for action in LETTER_KINDS if action in actions]
+    templates = list(letter_templates(active_only=True)) if offering else []
+    return {
+        action: [template for template in templates if template.kind in LETTER_KINDS[action]] for action in offering
+    }
+
+
+def _action_form(case, action, templates, data=None, files=None, initial=None):
+    """The form of one action: blank, or bound to what was sent."""
+    if action in LETTER_KINDS:
+        return LetterWriteForm(data, files, prefix=action, initial=initial, templates=templates[action])
+    makers = {
+        "register": lambda: RegisterCaseForm(data, files, prefix=action, initial={"jrwa": case.jrwa}),
+        "assign": lambda: AssignForm(data, files, case=case, prefix=action),
+        "forward": lambda: ForwardForm(data, files, prefix=action),
+        "note": lambda: WriteForm(data, files, prefix=action),
+        "close": lambda: CloseForm(data, files, prefix=action),
+    }
+    return makers[action]()
+
+
 def _action_forms(case, actions, bound=None) -> dict:
     bound = bound or {}
-    makers = {
-        "register": lambda data: RegisterCaseForm(data, prefix="register", initial={"jrwa": case.jrwa}),
-        "assign": lambda data: AssignForm(data, case=case, prefix="assign"),
-        "forward": lambda data: ForwardForm(data, prefix="forward"),
-        "note": lambda data: WriteForm(data, prefix="note"),
-        "request": lambda data: WriteForm(data, prefix="request"),
-        "reply": lambda data: WriteForm(data, prefix="reply"),
-        "close": lambda data: CloseForm(data, prefix="close"),
+    templates = _letter_templates(actions)
+    return {
+        action: bound.get(action) or _action_form(case, action, templates)
+        for action in ACTION_ORDER
+        if action in actions
     }
-    return {action: bound.get(action) or makers[action](None) for action in ACTION_ORDER if action in actions}
 
 
 @require_POST
@@ -210,12 +279,9 @@ def case_act(request, pk, action):
     actions = allowed_actions(request.user, case)
     if action not in actions:
         raise PermissionDenied
-    form = _action_forms(case, {action})[action].__class__
-    bound = (
-        AssignForm(request.POST, request.FILES, case=case, prefix=action)
-        if action == "assign"
-        else form(request.POST, request.FILES, prefix=action)
-    )
+    bound = _action_form(case, action, _letter_templates({action}), request.POST, request.FILES)
+    if action in LETTER_KINDS and "draft" in request.POST:
+        return _letter_drafted(request, case, actions, action, bound)
     if bound.is_valid():
         try:
             _carry_out(request.user, case, action, bound.cleaned_data)
@@ -228,6 +294,38 @@ def case_act(request, pk, action):
     return _case_page(
         request, case, actions, _action_forms(case, actions, bound={action: bound}), status=400, open_action=action
     )
+
+
+def _letter_drafted(request, case, actions, action, bound):
+    """The button "Insert from the template": the chosen template filled with the case's fields, in the form for
+    the clerk to edit before sending. With HTMX only the form's letter part is swapped; without, the page comes
+    back with the action open."""
+    bound.is_valid()
+    template = bound.cleaned_data.get("template")
+    if template is None:
+        status = 400
+        form = bound
+        for name in [name for name in form.errors if name != "template"]:
+            del form.errors[name]  # only the choice of template matters here: the letter is not being sent
+        if "template" not in form.errors:
+            form.add_error("template", _("Choose the template to insert the letter from."))
+    else:
+        status = 200
+        subject, body = letter_draft(template, case_letter_fields(case, letterhead()))
+        initial = {"template": template.pk, "subject": subject, "text": body}
+        form = _action_form(case, action, {action: list(bound.templates.values())}, initial=initial)
+        form.fields["text"].widget.attrs["autofocus"] = True  # the clerk goes on to edit the letter
+    if request.headers.get("HX-Request"):
+        response = render(
+            request, "inbox/case/_letter_fields.html", {"case": case, "action": {"name": action, "form": form}}
+        )
+        response.status_code = status
+    else:
+        response = _case_page(
+            request, case, actions, _action_forms(case, actions, bound={action: form}), status, open_action=action
+        )
+    patch_vary_headers(response, ["HX-Request"])  # the fragment and the page share one address
+    return response
 
 
 def _carry_out(user, case, action, data):
@@ -245,10 +343,20 @@ def _carry_out(user, case, action, data):
         case_services.case_forward(user=user, case=case, department=data["department"])
     elif action in (CaseNote.Kind.NOTE, CaseNote.Kind.REQUEST, CaseNote.Kind.REPLY):
         case_services.case_write(
-            user=user, case=case, kind=action, text=data["text"], attachment=data.get("attachment")
+            user=user, case=case, kind=action, text=data["text"], attachment=_attachment(user, case, data)
         )
     elif action == "close":
         case_services.case_close(user=user, case=case, resolution=data["resolution"])
+
+
+def _attachment(user, case, data):
+    """The clerk's own file, or for a letter from a template the letter printed as PDF and signed by `user`."""
+    template = data.get("template")
+    if template is None:
+        return data.get("attachment")
+    head = letterhead()
+    subject = data.get("subject") or letter_draft(template, case_letter_fields(case, head))[0]
+    return case_letter_pdf(case, user=user, subject=subject, body=data["text"], head=head)
 
 
 @staff_required

@@ -168,6 +168,7 @@ class TestTimeline:
             "assigned",
             "note",
             "request",
+            "paused",  # the request stops the deadline until the resident answers
             "reply",
             "closed",
         ]
@@ -175,7 +176,7 @@ class TestTimeline:
         assert [event.who for event in events] == [
             "Anna Kowalska",
             *["Admin Nowak"] * 4,
-            *["Clerk Nowak"] * 4,
+            *["Clerk Nowak"] * 5,
         ]
         assert events[1].text == f"Znak sprawy {case.sign}, wydział: Wydział Spraw Obywatelskich."
         assert events[4].text == "Przydzielono: Clerk Nowak."
@@ -212,18 +213,19 @@ class TestTimeline:
     def test_the_case_page_takes_the_same_queries_however_long_the_cases_life(
         self, office, client, unit_a, django_assert_num_queries
     ):
-        """Session and user, role, the case with its entry, allowed actions, the timeline's four reads (audit,
-        notes, people, departments), the form choices, payment, attachments: 14, for two events or twenty."""
+        """Session and user, role, the case with its entry, allowed actions, the timeline's reads (audit, notes,
+        people, departments, the register's answers and their files), the form choices, the letter templates of
+        the request and the reply (one read for both), payment, attachments: 17, for two events or twenty."""
         signed_in(client, unit_a, office["admin"])
         register(client, office)
         page(client, office["case"])  # warm the session and the unit's host
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(17):
             page(client, office["case"])
         for number in range(6):
             act(client, office["case"], "note", text=f"Notatka {number}")
             act(client, office["case"], "forward", department=office["taxes" if number % 2 else "citizens"].pk)
         act(client, office["case"], "assign", assignee=office["admin"].pk)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(17):
             page(client, office["case"])
 
 
