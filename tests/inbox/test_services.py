@@ -232,6 +232,7 @@ class TestCaseActions:
                 "case.assign",
                 "case.note",
                 "case.request",
+                "case.pause",  # the deadline stands still while the office waits for the resident
                 "case.reply",
                 "case.close",
             ]
