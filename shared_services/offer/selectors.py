@@ -209,16 +209,27 @@ def service_card_get(*, kind: str, slug: str) -> ServiceCard:
     return _card_of_own(own)
 
 
+def _to_file_of_adopted(adopted: AdoptedService) -> dict:
+    """ServiceToFile's fields of an adopted service, which its card shows too."""
+    card = adopted.standard_service.published
+    return {
+        "kind": STANDARD,
+        "slug": adopted.standard_service.slug,
+        "name": card.name,
+        "short_description": card.short_description,
+        "fee_grosze": fee_grosze(adopted),
+        "fee_kind": card.fee_kind,
+        "fee_is_local": adopted.fee_override_grosze is not None,
+        "jrwa": card.jrwa,
+        "deadline_days": card.deadline_days,
+        "form": card.form.current if card.form else None,
+    }
+
+
 def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
     card = adopted.standard_service.published
     return ServiceCard(
-        STANDARD,
-        adopted.standard_service.slug,
-        card.name,
-        card.short_description,
-        fee_grosze=fee_grosze(adopted),
-        fee_is_local=adopted.fee_override_grosze is not None,
-        fee_kind=card.fee_kind,
+        **_to_file_of_adopted(adopted),
         fee_description=card.fee_description,
         fee_exemptions=card.fee_exemptions,
         description=card.description,
@@ -226,10 +237,8 @@ def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
         legal_basis=card.legal_basis,
         required_documents=card.required_documents,
         deadline_description=card.deadline_description,
-        deadline_days=card.deadline_days,
         appeal=card.appeal,
         where_to_file=card.where_to_file,
-        jrwa=card.jrwa,
         maturity_level=card.maturity_level,
         department=adopted.department,
         room=adopted.room,
@@ -238,7 +247,6 @@ def _card_of_adopted(adopted: AdoptedService) -> ServiceCard:
         local_notes=adopted.local_notes,
         categories=list(card.categories.all()),
         life_events=list(card.life_events.all()),
-        form=card.form.current if card.form else None,
         standard_version=card,
     )
 
@@ -309,19 +317,7 @@ def _service_to_file_read(*, kind: str, slug: str) -> ServiceToFile:
         )
         if adopted is None:
             raise LookupError(slug)
-        card = adopted.standard_service.published
-        return ServiceToFile(
-            STANDARD,
-            adopted.standard_service.slug,
-            card.name,
-            card.short_description,
-            fee_grosze=fee_grosze(adopted),
-            fee_kind=card.fee_kind,
-            fee_is_local=adopted.fee_override_grosze is not None,
-            jrwa=card.jrwa,
-            deadline_days=card.deadline_days,
-            form=card.form.current if card.form else None,
-        )
+        return ServiceToFile(**_to_file_of_adopted(adopted))
     own = (
         UnitService.objects.filter(enabled=True, slug=slug)
         .select_related("standard_form__current", "unit_form__current")
