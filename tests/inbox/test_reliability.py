@@ -1057,4 +1057,7 @@ def test_stray_answer_files_are_only_those_of_answers_killed_before_commit(chaos
     kept = {Path(name).name for name in EntryFile.objects.values_list("file", flat=True)}
     retried = {answer.attachment for answer in chaos.answers if answer.attachment and len(answer.attempts) > 1}
     strays = [content for name, content in files.items() if name not in kept]
-    assert all(content in retried for content in strays)
+    attempts = {answer.attachment: answer.attempts for answer in chaos.answers if answer.attachment}
+    assert all(content in retried for content in strays), [
+        (content[-40:], attempts.get(content)) for content in strays if content not in retried
+    ]
