@@ -97,6 +97,7 @@ TENANT_APPS = [
     "shared_services.inbox",
     "shared_services.audit",
     "shared_services.payments",
+    "shared_services.notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -145,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "platform_core.context_processors.platform",
                 "shared_services.branding.context_processors.branding",
+                "shared_services.notifications.context_processors.notifications",
             ],
         },
     },

@@ -91,6 +91,18 @@ def english():
         yield
 
 
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that Django's SMTP backend sends to; `.messages` has what came."""
+    from tests.support.smtp_server import SmtpServer
+
+    with SmtpServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        yield server
+
+
 @pytest.fixture(autouse=True)
 def fresh_state():
     """Each test starts in the public schema with empty routing and offer caches.

@@ -14,7 +14,6 @@ from shared_services.identity.people import person_name
 from shared_services.staff.models import Department
 
 from .models import Case, CaseNote, CaseStatus, SignCounter
-from .outbox import outbox_add
 from .permissions import allowed_actions
 from .signals import case_assigned, office_wrote
 
@@ -134,7 +133,7 @@ def case_forward(*, user, case: Case, department: Department) -> Case:
 @transaction.atomic
 def case_write(*, user, case: Case, kind: str, text: str, attachment=None) -> CaseNote:
     """An internal note, a request for documents (the case waits for the resident) or a reply. What reaches
-    the resident is e-mailed from the outbox after commit."""
+    the resident is told to the apps above (`office_wrote`): the notifications e-mail it."""
     case = _acting(user, case, kind)
     before = _state(case)
     note = CaseNote.objects.create(case=case, kind=kind, author=user, text=text, attachment=attachment or "")
@@ -144,8 +143,6 @@ def case_write(*, user, case: Case, kind: str, text: str, attachment=None) -> Ca
         case.deadline_pause(timezone.localdate())
         case.status = CaseStatus.AWAITING_RESIDENT
         case.save(update_fields=["status", "paused_since"])
-    if kind != CaseNote.Kind.NOTE and case.register_entry.sender_email:
-        outbox_add(kind="case_message", key=f"case_message:{note.pk}", payload={"note_id": note.pk})
     _audit(user, kind, case, before)
     if kind == CaseNote.Kind.REQUEST and paused:
         _audit(user, "pause", case, before)

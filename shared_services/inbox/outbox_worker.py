@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
@@ -16,7 +17,7 @@ from django.utils import timezone
 from platform_core.hosts import platform_root_url, unit_root_url
 
 from . import receipt_pdf, upo
-from .models import CaseNote, OutboxMessage, OutboxStatus, Receipt
+from .models import OutboxMessage, OutboxStatus, Receipt
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -101,25 +102,6 @@ def _send_receipt_email(payload: dict) -> None:
     message.send()
 
 
-def _send_case_message(payload: dict) -> None:
-    """A request for documents or a reply, to the resident who filed the application."""
-    note = CaseNote.objects.select_related("case__register_entry", "case__department").get(pk=payload["note_id"])
-    entry, unit = note.case.register_entry, connection.tenant
-    body = render_to_string(
-        "inbox/case_message_email.txt",
-        {"unit": unit, "entry": entry, "case": note.case, "note": note, "unit_url": unit_root_url(unit)},
-    )
-    message = EmailMessage(
-        subject=f"{unit.name}: {note.case.sign or entry.label}",
-        body=body,
-        to=[entry.sender_email],
-        headers={"Message-ID": f"<case-note-{note.pk}.{unit.schema_name}@ratusz>"},
-    )
-    if note.attachment:
-        message.attach(note.attachment.name.rsplit("/", 1)[-1], note.attachment.read())
-    message.send()
-
-
 def verification_url(receipt: Receipt) -> str:
     path = reverse("upo-verify", urlconf=settings.PUBLIC_SCHEMA_URLCONF)
     return f"{platform_root_url().rstrip('/')}{path}?id={receipt.receipt_id}"
@@ -128,5 +110,16 @@ def verification_url(receipt: Receipt) -> str:
 HANDLERS = {
     "receipt_pdf": _render_receipt_pdf,
     "receipt_email": _send_receipt_email,
-    "case_message": _send_case_message,
 }
+
+
+def register_handler(kind: str):
+    """For the apps above the inbox (from their AppConfig.ready): the decorated function does `kind`'s messages,
+    so the inbox delivers their work without importing them."""
+
+    def register(handler):
+        if HANDLERS.setdefault(kind, handler) is not handler:
+            raise ImproperlyConfigured(f"two handlers for outbox messages of kind {kind!r}")
+        return handler
+
+    return register

@@ -289,16 +289,6 @@ class TestCaseActions:
 
 
 class TestResidentSide:
-    @pytest.fixture
-    def smtp(self, settings):
-        from tests.support.smtp_server import SmtpServer
-
-        with SmtpServer() as server:
-            settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-            settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-            settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-            yield server
-
     def test_an_anonymous_filer_follows_the_case_with_the_code_from_the_e_mail(
         self, full_catalogue, client, unit_a, smtp
     ):
