@@ -11,6 +11,7 @@ from shared_services.inbox import correspondence_views as inbox_correspondence_v
 from shared_services.inbox import export_views as inbox_export_views
 from shared_services.inbox import start_views as inbox_start_views
 from shared_services.letters import views as letters_views
+from shared_services.notifications import views as notifications_views
 from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
 from shared_services.portal import account_views, answer_views
@@ -82,6 +83,7 @@ urlpatterns = [
     # Everybody signs in through Keycloak (shared_services/identity): residents and the office's staff alike.
     path("", include("shared_services.identity.urls")),
     path("konto/", account_views.my_account, name="resident-account"),
+    path("konto/powiadomienia/", notifications_views.resident_preferences, name="resident-notification-preferences"),
     path("urzad/", inbox_start_views.office_start, name="clerk-home"),
     path("urzad/eksport/", onboarding_office_views.export_page, name="clerk-export"),
     path("urzad/eksport/pobierz/", onboarding_office_views.export_download, name="clerk-export-download"),
@@ -126,6 +128,15 @@ urlpatterns = [
         "urzad/sprawy/<int:pk>/korespondencja/<int:file_id>/",
         inbox_correspondence_views.case_entry_file,
         name="clerk-case-entry-file",
+    ),
+    path("urzad/powiadomienia/", notifications_views.notification_list, name="clerk-notifications"),
+    path(
+        "urzad/powiadomienia/przeczytane/", notifications_views.notifications_mark_read, name="clerk-notifications-read"
+    ),
+    path(
+        "urzad/powiadomienia/ustawienia/",
+        notifications_views.staff_preferences,
+        name="clerk-notification-preferences",
     ),
     path("urzad/formularze/", eforms_clerk_views.unit_forms, name="clerk-forms"),
     path("urzad/formularze/nowy/", eforms_clerk_views.unit_form_edit, name="clerk-form-new"),

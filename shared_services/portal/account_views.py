@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from shared_services.eforms.models import FormDraft, Submission
 from shared_services.identity.access import Area, area_required
+from shared_services.notifications.forms import resident_preferences_form
 from shared_services.offer.selectors import form_url_of_key
 
 
@@ -18,4 +19,12 @@ def my_account(request):
         .select_related("standard_form_version", "unit_form_version")
     ]
     submissions = Submission.objects.filter(submitted_by=request.user).select_related("register_entry__case")
-    return render(request, "portal/account.html", {"drafts": drafts, "submissions": submissions})
+    return render(
+        request,
+        "portal/account.html",
+        {
+            "drafts": drafts,
+            "submissions": submissions,
+            "notification_preferences": resident_preferences_form(request.user),
+        },
+    )

@@ -383,5 +383,5 @@ class TestQueryCount:
 
 # The unit's schema, the session, its user and role, the people the user may assign to (the filters' list),
 # the count, the departments of the filters, the page of cases with their entries, fees, departments and
-# assignees (one query), and the people of the bulk bar's list.
-QUERIES_OF_THE_INBOX_PAGE = 9
+# assignees (one query), the people of the bulk bar's list, and the header's count of unread notifications.
+QUERIES_OF_THE_INBOX_PAGE = 10

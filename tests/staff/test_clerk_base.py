@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def menu_of(client, path="/urzad/skrzynka/"):
     page = client.get(path, HTTP_HOST=TORUN).content.decode()
-    return page[page.index('<nav class="console-nav"') : page.index("</nav>")]
+    start = page.index('<nav class="console-nav"')
+    return page[start : page.index("</nav>", start)]
 
 
 def test_a_unit_administrator_finds_the_payment_settings_and_report_in_the_menu(client, unit_a):
