@@ -22,6 +22,16 @@ from .validators import FORMAT_VALIDATORS
 
 DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024
 
+# The box beside a file kept with a draft ("<field>__keep"): the file stays only while the page sends it ticked,
+# so what the resident sees as attached is what is filed, and a form sent without it files no old file.
+KEEP_SUFFIX = "__keep"
+
+
+def kept_attachments_posted(kept: dict, posted) -> dict:
+    """Of the files kept with a draft (by field), those the posted form still asks to keep."""
+    return {name: original_name for name, original_name in kept.items() if posted.get(f"{name}{KEEP_SUFFIX}")}
+
+
 _format_checker = FormatChecker()
 for _name, _validate in FORMAT_VALIDATORS.items():
     _format_checker.checks(_name, raises=ValidationError)(_validate)
@@ -112,14 +122,19 @@ class ApplicationForm(forms.Form):
             field = _field_for(name, spec, required=needs_value, widget_hint=layout.get("widgets", {}).get(name))
             if name in layout.get("autocomplete", {}):  # WCAG 1.3.5: say what personal data a field asks for
                 field.widget.attrs["autocomplete"] = layout["autocomplete"][name]
+            self.fields[name] = field
             if name in self.kept_attachments:
-                field.kept_file = self.kept_attachments[name]
+                self.kept_file_show(name, self.kept_attachments[name])
             if name in conditional:
                 field.show_when = conditional[name]
                 field.condition_hint = self._condition_hint(conditional[name])
-            self.fields[name] = field
         self.detected_media_types: dict[str, str] = {}
         self.hidden_fields: set[str] = set()  # fields whose condition does not hold in this answer
+
+    def kept_file_show(self, name: str, original_name: str) -> None:
+        """Show the field's file kept with the draft, with its box to keep it ticked."""
+        self.fields[name].kept_file = original_name
+        self.fields[name].keep_name = f"{name}{KEEP_SUFFIX}"
 
     def _condition_hint(self, condition: dict) -> str:
         spec = self.definition.properties[condition["field"]]

@@ -76,7 +76,7 @@ def draft_save(*, owner, service_key: str, form: ApplicationForm, draft: FormDra
     """Keep what a resident has filled in so far, valid or not; files that passed their checks are kept too.
     `draft` is the one the form was filled from (kept on its form version; a visitor's without an account
     passes to the resident once signed in); without it, a signed-in resident's draft of the service, or a new
-    one a visitor's browser knows by its key."""
+    one a visitor's browser knows by its key. Kept files the form no longer lists are removed."""
     data = {name: value for name, value in form.data.items() if name in form.fields and name != "csrfmiddlewaretoken"}
     owner = owner if owner is not None and owner.is_authenticated else None
     if draft is not None:
@@ -88,6 +88,8 @@ def draft_save(*, owner, service_key: str, form: ApplicationForm, draft: FormDra
         )
     else:
         draft = FormDraft.objects.create(service_key=service_key, data=data, **_pin(form.definition))
+    # A file the resident no longer keeps (the box beside it unticked, or a page sent without it) goes.
+    _attachments_delete(draft.attachments.exclude(field__in=form.kept_attachments))
     form.is_valid()  # runs the checks of the files; a draft may be incomplete, but no bad file is kept
     checked = {name: form.cleaned_data[name] for name in form.detected_media_types if name in form.cleaned_data}
     _attachments_store(checked, form.detected_media_types, draft=draft)

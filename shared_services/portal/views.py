@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from shared_services.catalogue.models import Category, LifeEvent
 from shared_services.eforms.answers import submission_answers
 from shared_services.eforms.filers import filed_submission_remember, is_filer
-from shared_services.eforms.filling import ApplicationForm
+from shared_services.eforms.filling import ApplicationForm, kept_attachments_posted
 from shared_services.eforms.models import Submission
 from shared_services.eforms.services import DraftAlreadyFiled, draft_form, draft_get, draft_save
 from shared_services.inbox.downloads import receipt_pdf_response, receipt_xml_response, submission_document_response
@@ -117,6 +117,7 @@ def service_form(request, slug, kind=STANDARD):
     definition = draft.form_version if draft else card.form
     kept = {attachment.field: attachment.original_name for attachment in draft.attachments.all()} if draft else {}
     if request.method == "POST":
+        kept = kept_attachments_posted(kept, request.POST)
         form = ApplicationForm(request.POST, request.FILES, definition=definition, kept_attachments=kept)
         if "save_draft" in request.POST and not request.user.is_authenticated:
             # Signed out meanwhile: keep what was typed on the page and say how to save it.
@@ -139,7 +140,7 @@ def service_form(request, slug, kind=STANDARD):
                 return redirect(_check_url(card))
             # The errors of what was sent (a refused file says why); the files kept by now show as attached.
             for name, original_name in checked.kept_attachments.items():
-                form.fields[name].kept_file = original_name
+                form.kept_file_show(name, original_name)
     else:
         form = ApplicationForm(initial=draft.data if draft else None, definition=definition, kept_attachments=kept)
     return render(

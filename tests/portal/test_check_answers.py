@@ -99,8 +99,13 @@ class TestCheckYourAnswers:
         form = text(client.get(ALCOHOL_URL, HTTP_HOST=TORUN))  # "Popraw" is a link back to the form
         assert 'value="Sklep Pod Lipą sp. z o.o."' in form and 'value="5260250274"' in form
         assert "Już dołączony: umowa.pdf" in form
-        # The file is not sent again: the one kept is filed.
-        changed = client.post(ALCOHOL_URL, {**ALCOHOL, "miejscowosc": "Lubicz"}, HTTP_HOST=TORUN)
+        assert re.search(
+            r'<input type="checkbox" name="tytul_prawny__keep" id="id_tytul_prawny_keep" value="1" checked>', form
+        )
+        # The file is not sent again: the one kept (its box ticked, as the page shows it) is filed.
+        changed = client.post(
+            ALCOHOL_URL, {**ALCOHOL, "miejscowosc": "Lubicz", "tytul_prawny__keep": "1"}, HTTP_HOST=TORUN
+        )
         page = text(client.get(changed["Location"], HTTP_HOST=TORUN))
         assert "Lubicz" in page and "umowa.pdf" in page
         filed = client.post(changed["Location"], {"draft": draft_key(page)}, HTTP_HOST=TORUN)
@@ -109,6 +114,27 @@ class TestCheckYourAnswers:
             attachment = Attachment.objects.get()
             assert attachment.submission.data["miejscowosc"] == "Lubicz" and attachment.original_name == "umowa.pdf"
             assert not FormDraft.objects.exists()
+
+    def test_unticking_a_kept_file_removes_it_and_asks_for_the_file_again(self, full_catalogue, client, unit_a):
+        client.post(ALCOHOL_URL, {**ALCOHOL, "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF)}, HTTP_HOST=TORUN)
+        response = client.post(ALCOHOL_URL, ALCOHOL, HTTP_HOST=TORUN)  # the box beside umowa.pdf unticked
+        page = text(response)
+        assert response.status_code == 200 and "Już dołączony" not in page and 'href="#id_tytul_prawny"' in page
+        with tenant_context(unit_a):
+            assert not Attachment.objects.exists() and FormDraft.objects.get().data["miejscowosc"] == "Toruń"
+        assert submissions(unit_a) == 0
+
+    def test_a_later_application_without_a_file_does_not_take_the_earlier_ones(self, full_catalogue, client, unit_a):
+        """A browser whose filing was lost (a server killed mid-intake) sends a new letter without a file from a
+        page that showed none: the file of the earlier try is not filed with it."""
+        attached = {**LETTER, "zalacznik": SimpleUploadedFile("skan.pdf", PDF)}
+        assert client.post(FORM_URL, attached, HTTP_HOST=TORUN)["Location"] == CHECK_URL  # sending never arrived
+        filed = client.post(FORM_URL, {**LETTER, "tytul": "Inna sprawa"}, HTTP_HOST=TORUN)
+        page = text(client.get(filed["Location"], HTTP_HOST=TORUN))
+        assert "Inna sprawa" in page and "skan.pdf" not in page
+        assert client.post(CHECK_URL, {"draft": draft_key(page)}, HTTP_HOST=TORUN).status_code == 302
+        with tenant_context(unit_a):
+            assert Submission.objects.get().data["tytul"] == "Inna sprawa" and not Attachment.objects.exists()
 
     def test_errors_keep_what_was_typed_and_the_file_that_passed_its_checks(self, full_catalogue, client, unit_a):
         response = client.post(

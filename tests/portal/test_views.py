@@ -262,8 +262,10 @@ class TestDrafts:
         signed_in(client, unit_a, resident(unit_a))
         url = "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/"
         client.post(url, {"save_draft": "1", "tytul_prawny": SimpleUploadedFile("umowa.pdf", PDF)}, HTTP_HOST=TORUN)
-        assert "umowa.pdf" in text_of(client.get(url, HTTP_HOST=TORUN))
-        assert application_file(client, url, ALCOHOL, HTTP_HOST=TORUN).status_code == 302
+        page = text_of(client.get(url, HTTP_HOST=TORUN))
+        assert "umowa.pdf" in page and 'name="tytul_prawny__keep" id="id_tytul_prawny_keep" value="1" checked' in page
+        kept = {**ALCOHOL, "tytul_prawny__keep": "1"}  # the box beside the kept file, ticked as the page shows it
+        assert application_file(client, url, kept, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
             attachment = Attachment.objects.get()
             assert attachment.draft is None and attachment.submission.service_key.endswith("alkoholowych")
