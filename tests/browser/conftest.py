@@ -34,6 +34,7 @@ from django_tenants.utils import tenant_context
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from shared_services.identity.access import StaffRole
@@ -220,7 +221,11 @@ def sign_in_at_provider(driver, username: str, password: str = PASSWORD) -> None
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.NAME, "username"))
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, 'form [type="submit"]').click()
+    submit = driver.find_element(By.CSS_SELECTOR, 'form [type="submit"]')
+    submit.click()
+    # Returns once the browser has left the login page: a caller's next wait (for an <h1>, say) must not be met
+    # by the login page itself while its form is still being sent.
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(submit))
 
 
 # --- Committed data -------------------------------------------------------------------------------
