@@ -1,13 +1,13 @@
-"""`make bench-inbox`: how many applications the inbox takes in per second, end to end over HTTP.
+"""`make bench-inbox`: how many applications the inbox files per second, end to end over HTTP.
 
 A measurement, not a test: it prints figures and the targets next to them, and never fails because a
 target is missed. Everything runs in a database of its own, `ratusz_bench_inbox` (dropped first if it
 exists and at the end unless `--keep`), on the embedded server or on the server of `DATABASE_URL`, with
 signing keys, files, the cache and the Celery queue in a temporary folder of its own.
 
-    python -m infra.bench.inbox                        # 8 clients, 1,500 submissions to each view
+    python -m infra.bench.inbox                        # 8 clients, 1,500 filings and 1,500 bare inserts
     python -m infra.bench.inbox --clients 16 --count 3000 --keep
-    python -m infra.bench.inbox --profile              # also profile submissions in-process (cProfile)
+    python -m infra.bench.inbox --profile              # also profile filings in-process (cProfile)
 
 Set-up, through the project's services, with DJANGO_SETTINGS_MODULE=infra.bench.inbox_settings (the
 normal settings plus `infra.bench.inbox_app`, whose `/bench/bare-insert/` joins the units' URLs): the public
@@ -24,31 +24,45 @@ runserver (one process, a thread per connection: bound by one GIL). CONN_MAX_AGE
 request, as in development).
 
 Measured in the same run against the same server, with `--clients` threads (http.client, keep-alive
-where the server allows it) that each GET the form once for the CSRF cookie and token and then POST the
-same multipart body again and again until the phase has its count:
-  inbox: the general letter (`pismo-ogolne`) of the service `wydanie-dowodu-osobistego` at
-         /uslugi/wydanie-dowodu-osobistego/wniosek/, with a ~20 KB PDF attachment; 302 expected. Each POST
-         carries a new `submission_token` (the form page's idempotency token), and the session cookie the
-         answer sets is not sent back: each submission is a new visitor's.
-  bare:  the same body POSTed to /bench/bare-insert/ (CSRF-exempt), which parses it and inserts one row
-         with its fields as JSON into the unit's schema; 302 expected.
-After an untimed warm-up of each, the measured phases run as inbox, bare, bare, inbox (`--rounds 2`) so that
-a drift of the machine is shared. Rate = submissions / wall time of the phases; latency = each POST's
-round trip (p50, p95).
+where the server allows it) that each GET the form once for the CSRF cookie and token (untimed) and then,
+until the phase has its count, make one of these again and again:
+  inbox: a filing of the general letter (`pismo-ogolne`) of the service `wydanie-dowodu-osobistego` with a
+         ~20 KB PDF attachment, as a new visitor files it: THREE requests.
+           1. POST the form (multipart, with the attachment) to /uslugi/wydanie-dowodu-osobistego/wniosek/,
+              with the CSRF cookie but no session cookie, so each filing is a new visitor's: the answers and
+              the file are kept as a draft that the session it starts (`sessionid`) knows; 302 to the check
+              page …/wniosek/sprawdz/ expected;
+           2. GET the check page with that visitor's session cookie: its hidden `draft` (the draft's key,
+              the intake's idempotency key) and its CSRF token;
+           3. POST `draft` (and the CSRF token) to the check page, with the session cookie: the application
+              is filed (register number, case, signed receipt, audit, outbox); 302 to its confirmation,
+              /wnioski/<uuid>/, expected (not followed).
+         A filing counts only when its last answer is that 302; otherwise it has failed, at the first step
+         that answered otherwise.
+  bare:  the multipart body of step 1 POSTed to /bench/bare-insert/ (CSRF-exempt), which parses it and inserts
+         one row with its fields as JSON into the unit's schema: ONE request; 302 expected.
+The ratio compares filings per second with bare inserts per second, i.e. three requests (of which two
+POSTs) against one. After an untimed warm-up of each, the measured phases run as inbox, bare, bare, inbox
+(`--rounds 2`) so that a drift of the machine is shared. Rate = filings (or bare inserts) / wall time of the
+phases; latency = a filing's round trip, its three requests together (a bare insert's: its one POST), p50
+and p95.
 
 During each measured phase: CPU time of the web server's processes, of this process (the clients), of the
 database's backends (with --conn-max-age > 0 only: a backend per request cannot be followed) and of the whole
-machine, per submission; and pg_stat_activity sampled every 50 ms: queries running, and how many of them wait
-for a row lock, on which table.
+machine, per filing (or bare insert); and pg_stat_activity sampled every 50 ms: queries running, and how many
+of them wait for a row lock, on which table.
 
-Afterwards, in the unit's schema: register numbers must be 1..n without gaps, and there must be as many
-receipts as the inbox answered 302 (and as many bare rows as the bare view did).
+Afterwards, in the unit's schema: register numbers must be 1..n without gaps, there must be as many receipts
+and register entries as filings were acknowledged (a 302 to /wnioski/<uuid>/), the applications must be
+exactly the ones acknowledged (their references), and there must be as many bare rows as the bare view
+answered 302. Drafts left over (of filings that failed after their first step) are counted.
 
-When a target is missed (or with --profile), submissions are also made in this process through Django's test
-Client, one at a time, timed, and profiled twice with cProfile (wall clock and CPU clock): the cost of each
-step of intake per submission, and the functions with the most CPU time of their own.
+When a target is missed (or with --profile), filings are also made in this process through Django's test
+Client (the same three requests, a new visitor each time), one at a time, timed, and profiled twice with
+cProfile (wall clock and CPU clock): the cost of each step of intake per filing, and the functions with the
+most CPU time of their own.
 
-The last line is always `inbox: <n>/s, p95 <ms> ms, <pct>% of bare insert`.
+The last line is always `inbox: <n> filings/s (3 requests each), p95 <ms> ms, <pct>% of bare inserts/s`.
 """
 
 from __future__ import annotations
@@ -72,11 +86,12 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 from infra.bench.common import PROJECT_ROOT, bench_session, project_pythonpath, timed, verdict
 
 # The general letter (pismo-ogolne) of the ID card service, filled in as the inbox tests file it.
-from tests.support.letters import FORM_URL, LETTER
+from tests.support.letters import FORM_URL, LETTER, application_file
 
 BENCH_DATABASE = "ratusz_bench_inbox"
 BENCH_SETTINGS = "infra.bench.inbox_settings"
@@ -101,7 +116,7 @@ def _environment(bench_url: str, folder: Path, conn_max_age: int) -> None:
     os.environ["DEBUG"] = "False"  # as in production: no query log in memory, cached template loaders
     domain = os.environ.get("PLATFORM_DOMAIN", "localhost").lower().strip(".")
     os.environ["ALLOWED_HOSTS"] = f"{domain},.{domain}"
-    os.environ["LOG_LEVEL"] = "WARNING"  # not one request log line per submission
+    os.environ["LOG_LEVEL"] = "WARNING"  # not one request log line per request
     os.environ["CONN_MAX_AGE"] = str(conn_max_age)
     os.environ["EMAIL_URL"] = "dummymail://"
     os.environ["MEDIA_ROOT"] = str(folder / "media")
@@ -388,7 +403,8 @@ class Monitor:
                     for locked, query in rows:
                         if locked:
                             self.waiting += 1
-                            table = re.search(r'(?:FROM|UPDATE|INTO) "(\w+)"', query or "")
+                            # Quoted by the ORM, not in raw SQL (the register counter's upsert).
+                            table = re.search(r'(?:FROM|UPDATE|INTO) "?(\w+)', query or "")
                             self.waits_by_table[table[1] if table else "?"] += 1
         finally:
             conn.close()
@@ -397,10 +413,12 @@ class Monitor:
 # --- the clients ----------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# The form page's hidden idempotency token: a form sent again with the same one is not filed again, so each
-# POST carries a new one, as if its visitor had loaded a form page of their own.
-SUBMISSION_TOKEN_FIELD = "submission_token"
-_TOKEN_PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
+# The check page's hidden field: the key of the visitor's draft, which is also the intake's idempotency key.
+_DRAFT = re.compile(r'name="draft" value="([0-9a-f-]+)"')
+# Where a filing ends: the confirmation page of the application, named by its reference.
+_CONFIRMATION = re.compile(
+    r"^(?:https?://[^/]+)?/wnioski/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/$"
+)
 
 
 def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
@@ -419,20 +437,92 @@ def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+def _cookie_set(response, name: str) -> str | None:
+    """`name=value` of the cookie `name` that the answer sets, if it sets one."""
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie" and value.startswith(f"{name}="):
+            return value.split(";", 1)[0]
+    return None
+
+
+@dataclass(frozen=True)
+class Browser:
+    """What a client thread has from its one GET of the form page (the CSRF cookie and the page's token) and
+    the form's multipart body made with them; no session cookie: each filing starts as a new visitor's."""
+
+    host: str
+    csrf_cookie: str
+    body: bytes
+    content_type: str
+
+    def request(self, conn, method: str, url: str, *, session: str | None = None, body=None, content_type=None):
+        """One request on the connection, the answer read whole: (the response, its body)."""
+        headers = {"Host": self.host, "Cookie": "; ".join(filter(None, (self.csrf_cookie, session)))}
+        if body is not None:
+            headers |= {"Content-Type": content_type, "Referer": f"http://{self.host}{url}"}
+        conn.request(method, url, body=body, headers=headers)
+        response = conn.getresponse()
+        return response, response.read()
+
+
+def _filing(conn, browser: Browser) -> tuple[str | None, str | None]:
+    """One application filed by a new visitor, in three requests: (its reference, None) when the last answer
+    is a 302 to its confirmation /wnioski/<uuid>/; else (None, the step that went wrong and its answer)."""
+    # 1. The form with its attachment, without a session cookie: a new visitor. The answers and the file
+    #    are kept as a draft that the session it starts knows; on to the check page.
+    response, _ = browser.request(conn, "POST", FORM_URL, body=browser.body, content_type=browser.content_type)
+    location = response.getheader("Location") or ""
+    if response.status != 302 or not location.endswith("/sprawdz/"):
+        return None, f"form POST: HTTP {response.status}{f' to {location}' if location else ''}"
+    session = _cookie_set(response, "sessionid")
+    if session is None:
+        return None, "form POST: no session cookie set"
+    check_url = urlsplit(location).path
+    # 2. The check page, with the visitor's session: the draft's key and the page's CSRF token.
+    response, content = browser.request(conn, "GET", check_url, session=session)
+    page = content.decode()
+    draft, token = _DRAFT.search(page), _TOKEN.search(page)
+    if response.status != 200 or draft is None or token is None:
+        return None, f"check page GET: HTTP {response.status}{'' if response.status != 200 else ', no draft key'}"
+    # 3. "Send": the draft is filed (register number, case, signed receipt); on to the confirmation.
+    response, _ = browser.request(
+        conn,
+        "POST",
+        check_url,
+        session=session,
+        body=urlencode({"csrfmiddlewaretoken": token[1], "draft": draft[1]}).encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+    location = response.getheader("Location") or ""
+    filed = _CONFIRMATION.match(location) if response.status == 302 else None
+    if filed is None:
+        return None, f"send POST: HTTP {response.status}{f' to {location}' if location else ''}"
+    return filed[1], None
+
+
+def _bare_insert(conn, browser: Browser) -> tuple[str | None, str | None]:
+    """The form's multipart body POSTed once to the bare view: ("", None) on its 302."""
+    response, _ = browser.request(conn, "POST", BARE_URL, body=browser.body, content_type=browser.content_type)
+    return ("", None) if response.status == 302 else (None, f"HTTP {response.status}")
+
+
+# What one unit of a phase is: a filing (three requests) or a bare insert (one).
+ACTIONS = {"inbox": _filing, "bare": _bare_insert}
+NOUNS = {"inbox": ("filing", "filings"), "bare": ("bare insert", "bare inserts")}
+
+
 @dataclass
 class Phase:
     label: str
-    url: str
+    kind: str  # "inbox" or "bare", a key of ACTIONS
     count: int
     wall: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
+    ok: int = 0  # filings acknowledged (302 to the confirmation), or bare inserts answered 302
+    latencies: list[float] = field(default_factory=list)  # of the ok ones: a filing's three requests together
+    references: list[str] = field(default_factory=list)  # of the filings acknowledged
+    failures: Counter = field(default_factory=Counter)  # by the step that went wrong and its answer
+    errors: list[str] = field(default_factory=list)  # the first few, in full
     monitor: Monitor | None = None
-
-    @property
-    def ok(self) -> int:
-        return self.statuses[302]
 
 
 def _client(
@@ -446,25 +536,21 @@ def _client(
     finished: list[float],
 ) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
-    latencies, statuses, errors = [], Counter(), []
+    action = ACTIONS[phase.kind]
+    ok, latencies, references, failures, errors = 0, [], [], Counter(), []
     try:
-        # The form, for the CSRF cookie and token (not timed): a browser's first GET.
+        # The form, for the CSRF cookie and token (not timed): a browser's first GET. It starts no session.
         conn.request("GET", FORM_URL, headers={"Host": host})
         response = conn.getresponse()
         page = response.read().decode()
-        cookie = next(
-            value.split(";", 1)[0]
-            for name, value in response.getheaders()
-            if name.lower() == "set-cookie" and value.startswith("csrftoken=")
-        )
+        cookie, token = _cookie_set(response, "csrftoken"), _TOKEN.search(page)[1]
         body, content_type = _multipart(
-            {**LETTER, "csrfmiddlewaretoken": _TOKEN.search(page)[1], SUBMISSION_TOKEN_FIELD: _TOKEN_PLACEHOLDER},
-            {ATTACHMENT_FIELD: ("skan.pdf", pdf, "application/pdf")},
+            {**LETTER, "csrfmiddlewaretoken": token}, {ATTACHMENT_FIELD: ("skan.pdf", pdf, "application/pdf")}
         )
-        body_head, body_tail = body.split(_TOKEN_PLACEHOLDER.encode())
-        headers = {"Host": host, "Cookie": cookie, "Content-Type": content_type, "Referer": f"http://{host}{FORM_URL}"}
+        browser = Browser(host=host, csrf_cookie=cookie, body=body, content_type=content_type)
     except Exception as error:  # any failure: reported with the phase's errors
-        errors.append(f"GET {FORM_URL}: {type(error).__name__}: {error}")
+        with lock:
+            phase.errors.append(f"GET {FORM_URL}: {type(error).__name__}: {error}")
         barrier.abort()
         raise
     barrier.wait()
@@ -474,25 +560,26 @@ def _client(
                 break
         started = time.perf_counter()
         try:
-            body = body_head + str(uuid.uuid4()).encode() + body_tail
-            conn.request("POST", phase.url, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()  # the session cookie it sets is not sent back: the next one is a new visitor
-            statuses[response.status] += 1
-            if response.status == 302:
-                latencies.append(time.perf_counter() - started)
-            elif len(errors) < 3:
-                errors.append(f"HTTP {response.status}")
-        except Exception as error:  # any failure: counted, the run goes on
+            reference, failure = action(conn, browser)
+        except Exception as error:  # any failure: counted, the run goes on (on a new connection)
             conn.close()
-            statuses["exception"] += 1
+            reference, failure = None, type(error).__name__
             if len(errors) < 3:
                 errors.append(f"{type(error).__name__}: {error}")
+        if failure is None:
+            latencies.append(time.perf_counter() - started)
+            ok += 1
+            if reference:
+                references.append(reference)
+        else:
+            failures[failure] += 1
     finished.append(time.perf_counter())
     conn.close()
     with lock:
+        phase.ok += ok
         phase.latencies += latencies
-        phase.statuses.update(statuses)
+        phase.references += references
+        phase.failures.update(failures)
         phase.errors += errors
 
 
@@ -500,17 +587,18 @@ def _run_phase(
     server: Server,
     host: str,
     label: str,
-    url: str,
+    kind: str,
     count: int,
     clients: int,
     pdf: bytes,
     database_url: str | None = None,
     persistent_connections: bool = False,
 ) -> Phase:
-    """`count` POSTs to `url` from `clients` threads; with `database_url`, the phase is monitored."""
+    """`count` filings (kind "inbox") or bare inserts (kind "bare") from `clients` threads; with
+    `database_url`, the phase is monitored."""
     import itertools
 
-    phase = Phase(label=label, url=url, count=count)
+    phase = Phase(label=label, kind=kind, count=count)
     tickets, lock, finished = itertools.count(), threading.Lock(), []
     barrier = threading.Barrier(clients + 1)
     threads = [
@@ -549,8 +637,12 @@ def _percentiles_ms(samples: list[float]) -> tuple[float, float]:
 
 @dataclass
 class Totals:
-    label: str
+    label: str  # "inbox" or "bare"
     phases: list[Phase]
+
+    @property
+    def noun(self) -> str:
+        return NOUNS[self.label][0]
 
     @property
     def submitted(self) -> int:
@@ -566,7 +658,7 @@ class Totals:
 
     @property
     def failed(self) -> int:
-        return sum(sum(phase.statuses.values()) - phase.ok for phase in self.phases)
+        return sum(phase.failures.total() for phase in self.phases)
 
     @property
     def percentiles(self) -> tuple[float, float]:
@@ -579,7 +671,7 @@ def _print_monitor(totals: Totals) -> None:
     if not monitors or not totals.submitted:
         return
 
-    def per_submission(seconds: float) -> str:
+    def per_one(seconds: float) -> str:
         return f"{seconds / totals.submitted * 1000:.1f}"
 
     busy = sum(monitor.cpu_busy or 0 for monitor in monitors)
@@ -592,9 +684,9 @@ def _print_monitor(totals: Totals) -> None:
         else None
     )
     print(
-        f"    {totals.label}: CPU ms per submission: web server {per_submission(server)}, "
-        f"PostgreSQL {per_submission(database) if database is not None else '? (a connection per request)'}, "
-        f"clients {per_submission(clients)}; whole machine {per_submission(busy)} "
+        f"    {totals.label}: CPU ms per {totals.noun}: web server {per_one(server)}, "
+        f"PostgreSQL {per_one(database) if database is not None else '? (a connection per request)'}, "
+        f"clients {per_one(clients)}; whole machine {per_one(busy)} "
         f"({busy / every * 100:.0f}% busy{', anything else running included' if every else ''})"
     )
     if samples:
@@ -620,12 +712,14 @@ def _print_monitor(totals: Totals) -> None:
 # --- checks and profile ---------------------------------------------------------------------------
 
 
-def _check(unit, inbox_302: int, bare_302: int, queue_dir: Path) -> bool:
+def _check(unit, filed: list[str], bare_302: int, queue_dir: Path) -> bool:
+    """After the run, in the unit's schema: `filed` are the references of the filings acknowledged (a 302 to
+    /wnioski/<uuid>/), warm-up included; `bare_302` the bare view's 302s."""
     from django.db import connection
     from django_tenants.utils import tenant_context
 
     from infra.bench.inbox_app.models import BareSubmission
-    from shared_services.eforms.models import Attachment, Submission
+    from shared_services.eforms.models import Attachment, FormDraft, Submission
     from shared_services.inbox import upo
     from shared_services.inbox.models import Case, OutboxMessage, Receipt, RegisterEntry
 
@@ -633,7 +727,8 @@ def _check(unit, inbox_302: int, bare_302: int, queue_dir: Path) -> bool:
         numbers = sorted(RegisterEntry.objects.values_list("number", flat=True))
         years = set(RegisterEntry.objects.values_list("year", flat=True))
         receipts, cases = Receipt.objects.count(), Case.objects.count()
-        submissions, attachments = Submission.objects.count(), Attachment.objects.count()
+        references = {str(reference) for reference in Submission.objects.values_list("reference", flat=True)}
+        attachments, drafts = Attachment.objects.count(), FormDraft.objects.count()
         pending = OutboxMessage.objects.count()
         bare = BareSubmission.objects.count()
         last = Receipt.objects.order_by("-pk").first()
@@ -641,24 +736,29 @@ def _check(unit, inbox_302: int, bare_302: int, queue_dir: Path) -> bool:
     connection.set_schema_to_public()
     gapless = numbers == list(range(1, len(numbers) + 1))
     files = len(list((queue_dir).glob("*.msg")))
-    consistent = receipts == inbox_302 and len(numbers) == inbox_302 and bare == bare_302
+    acknowledged = len(filed)
+    # Each acknowledged filing is one application, and every application stored was acknowledged.
+    same_applications = len(set(filed)) == acknowledged and references == set(filed)
+    consistent = receipts == acknowledged and len(numbers) == acknowledged and same_applications and bare == bare_302
     print(
         f"check: register numbers 1..{len(numbers)} {'without gaps' if gapless else 'WITH GAPS OR REPEATS'} "
-        f"(year {', '.join(map(str, sorted(years))) or '—'}); receipts {receipts} = 302s of the form "
-        f"{inbox_302}: {'yes' if receipts == inbox_302 else 'NO'}; bare rows {bare} = 302s of the bare view "
-        f"{bare_302}: {'yes' if bare == bare_302 else 'NO'}"
+        f"(year {', '.join(map(str, sorted(years))) or '—'}); receipts {receipts} = filings acknowledged (302 to "
+        f"/wnioski/<uuid>/) {acknowledged}: {'yes' if receipts == acknowledged else 'NO'}; the {len(references)} "
+        f"applications stored are the ones acknowledged: {'yes' if same_applications else 'NO'}; bare rows "
+        f"{bare} = 302s of the bare view {bare_302}: {'yes' if bare == bare_302 else 'NO'}"
     )
     print(
-        f"    submissions {submissions}, attachments {attachments}, cases {cases}, outbox messages {pending} "
-        f"(no worker: all pending), wake-up messages queued in the broker folder: {files}; "
-        f"the last receipt's signature verifies: {'yes' if verified else 'NO'}"
+        f"    cases {cases}, attachments {attachments}, visitors' drafts left (filings that failed after their "
+        f"form POST) {drafts}, outbox messages {pending} (no worker: all pending), wake-up messages queued in the "
+        f"broker folder: {files}; the last receipt's signature verifies: {'yes' if verified else 'NO'}"
     )
     return gapless and consistent and verified
 
 
 def _profile(unit, pdf: bytes, count: int, top: int) -> None:
-    """Submissions in this process through Django's test Client (routing, middleware, the view; no HTTP
-    server), timed plainly and then under cProfile; the profile's main costs per submission."""
+    """Filings in this process through Django's test Client (routing, middleware, the views; no HTTP server),
+    each the same three requests as over HTTP by a new visitor, timed plainly and then under cProfile; the
+    profile's main costs per filing."""
     import cProfile
     import logging
     import pstats
@@ -670,29 +770,18 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
     logging.getLogger("kombu.connection").setLevel(logging.ERROR)  # "No hostname was supplied", once
 
     def submit():
-        response = client.post(
-            FORM_URL,
-            {
-                **LETTER,
-                ATTACHMENT_FIELD: SimpleUploadedFile("skan.pdf", pdf),
-                SUBMISSION_TOKEN_FIELD: str(uuid.uuid4()),
-            },
-            HTTP_HOST=host,
-        )
-        if response.status_code != 302:
-            raise SystemExit(f"in-process POST answered {response.status_code}")
         client.cookies.pop("sessionid", None)  # a new visitor each time, as over HTTP
+        # The form POST, the check page GET and the send POST, with the session the first one starts.
+        response = application_file(
+            client, FORM_URL, {**LETTER, ATTACHMENT_FIELD: SimpleUploadedFile("skan.pdf", pdf)}, HTTP_HOST=host
+        )
+        if response.status_code != 302 or not _CONFIRMATION.match(response.get("Location", "")):
+            raise SystemExit(
+                f"in-process filing answered {response.status_code} {response.get('Location', '')}".rstrip()
+            )
 
     def bare():
-        client.post(
-            BARE_URL,
-            {
-                **LETTER,
-                ATTACHMENT_FIELD: SimpleUploadedFile("skan.pdf", pdf),
-                SUBMISSION_TOKEN_FIELD: str(uuid.uuid4()),
-            },
-            HTTP_HOST=host,
-        )
+        client.post(BARE_URL, {**LETTER, ATTACHMENT_FIELD: SimpleUploadedFile("skan.pdf", pdf)}, HTTP_HOST=host)
 
     for _ in range(5):
         submit()
@@ -720,11 +809,12 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
         profiler.disable()
         profiles[clock] = pstats.Stats(profiler)
     print(
-        f"profile: {count} submissions in-process, one at a time (Django's test Client: routing, middleware, the "
-        f"view; no HTTP server): {inbox_wall:.1f} ms each, {inbox_cpu:.1f} ms of it Python's CPU (medians; the bare "
-        f"insert: {bare_wall:.1f} ms, {bare_cpu:.1f} ms CPU)"
+        f"profile: {count} filings in-process, one at a time, each the form POST, the check page GET and the send "
+        f"POST by a new visitor (Django's test Client: routing, middleware, the views; no HTTP server): "
+        f"{inbox_wall:.1f} ms each, {inbox_cpu:.1f} ms of it Python's CPU (medians; the bare insert, one POST: "
+        f"{bare_wall:.1f} ms, {bare_cpu:.1f} ms CPU)"
     )
-    print(f"  under cProfile (times inflated), cumulative per submission:{'wall ms':>14} {'CPU ms':>8}")
+    print(f"  under cProfile (times inflated), cumulative per filing:{'wall ms':>19} {'CPU ms':>8}")
 
     def cumulative(stats, *, module: str, function: str) -> float:
         return (
@@ -741,35 +831,40 @@ def _profile(unit, pdf: bytes, count: int, top: int) -> None:
     psycopg2_commit = "<method 'commit' of 'psycopg2.extensions.connection' objects>"
     # (label, the end of the function's file path, the function)
     parts = [
-        ("a submission, whole (test Client POST)", "infra/bench/inbox.py", "submit"),
-        ("the form view (service_form), whole", "portal/views.py", "service_form"),
-        ("  the service looked up (service_to_file_get)", "offer/selectors.py", "service_to_file_get"),
-        ("  multipart parsed (request.POST / FILES)", "django/http/request.py", "_load_post_and_files"),
-        ("  form validated (ApplicationForm.is_valid)", "django/forms/forms.py", "is_valid"),
-        ("  application_receive (one transaction)", "inbox/services.py", "application_receive"),
-        ("    submission + attachment stored (_submission_store)", "eforms/services.py", "_submission_store"),
-        ("      attachment file written (Storage.save)", "django/core/files/storage/base.py", "save"),
-        ("    entry, receipt, case, number (_register)", "inbox/services.py", "_register"),
-        ("      outbox messages written (_outbox_for_receipt)", "inbox/services.py", "_outbox_for_receipt"),
-        ("      signing key read (signing_keys.current_key)", "inbox/signing_keys.py", "current_key"),
-        ("      XAdES signature (upo.receipt_sign)", "inbox/upo.py", "receipt_sign"),
-        ("        ECDSA P-256 private-key operation (cryptography)", "", ecdsa_sign),
-        ("      case opened (case_open_at_intake)", "inbox/case_services.py", "case_open_at_intake"),
-        ("      number taken: the register locked until commit", "inbox/services.py", "_register_number"),
-        ("    audit entries appended: the chain locked until commit", "audit/services.py", "_append"),
-        ("    broker wake-ups after commit (_wake_worker)", "inbox/services.py", "_wake_worker"),
+        ("a filing, whole (3 test Client requests)", "infra/bench/inbox.py", "submit"),
+        ("the service looked up, by each view (service_to_file_get)", "offer/selectors.py", "service_to_file_get"),
+        ("the visitor's draft read, by each view (draft_get)", "eforms/services.py", "draft_get"),
+        ("request bodies parsed, both POSTs (request.POST / FILES)", "django/http/request.py", "_load_post_and_files"),
+        ("forms validated, all told (Form.is_valid)", "django/forms/forms.py", "is_valid"),
         (
-            "session saved (SessionMiddleware.process_response)",
+            "sessions saved (SessionMiddleware.process_response)",
             "django/contrib/sessions/middleware.py",
             "process_response",
         ),
+        ("1. the form POST (service_form), whole", "portal/views.py", "service_form"),
+        ("  the draft kept with its file (draft_save)", "eforms/services.py", "draft_save"),
+        ("    attachment file written (Storage.save)", "django/core/files/storage/base.py", "save"),
+        ("2.+3. the check page and the send (service_form_check)", "portal/views.py", "service_form_check"),
+        ("  2. the check page rendered (render)", "django/shortcuts.py", "render"),
+        ("  3. the send (_file), whole", "portal/views.py", "_file"),
+        ("    application_receive (one transaction)", "inbox/services.py", "application_receive"),
+        ("      submission stored, the draft's file moved to it", "eforms/services.py", "_submission_store"),
+        ("      entry, receipt, case, number (_register)", "inbox/services.py", "_register"),
+        ("        outbox messages written (_outbox_for_receipt)", "inbox/services.py", "_outbox_for_receipt"),
+        ("        signing key read (signing_keys.current_key)", "inbox/signing_keys.py", "current_key"),
+        ("        XAdES signature (upo.receipt_sign)", "inbox/upo.py", "receipt_sign"),
+        ("          ECDSA P-256 private-key operation (cryptography)", "", ecdsa_sign),
+        ("        case opened (case_open_at_intake)", "inbox/case_services.py", "case_open_at_intake"),
+        ("        number taken: the register locked until commit", "inbox/services.py", "_register_number"),
+        ("      audit entries appended: the chain locked until commit", "audit/services.py", "_append"),
+        ("      broker wake-ups after commit (_wake_worker)", "inbox/outbox.py", "_wake_worker"),
         ("SQL, all statements (CursorWrapper._execute)", "django/db/backends/utils.py", "_execute"),
         ("COMMITs (psycopg2 connection.commit)", "", psycopg2_commit),
     ]
     for label, module, function in parts:
         wall, cpu = (cumulative(profiles[clock], module=module, function=function) * 1000 for clock in ("wall", "cpu"))
-        print(f"    {label:58} {wall:8.2f} {cpu:8.2f}")
-    print(f"  the {top} functions with the most CPU time of their own (tottime, per submission):")
+        print(f"    {label:63} {wall:8.2f} {cpu:8.2f}")
+    print(f"  the {top} functions with the most CPU time of their own (tottime, per filing):")
     stats = profiles["cpu"]
     rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:top]
     for (filename, line, name), value in rows:
@@ -793,6 +888,11 @@ def run(options, bench_url: str, folder: Path) -> None:
         f"{len(pdf) / 1024:.1f} KB PDF; multipart body "
         f"{len(_multipart({**LETTER, 'csrfmiddlewaretoken': 'x' * 64}, {ATTACHMENT_FIELD: ('skan.pdf', pdf, 'application/pdf')})[0]) / 1024:.1f} KB"
     )
+    print(
+        "    an inbox filing is 3 requests by a new visitor: that body POSTed to the form (302 to the check page, "
+        "a session started), the check page GET, the send POST of its draft key (302 to /wnioski/<uuid>/); "
+        "a bare insert is 1 request: that body POSTed to /bench/bare-insert/"
+    )
 
     server = _server_start(options, host, folder / "server.log")
     host = f"{unit.primary_host}:{server.port}"
@@ -803,11 +903,10 @@ def run(options, bench_url: str, folder: Path) -> None:
         f"clients: {options.clients} threads (http.client) in this process"
     )
     phases: dict[str, list[Phase]] = {"inbox": [], "bare": []}
-    urls = {"inbox": FORM_URL, "bare": BARE_URL}
     load_before = os.getloadavg()
     try:
         for key in ("inbox", "bare"):
-            warm = _run_phase(server, host, f"{key} warm-up", urls[key], options.warmup, options.clients, pdf)
+            warm = _run_phase(server, host, f"{key} warm-up", key, options.warmup, options.clients, pdf)
             phases[key].append(warm)
         per_round = options.count // options.rounds
         order = []
@@ -819,7 +918,7 @@ def run(options, bench_url: str, folder: Path) -> None:
                 server,
                 host,
                 key,
-                urls[key],
+                key,
                 per_round,
                 options.clients,
                 pdf,
@@ -829,7 +928,8 @@ def run(options, bench_url: str, folder: Path) -> None:
             measured[key].append(phase)
             phases[key].append(phase)
             print(
-                f"  … {key}: {phase.ok} submissions in {phase.wall:.1f} s ({phase.ok / phase.wall:.0f}/s)",
+                f"  … {key}: {phase.ok} {NOUNS[key][1]} in {phase.wall:.1f} s ({phase.ok / phase.wall:.0f}/s)"
+                + (f", {phase.failures.total()} failed" if phase.failures else ""),
                 file=sys.stderr,
                 flush=True,
             )
@@ -853,50 +953,71 @@ def run(options, bench_url: str, folder: Path) -> None:
         f"after; Python {platform.python_version()}; the server, PostgreSQL and the clients share the machine"
     )
     print(
-        f"measured: {options.rounds} rounds of {per_round} submissions per view after {options.warmup} warm-up "
-        f"submissions each; {options.clients} concurrent clients"
+        f"measured: {options.rounds} rounds of {per_round} filings and {per_round} bare inserts after "
+        f"{options.warmup} warm-up ones of each; {options.clients} concurrent clients; a filing's latency is its 3 "
+        f"requests together"
     )
-    print(f"    {'':34} {'302s':>6} {'errors':>6} {'wall s':>7} {'per s':>7} {'p50 ms':>7} {'p95 ms':>7}")
-    for totals, label in ((inbox, "inbox (form → register + UPO)"), (bare, "bare insert (one JSON row)")):
+    print(f"    {'':44} {'ok':>6} {'failed':>6} {'wall s':>7} {'per s':>7} {'p50 ms':>7} {'p95 ms':>7}")
+    for totals, label in (
+        (inbox, "inbox filings (3 requests: form, check, send)"),
+        (bare, "bare inserts (1 POST: one JSON row)"),
+    ):
         p50, p95 = totals.percentiles
         print(
-            f"    {label:34} {totals.submitted:6} {totals.failed:6} {totals.wall:7.1f} {totals.rate:7.1f} "
+            f"    {label:44} {totals.submitted:6} {totals.failed:6} {totals.wall:7.1f} {totals.rate:7.1f} "
             f"{p50:7.1f} {p95:7.1f}"
         )
     for totals in (inbox, bare):
+        failures = Counter()
+        for phase in phases[totals.label]:
+            failures.update(phase.failures)
         errors = [error for phase in phases[totals.label] for error in phase.errors]
-        if errors:
-            print(f"    {totals.label} errors, e.g.: {errors[:3]}")
+        if failures or errors:
+            print(
+                f"    {totals.label} failures (warm-up included): "
+                + "; ".join(f"{what} ×{count}" for what, count in failures.most_common(5))
+                + (f"; e.g. {errors[:3]}" if errors else "")
+            )
     for totals in (inbox, bare):
         _print_monitor(totals)
     share = inbox.rate / bare.rate if bare.rate else 0.0
     print(
-        f"    inbox / bare insert: {share * 100:.0f}% of the rate; p95 {inbox.percentiles[1] / bare.percentiles[1]:.1f}× "
-        f"the bare insert's"
+        f"    inbox / bare insert: filings/s are {share * 100:.0f}% of bare inserts/s (3 requests each against 1); "
+        f"a filing's p95 is {inbox.percentiles[1] / bare.percentiles[1]:.1f}× a bare insert's"
     )
 
-    inbox_302 = sum(phase.ok for phase in phases["inbox"])
+    filed = [reference for phase in phases["inbox"] for reference in phase.references]
     bare_302 = sum(phase.ok for phase in phases["bare"])
-    _check(unit, inbox_302, bare_302, Path(os.environ["CELERY_FILESYSTEM_QUEUE"]))
+    _check(unit, filed, bare_302, Path(os.environ["CELERY_FILESYSTEM_QUEUE"]))
 
     print("targets (2-core machine):")
-    print(f"    ≥ {TARGET_RATE:.0f} submissions/s: {inbox.rate:.1f}/s — {verdict(inbox.rate >= TARGET_RATE)}")
     print(
-        f"    ≥ {TARGET_SHARE * 100:.0f}% of the bare insert's rate: {share * 100:.0f}% — {verdict(share >= TARGET_SHARE)}"
+        f"    ≥ {TARGET_RATE:.0f} filings/s (3 requests each): {inbox.rate:.1f}/s — {verdict(inbox.rate >= TARGET_RATE)}"
+    )
+    print(
+        f"    filings/s ≥ {TARGET_SHARE * 100:.0f}% of bare inserts/s: {share * 100:.0f}% — "
+        f"{verdict(share >= TARGET_SHARE)}"
     )
     if options.profile_count and (options.profile or inbox.rate < TARGET_RATE or share < TARGET_SHARE):
         try:
             _profile(unit, pdf, options.profile_count, options.profile_top)
         except Exception as error:  # any failure: the measurement above stands; say why the profile is missing
             print(f"profile: failed, {type(error).__name__}: {str(error)[:300]}")
-    print(f"inbox: {inbox.rate:.0f}/s, p95 {inbox.percentiles[1]:.0f} ms, {share * 100:.0f}% of bare insert")
+    print(
+        f"inbox: {inbox.rate:.0f} filings/s (3 requests each), p95 {inbox.percentiles[1]:.0f} ms, "
+        f"{share * 100:.0f}% of bare inserts/s"
+    )
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m infra.bench.inbox", description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
-    parser.add_argument("--count", type=int, default=1500, help="measured submissions per view (default 1500)")
-    parser.add_argument("--warmup", type=int, default=100, help="untimed submissions per view first (default 100)")
+    parser.add_argument(
+        "--count", type=int, default=1500, help="measured filings, and bare inserts (default 1500 each)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=100, help="untimed filings and bare inserts first (default 100 each)"
+    )
     parser.add_argument(
         "--rounds",
         type=int,
@@ -920,11 +1041,9 @@ def main(argv=None) -> None:
         help="CONN_MAX_AGE of the server (default 60, production's; 0: a connection per request)",
     )
     parser.add_argument(
-        "--profile", action="store_true", help="profile submissions in-process even when the targets are met"
+        "--profile", action="store_true", help="profile filings in-process even when the targets are met"
     )
-    parser.add_argument(
-        "--profile-count", type=int, default=50, help="submissions profiled (default 50; 0: no profile)"
-    )
+    parser.add_argument("--profile-count", type=int, default=50, help="filings profiled (default 50; 0: no profile)")
     parser.add_argument("--profile-top", type=int, default=15, help="functions listed by own time (default 15)")
     parser.add_argument("--keep", action="store_true", help=f"keep the database {BENCH_DATABASE} at the end")
     options = parser.parse_args(argv)
