@@ -17,26 +17,13 @@ from shared_services.eforms.models import Attachment, FormDraft, Submission
 from shared_services.eforms.services import visitor_drafts_remove
 from shared_services.payments.models import ProviderConfig
 from tests.support.accounts import local_account, signed_in
-from tests.support.letters import FORM_URL, LETTER, LUBICZ, PDF, TORUN
+from tests.support.letters import ALCOHOL, FORM_URL, LETTER, LUBICZ, PDF, TORUN
 from tests.support.payments import configure_p24
 
 pytestmark = pytest.mark.django_db
 
 CHECK_URL = f"{FORM_URL}sprawdz/"
 ALCOHOL_URL = "/uslugi/zezwolenie-na-sprzedaz-napojow-alkoholowych/wniosek/"
-ALCOHOL = {
-    "nazwa_przedsiebiorcy": "Sklep Pod Lipą sp. z o.o.",
-    "nip": "5260250274",
-    "regon": "012100784",
-    "ulica": "ul. Lipowa 1",
-    "kod_pocztowy": "87-100",
-    "miejscowosc": "Toruń",
-    "adres_punktu": "ul. Lipowa 1, Toruń",
-    "rodzaj_zezwolenia": "A",
-    "miejsce_spozycia": "poza",
-    "email": "biuro@podlipa.pl",
-    "oswiadczenie": "on",
-}
 
 
 def text(response) -> str:

@@ -16,25 +16,12 @@ from shared_services.identity.access import StaffRole
 from shared_services.offer.models import AdoptedService, UnitService
 from shared_services.offer.services import offer_localise, unit_service_save
 from tests.support.accounts import local_account, signed_in
-from tests.support.letters import LETTER, LUBICZ, PDF, TORUN, application_file
+from tests.support.letters import ALCOHOL, LETTER, LUBICZ, PDF, TORUN, application_file
 
 pytestmark = pytest.mark.django_db
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
 
 GENERAL_LETTER = {**LETTER, "tresc": "Proszę o informację o terminach odbioru odpadów."}
-ALCOHOL = {
-    "nazwa_przedsiebiorcy": "Sklep Pod Lipą sp. z o.o.",
-    "nip": "5260250274",
-    "regon": "012100784",
-    "ulica": "ul. Lipowa 1",
-    "kod_pocztowy": "87-100",
-    "miejscowosc": "Toruń",
-    "adres_punktu": "ul. Lipowa 1, Toruń",
-    "rodzaj_zezwolenia": "A",
-    "miejsce_spozycia": "poza",
-    "email": "biuro@podlipa.pl",
-    "oswiadczenie": "on",
-}
 
 
 def page(client, host, path, **kwargs):

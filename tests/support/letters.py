@@ -15,6 +15,20 @@ LETTER = {
     "tresc": "Proszę o terminy.",
 }
 FORM_URL = "/uslugi/wydanie-dowodu-osobistego/wniosek/"
+# The answers of the standard form for a licence to sell alcohol (a form with an attachment and a fee), complete.
+ALCOHOL = {
+    "nazwa_przedsiebiorcy": "Sklep Pod Lipą sp. z o.o.",
+    "nip": "5260250274",
+    "regon": "012100784",
+    "ulica": "ul. Lipowa 1",
+    "kod_pocztowy": "87-100",
+    "miejscowosc": "Toruń",
+    "adres_punktu": "ul. Lipowa 1, Toruń",
+    "rodzaj_zezwolenia": "A",
+    "miejsce_spozycia": "poza",
+    "email": "biuro@podlipa.pl",
+    "oswiadczenie": "on",
+}
 
 
 def application_file(client, form_url: str, data: dict, **extra):
