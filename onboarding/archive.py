@@ -38,6 +38,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from psycopg2 import Error as PsycopgError
 from psycopg2 import sql
 
+from shared_services.inbox.models import PAYLOAD_SECRETS
 from tenants.codes import schema_name_for_code, validate_unit_code
 from tenants.models import Domain, Tenant, UnitStatus, slug_validator
 from tenants.services import unit_create, unit_set_status
@@ -111,6 +112,14 @@ class ArchiveError(ValueError):
 # Tables whose rows never leave the platform: live sessions would let whoever holds the archive act as the
 # people signed in. The table itself is exported (empty), so an import finds every table it expects.
 EXPORTED_WITHOUT_ROWS = {"django_session"}
+# Columns exported through an SQL expression of the same type, which leaves their secrets out: the outbox's
+# work waiting or failed keeps its payload, less the access code a receipt's e-mail would tell (with it, whoever
+# holds the archive could follow the filer's case on the portal).
+_REDACTED_COLUMNS = {
+    ("inbox_outboxmessage", "payload"): sql.SQL("{column} - {secrets}::text[]").format(
+        column=sql.Identifier("payload"), secrets=sql.Literal(list(PAYLOAD_SECRETS))
+    ),
+}
 
 
 def _error(message: str, **params: Any) -> ArchiveError:
@@ -170,7 +179,10 @@ def _write_archive(archive: zipfile.ZipFile, *, unit: Tenant, created_at: dt.dat
             rows = sql.SQL("WHERE false" if table in EXPORTED_WITHOUT_ROWS else "")
             with _member_writer(archive, member, members) as out:
                 cursor.copy_expert(
-                    copy.format(columns=_column_list(columns), table=sql.Identifier(schema, table), rows=rows), out
+                    copy.format(
+                        columns=_exported_columns(table, columns), table=sql.Identifier(schema, table), rows=rows
+                    ),
+                    out,
                 )
             tables.append({"name": table, "columns": columns, "rows": cursor.rowcount, "member": member})
         sequences = [
@@ -731,6 +743,15 @@ def _sequence_next_value(cursor, sequence: str) -> int:
         [sequence],
     )
     return cursor.fetchone()[0]
+
+
+def _exported_columns(table: str, columns: list[str]) -> sql.Composable:
+    return sql.SQL(", ").join(
+        sql.SQL("{} AS {}").format(_REDACTED_COLUMNS[table, column], sql.Identifier(column))
+        if (table, column) in _REDACTED_COLUMNS
+        else sql.Identifier(column)
+        for column in columns
+    )
 
 
 def _column_list(columns: list[str]) -> sql.Composable:

@@ -17,11 +17,10 @@ from django.utils import timezone
 from platform_core.hosts import platform_root_url, unit_root_url
 
 from . import receipt_pdf, upo
-from .models import OutboxMessage, OutboxStatus, Receipt
+from .models import PAYLOAD_SECRETS, OutboxMessage, OutboxStatus, Receipt
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-SECRET_KEYS = {"access_code"}  # dropped from a message's payload once it is done
 FIRST_PAUSE = timedelta(seconds=30)
 
 
@@ -51,15 +50,20 @@ def _run_one() -> bool:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxStatus.FAILED
+                message.payload = _without_secrets(message.payload)  # nobody will need them any more
                 logger.exception("outbox message %s failed for good", message.key)
             else:
                 message.next_attempt_at = timezone.now() + FIRST_PAUSE * 2 ** (message.attempts - 1)
                 logger.warning("outbox message %s failed (attempt %s)", message.key, message.attempts, exc_info=True)
         else:
             message.status, message.done_at = OutboxStatus.DONE, timezone.now()
-            message.payload = {key: value for key, value in message.payload.items() if key not in SECRET_KEYS}
+            message.payload = _without_secrets(message.payload)
         message.save()
         return True
+
+
+def _without_secrets(payload: dict) -> dict:
+    return {key: value for key, value in payload.items() if key not in PAYLOAD_SECRETS}
 
 
 def _render_receipt_pdf(payload: dict) -> None:

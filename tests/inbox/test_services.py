@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_services.audit.models import AuditEntry
@@ -31,7 +32,7 @@ from shared_services.inbox.models import (
     RegisterEntry,
 )
 from shared_services.inbox.outbox import outbox_add
-from shared_services.inbox.outbox_worker import outbox_run
+from shared_services.inbox.outbox_worker import MAX_ATTEMPTS, outbox_run
 from shared_services.inbox.services import application_receive
 from shared_services.staff.models import Department, StaffMember
 from tests.support.accounts import closed_port_url, local_account, signed_in, staff_account
@@ -164,6 +165,20 @@ class TestOutbox:
             message.refresh_from_db()
             assert message.status == OutboxStatus.PENDING and message.attempts == 1 and message.last_error
             assert outbox_run() == 0  # not due again yet: it waits before the next attempt
+
+    def test_a_message_that_failed_for_good_keeps_no_access_code(self, unit_a):
+        with tenant_context(unit_a):
+            message = outbox_add(
+                kind="receipt_email",
+                key="receipt_email:missing",
+                payload={"receipt_id": "00000000-0000-0000-0000-000000000000", "access_code": "ABCD-EFGH-JKLM"},
+            )
+            for _attempt in range(MAX_ATTEMPTS):
+                OutboxMessage.objects.update(next_attempt_at=timezone.now())  # due again at once
+                assert outbox_run() == 1
+            message.refresh_from_db()
+            assert message.status == OutboxStatus.FAILED
+            assert message.payload == {"receipt_id": "00000000-0000-0000-0000-000000000000"}
 
     def test_intake_succeeds_while_the_broker_is_down(self, full_catalogue, client, unit_a, settings):
         from platform_core.celery import app

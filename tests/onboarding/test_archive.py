@@ -374,3 +374,23 @@ def test_live_sessions_never_leave_in_an_archive(torun, in_unit):
         rows = list(csv.reader(io.StringIO(zipped.read("data/django_session.csv").decode())))
     assert rows == [["session_key", "session_data", "expire_date"]]
     assert session.session_key not in zipfile.ZipFile(archive).read("data/django_session.csv").decode()
+
+
+def test_access_codes_waiting_in_the_outbox_never_leave_in_an_archive(torun, in_unit):
+    from shared_services.inbox.models import OutboxMessage, OutboxStatus
+    from shared_services.inbox.outbox import outbox_add
+
+    with in_unit(torun):
+        for status in (OutboxStatus.PENDING, OutboxStatus.FAILED):
+            outbox_add(
+                kind="receipt_email",
+                key=f"receipt_email:{status}",
+                payload={"receipt_id": f"receipt-{status}", "access_code": f"SECR-ETCO-DE{status[:2].upper()}"},
+            )
+        OutboxMessage.objects.filter(key="receipt_email:failed").update(status=OutboxStatus.FAILED)
+    archive = export_unit_archive(unit=torun)
+    with zipfile.ZipFile(archive) as zipped:
+        assert not any(b"SECR-ETCO" in zipped.read(name) for name in zipped.namelist())
+        rows = list(csv.DictReader(io.StringIO(zipped.read("data/inbox_outboxmessage.csv").decode())))
+    # The work itself is kept: restored, the unit still sends its receipts (without the code).
+    assert sorted(json.loads(row["payload"])["receipt_id"] for row in rows) == ["receipt-failed", "receipt-pending"]

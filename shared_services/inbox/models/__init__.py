@@ -9,10 +9,11 @@ The office's systems (EZD) read the register through the REST API with tokens ke
 
 from .api import ApiScope, ApiToken
 from .cases import Case, CaseNote, CaseStatus, SignCounter
-from .outbox import OutboxMessage, OutboxStatus
+from .outbox import PAYLOAD_SECRETS, OutboxMessage, OutboxStatus
 from .register import Channel, EntryFile, EntryKind, Receipt, RegisterCounter, RegisterEntry
 
 __all__ = [
+    "PAYLOAD_SECRETS",
     "ApiScope",
     "ApiToken",
     "Case",

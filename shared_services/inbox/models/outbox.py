@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from platform_core.schema_marking import tenant_model
 
+# What a payload may carry that must not outlive its work (the access code that a receipt's e-mail tells the
+# filer): dropped once the message is done or has failed for good, and never written to an export archive.
+PAYLOAD_SECRETS = ("access_code",)
+
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("pending")
