@@ -10,6 +10,7 @@ from importlib import import_module
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -217,6 +218,22 @@ class TestIsolation:
         replay = client.post(CHECK_URL, {"draft": key}, HTTP_HOST=TORUN)
         assert replay["Location"] == FORM_URL and client.get(confirmation, HTTP_HOST=TORUN).status_code == 404
         assert submissions(unit_a) == 1
+
+    def test_a_draft_key_posted_from_another_browser_opens_nothing_of_the_first(self, full_catalogue, unit_a):
+        first, second = Client(), Client()  # two browsers, each with an anonymous session of its own
+        first_page = text(first.get(first.post(FORM_URL, LETTER, HTTP_HOST=TORUN)["Location"], HTTP_HOST=TORUN))
+        first_key = draft_key(first_page)
+        second.post(FORM_URL, {**LETTER, "imie": "Jan", "nazwisko": "Nowak"}, HTTP_HOST=TORUN)
+        # Before the first browser sends its answers, and after: the key opens nothing in the second.
+        for filed_before in (False, True):
+            if filed_before:
+                confirmation = first.post(CHECK_URL, {"draft": first_key}, HTTP_HOST=TORUN)["Location"]
+            answer = second.post(CHECK_URL, {"draft": first_key}, HTTP_HOST=TORUN, follow=True)
+            assert answer.redirect_chain[0][0] == FORM_URL
+            assert "Kowalska" not in text(answer) and "Nowak" in text(answer)  # its own answers, still there
+            assert submissions(unit_a) == int(filed_before)
+        assert second.get(confirmation, HTTP_HOST=TORUN).status_code == 404
+        assert first.get(confirmation, HTTP_HOST=TORUN).status_code == 200
 
 
 def test_a_visitors_abandoned_answers_are_removed_with_their_files(
