@@ -5,9 +5,14 @@ A plugin never writes to the database: it answers with the plain values below, a
 `WebhookRejected` for a notification that must change nothing.
 """
 
+import json
 from dataclasses import dataclass
 
 from django import forms
+
+# A provider's notification is a few hundred bytes: a larger body is not read past this size (payments/views.py)
+# and is refused before any plugin parses it (services.notification_receive).
+WEBHOOK_MAX_BYTES = 64 * 1024
 
 
 class ProviderError(Exception):
@@ -24,6 +29,44 @@ class ProviderUnreachable(ProviderError):
 
 class WebhookRejected(Exception):
     """A notification that is not genuine or does not match the stored payment: logged, nothing changes."""
+
+
+def webhook_json_object(body: bytes) -> dict:
+    """The JSON object a notification's body holds, for a plugin's `handle_webhook` (every kind of notification
+    alike). WebhookRejected for anything else: a body that is not JSON (or is nested deeper than the parser
+    goes), not an object, or with text that cannot be signed or stored (a lone surrogate, a NUL character)."""
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise WebhookRejected("the body is not JSON") from None
+    if not isinstance(message, dict):
+        raise WebhookRejected("the body is not a JSON object")
+    for text in _texts(message):
+        if "\x00" in text or not _encodable(text):
+            raise WebhookRejected("the body holds text that is not valid Unicode")
+    return message
+
+
+def _texts(value):
+    """Every string in a parsed JSON value, keys included; without recursion, whatever the nesting."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which a JSON escape such as \ud800 can carry
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from shared_services.audit.services import audit_record
 from shared_services.inbox.services import application_receive
 
 from . import crypto
-from .base import Notification, ProviderError, ProviderUnreachable, WebhookRejected
+from .base import WEBHOOK_MAX_BYTES, Notification, ProviderError, ProviderUnreachable, WebhookRejected
 from .models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from .registry import provider_get
 from .selectors import (
@@ -157,11 +157,16 @@ def notification_receive(*, provider_key: str, kind: str, body: bytes, remote_ad
         config = ProviderConfig.objects.filter(provider=provider_key).first()
         if config is None:
             raise WebhookRejected("this unit has not configured the provider")
+        if len(body) > WEBHOOK_MAX_BYTES:
+            raise WebhookRejected(f"the body is longer than {WEBHOOK_MAX_BYTES} bytes")
         plugin = provider_get(provider_key)
         try:
             notification = plugin.handle_webhook(config, kind=kind, body=body)
         except ProviderError as error:  # the unit's keys cannot be read: the signature cannot be checked
             raise WebhookRejected(f"cannot check the notification: {error}") from error
+        except (ValueError, TypeError, LookupError, RecursionError) as error:
+            # A body the plugin did not expect (anyone can post to this address): refused, never a 500.
+            raise WebhookRejected(f"the plugin could not read the body: {error!r}") from error
         if notification.kind == "refund":
             return _refund_notified(notification, provider_key=provider_key)
         return _payment_notified(plugin, config, notification, provider_key=provider_key)

@@ -1,6 +1,5 @@
 """Przelewy24 as a payment provider: each unit has its own merchant (its own account, CRC and API keys)."""
 
-import json
 import logging
 
 from django import forms
@@ -18,6 +17,7 @@ from ...base import (
     RemoteStatus,
     Started,
     WebhookRejected,
+    webhook_json_object,
 )
 from .client import P24Error, Przelewy24Client
 
@@ -187,12 +187,7 @@ class Przelewy24Provider(PaymentProvider):
         return Started(redirect_url=client.gateway_url(token), session_id=session_id, token=token)
 
     def handle_webhook(self, config, *, kind, body) -> Notification:
-        try:
-            message = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise WebhookRejected("the body is not JSON") from None
-        if not isinstance(message, dict):
-            raise WebhookRejected("the body is not a JSON object")
+        message = webhook_json_object(body)
         client = client_for(config)
         if kind == "refund":
             if not client.refund_notification_valid(message):
