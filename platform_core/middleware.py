@@ -122,6 +122,25 @@ class RequestLogMiddleware:
         return response
 
 
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response that does not choose its caching itself.
+
+    Nearly every page can carry personal data: the form and its check page, the confirmation, a case, answers,
+    receipts, the account, the whole office and the API; and any page, the signed-in person's name in its
+    header. Neither the browser's cache on a shared computer nor a proxy may keep them. What is the same for
+    everybody says so in its own header (the favicon, a unit's coat of arms: `public, max-age=…`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a request body larger than MAX_REQUEST_BYTES before anything reads it.
 

@@ -112,6 +112,7 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "platform_core.middleware.RequestLogMiddleware",
+    "platform_core.middleware.NoStoreMiddleware",
     "platform_core.middleware.RequestSizeLimitMiddleware",
     "platform_core.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
