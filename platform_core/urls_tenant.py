@@ -27,6 +27,7 @@ urlpatterns = [
     path("wyswietlanie/", views.display_preferences, name="display-preferences"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("herb/", branding_views.coat_of_arms, name="coat-of-arms"),
+    path("kolory.css", branding_views.colours_stylesheet, name="unit-colours"),
     path("szukaj/", portal_views.search, name="service-search"),
     path("kategorie/<slug:slug>/", portal_views.category_services, name="category-services"),
     path("sytuacje-zyciowe/<slug:slug>/", portal_views.life_event_services, name="life-event-services"),

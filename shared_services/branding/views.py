@@ -59,6 +59,14 @@ def branding_edit(request):
     return render(request, "branding/edit.html", {"form": form})
 
 
+def colours_stylesheet(request):
+    """The unit's colours as the stylesheet's custom properties, linked by every page of the unit: a file, as
+    the Content-Security-Policy refuses inline styles. The page's link changes when the colours do."""
+    response = render(request, "branding/colours.css", {"branding": branding_get()}, content_type="text/css")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def coat_of_arms(request):
     """The unit's coat of arms. Units' media are not served as a folder (residents' attachments live there
     too), so the one public file is served by this view."""
