@@ -5,8 +5,10 @@ needs installing by hand. `RATUSZ_ENV=production` refuses to start with an unsaf
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +118,7 @@ MIDDLEWARE = [
     "platform_core.middleware.RequestSizeLimitMiddleware",
     "platform_core.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "platform_core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -394,4 +397,53 @@ PAYMENT_EXPIRE_AFTER_SECONDS = env.int("PAYMENT_EXPIRE_AFTER_SECONDS", default=2
 CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "task": "shared_services.payments.tasks.payments_reconcile_sweep",
     "schedule": 5 * 60.0,
+}
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------------------
+# Every page loads scripts, styles, images and fonts from this platform only, with nothing inline (no
+# 'unsafe-inline'): a script or style injected into a page does not run. Forms may be sent to this platform,
+# and, through the redirects that follow them, to the identity provider (signing out, a sign-in when the session
+# has expired) and to the payment gateway (filing with a fee paid online): Chromium checks form-action on each
+# redirect. The API's Redoc page has a policy of its own (shared_services/inbox/api/urls.py). See
+# docs/architecture.md#content-security-policy.
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _served_hosts() -> list[str]:
+    """ALLOWED_HOSTS as CSP sources ('.example.pl' is the domain and its subdomains), on the port this
+    deployment serves: the default one in production, DEVELOPMENT_PORT in development."""
+    port = "" if IS_PRODUCTION else f":{DEVELOPMENT_PORT}"
+    scheme = "https" if IS_PRODUCTION else "http"
+    sources = []
+    for host in ALLOWED_HOSTS:
+        names = [host[1:], f"*{host}"] if host.startswith(".") else [host]
+        sources += [f"{scheme}://{name}{port}" for name in names]
+    return sources
+
+
+_FORM_TARGETS = [
+    *_served_hosts(),
+    _origin(KEYCLOAK_SERVER_URL),
+    _origin(PRZELEWY24_PRODUCTION_URL),
+    _origin(PRZELEWY24_SANDBOX_URL),
+]
+if PAYMENT_PROVIDER_URL_OVERRIDE_ALLOWED:
+    # Development only (refused in production): a unit's gateway address may be the development gateway on
+    # this machine (infra/devservices/devp24), on whatever port it was started.
+    _FORM_TARGETS.append("http://127.0.0.1:*")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *dict.fromkeys(_FORM_TARGETS)],
+    }
 }
