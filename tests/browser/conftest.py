@@ -10,7 +10,10 @@ Chromium and chromedriver from Debian's packages; Selenium Manager never downloa
 paths are given.
 
 Helpers for the test modules (imported from here, as tests import `tests.conftest`): `axe_violations`,
-`run_axe`, `assert_no_axe_violations`, `format_violations`, `page_problems`, `use_language`.
+`run_axe`, `assert_no_axe_violations`, `format_violations`, `page_problems`, `csp_violations`, `use_language`.
+
+No page may violate the Content-Security-Policy: `page_problems` (and so `check_page`) reports every violation
+since it was last asked, and a browser test fails at its end when any page it visited had one.
 """
 
 from __future__ import annotations
@@ -194,6 +197,8 @@ def browser(tmp_path_factory):
     ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": "pl"})
+    # The console's messages, where Chromium reports each Content-Security-Policy violation (csp_violations).
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver_log = tmp_path_factory.mktemp("browser") / "chromedriver.log"
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER, log_output=str(driver_log)), options=options)
     driver.set_page_load_timeout(30)
@@ -202,6 +207,25 @@ def browser(tmp_path_factory):
         yield driver
     finally:
         driver.quit()
+
+
+def csp_violations(driver) -> list[str]:
+    """The Content-Security-Policy violations Chromium reported since the last call, on every page loaded
+    meanwhile. They are read from its console log, which Chromium writes as it refuses (during the page's
+    load too, before a listener of the page could hear them); each message names the page and the directive."""
+    return [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(request):
+    """Every test that drives the browser fails when a page it visited violated the policy, checked or not."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    yield
+    violations = csp_violations(browser)
+    assert not violations, "Content-Security-Policy violated:\n" + "\n".join(violations)
 
 
 def use_language(driver, url: str, language: str) -> None:
@@ -275,9 +299,10 @@ def committed_data_remove(units) -> None:
 
 
 def check_page(driver, language: str = "pl") -> None:
-    """The page shown now: no axe violations and a sound structure."""
+    """The page shown now: no axe violations, a sound structure and no Content-Security-Policy violation."""
     assert_no_axe_violations(run_axe(driver), driver.current_url)
-    assert not page_problems(driver, language), page_problems(driver, language)
+    problems = page_problems(driver, language)
+    assert not problems, problems
 
 
 # --- axe-core ----------------------------------------------------------------------------------------
@@ -365,7 +390,7 @@ def page_problems(driver, language: str) -> list[str]:
 
     A skip link is the first focusable element and leads into the single <main>; there is one <h1>,
     headings start at h1 and never skip a level going down (h2 → h4 is a problem, h4 → h2 is not); and
-    <html lang> is the page's language.
+    <html lang> is the page's language. No page since the last check violated the Content-Security-Policy.
     """
     page = driver.execute_script(_STRUCTURE)
     problems = []
@@ -387,4 +412,5 @@ def page_problems(driver, language: str) -> list[str]:
     for (previous, _), (level, text) in itertools.pairwise(page["headings"]):
         if level > previous + 1:
             problems.append(f"heading level skipped: h{previous} → h{level} ({text!r})")
+    problems += [f"Content-Security-Policy violated: {violation}" for violation in csp_violations(driver)]
     return problems
