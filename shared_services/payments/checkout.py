@@ -21,7 +21,7 @@ from platform_core.hosts import unit_root_url
 from . import services
 from .base import ProviderError
 from .models import Payment
-from .registry import provider_get
+from .registry import provider_get, provider_of
 
 logger = logging.getLogger(__name__)
 SESSION_PAYMENTS = "payment_access"  # payments opened here with the case's access code
@@ -50,7 +50,7 @@ def payment_go(request, payment: Payment):
     """Send the resident to the provider's payment page; when that fails, to the status page, which says so
     and offers to try again (the application is filed all the same). A fee not paid online (at the office)
     goes to the status page, which says how to pay it."""
-    if not provider_get(payment.provider).online:
+    if not provider_of(payment.provider).online:
         return redirect("payment-status", public_id=payment.public_id)
     try:
         url = services.payment_start(

@@ -74,6 +74,24 @@ def provider_get(key: str) -> PaymentProvider:
         raise LookupError(f"no payment provider {key!r}") from None
 
 
+class RetiredProvider(PaymentProvider):
+    """Stands for a provider that stored payments name but settings.PAYMENT_PROVIDERS no longer does (taken out
+    of the deployment): nothing is paid or refunded online and no notification is taken, so such a payment
+    keeps its stored status; its name is its key."""
+
+    def __init__(self, key: str):
+        self.key = self.name = key
+
+
+def provider_of(key: str) -> PaymentProvider:
+    """The provider a stored payment names: the registered one, or a RetiredProvider when it has left the
+    setting — the pages and actions of a payment never fail on its provider."""
+    try:
+        return _providers[key]
+    except KeyError:
+        return RetiredProvider(key)
+
+
 def providers() -> list[PaymentProvider]:
     """The registered providers, in the order of settings.PAYMENT_PROVIDERS."""
     return list(_providers.values())

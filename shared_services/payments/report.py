@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from platform_core.spreadsheets import csv_write, xlsx_write
 
-from .registry import provider_get
+from .registry import provider_of
 
 HEADER_KEYS = ("paid_at", "order_id", "register_number", "service", "amount", "refunded", "provider", "session_id")
 
@@ -42,16 +42,9 @@ def _rows(payments):
             payment.description,
             zloty(payment.amount_grosze),
             zloty(payment.refunded_grosze),
-            _provider_name(payment.provider),
+            str(provider_of(payment.provider).name),
             payment.paid_session_id,
         ]
-
-
-def _provider_name(key: str) -> str:
-    try:
-        return str(provider_get(key).name)
-    except LookupError:
-        return key
 
 
 def report_csv(payments) -> bytes:

@@ -25,7 +25,7 @@ from . import report, services
 from .base import WEBHOOK_MAX_BYTES, ProviderError, ProviderKeysUnreadable, ProviderUnreachable, WebhookRejected
 from .checkout import SESSION_PAYMENTS, payment_go, status_url
 from .models import Payment
-from .registry import provider_get, providers
+from .registry import provider_get, provider_of, providers
 from .selectors import payments_for_report, provider_config_get
 
 # --- Residents ---------------------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def payment_status(request, public_id):
     """Where the provider sends the resident back. The return itself proves nothing: this shows the status
     stored from the verified notification; while it is awaiting, HTMX asks again every few seconds."""
     payment = _resident_payment(request, public_id)
-    plugin = provider_get(payment.provider)
+    plugin = provider_of(payment.provider)
     plugin.handle_return(provider_config_get(payment.provider), payment, request.GET)
     submission = payment.submission
     context = {
@@ -251,7 +251,7 @@ def payment_refund(request, public_id):
     form = RefundForm(request.POST, prefix="refund")
     if form.is_valid():
         # A provider without refunds has no refund notifications: refund_request refuses it with a message.
-        supported = provider_get(payment.provider).supports_refund
+        supported = provider_of(payment.provider).supports_refund
         refund_status_url = status_url(payment.provider, "refund") if supported else ""
         try:
             services.refund_request(

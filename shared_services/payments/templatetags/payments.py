@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 
 from shared_services.inbox.permissions import may_refund
 
-from ..registry import provider_get
+from ..registry import provider_of
 from ..selectors import provider_config_get
 
 register = template.Library()
@@ -52,7 +52,4 @@ def clerk_payment(context, submission):
 
 @register.filter
 def provider_name(key: str) -> str:
-    try:
-        return provider_get(key).name
-    except LookupError:
-        return key
+    return provider_of(key).name
