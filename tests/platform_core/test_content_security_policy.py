@@ -52,8 +52,8 @@ def test_every_page_is_sent_with_the_strict_policy(client, unit_a, host, path):
 
 def test_forms_may_lead_only_to_the_platform_the_identity_provider_and_the_gateway(client, unit_a):
     form_action = policy_of(client.get("/", HTTP_HOST=TORUN))["form-action"]
-    port = settings.DEVELOPMENT_PORT
-    assert form_action[:3] == ["'self'", f"http://localhost:{port}", f"http://*.localhost:{port}"]
+    domain, port = settings.PLATFORM_DOMAIN, settings.DEVELOPMENT_PORT
+    assert form_action[:3] == ["'self'", f"http://{domain}:{port}", f"http://*.{domain}:{port}"]
     assert {"https://secure.przelewy24.pl", "https://sandbox.przelewy24.pl"} <= set(form_action)
     # Development: the development provider and gateway on this machine (production: test_production_…).
     assert "http://127.0.0.1:*" in form_action
