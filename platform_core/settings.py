@@ -196,6 +196,14 @@ CACHES["routing"] = {**CACHES["default"], "KEY_PREFIX": f"{_CACHE_PREFIX}:routin
 del CACHES["routing"]["KEY_FUNCTION"]
 # What filing needs of a service, per unit, next to the regional catalogue's generation (offer/filing_cache.py).
 CACHES["offer"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:offer"}
+# Counters of the abuse limits (platform_core/rate_limits.py), kept by django-ratelimit: keyed without the schema,
+# so that one client address is counted across every unit; a unit's own counters name its schema in their key.
+CACHES["rate_limits"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:rate-limits"}
+RATELIMIT_USE_CACHE = "rate_limits"
+RATELIMIT_FAIL_OPEN = True  # a counter the cache cannot keep lets the request through: a limit is never an outage
+# A deployment's own values for some limits, e.g. `RATE_LIMITS=sign-in:ip=300/10m,access-code:unit=400/h`
+# (the names and defaults: docs/operations.md, "Abuse limits").
+RATE_LIMITS = env.dict("RATE_LIMITS", default={})
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)
 
 # --- Identity: Keycloak --------------------------------------------------------------------------

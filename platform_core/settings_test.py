@@ -28,6 +28,11 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(Path(tempfile.gettempdir()) / f"ratusz-offer-cache-{DATABASES['default']['TEST']['NAME']}"),
     },
+    # Shared with those servers too, so that each test starts with no counter used (tests/conftest.py clears it).
+    "rate_limits": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(tempfile.gettempdir()) / f"ratusz-rate-limits-{DATABASES['default']['TEST']['NAME']}"),
+    },
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Files and signing keys of a test run live in a folder of its own, never in the developer's .data/.

@@ -105,15 +105,15 @@ def smtp(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_state():
-    """Each test starts in the public schema with empty routing and offer caches.
+    """Each test starts in the public schema with empty routing and offer caches and no abuse limit used.
 
     Cache entries dropped only on commit would otherwise outlive the test's rolled-back changes.
     """
     connection.set_schema_to_public()
-    for alias in ("routing", "offer"):
+    for alias in ("routing", "offer", "rate_limits"):
         caches[alias].clear()
     yield
-    for alias in ("routing", "offer"):
+    for alias in ("routing", "offer", "rate_limits"):
         caches[alias].clear()
     connection.set_schema_to_public()
 
