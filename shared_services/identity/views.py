@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from platform_core.hosts import portal_url
+from platform_core.rate_limits import SIGN_IN, rate_limited
 from tenants.routing import unit_for_host
 
 from . import oidc
@@ -39,8 +40,10 @@ def _default_next() -> str:
     return reverse("console-units") if connection.schema_name == "public" else reverse("unit-home")
 
 
+@rate_limited(*SIGN_IN, methods=None)
 def login_start(request):
-    """Send the visitor to Keycloak; `next` is where to come back to on this host."""
+    """Send the visitor to Keycloak; `next` is where to come back to on this host. Each start writes a pending
+    sign-in and a session, so a client address starts a limited number of them."""
     next_path = request.GET.get("next", "")
     if (
         not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None)

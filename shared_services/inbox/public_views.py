@@ -12,7 +12,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
+
+from platform_core.rate_limits import UPO_VERIFY, rate_limited
 
 from . import signing_keys
 from .upo import MAX_RECEIPT_BYTES, document_status_label, receipt_verify
@@ -70,8 +73,12 @@ class VerifyForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@csrf_exempt  # the CSRF middleware would read the upload (up to MAX_REQUEST_MB) before the limit is checked…
+@rate_limited(*UPO_VERIFY)
+@csrf_protect  # …so the token is checked here, after it
 def upo_verify(request):
-    """Check an uploaded receipt and, optionally, documents against it. Nothing uploaded is stored."""
+    """Check an uploaded receipt and, optionally, documents against it. Nothing uploaded is stored. Each client
+    address verifies a limited number of times per hour (each upload may be large)."""
     verification = None
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)

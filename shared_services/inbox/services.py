@@ -54,6 +54,7 @@ def application_receive(
     idempotency_key=None,
     also=None,
     received_at=None,
+    receipt_email_allowed=None,
 ) -> tuple[RegisterEntry, str]:
     """File a valid application: store it with its files, enter it in the register, open its case (with the
     service card's JRWA class and deadline) and issue its receipt, all or nothing. The work after intake
@@ -66,7 +67,10 @@ def application_receive(
     savepoint: two more round trips.)
 
     `received_at` backdates the application's receipt in the register (and so its deadline): for the demo
-    consortium's correspondence only (onboarding/demo_cases.py); an application is received when it is filed."""
+    consortium's correspondence only (onboarding/demo_cases.py); an application is received when it is filed.
+
+    `receipt_email_allowed(address)` says whether the receipt may be e-mailed to the address given in the form
+    (the portal's abuse limit); when it says no, the application is filed all the same, without that e-mail."""
     entries = []
     code = access_code_new()
 
@@ -82,6 +86,8 @@ def application_receive(
                     jrwa=jrwa,
                     deadline_days=deadline_days,
                     received_at=received_at or submission.submitted_at,
+                    email_receipt=bool(submission.contact_email)
+                    and (receipt_email_allowed is None or receipt_email_allowed(submission.contact_email)),
                 )
             )
 
@@ -124,7 +130,14 @@ def submission_document(submission: Submission, attachments) -> bytes:
 
 
 def _register(
-    submission: Submission, attachments, *, access_code: str, jrwa: str, deadline_days: int | None, received_at
+    submission: Submission,
+    attachments,
+    *,
+    access_code: str,
+    jrwa: str,
+    deadline_days: int | None,
+    received_at,
+    email_receipt: bool,
 ) -> RegisterEntry:
     """The register entry, the signed receipt and the case; the register number is taken last (see above)."""
     entry = RegisterEntry(
@@ -145,6 +158,7 @@ def _register(
         service_name=submission.service_name,
         attachments=[(attachment.original_name, attachment.sha256) for attachment in attachments],
         access_code=access_code,
+        email_receipt=email_receipt,
     )
     case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
     register_number_take(entry)
@@ -163,13 +177,15 @@ def electronic_entry_store(
     service_name: str,
     attachments: list[tuple[str, str]],
     access_code: str | None = None,
+    email_receipt: bool = True,
 ) -> Receipt:
     """Store `entry` (not yet saved, without its number), which came in electronically, with its signed receipt
     of `document` (the exact bytes the receipt's SHA-256 is of) and of the `attachments` ((name, SHA-256)); the
-    outbox renders the receipt's PDF and, when the entry has the sender's address, e-mails the receipt (with the
-    access code, if given). The caller takes the register number last (register_number_take)."""
+    outbox renders the receipt's PDF and, when the entry has the sender's address (and `email_receipt`), e-mails
+    the receipt (with the access code, if given). The caller takes the register number last
+    (register_number_take)."""
     receipt_id = str(uuid.uuid4())
-    _outbox_for_receipt(receipt_id, email=bool(entry.sender_email), access_code=access_code)
+    _outbox_for_receipt(receipt_id, email=email_receipt and bool(entry.sender_email), access_code=access_code)
     entry.save()
     unit = connection.tenant
     facts = upo.ReceiptFacts(

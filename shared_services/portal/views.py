@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from platform_core.rate_limits import ACCESS_CODE, RECEIPT_EMAIL, limits_count, limits_reached, too_many_requests
 from shared_services.catalogue.models import Category, LifeEvent
 from shared_services.eforms.answers import submission_answers
 from shared_services.eforms.filers import filed_submission_remember, is_filer
@@ -190,6 +191,17 @@ def _file(request, card):
     if not form.is_valid():  # a check failed since the check page (a form changed): the form says which
         messages.error(request, _("Some answers need correcting before the application can be sent."))
         return redirect(card.form_url)
+    refused_emails = []
+
+    def receipt_email_allowed(address):
+        """The receipt's e-mail goes to whatever address was typed: limited per address and per client address.
+        Past a limit the application is filed all the same; only the e-mail is left out, and the page says so."""
+        if limits_reached(request, RECEIPT_EMAIL, value=address) is not None:
+            refused_emails.append(address)
+            return False
+        limits_count(request, RECEIPT_EMAIL, value=address)
+        return True
+
     try:
         # The fee's payment (if any) is created in the intake's own transaction.
         entry, access_code, payment = application_receive_with_fee(
@@ -202,6 +214,7 @@ def _file(request, card):
             jrwa=card.jrwa,
             deadline_days=card.deadline_days,
             idempotency_key=draft.key,
+            receipt_email_allowed=receipt_email_allowed,
         )
     except (DraftAlreadyFiled, AlreadyFiled):
         # Another request filed this very draft meanwhile (a double click): this one shows that application.
@@ -215,6 +228,8 @@ def _file(request, card):
     reference = str(entry.submission.reference)
     filed_submission_remember(request, reference)
     request.session[f"access_code:{reference}"] = access_code  # shown once, on the confirmation
+    if refused_emails:
+        request.session[f"receipt_not_emailed:{reference}"] = True  # said there too
     if payment is not None and payment.provider != "office":
         return payment_go(request, payment)  # to the provider's page; its return page links back here
     return redirect("submission-confirmation", reference=reference)
@@ -259,6 +274,7 @@ def submission_confirmation(request, reference):
             "entry": submission.register_entry,
             "receipt": submission.register_entry.receipt,
             "access_code": request.session.pop(f"access_code:{reference}", None),
+            "receipt_not_emailed": request.session.pop(f"receipt_not_emailed:{reference}", False),
         },
     )
 
@@ -278,7 +294,10 @@ class AccessCodeForm(forms.Form):
 
 
 def case_by_access_code(request):
-    """Anyone who filed without an account follows the case with the code from the receipt's e-mail."""
+    """Anyone who filed without an account follows the case with the code from the receipt's e-mail. Wrong codes
+    are counted per client address and per unit; past either limit the form answers 429 for a while."""
+    if request.method == "POST" and (wait := limits_reached(request, ACCESS_CODE)) is not None:
+        return too_many_requests(request, wait)
     form = AccessCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         entry = entry_by_access_code(form.cleaned_data["code"])
@@ -286,6 +305,7 @@ def case_by_access_code(request):
             payment_access_grant(request, entry)  # the code opens the case's fee (pay or resume) too
             _followed_case_remember(request, entry)  # and the files the office sent with its messages
             return _case_page(request, entry)
+        limits_count(request, ACCESS_CODE)
         form.add_error("code", _("No case has this access code in this office. Check the code and the office."))
     return render(request, "portal/access_code.html", {"form": form})
 

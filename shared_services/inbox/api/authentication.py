@@ -5,6 +5,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from platform_core.rate_limits import API_TOKEN, limits_count, limits_reached
+
 from .services import api_token_authenticate
 
 
@@ -33,16 +35,25 @@ class UnitApiTokenAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:
             return None  # no token: the permission check answers 401
+        # Wrong tokens are counted per client address and per unit; past either limit every token is refused
+        # for a while (429 with Retry-After), before it is even looked up.
+        if (wait := limits_reached(request, API_TOKEN)) is not None:
+            raise exceptions.Throttled(wait=wait, detail=str(_("Too many wrong tokens were sent.")))
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(_("The Authorization header must be: Bearer <token>."))
+            self._refuse(request, _("The Authorization header must be: Bearer <token>."))
         try:
             presented = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("The token is not valid here, or it was revoked.")) from None
+            presented = ""  # not a token at all
         token = api_token_authenticate(presented)
         if token is None:
-            raise exceptions.AuthenticationFailed(_("The token is not valid here, or it was revoked."))
+            self._refuse(request, _("The token is not valid here, or it was revoked."))
         return ApiClient(token), token
+
+    @staticmethod
+    def _refuse(request, message):
+        limits_count(request, API_TOKEN)
+        raise exceptions.AuthenticationFailed(message)
 
     def authenticate_header(self, request):
         # Makes DRF answer 401 (with this challenge) rather than 403 when no valid token came.
