@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -129,15 +129,19 @@ def _error(message: str, **params: Any) -> ArchiveError:
 # --- Export --------------------------------------------------------------------------------------
 
 
-def export_unit_archive(*, unit: Tenant) -> Path:
+def export_unit_archive(
+    *, unit: Tenant, folder: Path | None = None, progress: Callable[[int, int], None] | None = None
+) -> Path:
     """Write everything `unit` has (its schema's rows and its media files) to a ZIP archive; return its path.
 
-    The archive is written under a temporary name in `settings.UNIT_EXPORT_ROOT`, read back and checked
-    exactly as `import_unit_archive` checks it, flushed to disk, and only then renamed to
+    The archive is written under a temporary name in `folder` (by default `settings.UNIT_EXPORT_ROOT`), read
+    back and checked exactly as `import_unit_archive` checks it, flushed to disk, and only then renamed to
     `<code>-<slug>-<UTC timestamp>.zip`: a file with that name is always complete. The tables are read
-    in one REPEATABLE READ transaction, or in the caller's transaction when there is one.
+    in one REPEATABLE READ transaction, or in the caller's transaction when there is one. `progress(done,
+    total)` is told after each table and file written (inside that transaction: it must not write to the
+    database).
     """
-    root = Path(settings.UNIT_EXPORT_ROOT)
+    root = Path(folder or settings.UNIT_EXPORT_ROOT)
     root.mkdir(parents=True, exist_ok=True)
     created_at = timezone.now()
     stem = f"{unit.code}-{unit.slug}-{created_at:%Y%m%dT%H%M%SZ}"
@@ -146,7 +150,7 @@ def export_unit_archive(*, unit: Tenant) -> Path:
     try:
         with os.fdopen(handle, "w+b") as raw:
             with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                _write_archive(archive, unit=unit, created_at=created_at)
+                _write_archive(archive, unit=unit, created_at=created_at, progress=progress or _no_progress)
             raw.flush()
             os.fsync(raw.fileno())
         read_archive_manifest(archive=temporary)
@@ -159,22 +163,29 @@ def export_unit_archive(*, unit: Tenant) -> Path:
     return final
 
 
-def _write_archive(archive: zipfile.ZipFile, *, unit: Tenant, created_at: dt.datetime) -> None:
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+def _write_archive(archive: zipfile.ZipFile, *, unit: Tenant, created_at: dt.datetime, progress) -> None:
     schema = unit.schema_name
     members: dict[str, dict[str, Any]] = {}
     with _member_writer(archive, README, members) as out:
         out.write(_README.encode())
     tables = []
+    files = list(_media_files(_media_folder(schema)))
     with _snapshot(), connection.cursor() as wrapper:
         cursor = wrapper.cursor  # psycopg2's own cursor, for COPY
         if not schema_exists(schema):
             raise _error(_("Unit %(code)s has no schema %(schema)s to export."), code=unit.code, schema=schema)
         _set_session_formats(cursor)
         migrations = _applied_migrations(cursor, schema)
+        schema_tables = _schema_tables(cursor, schema)
+        total = len(schema_tables) + len(files)
         copy = sql.SQL(
             "COPY (SELECT {columns} FROM {table} {rows} ORDER BY 1) TO STDOUT WITH (FORMAT csv, HEADER true)"
         )
-        for table, columns in _schema_tables(cursor, schema).items():
+        for table, columns in schema_tables.items():
             member = f"{DATA_PREFIX}{table}.csv"
             rows = sql.SQL("WHERE false" if table in EXPORTED_WITHOUT_ROWS else "")
             with _member_writer(archive, member, members) as out:
@@ -185,16 +196,18 @@ def _write_archive(archive: zipfile.ZipFile, *, unit: Tenant, created_at: dt.dat
                     out,
                 )
             tables.append({"name": table, "columns": columns, "rows": cursor.rowcount, "member": member})
+            progress(len(tables), total)
         sequences = [
             {"table": table, "column": column, "next_value": _sequence_next_value(cursor, sequence)}
             for table, column, sequence in _identity_sequences(cursor, schema)
         ]
-    for relative, path in _media_files(_media_folder(schema)):
+    for number, (relative, path) in enumerate(files, len(tables) + 1):
         modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
         with _member_writer(archive, FILES_PREFIX + relative, members, modified=modified) as out:
             with path.open("rb") as src:
                 while chunk := src.read(_CHUNK):
                     out.write(chunk)
+        progress(number, total)
     manifest = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,

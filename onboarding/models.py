@@ -109,3 +109,52 @@ class OnboardingJobItem(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["job", "code"], name="onboarding_item_once_per_job")]
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("being written")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+    EXPIRED = "expired", _("deleted after its time")
+
+
+@public_model
+class UnitExport(models.Model):
+    """An export archive a unit's administrator asked for at /urzad/eksport/, written by a Celery task into the
+    unit's own folder under UNIT_EXPORT_ROOT/office-exports/ and deleted after a while (office_exports_expire in
+    onboarding/services.py).
+    Offboarding archives and operators' exports are not rows here: they are kept."""
+
+    unit = models.ForeignKey(
+        "tenants.Tenant", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="office_exports"
+    )
+    requested_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    requested_by = models.CharField(_("asked for by"), max_length=150)
+    requested_from = models.GenericIPAddressField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    archive_name = models.CharField(max_length=255, blank=True)
+    size = models.BigIntegerField(_("size"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("unit export")
+        verbose_name_plural = _("unit exports")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One archive at a time per unit: a second request while one is written shows that one.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="unit_export_one_at_a_time",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} #{self.pk} {self.status}"
+
+    @property
+    def actor(self):
+        return Actor(label=self.requested_by, ip_address=self.requested_from)

@@ -1,8 +1,10 @@
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 
 from tenants.models import Tenant
 
-from .models import ItemStatus, OnboardingJob, OperatorAction
+from .models import ExportStatus, ItemStatus, OnboardingJob, OperatorAction, UnitExport
 from .terc import powiat_label, units_by_code
 
 UNITS_PER_PAGE = 50
@@ -69,3 +71,26 @@ def unit_codes_select(*, codes: list[str] = (), woj: str = "", kind: str = "") -
     if kind:
         selected = [code for code in selected if code in register and register[code].kind == kind]
     return list(dict.fromkeys(selected))
+
+
+def office_exports(*, unit: Tenant, recent: int = 10) -> list[UnitExport]:
+    """The unit's own exports, newest first, without those whose archives were deleted."""
+    return list(UnitExport.objects.filter(unit=unit).exclude(status=ExportStatus.EXPIRED)[:recent])
+
+
+# (done, total) in the unit's cache while an archive is written: the task writes it (services.office_export_run)
+# from inside its snapshot transaction, where the database takes no writes.
+OFFICE_EXPORT_PROGRESS_KEY = "office-export-progress:{pk}"
+
+
+def office_export_progress(*, export: UnitExport | None) -> dict:
+    """How far the archive being written is: tables and files written of all, and the percentage."""
+    if export is None or export.status != ExportStatus.RUNNING:
+        return {"done": 0, "total": 0, "percent": 0}
+    done, total = cache.get(OFFICE_EXPORT_PROGRESS_KEY.format(pk=export.pk)) or (0, 0)
+    return {"done": done, "total": total, "percent": round(100 * done / total) if total else 0}
+
+
+def office_export_ready(*, unit: Tenant, pk: int) -> UnitExport:
+    """The unit's export `pk` whose archive is ready; 404 for another unit's, or one not (or no longer) ready."""
+    return get_object_or_404(UnitExport, unit=unit, pk=pk, status=ExportStatus.READY)

@@ -5,15 +5,18 @@ Each action is one transaction that changes the unit and writes the operator aud
 
 import logging
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 from psycopg2 import sql
 
+from shared_services.audit.services import audit_record
 from shared_services.branding.services import branding_update
 from shared_services.catalogue.models import Offering, OwnServiceListing
 from shared_services.identity import provisioning
@@ -28,8 +31,18 @@ from tenants.routing import forget_hosts
 from tenants.services import unit_create, unit_set_status
 
 from .actors import Actor
-from .archive import export_unit_archive, import_unit_archive
-from .models import ItemStatus, JobStatus, OnboardingJob, OnboardingJobItem, OperatorAction, OperatorActionKind
+from .archive import ArchiveError, export_unit_archive, import_unit_archive
+from .models import (
+    ExportStatus,
+    ItemStatus,
+    JobStatus,
+    OnboardingJob,
+    OnboardingJobItem,
+    OperatorAction,
+    OperatorActionKind,
+    UnitExport,
+)
+from .selectors import OFFICE_EXPORT_PROGRESS_KEY
 from .slugs import register_slugs
 from .terc import children_by_code, units_by_code
 
@@ -378,3 +391,116 @@ def _lock_schema_tables(schema: str) -> None:
         tables = [sql.Identifier(schema, name) for (name,) in cursor.fetchall()]
         if tables:
             cursor.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(sql.SQL(", ").join(tables)))
+
+
+# --- A unit's own export archives, asked for by its administrator at /urzad/eksport/ ----------------------------
+# Written by a Celery task into UNIT_EXPORT_ROOT/office-exports/<code>/, apart from the archives of offboarded
+# units and operators' exports in UNIT_EXPORT_ROOT itself, which are kept: only files named on UnitExport rows,
+# in that folder, are ever deleted (docs/operations.md, "Unit export archives").
+OFFICE_EXPORTS_FOLDER = "office-exports"
+OFFICE_EXPORTS_KEPT = 3  # the newest ready archives of a unit kept; older ones are deleted
+OFFICE_EXPORT_KEPT_FOR = timedelta(days=7)  # and none longer than this
+# A job queued or written this long died with its worker (or its message was lost): it is marked failed, so that
+# the unit can ask again.
+OFFICE_EXPORT_STALE_AFTER = timedelta(hours=6)
+
+
+class ExportInProgress(Exception):
+    """The unit's archive is being written already; `export` is that job."""
+
+    def __init__(self, export: UnitExport | None):
+        super().__init__(export)
+        self.export = export
+
+
+def office_exports_folder(unit: Tenant) -> Path:
+    return Path(settings.UNIT_EXPORT_ROOT) / OFFICE_EXPORTS_FOLDER / unit.code
+
+
+def office_export_request(*, unit: Tenant, actor: Actor) -> UnitExport:
+    """Ask for an export archive of `unit`; the caller queues `office_export_run` once this has committed. One at
+    a time per unit: raises ExportInProgress while one is queued or being written."""
+    try:
+        with tenant_context(unit), transaction.atomic():
+            export = UnitExport.objects.create(unit=unit, requested_by=actor.label, requested_from=actor.ip_address)
+            audit_record(actor=actor.label, action="unit_export.request", target=f"unit_export:{export.pk}")
+    except IntegrityError:  # the constraint: one queued or running export per unit
+        raise ExportInProgress(
+            UnitExport.objects.filter(unit=unit, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).first()
+        ) from None
+    return export
+
+
+def office_export_run(*, export: UnitExport) -> UnitExport:
+    """Write the archive of a queued export (the Celery task), telling its progress to the unit's cache; then
+    delete what the unit keeps no longer. Recorded in the operators' log as an export by the person who asked.
+    A task delivered twice writes it once."""
+    if not UnitExport.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, started_at=timezone.now()
+    ):
+        return UnitExport.objects.get(pk=export.pk)
+    export.refresh_from_db()
+    unit = export.unit
+    with tenant_context(unit):
+        progress_key = OFFICE_EXPORT_PROGRESS_KEY.format(pk=export.pk)
+        try:
+            archive = export_unit_archive(
+                unit=unit,
+                folder=office_exports_folder(unit),
+                progress=lambda done, total: cache.set(progress_key, [done, total], timeout=24 * 3600),
+            )
+        except Exception as error:  # the administrator is told; the log has the rest
+            logger.exception("office export failed", extra={"unit_code": unit.code, "export": export.pk})
+            export.status, export.finished_at = ExportStatus.FAILED, timezone.now()
+            export.error = str(error) if isinstance(error, ArchiveError) else _("The archive could not be written.")
+            export.save(update_fields=["status", "finished_at", "error"])
+            return export
+        finally:
+            cache.delete(progress_key)
+    with transaction.atomic():
+        export.status, export.finished_at = ExportStatus.READY, timezone.now()
+        export.archive_name, export.size = archive.name, archive.stat().st_size
+        export.save(update_fields=["status", "finished_at", "archive_name", "size"])
+        _record_export(unit=unit, actor=export.actor, archive=archive)
+    office_exports_expire(unit=unit)
+    return export
+
+
+def office_export_download(*, export: UnitExport, actor: Actor) -> Path:
+    """The ready archive's file, for its unit's administrator; the download is written to the unit's audit trail."""
+    with tenant_context(export.unit), transaction.atomic():
+        audit_record(actor=actor.label, action="unit_export.download", target=f"unit_export:{export.pk}")
+    return office_exports_folder(export.unit) / export.archive_name
+
+
+def office_exports_expire(*, unit: Tenant | None = None) -> list[UnitExport]:
+    """Delete the archives of units' own exports beyond the newest OFFICE_EXPORTS_KEPT of their unit or older than
+    OFFICE_EXPORT_KEPT_FOR (of `unit`, or of every unit), and mark jobs that stalled as failed. Nothing outside
+    the office-exports folder is touched. Returns the exports whose archives were deleted."""
+    now = timezone.now()
+    ready = UnitExport.objects.filter(status=ExportStatus.READY).select_related("unit")
+    if unit is not None:
+        ready = ready.filter(unit=unit)
+    expired, kept = [], {}
+    for export in ready.order_by("unit_id", "-finished_at", "-id"):
+        kept[export.unit_id] = kept.get(export.unit_id, 0) + 1
+        if kept[export.unit_id] > OFFICE_EXPORTS_KEPT or export.finished_at < now - OFFICE_EXPORT_KEPT_FOR:
+            (office_exports_folder(export.unit) / export.archive_name).unlink(missing_ok=True)
+            export.status = ExportStatus.EXPIRED
+            export.save(update_fields=["status"])
+            expired.append(export)
+    stalled = UnitExport.objects.filter(
+        status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING], requested_at__lt=now - OFFICE_EXPORT_STALE_AFTER
+    )
+    if unit is not None:
+        stalled = stalled.filter(unit=unit)
+    stalled.update(
+        status=ExportStatus.FAILED, finished_at=now, error=_("The export was interrupted; ask for it again.")
+    )
+    # What a worker killed while writing left behind (a finished archive is never named `.partial`).
+    for partial in (Path(settings.UNIT_EXPORT_ROOT) / OFFICE_EXPORTS_FOLDER).glob("*/.*.partial"):
+        if partial.stat().st_mtime < (now - OFFICE_EXPORT_STALE_AFTER).timestamp():
+            partial.unlink(missing_ok=True)
+    if expired:
+        logger.info("office exports expired", extra={"archives": [export.archive_name for export in expired]})
+    return expired

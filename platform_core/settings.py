@@ -302,6 +302,8 @@ CELERY_TASK_TENANT_CACHE_SECONDS = env.int("CELERY_TASK_TENANT_CACHE_SECONDS", d
 # process (`celery -A platform_core beat`, or the worker's --beat in development).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "shared_services.inbox.tasks.outbox_sweep", "schedule": 60.0},
+    # Units' own export archives past their time or number (onboarding/services.py, office_exports_expire).
+    "office-exports-expire": {"task": "onboarding.office_exports_expire", "schedule": 3600.0},
     "orphan-files-sweep": {"task": "shared_services.eforms.tasks.orphan_files_sweep", "schedule": 24 * 3600.0},
     "entry-files-orphans-sweep": {
         "task": "shared_services.inbox.tasks.entry_files_orphans_sweep",

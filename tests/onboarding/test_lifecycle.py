@@ -151,7 +151,7 @@ class TestOfficeExportAndSuspension:
         unit_suspend(unit=unit_a, actor=OPERATOR)
         assert client.get("/", HTTP_HOST="torun.localhost").status_code == 503
         assert client.get("/urzad/eksport/", HTTP_HOST="torun.localhost").status_code == 503
-        assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 503
+        assert client.post("/urzad/eksport/nowe/", HTTP_HOST="torun.localhost").status_code == 503
         api = client.get("/api/v1/register/", HTTP_HOST="torun.localhost")
         assert api.status_code == 503 and "suspended" in api.json()["detail"]
         # Keycloak's side: the Organization is disabled, so its members' tokens no longer name the unit.
@@ -164,35 +164,7 @@ class TestOfficeExportAndSuspension:
             org["enabled"] for org in keycloak_admin().get_organizations({"q": "unit:torun"}) if org["alias"] == "torun"
         ] == [True]
 
-    def test_the_office_exports_its_data(self, client, unit_a, administrator):
-        with tenant_context(unit_a):
-            branding_update(tagline="Gród Kopernika")
-            signed_in(client, unit_a, administrator)
-        response = client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost", REMOTE_ADDR="203.0.113.5")
-        assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
-        archive = b"".join(response.streaming_content)
-        import io
-
-        with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
-            assert "Gród Kopernika" in zipped.read("data/branding_unitbranding.csv").decode()
-        entry = OperatorAction.objects.filter(unit=unit_a, action="export").get()
-        assert (entry.actor_label, entry.actor, entry.ip_address) == ("sekretarz@torun.pl (torun)", None, "203.0.113.5")
-
-    def test_nobody_else_exports(self, client, unit_a, unit_b, administrator):
-        assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 302  # anonymous
-        with tenant_context(unit_b):  # a clerk of another unit: their session is in Lubicz's schema
-            from django.contrib.auth import get_user_model
-
-            lubicz_clerk = get_user_model().objects.create_user("urzednik@lubicz.pl", password="x", is_staff=True)
-        signed_in(client, unit_b, lubicz_clerk)
-        assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 302
-        with tenant_context(unit_a):  # staff of this unit without the administrator role
-            from django.contrib.auth import get_user_model
-
-            referent = get_user_model().objects.create_user("referent@torun.pl", password="x", is_staff=True)
-        signed_in(client, unit_a, referent)
-        assert client.post("/urzad/eksport/pobierz/", HTTP_HOST="torun.localhost").status_code == 403
-        assert not OperatorAction.objects.filter(unit=unit_a, action="export").exists()
+    # Exporting in the office, and who may: tests/onboarding/test_office_exports.py.
 
 
 def test_offboarding_takes_the_units_offer_and_applications_along_and_import_brings_them_back(

@@ -1,8 +1,5 @@
 """A task queued in unit A runs in a real Celery worker process, in unit A's schema and nowhere else."""
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -16,46 +13,13 @@ from shared_services.branding.models import UnitBranding
 from tenants.models import Tenant
 from tests.conftest import UNIT_A, UNIT_B
 from tests.support.celery_probe import record_tagline
-from tests.support.processes import database_url_of
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.support.celery_worker import celery_worker
 
 
 @pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, tmp_path_factory):
-    queue = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in")  # only with the filesystem broker
-    for leftover in Path(queue).glob("*.msg") if queue else []:  # messages from an interrupted earlier run
-        leftover.unlink()
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "platform_core.settings_test",
-        "DATABASE_URL": database_url_of(connection.settings_dict),
-    }
-    with log.open("w") as output:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "platform_core",
-                "worker",
-                "--pool=solo",
-                "--include=tests.support.celery_probe",
-                "--loglevel=INFO",
-                "--hostname=ratusz-test@%h",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield log
-        finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+    with celery_worker(tmp_path_factory.mktemp("worker") / "worker.log") as log:
+        yield log
 
 
 def wait_for_tagline(unit, tagline, seconds=60):

@@ -15,12 +15,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from onboarding.management.commands.load_demo_consortium import DEMO_PASSWORD
+from onboarding.models import ExportStatus, UnitExport
+from onboarding.services import office_exports_folder
 from shared_services.catalogue.models import StandardForm
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.services import unit_form_save
@@ -93,7 +96,8 @@ PAGES = {
     "clerk-staff-member": (ADMIN_ONLY, {"user_id": "@clerk"}),
     "clerk-staff-remove": (POST_ONLY_ADMIN, {"user_id": "@clerk"}),
     "clerk-export": (ADMIN_ONLY, {}),
-    "clerk-export-download": (POST_ONLY_ADMIN, {}),
+    "clerk-export-start": (POST_ONLY_ADMIN, {}),
+    "clerk-export-download": (ADMIN_ONLY, {"pk": "@export"}),
     "clerk-branding": (ADMIN_ONLY, {}),
     "clerk-services": (ADMIN_ONLY, {}),
     "clerk-adopted-service": (ADMIN_ONLY, {"slug": "@adopted"}),
@@ -140,7 +144,12 @@ def torun_office(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo consortium, and in Toruń a case of the clerk with every kind of file (the application's
     attachment, a note's, the resident's answer's) plus one of each other object an office URL names. Made once
     for the module inside a transaction rolled back after it."""
-    with django_db_blocker.unblock(), override_settings(UPO_KEYS_DIR=tmp_path_factory.mktemp("upo-keys")):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            UPO_KEYS_DIR=tmp_path_factory.mktemp("upo-keys"), UNIT_EXPORT_ROOT=tmp_path_factory.mktemp("exports")
+        ),
+    ):
         outer = transaction.atomic()
         outer.__enter__()
         try:
@@ -206,6 +215,15 @@ def _objects() -> dict:
         layout={},
     ).form
     token, _secret = api_token_issue(name="EZD", scopes=["cases:read"])
+    export = UnitExport.objects.create(
+        unit=connection.tenant,
+        requested_by="admin.torun",
+        status=ExportStatus.READY,
+        archive_name="torun.zip",
+        finished_at=timezone.now(),
+    )
+    office_exports_folder(connection.tenant).mkdir(parents=True)
+    (office_exports_folder(connection.tenant) / export.archive_name).write_bytes(b"PK\x05\x06" + bytes(18))
     return {
         "case": case.pk,
         "attachment": entry.submission.attachments.get().pk,
@@ -220,6 +238,7 @@ def _objects() -> dict:
         "form": unit_form.slug,
         "token": token.pk,
         "payment": Payment.objects.order_by("pk").first().public_id,
+        "export": export.pk,
     }
 
 
