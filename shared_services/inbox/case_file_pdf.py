@@ -71,7 +71,7 @@ def case_file_rows(case: Case) -> list[CaseFileRow]:
         if event.person is not None and positions.get(event.person.pk):
             who = f"{who}, {positions[event.person.pk]}"
         elif event.kind in ("filed", "answer"):
-            who = f"{who}, {_('applicant')}"
+            who = _("%(name)s, applicant") % {"name": who}
         rows.append(
             CaseFileRow(
                 number=number,

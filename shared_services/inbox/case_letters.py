@@ -58,4 +58,4 @@ def case_letter_pdf(case: Case, *, user, subject: str, body: str, head) -> Conte
         body=body,
         signatory=signatory_of(user),
     )
-    return ContentFile(letter_pdf(letter), name=f"pismo-{letter.sign.replace('/', '-')}.pdf")
+    return ContentFile(letter_pdf(letter), name=f"pismo-{case.file_stem}.pdf")

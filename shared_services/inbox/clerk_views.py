@@ -224,7 +224,7 @@ def case_list_bulk(request):
         case_services.cases_assign(user=request.user, cases=cases, assignee=assignee)
     except ValidationError as error:
         for message in error.messages:
-            form.add_error(None, f"{message} {_('Nothing was assigned.')}")
+            form.add_error(None, _("%(problem)s Nothing was assigned.") % {"problem": message})
         return _case_list_page(request, back_to, bulk_form=form, status=400)
     messages.success(
         request,

@@ -2,7 +2,6 @@
 XLSX. Thin: what is printed is in case_file_pdf.py and register_export.py."""
 
 import io
-import re
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -28,9 +27,9 @@ def case_file(request, pk):
     out = io.BytesIO()  # a case's file runs to a few pages
     case_file_pdf(case, out)
     out.seek(0)
-    # A file name of the case sign's letters and digits: SO.5340.1.2026 → metryka-SO-5340-1-2026.pdf.
-    name = re.sub(r"[^\w]+", "-", case.sign or case.register_entry.label, flags=re.ASCII).strip("-")
-    return FileResponse(out, as_attachment=True, filename=f"metryka-{name}.pdf", content_type="application/pdf")
+    return FileResponse(
+        out, as_attachment=True, filename=f"metryka-{case.file_stem}.pdf", content_type="application/pdf"
+    )
 
 
 @require_GET

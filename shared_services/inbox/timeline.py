@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from shared_services.audit.models import AuditEntry
 from shared_services.identity.people import person_name
@@ -42,7 +42,7 @@ EVENT_LABELS = {
     "forwarded": gettext_lazy("Forwarded"),
     "note": gettext_lazy("Internal note"),
     "request": gettext_lazy("Request for documents"),
-    "reply": gettext_lazy("Reply to the resident"),
+    "reply": pgettext_lazy("event on a case", "Reply to the resident"),
     "closed": gettext_lazy("Closed"),
     "paused": gettext_lazy("Deadline paused"),
     "resumed": gettext_lazy("Deadline resumed"),

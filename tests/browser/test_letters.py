@@ -98,6 +98,6 @@ def test_a_reply_drafted_from_a_template_is_accessible_before_and_after_sending(
     browser.find_element(By.NAME, "reply-text").send_keys("\n\nDowód do odbioru w pokoju 12.")
     reply.find_element(By.CSS_SELECTOR, 'button[name="do"]').click()
     wait_for(browser, expected_conditions.staleness_of(reply))  # the case page comes again, with the letter
-    link = wait_for(browser, expected_conditions.presence_of_element_located((By.PARTIAL_LINK_TEXT, "pismo-SO.5340")))
+    link = wait_for(browser, expected_conditions.presence_of_element_located((By.PARTIAL_LINK_TEXT, "pismo-SO-5340")))
     assert link.get_attribute("href").endswith("/")
     check_on_desktop_and_phone(browser, language, "case-letter-sent")

@@ -120,7 +120,7 @@ class TestTheCaseFile:
             "Notatka wewnętrzna",
             "Wezwanie do uzupełnienia",
             "Odpowiedź mieszkańca",
-            "Odpowiedz mieszkańcowi",
+            "Odpowiedź dla mieszkańca",
             "Zamknięto",
         ):
             assert step in kinds

@@ -1,6 +1,7 @@
 """Cases (sprawy) opened for register entries, their notes, and the counters of their signs."""
 
 import datetime
+import re
 
 from django.db import models
 from django.utils import timezone
@@ -71,6 +72,13 @@ class Case(models.Model):
     def overdue_q(today: datetime.date) -> models.Q:
         """Cases overdue on `today`: past their deadline, neither closed nor waiting for the resident."""
         return models.Q(deadline__lt=today, paused_since__isnull=True) & ~models.Q(status=CaseStatus.CLOSED)
+
+    @property
+    def file_stem(self) -> str:
+        """The case sign (or, before registration, the register number) as a file name's stem, letters and digits
+        only: SO.5340.1.2026 → SO-5340-1-2026. Dots would pass for extensions: storage keeps every suffix of a
+        name (".5340.1.2026.pdf") and puts its tie-breaking suffix before them all."""
+        return re.sub(r"[^\w]+", "-", self.sign or self.register_entry.label, flags=re.ASCII).strip("-")
 
     @property
     def deadline_paused(self) -> bool:
