@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from platform_core.forms import YearField, row_ids
 from shared_services.identity.access import Area, StaffRole, area_required, office_role
 from shared_services.identity.people import person_name
 from shared_services.staff.models import Department
@@ -204,8 +205,12 @@ def case_list_bulk(request):
     if request.POST.get("action") == "assign" and not may_assign(request.user):
         raise PermissionDenied
     form = BulkActionForm(request.POST, user=request.user)
-    selected_ids = [value for value in request.POST.getlist(SELECTED_PARAMETER) if value.isdigit()]
     if not form.is_valid():
+        return _case_list_page(request, back_to, bulk_form=form, status=400)
+    try:
+        selected_ids = row_ids(request.POST.getlist(SELECTED_PARAMETER))
+    except ValueError:
+        form.add_error(None, _("Some of the ticked cases are not among the cases you may see."))
         return _case_list_page(request, back_to, bulk_form=form, status=400)
     if not selected_ids:
         form.add_error(None, _("Tick at least one case in the list."))
@@ -247,18 +252,31 @@ def may_see_register(user) -> bool:
     return office_role(user) != StaffRole.CLERK
 
 
+class RegisterYearForm(forms.Form):
+    """Which year's register the page shows: `rok` in its address, this year when there is none."""
+
+    rok = YearField(label=gettext_lazy("Year"), required=False)
+
+
 def register_page(request, *, export_form=None, status=200):
     """The register of a year (`rok`), with the form that downloads it for a period: blank, or as sent with
-    what is wrong with it."""
-    year = request.GET.get("rok", "")
-    # A year that is not one (typed by hand, cut off) shows this year's register rather than an error page.
-    year = int(year) if year.isdigit() and 1900 < int(year) < 3000 else timezone.localdate().year
+    what is wrong with it. A year that cannot be read is explained above this year's register (400)."""
+    year_form = RegisterYearForm(request.GET)
+    if not year_form.is_valid():
+        status = 400
+    year = year_form.cleaned_data.get("rok") or timezone.localdate().year
     if export_form is None:
         last_day = min(datetime.date(year, 12, 31), timezone.localdate())
         export_form = RegisterPeriodForm(initial={"od": datetime.date(year, 1, 1), "do": last_day, "format": "pdf"})
     return render(
         request,
         "inbox/register.html",
-        {"entries": register_entries(year=year), "year": year, "export_form": export_form},
+        {
+            "entries": register_entries(year=year),
+            "year": year,
+            "year_form": year_form,
+            "export_form": export_form,
+            "form": year_form if year_form.errors else export_form,  # what the page's title says is wrong
+        },
         status=status,
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from platform_core.forms import BoundedDateField
 from shared_services.eforms.uploads import MB, check_attachment
 
 from .entry_files import IncomingFile
@@ -99,7 +100,7 @@ class LetterForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Channel.PAPER,
     )
-    received_on = forms.DateField(
+    received_on = BoundedDateField(
         label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
     sender_name = forms.CharField(label=_("Sender"), max_length=300, help_text=_("A person's or a firm's name."))
@@ -121,7 +122,7 @@ class LetterForm(forms.Form):
         required=False,
         help_text=_("Its case sign (e.g. SO.5340.1.2026) or register number (e.g. 12/2026); empty: a new case."),
     )
-    deadline = forms.DateField(
+    deadline = BoundedDateField(
         label=_("Deadline for handling (new case)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from platform_core.forms import row_ids
 from shared_services.identity.access import Area, area_required
 
 from .forms import resident_preferences_form, staff_preferences_form
@@ -36,10 +37,12 @@ def notifications_mark_read(request):
     if "all" in request.POST:
         marked = notifications_read(user=request.user)
     else:
-        values = request.POST.getlist("notification")
-        if not values or not all(value.isdigit() for value in values):
+        try:
+            ids = set(row_ids(request.POST.getlist("notification")))
+        except ValueError:
+            ids = set()
+        if not ids:
             return _list_page(request, error=_("Choose a notification to mark as read."), status=400)
-        ids = {int(value) for value in values}
         if staff_notifications(request.user).filter(pk__in=ids).count() != len(ids):
             raise Http404  # not this person's: someone else's notifications are nobody's business here
         marked = notifications_read(user=request.user, ids=list(ids))

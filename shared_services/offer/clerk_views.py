@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,10 +81,19 @@ class UnitServiceForm(forms.ModelForm):
         widgets |= {"categories": forms.CheckboxSelectMultiple, "life_events": forms.CheckboxSelectMultiple}
 
 
+class AdoptForm(forms.Form):
+    """The standard service the list's button adopts, by its slug."""
+
+    adopt = forms.SlugField(max_length=100)
+
+
 @area_required(Area.OFFICE_ADMIN)
 def offer_overview(request):
     if request.method == "POST":
-        service = get_object_or_404(StandardService, slug=request.POST.get("adopt"), published__isnull=False)
+        form = AdoptForm(request.POST)
+        if not form.is_valid():  # not a slug at all: no such service
+            raise Http404
+        service = get_object_or_404(StandardService, slug=form.cleaned_data["adopt"], published__isnull=False)
         offer_adopt(standard_service=service)
         messages.success(request, _("“%s” is now offered.") % service)
         return redirect("clerk-services")

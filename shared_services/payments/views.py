@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from platform_core.forms import ZlotyField
+from platform_core.forms import BoundedDateField, ZlotyField
 from platform_core.money import zloty_display
 from shared_services.eforms.filers import is_filer
 from shared_services.identity.access import Area, area_required
@@ -102,8 +102,8 @@ def payment_webhook(request, provider: str, kind: str):
 
 
 class ReportForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
     format = forms.ChoiceField(
         label=gettext_lazy("Format"),
         choices=[("csv", "CSV"), ("xlsx", "XLSX (Excel)")],
