@@ -28,17 +28,11 @@ from shared_services.audit.models import AuditEntry
 from shared_services.branding.services import branding_update
 from tenants.models import Tenant
 from tests.conftest import UNIT_A
+from tests.onboarding.test_lifecycle import storage  # noqa: F401 (autouse: the test's own export and media folders)
 from tests.support.accounts import signed_in
 from tests.support.celery_worker import celery_worker
 
 TORUN, LUBICZ = "torun.localhost", "lubicz.localhost"
-
-
-@pytest.fixture(autouse=True)
-def storage(settings, tmp_path):
-    settings.UNIT_EXPORT_ROOT = tmp_path / "exports"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = str(tmp_path / "media" / "%s")
 
 
 def administrator_of(unit, email):
