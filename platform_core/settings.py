@@ -12,6 +12,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from platform_core.cache_serializer import REDIS_SCHEMES, cache_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
 
@@ -61,6 +63,8 @@ if IS_PRODUCTION:
     }.items():
         if not env.str(name, default=""):
             problems.append(f"{name} is not set ({why})")
+    if env.str("CACHE_URL", default="").split(":", 1)[0] not in ("", *REDIS_SCHEMES):
+        problems.append("CACHE_URL is not redis:// or rediss:// (other cache backends unpickle what they read)")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production mode: " + "; ".join(problems) + ".")
 
@@ -184,9 +188,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ---------------------------------------------------------------------------------------
 # Shared by all processes, because it holds the host → unit map and its invalidations must reach every
 # web worker: Redis in production (`CACHE_URL=redis://…`), files under .data/ by default.
-CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"))}
-# One Redis may serve several deployments (staging and production, a benchmark): each prefixes its keys, so
-# that units' ids and schemas of one never meet another's. By default the database's name.
+# Redis reads and writes JSON, never pickles (platform_core/cache_serializer.py); the host → unit and filing
+# caches sign their entries (platform_core/signed_cache.py). Each deployment has a Redis of its own, or an ACL
+# user limited to its key prefix: docs/operations.md#running-in-production.
+CACHES = {"default": cache_from_url(env.str("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"))}
+# The prefix of this deployment's keys, by default the database's name.
 _CACHE_PREFIX = env.str("CACHE_KEY_PREFIX", default=DATABASES["default"]["NAME"])
 CACHES["default"]["KEY_PREFIX"] = _CACHE_PREFIX
 # Keys of the default cache are prefixed with the current schema, so units never read each other's.

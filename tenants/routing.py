@@ -3,12 +3,15 @@
 django-tenants' middleware runs `Domain.objects.select_related("tenant").get(...)` on every request
 (its caching PR #1121 was closed), so the lookup is cached here, in the shared `routing` cache, and the
 entries of a unit are dropped whenever one of its domains or the unit itself changes (tenants/signals.py).
-Unknown hosts are cached too, briefly, so random subdomains cannot turn into one query each.
+Unknown hosts are cached too, briefly, so random subdomains cannot turn into one query each. An entry is the
+unit's row as plain values, signed with the host's key (platform_core/signed_cache.py): whoever can write to the
+cache cannot route a host into another unit's schema, nor make a unit unknown.
 """
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
+
+from platform_core.signed_cache import SignedCache, row_from_plain, row_to_plain
 
 from .models import Domain, Tenant
 
@@ -18,12 +21,9 @@ _UNKNOWN_HOST_SECONDS = 30
 # change committed finds it and does not cache what it read (`add` never overwrites).
 _CHANGED = "changed"
 _CHANGED_SECONDS = 10
-# Bump when the cached shape changes, so a deploy does not read pickles of the old model.
-_KEY_VERSION = 1
-
-
-def _cache():
-    return caches["routing"]
+# Bump when the cached shape changes (the unit's fields), so a deploy does not read entries of the old model.
+_KEY_VERSION = 2
+_cache = SignedCache("routing")
 
 
 def _key(hostname: str) -> str:
@@ -31,12 +31,11 @@ def _key(hostname: str) -> str:
 
 
 def unit_for_host(hostname: str) -> Tenant | None:
-    cache = _cache()
-    cached = cache.get(_key(hostname), version=_KEY_VERSION)
+    cached = _cache.get(_key(hostname), version=_KEY_VERSION)
     if cached == _UNKNOWN:
         return None
-    if cached is not None and cached != _CHANGED:
-        return cached
+    if isinstance(cached, dict):
+        return row_from_plain(Tenant, cached)
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     unit = domain.tenant if domain else None
     _remember(hostname, unit)
@@ -46,9 +45,9 @@ def unit_for_host(hostname: str) -> Tenant | None:
 def _remember(hostname: str, unit: Tenant | None) -> None:
     # `add`, not `set`: if the host changed since this request read the database, the change's marker
     # is there and the stale answer is not cached.
-    _cache().add(
+    _cache.add(
         _key(hostname),
-        unit or _UNKNOWN,
+        row_to_plain(unit) if unit else _UNKNOWN,
         settings.TENANT_CACHE_SECONDS if unit else _UNKNOWN_HOST_SECONDS,
         version=_KEY_VERSION,
     )
@@ -65,7 +64,7 @@ def forget_hosts(hostnames) -> None:
         return
 
     def mark_changed():
-        _cache().set_many(dict.fromkeys(keys, _CHANGED), _CHANGED_SECONDS, version=_KEY_VERSION)
+        _cache.set_many(dict.fromkeys(keys, _CHANGED), _CHANGED_SECONDS, version=_KEY_VERSION)
 
     mark_changed()
     transaction.on_commit(mark_changed)

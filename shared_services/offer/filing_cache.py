@@ -13,23 +13,28 @@ long (unless its transaction outlived that minute: readers then start a token of
 rows can stay until their entries expire, within the hour). An entry is used only while both tokens are those it was stored with, so a change counts from the next
 request. Random tokens, not counters: two changes at once cannot leave the same value behind. The two
 generations and the entry are read in one round trip; what a unit does not offer is not cached.
+
+Entries are plain JSON values, signed with their key (platform_core/signed_cache.py): whoever can write to the
+cache can neither run code in a reader nor change what a unit's form asks or costs; `read()` answers in them.
 """
 
 import uuid
 
-from django.core.cache import caches
 from django.db import connection, transaction
+
+from platform_core.signed_cache import SignedCache
 
 _CATALOGUE = "catalogue-generation"
 _ENTRY_SECONDS = 3600  # entries of services nobody files for any more leave the cache
 _INTERIM_SECONDS = 60  # the life of the token written before commit, should the one after commit never come
 # Bump when the cached shape changes, or when a data migration rewrites the offer or the catalogue (it writes
 # without signals): a deploy then reads none of the old entries.
-_KEY_VERSION = 2
+_KEY_VERSION = 3
+_SIGNED = SignedCache("offer")
 
 
-def _cache():
-    return caches["offer"]
+def _cache() -> SignedCache:
+    return _SIGNED
 
 
 def _unit_generation_key(unit_id) -> str:
@@ -37,22 +42,23 @@ def _unit_generation_key(unit_id) -> str:
 
 
 def cached(kind: str, slug: str, read):
-    """`read()`'s answer for this unit's service, from the cache while nothing it depends on has changed."""
+    """`read()`'s answer (plain JSON values) for this unit's service, from the cache while nothing it depends on
+    has changed."""
     unit_id = connection.tenant.pk
     generation_keys = [_CATALOGUE, _unit_generation_key(unit_id)]
     entry_key = f"to-file:{unit_id}:{kind}:{slug}"
     found = _cache().get_many([*generation_keys, entry_key], version=_KEY_VERSION)
-    generations = tuple(found.get(key) for key in generation_keys)
+    generations = [found.get(key) for key in generation_keys]
     entry = found.get(entry_key)
-    if entry is not None and entry[0] == generations and None not in generations:
-        return entry[1]
+    if entry is not None and entry["generations"] == generations and None not in generations:
+        return entry["answer"]
     answer = read()
     if None in generations:  # first use, expired or evicted: start afresh (`add` keeps one a concurrent request set)
         for key, generation in zip(generation_keys, generations, strict=True):
             if generation is None:
                 _cache().add(key, uuid.uuid4().hex, None, version=_KEY_VERSION)
     else:
-        _cache().set(entry_key, (generations, answer), _ENTRY_SECONDS, version=_KEY_VERSION)
+        _cache().set(entry_key, {"generations": generations, "answer": answer}, _ENTRY_SECONDS, version=_KEY_VERSION)
     return answer
 
 

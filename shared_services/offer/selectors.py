@@ -1,13 +1,15 @@
 """Reads of the current unit's offer as residents see it: standard services it adopted (the standard card
 with the unit's local details) and the unit's own services, in one shape."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.urls import reverse
 
-from shared_services.catalogue.models import StandardServiceVersion
+from platform_core.signed_cache import row_from_plain, row_to_plain
+from shared_services.catalogue.models import StandardFormVersion, StandardServiceVersion
 from shared_services.catalogue.search import best_first, keyword_list, ordering, rank_annotations, search_query
 from shared_services.eforms.definition import FormDefinition
+from shared_services.eforms.models import UnitFormVersion
 
 from . import filing_cache
 from .models import AdoptedService, UnitService
@@ -302,7 +304,26 @@ _TO_FILE_OF_OWN = ("slug", "name", "short_description", "fee_grosze", "standard_
 def service_to_file_get(*, kind: str, slug: str) -> ServiceToFile:
     """What filing an application for an offered service needs (cached: filing_cache); raises LookupError
     when this unit does not offer it."""
-    return filing_cache.cached(kind, slug, lambda: _service_to_file_read(kind=kind, slug=slug))
+    plain = filing_cache.cached(kind, slug, lambda: _to_file_plain(_service_to_file_read(kind=kind, slug=slug)))
+    return _to_file_from_plain(plain)
+
+
+# The form versions a service is filed with, by the label the filing cache knows them by.
+_FORM_MODELS = {model._meta.label_lower: model for model in (StandardFormVersion, UnitFormVersion)}
+
+
+def _to_file_plain(service: ServiceToFile) -> dict:
+    """`service` as the filing cache keeps it: plain values, its form version's row among them."""
+    plain = {field.name: getattr(service, field.name) for field in fields(service) if field.name != "form"}
+    if service.form is not None:
+        plain["form"] = {"model": service.form._meta.label_lower, "row": row_to_plain(service.form)}
+    return plain
+
+
+def _to_file_from_plain(plain: dict) -> ServiceToFile:
+    form = plain.get("form")
+    version = row_from_plain(_FORM_MODELS[form["model"]], form["row"]) if form else None
+    return ServiceToFile(**{**plain, "form": version})
 
 
 def _service_to_file_read(*, kind: str, slug: str) -> ServiceToFile:

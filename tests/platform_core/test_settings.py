@@ -1,5 +1,6 @@
 """Production mode refuses to start with an unsafe configuration."""
 
+import json
 import os
 import subprocess
 import sys
@@ -53,6 +54,16 @@ def test_safe_production_configuration_starts():
     assert result.stdout.strip() == "False"
 
 
+def test_production_reads_its_redis_as_json_through_djangos_own_backend():
+    pairs = "[(cache['BACKEND'], cache['OPTIONS']['serializer']) for cache in settings.CACHES.values()]"
+    result = start_django(show=f"__import__('json').dumps({pairs})")
+    assert result.returncode == 0, result.stderr
+    backends = {tuple(pair) for pair in json.loads(result.stdout)}
+    assert backends == {
+        ("django.core.cache.backends.redis.RedisCache", "platform_core.cache_serializer.JSONSerializer")
+    }
+
+
 @pytest.mark.parametrize(
     "overrides, complaint",
     [
@@ -71,6 +82,8 @@ def test_safe_production_configuration_starts():
         ({"OIDC_CLIENT_SECRET": None}, "OIDC_CLIENT_SECRET is not set"),
         ({"KEYCLOAK_ADMIN_CLIENT_SECRET": None}, "KEYCLOAK_ADMIN_CLIENT_SECRET is not set"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS contains '*'"),
+        ({"CACHE_URL": "filecache:///srv/ratusz/cache"}, "CACHE_URL is not redis:// or rediss://"),
+        ({"CACHE_URL": "pymemcache://memcached.internal:11211"}, "CACHE_URL is not redis:// or rediss://"),
     ],
 )
 def test_unsafe_production_configuration_is_refused(overrides, complaint):
