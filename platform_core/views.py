@@ -1,14 +1,13 @@
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from shared_services.catalogue.selectors import regional_search as regional_search_of
 from tenants.selectors import participating_units
 
 from .display import CONTRAST_COOKIE, CONTRASTS, COOKIE_MAX_AGE, TEXT_SIZE_COOKIE, TEXT_SIZES
-from .hosts import host_url
+from .hosts import host_url, redirect_target_allowed
 
 
 def portal_home(request):
@@ -30,9 +29,7 @@ def favicon(request):
 def display_preferences(request):
     """Set text size and contrast, then go back to the page the resident was on (works without JavaScript)."""
     target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if not redirect_target_allowed(target):
         target = "/"
     response = redirect(target)
     for cookie, name, allowed in (

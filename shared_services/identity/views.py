@@ -3,20 +3,17 @@ include for both). The callback and the return from logout exist only on the pla
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.core import signing
 from django.db import connection
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from platform_core.hosts import portal_url
+from platform_core.hosts import portal_url, redirect_target_allowed
 from platform_core.rate_limits import SIGN_IN, rate_limited
-from tenants.routing import unit_for_host
 
 from . import oidc
 from .models import NEXT_PATH_MAX_LENGTH
@@ -45,11 +42,7 @@ def login_start(request):
     """Send the visitor to Keycloak; `next` is where to come back to on this host. Each start writes a pending
     sign-in and a session, so a client address starts a limited number of them."""
     next_path = request.GET.get("next", "")
-    if (
-        not url_has_allowed_host_and_scheme(next_path, allowed_hosts=None)
-        or not next_path.startswith("/")
-        or len(next_path) > NEXT_PATH_MAX_LENGTH
-    ):
+    if not redirect_target_allowed(next_path) or len(next_path) > NEXT_PATH_MAX_LENGTH:
         next_path = _default_next()
     try:
         url = login_begin(
@@ -81,7 +74,11 @@ def callback(request):
         return render(request, "identity/login_failed.html", {"reason": "refused"}, status=400)
     except oidc.ProviderUnavailable:
         return _unavailable(request)
-    return redirect(f"{request.scheme}://{pending.return_host}{reverse('oidc-complete')}?ticket={ticket}")
+    # The host the sign-in started on, as its Host header said (validated then): one of ours, checked again.
+    back_to = f"{request.scheme}://{pending.return_host}{reverse('oidc-complete')}?ticket={ticket}"
+    if not redirect_target_allowed(back_to, other_hosts=True):
+        return HttpResponseBadRequest(_("Unknown address."))
+    return redirect(back_to)
 
 
 def complete(request):
@@ -90,7 +87,7 @@ def complete(request):
     except LoginFailed as error:
         logger.warning("sign-in ticket refused: %s", error)
         return render(request, "identity/login_failed.html", {"reason": "expired"}, status=400)
-    return redirect(next_path)
+    return redirect(next_path if redirect_target_allowed(next_path) else _default_next())
 
 
 @require_POST
@@ -119,8 +116,7 @@ def logged_out(request):
         target = signing.loads(request.GET.get("state", ""), salt=LOGOUT_STATE_SALT, max_age=LOGOUT_STATE_MAX_AGE)["to"]
     except (signing.BadSignature, KeyError, TypeError):
         return redirect("portal-home")
-    hostname = target.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
-    if hostname != settings.PLATFORM_DOMAIN and unit_for_host(hostname) is None:
+    if not isinstance(target, str) or not redirect_target_allowed(target, other_hosts=True):
         return HttpResponseBadRequest(_("Unknown address."))
     return redirect(target)
 
