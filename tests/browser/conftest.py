@@ -35,9 +35,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django_tenants.utils import tenant_context
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from shared_services.identity.access import StaffRole
@@ -245,11 +245,24 @@ def sign_in_at_provider(driver, username: str, password: str = PASSWORD) -> None
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.NAME, "username"))
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(password)
-    submit = driver.find_element(By.CSS_SELECTOR, 'form [type="submit"]')
-    submit.click()
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, 'form [type="submit"]').click()
     # Returns once the browser has left the login page: a caller's next wait (for an <h1>, say) must not be met
     # by the login page itself while its form is still being sent.
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(submit))
+    next_page_loaded(driver, page)
+
+
+def next_page_loaded(browser, page) -> None:
+    """Wait until `page` (the <html> element the browser showed) has been replaced and the new one is loaded.
+    While the document is being replaced (redirects: a sign-out goes through the identity provider and back),
+    Chromium may answer with an error instead ("node does not belong to the document"); the wait asks again."""
+
+    def loaded(driver) -> bool:
+        if driver.find_element(By.TAG_NAME, "html") == page:  # the same element: still the page that was
+            return False
+        return driver.execute_script("return document.readyState") == "complete"
+
+    WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(loaded)
 
 
 # --- Committed data -------------------------------------------------------------------------------

@@ -31,11 +31,10 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from shared_services.identity.access import StaffRole
 from shared_services.identity.provisioning import keycloak_admin
@@ -44,7 +43,7 @@ from shared_services.letters.models import LetterTemplate
 from shared_services.letters.services import letter_templates_seed
 from shared_services.staff.services import department_create, staff_invite
 from tenants.models import Tenant
-from tests.browser.conftest import check_page, sign_in_at_provider, use_language, wait_for
+from tests.browser.conftest import check_page, next_page_loaded, sign_in_at_provider, use_language, wait_for
 from tests.conftest import UNIT_A
 from tests.support.accounts import kc_account, staff_account
 from tests.support.letters import FORM_URL, LETTER, PDF, TORUN, application_file
@@ -497,19 +496,6 @@ def follow(scope, text: str) -> None:
     page = browser.find_element(By.TAG_NAME, "html")
     scope.find_element(By.LINK_TEXT, text).click()
     next_page_loaded(browser, page)
-
-
-def next_page_loaded(browser, page) -> None:
-    """Wait until `page` (the <html> element the browser showed) has been replaced and the new one is loaded.
-    While the document is being replaced (redirects: a sign-out goes through the identity provider and back),
-    Chromium may answer with an error instead ("node does not belong to the document"); the wait asks again."""
-
-    def loaded(driver) -> bool:
-        if driver.find_element(By.TAG_NAME, "html") == page:  # the same element: still the page that was
-            return False
-        return driver.execute_script("return document.readyState") == "complete"
-
-    WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(loaded)
 
 
 def retype(field, text: str) -> None:
