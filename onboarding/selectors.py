@@ -1,5 +1,9 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from tenants.models import Tenant
@@ -91,6 +95,17 @@ def office_export_progress(*, export: UnitExport | None) -> dict:
     return {"done": done, "total": total, "percent": round(100 * done / total) if total else 0}
 
 
+OFFICE_EXPORTS_FOLDER = "office-exports"
+
+
+def office_exports_folder(unit: Tenant) -> Path:
+    """Where a unit's own export archives are written: apart from the archives kept in UNIT_EXPORT_ROOT itself."""
+    return Path(settings.UNIT_EXPORT_ROOT) / OFFICE_EXPORTS_FOLDER / unit.code
+
+
 def office_export_ready(*, unit: Tenant, pk: int) -> UnitExport:
     """The unit's export `pk` whose archive is ready; 404 for another unit's, or one not (or no longer) ready."""
-    return get_object_or_404(UnitExport, unit=unit, pk=pk, status=ExportStatus.READY)
+    export = get_object_or_404(UnitExport, unit=unit, pk=pk, status=ExportStatus.READY)
+    if not (office_exports_folder(unit) / export.archive_name).is_file():  # removed by hand meanwhile
+        raise Http404
+    return export

@@ -42,7 +42,7 @@ from .models import (
     OperatorActionKind,
     UnitExport,
 )
-from .selectors import OFFICE_EXPORT_PROGRESS_KEY
+from .selectors import OFFICE_EXPORT_PROGRESS_KEY, OFFICE_EXPORTS_FOLDER, office_exports_folder
 from .slugs import register_slugs
 from .terc import children_by_code, units_by_code
 
@@ -397,7 +397,6 @@ def _lock_schema_tables(schema: str) -> None:
 # Written by a Celery task into UNIT_EXPORT_ROOT/office-exports/<code>/, apart from the archives of offboarded
 # units and operators' exports in UNIT_EXPORT_ROOT itself, which are kept: only files named on UnitExport rows,
 # in that folder, are ever deleted (docs/operations.md, "Unit export archives").
-OFFICE_EXPORTS_FOLDER = "office-exports"
 OFFICE_EXPORTS_KEPT = 3  # the newest ready archives of a unit kept; older ones are deleted
 OFFICE_EXPORT_KEPT_FOR = timedelta(days=7)  # and none longer than this
 # A job queued or written this long died with its worker (or its message was lost): it is marked failed, so that
@@ -411,10 +410,6 @@ class ExportInProgress(Exception):
     def __init__(self, export: UnitExport | None):
         super().__init__(export)
         self.export = export
-
-
-def office_exports_folder(unit: Tenant) -> Path:
-    return Path(settings.UNIT_EXPORT_ROOT) / OFFICE_EXPORTS_FOLDER / unit.code
 
 
 def office_export_request(*, unit: Tenant, actor: Actor) -> UnitExport:

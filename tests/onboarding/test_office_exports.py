@@ -16,13 +16,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from onboarding.models import ExportStatus, OperatorAction, UnitExport
-from onboarding.selectors import OFFICE_EXPORT_PROGRESS_KEY
-from onboarding.services import (
-    OFFICE_EXPORTS_KEPT,
-    office_export_run,
-    office_exports_expire,
-    office_exports_folder,
-)
+from onboarding.selectors import OFFICE_EXPORT_PROGRESS_KEY, office_exports_folder
+from onboarding.services import OFFICE_EXPORTS_KEPT, office_export_run, office_exports_expire
 from onboarding.tasks import office_export_run_task
 from shared_services.audit.models import AuditEntry
 from shared_services.branding.services import branding_update
@@ -110,6 +105,16 @@ class TestInTheOffice:
         signed_in(client, unit_b, administrator_of(unit_b, "sekretarz@lubicz.pl"))
         assert ask(client, host=LUBICZ).status_code == 302
         assert UnitExport.objects.filter(unit=unit_b).count() == 1
+
+    def test_an_archive_removed_by_hand_is_not_found_not_an_error(self, torun_admin, unit_a):
+        export = UnitExport.objects.create(
+            unit=unit_a,
+            requested_by="x",
+            status=ExportStatus.READY,
+            archive_name="gone.zip",
+            finished_at=timezone.now(),
+        )
+        assert torun_admin.get(f"/urzad/eksport/{export.pk}/pobierz/", HTTP_HOST=TORUN).status_code == 404
 
     def test_nobody_else_asks_sees_or_downloads(self, client, unit_a, unit_b):
         export = UnitExport.objects.create(
