@@ -1,4 +1,7 @@
-"""What the API answers, field by field (also the OpenAPI document's schemas)."""
+"""What the API answers, field by field (also the OpenAPI document's schemas), and the query parameters its lists
+take."""
+
+import re
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import CaseNote, CaseStatus, Channel, EntryKind
+from .pagination import ApiPagination
 
 
 def _url(request, name: str, **kwargs) -> str:
@@ -15,31 +19,65 @@ def _url(request, name: str, **kwargs) -> str:
 
 
 # --- Query parameters ----------------------------------------------------------------------------
+# A list's parameters, its page's included, are checked here and nowhere else (views._FilteredList), and the
+# OpenAPI document is made from these same fields: what it allows is what is accepted, and nothing more. Each
+# parameter is independent of the others; one given empty is refused, not ignored.
+
+PAGE_PARAMETERS = ("limit", "offset")
+LARGEST_INTEGER = 2**31 - 1  # a PostgreSQL integer: register numbers; an offset past it finds nothing anyway
+# A whole number as JSON writes one: not "2026.0", " 2026", "+2026", "²" or "false", which int() would take or
+# a pagination would read as its default.
+INTEGER_TEXT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 
 
-class RegisterQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(
+class QueryIntegerField(serializers.IntegerField):
+    """An integer query parameter, written as INTEGER_TEXT."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not INTEGER_TEXT.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ListQuerySerializer(serializers.Serializer):
+    """The parameters of a page of a list (ApiPagination reads them from here)."""
+
+    limit = QueryIntegerField(
+        required=False,
+        min_value=1,
+        max_value=ApiPagination.max_limit,
+        help_text=f"How many results a page holds: {ApiPagination.default_limit} unless given.",
+    )
+    offset = QueryIntegerField(
+        required=False, min_value=0, max_value=LARGEST_INTEGER, help_text="How many results to skip."
+    )
+
+    def to_internal_value(self, data):
+        empty = {name: [_("This parameter may not be empty.")] for name in self.fields if data.get(name) == ""}
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
+
+
+class RegisterQuerySerializer(ListQuerySerializer):
+    year = QueryIntegerField(
         required=False, min_value=1900, max_value=9999, help_text="Only entries of this year's register."
     )
-    since_number = serializers.IntegerField(
+    since_number = QueryIntegerField(
         required=False,
         min_value=0,
-        help_text="Only entries numbered after this one (needs `year`): a system that has entry 15/2026 asks "
-        "for `year=2026&since_number=15`.",
+        max_value=LARGEST_INTEGER,
+        help_text="Only entries numbered after this one in their year's register. With `year`, what is new in "
+        "that year: a system that has entry 15/2026 asks for `year=2026&since_number=15`.",
     )
 
-    def validate(self, attrs):
-        if "since_number" in attrs and "year" not in attrs:
-            raise serializers.ValidationError({"since_number": _("Give the year together with since_number.")})
-        return attrs
 
-
-class CaseQuerySerializer(serializers.Serializer):
+class CaseQuerySerializer(ListQuerySerializer):
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     updated_since = serializers.DateTimeField(
         required=False,
-        help_text="Only cases changed at or after this moment (ISO 8601, e.g. 2026-03-01T08:00:00Z). A case "
-        "changed exactly then is returned again: remember cases by `id`.",
+        help_text="Only cases changed at or after this moment (ISO 8601, e.g. 2026-03-01T08:00:00Z; without an "
+        "offset, Polish time). A case changed exactly then is returned again: remember cases by `id`.",
     )
 
 

@@ -18,6 +18,7 @@ from .pagination import ApiPagination
 from .permissions import TokenHasScope
 from .selectors import api_case_detail, api_cases, api_register_entries, api_register_entry_detail
 from .serializers import (
+    PAGE_PARAMETERS,
     CaseDetailSerializer,
     CaseQuerySerializer,
     CaseSerializer,
@@ -53,15 +54,17 @@ class _EntryMixin:
 
 
 class _FilteredList(UnitApiView, ListAPIView):
-    """A list whose query parameters `query_serializer_class` checks (a bad filter is a 400) and `select` takes."""
+    """A list whose query parameters `query_serializer_class` checks, all of them (a bad one is a 400): `select`
+    takes the filters, the pagination its page (`query`)."""
 
     query_serializer_class: type
     select: staticmethod
 
     def get_queryset(self):
-        query = self.query_serializer_class(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return self.select(**query.validated_data)
+        checked = self.query_serializer_class(data=self.request.query_params)
+        checked.is_valid(raise_exception=True)
+        self.query = checked.validated_data
+        return self.select(**{name: value for name, value in self.query.items() if name not in PAGE_PARAMETERS})
 
 
 def _list_schema(*, tag: str, query_serializer, serializer, description: str):
@@ -70,7 +73,7 @@ def _list_schema(*, tag: str, query_serializer, serializer, description: str):
         parameters=[query_serializer],
         responses={
             200: serializer(many=True),
-            400: OpenApiResponse(description="A bad filter."),
+            400: OpenApiResponse(description="A query parameter that is not as described (given empty included)."),
             401: UNAUTHORIZED,
             403: FORBIDDEN,
         },
