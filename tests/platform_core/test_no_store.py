@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import tenant_context
 
 from shared_services.inbox.api.services import api_token_issue
@@ -16,6 +15,7 @@ from shared_services.inbox.outbox_worker import outbox_run
 from tests.support.accounts import PLATFORM, local_account, signed_in
 from tests.support.answers import case_awaiting_resident
 from tests.support.letters import FORM_URL, LETTER, TORUN, application_file
+from tests.support.routes import named_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +33,10 @@ def signing_keys(settings, tmp_path):
 def routes(urlconf: str) -> dict[str, str]:
     """Every route of `urlconf` as a path with sample values: path → its URL name."""
 
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                yield prefix + str(pattern.pattern), pattern.name
-
     def sample(route: str) -> str:
         return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda match: SAMPLE_VALUES[match.group(1) or "str"], route)
 
-    return {sample(route): name for route, name in walk(get_resolver(urlconf).url_patterns)}
+    return {sample(route): name for route, name in named_routes(urlconf)}
 
 
 def assert_no_store(response, what: str) -> None:

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -43,6 +43,7 @@ from tenants.models import Tenant
 from tests.conftest import catalogue_load_and_adopt
 from tests.support.accounts import SignIn, kc_account
 from tests.support.letters import LETTER, PDF
+from tests.support.routes import named_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -117,19 +118,7 @@ PAGES = {
 
 def office_pages() -> dict[str, str]:
     """Every named page of a unit's office in the URL configuration: name → route."""
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                yield prefix + str(pattern.pattern), pattern.name
-
-    return {
-        name: route
-        for route, name in walk(get_resolver("platform_core.urls_tenant").url_patterns)
-        if route.startswith("urzad/")
-    }
+    return {name: route for route, name in named_routes("platform_core.urls_tenant") if route.startswith("urzad/")}
 
 
 def test_every_office_page_has_its_rule():
