@@ -4,6 +4,7 @@
 needs installing by hand. `RATUSZ_ENV=production` refuses to start with an unsafe configuration.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +17,9 @@ from platform_core.cache_serializer import REDIS_SCHEMES, cache_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
+# The client secrets of the development realm (infra/keycloak/realm-ratusz.json, ratusz-<client>-dev-secret),
+# which are also the defaults of OIDC_CLIENT_SECRET and KEYCLOAK_ADMIN_CLIENT_SECRET below: public, like the key.
+DEVELOPMENT_CLIENT_SECRET = re.compile(r"ratusz-[a-z0-9-]+-dev-secret")
 
 env = environ.Env()
 # Development's local files (the embedded database, cache, queue, media, signing keys) unless configured;
@@ -63,6 +67,9 @@ if IS_PRODUCTION:
     }.items():
         if not env.str(name, default=""):
             problems.append(f"{name} is not set ({why})")
+    for name in ("OIDC_CLIENT_SECRET", "KEYCLOAK_ADMIN_CLIENT_SECRET"):
+        if DEVELOPMENT_CLIENT_SECRET.fullmatch(env.str(name, default="")):
+            problems.append(f"{name} is a development secret of the realm export (ratusz-*-dev-secret)")
     if env.str("CACHE_URL", default="").split(":", 1)[0] not in ("", *REDIS_SCHEMES):
         problems.append("CACHE_URL is not redis:// or rediss:// (other cache backends unpickle what they read)")
     if problems:

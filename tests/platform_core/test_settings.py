@@ -93,6 +93,25 @@ def test_unsafe_production_configuration_is_refused(overrides, complaint):
     assert complaint in result.stderr
 
 
+REALM_EXPORT = PROJECT_ROOT / "infra" / "keycloak" / "realm-ratusz.json"
+DEVELOPMENT_CLIENT_SECRETS = [
+    client["secret"] for client in json.loads(REALM_EXPORT.read_text())["clients"] if client.get("secret")
+]
+
+
+def test_the_realm_export_has_the_development_secrets_that_production_refuses():
+    assert sorted(DEVELOPMENT_CLIENT_SECRETS) == ["ratusz-provisioner-dev-secret", "ratusz-web-dev-secret"]
+
+
+@pytest.mark.parametrize("secret", DEVELOPMENT_CLIENT_SECRETS)
+@pytest.mark.parametrize("name", ["OIDC_CLIENT_SECRET", "KEYCLOAK_ADMIN_CLIENT_SECRET"])
+def test_a_client_secret_of_the_development_realm_is_refused(name, secret):
+    result = start_django(**{name: secret})
+    assert result.returncode != 0
+    assert "Refusing to start in production mode" in result.stderr
+    assert f"{name} is a development secret of the realm export" in result.stderr
+
+
 def test_unknown_environment_name_is_refused():
     result = start_django(RATUSZ_ENV="prod")
     assert result.returncode != 0
