@@ -79,8 +79,15 @@ def row_to_plain(instance: models.Model) -> dict:
     return plain
 
 
+class RowShapeChanged(Exception):
+    """A cached row has other fields than its model: written by another release during a rolling deploy."""
+
+
 def row_from_plain(model: type[models.Model], plain: dict) -> models.Model:
-    """The instance `row_to_plain` described, as if read from the database (no query)."""
+    """The instance `row_to_plain` described, as if read from the database (no query); RowShapeChanged when the
+    model's fields are not those the row has."""
     fields = model._meta.concrete_fields
-    values = [field.to_python(plain[field.attname]) for field in fields]
-    return model.from_db("default", [field.attname for field in fields], values)
+    names = [field.attname for field in fields]
+    if set(names) != set(plain):
+        raise RowShapeChanged(model._meta.label)
+    return model.from_db("default", names, [field.to_python(plain[field.attname]) for field in fields])

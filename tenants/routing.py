@@ -8,10 +8,12 @@ unit's row as plain values, signed with the host's key (platform_core/signed_cac
 cache cannot route a host into another unit's schema, nor make a unit unknown.
 """
 
+from contextlib import suppress
+
 from django.conf import settings
 from django.db import transaction
 
-from platform_core.signed_cache import SignedCache, row_from_plain, row_to_plain
+from platform_core.signed_cache import RowShapeChanged, SignedCache, row_from_plain, row_to_plain
 
 from .models import Domain, Tenant
 
@@ -35,7 +37,8 @@ def unit_for_host(hostname: str) -> Tenant | None:
     if cached == _UNKNOWN:
         return None
     if isinstance(cached, dict):
-        return row_from_plain(Tenant, cached)
+        with suppress(RowShapeChanged):  # then the database answers, as on a miss
+            return row_from_plain(Tenant, cached)
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     unit = domain.tenant if domain else None
     _remember(hostname, unit)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, fields
 
 from django.urls import reverse
 
-from platform_core.signed_cache import row_from_plain, row_to_plain
+from platform_core.signed_cache import RowShapeChanged, row_from_plain, row_to_plain
 from shared_services.catalogue.models import StandardFormVersion, StandardServiceVersion
 from shared_services.catalogue.search import best_first, keyword_list, ordering, rank_annotations, search_query
 from shared_services.eforms.definition import FormDefinition
@@ -305,7 +305,10 @@ def service_to_file_get(*, kind: str, slug: str) -> ServiceToFile:
     """What filing an application for an offered service needs (cached: filing_cache); raises LookupError
     when this unit does not offer it."""
     plain = filing_cache.cached(kind, slug, lambda: _to_file_plain(_service_to_file_read(kind=kind, slug=slug)))
-    return _to_file_from_plain(plain)
+    try:
+        return _to_file_from_plain(plain)
+    except RowShapeChanged:  # cached by another release of the form models: read afresh
+        return _service_to_file_read(kind=kind, slug=slug)
 
 
 # The form versions a service is filed with, by the label the filing cache knows them by.
