@@ -1,6 +1,6 @@
 """The register page with its form for downloading the register for a period (/urzad/rejestr/) in a real browser:
-axe-core finds no WCAG 2.1 AA violation in Polish and English, also with the period's error shown, and the form
-fits a phone. (The register's table below it is as wide as its columns; making it fit a phone is not this form's.)"""
+axe-core finds no WCAG 2.1 AA violation in Polish and English, also with the period's or the year's error shown,
+and the form fits a phone. (The register's table below it is as wide as its columns; making it fit a phone is not this form's.)"""
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -33,6 +33,13 @@ def test_the_register_page_and_its_download_form_are_accessible(browser, browser
     assert "/urzad/rejestr/eksport/" in browser.current_url
     check_page(browser, language)
     assert form_fits_a_phone(browser)
+
+    # A year in the address that is not one: explained above this year's register, as accessible.
+    browser.set_window_size(1280, 900)
+    browser.get(f"{register_page}?rok=2026.5")
+    wait_for(browser, expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".error-summary")))
+    assert browser.find_element(By.NAME, "rok").get_attribute("value") == "2026.5"
+    check_page(browser, language)
 
 
 def form_fits_a_phone(browser) -> bool:
