@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from jsonschema import Draft202012Validator
 
 from shared_services.identity.access import Area, area_required
 
 from .definition import SUPPORTED_TYPES, definition_check
+from .json_schema import meta_schema_errors
 from .models import Submission, UnitForm
 from .services import unit_form_save
 
@@ -40,12 +40,16 @@ class FormDefinitionForm(forms.Form):
     def _json(self, name):
         text = self.cleaned_data[name].strip() or "{}"
         try:
-            value = json.loads(text)
+            value = json.loads(text, parse_constant=_not_json)
         except json.JSONDecodeError as error:
             raise ValidationError(
                 _("This is not valid JSON. Line %(line)s, column %(column)s: %(problem)s."),
                 params={"line": error.lineno, "column": error.colno, "problem": json_problem(error)},
             ) from error
+        except RecursionError as error:
+            raise ValidationError(_("This is not valid JSON: it is nested too deep.")) from error
+        except ValueError as error:  # NaN, Infinity, or a whole number of thousands of digits
+            raise ValidationError(_("This is not valid JSON: a number in it is not a number JSON allows.")) from error
         if not isinstance(value, dict):
             raise ValidationError(_("Expected a JSON object {…}."))
         return value
@@ -74,6 +78,11 @@ class FormDefinitionForm(forms.Form):
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
+
+
+def _not_json(constant: str):
+    """Python's parser takes NaN and Infinity, which are not JSON: the database refuses them."""
+    raise ValueError(constant)
 
 
 # --- What is wrong with a definition, in a clerk's words ----------------------------------------------
@@ -151,6 +160,10 @@ _SCHEMA_PROBLEMS = {
     "uniqueItems": _("%(where)s lists the same value more than once."),
     "minItems": _("%(where)s must not be an empty list."),
     "regex": _("%(where)s is not a valid regular expression: “%(value)s”."),
+    "regex_unsafe": _(
+        "%(where)s is not a regular expression the platform can check: “%(value)s” (look-ahead, look-behind and "
+        "back-references are not supported: they can make checking an answer take hours)."
+    ),
     "enum": _("%(where)s must be one of: %(values)s."),
     "other": _("%(where)s breaks the JSON Schema rule “%(rule)s”."),
 }
@@ -159,9 +172,8 @@ MAX_SCHEMA_PROBLEMS = 5
 
 def schema_problems(schema: dict) -> list[str]:
     """What makes `schema` an invalid JSON Schema (draft 2020-12), each in words, at most a few."""
-    checker = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
     problems = []
-    for error in sorted(checker.iter_errors(schema), key=lambda error: [str(part) for part in error.absolute_path]):
+    for error in sorted(meta_schema_errors(schema), key=lambda error: [str(part) for part in error.absolute_path]):
         problem = _schema_problem(error)
         if problem not in problems:
             problems.append(problem)
@@ -195,10 +207,21 @@ def _schema_problem(error) -> str:
     if error.validator in ("uniqueItems", "minItems"):
         return _SCHEMA_PROBLEMS[error.validator] % {"where": where}
     if error.validator == "format" and error.validator_value == "regex":
-        return _SCHEMA_PROBLEMS["regex"] % {"where": where, "value": error.instance}
+        kind = "regex_unsafe" if _is_python_regex(error.instance) else "regex"
+        return _SCHEMA_PROBLEMS[kind] % {"where": where, "value": error.instance}
     if error.validator == "enum":
         return _SCHEMA_PROBLEMS["enum"] % {"where": where, "values": ", ".join(map(json.dumps, error.validator_value))}
     return _SCHEMA_PROBLEMS["other"] % {"where": where, "rule": error.validator}
+
+
+def _is_python_regex(pattern: str) -> bool:
+    """Whether Python's `re` compiles a pattern RE2 refused: then it is valid, only not checkable in linear time.
+    (Compiling is quick; only matching backtracks.)"""
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return False
+    return True
 
 
 def _kind_of(value) -> str:

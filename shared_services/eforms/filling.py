@@ -12,11 +12,12 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import FormatChecker
 
 from platform_core.forms import ZlotyField
 
-from .definition import FormDefinition
+from .definition import FormDefinition, definition_usable_check
+from .json_schema import form_validator, format_checker
 from .uploads import check_attachment
 from .validators import FORMAT_VALIDATORS
 
@@ -32,7 +33,7 @@ def kept_attachments_posted(kept: dict, posted) -> dict:
     return {name: original_name for name, original_name in kept.items() if posted.get(f"{name}{KEEP_SUFFIX}")}
 
 
-_format_checker = FormatChecker()
+_format_checker = format_checker(FormatChecker())
 for _name, _validate in FORMAT_VALIDATORS.items():
     _format_checker.checks(_name, raises=ValidationError)(_validate)
 
@@ -107,6 +108,7 @@ class ApplicationForm(forms.Form):
     definition: FormDefinition
 
     def __init__(self, *args, definition: FormDefinition, kept_attachments: dict | None = None, **kwargs):
+        definition_usable_check(definition)  # raises DefinitionUnusable for one saved before today's checks
         super().__init__(*args, **kwargs)
         self.definition = definition
         # Files saved with a draft: a field that has one need not be uploaded again.
@@ -176,7 +178,7 @@ class ApplicationForm(forms.Form):
             if str(cleaned.get(condition["field"])) != str(condition["equals"]):
                 self.hidden_fields.add(name)
                 cleaned.pop(name, None)  # a hidden field's leftover value is not the resident's answer
-        validator = Draft202012Validator(self.definition.json_schema, format_checker=_format_checker)
+        validator = form_validator(self.definition.json_schema, formats=_format_checker)
         for error in validator.iter_errors(self._schema_instance(cleaned)):
             fields = [field for field in _fields_of(error) if field in self.fields]
             message = _SCHEMA_MESSAGES.get(error.validator, _("The value is not valid."))

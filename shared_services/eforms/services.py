@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -175,7 +177,7 @@ def _submission_store(
         service_name=service_name,
         data=document,
         submitted_by=submitted_by if submitted_by and submitted_by.is_authenticated else None,
-        contact_email=document.get("email", ""),
+        contact_email=_reply_address(document),
         idempotency_key=idempotency_key,
         **_pin(form.definition),
     )
@@ -192,6 +194,19 @@ def _submission_store(
         draft.delete()
         attachments = list(submission.attachments.all())  # with the draft's kept files
     return submission, attachments
+
+
+def _reply_address(document: dict) -> str:
+    """The answer "email", if replies can go to it: a unit's form may ask for it as any text."""
+    address = document.get("email")
+    max_length = Submission._meta.get_field("contact_email").max_length
+    if not isinstance(address, str) or len(address) > max_length:
+        return ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return ""
+    return address
 
 
 def orphan_files_remove(*, older_than: timedelta = timedelta(hours=1)) -> list[str]:

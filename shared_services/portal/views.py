@@ -1,5 +1,6 @@
 """Resident portal views; thin: reads come from the offer's selectors, writes go through eforms' services."""
 
+import functools
 import uuid
 
 from django import forms
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from platform_core.rate_limits import ACCESS_CODE, RECEIPT_EMAIL, limits_count, limits_reached, too_many_requests
 from shared_services.catalogue.models import Category, LifeEvent
 from shared_services.eforms.answers import submission_answers
+from shared_services.eforms.definition import DefinitionUnusable
 from shared_services.eforms.filers import filed_submission_remember, is_filer
 from shared_services.eforms.filling import ApplicationForm, kept_attachments_posted
 from shared_services.eforms.models import Submission
@@ -107,7 +109,23 @@ def _draft_remember(request, card, draft) -> None:
         request.session[SESSION_DRAFTS] = {**request.session.get(SESSION_DRAFTS, {}), card.key: str(draft.key)}
 
 
+def _form_usable(view):
+    """A form version saved before today's checks that fails them cannot be filled in: the resident is told so,
+    as for a service without a form (404), instead of meeting an error."""
+
+    @functools.wraps(view)
+    def answered(request, slug, kind=STANDARD):
+        try:
+            return view(request, slug, kind)
+        except DefinitionUnusable:
+            card = _service_with_form(kind, slug)
+            return render(request, "portal/form_unusable.html", {"card": card}, status=404)
+
+    return answered
+
+
 @require_http_methods(["GET", "POST"])
+@_form_usable
 def service_form(request, slug, kind=STANDARD):
     """Fill in a service's form; what the resident sends is kept as a draft (files that passed their checks
     too, so none is asked for twice) and, once valid, shown on the check page, from which it is filed.
@@ -153,6 +171,7 @@ def service_form(request, slug, kind=STANDARD):
 
 
 @require_http_methods(["GET", "POST"])
+@_form_usable
 def service_form_check(request, slug, kind=STANDARD):
     """The answers as they will be filed, with their labels, and the fee: "correct" goes back to the form
     with every answer and file kept; "send" files them through the intake, once."""
