@@ -3,9 +3,7 @@ its notification address platnosci/<provider>/<kind>/ without a line in urls.py;
 are 404; Przelewy24's addresses from before that route (platnosci/p24/status/ and /zwroty/) still confirm
 payments and refunds registered with them."""
 
-import json
 import urllib.parse
-from typing import ClassVar
 
 import pytest
 from django.conf import settings as django_settings
@@ -16,12 +14,11 @@ from django_tenants.utils import tenant_context
 from infra.devservices.devp24.server import _post_json
 from shared_services.identity.access import StaffRole
 from shared_services.payments import registry
-from shared_services.payments.base import Notification, PaymentProvider, Started, WebhookRejected
 from shared_services.payments.checkout import status_url
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig, Refund, RefundStatus
 from tests.support.accounts import signed_in, staff_account
 from tests.support.letters import FORM_URL, LETTER, TORUN, application_file
-from tests.support.payments import FEE_GROSZE, filed_with_p24_fee, pay_on_gateway, set_fee
+from tests.support.payments import FEE_GROSZE, EchoProvider, filed_with_p24_fee, pay_on_gateway, set_fee
 
 pytestmark = pytest.mark.django_db
 
@@ -31,33 +28,7 @@ def signing_keys(settings, tmp_path):
     settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
 
 
-class EchoProvider(PaymentProvider):
-    """A second online provider that exists only in this test module."""
-
-    key = "echo"
-    name = "Echo"
-    online = True
-    webhook_kinds = ("payment",)
-    started: ClassVar[list[dict]] = []
-
-    def start_payment(self, config, payment, *, session_id, return_url, status_url, language) -> Started:
-        self.started.append({"session_id": session_id, "status_url": status_url})
-        return Started(redirect_url=f"https://echo.invalid/pay/{session_id}", session_id=session_id)
-
-    def handle_webhook(self, config, *, kind, body) -> Notification:
-        message = json.loads(body)
-        if message.get("secret") != config.options["secret"]:
-            raise WebhookRejected("wrong secret")
-        return Notification(
-            kind=kind,
-            session_id=message["session"],
-            order_id=message["order"],
-            amount=message["amount"],
-            currency="PLN",
-        )
-
-
-ECHO = f"{__name__}.EchoProvider"
+ECHO = "tests.support.payments.EchoProvider"
 
 
 def payment_of(unit) -> Payment:

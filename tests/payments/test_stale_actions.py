@@ -12,12 +12,11 @@ from django.test import override_settings
 from django_tenants.utils import tenant_context
 
 from shared_services.identity.access import StaffRole
-from shared_services.payments.base import PaymentProvider, Started
 from shared_services.payments.models import Payment, PaymentStatus, ProviderConfig, Refund
 from shared_services.payments.services import payments_reconcile_due
 from tests.support.accounts import signed_in, staff_account
 from tests.support.letters import FORM_URL, LETTER, TORUN, application_file
-from tests.support.payments import set_fee
+from tests.support.payments import EchoProvider, set_fee
 
 pytestmark = pytest.mark.django_db
 CANNOT_REFUND = "Tej płatności nie można zwrócić przez internet."
@@ -28,17 +27,12 @@ def signing_keys(settings, tmp_path):
     settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
 
 
-class RetiringProvider(PaymentProvider):
+class RetiringProvider(EchoProvider):
     """An online provider with refunds that the deployment stops naming after fees were paid with it."""
 
     key = "retiring"
-    name = "Retiring"
-    online = True
     supports_refund = True
     webhook_kinds = ("payment", "refund")
-
-    def start_payment(self, config, payment, *, session_id, return_url, status_url, language) -> Started:
-        return Started(redirect_url=f"https://retiring.invalid/pay/{session_id}", session_id=session_id)
 
 
 def the_payment(unit) -> Payment:
@@ -77,7 +71,7 @@ def test_a_payment_of_a_provider_taken_out_of_the_setting_still_has_its_pages(fu
         with tenant_context(unit_a):
             ProviderConfig.objects.create(provider="retiring", enabled=True)
         filed = application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN)
-        assert filed["Location"].startswith("https://retiring.invalid/pay/")
+        assert filed["Location"].startswith("https://echo.invalid/pay/")
     payment = the_payment(unit_a)
     assert (payment.provider, payment.status, payment.attempts) == ("retiring", PaymentStatus.AWAITING, 1)
 

@@ -7,7 +7,9 @@ everything is rolled back after it. The server handles one request at a time; th
 for the gateway meanwhile, so the connection is never used by two threads at once.
 """
 
+import json
 import threading
+from typing import ClassVar
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 import pytest
@@ -20,6 +22,7 @@ from django_tenants.utils import tenant_context
 from infra.devservices.devp24 import start_dev_p24
 from shared_services.offer.models import AdoptedService
 from shared_services.payments import crypto
+from shared_services.payments.base import Notification, PaymentProvider, Started, WebhookRejected
 from shared_services.payments.models import ProviderConfig
 from tests.support.letters import FORM_URL, LETTER, application_file
 
@@ -123,3 +126,29 @@ def filed_with_p24_fee(client, unit, gateway, host) -> str:
 def pay_on_gateway(page: str) -> requests.Response:
     """The resident pays on the development gateway's page."""
     return requests.post(page, data={"action": "pay"}, allow_redirects=False, timeout=30)
+
+
+class EchoProvider(PaymentProvider):
+    """A second online provider, which only the tests name in PAYMENT_PROVIDERS (tests.support.payments.EchoProvider)."""
+
+    key = "echo"
+    name = "Echo"
+    online = True
+    webhook_kinds = ("payment",)
+    started: ClassVar[list[dict]] = []
+
+    def start_payment(self, config, payment, *, session_id, return_url, status_url, language) -> Started:
+        self.started.append({"session_id": session_id, "status_url": status_url})
+        return Started(redirect_url=f"https://echo.invalid/pay/{session_id}", session_id=session_id)
+
+    def handle_webhook(self, config, *, kind, body) -> Notification:
+        message = json.loads(body)
+        if message.get("secret") != config.options["secret"]:
+            raise WebhookRejected("wrong secret")
+        return Notification(
+            kind=kind,
+            session_id=message["session"],
+            order_id=message["order"],
+            amount=message["amount"],
+            currency="PLN",
+        )
