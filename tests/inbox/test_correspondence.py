@@ -102,7 +102,11 @@ class TestDeadlinePause:
             case.refresh_from_db()
             assert (case.status, case.paused_since, case.paused_days) == (CaseStatus.IN_PROGRESS, None, 5)
             assert case.deadline == original + datetime.timedelta(days=5) and case.original_deadline == original
-            actions = list(AuditEntry.objects.filter(target=f"case:{case.pk}").values_list("action", flat=True))
+            actions = list(
+                AuditEntry.objects.filter(target=f"case:{case.pk}")
+                .order_by("sequence")
+                .values_list("action", flat=True)
+            )
             assert actions == ["case.open", "case.request", "case.pause", "case.answer", "case.resume"]
             resumed = AuditEntry.objects.get(action="case.resume")
             assert resumed.after["days"] == 5 and resumed.before["paused_since"] is not None

@@ -73,7 +73,9 @@ class TestInTheOffice:
         assert entry.details["archive"] == export.archive_name
         with tenant_context(unit_a):
             assert list(
-                AuditEntry.objects.filter(action__startswith="unit_export.").values_list("action", "target")
+                AuditEntry.objects.filter(action__startswith="unit_export.")
+                .order_by("sequence")
+                .values_list("action", "target")
             ) == [
                 ("unit_export.request", f"unit_export:{export.pk}"),
                 ("unit_export.download", f"unit_export:{export.pk}"),
