@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from jsonschema import FormatChecker
 
 from platform_core.forms import ZlotyField
+from platform_core.text import line_clean, text_clean
 
 from .definition import FormDefinition, definition_usable_check
 from .json_schema import form_validator, format_checker
@@ -22,6 +23,11 @@ from .uploads import check_attachment
 from .validators import FORMAT_VALIDATORS
 
 DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024
+# Numbers are stored as JSON numbers, which every reader (the office's systems through the API, browsers) keeps
+# exactly only up to these: whole numbers within ±(2**53 − 1), others of at most 15 significant digits (an IEEE
+# double). Beyond them an answer is refused, never rounded.
+LARGEST_WHOLE_NUMBER = 2**53 - 1
+NUMBER_DIGITS = 15
 
 # The box beside a file kept with a draft ("<field>__keep"): the file stays only while the page sends it ticked,
 # so what the resident sees as attached is what is filed, and a form sent without it files no old file.
@@ -49,6 +55,23 @@ _SCHEMA_MESSAGES = {
     "type": _("The value has the wrong type."),
     "pattern": _("The value has the wrong format."),
 }
+
+
+class ResidentTextField(forms.CharField):
+    """Text a resident typed, cleaned before its checks of what could disguise it in the office
+    (platform_core.text): one line, or free text with `multiline`."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.text_clean = text_clean if multiline else line_clean
+        super().__init__(widget=forms.Textarea(attrs={"rows": 5}) if multiline else None, **kwargs)
+
+    def to_python(self, value):
+        return self.text_clean(super().to_python(value))
+
+
+class ResidentEmailField(forms.EmailField):
+    def to_python(self, value):
+        return line_clean(super().to_python(value))
 
 
 class FormattedField(forms.CharField):
@@ -85,20 +108,23 @@ def _field_for(name: str, spec: dict, *, required: bool, widget_hint: str | None
         return forms.BooleanField(**common)
     if spec.get("x-money"):  # typed in złoty, kept in grosze (answers.py shows it back in złoty)
         return ZlotyField(min_grosze=spec.get("minimum", 0), max_grosze=spec.get("maximum"), **common)
-    if kind == "integer":
-        return forms.IntegerField(min_value=spec.get("minimum"), max_value=spec.get("maximum"), **common)
-    if kind == "number":
-        return forms.DecimalField(min_value=spec.get("minimum"), max_value=spec.get("maximum"), **common)
+    if kind in ("integer", "number"):
+        bounds = {
+            "min_value": max(spec.get("minimum", -LARGEST_WHOLE_NUMBER), -LARGEST_WHOLE_NUMBER),
+            "max_value": min(spec.get("maximum", LARGEST_WHOLE_NUMBER), LARGEST_WHOLE_NUMBER),
+        }
+        if kind == "integer":
+            return forms.IntegerField(**bounds, **common)
+        return forms.DecimalField(max_digits=NUMBER_DIGITS, **bounds, **common)
     text_limits = {"max_length": spec.get("maxLength"), "min_length": spec.get("minLength")}
     fmt = spec.get("format")
     if fmt == "email":
-        return forms.EmailField(**common, **text_limits)
+        return ResidentEmailField(**common, **text_limits)
     if fmt == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if fmt in FORMAT_VALIDATORS:
         return FormattedField(normalise=FORMAT_VALIDATORS[fmt], **common, **text_limits)
-    widget = forms.Textarea(attrs={"rows": 5}) if widget_hint == "textarea" else None
-    return forms.CharField(widget=widget, **common, **text_limits)
+    return ResidentTextField(multiline=widget_hint == "textarea", **common, **text_limits)
 
 
 class ApplicationForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from .definition import FormDefinition, definition_check
 from .filling import ApplicationForm
 from .models import PIN_FIELDS, Attachment, FormDraft, Submission, UnitForm
-from .uploads import files_removed_on_failure, sha256_of, stray_files_remove
+from .uploads import files_removed_on_failure, original_name, sha256_of, stray_files_remove
 
 
 @transaction.atomic
@@ -55,7 +55,7 @@ def _attachments_store(uploads: dict, media_types: dict, *, replacing: bool = Tr
         attachment = Attachment.objects.create(
             field=field_name,
             file=upload,
-            original_name=upload.name[:255],
+            original_name=original_name(upload),
             media_type=media_types[field_name],
             size=upload.size,
             sha256=sha256,

@@ -20,6 +20,8 @@ from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from platform_core.text import line_clean
+
 # filetype itself looks at no more than the first 8 KiB.
 HEAD_BYTES = 8192
 MB = 1024 * 1024  # binary megabytes, as Windows and Django's filesizeformat show them
@@ -104,6 +106,12 @@ def _megabytes(tenths: int) -> str:
 # Parameters formatted when the message is, so that they follow the language the message is shown in.
 _lazy_labels = lazy(_labels, str)
 _lazy_megabytes = lazy(_megabytes, str)
+
+
+def original_name(uploaded_file) -> str:
+    """The file's name as the sender gave it, for people to read: one clean line (platform_core.text), so that
+    "Jan\\u202egnp.exe" cannot pose as "Janexe.png", and within the 255 characters it is kept in."""
+    return line_clean(uploaded_file.name)[:255]
 
 
 def sha256_of(uploaded_file) -> str:

@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from platform_core.text import line_clean, text_clean
 from shared_services.audit.services import audit_batch, audit_record
-from shared_services.eforms.uploads import files_removed_on_failure, sha256_of
+from shared_services.eforms.uploads import files_removed_on_failure, original_name, sha256_of
 
 from .case_services import case_open_at_intake
 from .entry_files import IncomingFile, entry_files_storage, entry_files_store
@@ -64,10 +65,10 @@ def answer_receive(*, case: Case, text: str, files: list[IncomingFile], document
                 sender_name=opening.sender_name,
                 sender_email=opening.sender_email,
                 subject=answer_subject(case),
-                text=text,
+                text=text_clean(text),
             )
             hashes = [sha256_of(incoming.upload) for incoming in files]
-            named = [(incoming.upload.name[:255], sha256) for incoming, sha256 in zip(files, hashes, strict=True)]
+            named = [(original_name(incoming.upload), sha256) for incoming, sha256 in zip(files, hashes, strict=True)]
             electronic_entry_store(
                 entry,
                 document=_answer_document(entry, case, named),
@@ -138,11 +139,11 @@ def letter_register(
                 kind=EntryKind.ANSWER if answers else EntryKind.LETTER,
                 for_case=case,
                 document_id=document_id,
-                sender_name=sender_name,
-                sender_address=sender_address,
-                sender_email=sender_email,
-                subject=subject,
-                text=text,
+                sender_name=line_clean(sender_name),
+                sender_address=line_clean(sender_address),
+                sender_email=line_clean(sender_email),
+                subject=line_clean(subject),
+                text=text_clean(text),
             )
             if scan is not None:
                 written += entry_files_store(entry, [scan], [sha256_of(scan.upload)])

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 
-from shared_services.eforms.uploads import stray_files_remove
+from shared_services.eforms.uploads import original_name, stray_files_remove
 
 from .models import EntryFile, RegisterEntry
 from .models.register import ENTRY_FILES_FOLDER
@@ -28,7 +28,7 @@ def entry_files_store(entry: RegisterEntry, files: list[IncomingFile], hashes: l
         EntryFile.objects.create(
             entry=entry,
             file=incoming.upload,
-            original_name=incoming.upload.name[:255],
+            original_name=original_name(incoming.upload),
             media_type=incoming.media_type,
             size=incoming.upload.size,
             sha256=sha256,
