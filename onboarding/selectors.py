@@ -87,11 +87,20 @@ def office_exports(*, unit: Tenant, recent: int = 10) -> list[UnitExport]:
 OFFICE_EXPORT_PROGRESS_KEY = "office-export-progress:{pk}"
 
 
+def _progress_told(value) -> tuple[int, int]:
+    """(done, total) as the task writes it; anything else found under its key (the cache is shared) is none yet."""
+    if isinstance(value, list) and len(value) == 2 and all(type(n) is int and n >= 0 for n in value):
+        done, total = value
+        if done <= total:
+            return done, total
+    return 0, 0
+
+
 def office_export_progress(*, export: UnitExport | None) -> dict:
     """How far the archive being written is: tables and files written of all, and the percentage."""
     if export is None or export.status != ExportStatus.RUNNING:
         return {"done": 0, "total": 0, "percent": 0}
-    done, total = cache.get(OFFICE_EXPORT_PROGRESS_KEY.format(pk=export.pk)) or (0, 0)
+    done, total = _progress_told(cache.get(OFFICE_EXPORT_PROGRESS_KEY.format(pk=export.pk)))
     return {"done": done, "total": total, "percent": round(100 * done / total) if total else 0}
 
 

@@ -91,6 +91,18 @@ class TestInTheOffice:
         assert '<progress id="export-bar" max="48" value="12">25%</progress>' in fragment
         assert 'hx-trigger="every 2s"' in fragment and "<html" not in fragment
 
+    @pytest.mark.parametrize("planted", ["25%", [1], [1, 2, 3], ["a", 2], [-1, 4], [5, 4], {"done": 1}])
+    def test_a_progress_value_that_is_not_a_pair_of_counts_shows_none(self, torun_admin, unit_a, planted):
+        """The cache is shared: a value in it that the task did not write is shown as no progress, not a 500."""
+        ask(torun_admin)
+        export = UnitExport.objects.get(unit=unit_a)
+        UnitExport.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING)
+        with tenant_context(unit_a):
+            cache.set(OFFICE_EXPORT_PROGRESS_KEY.format(pk=export.pk), planted)
+        response = torun_admin.get("/urzad/eksport/", HTTP_HOST=TORUN, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert '<progress id="export-bar" max="1" value="0">0%</progress>' in response.content.decode()
+
     def test_one_at_a_time_and_a_few_a_day(self, torun_admin, client, unit_a, unit_b, settings):
         settings.RATE_LIMITS = {"unit-export:unit": "3/d"}
         ask(torun_admin)
