@@ -305,6 +305,11 @@ class TestSchema:
         assert f'src="/static/{script}"' in page and finders.find(script)
         assert "https://" not in page
 
+    def test_the_filed_application_is_described_as_the_json_object_it_is(self, client, unit_a):
+        document = client.get("/api/v1/schema/?format=json", HTTP_HOST=TORUN).json()
+        operation = document["paths"]["/api/v1/register/{year}/{number}/wniosek.json"]["get"]
+        assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "object"
+
     def test_the_document_is_in_english_whatever_the_language(self, client, unit_a):
         client.cookies["django_language"] = "pl"
         document = client.get("/api/v1/schema/?format=json", HTTP_HOST=TORUN).json()

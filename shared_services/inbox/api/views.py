@@ -115,12 +115,14 @@ class _FileView(_EntryMixin, UnitApiView):
     content_negotiation_class = FirstRendererNegotiation
 
 
-def _file_schema(operation_id: str, media_type: str, description: str):
+def _file_schema(operation_id: str, media_type: str, description: str, body=OpenApiTypes.BINARY):
+    """A file answered as it is: bytes (`body`), or for JSON the object the bytes are, which is what a JSON media
+    type's schema describes."""
     return extend_schema(
         tags=["register"],
         operation_id=operation_id,
         description=description,
-        responses={(200, media_type): OpenApiTypes.BINARY, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={(200, media_type): body, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND},
     )
 
 
@@ -140,6 +142,7 @@ class SubmissionDocument(_FileView):
         "application/json",
         "The application as filed, as the exact bytes whose SHA-256 the receipt names "
         "(`document_sha256`); check the receipt against it under the name wniosek.json.",
+        body=OpenApiTypes.OBJECT,
     )
     def get(self, request, year, number):
         return submission_document_response(self.entry())
