@@ -310,6 +310,11 @@ class TestSchema:
         operation = document["paths"]["/api/v1/register/{year}/{number}/wniosek.json"]["get"]
         assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "object"
 
+    def test_an_attachment_is_described_with_any_media_type_as_it_is_sent(self, client, unit_a):
+        document = client.get("/api/v1/schema/?format=json", HTTP_HOST=TORUN).json()
+        operation = document["paths"]["/api/v1/register/{year}/{number}/attachments/{attachment_id}"]["get"]
+        assert list(operation["responses"]["200"]["content"]) == ["*/*"]
+
     def test_the_document_is_in_english_whatever_the_language(self, client, unit_a):
         client.cookies["django_language"] = "pl"
         document = client.get("/api/v1/schema/?format=json", HTTP_HOST=TORUN).json()

@@ -151,7 +151,7 @@ class SubmissionDocument(_FileView):
 class AttachmentDownload(_FileView):
     @_file_schema(
         "register_attachment",
-        "application/octet-stream",
+        "*/*",  # whichever the file is: its media type found in its content
         "An attachment of the entry's application, with its media type (`Content-Type`); its SHA-256 "
         "is in the entry and in the receipt.",
     )
