@@ -7,6 +7,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from platform_core.text import text_clean
+
 from .definition import FormDefinition, definition_check
 from .filling import ApplicationForm
 from .models import PIN_FIELDS, Attachment, FormDraft, Submission, UnitForm
@@ -79,7 +81,12 @@ def draft_save(*, owner, service_key: str, form: ApplicationForm, draft: FormDra
     `draft` is the one the form was filled from (kept on its form version; a visitor's without an account
     passes to the resident once signed in); without it, a signed-in resident's draft of the service, or a new
     one a visitor's browser knows by its key. Kept files the form no longer lists are removed."""
-    data = {name: value for name, value in form.data.items() if name in form.fields and name != "csrfmiddlewaretoken"}
+    # As typed, for the form to show again, but cleaned as every answer is (PostgreSQL keeps no NUL in text).
+    data = {
+        name: text_clean(value)
+        for name, value in form.data.items()
+        if name in form.fields and name != "csrfmiddlewaretoken"
+    }
     owner = owner if owner is not None and owner.is_authenticated else None
     if draft is not None:
         draft.data, draft.owner = data, draft.owner or owner

@@ -277,6 +277,15 @@ class TestDrafts:
         with tenant_context(unit_a):
             assert not FormDraft.objects.exists()
 
+    def test_a_nul_or_other_control_character_in_an_answer_is_dropped_not_an_error(
+        self, full_catalogue, client, unit_a
+    ):
+        # PostgreSQL keeps no NUL in text: the answers kept between the form and the check page are cleaned too.
+        assert file_letter(client, imie="An\x00na\x1b", tresc="Proszę\x00 o terminy.").status_code == 302
+        with tenant_context(unit_a):
+            assert Submission.objects.get().data["imie"] == "Anna"
+            assert Submission.objects.get().data["tresc"] == "Proszę o terminy."
+
     def test_a_second_submit_of_the_same_draft_files_nothing_twice(self, full_catalogue, client, unit_a):
         from shared_services.eforms.filling import ApplicationForm
         from shared_services.eforms.services import DraftAlreadyFiled, draft_get, submission_create
