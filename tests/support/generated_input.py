@@ -65,6 +65,14 @@ def hostile_text() -> st.SearchStrategy[str]:
     )
 
 
+def spoiled(values: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """A value of `values` with one of the TRICKY_CHARACTERS put somewhere in it: what is otherwise valid gets
+    through to where the character may do harm."""
+    return st.tuples(values, st.sampled_from(TRICKY_CHARACTERS), st.integers(0, 1000)).map(
+        lambda drawn: drawn[0][: drawn[2]] + drawn[1] + drawn[0][drawn[2] :]
+    )
+
+
 def utf8_or_not(text: str) -> bytes:
     """`text` as it comes over the wire: UTF-8, lone surrogates included as the bytes they would be."""
     return text.encode("utf-8", "surrogatepass")
