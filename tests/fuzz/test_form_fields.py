@@ -10,8 +10,9 @@ What is generated (Hypothesis): for each example, valid answers to every field, 
 by hostile ones — any code point (lone surrogates too, sent as the bytes they would be), NUL and other control
 characters, bidirectional overrides, 100,000 characters, numbers too large or small for any field, dates that do
 not exist, text where a number or a file belongs, a file of any bytes under any name, several values for one
-field, or nothing at all. Half the examples are sent as multipart (with the file), half URL-encoded. Bound:
-MAX_EXAMPLES examples, derandomized, about fifteen seconds.
+field, or nothing at all. Half the examples are sent as multipart (with the file), half URL-encoded. Besides, each
+tricky character and each hostile value is sent for sure, once in every field. Bound: MAX_EXAMPLES generated
+examples (derandomized) and 63 fixed ones, about twenty seconds.
 """
 
 import re
@@ -34,7 +35,14 @@ from shared_services.offer.services import unit_service_save
 from tenants.models import Tenant
 from tests.conftest import UNIT_A
 from tests.support.accounts import signed_in, staff_account
-from tests.support.generated_input import bounded, hostile_text, spoiled, utf8_or_not
+from tests.support.generated_input import (
+    HOSTILE_VALUES,
+    TRICKY_CHARACTERS,
+    bounded,
+    hostile_text,
+    spoiled,
+    utf8_or_not,
+)
 from tests.support.letters import PDF, TORUN
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +96,28 @@ LAYOUT = {
     "autocomplete": {"email": "email"},
 }
 TEXT_FIELDS = [name for name, spec in EVERY_FIELD["properties"].items() if "x-attachment" not in spec]
+FREE_TEXT = ("tekst", "opis")  # where any character may stay, so that the answers are filed with it
+# A complete, valid answer to each field.
+EXAMPLE = {
+    "tekst": "Anna Kowalska",
+    "opis": "Proszę o wydanie zaświadczenia.",
+    "znak": "AB1234",
+    "email": "anna@example.pl",
+    "powierzchnia": "120.5",
+    "liczba_osob": "3",
+    "kwota": "17,50",
+    "data": "2026-03-01",
+    "kolor": "zielony",
+    "rodzaj": "firma",
+    "pietro": "1",
+    "newsletter": "on",
+    "oswiadczenie": "on",
+    "nip": "5260250274",
+    "pesel": "44051401359",
+    "regon": "012100784",
+    "kod_pocztowy": "87-100",
+    "konto": "PL61109010140000071219812874",
+}
 
 
 def _variants(*values: str) -> st.SearchStrategy[str]:
@@ -185,14 +215,13 @@ def send(client, fields: dict[str, list[bytes]], upload: tuple[str, bytes] | Non
     return client.post(FORM_URL, data, HTTP_HOST=TORUN)
 
 
-@pytest.mark.usefixtures("every_field_service")
-@given(fields=answers(), upload=st.none() | FILES, multipart=st.booleans())
-@bounded(MAX_EXAMPLES)
-def test_no_answer_to_any_field_ends_in_a_server_error(office, unit_a, fields, upload, multipart):
+def assert_answered_without_error(office, unit, fields, upload=None, multipart=True):
+    """Send the answers as a visitor; the form comes back with what to correct, or they are filed, the
+    confirmation shows them and so does the case page to the office."""
     visitor = Client()
     sent = send(visitor, fields, upload, multipart)
     assert sent.status_code in (200, 302), sent.status_code
-    if sent.status_code == 200:  # the form again, saying what to correct
+    if sent.status_code == 200:
         assert 'id="error-summary"' in sent.content.decode()
         return
     assert sent["Location"] == CHECK_URL
@@ -203,6 +232,35 @@ def test_no_answer_to_any_field_ends_in_a_server_error(office, unit_a, fields, u
     confirmation = re.fullmatch(r"/wnioski/([0-9a-f-]+)/", filed["Location"]) if filed.status_code == 302 else None
     assert confirmation, filed.status_code
     assert visitor.get(filed["Location"], HTTP_HOST=TORUN).status_code == 200
-    with tenant_context(unit_a):
+    with tenant_context(unit):
         case = Case.objects.get(register_entry__submission__reference=confirmation[1])
     assert office.get(f"/urzad/sprawy/{case.pk}/", HTTP_HOST=TORUN).status_code == 200
+
+
+def _middle(value: str, character: str) -> str:
+    return value[: len(value) // 2] + character + value[len(value) // 2 :]
+
+
+@pytest.mark.usefixtures("every_field_service")
+@pytest.mark.parametrize("character", TRICKY_CHARACTERS)
+@pytest.mark.parametrize("fields", [FREE_TEXT, TEXT_FIELDS], ids=["free text", "every field"])
+def test_each_tricky_character_in_the_answers(office, unit_a, character, fields):
+    """Each character for sure, not only when the generation happens on it: in the free text, which is then
+    filed, and in every field at once."""
+    answers = {
+        name: [utf8_or_not(_middle(value, character) if name in fields else value)] for name, value in EXAMPLE.items()
+    }
+    assert_answered_without_error(office, unit_a, answers, ("skan.pdf", PDF))
+
+
+@pytest.mark.usefixtures("every_field_service")
+@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=range(len(HOSTILE_VALUES)))
+def test_each_hostile_value_as_every_answer(office, unit_a, value):
+    assert_answered_without_error(office, unit_a, {name: [utf8_or_not(value)] for name in EXAMPLE})
+
+
+@pytest.mark.usefixtures("every_field_service")
+@given(fields=answers(), upload=st.none() | FILES, multipart=st.booleans())
+@bounded(MAX_EXAMPLES)
+def test_no_generated_answers_end_in_a_server_error(office, unit_a, fields, upload, multipart):
+    assert_answered_without_error(office, unit_a, fields, upload, multipart)
