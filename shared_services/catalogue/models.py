@@ -122,10 +122,15 @@ class StandardServiceVersion(models.Model):
     # Derived from the card's text when it is published (catalogue/search.py); not part of the card.
     search_vector = SearchVectorField(null=True, editable=False)
     search_name = SearchVectorField(null=True, editable=False)
+    # Name and keywords folded, for trigram similarity: finds the card despite typing mistakes.
+    search_words = models.TextField(default="", editable=False)
 
     class Meta:
         ordering = ["service", "-number"]
-        indexes = [GinIndex(fields=["search_vector"], name="catalogue_version_search")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="catalogue_version_search"),
+            GinIndex(fields=["search_words"], name="catalogue_version_words", opclasses=["gin_trgm_ops"]),
+        ]
         verbose_name = _("service card version")
         verbose_name_plural = _("service card versions")
         constraints = [

@@ -7,17 +7,29 @@ own directory, which managed databases and the embedded one do not allow. So, by
 - each query word becomes a prefix of itself without its likely inflectional ending, so `podatku`
   (podat:*) finds "podatek", `rolnego` (roln:*) finds "rolny" and `drzewa` (drzew:*) finds "drzew";
 - the cards' keywords carry the words a prefix cannot reach ("samochód" for "Rejestracja pojazdu").
-All words must match, and cards whose name holds them all come first, shorter names before longer ones
-("Wymeldowanie" before "Wymeldowanie w drodze decyzji"); when no card has every word, any word may match,
-ranked by how much of the query a card covers.
+Search goes in tiers (SEARCH_TIERS), the first that finds anything answers:
+1. every word in a card's name or keywords, cards whose name holds them all first, shorter names before
+   longer ones ("Wymeldowanie" before "Wymeldowanie w drodze decyzji");
+2. forgiving typing mistakes: the name and keywords most similar to the query by trigrams (pg_trgm word
+   similarity ≥ 0.6, the server's default), so "zameldowanei" finds "Zameldowanie na pobyt stały" rather
+   than a card whose description happens to say "zameldowane";
+3. every word anywhere in the card;
+4. any word, ranked by how much of the query a card covers.
 """
 
 import re
 import unicodedata
 from functools import lru_cache
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorExact
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+    TrigramWordSimilarity,
+)
 from django.db.models import F, Value
+from django.db.models.functions import Length
 
 SEARCH_CONFIG = "simple"
 # Short function words carry no meaning in a query ("zaświadczenie o niezaleganiu w podatkach").
@@ -115,14 +127,54 @@ def query_words(text: str) -> list[str]:
     return meaningful or words
 
 
-def search_query(text: str, *, every_word: bool = True) -> SearchQuery | None:
-    """A tsquery for what a person typed, or None when nothing searchable is left."""
+NAME_OR_KEYWORDS, SIMILAR, EVERY_WORD, ANY_WORD = "name_or_keywords", "similar", "every_word", "any_word"
+SEARCH_TIERS = (NAME_OR_KEYWORDS, SIMILAR, EVERY_WORD, ANY_WORD)
+
+
+def search_query(text: str, *, every_word: bool = True, name_or_keywords: bool = False) -> SearchQuery | None:
+    """A tsquery for what a person typed, or None when nothing searchable is left. With `name_or_keywords`,
+    the words must be in the part of the card weighted A (its name and keywords)."""
     words = query_words(text)
     if not words:
         return None
     joiner = " & " if every_word else " | "
-    raw = joiner.join(f"{_stem_prefix(word)}:*" for word in dict.fromkeys(words))
+    weight = "A" if name_or_keywords else ""
+    raw = joiner.join(f"{_stem_prefix(word)}:*{weight}" for word in dict.fromkeys(words))
     return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
+
+
+def tier_query(text: str, tier: str) -> SearchQuery | None:
+    """The full-text query of a tier other than SIMILAR."""
+    return search_query(text, every_word=tier != ANY_WORD, name_or_keywords=tier == NAME_OR_KEYWORDS)
+
+
+def similarity_words(name: str, keywords: list[str]) -> str:
+    """What trigram similarity compares a query with: the card's name and keywords, folded."""
+    return fold(" ".join([name, *keywords]))
+
+
+def similar_filter(*, words: str, text: str) -> dict:
+    """Cards whose words hold something similar to the whole query (pg_trgm's %> operator, index-backed)."""
+    return {f"{words}__trigram_word_similar": " ".join(query_words(text))}
+
+
+def similar_annotations(*, words: str, name: str, text: str) -> dict:
+    """How similar the query is to the card's words, then to its name alone (a keyword such as "zameldowanie
+    dziecka" must not tie the birth registration with registering residence), and the name's length."""
+    typed = " ".join(query_words(text))
+    return {
+        "similarity": TrigramWordSimilarity(Value(typed), F(words)),
+        "name_similarity": TrigramWordSimilarity(Value(typed), F(name)),
+        "name_length": Length(name),
+    }
+
+
+SIMILAR_ORDERING = ["-similarity", "-name_similarity", "name_length"]
+
+
+def most_similar_first(item) -> tuple:
+    """Sort key of SIMILAR results, the same order as SIMILAR_ORDERING."""
+    return (-item.similarity, -item.name_similarity, item.name_length)
 
 
 def rank_annotations(*, vector: str, name_vector: str, query: SearchQuery) -> dict:

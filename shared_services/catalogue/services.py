@@ -9,7 +9,7 @@ from django.utils import timezone
 from shared_services.eforms.services import form_version_create
 
 from .models import Category, LifeEvent, StandardForm, StandardService, StandardServiceVersion, VersionStatus
-from .search import search_vectors
+from .search import search_vectors, similarity_words
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "standard_services.json"
 FORMS_DIR = Path(__file__).resolve().parent / "data" / "forms"
@@ -79,7 +79,9 @@ def service_version_publish(*, version: StandardServiceVersion) -> StandardServi
 
 def version_index(*, version: StandardServiceVersion) -> None:
     """Store the words search finds the card by (shared_services.catalogue.search)."""
-    StandardServiceVersion.objects.filter(pk=version.pk).update(**card_search_vectors(version))
+    StandardServiceVersion.objects.filter(pk=version.pk).update(
+        **card_search_vectors(version), search_words=similarity_words(version.name, version.keywords)
+    )
 
 
 def card_search_vectors(version) -> dict:

@@ -7,7 +7,21 @@ from django.urls import reverse
 
 from platform_core.signed_cache import RowShapeChanged, row_from_plain, row_to_plain
 from shared_services.catalogue.models import StandardFormVersion, StandardServiceVersion
-from shared_services.catalogue.search import best_first, keyword_list, ordering, rank_annotations, search_query
+from shared_services.catalogue.search import (
+    ANY_WORD,
+    SEARCH_TIERS,
+    SIMILAR,
+    SIMILAR_ORDERING,
+    best_first,
+    keyword_list,
+    most_similar_first,
+    ordering,
+    query_words,
+    rank_annotations,
+    similar_annotations,
+    similar_filter,
+    tier_query,
+)
 from shared_services.eforms.definition import FormDefinition
 from shared_services.eforms.models import UnitFormVersion
 
@@ -101,7 +115,11 @@ def fee_grosze(adopted: AdoptedService) -> int:
 
 
 # Derived search columns: long, and never shown.
-_SEARCH_ONLY = ("standard_service__published__search_vector", "standard_service__published__search_name")
+_SEARCH_ONLY = (
+    "standard_service__published__search_vector",
+    "standard_service__published__search_name",
+    "standard_service__published__search_words",
+)
 # What a search result needs of an adopted service: not the card's long texts.
 _SUMMARY_OF_ADOPTED = (
     "standard_service__slug",
@@ -138,53 +156,69 @@ def service_count() -> int:
 
 
 def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
-    """The unit's services that match `text`, best first.
-
-    Every word must match (as a prefix of its inflected forms); when no service has them all, services with
-    any of them are ranked by how well they match. Two queries per attempt: adopted and own services.
+    """The unit's services that match `text`, best first, by the tiers of catalogue.search: the first tier
+    that finds anything answers. Two queries per full-text tier (adopted and own services); the tier that
+    forgives typing mistakes compares with the standard cards only (own services keep no folded words).
     """
-    for every_word in (True, False):
-        query = search_query(text, every_word=every_word)
-        if query is None:
-            return []
-        candidates = limit + _KEYWORD_HEADROOM
-        adopted = (
-            offered_services()
-            .filter(standard_service__published__search_vector=query)
-            .annotate(
-                **rank_annotations(
-                    vector="standard_service__published__search_vector",
-                    name_vector="standard_service__published__search_name",
-                    query=query,
-                )
-            )
-            .only(*_SUMMARY_OF_ADOPTED)
-            .order_by(*ordering(every_word))[:candidates]
-        )
-        own = (
-            UnitService.objects.filter(enabled=True, search_vector=query)
-            .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
-            .only("slug", "name", "short_description", "keywords")
-            .order_by(*ordering(every_word))[:candidates]
-        )
-        found = [
-            (
-                best_first(item, keywords=item.standard_service.published.keywords, text=text, every_word=every_word),
-                _summary_of_adopted(item),
-            )
-            for item in adopted
-        ]
-        found += [
-            (
-                best_first(item, keywords=keyword_list(item.keywords), text=text, every_word=every_word),
-                _summary_of_own(item),
-            )
-            for item in own
-        ]
+    if not query_words(text):
+        return []
+    for tier in SEARCH_TIERS:
+        found = _similar_adopted(text, limit) if tier == SIMILAR else _matching(text, tier, limit)
         if found:
             found.sort(key=lambda pair: (*pair[0], pair[1].name))
             return [summary for _, summary in found[:limit]]
     return []
+
+
+def _similar_adopted(text: str, limit: int) -> list[tuple]:
+    card = "standard_service__published__"
+    similar = (
+        offered_services()
+        .filter(**similar_filter(words=f"{card}search_words", text=text))
+        .annotate(**similar_annotations(words=f"{card}search_words", name=f"{card}name", text=text))
+        .only(*_SUMMARY_OF_ADOPTED)
+        .order_by(*SIMILAR_ORDERING)[:limit]
+    )
+    return [(most_similar_first(item), _summary_of_adopted(item)) for item in similar]
+
+
+def _matching(text: str, tier: str, limit: int) -> list[tuple]:
+    query, every_word = tier_query(text, tier), tier != ANY_WORD
+    candidates = limit + _KEYWORD_HEADROOM
+    adopted = (
+        offered_services()
+        .filter(standard_service__published__search_vector=query)
+        .annotate(
+            **rank_annotations(
+                vector="standard_service__published__search_vector",
+                name_vector="standard_service__published__search_name",
+                query=query,
+            )
+        )
+        .only(*_SUMMARY_OF_ADOPTED)
+        .order_by(*ordering(every_word))[:candidates]
+    )
+    own = (
+        UnitService.objects.filter(enabled=True, search_vector=query)
+        .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
+        .only("slug", "name", "short_description", "keywords")
+        .order_by(*ordering(every_word))[:candidates]
+    )
+    found = [
+        (
+            best_first(item, keywords=item.standard_service.published.keywords, text=text, every_word=every_word),
+            _summary_of_adopted(item),
+        )
+        for item in adopted
+    ]
+    found += [
+        (
+            best_first(item, keywords=keyword_list(item.keywords), text=text, every_word=every_word),
+            _summary_of_own(item),
+        )
+        for item in own
+    ]
+    return found
 
 
 def service_card_get(*, kind: str, slug: str) -> ServiceCard:

@@ -44,6 +44,26 @@ FIRST_RESULT = [
     ("zmiana nazwiska", "zmiana-imienia-lub-nazwiska"),
 ]
 
+# Search that forgives (issue 16): typing mistakes, colloquial names and queries without diacritics.
+FORGIVING_FIRST_RESULT = [
+    ("zameldowanei", "zameldowanie-na-pobyt-staly"),
+    ("zameldowanie", "zameldowanie-na-pobyt-staly"),
+    ("zamledowanie", "zameldowanie-na-pobyt-staly"),
+    ("meldunek", "zameldowanie-na-pobyt-staly"),
+    ("slub", "zapewnienie-o-braku-przeszkod-do-zawarcia-malzenstwa"),
+    ("ślub w usc", "zapewnienie-o-braku-przeszkod-do-zawarcia-malzenstwa"),
+    ("dowod osobity", "wydanie-dowodu-osobistego"),
+    ("dowód osobsity", "wydanie-dowodu-osobistego"),
+    ("smieci", "deklaracja-oplaty-za-gospodarowanie-odpadami"),
+    ("wywoz smieci", "deklaracja-oplaty-za-gospodarowanie-odpadami"),
+    ("podatek od nieruchomosic", "podatek-od-nieruchomosci"),
+    ("wycinka drzwe", "zezwolenie-na-usuniecie-drzew-lub-krzewow"),
+    ("karta wedkarksa", "karta-wedkarska"),
+    ("rejestarcja samochodu", "rejestracja-pojazdu"),
+    ("wuzetka", "decyzja-o-warunkach-zabudowy"),
+    ("koperta dla niepelnosprawnych", "karta-parkingowa"),
+]
+
 # (query, a service that must be among the first three)
 IN_TOP_THREE = [
     ("meldunek", "zameldowanie-na-pobyt-staly"),
@@ -69,6 +89,16 @@ def slugs(results):
 @pytest.mark.parametrize("query, expected", FIRST_RESULT)
 def test_the_expected_service_comes_first(torun, query, expected):
     assert slugs(service_search(query))[:1] == [expected]
+
+
+@pytest.mark.parametrize("query, expected", FORGIVING_FIRST_RESULT)
+def test_a_typing_mistake_a_colloquial_name_or_missing_diacritics_still_find_the_service_first(torun, query, expected):
+    assert slugs(service_search(query))[:1] == [expected]
+
+
+@pytest.mark.parametrize("query, expected", FORGIVING_FIRST_RESULT)
+def test_the_regional_search_forgives_the_same_way(full_catalogue, query, expected):
+    assert [result.standard_slug for result in regional_search(query)][:1] == [expected]
 
 
 @pytest.mark.parametrize("query, expected", IN_TOP_THREE)
