@@ -82,6 +82,15 @@ QUERIES = [
     "wędkarska",
     "karta parkingowa",
     "pies",
+    # Typing mistakes and colloquial names (issue 16): the trigram tier answers these.
+    "zameldowanei",
+    "zamledowanie",
+    "dowod osobity",
+    "podatek od nieruchomosic",
+    "wycinka drzwe",
+    "ślub w usc",
+    "wuzetka",
+    "becikowe",
 ]
 
 # Variants a real catalogue lists besides the standard card: districts, channels, groups of applicants.
@@ -327,14 +336,18 @@ def _catalogue_figures(unit) -> dict:
 
 
 def _matching(text: str) -> str:
-    """How service_search answers `text` in the current unit: all words, any word (its fallback), none."""
-    from shared_services.catalogue.search import search_query
+    """Which tier of service_search (catalogue.search.SEARCH_TIERS) answers `text` in the current unit."""
+    from shared_services.catalogue.search import SEARCH_TIERS, SIMILAR, query_words, similar_filter, tier_query
     from shared_services.offer.selectors import offered_services
 
-    for every_word, label in ((True, "all words"), (False, "ANY word (fallback)")):
-        query = search_query(text, every_word=every_word)
-        if query is not None and offered_services().filter(standard_service__published__search_vector=query).exists():
-            return label
+    card = "standard_service__published__"
+    for tier in SEARCH_TIERS if query_words(text) else ():
+        if tier == SIMILAR:
+            condition = similar_filter(words=f"{card}search_words", text=text)
+        else:
+            condition = {f"{card}search_vector": tier_query(text, tier)}
+        if offered_services().filter(**condition).exists():
+            return tier
     return "NOTHING"
 
 
@@ -414,9 +427,9 @@ def _print_catalogue(unit, figures: dict) -> None:
     )
     with tenant_context(unit):
         matching = {text: _matching(text) for text in QUERIES}
-    odd = [f"{text!r} ({how})" for text, how in matching.items() if how != "all words"]
+    odd = [f"{text!r} ({how})" for text, how in matching.items() if how != "name_or_keywords"]
     print(
-        f"queries: {len(QUERIES)}; all words matched for {len(QUERIES) - len(odd)}"
+        f"queries: {len(QUERIES)}; all words in a name or keywords for {len(QUERIES) - len(odd)}"
         f"{'; otherwise: ' + ', '.join(odd) if odd else ''}"
     )
 
