@@ -10,9 +10,10 @@ own directory, which managed databases and the embedded one do not allow. So, by
 Search goes in tiers (SEARCH_TIERS), the first that finds anything answers:
 1. every word in a card's name or keywords, cards whose name holds them all first, shorter names before
    longer ones ("Wymeldowanie" before "Wymeldowanie w drodze decyzji");
-2. forgiving typing mistakes: the name and keywords most similar to the query by trigrams (pg_trgm word
-   similarity ≥ 0.6, the server's default), so "zameldowanei" finds "Zameldowanie na pobyt stały" rather
-   than a card whose description happens to say "zameldowane";
+2. forgiving typing mistakes: the name and keywords most similar to the query by trigrams (pg_trgm strict
+   word similarity ≥ 0.5, the server's default: whole words, so "pies" does not find "pierwszy"), so
+   "zameldowanei" finds "Zameldowanie na pobyt stały" rather than a card whose description happens to say
+   "zameldowane";
 3. every word anywhere in the card;
 4. any word, ranked by how much of the query a card covers.
 """
@@ -26,7 +27,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
     SearchVectorExact,
-    TrigramWordSimilarity,
+    TrigramStrictWordSimilarity,
 )
 from django.db.models import F, Value
 from django.db.models.functions import Length
@@ -154,27 +155,27 @@ def similarity_words(name: str, keywords: list[str]) -> str:
 
 
 def similar_filter(*, words: str, text: str) -> dict:
-    """Cards whose words hold something similar to the whole query (pg_trgm's %> operator, index-backed)."""
-    return {f"{words}__trigram_word_similar": " ".join(query_words(text))}
+    """Cards whose words hold something similar to the whole query (pg_trgm's %>> operator, index-backed)."""
+    return {f"{words}__trigram_strict_word_similar": " ".join(query_words(text))}
 
 
 def similar_annotations(*, words: str, name: str, text: str) -> dict:
-    """How similar the query is to the card's words, then to its name alone (a keyword such as "zameldowanie
-    dziecka" must not tie the birth registration with registering residence), and the name's length."""
-    typed = " ".join(query_words(text))
+    """How similar the query is to the card's words plus how similar to its name alone, so the name counts
+    twice (the keyword "osoba jest zameldowana" must not put a removal from the register before registering
+    residence for "zameldowanei"), and the name's length, shorter first."""
+    typed = Value(" ".join(query_words(text)))
     return {
-        "similarity": TrigramWordSimilarity(Value(typed), F(words)),
-        "name_similarity": TrigramWordSimilarity(Value(typed), F(name)),
+        "similarity": TrigramStrictWordSimilarity(typed, F(words)) + TrigramStrictWordSimilarity(typed, F(name)),
         "name_length": Length(name),
     }
 
 
-SIMILAR_ORDERING = ["-similarity", "-name_similarity", "name_length"]
+SIMILAR_ORDERING = ["-similarity", "name_length"]
 
 
 def most_similar_first(item) -> tuple:
     """Sort key of SIMILAR results, the same order as SIMILAR_ORDERING."""
-    return (-item.similarity, -item.name_similarity, item.name_length)
+    return (-item.similarity, item.name_length)
 
 
 def rank_annotations(*, vector: str, name_vector: str, query: SearchQuery) -> dict:

@@ -115,6 +115,11 @@ def test_a_service_the_unit_does_not_offer_is_not_found(full_catalogue, unit_b):
         assert "rejestracja-pojazdu" not in slugs(service_search("rejestracja pojazdu"))
 
 
+def test_typing_mistakes_are_forgiven_word_by_word_not_inside_longer_words(torun):
+    # The seed has no card about dogs: "pies" must not find "prawo jazdy pierwszy raz" by its first letters.
+    assert service_search("pies") == []
+
+
 def test_nothing_searchable_finds_nothing(torun):
     assert service_search("   ") == [] and service_search("?!*:&|") == []
 
