@@ -19,6 +19,17 @@ class OperatorActionKind(models.TextChoices):
     OFFBOARD = "offboard", pgettext_lazy("operator action", "offboarded")
     INVITE = "invite", pgettext_lazy("operator action", "invited an administrator")
     BULK_ONBOARD = "bulk_onboard", pgettext_lazy("operator action", "started bulk onboarding")
+    CARD_DRAFT = "card_draft", pgettext_lazy("operator action", "edited a service card draft")
+    CARD_SUBMIT = "card_submit", pgettext_lazy("operator action", "sent a service card for review")
+    CARD_RETURN = "card_return", pgettext_lazy("operator action", "returned a service card to its draft")
+    CARD_PUBLISH = "card_publish", pgettext_lazy("operator action", "published a service card")
+    CARD_DISCARD = "card_discard", pgettext_lazy("operator action", "discarded a service card draft")
+    CARD_RETIRE = "card_retire", pgettext_lazy("operator action", "retired a service card")
+    CARD_RESTORE = "card_restore", pgettext_lazy("operator action", "offered a retired service card again")
+    TERM_SAVE = "term_save", pgettext_lazy("operator action", "saved a category or life event")
+    CATALOGUE_IMPORT = "catalogue_import", pgettext_lazy("operator action", "imported the catalogue")
+    CATALOGUE_EXPORT = "catalogue_export", pgettext_lazy("operator action", "exported the catalogue")
+    FORM_PUBLISH = "form_publish", pgettext_lazy("operator action", "published a standard form version")
 
 
 @public_model

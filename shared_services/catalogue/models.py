@@ -49,6 +49,10 @@ class StandardService(models.Model):
 
     slug = models.SlugField(unique=True, max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A retired card stays with its versions (units keep their history); residents see it as no longer offered.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    retired_by = models.CharField(_("retired by"), max_length=150, blank=True)
+    retired_reason = models.TextField(_("reason for retiring"), blank=True)
     published = models.OneToOneField(
         "StandardServiceVersion",
         null=True,
@@ -69,6 +73,7 @@ class StandardService(models.Model):
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
+    IN_REVIEW = "review", _("in review")
     PUBLISHED = "published", _("published")
     SUPERSEDED = "superseded", _("superseded")
 
@@ -92,6 +97,12 @@ class StandardServiceVersion(models.Model):
     status = models.CharField(max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Who moved the version along the draft → review → publish flow (labels, as in the operators' audit log).
+    created_by = models.CharField(_("drafted by"), max_length=150, blank=True)
+    submitted_by = models.CharField(_("sent for review by"), max_length=150, blank=True)
+    submitted_at = models.DateTimeField(_("sent for review"), null=True, blank=True)
+    published_by = models.CharField(_("published by"), max_length=150, blank=True)
+    change_note = models.TextField(_("what changed and why"), blank=True)
 
     name = models.CharField(_("name"), max_length=250)
     name_en = models.CharField(_("name in English"), max_length=250, blank=True)
@@ -136,7 +147,9 @@ class StandardServiceVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "number"], name="catalogue_version_number_once"),
             models.UniqueConstraint(
-                fields=["service"], condition=models.Q(status="draft"), name="catalogue_one_draft_per_service"
+                fields=["service"],
+                condition=models.Q(status__in=["draft", "review"]),
+                name="catalogue_one_open_version_per_service",
             ),
             models.UniqueConstraint(
                 fields=["service"], condition=models.Q(status="published"), name="catalogue_one_published_per_service"
@@ -152,7 +165,7 @@ class StandardServiceVersion(models.Model):
     def save(self, *args, **kwargs):
         # An invariant, not business logic: enforced here so that no path (admin, shell, a future service)
         # rewrites what residents already read. Only publishing's own status change passes.
-        status_change_only = set(kwargs.get("update_fields") or {"*"}) <= {"status", "published_at"}
+        status_change_only = set(kwargs.get("update_fields") or {"*"}) <= {"status", "published_at", "published_by"}
         if self.pk and not status_change_only:
             stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):
