@@ -62,6 +62,9 @@ FORGIVING_FIRST_RESULT = [
     ("rejestarcja samochodu", "rejestracja-pojazdu"),
     ("wuzetka", "decyzja-o-warunkach-zabudowy"),
     ("koperta dla niepelnosprawnych", "karta-parkingowa"),
+    ("becikowe", "jednorazowa-zapomoga-z-tytulu-urodzenia-dziecka"),
+    ("bcikowe", "jednorazowa-zapomoga-z-tytulu-urodzenia-dziecka"),
+    ("zapomoga porodowa", "jednorazowa-zapomoga-z-tytulu-urodzenia-dziecka"),
 ]
 
 # (query, a service that must be among the first three)
