@@ -86,6 +86,7 @@ SHARED_APPS = [
     "onboarding",
     "shared_services.catalogue",
     "shared_services.identity",
+    "shared_services.usage",  # usage facts and their monthly roll-up (public schema)
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -322,6 +323,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shared_services.inbox.tasks.entry_files_orphans_sweep",
         "schedule": 24 * 3600.0,
     },
+    # Usage indicators: new facts added up into their months; each unit's overdue cases counted once a day.
+    "usage-rollup": {"task": "shared_services.usage.tasks.usage_rollup_task", "schedule": 300.0},
+    "overdue-count-sweep": {"task": "shared_services.usage.tasks.overdue_count_sweep", "schedule": 24 * 3600.0},
 }
 
 # --- Logging and error reporting -----------------------------------------------------------------

@@ -15,7 +15,7 @@ from shared_services.staff.models import Department
 
 from .models import Case, CaseNote, CaseStatus, SignCounter
 from .permissions import allowed_actions
-from .signals import case_assigned, office_wrote
+from .signals import case_assigned, case_closed, office_wrote
 
 ARCHIVAL_CATEGORY = re.compile(r"^(A|B[0-9]{1,2}|BE[0-9]{1,2}|Bc)$")
 _TRACKED = (
@@ -166,4 +166,5 @@ def case_close(*, user, case: Case, resolution: str) -> Case:
     case.retention_until = timezone.localdate().year + int(years.group(1)) if years else None
     case.save()
     _audit(user, "close", case, before)
+    case_closed.send(sender=Case, case=case)
     return case

@@ -24,7 +24,7 @@ from .entry_files import IncomingFile, entry_files_storage, entry_files_store
 from .models import Case, CaseStatus, Channel, EntryKind, RegisterEntry
 from .permissions import may_open_cases, visible_cases
 from .services import electronic_entry_store, register_number_take, register_year
-from .signals import resident_answered
+from .signals import letter_registered, resident_answered
 
 
 class AlreadyReceived(Exception):
@@ -151,6 +151,7 @@ def letter_register(
             if case is None:
                 days = (deadline - received_on).days if deadline else None
                 case = case_open_at_intake(entry=entry, jrwa="", deadline_days=days)
+                letter_registered.send(sender=RegisterEntry, entry=entry, case=case)
             elif answers:
                 _case_answered(case, entry, actor=actor)
             audit_record(actor=actor, action="case.letter", target=f"case:{case.pk}", after=_entry_state(entry))

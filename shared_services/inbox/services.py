@@ -29,6 +29,7 @@ from .access_codes import access_code_hash, access_code_new
 from .case_services import case_open_at_intake
 from .models import Channel, EntryKind, OutboxMessage, Receipt, RegisterCounter, RegisterEntry
 from .outbox import wake_worker_after_commit
+from .signals import application_received
 
 # Fields of the standard forms that name who is writing, most specific first.
 _SENDER_FIELDS = (("imie", "nazwisko"), ("nazwa_przedsiebiorcy",), ("nazwa_firmy",), ("nazwa",), ("wnioskodawca",))
@@ -160,7 +161,9 @@ def _register(
         access_code=access_code,
         email_receipt=email_receipt,
     )
-    case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
+    case = case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
+    # Before the number: what the apps above write (a usage fact) is not done under the register's lock.
+    application_received.send(sender=RegisterEntry, entry=entry, case=case)
     register_number_take(entry)
     return entry
 

@@ -9,3 +9,9 @@ case_assigned = Signal()
 office_wrote = Signal()
 # case, entry: the resident's answer registered as incoming correspondence linked to the case
 resident_answered = Signal()
+# entry, case: an application filed electronically has entered the register and opened its case
+application_received = Signal()
+# entry, case: a letter that came on paper or by e-mail was registered and opened a new case
+letter_registered = Signal()
+# case: closed with its resolution
+case_closed = Signal()

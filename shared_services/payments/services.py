@@ -36,6 +36,7 @@ from .selectors import (
     payments_due_for_reconciliation,
     refunds_due_for_reconciliation,
 )
+from .signals import payment_paid
 
 logger = logging.getLogger(__name__)
 _TRACKED = ("status", "provider", "amount_grosze", "currency", "order_id", "refunded_grosze")
@@ -214,6 +215,7 @@ def _mark_paid(payment: Payment, notification: Notification, *, via: str) -> Non
     payment.paid_session_id = notification.session_id
     payment.save()
     _audit("system", "paid", payment, before, via=via, session=notification.session_id)
+    payment_paid.send(sender=Payment, payment=payment)
 
 
 @transaction.atomic
