@@ -3,20 +3,37 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from shared_services.catalogue.services import SEED_FILE, form_definitions_read, seed_read, standard_catalogue_load
+from shared_services.catalogue.services import SEED_FILE, form_definitions_read, seed_read
+from shared_services.catalogue.transfer import catalogue_apply, catalogue_document_errors
 
 
 class Command(BaseCommand):
-    help = "Load the regional standard catalogue from its seed file; changed cards get a new version. Idempotent."
+    help = (
+        "Load the regional standard catalogue from its seed file, or from a catalogue exported in the console "
+        "(which carries its forms); changed cards get a new version. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", type=Path, default=SEED_FILE)
 
     def handle(self, *args, path, **options):
         try:
-            counts = standard_catalogue_load(seed=seed_read(path), form_definitions=form_definitions_read())
-        except (OSError, ValueError, KeyError, ValidationError) as error:
+            document = seed_read(path)
+            if isinstance(document, dict) and "forms" not in document:  # the seed: its forms are files beside it
+                document["forms"] = form_definitions_read()
+            errors = catalogue_document_errors(document)
+            if errors:
+                raise CommandError(f"{path}:\n  " + "\n  ".join(errors))
+            plan = catalogue_apply(document, actor_label="manage.py load_standard_catalogue")
+        except (OSError, ValueError, ValidationError) as error:
             raise CommandError(f"{path}: {error!r}") from error
+        counts = plan.counts()
         self.stdout.write(
-            "standard catalogue: {created} new, {updated} updated, {unchanged} unchanged".format(**counts)
+            "standard catalogue: {cards_created} new, {cards_versioned} updated, {cards_unchanged} unchanged".format(
+                **counts
+            )
         )
+        for conflict in plan.conflicts:
+            self.stdout.write(
+                f"  left as it is: {conflict.slug} has version {conflict.number} open in the console ({conflict.status})"
+            )
