@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from platform_core.charts import bar_chart
 from shared_services.catalogue.models import StandardService
 from shared_services.catalogue.selectors import adoption_overview, services_offered_by, units_offering
 from shared_services.identity.access import Area, area_required
@@ -21,7 +22,6 @@ from tenants.selectors import participating_units
 from . import selectors
 from .actors import Actor
 from .archive import ArchiveError
-from .charts import bar_chart
 from .forms import BulkOnboardForm, InviteAdministratorForm, OffboardForm, OnboardUnitForm, UnitFilterForm
 from .models import OnboardingJob, OperatorActionKind
 from .participation_views import participation_context

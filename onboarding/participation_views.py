@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.shortcuts import render
 
-from .charts import bar_chart, step_chart
+from platform_core.charts import bar_chart, step_chart
+
 from .participation import participation_summary
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import translation
 
-from onboarding.charts import bar_chart, step_chart
 from onboarding.participation import participation_summary
+from platform_core.charts import bar_chart, step_chart
 from tenants.codes import schema_name_for_code
 from tenants.models import Tenant, UnitKind, UnitStatus
 from tenants.services import unit_set_status

@@ -1,4 +1,5 @@
 """Chart geometry: (label, value) series turned into SVG coordinates, which the templates draw as inline SVG.
+Here, not in one app, because the participation and usage dashboards and a unit office's indicators draw them.
 
 Pure functions, no database and no HTML. Lengths are SVG user units (the charts scale with their viewBox).
 """
