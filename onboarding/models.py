@@ -27,6 +27,7 @@ class OperatorActionKind(models.TextChoices):
     CARD_RETIRE = "card_retire", pgettext_lazy("operator action", "retired a service card")
     CARD_RESTORE = "card_restore", pgettext_lazy("operator action", "offered a retired service card again")
     TERM_SAVE = "term_save", pgettext_lazy("operator action", "saved a category or life event")
+    TERM_DELETE = "term_delete", pgettext_lazy("operator action", "deleted a category or life event")
     CATALOGUE_IMPORT = "catalogue_import", pgettext_lazy("operator action", "imported the catalogue")
     CATALOGUE_EXPORT = "catalogue_export", pgettext_lazy("operator action", "exported the catalogue")
     FORM_PUBLISH = "form_publish", pgettext_lazy("operator action", "published a standard form version")
