@@ -4,6 +4,7 @@ from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 
 from platform_core.logging import redact_secrets
+from platform_core.request_id import current_request_id
 
 
 def _redacted(value):
@@ -24,6 +25,9 @@ def tag_event_with_unit(event, hint):
     tags = event.setdefault("tags", {})
     tags["unit.schema"] = connection.schema_name or "public"
     tags["unit.code"] = getattr(tenant, "code", None) or "public"
+    # The same id as the request's log lines and its X-Request-ID response header (platform_core/request_id.py).
+    if request_id := current_request_id():
+        tags["request_id"] = request_id
     return event
 
 

@@ -125,7 +125,14 @@ TENANT_TEMPLATE_SCHEMA = "ratusz_template"
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Outermost: every log line of the request carries its id (platform_core/request_id.py).
+    "platform_core.request_id.RequestIdMiddleware",
+    # The client's address from the ingress's X-Forwarded-For, before anything reads REMOTE_ADDR (TRUSTED_PROXIES).
+    "platform_core.proxy.ForwardedForMiddleware",
+    # /healthz, /readyz and /metrics on any host, before routing and sessions (platform_core/health.py).
+    "platform_core.health.HealthMiddleware",
     "platform_core.middleware.RequestLogMiddleware",
+    "platform_core.metrics.RequestMetricsMiddleware",
     "platform_core.middleware.NoStoreMiddleware",
     "platform_core.middleware.RequestSizeLimitMiddleware",
     "platform_core.middleware.TenantRoutingMiddleware",
@@ -213,6 +220,8 @@ CACHES["offer"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:offer"}
 # Counters of the abuse limits (platform_core/rate_limits.py), kept by django-ratelimit: keyed without the schema,
 # so that one client address is counted across every unit; a unit's own counters name its schema in their key.
 CACHES["rate_limits"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:rate-limits"}
+# What the outbox sweep measured for /metrics (platform_core/metrics.py): keyed without the schema, read by any pod.
+CACHES["metrics"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:metrics"}
 RATELIMIT_USE_CACHE = "rate_limits"
 RATELIMIT_FAIL_OPEN = True  # a counter the cache cannot keep lets the request through: a limit is never an outage
 # A deployment's own values for some limits, e.g. `RATE_LIMITS=sign-in:ip=300/10m,access-code:unit=400/h`
@@ -335,18 +344,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "unit": {"()": "platform_core.logging.UnitContextFilter"},
+        "request_id": {"()": "platform_core.request_id.RequestIdFilter"},
         "redact": {"()": "platform_core.logging.RedactSecrets"},
         "skip_unit_unavailable": {"()": "platform_core.logging.SkipUnitUnavailable"},
     },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(unit)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(unit)s %(request_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["unit", "redact"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["unit", "request_id", "redact"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -389,6 +399,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+
+# --- Serving in production: static files, health, metrics and the proxy in front ---------------------------
+# Production serves its static files itself (WhiteNoise: compressed, hashed names cached for a year), from the
+# STATIC_ROOT the image collected at build time, before the host is routed to a unit. Development and tests serve
+# them with runserver's finders.
+SERVE_STATIC_FILES = env.bool("SERVE_STATIC_FILES", default=IS_PRODUCTION)
+if SERVE_STATIC_FILES:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("platform_core.health.HealthMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+    )
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (off while unset); a Celery worker serves the same
+# on METRICS_PORT when set (platform_core/metrics.py). /healthz and /readyz need nothing (platform_core/health.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_PORT = env.int("METRICS_PORT", default=0)
+# Addresses or networks (CIDR) of the proxies in front (the ingress controller's pods) whose X-Forwarded-For is
+# believed: REMOTE_ADDR becomes the client's address they report (platform_core/proxy.py). Empty: REMOTE_ADDR is
+# the peer's address, as in development.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=RATUSZ_ENV)

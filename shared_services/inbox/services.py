@@ -20,6 +20,7 @@ import uuid
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from platform_core.metrics import IntakeTimer
 from shared_services.audit.services import audit_batch
 from shared_services.eforms.models import Submission
 from shared_services.eforms.services import submission_create
@@ -92,22 +93,24 @@ def application_receive(
                 )
             )
 
-    try:
-        submission_create(
-            form=form,
-            service_key=service_key,
-            service_name=service_name,
-            submitted_by=submitted_by,
-            draft=draft,
-            then=register,
-            idempotency_key=idempotency_key,
-        )
-    except IntegrityError:
-        # The same form sent again (or twice at the same moment): the application filed first stands.
-        earlier = Submission.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if earlier is None:
-            raise
-        raise AlreadyFiled(earlier) from None
+    with IntakeTimer() as intake:  # ratusz_intake_duration_seconds (/metrics)
+        try:
+            submission_create(
+                form=form,
+                service_key=service_key,
+                service_name=service_name,
+                submitted_by=submitted_by,
+                draft=draft,
+                then=register,
+                idempotency_key=idempotency_key,
+            )
+        except IntegrityError:
+            # The same form sent again (or twice at the same moment): the application filed first stands.
+            earlier = Submission.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+            if earlier is None:
+                raise
+            intake.outcome = "already_filed"
+            raise AlreadyFiled(earlier) from None
     return entries[0], code
 
 

@@ -1,6 +1,8 @@
 from celery import shared_task
+from django.db.models import Count, Min
 from django_tenants.utils import tenant_context
 
+from platform_core.metrics import outbox_backlog_record
 from tenants.selectors import units_with_schemas
 
 from .entry_files import entry_files_orphans_remove
@@ -17,12 +19,20 @@ def outbox_process():
 @shared_task
 def outbox_sweep():
     """Periodically, in every unit with a schema: do due messages whose wake-up was lost (broker down, worker
-    killed)."""
-    handled = 0
+    killed). On the way it measures the backlog, every unit's pending messages and the oldest of them, for
+    /metrics (platform_core/metrics.py): a scrape never reads thousands of schemas itself."""
+    handled = pending = 0
+    oldest = None
     for unit in units_with_schemas():
         with tenant_context(unit):
-            if OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists():
+            backlog = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).aggregate(
+                count=Count("id"), oldest=Min("created_at")
+            )
+            if backlog["count"]:
+                pending += backlog["count"]
+                oldest = min(filter(None, (oldest, backlog["oldest"])))
                 handled += outbox_run()
+    outbox_backlog_record(pending=pending, oldest_created_at=oldest)
     return handled
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from platform_core.forms import BoundedDateField, ZlotyField
+from platform_core.metrics import payment_notification_counted
 from platform_core.money import zloty_display
 from shared_services.eforms.filers import is_filer
 from shared_services.identity.access import Area, area_required
@@ -94,7 +95,9 @@ def payment_webhook(request, provider: str, kind: str):
             provider_key=plugin.key, kind=kind, body=body, remote_addr=request.META.get("REMOTE_ADDR")
         )
     except WebhookRejected:
+        payment_notification_counted(provider=plugin.key, kind=kind, accepted=False)
         return JsonResponse({"status": "rejected"}, status=400)
+    payment_notification_counted(provider=plugin.key, kind=kind, accepted=True)
     return JsonResponse({"status": outcome})
 
 

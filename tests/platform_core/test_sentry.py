@@ -85,3 +85,11 @@ def test_error_outside_any_unit_is_tagged_public(sentry_server):
     [(_, event)] = sentry_server.events
     assert event["tags"]["unit.schema"] == "public"
     assert event["tags"]["unit.code"] == "public"
+
+
+def test_an_error_carries_the_request_id_of_its_log_lines_and_response(sentry_server, unit_a, settings):
+    settings.ROOT_URLCONF = "tests.support.urls_with_failing_view"
+    response = Client(raise_request_exception=False).get("/awaria/", HTTP_HOST="torun.localhost")
+    sentry_sdk.flush(timeout=10)
+    [(_, event)] = sentry_server.events
+    assert event["tags"]["request_id"] == response["X-Request-ID"]
