@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import console_views as views
+from . import usage_views
 
 urlpatterns = [
     path("", views.unit_list, name="console-units"),
@@ -8,6 +9,8 @@ urlpatterns = [
     path("zadania/<int:job_id>/", views.job_detail, name="console-job"),
     path("dziennik/", views.audit_log, name="console-audit-log"),
     path("uczestnictwo/", views.participation, name="console-participation"),
+    path("wskazniki/", usage_views.console_usage, name="console-usage"),
+    path("wskazniki/eksport/", usage_views.console_usage_export, name="console-usage-export"),
     path("uslugi/", views.adoption, name="console-adoption"),
     path("uslugi/<slug:slug>/", views.adoption_detail, name="console-adoption-detail"),
     path("eksporty/<str:name>", views.download_export, name="console-export-download"),

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from onboarding import participation_views
+from onboarding import participation_views, usage_views
 from shared_services.identity import urls as identity_urls
 
 from . import views
@@ -14,6 +14,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("szukaj/", views.regional_search, name="regional-search"),
     path("uczestnictwo/", participation_views.participation_dashboard, name="participation"),
+    path("wskazniki/", usage_views.public_usage, name="usage"),
+    path("wskazniki/eksport/", usage_views.public_usage_export, name="usage-export"),
     path("konsola/", include("onboarding.console_urls")),
     # Sign-in through Keycloak; the callback and the return from logout serve every unit's subdomain too.
     path("", include(identity_urls.urlpatterns + identity_urls.platform_urlpatterns)),

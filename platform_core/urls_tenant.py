@@ -18,6 +18,7 @@ from shared_services.portal import account_views, answer_views
 from shared_services.portal import views as portal_views
 from shared_services.staff import member_views as staff_member_views
 from shared_services.staff import views as staff_views
+from shared_services.usage import views as usage_views
 
 from . import views
 
@@ -131,6 +132,8 @@ urlpatterns = [
         inbox_correspondence_views.case_entry_file,
         name="clerk-case-entry-file",
     ),
+    path("urzad/wskazniki/", usage_views.office_usage, name="clerk-usage"),
+    path("urzad/wskazniki/eksport/", usage_views.office_usage_export, name="clerk-usage-export"),
     path("urzad/powiadomienia/", notifications_views.notification_list, name="clerk-notifications"),
     path(
         "urzad/powiadomienia/przeczytane/", notifications_views.notifications_mark_read, name="clerk-notifications-read"
