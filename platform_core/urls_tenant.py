@@ -145,6 +145,8 @@ urlpatterns = [
     ),
     path("urzad/formularze/", eforms_clerk_views.unit_forms, name="clerk-forms"),
     path("urzad/formularze/nowy/", eforms_clerk_views.unit_form_edit, name="clerk-form-new"),
+    path("urzad/formularze/nowy/kreator/", eforms_clerk_views.unit_form_builder, name="clerk-form-builder-new"),
+    path("urzad/formularze/<slug:slug>/kreator/", eforms_clerk_views.unit_form_builder, name="clerk-form-builder"),
     path("urzad/formularze/<slug:slug>/", eforms_clerk_views.unit_form_edit, name="clerk-form"),
 ]
 

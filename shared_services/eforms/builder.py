@@ -99,7 +99,8 @@ AUTOCOMPLETE = {
     "tel": _("telephone"),
     "bday": _("date of birth"),
 }
-FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
+# The preview form's own inputs (builder_pages.py): no field composed here takes their names.
+RESERVED_NAMES = frozenset({"state", "action", "csrfmiddlewaretoken"})
 
 
 @dataclass
@@ -436,7 +437,7 @@ def field_name_from(label: str, taken) -> str:
     if not base[0].isalpha():
         base = f"pole_{base}"
     name, number = base, 2
-    while name in taken:
+    while name in taken or name in RESERVED_NAMES:
         name, number = f"{base}_{number}", number + 1
     return name
 
