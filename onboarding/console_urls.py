@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import console_views as views
 from . import usage_views
@@ -20,4 +20,5 @@ urlpatterns = [
     path("jednostki/<str:code>/eksport/", views.export, name="console-export"),
     path("jednostki/<str:code>/odlacz/", views.offboard, name="console-offboard"),
     path("jednostki/<str:code>/zapros/", views.invite_administrator, name="console-invite"),
+    path("katalog/", include("onboarding.catalogue_urls")),
 ]

@@ -2,11 +2,24 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Lower
 
 from tenants.models import Tenant, UnitStatus
 
-from .models import Offering, OwnServiceListing, StandardService, StandardServiceVersion
+from .models import Offering, OwnServiceListing, StandardService, StandardServiceVersion, VersionStatus
 from .search import (
     ANY_WORD,
     SEARCH_TIERS,
@@ -61,7 +74,9 @@ def regional_search(text: str, *, limit: int = 20) -> list[RegionalResult]:
 
 def _similar_cards(text: str, limit: int) -> list[tuple]:
     versions = (
-        StandardServiceVersion.objects.filter(status="published", **similar_filter(words="search_words", text=text))
+        StandardServiceVersion.objects.filter(
+            status="published", service__retired_at__isnull=True, **similar_filter(words="search_words", text=text)
+        )
         .annotate(**similar_annotations(words="search_words", name="name", text=text))
         .only("service_id", "name", "short_description")
         .order_by(*SIMILAR_ORDERING)[:limit]
@@ -73,7 +88,7 @@ def _matching(text: str, tier: str, limit: int) -> list[tuple]:
     query, every_word = tier_query(text, tier), tier != ANY_WORD
     ranked = rank_annotations(vector="search_vector", name_vector="search_name", query=query)
     versions = (
-        StandardServiceVersion.objects.filter(status="published", search_vector=query)
+        StandardServiceVersion.objects.filter(status="published", service__retired_at__isnull=True, search_vector=query)
         .annotate(**ranked)
         .only("service_id", "name", "short_description", "keywords")
         .order_by(*ordering(every_word))[: limit + 30]
@@ -124,3 +139,113 @@ def units_offering(service: StandardService):
 
 def services_offered_by(unit: Tenant):
     return StandardService.objects.filter(offerings__unit=unit).select_related("published").order_by("published__name")
+
+
+# --- The operators' console: every card, whatever its state ------------------------------------------------
+
+CARD_PUBLISHED, CARD_DRAFT, CARD_IN_REVIEW, CARD_RETIRED = "published", "draft", "review", "retired"
+_OPEN = [VersionStatus.DRAFT, VersionStatus.IN_REVIEW]
+# The versions a card is known by now: the published one, and the open one of a card never published.
+_CURRENT = Q(status=VersionStatus.PUBLISHED) | Q(status__in=_OPEN, service__published__isnull=True)
+CONSOLE_SEARCH_LIMIT = 200
+
+
+def console_cards(
+    *,
+    text: str = "",
+    category: str = "",
+    life_event: str = "",
+    unit_kind: str = "",
+    maturity_level: int | None = None,
+    status: str = "",
+):
+    """Every card of the catalogue for the operators' list: its published name (a new card's drafted one), its
+    open version's number and status, how many active units offer it. Filters apply to the card as published
+    (as drafted, when never published); `text` is searched as residents' search does (synonyms, typing
+    mistakes), over published cards and open drafts, best first; otherwise by name."""
+    open_versions = StandardServiceVersion.objects.filter(service=OuterRef("pk"), status__in=_OPEN)
+    offered_by = (
+        Offering.objects.filter(standard_service=OuterRef("pk"), unit__status=UnitStatus.ACTIVE)
+        .order_by()
+        .values("standard_service")
+        .annotate(units=Count("pk"))
+        .values("units")
+    )
+    cards = (
+        StandardService.objects.select_related("published")
+        .defer("published__search_vector", "published__search_name", "published__search_words")
+        .annotate(
+            open_number=Subquery(open_versions.values("number")[:1]),
+            open_status=Subquery(open_versions.values("status")[:1]),
+            card_name=Coalesce(F("published__name"), Subquery(open_versions.values("name")[:1])),
+            unit_count=Coalesce(Subquery(offered_by), 0),
+        )
+    )
+    current = {
+        "categories__slug": category,
+        "life_events__slug": life_event,
+        "unit_kinds__contains": [unit_kind] if unit_kind else None,
+        "maturity_level": maturity_level,
+    }
+    for lookup, value in current.items():
+        if value:
+            cards = cards.filter(
+                Exists(StandardServiceVersion.objects.filter(_CURRENT, service=OuterRef("pk"), **{lookup: value}))
+            )
+    cards = cards.filter(**_status_filter(status)) if status else cards
+    if not text.strip():
+        return cards.order_by(Lower("card_name"), "slug")
+    found = console_card_search(text)
+    return cards.filter(pk__in=found).order_by(Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(found))))
+
+
+def _status_filter(status: str) -> dict:
+    return {
+        CARD_PUBLISHED: {"published__isnull": False, "retired_at__isnull": True},
+        CARD_DRAFT: {"open_status": VersionStatus.DRAFT},
+        CARD_IN_REVIEW: {"open_status": VersionStatus.IN_REVIEW},
+        CARD_RETIRED: {"retired_at__isnull": False},
+    }.get(status, {})
+
+
+def console_card_search(text: str, *, limit: int = CONSOLE_SEARCH_LIMIT) -> list[int]:
+    """Ids of the cards matching `text`, best first, by the tiers of catalogue.search (the first tier that finds
+    anything answers), over the versions a card is known by now and its open draft; one query per tier tried."""
+    if not query_words(text):
+        return []
+    versions = StandardServiceVersion.objects.filter(Q(status=VersionStatus.PUBLISHED) | Q(status__in=_OPEN)).only(
+        "service_id", "name", "keywords"
+    )
+    for tier in SEARCH_TIERS:
+        if tier == SIMILAR:
+            similar = (
+                versions.filter(**similar_filter(words="search_words", text=text))
+                .annotate(**similar_annotations(words="search_words", name="name", text=text))
+                .order_by(*SIMILAR_ORDERING)[:limit]
+            )
+            found = [(most_similar_first(version), version) for version in similar]
+        else:
+            query, every_word = tier_query(text, tier), tier != ANY_WORD
+            ranked = (
+                versions.filter(search_vector=query)
+                .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
+                .order_by(*ordering(every_word))[:limit]
+            )
+            found = [
+                (best_first(version, keywords=version.keywords, text=text, every_word=every_word), version)
+                for version in ranked
+            ]
+        if found:
+            found.sort(key=lambda pair: (*pair[0], pair[1].name))
+            return list(dict.fromkeys(version.service_id for _, version in found))
+    return []
+
+
+def card_units_offering_count(service: StandardService) -> int:
+    """How many active units offer the card: who gets its next published version at once."""
+    return Offering.objects.filter(standard_service=service, unit__status=UnitStatus.ACTIVE).count()
+
+
+def card_history(service: StandardService):
+    """Every version of a card, newest first, with who moved it along."""
+    return service.versions.order_by("-number").defer("search_vector", "search_name", "search_words")

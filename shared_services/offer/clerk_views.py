@@ -93,7 +93,9 @@ def offer_overview(request):
         form = AdoptForm(request.POST)
         if not form.is_valid():  # not a slug at all: no such service
             raise Http404
-        service = get_object_or_404(StandardService, slug=form.cleaned_data["adopt"], published__isnull=False)
+        service = get_object_or_404(
+            StandardService, slug=form.cleaned_data["adopt"], published__isnull=False, retired_at__isnull=True
+        )
         offer_adopt(standard_service=service)
         messages.success(request, _("“%s” is now offered.") % service)
         return redirect("clerk-services")
@@ -101,7 +103,7 @@ def offer_overview(request):
         "standard_service__published__name"
     )
     available = (
-        StandardService.objects.filter(published__isnull=False)
+        StandardService.objects.filter(published__isnull=False, retired_at__isnull=True)
         .exclude(pk__in=adopted.values("standard_service_id"))
         .select_related("published")
         .order_by("published__name")

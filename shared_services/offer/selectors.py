@@ -98,13 +98,37 @@ class ServiceToFile(ServiceSummary):
     form: FormDefinition | None = None
 
 
+class ServiceRetired(LookupError):
+    """The unit offered this standard service, but the region retired its card: residents are told so."""
+
+    def __init__(self, slug: str, name: str, reason: str):
+        super().__init__(slug)
+        self.slug, self.name, self.reason = slug, name, reason
+
+
 def offered_services():
-    """The current unit's adopted services that residents see, with their published standard card."""
+    """The current unit's adopted services that residents see, with their published standard card; a card
+    the region retired is not offered anywhere (the unit keeps its adoption, should it come back)."""
     return (
-        AdoptedService.objects.filter(enabled=True, standard_service__published__isnull=False)
+        AdoptedService.objects.filter(
+            enabled=True, standard_service__published__isnull=False, standard_service__retired_at__isnull=True
+        )
         .select_related("standard_service__published")
         .order_by("standard_service__published__name")
     )
+
+
+def _not_offered(slug: str) -> LookupError:
+    """Why the unit does not offer the standard service `slug`: retired by the region (ServiceRetired, which
+    residents are told about), or never offered here. Asked only when the service was not found."""
+    retired = (
+        AdoptedService.objects.filter(
+            enabled=True, standard_service__slug=slug, standard_service__retired_at__isnull=False
+        )
+        .values_list("standard_service__published__name", "standard_service__retired_reason")
+        .first()
+    )
+    return ServiceRetired(slug, retired[0] or slug, retired[1]) if retired else LookupError(slug)
 
 
 def fee_grosze(adopted: AdoptedService) -> int:
@@ -222,7 +246,8 @@ def _matching(text: str, tier: str, limit: int) -> list[tuple]:
 
 
 def service_card_get(*, kind: str, slug: str) -> ServiceCard:
-    """The card of an offered service; raises LookupError when this unit does not offer it."""
+    """The card of an offered service; raises LookupError when this unit does not offer it (ServiceRetired
+    when the region retired its card)."""
     if kind == STANDARD:
         adopted = (
             offered_services()
@@ -232,7 +257,7 @@ def service_card_get(*, kind: str, slug: str) -> ServiceCard:
             .first()
         )
         if adopted is None:
-            raise LookupError(slug)
+            raise _not_offered(slug)
         return _card_of_adopted(adopted)
     own = (
         UnitService.objects.filter(enabled=True, slug=slug)
@@ -374,7 +399,7 @@ def _service_to_file_read(*, kind: str, slug: str) -> ServiceToFile:
             .first()
         )
         if adopted is None:
-            raise LookupError(slug)
+            raise _not_offered(slug)
         return ServiceToFile(**_to_file_of_adopted(adopted))
     own = (
         UnitService.objects.filter(enabled=True, slug=slug)

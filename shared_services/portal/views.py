@@ -26,6 +26,7 @@ from shared_services.inbox.selectors import entry_by_access_code, resident_messa
 from shared_services.inbox.services import AlreadyFiled
 from shared_services.offer.selectors import (
     STANDARD,
+    ServiceRetired,
     service_card_get,
     service_count,
     service_list,
@@ -75,12 +76,23 @@ def _service_list_page(request, *, heading, kind, services):
 def _or_404(selector, kind, slug):
     try:
         return selector(kind=kind, slug=slug)
+    except ServiceRetired:
+        raise  # the views say so (_no_longer_offered), rather than "not found"
     except LookupError:
         raise Http404(_("This unit does not offer this service.")) from None
 
 
+def _no_longer_offered(request, retired: ServiceRetired):
+    """A card the region retired: residents who kept its address are told it is no longer offered (410 Gone)."""
+    return render(request, "portal/service_retired.html", {"retired": retired}, status=410)
+
+
 def service_card(request, slug, kind=STANDARD):
-    return render(request, "portal/service_card.html", {"card": _or_404(service_card_get, kind, slug)})
+    try:
+        card = _or_404(service_card_get, kind, slug)
+    except ServiceRetired as retired:
+        return _no_longer_offered(request, retired)
+    return render(request, "portal/service_card.html", {"card": card})
 
 
 def _service_with_form(kind, slug):
@@ -111,12 +123,15 @@ def _draft_remember(request, card, draft) -> None:
 
 def _form_usable(view):
     """A form version saved before today's checks that fails them cannot be filled in: the resident is told so,
-    as for a service without a form (404), instead of meeting an error."""
+    as for a service without a form (404), instead of meeting an error. Nor can the form of a service whose
+    card the region retired: nothing is filed, and the resident is told why (410)."""
 
     @functools.wraps(view)
     def answered(request, slug, kind=STANDARD):
         try:
             return view(request, slug, kind)
+        except ServiceRetired as retired:
+            return _no_longer_offered(request, retired)
         except DefinitionUnusable:
             card = _service_with_form(kind, slug)
             return render(request, "portal/form_unusable.html", {"card": card}, status=404)
