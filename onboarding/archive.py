@@ -7,30 +7,35 @@ the `README.txt` every archive carries (`_README` below) and in the project READ
     manifest.json        registry fields, migrations, tables, and SHA-256 + size of every other member
     README.txt           the format, in Polish and English
     data/<table>.csv     one PostgreSQL `COPY … (FORMAT csv, HEADER true)` per table of the unit's schema
-    files/<path>         the unit's media folder (MEDIA_ROOT/<schema>/), relative paths preserved
+    files/<path>         the unit's files (MEDIA_ROOT/<schema>/, or `<schema>/` in the object store), relative
+                         paths preserved
 
 Rows are written as PostgreSQL prints them with TimeZone UTC and DateStyle ISO, so that any PostgreSQL
 reads them back unchanged. An archive is loaded only into a schema at the same migration state as the
 one it came from: anything else is refused, not guessed at.
+
+Archives are kept in the `exports` storage (UNIT_EXPORT_ROOT, or the object store: platform_core/file_storage.py),
+and a unit's files are read and restored through its storage (`unit_storage`): the same code for a disk and for S3.
 """
 
 import datetime as dt
 import hashlib
 import json
 import os
-import shutil
+import posixpath
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 import django
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +43,15 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from psycopg2 import Error as PsycopgError
 from psycopg2 import sql
 
+from platform_core.file_storage import (
+    NotARegularFile,
+    StagedFile,
+    exports_storage,
+    files_in,
+    place_of,
+    staging_folder,
+    unit_storage,
+)
 from shared_services.inbox.models import PAYLOAD_SECRETS
 from tenants.codes import schema_name_for_code, validate_unit_code
 from tenants.models import Domain, Tenant, UnitStatus, slug_validator
@@ -74,7 +88,8 @@ Archiwum zawiera wszystko, co jednostka miała na platformie:
   data/<tabela>.csv wiersze każdej tabeli schematu jednostki: CSV (UTF-8, przecinek, cudzysłów "),
                     pierwszy wiersz to nazwy kolumn; wartości tak, jak wypisuje je PostgreSQL
                     (COPY … FORMAT csv, strefa czasowa UTC, daty ISO);
-  files/…           pliki jednostki (folder MEDIA_ROOT/<schemat>/) z zachowaniem ścieżek.
+  files/…           pliki jednostki (folder MEDIA_ROOT/<schemat>/ albo prefiks <schemat>/ w magazynie
+                    obiektów S3) z zachowaniem ścieżek.
 
 Przywracanie: manage.py import_unit <archiwum>. Jednostka nie może być wtedy aktywna na platformie
 (tylko wycofana, "offboarded", albo nieobecna w rejestrze). Lista migracji w archiwum musi być równa
@@ -95,7 +110,8 @@ The archive holds everything the unit had on the platform:
   data/<table>.csv  the rows of every table of the unit's schema: CSV (UTF-8, comma, " quoting), the
                     first line holds the column names; values as PostgreSQL prints them
                     (COPY … FORMAT csv, time zone UTC, ISO dates);
-  files/…           the unit's files (folder MEDIA_ROOT/<schema>/), relative paths preserved.
+  files/…           the unit's files (folder MEDIA_ROOT/<schema>/, or prefix <schema>/ in the S3 object
+                    store), relative paths preserved.
 
 To restore: manage.py import_unit <archive>. The unit must not be active on the platform then (only
 offboarded, or absent from the registry). The archive's migration list must equal the new schema's,
@@ -129,23 +145,35 @@ def _error(message: str, **params: Any) -> ArchiveError:
 # --- Export --------------------------------------------------------------------------------------
 
 
-def export_unit_archive(
-    *, unit: Tenant, folder: Path | None = None, progress: Callable[[int, int], None] | None = None
-) -> Path:
-    """Write everything `unit` has (its schema's rows and its media files) to a ZIP archive; return its path.
+@dataclass(frozen=True)
+class StoredArchive:
+    """An archive written to the exports storage: `key` is its name there (e.g. `office-exports/<code>/….zip`)."""
 
-    The archive is written under a temporary name in `folder` (by default `settings.UNIT_EXPORT_ROOT`), read
-    back and checked exactly as `import_unit_archive` checks it, flushed to disk, and only then renamed to
-    `<code>-<slug>-<UTC timestamp>.zip`: a file with that name is always complete. The tables are read
-    in one REPEATABLE READ transaction, or in the caller's transaction when there is one. `progress(done,
-    total)` is told after each table and file written (inside that transaction: it must not write to the
-    database).
+    key: str
+    size: int
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.key).name
+
+
+def export_unit_archive(
+    *, unit: Tenant, folder: str = "", progress: Callable[[int, int], None] | None = None
+) -> StoredArchive:
+    """Write everything `unit` has (its schema's rows and its files) to a ZIP archive in the exports storage.
+
+    The archive is written under a temporary name on this machine's disk (in the export folder itself when the
+    exports storage is a disk), read back and checked exactly as `import_unit_archive` checks it, flushed, and only
+    then saved as `folder/<code>-<slug>-<UTC timestamp>.zip`: an archive with that name is always complete (an
+    object store's PUT is all or nothing; on a disk the file is linked into place, see ArchiveFileSystemStorage).
+    The tables are read in one REPEATABLE READ transaction, or in the caller's transaction when there is one.
+    `progress(done, total)` is told after each table and file written (inside that transaction: it must not write
+    to the database).
     """
-    root = Path(folder or settings.UNIT_EXPORT_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
+    storage = exports_storage()
     created_at = timezone.now()
     stem = f"{unit.code}-{unit.slug}-{created_at:%Y%m%dT%H%M%SZ}"
-    handle, temporary = tempfile.mkstemp(dir=root, prefix=f".{stem}-", suffix=".partial")
+    handle, temporary = tempfile.mkstemp(dir=staging_folder(storage, folder), prefix=f".{stem}-", suffix=".partial")
     temporary = Path(temporary)
     try:
         with os.fdopen(handle, "w+b") as raw:
@@ -154,13 +182,11 @@ def export_unit_archive(
             raw.flush()
             os.fsync(raw.fileno())
         read_archive_manifest(archive=temporary)
-        final = _unused_path(root, stem)
-        os.replace(temporary, final)
-        _fsync_directory(root)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return final
+        with StagedFile(temporary) as staged:
+            key = storage.save(_unused_name(storage, folder, stem), staged)
+        return StoredArchive(key=key, size=storage.size(key))
+    finally:
+        temporary.unlink(missing_ok=True)  # saved (linked or uploaded) or failed: the staged copy goes
 
 
 def _no_progress(done: int, total: int) -> None:
@@ -173,7 +199,8 @@ def _write_archive(archive: zipfile.ZipFile, *, unit: Tenant, created_at: dt.dat
     with _member_writer(archive, README, members) as out:
         out.write(_README.encode())
     tables = []
-    files = list(_media_files(_media_folder(schema)))
+    storage = unit_storage(schema)
+    files = _unit_files(storage)
     with _snapshot(), connection.cursor() as wrapper:
         cursor = wrapper.cursor  # psycopg2's own cursor, for COPY
         if not schema_exists(schema):
@@ -201,10 +228,10 @@ def _write_archive(archive: zipfile.ZipFile, *, unit: Tenant, created_at: dt.dat
             {"table": table, "column": column, "next_value": _sequence_next_value(cursor, sequence)}
             for table, column, sequence in _identity_sequences(cursor, schema)
         ]
-    for number, (relative, path) in enumerate(files, len(tables) + 1):
-        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    for number, relative in enumerate(files, len(tables) + 1):
+        modified = storage.get_modified_time(relative)
         with _member_writer(archive, FILES_PREFIX + relative, members, modified=modified) as out:
-            with path.open("rb") as src:
+            with storage.open(relative, "rb") as src:
                 while chunk := src.read(_CHUNK):
                     out.write(chunk)
         progress(number, total)
@@ -297,44 +324,30 @@ def _zip_info(name: str, moment: dt.datetime) -> zipfile.ZipInfo:
     return info
 
 
-def _media_files(folder: Path) -> Iterator[tuple[str, Path]]:
-    """(relative POSIX path, path) of every file in the unit's media folder, in a stable order.
+def _unit_files(storage) -> list[str]:
+    """The names of every file of the unit, in a stable order.
 
-    A link or other special file stops the export: following it could take in another unit's files,
-    and leaving it out would lose it without a word.
+    A link or other special file stops the export (the unit's storage refuses to list it): following it could take
+    in another unit's files, and leaving it out would lose it without a word.
     """
-    if not folder.exists():
-        return
-    for directory, subdirectories, names in os.walk(folder):
-        subdirectories.sort()
-        for name in sorted(subdirectories + names):
-            path = Path(directory, name)
-            if path.is_symlink() or not (path.is_dir() or path.is_file()):
-                raise _error(
-                    _(
-                        "%(path)s is not a regular file or folder (a link?); replace it by a copy or move it away, "
-                        "then export again."
-                    ),
-                    path=path,
-                )
-            if name in names:
-                yield path.relative_to(folder).as_posix(), path
-
-
-def _unused_path(root: Path, stem: str) -> Path:
-    path, number = root / f"{stem}.zip", 1
-    while path.exists():
-        number += 1
-        path = root / f"{stem}-{number}.zip"
-    return path
-
-
-def _fsync_directory(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        return list(files_in(storage))
+    except NotARegularFile as error:
+        raise _error(
+            _(
+                "%(path)s is not a regular file or folder (a link?); replace it by a copy or move it away, "
+                "then export again."
+            ),
+            path=error.path,
+        ) from error
+
+
+def _unused_name(storage, folder: str, stem: str) -> str:
+    name, number = posixpath.join(folder, f"{stem}.zip"), 1
+    while storage.exists(name):
+        number += 1
+        name = posixpath.join(folder, f"{stem}-{number}.zip")
+    return name
 
 
 # --- Reading and checking an archive -------------------------------------------------------------
@@ -501,41 +514,33 @@ def _reading(member: str) -> Iterator[None]:
 
 
 def import_unit_archive(*, archive: Path) -> Tenant:
-    """Bring back the unit written to `archive` by `export_unit_archive` and return it, active.
+    """Bring back the unit written to `archive` (a file on this machine) by `export_unit_archive`; return it, active.
 
     The archive is checked first (format, and every member against the manifest). The unit must be
     offboarded (its registry row is reused, with a new schema and primary domain) or absent (it is
-    created with `unit_create`); its schema must not exist and its media folder must be empty. Then, in
-    one transaction, the schema is created, its migration list compared with the archive's (a difference
-    is refused), its tables emptied and loaded, and its sequences moved past the loaded ids; the files,
-    unpacked beside the media folder beforehand, are moved into place last. A failure leaves nothing behind.
+    created with `unit_create`); its schema must not exist and its storage must hold no file. The files are
+    written to the unit's storage first; then, in one transaction, the schema is created, its migration list
+    compared with the archive's (a difference is refused), its tables emptied and loaded, and its sequences
+    moved past the loaded ids. A failure leaves nothing behind: the files written are deleted again.
     """
     archive = Path(archive)
     with _open_archive(archive) as zf, schema_context(get_public_schema_name()):
         manifest = _checked_manifest(zf, verify_members=True)
         registry = manifest["unit"]
         existing, parent = _restorable(registry)
-        media = _media_folder(existing.schema_name if existing else schema_name_for_code(registry["code"]))
-        if media.exists() and any(media.iterdir()):
-            raise _error(_("The media folder %(path)s already holds files; move them away first."), path=media)
-        staging = _unpack_files(zf, manifest, beside=media)
-        moved = False
+        storage = unit_storage(existing.schema_name if existing else schema_name_for_code(registry["code"]))
+        if next(iter(_unit_files(storage)), None) is not None:
+            raise _error(
+                _("The media folder %(path)s already holds files; move them away first."), path=place_of(storage)
+            )
         try:
+            _restore_files(zf, manifest, storage)
             with transaction.atomic():
                 unit = _recreate_unit(existing, registry, parent)
                 _load_rows(zf, manifest, schema=unit.schema_name)
-                if staging:
-                    if media.exists():
-                        media.rmdir()
-                    os.replace(staging, media)
-                    moved = True
         except BaseException:
-            if moved:  # the transaction failed after the move, e.g. at commit
-                shutil.rmtree(media, ignore_errors=True)
+            storage.delete_all()
             raise
-        finally:
-            if staging and staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
     return unit
 
 
@@ -671,34 +676,21 @@ def _refuse_other_tables(archived: list[dict[str, Any]], current: dict[str, list
         raise _error(_("The archive's tables differ from the new schema's: %(tables)s."), tables=", ".join(differences))
 
 
-def _unpack_files(zf: zipfile.ZipFile, manifest: dict[str, Any], *, beside: Path) -> Path | None:
-    """Unpack the archive's files into a new folder next to `beside` (same file system: moving is a rename)."""
-    members = [name for name in manifest["members"] if name.startswith(FILES_PREFIX)]
-    if not members:
-        return None
-    beside.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=beside.parent, prefix=f".import-{beside.name}-"))
-    try:
-        for name in members:
-            info = zf.getinfo(name)
-            target = staging.joinpath(*PurePosixPath(name).parts[1:])
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with _reading(name), zf.open(info) as src, target.open("xb") as out:
-                shutil.copyfileobj(src, out, _CHUNK)
-            modified = dt.datetime(*info.date_time, tzinfo=dt.UTC).timestamp()
-            os.utime(target, (modified, modified))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
+def _restore_files(zf: zipfile.ZipFile, manifest: dict[str, Any], storage) -> None:
+    """Write the archive's files to the unit's (empty) storage under their own names."""
+    for name in manifest["members"]:
+        if not name.startswith(FILES_PREFIX):
+            continue
+        relative = name.removeprefix(FILES_PREFIX)
+        with _reading(name), zf.open(name) as src:
+            saved = storage.save(relative, File(src, name=relative))
+        if saved != relative:  # the storage was empty a moment ago: somebody else is writing into it
+            raise _error(
+                _("The media folder %(path)s already holds files; move them away first."), path=place_of(storage)
+            )
 
 
 # --- Shared by export and import -----------------------------------------------------------------
-
-
-def _media_folder(schema: str) -> Path:
-    """MEDIA_ROOT/<schema>: where TenantFileSystemStorage keeps a unit's files (MULTITENANT_RELATIVE_MEDIA_ROOT "%s")."""
-    return Path(settings.MEDIA_ROOT) / schema
 
 
 def _set_session_formats(cursor) -> None:

@@ -1,8 +1,5 @@
 """The operators' console on the platform domain. Views are thin: forms validate, services act."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -13,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from platform_core.charts import bar_chart
+from platform_core.file_storage import exports_storage
 from shared_services.catalogue.models import StandardService
 from shared_services.catalogue.selectors import adoption_overview, services_offered_by, units_offering
 from shared_services.identity.access import Area, area_required
@@ -212,16 +210,17 @@ def invite_administrator(request, code):
 
 @operator_required
 def download_export(request, name):
-    root = Path(settings.UNIT_EXPORT_ROOT).resolve()
-    path = (root / name).resolve()
-    # Only finished archives in the export folder: not a half-written `.partial`, nothing outside.
-    if path.parent != root or path.suffix != ".zip" or not path.is_file():
+    storage = exports_storage()
+    # Only finished archives at the top of the exports storage: not a half-written `.partial`, not a unit's own
+    # export in its folder, nothing outside.
+    if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".zip") or not storage.exists(name):
         raise Http404
-    unit = Tenant.objects.filter(code=path.name.split("-", 1)[0]).first()
+    unit = Tenant.objects.filter(code=name.split("-", 1)[0]).first()
     operator_action_record(
-        actor=Actor.from_request(request), action=OperatorActionKind.DOWNLOAD, unit=unit, archive=path.name
+        actor=Actor.from_request(request), action=OperatorActionKind.DOWNLOAD, unit=unit, archive=name
     )
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    # Streamed through this view after the operator's check; the store is never reachable from a browser.
+    return FileResponse(storage.open(name, "rb"), as_attachment=True, filename=name)
 
 
 @operator_required

@@ -70,4 +70,4 @@ def export_start(request):
 def export_download(request, pk):
     export = selectors.office_export_ready(unit=connection.tenant, pk=pk)
     archive = office_export_download(export=export, actor=_actor(request))
-    return FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)
+    return FileResponse(archive, as_attachment=True, filename=export.archive_name)

@@ -1,11 +1,9 @@
-from pathlib import Path
-
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from platform_core.file_storage import exports_storage
 from tenants.models import Tenant
 
 from .models import ExportStatus, ItemStatus, OnboardingJob, OperatorAction, UnitExport
@@ -107,14 +105,19 @@ def office_export_progress(*, export: UnitExport | None) -> dict:
 OFFICE_EXPORTS_FOLDER = "office-exports"
 
 
-def office_exports_folder(unit: Tenant) -> Path:
-    """Where a unit's own export archives are written: apart from the archives kept in UNIT_EXPORT_ROOT itself."""
-    return Path(settings.UNIT_EXPORT_ROOT) / OFFICE_EXPORTS_FOLDER / unit.code
+def office_exports_folder(unit: Tenant) -> str:
+    """Where in the exports storage a unit's own archives are written: apart from the archives kept at its top."""
+    return f"{OFFICE_EXPORTS_FOLDER}/{unit.code}"
+
+
+def office_export_key(export: UnitExport) -> str:
+    """The name of a unit's own archive in the exports storage."""
+    return f"{office_exports_folder(export.unit)}/{export.archive_name}"
 
 
 def office_export_ready(*, unit: Tenant, pk: int) -> UnitExport:
     """The unit's export `pk` whose archive is ready; 404 for another unit's, or one not (or no longer) ready."""
     export = get_object_or_404(UnitExport, unit=unit, pk=pk, status=ExportStatus.READY)
-    if not (office_exports_folder(unit) / export.archive_name).is_file():  # removed by hand meanwhile
+    if not exports_storage().exists(office_export_key(export)):  # removed by hand meanwhile
         raise Http404
     return export

@@ -4,18 +4,18 @@ Each action is one transaction that changes the unit and writes the operator aud
 """
 
 import logging
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 from psycopg2 import sql
 
+from platform_core.file_storage import exports_storage, staging_folder, unit_storage
 from shared_services.audit.services import audit_record
 from shared_services.branding.services import branding_update
 from shared_services.catalogue.models import Offering, OwnServiceListing
@@ -31,7 +31,7 @@ from tenants.routing import forget_hosts
 from tenants.services import unit_create, unit_set_status
 
 from .actors import Actor
-from .archive import ArchiveError, export_unit_archive, import_unit_archive
+from .archive import ArchiveError, StoredArchive, export_unit_archive, import_unit_archive
 from .models import (
     ExportStatus,
     ItemStatus,
@@ -42,7 +42,12 @@ from .models import (
     OperatorActionKind,
     UnitExport,
 )
-from .selectors import OFFICE_EXPORT_PROGRESS_KEY, OFFICE_EXPORTS_FOLDER, office_exports_folder
+from .selectors import (
+    OFFICE_EXPORT_PROGRESS_KEY,
+    OFFICE_EXPORTS_FOLDER,
+    office_export_key,
+    office_exports_folder,
+)
 from .slugs import register_slugs
 from .terc import children_by_code, units_by_code
 
@@ -281,19 +286,19 @@ def unit_invite_administrator(*, unit: Tenant, email: str, actor: Actor) -> None
         operator_action_record(actor=actor, action=OperatorActionKind.INVITE, unit=unit, email=email)
 
 
-def unit_export(*, unit: Tenant, actor: Actor) -> Path:
+def unit_export(*, unit: Tenant, actor: Actor) -> StoredArchive:
     archive = export_unit_archive(unit=unit)
     _record_export(unit=unit, actor=actor, archive=archive)
     return archive
 
 
-def _record_export(*, unit: Tenant, actor: Actor, archive: Path) -> None:
+def _record_export(*, unit: Tenant, actor: Actor, archive: StoredArchive) -> None:
     operator_action_record(
-        actor=actor, action=OperatorActionKind.EXPORT, unit=unit, archive=archive.name, bytes=archive.stat().st_size
+        actor=actor, action=OperatorActionKind.EXPORT, unit=unit, archive=archive.name, bytes=archive.size
     )
 
 
-def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> Path:
+def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> StoredArchive:
     """Export the unit's data and files, then drop its schema. Nothing is dropped that is not in the archive.
 
     `confirmation` must be the unit's subdomain, typed by the operator. The unit is suspended first, so
@@ -333,9 +338,8 @@ def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> Path:
                 archive=archive.name,
                 domains=hosts,
             )
-            # The files are in the archive; the unit's folder goes with its schema.
-            unit_files = Path(settings.MEDIA_ROOT) / unit.schema_name
-            transaction.on_commit(lambda: shutil.rmtree(unit_files, ignore_errors=True))
+            # The files are in the archive; the unit's folder (or prefix in the object store) goes with its schema.
+            transaction.on_commit(unit_storage(unit.schema_name).delete_all)
             # Its Organization and role groups in Keycloak, once the archive is safe.
             slug = unit.slug
             transaction.on_commit(lambda: _organization_remove_or_retry(slug))
@@ -394,9 +398,9 @@ def _lock_schema_tables(schema: str) -> None:
 
 
 # --- A unit's own export archives, asked for by its administrator at /urzad/eksport/ ----------------------------
-# Written by a Celery task into UNIT_EXPORT_ROOT/office-exports/<code>/, apart from the archives of offboarded
-# units and operators' exports in UNIT_EXPORT_ROOT itself, which are kept: only files named on UnitExport rows,
-# in that folder, are ever deleted (docs/operations.md, "Unit export archives").
+# Written by a Celery task into office-exports/<code>/ of the exports storage, apart from the archives of offboarded
+# units and operators' exports at its top, which are kept: only files named on UnitExport rows, in that folder, are
+# ever deleted (docs/operations.md, "Unit export archives").
 OFFICE_EXPORTS_KEPT = 3  # the newest ready archives of a unit kept; older ones are deleted
 OFFICE_EXPORT_KEPT_FOR = timedelta(days=7)  # and none longer than this
 # A job queued or written this long died with its worker (or its message was lost): it is marked failed, so that
@@ -454,18 +458,19 @@ def office_export_run(*, export: UnitExport) -> UnitExport:
             cache.delete(progress_key)
     with transaction.atomic():
         export.status, export.finished_at = ExportStatus.READY, timezone.now()
-        export.archive_name, export.size = archive.name, archive.stat().st_size
+        export.archive_name, export.size = archive.name, archive.size
         export.save(update_fields=["status", "finished_at", "archive_name", "size"])
         _record_export(unit=unit, actor=export.actor, archive=archive)
     office_exports_expire(unit=unit)
     return export
 
 
-def office_export_download(*, export: UnitExport, actor: Actor) -> Path:
-    """The ready archive's file, for its unit's administrator; the download is written to the unit's audit trail."""
+def office_export_download(*, export: UnitExport, actor: Actor) -> File:
+    """The ready archive's file, open, for its unit's administrator; the download is written to the unit's audit
+    trail."""
     with tenant_context(export.unit), transaction.atomic():
         audit_record(actor=actor.label, action="unit_export.download", target=f"unit_export:{export.pk}")
-    return office_exports_folder(export.unit) / export.archive_name
+    return exports_storage().open(office_export_key(export), "rb")
 
 
 def office_exports_expire(*, unit: Tenant | None = None) -> list[UnitExport]:
@@ -480,7 +485,7 @@ def office_exports_expire(*, unit: Tenant | None = None) -> list[UnitExport]:
     for export in ready.order_by("unit_id", "-finished_at", "-id"):
         kept[export.unit_id] = kept.get(export.unit_id, 0) + 1
         if kept[export.unit_id] > OFFICE_EXPORTS_KEPT or export.finished_at < now - OFFICE_EXPORT_KEPT_FOR:
-            (office_exports_folder(export.unit) / export.archive_name).unlink(missing_ok=True)
+            exports_storage().delete(office_export_key(export))
             export.status = ExportStatus.EXPIRED
             export.save(update_fields=["status"])
             expired.append(export)
@@ -492,8 +497,9 @@ def office_exports_expire(*, unit: Tenant | None = None) -> list[UnitExport]:
     stalled.update(
         status=ExportStatus.FAILED, finished_at=now, error=_("The export was interrupted; ask for it again.")
     )
-    # What a worker killed while writing left behind (a finished archive is never named `.partial`).
-    for partial in (Path(settings.UNIT_EXPORT_ROOT) / OFFICE_EXPORTS_FOLDER).glob("*/.*.partial"):
+    # What a worker killed while writing left behind (a finished archive is never named `.partial`): in the
+    # folder itself on a disk, in this machine's temporary space with an object store.
+    for partial in staging_folder(exports_storage(), OFFICE_EXPORTS_FOLDER).glob("*/.*.partial"):
         if partial.stat().st_mtime < (now - OFFICE_EXPORT_STALE_AFTER).timestamp():
             partial.unlink(missing_ok=True)
     if expired:

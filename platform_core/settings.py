@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.cache_serializer import REDIS_SCHEMES, cache_from_url
+from platform_core.storage_settings import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
@@ -40,6 +41,15 @@ DEVELOPMENT_PORT = env.int("PORT", default=8000)
 # Custom domains of units must be listed here too: they also need DNS and a TLS certificate at the ingress.
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if IS_PRODUCTION else [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"])
 
+# Units' files and export archives: on the local disk (the default; one machine only) or in an S3-compatible
+# object store, chosen by STORAGE_BACKEND=s3 or by naming a bucket (platform_core/file_storage.py).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="s3" if AWS_STORAGE_BUCKET_NAME else "filesystem")
+if STORAGE_BACKEND not in ("filesystem", "s3"):
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}.")
+if STORAGE_BACKEND == "s3" and not AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+
 if IS_PRODUCTION:
     problems = []
     if DEBUG:
@@ -57,8 +67,14 @@ if IS_PRODUCTION:
         "CELERY_BROKER_URL": "the filesystem broker is for development only",
         "CACHE_URL": "a shared cache (Redis) carries the host → unit and offer invalidations to every pod",
         "EMAIL_URL": "the default prints e-mails, invitation links included, to the logs",
-        "MEDIA_ROOT": "units' files need persistent storage",
-        "UNIT_EXPORT_ROOT": "export archives are the only copy of an offboarded unit",
+        **(
+            {}
+            if STORAGE_BACKEND == "s3"
+            else {
+                "MEDIA_ROOT": "units' files need persistent storage (or STORAGE_BACKEND=s3)",
+                "UNIT_EXPORT_ROOT": "export archives are the only copy of an offboarded unit (or STORAGE_BACKEND=s3)",
+            }
+        ),
         "UPO_KEYS_DIR": "the keys that sign official receipts must outlive the pod and be kept secret",
         "PAYMENT_SECRETS_KEYS": "the keys that encrypt units' payment credentials must be secret and stable",
         "KEYCLOAK_SERVER_URL": "every person signs in through Keycloak (the default is the development provider)",
@@ -253,16 +269,30 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(DATA_DIR / "static"))
 
-# Files of units: MEDIA_ROOT/<schema name>/…, one folder per unit (django-tenants' tenant storage).
+# Files of units: MEDIA_ROOT/<schema name>/…, one folder per unit (django-tenants' tenant storage), or the same
+# layout as keys in an S3-compatible object store (platform_core/file_storage.py, docs/operations.md).
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "default": {"BACKEND": "platform_core.file_storage.UnitFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Export archives written before a unit leaves the platform, and units' own (onboarding/archive.py).
+    "exports": {"BACKEND": "platform_core.file_storage.ArchiveFileSystemStorage"},
 }
-# Export archives written before a unit leaves the platform (onboarding/archive.py).
 UNIT_EXPORT_ROOT = env.path("UNIT_EXPORT_ROOT", default=str(DATA_DIR / "exports"))
+if STORAGE_BACKEND == "s3":
+    # Credentials are boto3's own: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a role (IRSA, instance profile).
+    STORAGES |= s3_storages(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+        region_name=env.str("AWS_S3_REGION_NAME", default=""),
+        addressing_style=env.str("AWS_S3_ADDRESSING_STYLE", default=""),
+        location=env.str("AWS_LOCATION", default=""),
+        checksum_algorithm=env.str("AWS_S3_CHECKSUM_ALGORITHM", default="SHA256"),
+        export_bucket=env.str("UNIT_EXPORT_BUCKET_NAME", default=""),
+        export_prefix=env.str("UNIT_EXPORT_PREFIX", default="exports"),
+    )
 
 # Keys that sign official receipts (UPO): `<key id>.key.pem` and `<key id>.cert.pem` per key, and a file
 # `current` naming the key that signs now (shared_services/inbox/signing_keys.py). Retired keys stay here:

@@ -18,7 +18,7 @@ from tenants.models import Tenant, UnitKind
 from tenants.services import unit_create
 
 # Fixtures of the payment tests (the development gateway, the platform over real HTTP), for every module.
-pytest_plugins = ["tests.support.payments"]
+pytest_plugins = ["tests.support.payments", "tests.support.s3"]
 
 UNIT_A = {"name": "Miasto Toruń", "code": "0463011", "kind": UnitKind.MIASTO_NA_PRAWACH_POWIATU, "slug": "torun"}
 UNIT_B = {"name": "Gmina Lubicz", "code": "0415042", "kind": UnitKind.GMINA_WIEJSKA, "slug": "lubicz"}

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -69,6 +70,11 @@ def lubicz(unit_b, in_unit):
         User.objects.create_user("lubiczanka")
         default_storage.save("lubicz-only.txt", ContentFile(b"plik Lubicza"))
     return unit_b
+
+
+def exported(unit: Tenant) -> Path:
+    """Export `unit` to the exports storage (UNIT_EXPORT_ROOT here) and return the archive's file."""
+    return Path(settings.UNIT_EXPORT_ROOT) / export_unit_archive(unit=unit).key
 
 
 def schema_rows(schema: str) -> dict[str, list[tuple]]:
@@ -141,7 +147,7 @@ def test_round_trip_gives_back_the_same_rows_and_files(torun, folders, in_unit):
     with in_unit(torun):
         highest_user_id = User.objects.order_by("-id").first().id + 1  # the deleted user had this id
 
-    archive = export_unit_archive(unit=torun)
+    archive = exported(torun)
     offboard(torun, media_root)
     unit = import_unit_archive(archive=archive)
 
@@ -162,7 +168,7 @@ def test_round_trip_gives_back_the_same_rows_and_files(torun, folders, in_unit):
 
 def test_import_registers_a_unit_the_registry_no_longer_has(torun, folders):
     rows_before = schema_rows(torun.schema_name)
-    archive = export_unit_archive(unit=torun)
+    archive = exported(torun)
     offboard(torun, folders / "media", forget_row=True)
 
     unit = import_unit_archive(archive=archive)
@@ -173,7 +179,7 @@ def test_import_registers_a_unit_the_registry_no_longer_has(torun, folders):
 
 
 def test_manifest_lists_every_table_with_its_rows_and_every_member_with_its_digest(torun):
-    archive = export_unit_archive(unit=torun)
+    archive = exported(torun)
 
     assert re.fullmatch(r"0463011-torun-\d{8}T\d{6}Z\.zip", archive.name)
     assert [path.name for path in archive.parent.iterdir()] == [archive.name]  # no temporary file left
@@ -219,8 +225,8 @@ def test_export_holds_nothing_of_another_unit(torun, lubicz):
             return b"\n".join([name.encode() for name in zf.namelist()] + [zf.read(name) for name in zf.namelist()])
 
     of_torun, of_lubicz = (
-        everything_in(export_unit_archive(unit=torun)),
-        everything_in(export_unit_archive(unit=lubicz)),
+        everything_in(exported(torun)),
+        everything_in(exported(lubicz)),
     )
 
     assert "Urzędnicy".encode() in of_torun and "Urzędnicy".encode() not in of_lubicz
@@ -246,7 +252,7 @@ def test_export_holds_nothing_of_another_unit(torun, lubicz):
     ids=["changed-byte", "missing-member", "extra-data-member", "extra-file"],
 )
 def test_a_tampered_archive_is_refused_naming_the_member(torun, folders, tamper, member):
-    archive = rewrite(export_unit_archive(unit=torun), **tamper)
+    archive = rewrite(exported(torun), **tamper)
     offboard(torun, folders / "media")
 
     with pytest.raises(ArchiveError, match=re.escape(member)):
@@ -255,7 +261,7 @@ def test_a_tampered_archive_is_refused_naming_the_member(torun, folders, tamper,
 
 
 def test_damaged_compressed_bytes_are_refused_naming_the_member(torun, folders):
-    archive = export_unit_archive(unit=torun)
+    archive = exported(torun)
     with zipfile.ZipFile(archive) as zf:
         info = zf.getinfo("data/auth_permission.csv")
     data = bytearray(archive.read_bytes())
@@ -270,7 +276,7 @@ def test_damaged_compressed_bytes_are_refused_naming_the_member(torun, folders):
 
 
 def test_a_member_name_leading_out_of_the_media_folder_is_refused(torun, folders):
-    archive = export_unit_archive(unit=torun)
+    archive = exported(torun)
     evil = b"evil"
 
     def add_to_manifest(name, data):
@@ -293,7 +299,7 @@ def test_another_format_version_is_refused(torun, folders):
     def bump(name, data):
         return json.dumps({**json.loads(data), "version": 2}).encode() if name == "manifest.json" else data
 
-    archive = rewrite(export_unit_archive(unit=torun), change=bump)
+    archive = rewrite(exported(torun), change=bump)
     offboard(torun, folders / "media")
 
     with pytest.raises(ArchiveError, match="version 2"):
@@ -301,7 +307,7 @@ def test_another_format_version_is_refused(torun, folders):
 
 
 def test_importing_over_an_active_unit_is_refused(torun, in_unit):
-    archive = export_unit_archive(unit=torun)
+    archive = exported(torun)
     with in_unit(torun):
         branding_update(tagline="Zmienione po eksporcie")
 
@@ -322,7 +328,7 @@ def test_an_archive_from_another_migration_state_is_refused(torun, folders):
         manifest["migrations"].append({"app": "branding", "name": "0099_from_the_future"})
         return json.dumps(manifest).encode()
 
-    archive = rewrite(export_unit_archive(unit=torun), change=other_migrations)
+    archive = rewrite(exported(torun), change=other_migrations)
     offboard(torun, folders / "media")
 
     with pytest.raises(ArchiveError) as refused:
@@ -336,7 +342,7 @@ def test_a_file_that_is_a_link_stops_the_export_and_leaves_no_archive(torun, fol
     (folders / "media" / torun.schema_name / "link").symlink_to(folders / "media" / "jst_0415042")
 
     with pytest.raises(ArchiveError, match=r"link.* is not a regular file"):
-        export_unit_archive(unit=torun)
+        exported(torun)
     assert list((folders / "exports").iterdir()) == []
 
 
@@ -369,7 +375,7 @@ def test_live_sessions_never_leave_in_an_archive(torun, in_unit):
         session = SessionStore()
         session["_auth_user_id"] = "1"
         session.create()
-    archive = export_unit_archive(unit=torun)
+    archive = exported(torun)
     with zipfile.ZipFile(archive) as zipped:
         rows = list(csv.reader(io.StringIO(zipped.read("data/django_session.csv").decode())))
     assert rows == [["session_key", "session_data", "expire_date"]]
@@ -388,7 +394,7 @@ def test_access_codes_waiting_in_the_outbox_never_leave_in_an_archive(torun, in_
                 payload={"receipt_id": f"receipt-{status}", "access_code": f"SECR-ETCO-DE{status[:2].upper()}"},
             )
         OutboxMessage.objects.filter(key="receipt_email:failed").update(status=OutboxStatus.FAILED)
-    archive = export_unit_archive(unit=torun)
+    archive = exported(torun)
     with zipfile.ZipFile(archive) as zipped:
         assert not any(b"SECR-ETCO" in zipped.read(name) for name in zipped.namelist())
         rows = list(csv.DictReader(io.StringIO(zipped.read("data/inbox_outboxmessage.csv").decode())))

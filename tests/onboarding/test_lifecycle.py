@@ -59,7 +59,7 @@ def test_offboarding_exports_first_then_drops_and_the_archive_brings_it_back(
     (media / "herb.svg").write_text("<svg/>")
 
     with django_capture_on_commit_callbacks(execute=True):
-        archive = unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR)
+        archive = settings.UNIT_EXPORT_ROOT / unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR).key
     assert not media.exists()  # the files are in the archive; the unit's folder is gone
     assert torun_organizations() == []  # and Keycloak has forgotten the unit, after the export
 
@@ -197,7 +197,7 @@ def test_offboarding_takes_the_units_offer_and_applications_along_and_import_bri
     assert offered > 30 and OwnServiceListing.objects.filter(unit=unit_a).count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        archive = unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR)
+        archive = settings.UNIT_EXPORT_ROOT / unit_offboard(unit=unit_a, confirmation="torun", actor=OPERATOR).key
     # An offboarded unit offers nothing.
     assert (
         not Offering.objects.filter(unit=unit_a).exists() and not OwnServiceListing.objects.filter(unit=unit_a).exists()

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -28,6 +29,11 @@ from tests.support.accounts import signed_in
 from tests.support.celery_worker import celery_worker
 
 TORUN, LUBICZ = "torun.localhost", "lubicz.localhost"
+
+
+def office_folder(unit) -> Path:
+    """The unit's own exports folder on the disk (the exports storage is UNIT_EXPORT_ROOT here)."""
+    return Path(settings.UNIT_EXPORT_ROOT) / office_exports_folder(unit)
 
 
 def administrator_of(unit, email):
@@ -60,7 +66,7 @@ class TestInTheOffice:
         office_export_run(export=export)  # what the Celery task does
         export.refresh_from_db()
         assert export.status == ExportStatus.READY and export.size > 0
-        archive_file = office_exports_folder(unit_a) / export.archive_name
+        archive_file = office_folder(unit_a) / export.archive_name
         assert archive_file.parent.parent.name == "office-exports"  # not among the kept archives of the root
         page = torun_admin.get("/urzad/eksport/", HTTP_HOST=TORUN).content.decode()
         assert 'hx-get="/urzad/eksport/"' not in page and f"/urzad/eksport/{export.pk}/pobierz/" in page
@@ -159,7 +165,7 @@ def test_expiry_deletes_only_the_old_and_surplus_archives_of_units_own_exports(u
     now = timezone.now()
 
     def ready(unit, age_days, name):
-        folder = office_exports_folder(unit)
+        folder = office_folder(unit)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(b"zip")
         return UnitExport.objects.create(
@@ -181,9 +187,9 @@ def test_expiry_deletes_only_the_old_and_surplus_archives_of_units_own_exports(u
     for export in (surplus, old):
         export.refresh_from_db()
         assert export.status == ExportStatus.EXPIRED
-        assert not (office_exports_folder(export.unit) / export.archive_name).exists()
+        assert not (office_folder(export.unit) / export.archive_name).exists()
     for export in (*newest, young):
-        assert (office_exports_folder(export.unit) / export.archive_name).read_bytes() == b"zip"
+        assert (office_folder(export.unit) / export.archive_name).read_bytes() == b"zip"
     assert offboarding_archive.read_bytes() == b"kept"
     stalled.refresh_from_db()
     assert stalled.status == ExportStatus.FAILED  # the unit may ask again
@@ -207,7 +213,7 @@ def test_the_export_job_completes_through_a_real_celery_worker(django_db_blocker
                         break
                     time.sleep(0.3)
                 assert export.status == ExportStatus.READY, log.read_text()[-3000:]
-                archive = office_exports_folder(unit) / export.archive_name
+                archive = office_folder(unit) / export.archive_name
                 with zipfile.ZipFile(archive) as zipped:
                     assert "manifest.json" in zipped.namelist()
                 assert OperatorAction.objects.filter(unit=unit, action="export", details__archive=archive.name).exists()
