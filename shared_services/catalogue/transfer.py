@@ -37,7 +37,7 @@ from .models import (
     StandardServiceVersion,
     VersionStatus,
 )
-from .services import _CARD_FIELDS, service_draft_create, service_version_publish
+from .services import _CARD_FIELDS, service_draft_create, service_restore, service_retire, service_version_publish
 
 FORMAT = "ratusz-catalogue/1"
 # A regional catalogue of 875 cards with their forms is about 5 MB; four times that is room, not a risk.
@@ -66,7 +66,18 @@ CARD_PATHS = (
     "life_events",
     "form",
 )
-_SET_KEYS = ("categories", "life_events")  # kept as many-to-many: their order carries nothing
+_SET_KEYS = ("categories", "life_events")
+
+
+def card_path_labels() -> dict[str, str]:
+    """Each of CARD_PATHS named as the card's field is (its verbose name), in the reader's language."""
+    field_names = {
+        **{key: key for key in (*CARD_TEXT_KEYS, *_SET_KEYS, "form")},
+        **{f"{group}.{key}": name for group, fields in NESTED_KEYS.items() for key, name in fields.items()},
+    }
+    return {
+        path: str(StandardServiceVersion._meta.get_field(field_names[path]).verbose_name) for path in CARD_PATHS
+    }  # kept as many-to-many: their order carries nothing
 
 
 class CatalogueDocumentInvalid(Exception):
@@ -592,18 +603,17 @@ class _Planner:
             self.forms[form.slug] = form
         cards = {card["slug"]: card for card in self.document["services"]}
         for change in (*self.plan.cards_created, *self.plan.cards_versioned):
-            self._card_publish(cards[change.slug])
-        retiring = {change.slug for change in self.plan.cards_retired}
-        restoring = {change.slug for change in self.plan.cards_restored}
-        now = timezone.now()
-        for slug in retiring:
-            StandardService.objects.filter(slug=slug).update(
-                retired_at=now, retired_by=actor_label, retired_reason=cards[slug].get("retired_reason", "")
-            )
-        if restoring:
-            StandardService.objects.filter(slug__in=restoring).update(retired_at=None, retired_by="", retired_reason="")
+            self._card_publish(cards[change.slug], actor_label=actor_label)
+        services = StandardService.objects.in_bulk(
+            [change.slug for change in (*self.plan.cards_retired, *self.plan.cards_restored)], field_name="slug"
+        )
+        for change in self.plan.cards_retired:
+            reason = cards[change.slug].get("retired_reason", "").strip() or _("Retired in the imported catalogue.")
+            service_retire(service=services[change.slug], by=actor_label, reason=reason)
+        for change in self.plan.cards_restored:
+            service_restore(service=services[change.slug])
 
-    def _card_publish(self, card: dict) -> None:
+    def _card_publish(self, card: dict, *, actor_label: str) -> None:
         service, _created = StandardService.objects.get_or_create(slug=card["slug"])
         changes = {
             **{key: card[key] for key in CARD_TEXT_KEYS},
@@ -619,8 +629,9 @@ class _Planner:
             changes=changes,
             categories=[self.categories[slug] for slug in card["categories"]],
             life_events=[self.life_events[slug] for slug in card["life_events"]],
+            by=actor_label,
         )
-        service_version_publish(version=draft)
+        service_version_publish(version=draft, by=actor_label)
 
 
 def _changed_paths(here: dict, wanted: dict) -> list[str]:

@@ -115,6 +115,7 @@ class TestPlan:
         assert StandardServiceVersion.objects.count() == versions_before + 1
         service = StandardService.objects.get(slug=card["slug"])
         assert (service.published.number, service.published.fee_grosze) == (2, card["fee"]["amount_grosze"])
+        assert service.published.published_by == "operatorka@woj.example"  # the version's history names who
         assert catalogue_plan(changed).cards_versioned == []  # and again: nothing left to do
 
     def test_new_terms_forms_and_cards_and_cards_absent_from_the_file(self, seeded):
