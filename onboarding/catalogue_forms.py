@@ -89,7 +89,7 @@ class CardForm(forms.Form):
         label=_("Legal basis"), item_label=_("act or regulation"), help_text=_("One act or regulation per line.")
     )
     required_documents = LinesField(
-        label=_("Required documents"), item_label=_("document"), required=False, help_text=_("One document per line.")
+        label=_("Required documents"), item_label=_("document"), help_text=_("One document per line.")
     )
     fee_kind = forms.ChoiceField(label=_("Kind of fee"), choices=FeeKind.choices)
     fee_amount = ZlotyField(

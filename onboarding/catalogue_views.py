@@ -2,6 +2,7 @@
 retiring, and each card's history. Views are thin: forms validate, onboarding.catalogue_services act."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -152,6 +153,8 @@ def card_new(request):
                 )
             except CatalogueError as error:
                 form.add_error("slug", str(error))
+            except ValidationError as error:  # the model's own checks, should the form's ever miss one
+                form.add_error(None, " ".join(error.messages))
             else:
                 messages.success(request, _("The new card is saved as a draft; nobody sees it until it is published."))
                 return redirect("console-card", slug=draft.service.slug)
@@ -181,6 +184,9 @@ def card_edit(request, slug):
             except CatalogueError as error:
                 messages.error(request, str(error))
                 return redirect("console-card", slug=slug)
+            except ValidationError as error:  # the model's own checks, should the form's ever miss one
+                form.add_error(None, " ".join(error.messages))
+                return _editor(request, form, service=service, open_version=open_version, status=400)
             messages.success(
                 request,
                 _("Version %(number)d is saved as a draft. Check the changes and send it for review.")

@@ -34,6 +34,11 @@ def action_sentences(details: dict) -> list[str]:
         "source": _("Source: %(value)s."),
         "units": _("Units: %(value)s."),
         "domains": _("Addresses removed: %(value)s."),
+        "version": _("Version %(value)s."),
+        "name": _("Name: %(value)s."),
+        "note": _("Note: %(value)s"),
+        "reason": _("Reason: %(value)s"),
+        "units_reached": _("Units that show it at once: %(value)s."),
     }
     for key, value in details.items():
         if key == "archive":

@@ -12,8 +12,17 @@ from shared_services.catalogue.models import (
     VersionStatus,
 )
 from shared_services.catalogue.services import (
+    CatalogueError,
     seed_read,
+    service_create,
     service_draft_create,
+    service_draft_discard,
+    service_draft_save,
+    service_draft_submit,
+    service_restore,
+    service_retire,
+    service_review_publish,
+    service_review_return,
     service_version_publish,
     standard_catalogue_load,
 )
@@ -108,3 +117,94 @@ def test_the_seed_catalogue_is_complete_and_consistent():
         assert card["fee"]["amount_grosze"] >= 0 and card["legal_basis"], card["slug"]
     offered_by = {kind: StandardServiceVersion.objects.filter(unit_kinds__contains=[kind]).count() for kind in kinds}
     assert offered_by["gmina_wiejska"] >= 20 and offered_by["powiat"] >= 5 and offered_by["wojewodztwo"] >= 1
+
+
+# --- The operators' flow: draft → review → publish, discarding, retiring ------------------------------------
+
+
+def _loaded() -> StandardService:
+    standard_catalogue_load(seed=SEED)
+    return StandardService.objects.select_related("published").get()
+
+
+def _terms(service):
+    return {"categories": service.published.categories.all(), "life_events": service.published.life_events.all()}
+
+
+def test_a_draft_is_saved_in_the_one_open_version_and_published_only_from_review():
+    service = _loaded()
+    draft, created = service_draft_save(
+        service=service, changes={"name": "Zameldowanie (v2)"}, **_terms(service), by="anna@woj.example"
+    )
+    assert created and (draft.number, draft.created_by) == (2, "anna@woj.example")
+    again, created = service_draft_save(
+        service=service, changes={"description": "Nowy opis."}, **_terms(service), by="jan@woj.example"
+    )
+    assert not created and again.pk == draft.pk and again.name == "Zameldowanie (v2)"
+    with pytest.raises(CatalogueError):
+        service_review_publish(version=again, by="x")  # a draft is sent for review first
+
+    submitted = service_draft_submit(version=again, by="anna@woj.example")
+    assert submitted.status == VersionStatus.IN_REVIEW and submitted.submitted_at is not None
+    with pytest.raises(CatalogueError):  # in review, nobody edits it
+        service_draft_save(service=service, changes={"name": "X"}, **_terms(service), by="jan@woj.example")
+    with pytest.raises(CatalogueError):
+        service_draft_submit(version=submitted, by="anna@woj.example")
+
+    published = service_review_publish(version=submitted, by="ewa@woj.example")
+    service.refresh_from_db()
+    assert service.published == published and published.published_by == "ewa@woj.example"
+    assert published.search_words.startswith("zameldowanie (v2)")  # indexed for search on publishing
+    first = service.versions.get(number=1)
+    assert first.status == VersionStatus.SUPERSEDED and first.name == CARD["name"]
+    published.name = "Zmiana po publikacji"
+    with pytest.raises(VersionNotEditable):
+        published.save()
+    with pytest.raises(CatalogueError):  # publishing twice is refused, not a second publication
+        service_version_publish(version=published, by="ewa@woj.example")
+
+
+def test_a_returned_version_is_a_draft_again_and_a_discarded_one_is_gone():
+    service = _loaded()
+    draft, _ = service_draft_save(service=service, changes={"name": "Nowa"}, **_terms(service), by="a")
+    service_draft_submit(version=draft, by="a")
+    returned = service_review_return(version=draft)
+    assert returned.status == VersionStatus.DRAFT and returned.submitted_by == "" and returned.submitted_at is None
+    assert service_draft_discard(version=returned) == service
+    assert list(service.versions.values_list("number", flat=True)) == [1]
+    # The next draft takes the next number after the highest kept.
+    draft, _ = service_draft_save(service=service, changes={}, **_terms(service), by="a")
+    assert draft.number == 2
+
+
+def test_a_new_card_is_a_draft_and_discarding_it_removes_the_card():
+    service = _loaded()
+    draft = service_create(
+        slug="nowa-usluga", changes={**_version_of(service), "name": "Nowa usługa"}, **_terms(service), by="a"
+    )
+    draft.refresh_from_db()
+    assert draft.service.published is None and draft.number == 1 and draft.search_words == "nowa usluga meldunek"
+    with pytest.raises(CatalogueError):
+        service_create(slug="nowa-usluga", changes=_version_of(service), **_terms(service), by="a")
+    assert service_draft_discard(version=draft) is None
+    assert not StandardService.objects.filter(slug="nowa-usluga").exists()
+
+
+def _version_of(service) -> dict:
+    from shared_services.catalogue.services import _VERSION_FIELDS
+
+    return {field: getattr(service.published, field) for field in _VERSION_FIELDS}
+
+
+def test_retiring_needs_a_reason_and_restoring_clears_it():
+    service = _loaded()
+    with pytest.raises(CatalogueError):
+        service_retire(service=service, by="a", reason="  ")
+    retired = service_retire(service=service, by="anna@woj.example", reason="Przeniesiona do gov.pl.")
+    assert retired.retired_at is not None and retired.retired_by == "anna@woj.example"
+    with pytest.raises(CatalogueError):
+        service_retire(service=service, by="a", reason="Znowu.")
+    restored = service_restore(service=service)
+    assert (restored.retired_at, restored.retired_by, restored.retired_reason) == (None, "", "")
+    with pytest.raises(CatalogueError):
+        service_restore(service=service)

@@ -272,6 +272,7 @@ class TestValidation:
             ({"categories": ["999999"]}, "categories", ""),
             ({"unit_kinds": ["gmina_marsjanska"]}, "unit_kinds", ""),
             ({"legal_basis": "\n \n"}, "legal_basis", "To pole jest wymagane."),
+            ({"required_documents": ""}, "required_documents", "To pole jest wymagane."),
             ({"required_documents": "\n".join(f"dokument {i}" for i in range(70))}, "required_documents", ""),
             ({"keywords": "x" * 1200}, "keywords", ""),
             ({"description": "x" * 10_001}, "description", ""),
