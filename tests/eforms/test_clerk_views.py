@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django_tenants.utils import tenant_context
 
-from shared_services.eforms.clerk_views import json_problem, schema_problems
+from shared_services.eforms.forms import json_problem, schema_problems
 from shared_services.eforms.models import UnitForm
 from shared_services.identity.access import StaffRole
 from tests.eforms.test_definition import HALL_RENTAL
