@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from onboarding.demo_cases import Office, demo_correspondence_load, demo_paper_letters, demo_resident_accounts
+from onboarding.demo_catalogue import DEMO_CARD, demo_card_in_review
 from shared_services.identity import provisioning
 from shared_services.identity.access import StaffRole
 from shared_services.payments.models import ProviderConfig
@@ -112,6 +113,8 @@ class Command(BaseCommand):
                 f"{unit.name}: demo applications filed {office.filed}, already there {office.skipped}; "
                 f"paper letters registered {letters}."
             )
+        if demo_card_in_review():
+            self.stdout.write(f"Catalogue: a new version of {DEMO_CARD} waits in review (/konsola/katalog/karty/).")
         self.stdout.write(
             self.style.WARNING(
                 f"Demo accounts (password '{DEMO_PASSWORD}'): {DEMO_OPERATOR} (operator); "
