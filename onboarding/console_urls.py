@@ -22,4 +22,5 @@ urlpatterns = [
     path("jednostki/<str:code>/zapros/", views.invite_administrator, name="console-invite"),
     path("katalog/", include("onboarding.catalogue_urls")),
     path("katalog/", include("onboarding.catalogue_transfer_urls")),
+    path("formularze/", include("onboarding.form_builder_urls")),
 ]
