@@ -44,7 +44,7 @@ def catalogue_export_for(*, actor: Actor) -> bytes:
         unit=None,
         cards=len(document["services"]),
         forms=len(document["forms"]),
-        bytes=len(content),
+        size_bytes=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
     )
     return content

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -82,6 +83,9 @@ class TestExportAndImport:
         assert action.details["cards_unchanged"] == len(seeded["services"]) - 1
         # The same upload cannot be confirmed twice.
         assert client.post(preview_url, {"plan": digest}, **PORTAL).status_code == 404
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        log = client.get("/konsola/dziennik/", **PORTAL).content.decode()
+        assert "Cards given a new version: 1." in log and "imported the catalogue" in log
 
     def test_a_plan_that_changed_since_the_preview_is_shown_again_not_applied(self, client, operator, seeded):
         changed = copy.deepcopy(seeded)
