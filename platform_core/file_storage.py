@@ -17,6 +17,7 @@ django-tenants' storage does); `unit_storage(schema)` is the same storage fixed 
 unit from outside its schema (export, import, offboarding). Both classes below accept `schema`.
 """
 
+import errno
 import os
 import posixpath
 import shutil
@@ -172,11 +173,21 @@ class ArchiveFileSystemStorage(FileSystemStorage):
             while True:
                 try:
                     os.link(staged, target)
+                    staged.unlink()
                     break
                 except FileExistsError:
                     name = self.get_available_name(name)
                     target = Path(self.path(name))
-            staged.unlink()
+                except OSError as error:
+                    if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                        raise
+                    # A file system without hard links: a rename is as atomic, checked against replacing first.
+                    if target.exists():
+                        name = self.get_available_name(name)
+                        target = Path(self.path(name))
+                        continue
+                    os.rename(staged, target)
+                    break
         except BaseException:
             if own_copy:
                 staged.unlink(missing_ok=True)

@@ -30,6 +30,10 @@ checks that such strays belong only to letters that were never stored, and print
 This module refuses to run against anything but the test database: pytest-django sets that up only when a
 collected test asks for the database, hence the `django_db` mark on every test here.
 
+The whole run happens twice: with the units' files on the local disk, and in an S3 bucket of a loopback S3
+server (moto's server mode, tests/support/s3.py) that the server and the worker write to (STORAGE_BACKEND=s3);
+every check below holds for both.
+
 Nothing is left behind: the processes run in their own process groups and are killed at the end whatever
 happens, their folders are removed, and everything committed (catalogue, offers, submissions, register,
 outbox, audit trail, sessions) is removed; the module fixture compares every table's row count with the
@@ -89,6 +93,7 @@ from tests.conftest import UNIT_A, UNIT_B, catalogue_load_and_adopt
 from tests.support.committed_data import catalogue_truncate
 from tests.support.letters import FORM_URL, LETTER, PDF
 from tests.support.processes import database_url_of
+from tests.support.s3 import S3Bucket, s3_bucket_create
 
 # django_db: pytest-django sets up the test database only when a collected test asks for it; without the
 # mark, a run of this module alone would be connected to the development database.
@@ -438,12 +443,27 @@ class Run:
     held_number: int = 0  # the register number the killed intake had taken
     hung_mail: str = ""  # the mail file written just before the worker was killed
     media_root: Path | None = None
+    bucket: S3Bucket | None = None  # the units' files are in this bucket instead of media_root (STORAGE_BACKEND=s3)
     keys_dir: Path | None = None
     mail_dir: Path | None = None
     http_checks: list[str] = field(default_factory=list)  # problems seen on the confirmation pages
     kills: list[str] = field(default_factory=list)  # the kills that happened as intended
     answers: list[Answer] = field(default_factory=list)
     answer_kills: list[str] = field(default_factory=list)
+
+    def stored(self, schema: str, name: str) -> bytes:
+        """The content of a unit's file, wherever the processes stored it."""
+        if self.bucket is not None:
+            return self.bucket.objects(f"{schema}/{name}")[f"{schema}/{name}"]
+        return (self.media_root / schema / name).read_bytes()
+
+    def files_in(self, schema: str, folder: str) -> dict[str, bytes]:
+        """The files of a unit's folder by their names, with their contents."""
+        if self.bucket is not None:
+            prefix = f"{schema}/{folder}/"
+            return {key.removeprefix(prefix): content for key, content in self.bucket.objects(prefix).items()}
+        path = self.media_root / schema / folder
+        return {file.name: file.read_bytes() for file in path.iterdir()} if path.exists() else {}
 
     def acknowledged(self) -> list[Letter]:
         return [letter for letter in self.letters if letter.outcome == "acknowledged"]
@@ -517,8 +537,9 @@ def wait_until(condition, seconds: float, what: str, children=()) -> None:
         time.sleep(0.01)
 
 
-@pytest.fixture(scope="module")
-def chaos(committed_offer, django_db_blocker):
+@pytest.fixture(scope="module", params=["disk", "s3"])
+def chaos(request, committed_offer, django_db_blocker):
+    """The run, once with the units' files on the local disk and once in an S3 bucket (a loopback S3 server)."""
     root = Path(tempfile.mkdtemp(prefix="ratusz-reliability-"))
     try:
         with django_db_blocker.unblock():
@@ -527,6 +548,8 @@ def chaos(committed_offer, django_db_blocker):
         shutil.rmtree(root, ignore_errors=True)
         raise
     run = Run(media_root=root / "media", keys_dir=root / "upo-keys", mail_dir=root / "mail")
+    if request.param == "s3":
+        run.bucket = s3_bucket_create(request.getfixturevalue("s3_server"))
     queue, logs = root / "queue", root / "logs"
     for folder in (run.media_root, run.mail_dir, queue / "control", logs):
         folder.mkdir(parents=True)
@@ -553,6 +576,7 @@ def chaos(committed_offer, django_db_blocker):
         # Fifty letters from one address, each with its receipt e-mail to the same mailbox: the run checks what
         # crashes leave, not the abuse limits (tests/platform_core/test_rate_limits.py), which would skip them.
         "RATE_LIMITS": "receipt-email:recipient=100000/h,receipt-email:ip=100000/h",
+        **(run.bucket.environment if run.bucket else {}),
     }
     children: list[Child] = []
     ports = PortBox()
@@ -921,7 +945,7 @@ def test_every_acknowledged_application_is_present_and_complete(chaos, in_unit_a
             assert attachments == [], letter.marker
         else:
             [attachment] = attachments
-            stored = (chaos.media_root / in_unit_a.schema_name / attachment.file.name).read_bytes()
+            stored = chaos.stored(in_unit_a.schema_name, attachment.file.name)
             assert stored == letter.attachment
             assert attachment.sha256 == hashlib.sha256(letter.attachment).hexdigest()
         entry = RegisterEntry.objects.select_related("receipt", "case").get(submission=submission)
@@ -972,8 +996,7 @@ def test_stray_files_are_only_those_of_intakes_killed_before_commit(chaos, in_un
     """An intake stores its attachment's file before it takes its number; a kill -9 in between leaves the
     file without a row (no code runs to remove it). Such strays are the only ones, and never a stored
     application's file."""
-    folder = chaos.media_root / in_unit_a.schema_name / "zalaczniki"
-    files = {path.name: path.read_bytes() for path in folder.iterdir()} if folder.exists() else {}
+    files = chaos.files_in(in_unit_a.schema_name, "zalaczniki")
     kept = {Path(name).name for name in Attachment.objects.values_list("file", flat=True)}
     strays = {name: content for name, content in files.items() if name not in kept}
     stored = {data["tytul"].removeprefix("Niezawodność ") for data in Submission.objects.values_list("data", flat=True)}
@@ -1002,8 +1025,8 @@ def test_every_outbox_message_is_done_once_and_every_receipt_has_its_pdf(chaos, 
     assert {(status, attempts) for _, status, attempts in messages} == {(OutboxStatus.DONE, 0)}
     for receipt in receipts:
         assert receipt.pdf, receipt.receipt_id
-        assert (chaos.media_root / in_unit_a.schema_name / receipt.pdf.name).read_bytes().startswith(b"%PDF")
-    written = {path.name for path in (chaos.media_root / in_unit_a.schema_name / "upo").iterdir()}
+        assert chaos.stored(in_unit_a.schema_name, receipt.pdf.name).startswith(b"%PDF")
+    written = set(chaos.files_in(in_unit_a.schema_name, "upo"))
     orphans = written - {Path(receipt.pdf.name).name for receipt in receipts}
     print(f"\nPDF files left by the killed worker, referenced by no receipt: {sorted(orphans)}")
 
@@ -1043,7 +1066,7 @@ def test_every_acknowledged_answer_is_present_once_and_complete(chaos, in_unit_a
             assert files == [], answer.letter.marker
         else:
             [stored] = files
-            assert (chaos.media_root / in_unit_a.schema_name / stored.file.name).read_bytes() == answer.attachment
+            assert chaos.stored(in_unit_a.schema_name, stored.file.name) == answer.attachment
             documents[stored.original_name] = answer.attachment
         verification = upo.receipt_verify(bytes(entry.receipt.signed_xml), documents)
         assert verification.valid and verification.all_documents_match, (answer.letter.marker, verification.documents)
@@ -1055,8 +1078,7 @@ def test_every_acknowledged_answer_is_present_once_and_complete(chaos, in_unit_a
 
 
 def test_stray_answer_files_are_only_those_of_answers_killed_before_commit(chaos, in_unit_a):
-    folder = chaos.media_root / in_unit_a.schema_name / "korespondencja"
-    files = {path.name: path.read_bytes() for path in folder.iterdir()} if folder.exists() else {}
+    files = chaos.files_in(in_unit_a.schema_name, "korespondencja")
     kept = {Path(name).name for name in EntryFile.objects.values_list("file", flat=True)}
     retried = {answer.attachment for answer in chaos.answers if answer.attachment and len(answer.attempts) > 1}
     strays = [content for name, content in files.items() if name not in kept]
