@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint browser bench-onboarding bench-search bench-inbox install clean-data messages
+.PHONY: run test lint check-chart browser bench-onboarding bench-search bench-inbox install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
 	$(BIN)/python -m infra.dev.launcher
@@ -16,6 +16,10 @@ lint: $(INSTALLED)  ## formatting, lint rules and the import contracts that keep
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+check-chart: $(INSTALLED)  ## the Dockerfile and the Helm chart without a cluster: hadolint, helm lint/template per scenario, Kubernetes API schemas, chart tests (tools into .tools/)
+	$(BIN)/python -m infra.chart.check
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/infra/test_chart.py
 
 browser:  ## Debian's chromium and chromium-driver for the browser tests (installed with apt-get when missing)
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
