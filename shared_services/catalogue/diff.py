@@ -69,17 +69,38 @@ CARD_FIELDS = (
 
 
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """`after` against `before` word by word: (SAME | INSERTED | DELETED, text) segments, in reading order."""
+    """`after` against `before` word by word: (SAME | INSERTED | DELETED, text) segments, in reading order.
+
+    Words carry the spaces after them, and what little two rewritten passages happen to share (a space, a
+    comma, a word of up to three letters) is folded into the change around it, so a rewritten sentence reads as
+    one deletion and one insertion rather than a word-by-word patchwork."""
     old, new = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
-    segments = []
+    runs = []  # [same, deleted, inserted] texts; a run has either `same` or changes
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if op == "equal":
-            segments.append((SAME, "".join(old[i1:i2])))
+            runs.append(["".join(old[i1:i2]), "", ""])
+        else:
+            runs.append([None, "".join(old[i1:i2]), "".join(new[j1:j2])])
+    merged = []
+    for index, (same, deleted, inserted) in enumerate(runs):
+        between_changes = 0 < index < len(runs) - 1 and same is not None and len(same.strip()) <= 3
+        if between_changes:
+            deleted = inserted = same
+            same = None
+        if same is None and merged and merged[-1][0] is None:
+            merged[-1][1] += deleted
+            merged[-1][2] += inserted
+        else:
+            merged.append([same, deleted, inserted])
+    segments = []
+    for same, deleted, inserted in merged:
+        if same is not None:
+            segments.append((SAME, same))
             continue
-        if op in ("delete", "replace"):
-            segments.append((DELETED, "".join(old[i1:i2])))
-        if op in ("insert", "replace"):
-            segments.append((INSERTED, "".join(new[j1:j2])))
+        if deleted:
+            segments.append((DELETED, deleted))
+        if inserted:
+            segments.append((INSERTED, inserted))
     return segments
 
 

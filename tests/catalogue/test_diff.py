@@ -23,6 +23,14 @@ def test_words_are_compared_not_lines():
         (SAME, " zł"),
     ]
     assert word_diff("", "Nowe.") == [(INSERTED, "Nowe.")]
+    # A rewritten sentence is one deletion and one insertion, not a patchwork of the spaces and "w" they share.
+    assert word_diff("Wniosek składa się w urzędzie.", "Odbiór jest w dowolnym urzędzie gminy.") == [
+        (DELETED, "Wniosek składa się w "),
+        (INSERTED, "Odbiór jest w dowolnym "),
+        (SAME, "urzędzie"),
+        (INSERTED, " gminy"),
+        (SAME, "."),
+    ]
 
 
 def test_only_changed_fields_are_listed_with_items_added_and_removed():
