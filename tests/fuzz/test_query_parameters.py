@@ -25,6 +25,7 @@ from django_tenants.utils import tenant_context
 from hypothesis import given
 from hypothesis import strategies as st
 
+from onboarding.catalogue_forms import CardFilterForm
 from onboarding.forms import UnitFilterForm
 from shared_services.inbox.clerk_views import PAGE_PARAMETER, SORT_PARAMETER, CaseFilterForm, RegisterYearForm
 from shared_services.inbox.register_export import RegisterPeriodForm
@@ -77,6 +78,14 @@ PORTAL_PAGES = {
         PLATFORM,
         "/konsola/",
         {**fields_of(UnitFilterForm, kind={"gmina_wiejska"}), "page": PAGE_NUMBERS},
+    ),
+    "console's cards": (
+        PLATFORM,
+        "/konsola/katalog/karty/",
+        {
+            **fields_of(CardFilterForm, status={"review"}, unit_kind={"gmina_wiejska"}, maturity_level={"3"}),
+            "page": PAGE_NUMBERS,
+        },
     ),
 }
 # Percent-escapes and separators that are not what they should be.
@@ -195,7 +204,7 @@ def test_no_query_string_makes_an_office_page_fail(name, torun_office, administr
 def test_no_query_string_makes_a_portal_page_fail(page, client, unit_a, settings):
     settings.RATE_LIMITS = {"sign-in:ip": "100000/10m", "upo-verify:ip": "100000/h"}
     host, path, reads = PORTAL_PAGES[page]
-    if path == "/konsola/":
+    if path.startswith("/konsola/"):
         operator = get_user_model().objects.create_user("kc:fuzz-operator", "operator@woj.example", is_staff=True)
         signed_in(client, None, operator)
     assert_no_server_error(client, host, path, reads, PORTAL_EXAMPLES)
