@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_services.catalogue.diff import card_diff
 from shared_services.catalogue.models import StandardService, StandardServiceVersion, VersionStatus
@@ -138,6 +138,7 @@ def _editor(request, form, *, service=None, open_version=None, status=200):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @operator_required
 def card_new(request):
     form = CardForm(request.POST or None, new_card=True)
@@ -162,6 +163,7 @@ def card_new(request):
     return _editor(request, form)
 
 
+@require_http_methods(["GET", "POST"])
 @operator_required
 def card_edit(request, slug):
     """Edit the card's open draft; with none, the published card is copied into a new draft when saved."""
@@ -221,6 +223,7 @@ def card_diff_view(request, slug):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @operator_required
 def card_publish_view(request, slug):
     """GET: what publishing will do (the units it reaches at once, the changes); POST: publish."""

@@ -247,6 +247,11 @@ class TestEditorAndFlow:
         assert response.status_code == 302 and response["Location"] == "/konsola/katalog/karty/nowa-karta-testowa/"
         created = StandardService.objects.get(slug="nowa-karta-testowa")
         assert created.published is None and created.versions.get().status == VersionStatus.DRAFT
+        new_card = "/konsola/katalog/karty/nowa-karta-testowa/"
+        for page in ("", "edycja/", "zmiany/", "wersje/1/"):  # a card never published has every page
+            assert client.get(new_card + page, **PORTAL).status_code == 200, page
+        edit_page = text_of(client.get(new_card + "edycja/", **PORTAL))
+        assert "Nowa karta testowa" in edit_page and 'name="slug"' not in edit_page  # the address stays
         assert "Nowa karta testowa" in text_of(client.get("/konsola/katalog/karty/", {"q": "nowa karta"}, **PORTAL))
         again = client.post("/konsola/katalog/karty/nowa/", data, **PORTAL)
         assert again.status_code == 400 and either(text_of(again), "już istnieje", "exists already")
