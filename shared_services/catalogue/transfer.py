@@ -502,6 +502,7 @@ class _Planner:
 
     def __init__(self, document: dict):
         self.document = document
+        self.forms_in_document = {form["slug"] for form in document.get("forms", [])}
         self.plan = CataloguePlan()
         self.categories = {term.slug: term for term in Category.objects.all()}
         self.life_events = {term.slug: term for term in LifeEvent.objects.all()}
@@ -544,8 +545,7 @@ class _Planner:
     def _known_form(self, slug) -> str:
         """The card's form as the catalogue will have it: a form neither here nor in the document is none
         (the seed's cards name forms a test may not load)."""
-        in_document = {form["slug"] for form in self.document.get("forms", [])}
-        return slug if slug and (slug in self.forms or slug in in_document) else ""
+        return slug if slug and (slug in self.forms or slug in self.forms_in_document) else ""
 
     def _plan_cards(self, cards: list[dict]) -> None:
         in_document = set()

@@ -155,6 +155,13 @@ class TestPlan:
         draft.refresh_from_db()
         assert draft.status == VersionStatus.DRAFT and draft.description == "Praca operatora."
 
+    def test_a_plan_costs_a_fixed_number_of_queries_whatever_the_number_of_cards(
+        self, seeded, django_assert_max_num_queries
+    ):
+        # Terms, forms, services, published versions with their terms (3), open versions.
+        with django_assert_max_num_queries(8):
+            catalogue_plan(seeded)
+
     def test_a_plan_that_changed_since_the_preview_is_not_applied(self, seeded):
         changed = copy.deepcopy(seeded)
         changed["services"][0]["name"] += " (zmieniona)"

@@ -16,6 +16,7 @@ from onboarding.models import OperatorAction, OperatorActionKind
 from shared_services.catalogue.models import Category, LifeEvent, StandardService, StandardServiceVersion
 from shared_services.catalogue.services import service_draft_create
 from shared_services.catalogue.transfer import catalogue_export, catalogue_export_bytes
+from shared_services.offer.models import UnitService
 from tests.support.accounts import local_account, signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +160,17 @@ class TestTerms:
         client.post(BASE + "zdarzenia/nieuzywane/usun/", **PORTAL)
         assert not LifeEvent.objects.filter(slug="nieuzywane").exists()
         assert OperatorAction.objects.get(action=OperatorActionKind.TERM_DELETE).details["slug"] == "nieuzywane"
+
+    def test_a_term_a_units_own_service_names_is_not_deleted(self, client, operator, unit_a):
+        term = LifeEvent.objects.create(slug="tylko-w-gminie", name="Tylko w gminie", name_en="Local only")
+        with tenant_context(unit_a):
+            own = UnitService.objects.create(slug="wlasna", name="Własna usługa", short_description="Opis.")
+            own.life_events.set([term])
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.post(BASE + "zdarzenia/tylko-w-gminie/usun/", follow=True, **PORTAL)
+        assert "is named by services of units; it cannot be deleted" in response.content.decode()
+        assert LifeEvent.objects.filter(slug="tylko-w-gminie").exists()
+        assert not OperatorAction.objects.filter(action=OperatorActionKind.TERM_DELETE).exists()
 
     def test_unknown_terms_are_404(self, client, operator):
         assert client.get(BASE + "kategorie/nie-ma/edycja/", **PORTAL).status_code == 404
