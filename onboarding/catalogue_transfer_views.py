@@ -6,9 +6,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shared_services.catalogue.terms import TERM_KIND_LABELS, TERM_MODELS, TermInUse, terms_with_usage
+from shared_services.catalogue.terms import TERM_MODELS, TermInUse, terms_with_usage
 from shared_services.catalogue.transfer import (
     CatalogueDocumentInvalid,
     CataloguePlanChanged,
@@ -33,6 +34,8 @@ operator_required = area_required(Area.CONSOLE)
 # The session remembers which uploads this operator previewed: only those may be confirmed from it.
 PREVIEWED = "catalogue_imports_previewed"
 PREVIEWS_REMEMBERED = 5
+# Said whole, not as "New {kind}": Polish inflects the adjective by the noun's gender.
+NEW_TERM_HEADINGS = {"category": gettext_lazy("New category"), "life_event": gettext_lazy("New life event")}
 
 
 @operator_required
@@ -42,8 +45,8 @@ def terms(request):
         "onboarding/console/catalogue/terms.html",
         {
             "sections": [
-                ("category", terms_with_usage("category"), _("Categories"), _("New category")),
-                ("life_event", terms_with_usage("life_event"), _("Life events"), _("New life event")),
+                ("category", terms_with_usage("category"), _("Categories"), NEW_TERM_HEADINGS["category"]),
+                ("life_event", terms_with_usage("life_event"), _("Life events"), NEW_TERM_HEADINGS["life_event"]),
             ]
         },
     )
@@ -74,7 +77,11 @@ def _term_form(request, form, kind, term):
     return render(
         request,
         "onboarding/console/catalogue/term_form.html",
-        {"form": form, "kind": kind, "kind_label": TERM_KIND_LABELS[kind], "term": term},
+        {
+            "form": form,
+            "term": term,
+            "heading": _("Edit “%(name)s”") % {"name": term.name} if term else NEW_TERM_HEADINGS[kind],
+        },
         status=400 if form.is_bound else 200,
     )
 
