@@ -1,6 +1,10 @@
 """The catalogue's card editor in the operators' console, in a real browser: an operator edits a card, looks at
 the diff, sends it for review and publishes it, and a unit's page shows the new text at once. Every page of the
-flow passes axe (WCAG 2.1 AA) and the Content-Security-Policy."""
+flow passes axe (WCAG 2.1 AA) and the Content-Security-Policy. Set RATUSZ_SCREENSHOTS to a folder to keep
+screenshots of the list, the editor, the diff and the publish page."""
+
+import os
+from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -31,6 +35,18 @@ def heading(browser) -> str:
     return wait_for(browser, expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))).text
 
 
+def looked_at(browser, name: str) -> None:
+    """Axe and the page's structure; a full-height screenshot when RATUSZ_SCREENSHOTS says where."""
+    check_page(browser)
+    folder = os.environ.get("RATUSZ_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(1280, min(height, 4000))
+        browser.save_screenshot(str(Path(folder) / f"catalogue-{name}.png"))
+        browser.set_window_size(1280, 900)
+
+
 def submit(browser, selector: str) -> None:
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, selector).click()
@@ -45,12 +61,12 @@ def test_an_operator_edits_reviews_and_publishes_a_card_that_units_show_at_once(
     browser.get(browser_server.portal("/konsola/katalog/karty/"))
     sign_in_at_provider(browser, catalogue_editor)
     assert heading(browser) == "Karty usług" or heading(browser) == "Service cards"
-    check_page(browser)
+    looked_at(browser, "list")
 
     # The editor: every field of the card; one is changed, with a note.
     browser.get(browser_server.portal(f"/konsola/katalog/karty/{SLUG}/edycja/"))
     heading(browser)
-    check_page(browser)
+    looked_at(browser, "editor")
     short = browser.find_element(By.ID, "id_short_description")
     short.clear()
     short.send_keys(NEW_TEXT)
@@ -62,17 +78,17 @@ def test_an_operator_edits_reviews_and_publishes_a_card_that_units_show_at_once(
     inserted = " ".join(element.text for element in browser.find_elements(By.CSS_SELECTOR, ".card-diff ins"))
     assert "dowolnym urzędzie gminy" in inserted
     assert browser.find_elements(By.CSS_SELECTOR, ".card-diff del")
-    check_page(browser)
+    looked_at(browser, "diff")
 
     submit(browser, f"form[action$='/{SLUG}/do-przegladu/'] button")
     browser.get(browser_server.portal(f"/konsola/katalog/karty/{SLUG}/publikuj/"))
     heading(browser)
     notice = browser.find_element(By.CSS_SELECTOR, ".notice").text
     assert "2" in notice  # the two units offering the card
-    check_page(browser)
+    looked_at(browser, "publish")
     submit(browser, "form.card-publish button[type=submit]")
     assert browser.current_url.endswith(f"/karty/{SLUG}/")
-    check_page(browser)
+    looked_at(browser, "card")
 
     # A unit's page shows the published text at once.
     unit_card = browser_server.unit(UNIT_A["slug"], f"/uslugi/{SLUG}/")
