@@ -134,7 +134,7 @@ class ExportStatus(models.TextChoices):
 @public_model
 class UnitExport(models.Model):
     """An export archive a unit's administrator asked for at /urzad/eksport/, written by a Celery task into the
-    unit's own folder under UNIT_EXPORT_ROOT/office-exports/ and deleted after a while (office_exports_expire in
+    unit's own folder office-exports/<code>/ of the exports storage and deleted after a while (office_exports_expire in
     onboarding/services.py).
     Offboarding archives and operators' exports are not rows here: they are kept."""
 
