@@ -28,6 +28,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Heartbeat files in memory, not on the (read-only, or emptyDir on disk) filesystem.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
 # Each request is logged by RequestLogMiddleware as JSON, with its unit and request id.
+# gunicorn 24+ opens a control socket in $HOME, which the image's user has not (and the root filesystem is
+# read-only); a pod is managed by Kubernetes, not by gunicornc.
+control_socket_disable = True
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -81,6 +81,9 @@ def readyz(request):
     """Ready: 200 when the database, the cache and the broker answer, otherwise 503 naming those that did not."""
     states = readiness()
     failed = [name for name, state in states.items() if state != "ok"]
+    # A planned 503, like a suspended unit's: the probe reports it and each failed check is logged above; not an
+    # error for django.request to log again (and Sentry to count) every ten seconds per pod.
+    request.unit_unavailable = bool(failed)
     body = {"status": "ready" if not failed else "unavailable", "failed": failed, "checks": states}
     return JsonResponse(body, status=503 if failed else 200)
 

@@ -195,8 +195,8 @@ class Exposition:
         for measure in self.measures:
             try:
                 yield from measure()
-            except Exception:
-                logger.exception("a scrape-time metric could not be measured")
+            except Exception as error:  # e.g. the database is down: /readyz says so, the scrape still answers
+                logger.warning("a scrape-time metric could not be measured", extra={"error": repr(error)})
 
 
 def authorised(authorization: str | None) -> bool:

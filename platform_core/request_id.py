@@ -10,6 +10,8 @@ import uuid
 from contextvars import ContextVar
 
 from celery.signals import before_task_publish, task_postrun, task_prerun
+from django.core.signals import request_finished
+from django.dispatch import receiver
 
 REQUEST_ID_HEADER = "X-Request-ID"
 TASK_HEADER = "ratusz_request_id"
@@ -36,13 +38,17 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request.request_id = _given_or_new(request.headers.get(REQUEST_ID_HEADER))
-        token = _current.set(request.request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        # Kept until the response is finished (below), not only until this returns: Django logs a 5xx response
+        # (django.request) after the middleware has answered.
+        _current.set(request.request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="ratusz-request-id-finished")
+def _request_finished(**kwargs):
+    _current.set(None)
 
 
 class RequestIdFilter:

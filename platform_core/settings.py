@@ -349,6 +349,8 @@ if CELERY_BROKER_URL == "filesystem://":
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through LOGGING below (JSON, with the unit and the request id), not Celery's own plain format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # tenant-schemas-celery: cache the schema → tenant lookup each task would otherwise run.
 CELERY_TASK_TENANT_CACHE_SECONDS = env.int("CELERY_TASK_TENANT_CACHE_SECONDS", default=60)
 # Outbox messages whose wake-up was lost (broker down, worker killed) are found by this sweep; run a beat

@@ -75,3 +75,15 @@ def test_other_methods_and_paths_reach_the_platform_as_before(client, unit_a):
     assert client.get("/healthz/", HTTP_HOST="localhost").status_code == 404
     # A host outside ALLOWED_HOSTS is still refused everywhere else.
     assert client.get("/", HTTP_HOST="10.42.0.17").status_code == 400
+
+
+def test_an_unready_pod_is_logged_as_a_warning_naming_the_dependency_not_as_an_error(
+    client, monkeypatch, database_down, caplog
+):
+    monkeypatch.setitem(health.READINESS_CHECKS, "database", lambda: health.database_reachable(database_down))
+    with caplog.at_level("WARNING"):
+        client.get("/readyz", HTTP_HOST="localhost")
+    assert [(r.levelname, r.dependency) for r in caplog.records if r.name == "ratusz.health"] == [
+        ("WARNING", "database")
+    ]
+    assert [r for r in caplog.records if r.name == "django.request"] == []

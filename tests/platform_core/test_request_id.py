@@ -66,3 +66,14 @@ def test_a_task_queued_by_a_request_logs_under_its_id():
     assert request_id.current_request_id() == "task-id-2"
     request_id._task_done()
     assert request_id.current_request_id() is None
+
+
+def test_an_error_line_logged_after_the_middleware_answered_carries_the_id(settings, unit_a, log_lines):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "tests.support.urls_with_failing_view"
+    response = Client(raise_request_exception=False).get("/awaria/", HTTP_HOST="torun.localhost")
+    [error] = [line for line in log_lines() if line["logger"] == "django.request"]
+    assert error["level"] == "ERROR" and error["request_id"] == response["X-Request-ID"]
+    # Once the response is finished, nothing else is logged under it.
+    assert request_id.current_request_id() is None
