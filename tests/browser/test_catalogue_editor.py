@@ -89,6 +89,8 @@ def test_an_operator_edits_reviews_and_publishes_a_card_that_units_show_at_once(
     submit(browser, "form.card-publish button[type=submit]")
     assert browser.current_url.endswith(f"/karty/{SLUG}/")
     looked_at(browser, "card")
+    # The history names people by their e-mail addresses: long words that must not push the page sideways.
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
     # A unit's page shows the published text at once.
     unit_card = browser_server.unit(UNIT_A["slug"], f"/uslugi/{SLUG}/")
