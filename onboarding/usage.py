@@ -2,35 +2,58 @@
 unit and by powiat, for a period — from the monthly roll-up (shared_services/usage), never from the units'
 schemas, in a fixed number of queries whatever the number of units.
 
-Queries: units' months by unit (1), by month (2), services (3) with their names (4), handling-time histograms
-by kind of unit (5), the last overdue count of the period (6), offerings by maturity level (7) and own services
-(8).
+Queries: one statement adds the units' months up by unit and then by kind and powiat part of the code (with
+each unit's last overdue count of the period), picks the units with most applications and adds the months up
+(`_REGION_SQL`); then the services (1) with their names (1), the handling-time histograms by kind of unit (1)
+and the maturity mix (1). What comes back is a row per kind and powiat, TOP_UNITS units and a row per month:
+folding it in Python costs the same at 50 units or 2,807.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db import connection
+from django.db.models import Sum
 from django.utils.translation import gettext
 
-from shared_services.catalogue.models import Offering, OwnServiceListing
-from shared_services.usage.models import DurationMonth, OverdueCount, ServiceMonth, UnitMonth
-from shared_services.usage.selectors import (
-    Figures,
-    Period,
-    Totals,
-    maturity_mix,
-    offering_levels,
-    percentile_days,
-    top_services,
-)
-from tenants.models import UnitKind
+from shared_services.usage.models import DurationMonth, MaturityMix, OverdueCount, ServiceMonth, UnitMonth
+from shared_services.usage.selectors import Figures, Period, Totals, maturity_mix, percentile_days, top_services
+from tenants.models import Tenant, UnitKind
 
 from .participation import _polish_sort_key
 from .terc import powiat_label, units_by_code
 
 TOP_UNITS = 20
-_SUMS = {name: Sum(name) for name in ("applications", "letters", "closed", "closed_late", "payments", "paid_grosze")}
+_SUMS = ("applications", "letters", "closed", "closed_late", "payments", "paid_grosze")
+
+_REGION_SQL = f"""
+WITH span AS (
+    SELECT * FROM {UnitMonth._meta.db_table} WHERE month >= %(first)s AND month <= %(last)s
+), per_unit AS (
+    SELECT unit_id, {", ".join(f"sum({name})::bigint AS {name}" for name in _SUMS)} FROM span GROUP BY unit_id
+), last_count AS (
+    SELECT max(day) AS day FROM {OverdueCount._meta.db_table} WHERE day >= %(first)s AND day <= %(end)s
+), overdue AS (
+    SELECT unit_id, overdue_cases FROM {OverdueCount._meta.db_table} WHERE day = (SELECT day FROM last_count)
+), units AS (
+    SELECT t.kind, t.code, t.name, {", ".join(f"coalesce(u.{name}, 0) AS {name}" for name in _SUMS)},
+        o.overdue_cases
+    FROM per_unit u FULL JOIN overdue o ON o.unit_id = u.unit_id
+    JOIN {Tenant._meta.db_table} t ON t.id = coalesce(u.unit_id, o.unit_id)
+)
+SELECT 'group', kind, substr(code, 1, 4), min(code), count(*) FILTER (WHERE applications > 0),
+    {", ".join(f"sum({name})::bigint" for name in _SUMS)}, sum(overdue_cases)::bigint, NULL::date
+FROM units GROUP BY kind, substr(code, 1, 4)
+UNION ALL (
+    SELECT 'unit', kind, code, name, 0, {", ".join(_SUMS)}, overdue_cases, NULL FROM units
+    WHERE applications > 0 OR letters > 0 ORDER BY applications DESC, letters DESC, code LIMIT {TOP_UNITS}
+)
+UNION ALL
+SELECT 'month', '', '', '', 0, {", ".join(f"sum({name})::bigint" for name in _SUMS)}, NULL, month
+FROM span GROUP BY month
+UNION ALL
+SELECT 'counted', '', '', '', 0, {", ".join("0" for _name in _SUMS)}, NULL, day FROM last_count
+"""
 
 
 @dataclass
@@ -43,7 +66,7 @@ class UnitRow:
 
     @property
     def kind_label(self) -> str:
-        return UnitKind(self.kind).label if self.kind in UnitKind.values else self.kind
+        return _kind_label(self.kind)
 
 
 @dataclass
@@ -56,68 +79,24 @@ class GroupRow:
     overdue_cases: int = 0
     median_days: int | None = None
     p90_days: int | None = None
-
-
-def region_unit_rows(period: Period) -> dict[int, UnitRow]:
-    """Every unit with a fact in the period, with its totals and its last overdue count: one query."""
-    rows = (
-        UnitMonth.objects.filter(month__gte=period.first, month__lte=period.last)
-        .values("unit_id", "unit__code", "unit__name", "unit__kind")
-        .annotate(**_SUMS)
-        .order_by()
-    )
-    units = {
-        row["unit_id"]: UnitRow(
-            code=row["unit__code"],
-            name=row["unit__name"],
-            kind=row["unit__kind"],
-            totals=Totals(**{name: row[name] or 0 for name in _SUMS}),
-        )
-        for row in rows
-    }
-    return units
-
-
-def _overdue_by_unit(period: Period) -> dict[int, tuple]:
-    """The overdue cases of each unit on the last day of the period it was counted: one query."""
-    last = (
-        OverdueCount.objects.filter(unit=OuterRef("unit"), day__gte=period.first, day__lte=period.end)
-        .order_by("-day")
-        .values("day")[:1]
-    )
-    counts = OverdueCount.objects.filter(day__gte=period.first, day__lte=period.end, day=Subquery(last)).values_list(
-        "unit_id", "unit__code", "unit__name", "unit__kind", "overdue_cases", "day"
-    )
-    return {unit_id: (code, name, kind, overdue, day) for unit_id, code, name, kind, overdue, day in counts}
+    counted: bool = False  # some unit of the group has an overdue count in the period
 
 
 def region_figures(period: Period) -> Figures:
-    units = region_unit_rows(period)
-    overdue = _overdue_by_unit(period)
-    for unit_id, (code, name, kind, cases, _day) in overdue.items():
-        row = units.get(unit_id) or units.setdefault(unit_id, UnitRow(code=code, name=name, kind=kind, totals=Totals()))
-        row.overdue_cases = cases
-
-    total = Totals()
-    for row in units.values():
-        total.add(row.totals)
-
-    months = {month: Totals() for month in period.months}
-    for row in (
-        UnitMonth.objects.filter(month__gte=period.first, month__lte=period.last)
-        .values("month")
-        .annotate(**_SUMS)
-        .order_by()
-    ):
-        months[row["month"]] = Totals(**{name: row[name] or 0 for name in _SUMS})
-
-    services = dict(
-        ServiceMonth.objects.filter(month__gte=period.first, month__lte=period.last)
-        .values_list("service_key")
-        .annotate(count=Sum("applications"))
-        .values_list("service_key", "count")
-        .order_by()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_REGION_SQL, {"first": period.first, "last": period.last, "end": period.end})
+        rows = cursor.fetchall()
+    groups, units, months, counted_on = [], [], {month: Totals() for month in period.months}, None
+    for what, kind, code, name, active, *sums, overdue, day in rows:
+        totals = Totals(*sums)
+        if what == "group":
+            groups.append((kind, code, name, active, totals, overdue))
+        elif what == "unit":
+            units.append(UnitRow(code=code, name=name, kind=kind, totals=totals, overdue_cases=overdue))
+        elif what == "month":
+            months[day] = totals
+        else:
+            counted_on = day
 
     histograms = defaultdict(lambda: defaultdict(int))
     for kind, days, closed in (
@@ -130,50 +109,59 @@ def region_figures(period: Period) -> Figures:
         histograms[kind][days] += closed
         histograms[None][days] += closed
 
-    by_kind, by_powiat = _groups(units.values(), histograms)
-    counted = [day for *_rest, day in overdue.values()]
-    ranked = sorted(
-        (row for row in units.values() if row.totals.applications or row.totals.letters),
-        key=lambda row: (-row.totals.applications, -row.totals.letters, _polish_sort_key(row.name)),
+    services = dict(
+        ServiceMonth.objects.filter(month__gte=period.first, month__lte=period.last)
+        .values_list("service_key")
+        .annotate(count=Sum("applications"))
+        .values_list("service_key", "count")
+        .order_by()
     )
+    mix = dict(MaturityMix.objects.values_list("level", "services"))
+
+    total = Totals()
+    for *_key, totals, _overdue in groups:
+        total.add(totals)
+    by_kind, by_powiat = _groups(groups, histograms)
     return Figures(
         period=period,
         totals=total,
         median_days=percentile_days(histograms[None], 0.5),
         p90_days=percentile_days(histograms[None], 0.9),
-        overdue_cases=sum(row.overdue_cases or 0 for row in units.values()) if overdue else None,
+        overdue_cases=sum(overdue or 0 for *_rest, overdue in groups) if counted_on else None,
         open_cases=None,
-        overdue_counted_on=max(counted) if counted else None,
+        overdue_counted_on=counted_on,
         by_month=sorted(months.items()),
         by_service=top_services(services),
-        maturity=maturity_mix(offering_levels(Offering.objects.all()), OwnServiceListing.objects.count()),
-        active_units=sum(1 for row in units.values() if row.totals.applications),
-        groups={"kind": by_kind, "powiat": by_powiat, "units": ranked[:TOP_UNITS]},
+        maturity=maturity_mix({level: count for level, count in mix.items() if level}, mix.get(0, 0)),
+        active_units=sum(active for _kind, _powiat, _code, active, _totals, _overdue in groups),
+        groups={"kind": by_kind, "powiat": by_powiat, "units": units},
     )
 
 
-def _groups(units, histograms) -> tuple[list[GroupRow], list[GroupRow]]:
+def _groups(groups, histograms) -> tuple[list[GroupRow], list[GroupRow]]:
+    """Rows of (kind, powiat part of the code, a code of it, active units, totals, overdue) folded by kind and
+    by powiat, as the participation dashboard names powiats."""
     kinds, powiats, labels = {}, {}, {}
-    for row in units:
-        kind = kinds.setdefault(row.kind, GroupRow(label=_kind_label(row.kind), active_units=0, totals=Totals()))
-        powiat_key = row.code[:4] if powiat_label(row.code) else ""
-        labels[powiat_key] = powiat_label(row.code) or gettext("voivodeship and other units")
-        powiat = powiats.setdefault(powiat_key, GroupRow(label="", active_units=0, totals=Totals()))
-        for group in (kind, powiat):
-            group.totals.add(row.totals)
-            group.active_units += 1 if row.totals.applications else 0
-            group.overdue_cases += row.overdue_cases or 0
-    for key, group in kinds.items():
-        group.median_days = percentile_days(histograms.get(key, {}), 0.5)
-        group.p90_days = percentile_days(histograms.get(key, {}), 0.9)
+    for kind, powiat, code, active, totals, overdue in groups:
+        label = powiat_label(code)
+        powiat_key = powiat if label else ""
+        labels[powiat_key] = label or gettext("voivodeship and other units")
+        for group in (
+            kinds.setdefault(kind, GroupRow(label=_kind_label(kind), active_units=0, totals=Totals())),
+            powiats.setdefault(powiat_key, GroupRow(label="", active_units=0, totals=Totals())),
+        ):
+            group.totals.add(totals)
+            group.active_units += active
+            group.overdue_cases += overdue or 0
+    for kind, group in kinds.items():
+        group.median_days = percentile_days(histograms.get(kind, {}), 0.5)
+        group.p90_days = percentile_days(histograms.get(kind, {}), 0.9)
     uses = defaultdict(int)
     for label in labels.values():
         uses[label] += 1
     for key, group in powiats.items():
         label = labels[key]
-        if uses[label] > 1 and key:
-            label = f"{label} ({units_by_code()[key[:2]].name.lower()})"
-        group.label = label
+        group.label = f"{label} ({units_by_code()[key[:2]].name.lower()})" if uses[label] > 1 and key else label
     kind_order = {kind: index for index, kind in enumerate(UnitKind.values)}
     by_kind = [kinds[kind] for kind in sorted(kinds, key=lambda kind: kind_order.get(kind, 99))]
     by_powiat = sorted(powiats.values(), key=lambda group: (-group.totals.applications, _polish_sort_key(group.label)))

@@ -118,6 +118,19 @@ class OverdueCount(models.Model):
 
 
 @public_model
+class MaturityMix(models.Model):
+    """What units offer now, by the maturity level of the standard service's published card (level 0: units' own
+    services, which have none); rebuilt by every roll-up, so the dashboard does not count every offering."""
+
+    level = models.PositiveSmallIntegerField(unique=True)
+    services = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("services offered at a maturity level")
+        verbose_name_plural = _("services offered by maturity level")
+
+
+@public_model
 class RollupState(models.Model):
     """One row: facts recorded before `facts_until` have been rolled up (less a margin for long transactions)."""
 

@@ -10,9 +10,11 @@ twice is the same month, so the roll-up can be repeated and run after any backfi
 import datetime
 
 from django.db import connection, transaction
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from shared_services.catalogue.models import Offering, OwnServiceListing
 from shared_services.offer.selectors import STANDARD
 from tenants.models import Tenant
 
@@ -21,6 +23,7 @@ from .models import (
     DurationMonth,
     FactChannel,
     FactKind,
+    MaturityMix,
     OverdueCount,
     RollupState,
     ServiceMonth,
@@ -119,9 +122,23 @@ def usage_rollup(*, everything: bool = False) -> list[datetime.date]:
         months = sorted(facts.annotate(month=TruncMonth("day")).values_list("month", flat=True).distinct().order_by())
         for month in months:
             _month_rebuild(month)
+        maturity_mix_rebuild()
         state.facts_until = started
         state.save(update_fields=["facts_until"])
     return months
+
+
+def maturity_mix_rebuild() -> None:
+    """What units offer now by maturity level, and their own services as level 0 (see MaturityMix)."""
+    levels = (
+        Offering.objects.values(level=F("standard_service__published__maturity_level"))
+        .annotate(services=Count("pk"))
+        .order_by()
+    )
+    mix = [MaturityMix(level=row["level"], services=row["services"]) for row in levels if row["level"]]
+    mix.append(MaturityMix(level=0, services=OwnServiceListing.objects.count()))
+    MaturityMix.objects.all().delete()
+    MaturityMix.objects.bulk_create(mix)
 
 
 def _month_rebuild(month: datetime.date) -> None:

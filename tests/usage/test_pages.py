@@ -111,15 +111,15 @@ class TestRegionalDashboard:
     def test_a_page_costs_the_same_queries_with_more_units_and_facts(
         self, client, operator, region, django_assert_num_queries
     ):
-        # search path, session, user; units, overdue counts, months, services, names, durations, maturity, own
-        with django_assert_num_queries(11):
+        # search path, session, user; units with months and overdue counts, durations, services, mix, names
+        with django_assert_num_queries(8):
             assert client.get("/konsola/wskazniki/", **PORTAL).status_code == 200
         for n in range(30):
             unit = registry_unit(f"04150{n + 10:02d}")
             facts_for(unit, applications=3, letters=1, closed=[(n, n > 20)], paid=[500], service=f"usluga-{n % 7}")
             OverdueCount.objects.create(unit=unit, day=timezone.localdate(), open_cases=3, overdue_cases=1)
         usage_rollup(everything=True)
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(8):
             response = client.get("/konsola/wskazniki/", **PORTAL)
         assert response.context["figures"].active_units == 32
 
