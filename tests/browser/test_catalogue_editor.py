@@ -92,6 +92,17 @@ def test_an_operator_edits_reviews_and_publishes_a_card_that_units_show_at_once(
     # The history names people by their e-mail addresses: long words that must not push the page sideways.
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
+    # In English too: the card's page and its first version, read-only.
+    version_page = browser_server.portal(f"/konsola/katalog/karty/{SLUG}/wersje/1/")
+    use_language(browser, version_page, "en")
+    browser.get(version_page)
+    sign_in_at_provider(browser, catalogue_editor)
+    assert heading(browser).endswith("version 1")
+    check_page(browser, "en")
+    browser.get(card_page)
+    heading(browser)
+    check_page(browser, "en")
+
     # A unit's page shows the published text at once.
     unit_card = browser_server.unit(UNIT_A["slug"], f"/uslugi/{SLUG}/")
     browser.get(unit_card)
