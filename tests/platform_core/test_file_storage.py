@@ -235,3 +235,23 @@ def test_s3_without_a_bucket_is_refused():
 
     result = start_django(STORAGE_BACKEND="s3")
     assert result.returncode != 0 and "STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME" in result.stderr
+
+
+def test_an_operator_downloads_an_archive_from_the_bucket_and_nobody_else_does(s3_storage, client, unit_a, unit_b):
+    from django.contrib.auth import get_user_model
+
+    archive = export_unit_archive(unit=unit_a)
+    other = export_unit_archive(unit=unit_b, folder="office-exports/0415042")  # a unit's own: not the console's
+    url = f"/konsola/eksporty/{archive.key}"
+    assert client.get(url, HTTP_HOST="localhost").status_code == 302  # anonymous: to sign in
+    signed_in(client, None, get_user_model().objects.create_user("kc:mieszkaniec", "ktos@example.pl"))
+    assert client.get(url, HTTP_HOST="localhost").status_code == 403  # signed in, not an operator
+    operator = get_user_model().objects.create_user("kc:operatorka", "operatorka@woj.example", is_staff=True)
+    signed_in(client, None, operator)
+    response = client.get(url, HTTP_HOST="localhost")
+    assert response.status_code == 200
+    assert (
+        b"".join(response.streaming_content) == s3_storage.objects(f"exports/{archive.key}")[f"exports/{archive.key}"]
+    )
+    for refused in (other.name, "..%2Fjst_0463011%2Fx.zip", "office-exports%2F0415042%2F" + other.name):
+        assert client.get(f"/konsola/eksporty/{refused}", HTTP_HOST="localhost").status_code == 404, refused
