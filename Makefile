@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint check-chart browser bench-onboarding bench-search bench-inbox install clean-data messages
+.PHONY: run test lint check-chart browser bench-onboarding bench-search bench-inbox bench-kpi install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
 	$(BIN)/python -m infra.dev.launcher
@@ -35,6 +35,9 @@ bench-search: $(INSTALLED)  ## search speed over a full regional catalogue (875 
 
 bench-inbox: $(INSTALLED)  ## applications taken in per second over HTTP (register number + signed UPO) against a bare insert (a measurement; ARGS="--clients 16")
 	$(BIN)/python -m infra.bench.inbox $(ARGS)
+
+bench-kpi: $(INSTALLED)  ## the regional usage dashboard at 2,807 units and a year of facts against visiting every unit's schema (a measurement; ARGS="--schemas 400")
+	$(BIN)/python -m infra.bench.kpi $(ARGS)
 
 install: $(INSTALLED)
 

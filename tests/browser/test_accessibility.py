@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     ("portal home", lambda server: server.portal("/")),
     ("participation dashboard", lambda server: server.portal("/uczestnictwo/")),
+    ("participation and usage indicators", lambda server: server.portal("/wskazniki/")),
     ("sign-in link expired (platform)", lambda server: server.portal("/oidc/zakoncz/?ticket=nieznany")),
     ("unit home", lambda server: server.unit("torun", "/")),
     ("sign-in link expired (unit)", lambda server: server.unit("torun", "/oidc/zakoncz/?ticket=nieznany")),

@@ -115,6 +115,9 @@ class Command(BaseCommand):
             )
         if demo_card_in_review():
             self.stdout.write(f"Catalogue: a new version of {DEMO_CARD} waits in review (/konsola/katalog/karty/).")
+        # The demo's cases recorded their usage facts as they were filed and closed; the backfill adds those of
+        # data loaded before the facts existed, counts today's overdue cases and rolls the months up at once.
+        call_command("usage_backfill", *DEMO_UNIT_CODES, stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(
             self.style.WARNING(
                 f"Demo accounts (password '{DEMO_PASSWORD}'): {DEMO_OPERATOR} (operator); "
