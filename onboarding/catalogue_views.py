@@ -36,7 +36,8 @@ CARDS_PER_PAGE = 50
 @operator_required
 def card_list(request):
     form = CardFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value drops its own filter only: the others keep theirs
+    filters = getattr(form, "cleaned_data", {})
     cards = console_cards(
         text=filters.get("q", ""),
         category=filters.get("category", ""),

@@ -143,6 +143,11 @@ class TestList:
             "/konsola/katalog/karty/", {"maturity_level": "x", "status": "?", "page": "999", "q": "a" * 500}, **PORTAL
         )
         assert response.status_code == 200
+        # Only the bad value is dropped: the category still filters.
+        body = text_of(
+            client.get("/konsola/katalog/karty/", {"category": "stan-cywilny", "maturity_level": "x"}, **PORTAL)
+        )
+        assert "Rejestracja pojazdu" not in body and "Rejestracja urodzenia dziecka" in body
 
     def test_the_list_costs_a_fixed_number_of_queries(
         self, full_catalogue, client, operator, django_assert_num_queries
