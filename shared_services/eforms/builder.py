@@ -30,6 +30,7 @@ MONEY = "money"
 DATE = "date"
 YES_NO = "yes_no"
 CHOICE = "choice"
+MULTIPLE_CHOICE = "multiple_choice"
 EMAIL = "email"
 PHONE = "phone"
 POSTAL_CODE = "postal_code"
@@ -48,6 +49,7 @@ KINDS = {
     DATE: _("Date"),
     YES_NO: _("Yes/no (a box to tick)"),
     CHOICE: _("Choice of one option"),
+    MULTIPLE_CHOICE: _("Multiple choice"),
     EMAIL: _("E-mail address"),
     PHONE: _("Telephone number"),
     POSTAL_CODE: _("Postal code"),
@@ -252,6 +254,13 @@ def _field_schema(spec_field: BuilderField) -> dict:
             spec["const"] = True
     elif kind == CHOICE:
         spec["oneOf"] = [{"const": value, "title": label} for value, label in spec_field.choices]
+    elif kind == MULTIPLE_CHOICE:
+        spec["type"] = "array"
+        spec["items"] = {
+            "type": "string",
+            "oneOf": [{"const": value, "title": label} for value, label in spec_field.choices],
+        }
+        spec["uniqueItems"] = True
     elif kind == FILE:
         limits: dict = {"mediaTypes": list(spec_field.media_types)}
         if spec_field.max_bytes is not None:
@@ -336,8 +345,9 @@ def _field_read(name: str, spec: dict, *, required: bool, widget, condition, aut
         radio=widget == "radio",
         confirm=spec.get("const") is True,
     )
-    if kind == CHOICE:
-        options = spec.get("oneOf") or [{"const": value, "title": value} for value in spec.get("enum", [])]
+    if kind in (CHOICE, MULTIPLE_CHOICE):
+        choices_of = _dict(spec.get("items")) if kind == MULTIPLE_CHOICE else spec
+        options = choices_of.get("oneOf") or [{"const": value, "title": value} for value in choices_of.get("enum", [])]
         read.choices = [[option.get("const"), option.get("title", option.get("const"))] for option in options]
     if kind == FILE:
         limits = _dict(spec.get("x-attachment"))
@@ -350,6 +360,8 @@ def _kind_of(spec: dict, widget) -> str:
     kind = spec.get("type")
     if "x-attachment" in spec:
         return FILE
+    if kind == "array":
+        return MULTIPLE_CHOICE
     if "oneOf" in spec or "enum" in spec:
         return CHOICE
     if kind == "boolean":
@@ -416,7 +428,7 @@ def builder_problems(form: BuilderForm) -> list:
         spec_field = form.fields[name]
         if spec_field.kind in FREE_TEXT_KINDS and spec_field.max_length is None:
             problems.append(_("Field “%(label)s” needs a maximum length.") % {"label": spec_field.label})
-        if spec_field.kind == CHOICE and not spec_field.choices:
+        if spec_field.kind in (CHOICE, MULTIPLE_CHOICE) and not spec_field.choices:
             problems.append(_("Field “%(label)s” needs options to choose from.") % {"label": spec_field.label})
         if spec_field.kind == FILE and not spec_field.media_types:
             problems.append(_("Field “%(label)s” needs the kinds of file it accepts.") % {"label": spec_field.label})
@@ -453,6 +465,8 @@ def field_new(kind: str, *, label: str, taken) -> BuilderField:
     if kind == CHOICE:
         new.choices = [["tak", str(_("Yes"))], ["nie", str(_("No"))]]
         new.radio = True
+    if kind == MULTIPLE_CHOICE:
+        new.choices = [["a", str(_("First option"))], ["b", str(_("Second option"))]]
     if kind == FILE:
         new.media_types, new.max_bytes = list(DEFAULT_FILE_TYPES), DEFAULT_FILE_BYTES
     if kind == MONEY:

@@ -177,6 +177,7 @@ class FieldEditForm(forms.Form):
         MONEY: ("min_amount", "max_amount"),
         YES_NO: ("confirm",),
         CHOICE: ("choices", "radio"),
+        builder.MULTIPLE_CHOICE: ("choices",),
         FILE: ("media_types", "max_mb"),
     }
     COMMON = ("label", "help", "name", "required", "condition_field", "condition_equals")
@@ -311,6 +312,8 @@ class FieldEditForm(forms.Form):
             changed.confirm = cleaned.get("confirm", False)
         if kind == CHOICE:
             changed.choices, changed.radio = cleaned["choices"], cleaned.get("radio", False)
+        if kind == builder.MULTIPLE_CHOICE:
+            changed.choices = cleaned["choices"]
         if kind == FILE:
             changed.media_types, changed.max_bytes = cleaned["media_types"], cleaned["max_mb"] * MB
         return changed

@@ -10,7 +10,8 @@ against too); the layout only says how to present it:
 
 Field labels and help texts are the schema's `title` and `description`. An attachment is a string property
 with an `x-attachment` keyword: {"mediaTypes": ["application/pdf"], "maxBytes": 5242880}. An amount of money
-is an integer property of grosze with `"x-money": true`: residents type it in złoty ("17" or "17,50").
+is an integer property of grosze with `"x-money": true`: residents type it in złoty ("17" or "17,50"). A multiple
+choice is an array property whose `items` are text choices (`enum` or `oneOf` of `const`s), with `uniqueItems`.
 A field shown only under a condition is made required by the schema's own `if`/`then`, so the rule holds for
 every client, not only for this HTML rendering.
 """
@@ -110,7 +111,7 @@ class FormDefinition(models.Model):
         return [(step.get("title", ""), step["fields"]) for step in steps]
 
 
-SUPPORTED_TYPES = {"string", "integer", "number", "boolean"}
+SUPPORTED_TYPES = {"string", "integer", "number", "boolean", "array"}
 _PYTHON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,)}
 
 # Limits of what a unit may define: far above any real form (the largest standard form has 16 fields in 4 KB),
@@ -264,6 +265,8 @@ def _field_problems(name: str, spec) -> list:
             _("field %(field)s must have a type of: %(types)s")
             % {"field": name, "types": ", ".join(sorted(SUPPORTED_TYPES))}
         ]
+    if spec["type"] == "array":
+        return _multiple_choice_problems(name, spec)
     problems = []
     if "oneOf" in spec and not all(isinstance(option, dict) and "const" in option for option in spec["oneOf"]):
         problems.append(_("every option of field %s needs a const value") % name)
@@ -285,6 +288,24 @@ def _field_problems(name: str, spec) -> list:
         elif not isinstance(limits.get("maxBytes", 0), int) or limits.get("maxBytes", 0) > settings.MAX_REQUEST_BYTES:
             problems.append(_("attachment %s has a size limit above what the platform accepts") % name)
     return problems
+
+
+def _multiple_choice_problems(name: str, spec: dict) -> list:
+    """A list field is a multiple choice: its items are text options, each chosen at most once."""
+    items = spec.get("items")
+    if (
+        not isinstance(items, dict)
+        or items.get("type") != "string"
+        or not ("enum" in items or "oneOf" in items)
+        or spec.get("uniqueItems") is not True
+    ):
+        return [
+            _("list field %s must be a multiple choice: items of type string with enum or oneOf, and uniqueItems")
+            % name
+        ]
+    if "oneOf" in items and not all(isinstance(option, dict) and "const" in option for option in items["oneOf"]):
+        return [_("every option of field %s needs a const value") % name]
+    return _choice_problems(name, items)
 
 
 def _choice_problems(name: str, spec: dict) -> list:

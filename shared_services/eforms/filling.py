@@ -93,6 +93,14 @@ def _field_for(name: str, spec: dict, *, required: bool, widget_hint: str | None
         # `accept` only helps the file picker; the content is what is checked (uploads.check_attachment).
         accept = ",".join(spec["x-attachment"]["mediaTypes"])
         return forms.FileField(widget=forms.FileInput(attrs={"accept": accept}), **common)
+    if kind == "array":  # a multiple choice (definition.py): text options, each ticked at most once
+        items = spec["items"]
+        options = (
+            [(option["const"], option.get("title", option["const"])) for option in items["oneOf"]]
+            if "oneOf" in items
+            else [(value, value) for value in items["enum"]]
+        )
+        return forms.MultipleChoiceField(choices=options, widget=forms.CheckboxSelectMultiple, **common)
     if "enum" in spec or "oneOf" in spec:
         choices = (
             [(option["const"], option.get("title", option["const"])) for option in spec["oneOf"]]
@@ -226,7 +234,7 @@ class ApplicationForm(forms.Form):
             value = cleaned.get(name)
             if "x-attachment" in spec:
                 value = value.name if value else self.kept_attachments.get(name)
-            if value is None or value == "":
+            if value is None or value == "" or value == []:
                 continue
             if isinstance(value, date):
                 value = value.isoformat()

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.forms import MultipleChoiceField
 from django.utils import timezone
 
 from platform_core.text import text_clean
@@ -87,6 +88,10 @@ def draft_save(*, owner, service_key: str, form: ApplicationForm, draft: FormDra
         for name, value in form.data.items()
         if name in form.fields and name != "csrfmiddlewaretoken"
     }
+    # A multiple choice sends each ticked option under its name: every one is kept, not only the last.
+    for name, field in form.fields.items():
+        if isinstance(field, MultipleChoiceField) and hasattr(form.data, "getlist") and name in form.data:
+            data[name] = [text_clean(value) for value in form.data.getlist(name)]
     owner = owner if owner is not None and owner.is_authenticated else None
     if draft is not None:
         draft.data, draft.owner = data, draft.owner or owner

@@ -75,7 +75,7 @@ def test_a_json_mistake_is_explained_in_polish_with_its_line_and_column(administ
         (
             {"a": {"type": "tekst"}},
             "Schemat JSON jest nieprawidłowy: pole „a” ma nieznany typ „tekst”; typ pola formularza to jeden z: "
-            "boolean, integer, number, string.",
+            "array, boolean, integer, number, string.",
         ),
         (
             {"a": "string"},
@@ -154,6 +154,6 @@ def test_several_schema_mistakes_are_listed_once_each():
     with translation.override("en"):
         assert schema_problems(schema) == [
             "the field “a” must be an object {…}, not text in double quotes.",
-            "the field “b” has an unknown type “x”; a form field's type is one of: boolean, integer, number, string.",
+            "the field “b” has an unknown type “x”; a form field's type is one of: array, boolean, integer, number, string.",
             "“required” of the schema lists the same value more than once.",
         ]

@@ -202,7 +202,7 @@ class TestValidationAcrossFields:
             ({"a": {"type": "string", "oneOf": [{"title": "bez wartości"}]}}, {}, "const"),
             ({"a": {"type": "string", "x-attachment": {"maxBytes": 10}}}, {}, "mediaTypes"),
             ({"a": True}, {}, "object"),
-            ({"a": {"type": "array", "items": {"type": "string"}}}, {}, "boolean"),
+            ({"a": {"type": "array", "items": {"type": "string"}}}, {}, "multiple choice"),
             ({"a": {"type": "string"}}, {"steps": "a"}, "list"),
             (
                 {"a": {"type": "string", "x-attachment": {"mediaTypes": ["application/pdf"], "maxBytes": 10**12}}},
