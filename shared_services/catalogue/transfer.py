@@ -218,6 +218,8 @@ class _Checker:
             return
         if not self.keys("", document, self.TOP_KEYS, self.OPTIONAL_TOP_KEYS):
             return
+        if document.get("format", FORMAT) != FORMAT:  # a later format may mean what this code cannot read
+            self.error("format", _("must be %(format)s, the format this platform reads") % {"format": FORMAT})
         categories = self.terms("categories", document["categories"])
         life_events = self.terms("life_events", document["life_events"])
         forms = self.forms(document.get("forms", []))

@@ -244,6 +244,11 @@ class TestValidation:
         ):
             assert path in joined, path
 
+    def test_a_later_format_is_refused(self, seeded):
+        assert _errors({**seeded, "format": "ratusz-catalogue/2"}) == [
+            "format: must be ratusz-catalogue/1, the format this platform reads"
+        ]
+
     def test_a_form_that_does_not_work_is_refused(self, seeded):
         bad = copy.deepcopy(seeded)
         bad["forms"][0]["json_schema"] = {"type": "object", "properties": {"a": {"type": "widget"}}}
