@@ -137,3 +137,14 @@ def test_the_worker_endpoint_needs_the_token_too(settings):
     )
     assert answers == ["401 Unauthorized", "200 OK"]
     assert b"ratusz_celery_tasks" in b"".join(body) and b"ratusz_onboarding_jobs" not in b"".join(body)
+
+
+def test_a_filed_application_is_counted_as_an_intake(client, token, full_catalogue, unit_a, settings, tmp_path):
+    from tests.support.letters import FORM_URL, LETTER, TORUN, application_file
+
+    settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
+    before = sample(scrape(client, token), "ratusz_intake_duration_seconds_count", outcome="filed") or 0
+    assert application_file(client, FORM_URL, LETTER, HTTP_HOST=TORUN).status_code == 302
+    after = scrape(client, token)
+    assert sample(after, "ratusz_intake_duration_seconds_count", outcome="filed") == before + 1
+    assert sample(after, "ratusz_intake_duration_seconds_sum", outcome="filed") > 0
