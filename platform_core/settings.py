@@ -128,6 +128,8 @@ TENANT_APPS = [
     "shared_services.audit",
     "shared_services.payments",
     "shared_services.notifications",
+    "shared_services.bip",
+    "shared_services.registers",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

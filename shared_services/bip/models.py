@@ -1,0 +1,1 @@
+"""A unit's BIP (unit schema)."""

@@ -1,0 +1,1 @@
+"""A unit's public registers and their records (unit schema)."""
