@@ -13,6 +13,7 @@ from onboarding.models import OperatorAction, OperatorActionKind
 from shared_services.catalogue.models import StandardService, StandardServiceVersion, VersionStatus
 from shared_services.eforms.models import Submission
 from shared_services.offer.models import AdoptedService
+from shared_services.offer.services import offer_adopt_defaults
 from tests.support.accounts import local_account, signed_in
 from tests.support.letters import LETTER, TORUN, application_file
 
@@ -403,3 +404,12 @@ def test_every_console_page_refuses_clerks_residents_and_anonymous_visitors(clie
         assert response.status_code in (302, 405) and "/oidc/logowanie/" in response.get("Location", "/oidc/logowanie/")
         assert method(path, HTTP_HOST=TORUN).status_code == 404
     assert (OperatorAction.objects.count(), StandardService.objects.count()) == before
+
+
+class TestRetiredCardsAreNotAdopted:
+    def test_onboarding_and_offices_do_not_adopt_a_retired_card(self, full_catalogue, client, operator, unit_a):
+        client.post(f"{CARD}wycofaj/", {"reason": "Nieaktualna."}, **PORTAL)
+        with tenant_context(unit_a):
+            AdoptedService.objects.filter(standard_service__slug=SLUG).delete()
+            offer_adopt_defaults(unit_kind=unit_a.kind)
+            assert not AdoptedService.objects.filter(standard_service__slug=SLUG).exists()
