@@ -213,15 +213,19 @@ def card_diff_view(request, slug):
     return render(
         request,
         "onboarding/console/catalogue/card_diff.html",
-        {
-            "service": service,
-            "card_name": _card_name(service, open_version),
-            "open_version": open_version,
-            "changes": card_diff(_published_version(service), open_version),
-            "units": card_units_offering_count(service),
-            "return_form": ReturnForm(),
-        },
+        {**_changes_context(service, open_version), "return_form": ReturnForm()},
     )
+
+
+def _changes_context(service, open_version) -> dict:
+    """What the diff and publish pages show: the open version against the published card, and its reach."""
+    return {
+        "service": service,
+        "card_name": _card_name(service, open_version),
+        "open_version": open_version,
+        "changes": card_diff(_published_version(service), open_version),
+        "units": card_units_offering_count(service),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,17 +249,7 @@ def card_publish_view(request, slug):
             % {"number": open_version.number},
         )
         return redirect("console-card", slug=slug)
-    return render(
-        request,
-        "onboarding/console/catalogue/card_publish.html",
-        {
-            "service": service,
-            "card_name": _card_name(service, open_version),
-            "open_version": open_version,
-            "changes": card_diff(_published_version(service), open_version),
-            "units": card_units_offering_count(service),
-        },
-    )
+    return render(request, "onboarding/console/catalogue/card_publish.html", _changes_context(service, open_version))
 
 
 def _open_version_action(act, success_message, *, form_class=None):
