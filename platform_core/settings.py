@@ -130,6 +130,7 @@ TENANT_APPS = [
     "shared_services.notifications",
     "shared_services.bip",
     "shared_services.registers",
+    "shared_services.places",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

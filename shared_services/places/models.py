@@ -1,0 +1,1 @@
+"""Places of applications, letters and cases (unit schema)."""
