@@ -94,8 +94,8 @@ class TestIntake:
         statements = [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
         tables = [re.search(r'(?:INTO|UPDATE|FROM|SET) "?(\w+)', sql).group(1) for sql in statements]
         # Besides the intake, the draft: found with its files, locked, its files moved to the application,
-        # the rest removed with it.
-        assert len(statements) == 23, tables
+        # the rest removed with it; and the intake's usage fact (public schema), before the shared rows.
+        assert len(statements) == 24, tables
         assert tables[-6:] == [
             "inbox_registercounter",
             "inbox_registerentry",  # the number, onto the entry
@@ -104,7 +104,9 @@ class TestIntake:
             "audit_audithead",  # then commit
             "django_session",
         ]  # after commit
-        assert {"inbox_receipt", "inbox_case", "eforms_attachment", "inbox_outboxmessage"} <= set(tables[:-6])
+        assert {"inbox_receipt", "inbox_case", "eforms_attachment", "inbox_outboxmessage", "usage_usagefact"} <= set(
+            tables[:-6]
+        )
 
     def test_the_receipt_downloads_only_for_the_filer_and_only_on_the_unit(self, full_catalogue, client, unit_a):
         location = file_letter(client)["Location"]
