@@ -132,11 +132,12 @@ class DefinitionUnusable(Exception):
     the office saves a corrected version."""
 
 
-def definition_check(json_schema: dict, layout: dict) -> None:
+def definition_check(json_schema: dict, layout: dict, *, stored: bool = False) -> None:
     """Refuse a definition that would break at filling time, saying what is wrong. Besides being valid JSON
     Schema, a form uses the subset the HTML rendering supports: flat properties of the SUPPORTED_TYPES,
     choices as `enum` or `oneOf` of `const`s, attachments with their media types; its patterns are matched by
-    RE2 (json_schema.py), its references lead within it, and it keeps within the limits above."""
+    RE2 (json_schema.py), its references lead within it, and it keeps within the limits above. A new definition
+    also gives every free text field a maximum length; one `stored` before that rule stays usable."""
     not_a_form = ValidationError(_("A form's schema must be an object with properties."))
     if not isinstance(json_schema, dict):
         raise not_a_form
@@ -148,6 +149,8 @@ def definition_check(json_schema: dict, layout: dict) -> None:
         if json_schema.get("type") != "object" or not isinstance(json_schema.get("properties"), dict):
             raise not_a_form
         problems = _form_problems(json_schema, layout)
+        if not stored:
+            problems += _unbounded_text_problems(json_schema["properties"])
     if problems:
         raise ValidationError(
             _("The form cannot be used: %(problems)s."), params={"problems": "; ".join(map(str, problems))}
@@ -175,7 +178,7 @@ def _usable(json_schema, layout) -> bool:
     usable = _usable_contents.get(digest)
     if usable is None:
         try:
-            definition_check(json_schema, layout)
+            definition_check(json_schema, layout, stored=True)
             usable = True
         except ValidationError:
             usable = False
@@ -306,6 +309,26 @@ def _multiple_choice_problems(name: str, spec: dict) -> list:
     if "oneOf" in items and not all(isinstance(option, dict) and "const" in option for option in items["oneOf"]):
         return [_("every option of field %s needs a const value") % name]
     return _choice_problems(name, items)
+
+
+# Text formats whose check bounds the answer's length (validators.py, and a date).
+BOUNDED_FORMATS = {"date", "pesel", "nip", "regon", "postal-code", "iban"}
+
+
+def _unbounded_text_problems(properties: dict) -> list:
+    """Free text fields without a maximum length: each answer would be as long as a request may be."""
+    unbounded = [
+        name
+        for name, spec in properties.items()
+        if isinstance(spec, dict)
+        and spec.get("type") == "string"
+        and "maxLength" not in spec
+        and spec.get("format") not in BOUNDED_FORMATS
+        and not {"enum", "oneOf", "const", "x-attachment"} & set(spec)
+    ]
+    if not unbounded:
+        return []
+    return [_("every text field needs a maximum length (maxLength): %s") % ", ".join(unbounded)]
 
 
 def _choice_problems(name: str, spec: dict) -> list:

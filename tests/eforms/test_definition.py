@@ -165,8 +165,8 @@ class TestValidationAcrossFields:
         schema = {
             "type": "object",
             "properties": {
-                "telefon": {"type": "string", "title": "Telefon"},
-                "email": {"type": "string", "title": "E-mail"},
+                "telefon": {"type": "string", "title": "Telefon", "maxLength": 30},
+                "email": {"type": "string", "title": "E-mail", "maxLength": 254},
             },
             "anyOf": [{"required": ["telefon"]}, {"required": ["email"]}],
         }

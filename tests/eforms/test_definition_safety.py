@@ -159,7 +159,7 @@ class TestPatterns:
 
     def test_patterns_of_property_names_are_matched_by_the_same_engine(self, stored, client):
         schema = schema_with()
-        schema["properties"][SLOW_INPUT] = {"type": "string", "title": "Uwagi"}
+        schema["properties"][SLOW_INPUT] = {"type": "string", "title": "Uwagi", "maxLength": 100}
         schema["propertyNames"] = {"not": {"pattern": NESTED_QUANTIFIERS}}
         definition_check(schema, {})
         stored(schema)
@@ -246,3 +246,38 @@ class TestStoredDefinitions:
         assert application_file(client, FORM_URL, answer, HTTP_HOST=TORUN).status_code == 302
         with tenant_context(unit_a):
             assert Submission.objects.get().contact_email == ""
+
+
+class TestTextLength:
+    """Every free text field of a new definition has a maximum length: without one, an answer may be as long as
+    a request (MAX_REQUEST_MB), kept in the database and shown in the office."""
+
+    @pytest.mark.parametrize(
+        "field",
+        [{"type": "string"}, {"type": "string", "format": "email"}, {"type": "string", "pattern": "^[0-9]*$"}],
+    )
+    def test_a_text_field_without_a_maximum_length_is_refused_on_save(self, english, field):
+        schema = {"type": "object", "properties": {"uwagi": {"title": "Uwagi", **field}}}
+        with pytest.raises(ValidationError, match=r"maximum length.*uwagi"):
+            definition_check(schema, {})
+
+    @pytest.mark.parametrize(
+        "field",
+        [
+            {"type": "string", "maxLength": 500},
+            {"type": "string", "format": "pesel"},
+            {"type": "string", "format": "date"},
+            {"type": "string", "enum": ["a", "b"]},
+            {"type": "string", "x-attachment": {"mediaTypes": ["application/pdf"]}},
+            {"type": "integer"},
+        ],
+    )
+    def test_fields_bounded_otherwise_need_none(self, field):
+        definition_check({"type": "object", "properties": {"pole": {"title": "Pole", **field}}}, {})
+
+    def test_a_stored_definition_from_before_the_rule_stays_usable(self, stored, client):
+        schema = schema_with()
+        schema["properties"]["uwagi"] = {"type": "string", "title": "Uwagi"}
+        stored(schema)
+        answer = {"rodzaj": "osoba", "kod": "x", "uwagi": "uwaga"}
+        assert application_file(client, FORM_URL, answer, HTTP_HOST=TORUN).status_code == 302

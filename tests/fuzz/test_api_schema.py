@@ -86,7 +86,7 @@ def _application_filed():
         json_schema={
             "type": "object",
             "properties": {
-                "imie": {"type": "string", "title": "Imię"},
+                "imie": {"type": "string", "title": "Imię", "maxLength": 100},
                 "skan": {"type": "string", "title": "Skan", "x-attachment": {"mediaTypes": ["application/pdf"]}},
             },
         },

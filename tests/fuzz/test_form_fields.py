@@ -59,7 +59,7 @@ EVERY_FIELD = {
     "properties": {
         "tekst": {"type": "string", "title": "Tekst", "minLength": 1, "maxLength": 200},
         "opis": {"type": "string", "title": "Opis", "maxLength": 5000},
-        "znak": {"type": "string", "title": "Znak", "pattern": "^[A-Z]{2}[0-9]{4}$"},
+        "znak": {"type": "string", "title": "Znak", "pattern": "^[A-Z]{2}[0-9]{4}$", "maxLength": 6},
         "email": {"type": "string", "title": "E-mail", "format": "email", "maxLength": 254},
         "powierzchnia": {"type": "number", "title": "Powierzchnia", "minimum": 0, "maximum": 1000000},
         "liczba_osob": {"type": "integer", "title": "Liczba osób", "minimum": -100, "maximum": 100},

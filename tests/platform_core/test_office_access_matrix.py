@@ -107,6 +107,8 @@ PAGES = {
     "clerk-forms": (ADMIN_ONLY, {}),
     "clerk-form-new": (ADMIN_ONLY, {}),
     "clerk-form": (ADMIN_ONLY, {"slug": "@form"}),
+    "clerk-form-builder-new": (ADMIN_ONLY, {}),
+    "clerk-form-builder": (ADMIN_ONLY, {"slug": "@form"}),
     "clerk-api-tokens": (ADMIN_ONLY, {}),
     "clerk-api-token-revoke": (POST_ONLY_ADMIN, {"pk": "@token"}),
     "payment-settings": (ADMIN_ONLY, {}),
@@ -200,7 +202,10 @@ def _objects() -> dict:
         unit_form=None,
         name="Zgłoszenie awarii oświetlenia",
         slug="awaria-oswietlenia",
-        json_schema={"type": "object", "properties": {"miejsce": {"type": "string", "title": "Miejsce"}}},
+        json_schema={
+            "type": "object",
+            "properties": {"miejsce": {"type": "string", "title": "Miejsce", "maxLength": 200}},
+        },
         layout={},
     ).form
     token, _secret = api_token_issue(name="EZD", scopes=["cases:read"])

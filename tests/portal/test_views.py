@@ -229,7 +229,7 @@ class TestDrafts:
         first = letter.current
         schema = {
             **first.json_schema,
-            "properties": {**first.json_schema["properties"], "sygnatura": {"type": "string", "title": "Sygnatura"}},
+            "properties": {**first.json_schema["properties"], "sygnatura": {"type": "string", "title": "Sygnatura", "maxLength": 50}},
         }
         layout = {
             "steps": [
