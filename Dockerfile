@@ -52,7 +52,8 @@ RUN DATABASE_URL=postgresql://build@127.0.0.1:1/build RATUSZ_DATA_DIR=/tmp/build
     && DATABASE_URL=postgresql://build@127.0.0.1:1/build RATUSZ_DATA_DIR=/tmp/build-data \
        django-admin collectstatic --noinput --verbosity 0 \
     && python -c "import pathlib, platform_core; assert (pathlib.Path(platform_core.__file__).parent / 'locale/pl/LC_MESSAGES/django.mo').stat().st_size" \
-    && test -s /opt/ratusz/static/staticfiles.json
+    && test -s /opt/ratusz/static/staticfiles.json \
+    && pip uninstall --yes --quiet pip
 
 # --- runtime: the virtualenv and the static files, nothing else ----------------------------------------------
 FROM python:${PYTHON_VERSION}-slim-bookworm AS runtime
