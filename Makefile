@@ -19,7 +19,7 @@ lint: $(INSTALLED)  ## formatting, lint rules and the import contracts that keep
 
 check-chart: $(INSTALLED)  ## the Dockerfile and the Helm chart without a cluster: hadolint, helm lint/template per scenario, Kubernetes API schemas, chart tests (tools into .tools/)
 	$(BIN)/python -m infra.chart.check
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/infra/test_chart.py
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/infra/test_chart.py tests/infra/test_dockerfile.py
 
 browser:  ## Debian's chromium and chromium-driver for the browser tests (installed with apt-get when missing)
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
