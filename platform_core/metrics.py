@@ -35,6 +35,10 @@ from prometheus_client.multiprocess import MultiProcessCollector
 logger = logging.getLogger("ratusz.metrics")
 
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+# The image names the folder for every process; one no server prepared (a management command in a Job, beat) must
+# still be able to count, so the folder is made when missing (prometheus-client would fail to open its file).
+if os.environ.get(MULTIPROCESS_DIR_VARIABLE):
+    Path(os.environ[MULTIPROCESS_DIR_VARIABLE]).mkdir(parents=True, exist_ok=True)
 # Seconds: a page is fast under 0.1, filing an application with attachments may take a few.
 _LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

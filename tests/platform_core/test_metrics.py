@@ -148,3 +148,31 @@ def test_a_filed_application_is_counted_as_an_intake(client, token, full_catalog
     after = scrape(client, token)
     assert sample(after, "ratusz_intake_duration_seconds_count", outcome="filed") == before + 1
     assert sample(after, "ratusz_intake_duration_seconds_sum", outcome="filed") > 0
+
+
+def test_the_counts_of_several_processes_add_up_in_one_scrape(tmp_path):
+    """gunicorn's and Celery's processes each write to PROMETHEUS_MULTIPROC_DIR (made if missing); a scrape by any
+    of them adds every process's counts up."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "not-yet-made"
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(folder),
+        "DJANGO_SETTINGS_MODULE": "platform_core.settings_test",
+    }
+    count = (
+        "import django; django.setup(); from platform_core import metrics; "
+        "metrics.payment_notification_counted(provider='p24', kind='status', accepted=True)"
+    )
+    scrape = (
+        "import django; django.setup(); from platform_core import metrics; import sys; "
+        "sys.stdout.write(metrics.generate_latest(metrics.Exposition()).decode())"
+    )
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", count], env=env, check=True)
+    text = subprocess.run([sys.executable, "-c", scrape], env=env, check=True, capture_output=True, text=True).stdout
+    assert sample(text, "ratusz_payment_notifications_total", provider="p24", kind="status", outcome="accepted") == 2
+    assert len(list(folder.glob("counter_*.db"))) == 2
