@@ -229,3 +229,59 @@ class OwnServiceListing(models.Model):
         verbose_name_plural = _("listings of units' own services")
         indexes = [GinIndex(fields=["search_vector"], name="catalogue_own_listing_search")]
         constraints = [models.UniqueConstraint(fields=["unit", "unit_service_id"], name="catalogue_own_listing_once")]
+
+
+class OpenDataLicence(models.TextChoices):
+    """The licences a unit may put its registers' data under (the open data act lets it choose; both are open)."""
+
+    CC0 = "cc0", "CC0 1.0"
+    CC_BY_4 = "cc-by-4.0", "CC BY 4.0"
+
+
+@public_model
+class OpenDataPublisher(models.Model):
+    """A unit's choices about its open data that anyone may read, here so that the regional catalogue states each
+    unit's licence without visiting its schema. A unit without a row publishes under CC BY 4.0."""
+
+    unit = models.OneToOneField("tenants.Tenant", on_delete=models.CASCADE, related_name="open_data")
+    licence = models.CharField(
+        _("licence"), max_length=16, choices=OpenDataLicence.choices, default=OpenDataLicence.CC_BY_4
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("open data publisher")
+        verbose_name_plural = _("open data publishers")
+
+
+@public_model
+class RegisterListing(models.Model):
+    """A public copy of one unit register as open data: what it is, how many records are published and when the
+    last one was. Kept by `shared_services.registers` in the transaction that publishes or withdraws a record,
+    so the regional catalogue and the operators' freshness view read this table only, never the units' schemas.
+    """
+
+    unit = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="register_listings")
+    register_id = models.PositiveBigIntegerField()  # the register's row in the unit's schema (no cross-schema key)
+    key = models.SlugField(max_length=36)  # stable: the feed's extIdent and the catalogue's identifier
+    slug = models.SlugField(max_length=100)  # the files' address: /dane/<slug>.csv
+    title_pl = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300)
+    description_pl = models.TextField()
+    description_en = models.TextField()
+    theme = models.CharField(max_length=4)  # the EU data theme (the same codes as dane.gov.pl's categories)
+    update_frequency = models.CharField(max_length=16, default="notApplicable")  # the harvester's words
+    keywords_pl = models.JSONField(default=list)
+    keywords_en = models.JSONField(default=list)
+    record_count = models.PositiveIntegerField(default=0)
+    first_published_at = models.DateTimeField(null=True)
+    last_published_at = models.DateTimeField(null=True)
+    changed_at = models.DateTimeField(auto_now=True)  # any change of what the files say: their ETag's source
+
+    class Meta:
+        verbose_name = _("listing of a unit's register")
+        verbose_name_plural = _("listings of units' registers")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "register_id"], name="catalogue_register_listing_once"),
+            models.UniqueConstraint(fields=["unit", "slug"], name="catalogue_register_listing_slug"),
+        ]
