@@ -350,6 +350,8 @@ class BuilderPage:
     notices: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     publish: bool = False  # asked for, and the definition passed every check
+    # The form with a field's settings as being typed, not yet saved: the live preview (htmx) shows it.
+    unsaved: BuilderForm | None = None
     json_schema: dict = field(default_factory=dict)
     layout: dict = field(default_factory=dict)
 
@@ -362,6 +364,13 @@ class BuilderPage:
         preview = self.preview
         if preview is None and not problems:
             preview = ApplicationForm(definition=preview_definition(self.json_schema, self.layout))
+        if self.unsaved is not None:
+            unsaved_schema, unsaved_layout = builder.definition_write(self.unsaved)
+            try:
+                definition_check(unsaved_schema, unsaved_layout)
+                preview = ApplicationForm(definition=preview_definition(unsaved_schema, unsaved_layout))
+            except ValidationError:
+                pass  # what is typed does not make a usable form yet: the preview stays as saved
         return {
             "builder": self.form,
             "builder_steps": [(step, [self.form.fields[name] for name in step.fields]) for step in self.form.steps],
@@ -372,6 +381,7 @@ class BuilderPage:
             "add_form": AddFieldForm(steps=self.form.steps),
             "step_form": StepForm(),
             "editing": self.editing,
+            "unsaved": self.unsaved is not None,
             "field_form": self.field_form,
             "preview": preview if not problems else None,
             "definition_problems": problems,
@@ -450,6 +460,22 @@ def _save_field(page, request, name):
         edit.add_error(None, str(error))
         return
     page.notices.append(_("The field “%(label)s” is saved.") % {"label": edit.cleaned_data["label"]})
+
+
+def _live(page, request, name):
+    """The field's settings as being typed, shown in the preview without saving them (htmx asks, as they
+    change); the page itself keeps the saved state."""
+    if name not in page.form.fields:
+        raise BuilderError(_("There is no such field."))
+    edit = FieldEditForm(request.POST, edited=page.form.fields[name], form=page.form)
+    page.editing, page.field_form = name, edit
+    if edit.is_valid():
+        unsaved = builder.state_load(builder.state_dump(page.form))
+        try:
+            builder.field_replace(unsaved, name, edit.field())
+        except BuilderError:
+            return
+        page.unsaved = unsaved
 
 
 def _move(offset):
@@ -540,6 +566,7 @@ _ACTIONS = {
     "add": _add,
     "edit": _edit,
     "save_field": _save_field,
+    "live": _live,
     "cancel": lambda page, request, argument: None,
     "up": _move(-1),
     "down": _move(1),

@@ -9,9 +9,10 @@ Buttons are found by their action (`value`), not their words, so the test holds 
 import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from onboarding.models import OperatorAction, OperatorActionKind
 from shared_services.catalogue.models import StandardForm
@@ -70,6 +71,10 @@ def field_add(browser, kind: str, **settings):
         else:
             element.clear()
             element.send_keys(value)
+    if "condition_field" not in settings:  # the live preview (htmx) shows the label as typed, before saving
+        WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda driver: settings["label"] in driver.find_element(By.ID, "builder-preview").text
+        )
     name = settings.get("name") or save.get_attribute("value").split(":", 1)[1]
     press(browser, save.get_attribute("value"))
     assert browser.find_elements(By.CSS_SELECTOR, f'button[value="edit:{name}"]'), browser.page_source[:3000]

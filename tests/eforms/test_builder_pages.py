@@ -52,6 +52,21 @@ class TestNoJavaScriptFlow:
         assert version.layout["show_when"] == {"pesel": {"field": "kto", "equals": "osoba"}}
         assert version.json_schema["allOf"][0]["then"] == {"required": ["pesel"]}
 
+    def test_the_live_preview_shows_settings_as_typed_without_saving_them(self, administrator, client, unit_a):
+        page = Builder(client, NEW)
+        name = page.add("text", label="Imię", name="imie")
+        page.press(f"edit:{name}")
+        state = page.state
+        page.press(f"live:{name}", **{"field-label": "Imię dziecka", "field-name": "imie", "field-max_length": "50"})
+        preview = page.body[page.body.index('id="builder-preview"') :]
+        assert "Imię dziecka" in preview and "not yet saved" in preview
+        assert page.response.context["builder"].fields["imie"].label == "Imię"
+        assert page.state != "" and page.response.context["editing"] == "imie"
+        # What was typed wrongly leaves the preview as saved.
+        page.press(f"live:{name}", **{"field-label": "", "field-name": "imie", "field-max_length": "50"})
+        assert "not yet saved" not in page.body[page.body.index('id="builder-preview"') :]
+        assert state
+
     def test_publish_redirects_to_the_list(self, administrator, client, unit_a):
         page = Builder(client, NEW)
         page.add("text", label="Imię", name="imie")
