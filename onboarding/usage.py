@@ -27,10 +27,9 @@ TOP_UNITS = 20
 _SUMS = ("applications", "letters", "closed", "closed_late", "payments", "paid_grosze")
 
 _REGION_SQL = f"""
-WITH span AS (
-    SELECT * FROM {UnitMonth._meta.db_table} WHERE month >= %(first)s AND month <= %(last)s
-), per_unit AS (
-    SELECT unit_id, {", ".join(f"sum({name})::bigint AS {name}" for name in _SUMS)} FROM span GROUP BY unit_id
+WITH per_unit AS (
+    SELECT unit_id, {", ".join(f"sum({name})::{'bigint' if name == 'paid_grosze' else 'int'} AS {name}" for name in _SUMS)}
+    FROM {UnitMonth._meta.db_table} WHERE month >= %(first)s AND month <= %(last)s GROUP BY unit_id
 ), last_count AS (
     SELECT max(day) AS day FROM {OverdueCount._meta.db_table} WHERE day >= %(first)s AND day <= %(end)s
 ), overdue AS (
@@ -42,15 +41,15 @@ WITH span AS (
     JOIN {Tenant._meta.db_table} t ON t.id = coalesce(u.unit_id, o.unit_id)
 )
 SELECT 'group', kind, substr(code, 1, 4), min(code), count(*) FILTER (WHERE applications > 0),
-    {", ".join(f"sum({name})::bigint" for name in _SUMS)}, sum(overdue_cases)::bigint, NULL::date
+    {", ".join(f"sum({name})" for name in _SUMS)}, sum(overdue_cases), NULL::date
 FROM units GROUP BY kind, substr(code, 1, 4)
 UNION ALL (
     SELECT 'unit', kind, code, name, 0, {", ".join(_SUMS)}, overdue_cases, NULL FROM units
     WHERE applications > 0 OR letters > 0 ORDER BY applications DESC, letters DESC, code LIMIT {TOP_UNITS}
 )
 UNION ALL
-SELECT 'month', '', '', '', 0, {", ".join(f"sum({name})::bigint" for name in _SUMS)}, NULL, month
-FROM span GROUP BY month
+SELECT 'month', '', '', '', 0, {", ".join(f"sum({name})" for name in _SUMS)}, NULL, month
+FROM {UnitMonth._meta.db_table} WHERE month >= %(first)s AND month <= %(last)s GROUP BY month
 UNION ALL
 SELECT 'counted', '', '', '', 0, {", ".join("0" for _name in _SUMS)}, NULL, day FROM last_count
 """
@@ -88,7 +87,7 @@ def region_figures(period: Period) -> Figures:
         rows = cursor.fetchall()
     groups, units, months, counted_on = [], [], {month: Totals() for month in period.months}, None
     for what, kind, code, name, active, *sums, overdue, day in rows:
-        totals = Totals(*sums)
+        totals = Totals(*map(int, sums))
         if what == "group":
             groups.append((kind, code, name, active, totals, overdue))
         elif what == "unit":
@@ -142,14 +141,16 @@ def _groups(groups, histograms) -> tuple[list[GroupRow], list[GroupRow]]:
     """Rows of (kind, powiat part of the code, a code of it, active units, totals, overdue) folded by kind and
     by powiat, as the participation dashboard names powiats."""
     kinds, powiats, labels = {}, {}, {}
+    kind_labels = dict(UnitKind.choices)
     for kind, powiat, code, active, totals, overdue in groups:
         label = powiat_label(code)
         powiat_key = powiat if label else ""
         labels[powiat_key] = label or gettext("voivodeship and other units")
-        for group in (
-            kinds.setdefault(kind, GroupRow(label=_kind_label(kind), active_units=0, totals=Totals())),
-            powiats.setdefault(powiat_key, GroupRow(label="", active_units=0, totals=Totals())),
-        ):
+        if kind not in kinds:
+            kinds[kind] = GroupRow(label=str(kind_labels.get(kind, kind)), active_units=0, totals=Totals())
+        if powiat_key not in powiats:
+            powiats[powiat_key] = GroupRow(label="", active_units=0, totals=Totals())
+        for group in (kinds[kind], powiats[powiat_key]):
             group.totals.add(totals)
             group.active_units += active
             group.overdue_cases += overdue or 0

@@ -120,7 +120,7 @@ def _facts_generate(cursor, slugs: list[str]) -> None:
         "SELECT v.unit_id, 'intake', g, CASE WHEN g <= v.yearly THEN "
         "(%(slugs)s::text[])[1 + floor(random() ^ 3 * %(count)s)::int] ELSE '' END, "
         "CASE WHEN g <= v.yearly THEN 'electronic' ELSE 'paper' END, "
-        "current_date - floor(random() * 365)::int, now() "
+        "current_date - floor(random() * 365)::int, now() - interval '1 day' "
         "FROM bench_volume v CROSS JOIN LATERAL generate_series(1, v.yearly + v.yearly / 4) g",
         {"slugs": slugs, "count": len(slugs)},
     )
@@ -128,7 +128,7 @@ def _facts_generate(cursor, slugs: list[str]) -> None:
     cursor.execute(
         "INSERT INTO usage_usagefact (unit_id, kind, source_id, service_key, channel, day, duration_days, late, "
         "recorded_at) SELECT unit_id, 'closing', source_id, service_key, channel, closed, closed - received, "
-        "closed - received > 30, now() FROM (SELECT unit_id, source_id, service_key, channel, day AS received, "
+        "closed - received > 30, now() - interval '1 day' FROM (SELECT unit_id, source_id, service_key, channel, day AS received, "
         "least(current_date, day + floor(-ln(1 - random()) * 12)::int) AS closed FROM usage_usagefact "
         "WHERE kind = 'intake' AND random() < 0.9) c"
     )
@@ -136,7 +136,7 @@ def _facts_generate(cursor, slugs: list[str]) -> None:
     cursor.execute(
         "INSERT INTO usage_usagefact (unit_id, kind, source_id, service_key, channel, day, amount_grosze, "
         "recorded_at) SELECT unit_id, 'payment', source_id, service_key, 'electronic', day, "
-        "(1000 + floor(random() * 59000))::int, now() FROM usage_usagefact "
+        "(1000 + floor(random() * 59000))::int, now() - interval '1 day' FROM usage_usagefact "
         "WHERE kind = 'intake' AND channel = 'electronic' AND random() < 0.2"
     )
     # A daily count of open and overdue cases per unit, for a year.
@@ -219,8 +219,8 @@ def run(options) -> None:
 
     months, seconds = timed(usage_rollup, everything=True)
     print(f"roll-up of the whole year ({len(months)} months): {seconds:.1f} s")
-    # As between two runs of the beat: the year's facts were rolled up long ago, one has just been recorded.
-    UsageFact.objects.update(recorded_at=timezone.now() - datetime.timedelta(days=1))
+    # As between two runs of the beat: the year's facts were recorded before the last roll-up (a day ago), one
+    # has just been recorded.
     UsageFact.objects.filter(pk=UsageFact.objects.order_by("-pk").values("pk")[:1]).update(recorded_at=timezone.now())
     _, seconds = timed(usage_rollup)
     print(f"roll-up every few minutes (the current month rebuilt): {seconds:.1f} s")

@@ -135,8 +135,12 @@ class Totals:
     paid_grosze: int = 0
 
     def add(self, other: "Totals") -> None:
-        for name in ("applications", "letters", "closed", "closed_late", "payments", "paid_grosze"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.applications += other.applications
+        self.letters += other.letters
+        self.closed += other.closed
+        self.closed_late += other.closed_late
+        self.payments += other.payments
+        self.paid_grosze += other.paid_grosze
 
     @property
     def electronic_share(self) -> int | None:
