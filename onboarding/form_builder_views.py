@@ -2,8 +2,6 @@
 JSON editor for experts. The builder is the office's (shared_services/eforms/builder_pages.py): one
 implementation; here publishing makes a new StandardFormVersion and writes the operators' audit log."""
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shared_services.catalogue.models import StandardForm
-from shared_services.eforms.builder import BuilderStateInvalid
-from shared_services.eforms.builder_pages import builder_page_handle, builder_start
+from shared_services.eforms.builder_pages import builder_respond
 from shared_services.eforms.forms import FormDefinitionForm
 from shared_services.identity.access import Area, area_required
 
@@ -20,7 +17,6 @@ from .actors import Actor
 from .form_builder_services import standard_form_publish
 
 operator_required = area_required(Area.CONSOLE)
-TEMPLATE = "onboarding/console/forms/builder.html"
 
 
 @operator_required
@@ -32,46 +28,32 @@ def form_list(request):
 @operator_required
 def form_builder(request, slug=None):
     standard_form = get_object_or_404(StandardForm.objects.select_related("current"), slug=slug) if slug else None
-    raw_url = reverse("console-form-json", args=[slug]) if slug else reverse("console-form-new-json")
-    context = {"standard_form": standard_form, "raw_url": raw_url}
-    start, problems = builder_start(standard_form.current if standard_form else None)
-    if problems:
-        return render(request, TEMPLATE, {**context, "problems": problems})
-    scope = f"console:{slug or ''}:{request.user.pk}"
-    try:
-        page = builder_page_handle(request, scope=scope, start=start, slug=slug or "", new=standard_form is None)
-    except BuilderStateInvalid:
-        return render(request, TEMPLATE, {**context, "expired": True, "restart_url": request.path}, status=400)
-    if page.publish:
-        try:
-            version = standard_form_publish(
-                standard_form=standard_form,
-                name=page.form.title,
-                slug=page.slug,
-                json_schema=page.json_schema,
-                layout=page.layout,
-                actor=Actor.from_request(request),
-            )
-        except ValidationError as error:  # the address name is taken
-            page.errors += error.messages
-        else:
-            return _published(request, version)
-    return render(request, TEMPLATE, {**context, **page.context()})
+    return builder_respond(
+        request,
+        versioned_form=standard_form,
+        scope=f"console:{slug or ''}:{request.user.pk}",
+        template="onboarding/console/forms/builder.html",
+        context={
+            "standard_form": standard_form,
+            "raw_url": reverse("console-form-json", args=[slug]) if slug else reverse("console-form-new-json"),
+        },
+        publish=lambda page: standard_form_publish(
+            standard_form=standard_form,
+            name=page.form.title,
+            slug=page.slug,
+            json_schema=page.json_schema,
+            layout=page.layout,
+            actor=Actor.from_request(request),
+        ),
+        done_url=reverse("console-forms"),
+    )
 
 
 @operator_required
 def form_json(request, slug=None):
     """The JSON editor for experts, with its mistakes explained in words (the office's FormDefinitionForm)."""
     standard_form = get_object_or_404(StandardForm.objects.select_related("current"), slug=slug) if slug else None
-    initial = {}
-    if standard_form and standard_form.current:
-        initial = {
-            "name": standard_form.name,
-            "slug": standard_form.slug,
-            "json_schema": json.dumps(standard_form.current.json_schema, ensure_ascii=False, indent=2),
-            "layout": json.dumps(standard_form.current.layout, ensure_ascii=False, indent=2),
-        }
-    form = FormDefinitionForm(request.POST or None, initial=initial)
+    form = FormDefinitionForm(request.POST or None, initial=FormDefinitionForm.initial_of(standard_form))
     if standard_form:
         form.fields["slug"].disabled = True
     if request.method == "POST" and form.is_valid():

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.forms import ZlotyField
@@ -330,6 +332,37 @@ def _json_number(value: Decimal | None, *, whole: bool):
 def preview_definition(json_schema: dict, layout: dict) -> UnitFormVersion:
     """An unsaved version (never saved: nothing is kept of a preview) that the residents' form renders."""
     return UnitFormVersion(number=0, json_schema=json_schema, layout=layout)
+
+
+# --- A builder page, in the console or the office ---------------------------------------------------------------
+
+
+def builder_respond(request, *, versioned_form, scope: str, template: str, context: dict, publish, done_url: str):
+    """The whole builder page for `versioned_form` (a standard form or a unit's own; None for a new one): the
+    builder, or, for a definition it cannot express, the way to the JSON editor (`context["raw_url"]`); 400 for a
+    state it did not sign. `publish(page)` saves the new version (raising ValidationError for a taken address
+    name), then the browser goes to `done_url`."""
+    start, problems = builder_start(versioned_form.current if versioned_form else None)
+    if problems:
+        return render(request, template, {**context, "problems": problems})
+    slug = versioned_form.slug if versioned_form else ""
+    try:
+        page = builder_page_handle(request, scope=scope, start=start, slug=slug, new=versioned_form is None)
+    except BuilderStateInvalid:
+        return render(request, template, {**context, "expired": True, "restart_url": request.path}, status=400)
+    if page.publish:
+        try:
+            version = publish(page)
+        except ValidationError as error:  # the address name is taken
+            page.errors += error.messages
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s of “%(name)s” is published.")
+                % {"number": version.number, "name": page.form.title},
+            )
+            return redirect(done_url)
+    return render(request, template, {**context, **page.context()})
 
 
 # --- One request to a builder page ---------------------------------------------------------------------------

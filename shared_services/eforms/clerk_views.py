@@ -1,7 +1,4 @@
-import json
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shared_services.identity.access import Area, area_required
 
-from .builder import BuilderStateInvalid
-from .builder_pages import builder_page_handle, builder_start
+from .builder_pages import builder_respond
 from .forms import FormDefinitionForm
 from .models import Submission, UnitForm
 from .services import unit_form_save
@@ -32,15 +28,7 @@ def unit_forms(request):
 def unit_form_edit(request, slug=None):
     """Create a unit's form, or give it a new version (earlier versions stay, for what was filed with them)."""
     unit_form = get_object_or_404(UnitForm, slug=slug) if slug else None
-    initial = {}
-    if unit_form and unit_form.current:
-        initial = {
-            "name": unit_form.name,
-            "slug": unit_form.slug,
-            "json_schema": json.dumps(unit_form.current.json_schema, ensure_ascii=False, indent=2),
-            "layout": json.dumps(unit_form.current.layout, ensure_ascii=False, indent=2),
-        }
-    form = FormDefinitionForm(request.POST or None, initial=initial)
+    form = FormDefinitionForm(request.POST or None, initial=FormDefinitionForm.initial_of(unit_form))
     if request.method == "POST" and form.is_valid():
         version = unit_form_save(
             unit_form=unit_form,
@@ -59,30 +47,17 @@ def unit_form_builder(request, slug=None):
     """The unit's own form in the form builder, beside its preview; publishing saves a new version, as the
     JSON editor above does."""
     unit_form = get_object_or_404(UnitForm.objects.select_related("current"), slug=slug) if slug else None
-    raw_url = reverse("clerk-form", args=[slug]) if slug else reverse("clerk-form-new")
-    start, problems = builder_start(unit_form.current if unit_form else None)
-    if problems:
-        return render(
-            request, "eforms/form_builder.html", {"unit_form": unit_form, "problems": problems, "raw_url": raw_url}
-        )
-    scope = f"office:{connection.schema_name}:{slug or ''}:{request.user.pk}"
-    try:
-        page = builder_page_handle(request, scope=scope, start=start, slug=slug or "", new=unit_form is None)
-    except BuilderStateInvalid:
-        context = {"unit_form": unit_form, "expired": True, "restart_url": request.path}
-        return render(request, "eforms/form_builder.html", context, status=400)
-    if page.publish:
-        try:
-            version = unit_form_save(
-                unit_form=unit_form,
-                name=page.form.title,
-                slug=page.slug,
-                json_schema=page.json_schema,
-                layout=page.layout,
-            )
-        except ValidationError as error:  # the address name is taken
-            page.errors += error.messages
-        else:
-            messages.success(request, _("Version %(number)s of the form is saved.") % {"number": version.number})
-            return redirect("clerk-forms")
-    return render(request, "eforms/form_builder.html", {**page.context(), "unit_form": unit_form, "raw_url": raw_url})
+    return builder_respond(
+        request,
+        versioned_form=unit_form,
+        scope=f"office:{connection.schema_name}:{slug or ''}:{request.user.pk}",
+        template="eforms/form_builder.html",
+        context={
+            "unit_form": unit_form,
+            "raw_url": reverse("clerk-form", args=[slug]) if slug else reverse("clerk-form-new"),
+        },
+        publish=lambda page: unit_form_save(
+            unit_form=unit_form, name=page.form.title, slug=page.slug, json_schema=page.json_schema, layout=page.layout
+        ),
+        done_url=reverse("clerk-forms"),
+    )

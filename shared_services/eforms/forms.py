@@ -27,6 +27,18 @@ class FormDefinitionForm(forms.Form):
         help_text=_('Steps, widgets and conditions, e.g. {"steps": [{"title": "…", "fields": ["…"]}]}.'),
     )
 
+    @staticmethod
+    def initial_of(versioned_form) -> dict:
+        """What the editor starts from for a form (a standard form or a unit's own) with its newest version."""
+        if versioned_form is None or versioned_form.current is None:
+            return {}
+        return {
+            "name": versioned_form.name,
+            "slug": versioned_form.slug,
+            "json_schema": json.dumps(versioned_form.current.json_schema, ensure_ascii=False, indent=2),
+            "layout": json.dumps(versioned_form.current.layout, ensure_ascii=False, indent=2),
+        }
+
     def _json(self, name):
         text = self.cleaned_data[name].strip() or "{}"
         try:
