@@ -4,9 +4,11 @@ preview is the residents' form with its checks, publishing saves a new version. 
 from html import unescape
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django_tenants.utils import tenant_context
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shared_services.eforms.builder_pages import state_sign
 from shared_services.eforms.models import UnitForm
@@ -21,7 +23,7 @@ NEW = "/urzad/formularze/nowy/kreator/"
 
 @pytest.fixture(autouse=True)
 def english_pages(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture
@@ -222,3 +224,33 @@ class TestWhoMayBuild:
         assert other is not None
         response = client.post(NEW, {"state": state, "action": "save", **page.meta()}, HTTP_HOST=TORUN)
         assert response.status_code == 400
+
+
+ACTIONS = ["save", "add", "edit", "save_field", "live", "cancel", "up", "down", "delete", "step_add"]
+ACTIONS += ["step_rename", "step_delete", "step_up", "step_down", "preview", "publish", "nonsense"]
+POSTED_NAMES = ["meta-title", "meta-slug", "add-kind", "add-step", "step-title", "step-title-0", "field-label"]
+POSTED_NAMES += ["field-name", "field-max_length", "field-choices", "field-condition_field", "field-minimum", "imie"]
+
+
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(ACTIONS),
+            st.sampled_from(["", "imie", "0", "1", "-1", "x" * 200, "\x00"]),
+            st.dictionaries(st.sampled_from(POSTED_NAMES), st.text(max_size=30), max_size=6),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_sequence_of_buttons_and_answers_is_never_a_500(administrator, client, unit_a, steps):
+    page = Builder(client, NEW)
+    page.add("text", label="Imię", name="imie")
+    for verb, argument, data in steps:
+        action = f"{verb}:{argument}" if argument else verb
+        response = client.post(NEW, {"state": page.state, "action": action, **data}, HTTP_HOST=TORUN)
+        assert response.status_code in (200, 302), (action, data, response.status_code)
+        if response.status_code == 302:
+            return
+        page.response = response
