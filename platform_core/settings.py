@@ -490,6 +490,36 @@ CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "schedule": 5 * 60.0,
 }
 
+# --- Places (shared_services/places, docs/places.md) ----------------------------------------------------------
+# Who resolves the places of applications, letters and cases: a parcel service speaking GUGiK's ULDK protocol and
+# an address geocoder in the shape of GUGiK's UUG. The defaults are GUGiK's public services; `make run` and the
+# tests use the development server on loopback (infra/devservices/devuldk) instead.
+PLACE_PROVIDERS = [
+    "shared_services.places.contrib.uldk.plugin.UldkParcels",
+    "shared_services.places.contrib.uug.plugin.UugGeocoder",
+]
+ULDK_URL = env.str("ULDK_URL", default="https://uldk.gugik.gov.pl/")
+GEOCODER_URL = env.str("GEOCODER_URL", default="https://services.gugik.gov.pl/uug/")
+PLACES_LOOKUP_TIMEOUT = env.float("PLACES_LOOKUP_TIMEOUT", default=10.0)  # seconds to wait for an answer
+# Places whose lookup is still pending (the service was down, a task was lost) are queued again by this sweep.
+CELERY_BEAT_SCHEDULE["places-resolve"] = {"task": "shared_services.places.tasks.places_resolve_sweep", "schedule": 15 * 60.0}
+
+# --- Maps (platform_core/maps.py, docs/places.md#maps) --------------------------------------------------------
+# The basemap under every map: an XYZ tile address with {z}/{x}/{y} (a WMTS in Web Mercator, e.g. Poland's
+# national geoportal, written as its REST template), its attribution (required by every tile licence), and its
+# deepest zoom. Empty: no tiles — the maps draw the unit's outline and the places on a plain background, which
+# is what development and the tests do (nothing outside this machine is reachable there).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+MAP_TILE_MAX_ZOOM = env.int("MAP_TILE_MAX_ZOOM", default=19)
+if MAP_TILE_URL and not MAP_TILE_ATTRIBUTION:
+    raise ImproperlyConfigured("MAP_TILE_URL needs MAP_TILE_ATTRIBUTION (the tile licence's required credit).")
+# The units' outlines, one GeoJSON file per unit named by its TERC code (0463011.geojson). The shipped folder holds
+# simplified outlines of the demo units; production may point to outlines exported from the PRG register.
+MAP_BOUNDARIES_DIR = Path(
+    env.str("MAP_BOUNDARIES_DIR", default=str(BASE_DIR / "platform_core" / "data" / "boundaries"))
+)
+
 # --- Content-Security-Policy (django-csp) ------------------------------------------------------------
 # Every page loads scripts, styles, images and fonts from this platform only, with nothing inline (no
 # 'unsafe-inline'): a script or style injected into a page does not run. Forms may be sent to this platform,
@@ -531,7 +561,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        # The basemap's tiles are images from its server (MAP_TILE_URL), when one is configured.
+        "img-src": [SELF, *([_origin(MAP_TILE_URL.replace("{s}", "*"))] if MAP_TILE_URL else [])],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
