@@ -11,6 +11,7 @@ folding it in Python costs the same at 50 units or 2,807.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Sum
@@ -22,6 +23,10 @@ from tenants.models import Tenant, UnitKind
 
 from .participation import _polish_sort_key
 from .terc import powiat_label, units_by_code
+
+# The same few hundred powiats on every page: named and sorted once per process.
+_powiat_label = lru_cache(maxsize=8192)(powiat_label)
+_sort_key = lru_cache(maxsize=8192)(_polish_sort_key)
 
 TOP_UNITS = 20
 _SUMS = ("applications", "letters", "closed", "closed_late", "payments", "paid_grosze")
@@ -143,7 +148,7 @@ def _groups(groups, histograms) -> tuple[list[GroupRow], list[GroupRow]]:
     kinds, powiats, labels = {}, {}, {}
     kind_labels = dict(UnitKind.choices)
     for kind, powiat, code, active, totals, overdue in groups:
-        label = powiat_label(code)
+        label = _powiat_label(code)
         powiat_key = powiat if label else ""
         labels[powiat_key] = label or gettext("voivodeship and other units")
         if kind not in kinds:
@@ -165,7 +170,7 @@ def _groups(groups, histograms) -> tuple[list[GroupRow], list[GroupRow]]:
         group.label = f"{label} ({units_by_code()[key[:2]].name.lower()})" if uses[label] > 1 and key else label
     kind_order = {kind: index for index, kind in enumerate(UnitKind.values)}
     by_kind = [kinds[kind] for kind in sorted(kinds, key=lambda kind: kind_order.get(kind, 99))]
-    by_powiat = sorted(powiats.values(), key=lambda group: (-group.totals.applications, _polish_sort_key(group.label)))
+    by_powiat = sorted(powiats.values(), key=lambda group: (-group.totals.applications, _sort_key(group.label)))
     return by_kind, by_powiat
 
 
