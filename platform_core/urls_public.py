@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from onboarding import participation_views, usage_views
 from shared_services.identity import urls as identity_urls
+from shared_services.registers import opendata_urls
 
 from . import views
 
@@ -23,3 +24,6 @@ urlpatterns = [
 
 # Official receipts (UPO): verification by anyone, and the certificates that sign them.
 urlpatterns += [path("upo/", include("shared_services.inbox.public_urls"))]
+
+# Open data: the regional DCAT-AP catalogue of every participating unit's registers (from the public mirror).
+urlpatterns += [path("dane/", include(opendata_urls.region_urlpatterns))]

@@ -16,6 +16,7 @@ from shared_services.offer import clerk_views as offer_clerk_views
 from shared_services.offer.selectors import OWN
 from shared_services.portal import account_views, answer_views
 from shared_services.portal import views as portal_views
+from shared_services.registers import opendata_urls
 from shared_services.staff import member_views as staff_member_views
 from shared_services.staff import views as staff_views
 from shared_services.usage import views as usage_views
@@ -158,3 +159,6 @@ urlpatterns += [
 
 # Fees: residents' payment pages, providers' notifications, the office's payment settings and actions.
 urlpatterns += [path("", include("shared_services.payments.urls"))]
+
+# Open data: the unit's registers as files, its DCAT-AP catalogue and its dane.gov.pl harvest feed.
+urlpatterns += [path("dane/", include(opendata_urls.unit_urlpatterns))]

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 HARVESTER_VERSION = "1.10"
@@ -316,9 +316,10 @@ def _publisher_node(graph: Graph, publisher: Publisher) -> URIRef:
     return node
 
 
-def _location_node(graph: Graph, publisher: Publisher) -> BNode:
-    """The area the data cover: the unit's territory, named by its TERYT (TERC) code."""
-    node = BNode(f"teryt{publisher.code}")
+def _location_node(graph: Graph, publisher: Publisher) -> URIRef:
+    """The area the data cover: the unit's territory, named by its TERYT (TERC) code. An IRI, not a blank node:
+    every dataset of the unit shares it, and RDF/XML can nest a blank node under one of them only."""
+    node = URIRef(f"{publisher.root_url}#obszar")
     graph.add((node, RDF.type, DCTERMS.Location))
     graph.add((node, DCTERMS.identifier, Literal(publisher.code)))
     graph.add((node, SKOS.prefLabel, Literal(publisher.name, lang="pl")))

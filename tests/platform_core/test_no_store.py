@@ -21,6 +21,10 @@ pytestmark = pytest.mark.django_db
 
 # The same for everybody, and cached on purpose: they choose their own Cache-Control.
 CACHED_FOR_EVERYBODY = {"favicon", "coat-of-arms", "unit-colours"}
+# Open data (registers/opendata_views.py): public, kept but revalidated with their ETag each time.
+CACHED_FOR_EVERYBODY |= {f"opendata-catalogue-{fmt}" for fmt in ("ttl", "jsonld", "rdf")}
+CACHED_FOR_EVERYBODY |= {f"opendata-region-catalogue-{fmt}" for fmt in ("ttl", "jsonld", "rdf")}
+CACHED_FOR_EVERYBODY |= {"opendata-feed", "opendata-feed-md5"}
 # A value of each path converter that reverses: what it names need not exist (404 must not be cached either).
 SAMPLE_VALUES = {"int": "1", "uuid": str(uuid.UUID(int=1)), "slug": "x", "str": "x", "path": "x"}
 
