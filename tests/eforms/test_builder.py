@@ -202,3 +202,37 @@ def test_a_text_field_without_a_maximum_length_fails_the_definition_check_too():
     form.fields[name].max_length = 10**9
     with pytest.raises(ValidationError):
         definition_check(*definition_write(form))
+
+
+@pytest.mark.parametrize("path", SEED_FORMS, ids=lambda path: path.stem)
+@given(
+    changes=st.lists(
+        st.tuples(
+            st.sampled_from(["up", "down", "add", "delete"]),
+            st.integers(0, 50),
+            st.sampled_from(list(builder.KINDS_TO_ADD)),
+        ),
+        max_size=8,
+    )
+)
+@settings(max_examples=15, deadline=None)
+def test_a_seed_form_changed_in_the_builder_stays_a_valid_definition_read_back_exactly(path, changes):
+    seed = json.loads(path.read_text())
+    form = definition_read(seed["json_schema"], seed["layout"]).form
+    for change, index, kind in changes:
+        names = form.field_names()
+        name = names[index % len(names)] if names else None
+        if change == "add":
+            field_add(form, kind, step=index % len(form.steps))
+        elif change == "delete" and name and len(names) > 1:
+            field_delete(form, name)
+            for step in list(form.steps):
+                if not step.fields and len(form.steps) > 1:
+                    form.steps.remove(step)
+        elif name:
+            field_move(form, name, -1 if change == "up" else 1)
+    json_schema, layout = definition_write(form)
+    definition_check(json_schema, layout)
+    reading = definition_read(json_schema, layout)
+    assert reading.problems == []
+    assert definition_write(reading.form) == (json_schema, layout)
