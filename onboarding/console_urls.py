@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from . import console_views as views
-from . import usage_views
+from . import opendata_views, usage_views
 
 urlpatterns = [
     path("", views.unit_list, name="console-units"),
@@ -11,6 +11,12 @@ urlpatterns = [
     path("uczestnictwo/", views.participation, name="console-participation"),
     path("wskazniki/", usage_views.console_usage, name="console-usage"),
     path("wskazniki/eksport/", usage_views.console_usage_export, name="console-usage-export"),
+    path("wskazniki/rejestry/", opendata_views.register_freshness, name="console-register-freshness"),
+    path(
+        "wskazniki/rejestry/eksport/",
+        opendata_views.register_freshness_export,
+        name="console-register-freshness-export",
+    ),
     path("uslugi/", views.adoption, name="console-adoption"),
     path("uslugi/<slug:slug>/", views.adoption_detail, name="console-adoption-detail"),
     path("eksporty/<str:name>", views.download_export, name="console-export-download"),
