@@ -203,6 +203,9 @@ class TestIndexPage:
         assert "obiekty-sportowe" not in body
         assert 'rel="license"' in body
 
+    def test_every_page_of_the_unit_links_its_open_data(self, client, unit_a):
+        assert 'href="/dane/"' in client.get("/", **TORUN).content.decode()
+
 
 def test_a_register_of_another_unit_is_not_served(client, published):
     assert client.get("/dane/obiekty-sportowe.csv", **TORUN).status_code == 404
