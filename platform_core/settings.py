@@ -490,6 +490,23 @@ CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "schedule": 5 * 60.0,
 }
 
+# --- Places (shared_services/places, docs/places.md) ----------------------------------------------------------
+# Who resolves the places of applications, letters and cases: a parcel service speaking GUGiK's ULDK protocol and
+# an address geocoder in the shape of GUGiK's UUG. The defaults are GUGiK's public services; `make run` and the
+# tests use the development server on loopback (infra/devservices/devuldk) instead.
+PLACE_PROVIDERS = [
+    "shared_services.places.contrib.uldk.plugin.UldkParcels",
+    "shared_services.places.contrib.uug.plugin.UugGeocoder",
+]
+ULDK_URL = env.str("ULDK_URL", default="https://uldk.gugik.gov.pl/")
+GEOCODER_URL = env.str("GEOCODER_URL", default="https://services.gugik.gov.pl/uug/")
+PLACES_LOOKUP_TIMEOUT = env.float("PLACES_LOOKUP_TIMEOUT", default=10.0)  # seconds to wait for an answer
+# Places whose lookup is still pending (the service was down, a task was lost) are queued again by this sweep.
+CELERY_BEAT_SCHEDULE["places-resolve"] = {
+    "task": "shared_services.places.tasks.places_resolve_sweep",
+    "schedule": 15 * 60.0,
+}
+
 # --- Maps (platform_core/maps.py, docs/places.md#maps) --------------------------------------------------------
 # The basemap under every map: an XYZ tile address with {z}/{x}/{y} (a WMTS in Web Mercator, e.g. Poland's
 # national geoportal, written as its REST template), its attribution (required by every tile licence), and its

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,9 @@ class PlacesConfig(AppConfig):
     name = "shared_services.places"
     label = "places"
     verbose_name = _("Places")
+
+    def ready(self):
+        from .registry import providers_load, providers_reload_on_setting_change
+
+        providers_load()
+        setting_changed.connect(providers_reload_on_setting_change, dispatch_uid="places_providers")

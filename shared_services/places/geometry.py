@@ -128,9 +128,9 @@ def wkt_read(text: str, *, srid: int | None = None) -> Shape:
         point = _position(inner[1:-1], srid)
         return Shape(polygons=(), point=point)
     if kind == "POLYGON":
-        return Shape(polygons=(_polygon(_parts(body), srid),))
+        return Shape(polygons=(_polygon(body, srid),))
     if kind == "MULTIPOLYGON":
-        return Shape(polygons=tuple(_polygon(_parts(part), srid) for part in _parts(body)))
+        return Shape(polygons=tuple(_polygon(part, srid) for part in _parts(body)))
     raise WktUnreadable(f"unsupported geometry {kind[:20]!r}")
 
 

@@ -1,0 +1,1 @@
+"""GUGiK's parcel service, ULDK (Usługa Lokalizacji Działek Katastralnych)."""

@@ -1,0 +1,1 @@
+"""GUGiK's address geocoder, UUG (Usługa Geokodowania)."""
