@@ -16,6 +16,7 @@ from infra.dev.embedded_db import DATA_DIR, PROJECT_ROOT, database_url, ensure_d
 
 PORT = os.environ.get("PORT", "8000")
 IDENTITY_PROVIDER_PORT = "8180"  # settings.KEYCLOAK_SERVER_URL's default
+PLACES_SERVICE_PORT = "8191"  # infra/devservices/devuldk: ULDK_URL and GEOCODER_URL point here
 
 
 def _manage(*args: str, env: dict) -> None:
@@ -90,6 +91,17 @@ def main() -> int:
                 start_new_session=True,
             )
         )
+        # The development parcel service and geocoder (not GUGiK's; infra/devservices/devuldk): used unless
+        # ULDK_URL and GEOCODER_URL name real ones.
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "infra.devservices.devuldk", "--port", PLACES_SERVICE_PORT],
+                cwd=PROJECT_ROOT,
+                start_new_session=True,
+            )
+        )
+        env.setdefault("ULDK_URL", f"http://127.0.0.1:{PLACES_SERVICE_PORT}/")
+        env.setdefault("GEOCODER_URL", f"http://127.0.0.1:{PLACES_SERVICE_PORT}/uug/")
         _manage("migrate_units", env=env)
         _manage(
             "keycloak_setup",
