@@ -397,26 +397,30 @@ class BuilderPage:
         preview = self.preview
         if preview is None and not problems:
             preview = ApplicationForm(definition=preview_definition(self.json_schema, self.layout))
+        live = False
         if self.unsaved is not None:
             unsaved_schema, unsaved_layout = builder.definition_write(self.unsaved)
             try:
                 definition_check(unsaved_schema, unsaved_layout)
-                preview = ApplicationForm(definition=preview_definition(unsaved_schema, unsaved_layout))
+                preview, live = ApplicationForm(definition=preview_definition(unsaved_schema, unsaved_layout)), True
             except ValidationError:
                 pass  # what is typed does not make a usable form yet: the preview stays as saved
+        meta_form = self.meta_form or FormMetaForm(initial={"title": self.form.title, "slug": self.slug})
+        if not self.new:
+            del meta_form.fields["slug"]  # a published form keeps its address
         return {
             "builder": self.form,
             "builder_steps": [(step, [self.form.fields[name] for name in step.fields]) for step in self.form.steps],
             "field_kind": self.form.fields[self.editing].kind_label if self.editing in self.form.fields else "",
             "state": state_sign(self.form, slug=self.slug, scope=self.scope),
             "new_form": self.new,
-            "meta_form": self.meta_form or FormMetaForm(initial={"title": self.form.title, "slug": self.slug}),
+            "meta_form": meta_form,
             "add_form": AddFieldForm(steps=self.form.steps),
             "step_form": StepForm(),
             "editing": self.editing,
-            "unsaved": self.unsaved is not None,
+            "unsaved": live,
             "field_form": self.field_form,
-            "preview": preview if not problems else None,
+            "preview": preview if live or not problems else None,
             "definition_problems": problems,
             "builder_problems": builder.builder_problems(self.form),
             "notices": self.notices,
