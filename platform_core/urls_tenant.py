@@ -161,4 +161,7 @@ urlpatterns += [
 urlpatterns += [path("", include("shared_services.payments.urls"))]
 
 # Open data: the unit's registers as files, its DCAT-AP catalogue and its dane.gov.pl harvest feed.
-urlpatterns += [path("dane/", include(opendata_urls.unit_urlpatterns))]
+urlpatterns += [
+    path("dane/", include(opendata_urls.unit_urlpatterns)),
+    path("urzad/otwarte-dane/", include(opendata_urls.office_urlpatterns)),
+]

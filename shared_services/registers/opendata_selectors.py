@@ -49,6 +49,10 @@ def dataset_from(listing: RegisterListing, columns: tuple[opendata.Column, ...] 
     )
 
 
+def unit_licence(unit: Tenant) -> str:
+    return _licence_of(unit)[0] or OpenDataLicence.CC_BY_4
+
+
 def _licence_of(unit: Tenant) -> tuple[str | None, object]:
     row = OpenDataPublisher.objects.filter(unit=unit).values_list("licence", "changed_at").first()
     return row if row else (None, None)

@@ -23,3 +23,8 @@ region_urlpatterns = [
     path("katalog.jsonld", views.region_catalogue, {"fmt": "jsonld"}, name="opendata-region-catalogue-jsonld"),
     path("katalog.rdf", views.region_catalogue, {"fmt": "rdf"}, name="opendata-region-catalogue-rdf"),
 ]
+
+# The office (under /urzad/): the administrator's choice of licence.
+office_urlpatterns = [
+    path("", views.licence_edit, name="clerk-open-data"),
+]

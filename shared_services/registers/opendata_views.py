@@ -6,11 +6,19 @@ Everything answers conditional GET (ETag and Last-Modified from the public mirro
 request costs one or two queries and no serialisation) and says it may be kept but must be revalidated: the
 files are the same for everybody and carry nothing personal."""
 
+from django import forms
+from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_safe
+
+from platform_core.hosts import unit_root_url
+from shared_services.catalogue.models import OpenDataLicence
+from shared_services.identity.access import Area, area_required
 
 from . import opendata
 from .opendata_selectors import (
@@ -19,8 +27,10 @@ from .opendata_selectors import (
     register_columns_and_records,
     register_open_data,
     unit_catalogue_head,
+    unit_licence,
     unit_open_data,
 )
+from .opendata_services import open_data_licence_choose
 
 _CSV_TYPE = "text/csv; charset=utf-8; header=present"
 _TYPES = {"csv": _CSV_TYPE, "json": "application/json", "jsonld": "application/ld+json"}
@@ -193,3 +203,40 @@ def _region(request, *args, **kwargs):
 def region_catalogue(request, fmt: str):
     state = _region(request)
     return _rdf_response(opendata.dcat_graph(state.head, state.entries), fmt)
+
+
+# --- the office: the unit's choice of licence -------------------------------------------------------------
+
+
+class LicenceForm(forms.Form):
+    licence = forms.ChoiceField(
+        label=gettext_lazy("Licence of the registers' data"),
+        choices=OpenDataLicence.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "CC0 1.0: anyone may re-use the data without conditions. CC BY 4.0: anyone may re-use them, naming "
+            "the office as their source."
+        ),
+    )
+
+
+@area_required(Area.OFFICE_ADMIN)
+def licence_edit(request):
+    """The administrator chooses the licence every register file, catalogue and feed of the unit states."""
+    form = LicenceForm(request.POST or None, initial={"licence": unit_licence(connection.tenant)})
+    if request.method == "POST" and form.is_valid():
+        open_data_licence_choose(licence=form.cleaned_data["licence"], actor=request.user.get_username())
+        messages.success(request, _("The licence of the open data is saved."))
+        return redirect("clerk-open-data")
+    publisher_url = unit_root_url(connection.tenant)
+    return render(
+        request,
+        "registers/opendata_licence.html",
+        {
+            "form": form,
+            "index_url": f"{publisher_url}dane/",
+            "catalogue_url": opendata.catalogue_url(publisher_url),
+            "feed_url": f"{publisher_url}dane/{opendata.FEED_FILE_NAME}",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -100,6 +100,7 @@ PAGES = {
     "clerk-export-start": (POST_ONLY_ADMIN, {}),
     "clerk-export-download": (ADMIN_ONLY, {"pk": "@export"}),
     "clerk-branding": (ADMIN_ONLY, {}),
+    "clerk-open-data": (ADMIN_ONLY, {}),
     "clerk-services": (ADMIN_ONLY, {}),
     "clerk-adopted-service": (ADMIN_ONLY, {"slug": "@adopted"}),
     "clerk-own-service-new": (ADMIN_ONLY, {}),

@@ -13,11 +13,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 
 from shared_services.catalogue.models import OpenDataPublisher, RegisterListing
+from shared_services.identity.access import StaffRole
 from shared_services.registers import opendata
 from shared_services.registers.opendata_services import open_data_licence_choose, register_listing_write
 from tenants.codes import schema_name_for_code
 from tenants.models import Tenant, UnitKind, UnitStatus
 from tests.registers.test_opendata import assert_dcat_ap, harvest_schema
+from tests.support.accounts import signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
 PORTAL, TORUN, LUBICZ = {"HTTP_HOST": "localhost"}, {"HTTP_HOST": "torun.localhost"}, {"HTTP_HOST": "lubicz.localhost"}
@@ -211,3 +213,38 @@ def test_a_register_of_another_unit_is_not_served(client, published):
     assert client.get("/dane/obiekty-sportowe.csv", **TORUN).status_code == 404
     assert client.get("/dane/obiekty-sportowe.csv-metadata.json", **TORUN).status_code == 404
     assert Client().get("/dane/uchwaly-rady.json", **LUBICZ).status_code == 404
+
+
+class TestLicenceChoice:
+    def test_the_administrator_chooses_the_licence_and_the_files_state_it(self, client, published, unit_a):
+        admin = staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN)
+        signed_in(client, unit_a, admin)
+        before = client.get("/dane/katalog.ttl", **TORUN)
+
+        assert client.get("/urzad/otwarte-dane/", **TORUN).status_code == 200
+        response = client.post("/urzad/otwarte-dane/", {"licence": "cc0"}, **TORUN)
+
+        assert response.status_code == 302
+        assert OpenDataPublisher.objects.get(unit=unit_a).licence == "cc0"
+        changed = client.get("/dane/katalog.ttl", HTTP_IF_NONE_MATCH=before["ETag"], **TORUN)
+        assert changed.status_code == 200
+        cc0 = URIRef("http://publications.europa.eu/resource/authority/licence/CC0")
+        assert (URIRef("http://torun.localhost:8000/dane/przystanki"), DCTERMS.license, cc0) in rdf(changed, "ttl")
+        with tenant_context(unit_a):
+            from shared_services.audit.models import AuditEntry
+
+            entry = AuditEntry.objects.get(action="opendata.licence")
+        assert (entry.actor, entry.after) == (admin.get_username(), "cc0")
+
+    def test_a_licence_it_does_not_know_is_a_400(self, client, unit_a):
+        signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
+        assert client.post("/urzad/otwarte-dane/", {"licence": "gpl"}, **TORUN).status_code == 400
+        assert not OpenDataPublisher.objects.filter(unit=unit_a).exists()
+
+    def test_nobody_else_may_choose_it(self, client, unit_a, unit_b):
+        assert client.post("/urzad/otwarte-dane/", {"licence": "cc0"}, **TORUN).status_code == 302  # sign in
+        signed_in(client, unit_b, staff_account(unit_b, "admin", StaffRole.UNIT_ADMIN))
+        assert client.post("/urzad/otwarte-dane/", {"licence": "cc0"}, **TORUN).status_code in (302, 403)
+        signed_in(client, unit_a, staff_account(unit_a, "urzednik", StaffRole.CLERK))
+        assert client.post("/urzad/otwarte-dane/", {"licence": "cc0"}, **TORUN).status_code == 403
+        assert not OpenDataPublisher.objects.filter(unit=unit_a).exists()
