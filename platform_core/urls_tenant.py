@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from onboarding import office_views as onboarding_office_views
+from shared_services.bip import urls as bip_urls
 from shared_services.branding import views as branding_views
 from shared_services.eforms import clerk_views as eforms_clerk_views
 from shared_services.inbox import case_views as inbox_case_views
@@ -99,6 +100,7 @@ urlpatterns = [
     path("urzad/wnioski/", eforms_clerk_views.submissions_list, name="clerk-submissions"),
     path("urzad/skrzynka/", inbox_clerk_views.case_list, name="clerk-inbox"),
     path("urzad/skrzynka/zaznaczone/", inbox_clerk_views.case_list_bulk, name="clerk-inbox-bulk"),
+    path("urzad/mapa/", inbox_clerk_views.case_map, name="clerk-map"),
     path("urzad/pracownicy/", staff_views.staff_and_departments, name="clerk-staff"),
     path("urzad/pracownicy/<int:user_id>/", staff_member_views.staff_member_edit, name="clerk-staff-member"),
     path("urzad/pracownicy/<int:user_id>/usun/", staff_views.staff_member_remove, name="clerk-staff-remove"),
@@ -164,4 +166,10 @@ urlpatterns += [path("", include("shared_services.payments.urls"))]
 urlpatterns += [
     path("dane/", include(opendata_urls.unit_urlpatterns)),
     path("urzad/otwarte-dane/", include(opendata_urls.office_urlpatterns)),
+]
+
+# The unit's BIP (Biuletyn Informacji Publicznej) and the office's editing of it.
+urlpatterns += [
+    path("bip/", include(bip_urls.public_urlpatterns)),
+    path("urzad/bip/", include(bip_urls.office_urlpatterns)),
 ]
