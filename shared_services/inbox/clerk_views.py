@@ -16,12 +16,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from platform_core.forms import YearField, row_ids
+from platform_core.maps import map_data
+from shared_services.eforms.locations import PARCEL_MAX_LENGTH
 from shared_services.identity.access import Area, StaffRole, area_required, office_role
 from shared_services.identity.people import person_name
 from shared_services.staff.models import Department
 
 from . import case_services
 from .models import CaseStatus, Channel
+from .places_search import MAP_CASES_AT_MOST, area_parse, case_map_features, case_map_rows
 from .register_export import RegisterPeriodForm
 from .selectors import (
     DEFAULT_CASE_SORT,
@@ -84,6 +87,23 @@ class CaseFilterForm(forms.Form):
         label=gettext_lazy("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = forms.BooleanField(label=gettext_lazy("Only overdue"), required=False)
+    # Where the case is (shared_services/places): a parcel, a street, an area drawn on the map or typed.
+    parcel = forms.CharField(
+        label=gettext_lazy("Parcel"),
+        required=False,
+        max_length=PARCEL_MAX_LENGTH,
+        help_text=gettext_lazy("Parcel identifier, e.g. 046301_1.0012.123/4"),
+    )
+    street = forms.CharField(label=gettext_lazy("Street"), required=False, max_length=150)
+    area = forms.CharField(
+        label=gettext_lazy("Area"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "Four numbers: south latitude, west longitude, north latitude, east longitude, "
+            "e.g. 53.00, 18.59, 53.02, 18.62 (or draw it on the map)"
+        ),
+    )
 
     def __init__(self, *args, colleagues=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,7 +113,18 @@ class CaseFilterForm(forms.Form):
             ("none", gettext_lazy("nobody yet")),
         ] + [(str(person.pk), person_name(person)) for person in colleagues]
         self.fields["assignee"].error_messages["invalid_choice"] = gettext_lazy("Choose a person from the list.")
-        self.fields["q"].widget.attrs["aria-describedby"] = f"{self['q'].id_for_label}-hint"
+        for name in ("q", "parcel", "area"):
+            self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].id_for_label}-hint"
+
+    def clean_area(self):
+        """The typed area as (min_lat, min_lon, max_lat, max_lon), or None."""
+        text = self.cleaned_data["area"].strip()
+        if not text:
+            return None
+        try:
+            return area_parse(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
     def clean(self):
         cleaned = super().clean()
@@ -126,16 +157,23 @@ def case_list(request):
     return _case_list_page(request, request.GET)
 
 
-def _case_list_page(request, parameters: QueryDict, *, bulk_form=None, status=200):
-    """The list for `parameters` (the list's address): filtered, sorted, one page of it. A filter that cannot
-    be read is explained above the list, which then applies the filters that can be (400)."""
-    colleagues = list(staff_to_assign(request.user))
-    filters = CaseFilterForm(parameters or None, colleagues=colleagues)
-    if filters.is_bound and not filters.is_valid():
-        status = 400
+def _case_filters(request, parameters: QueryDict) -> tuple[CaseFilterForm, dict, bool]:
+    """The filter form of the list and the map, the criteria for cases_for of the filters that can be read, and
+    whether every filter could be."""
+    filters = CaseFilterForm(parameters or None, colleagues=list(staff_to_assign(request.user)))
+    valid = not filters.is_bound or filters.is_valid()
     criteria = {name: value for name, value in getattr(filters, "cleaned_data", {}).items() if value}
     if criteria.get("department"):
         criteria["department"] = criteria["department"].pk
+    return filters, criteria, valid
+
+
+def _case_list_page(request, parameters: QueryDict, *, bulk_form=None, status=200):
+    """The list for `parameters` (the list's address): filtered, sorted, one page of it. A filter that cannot
+    be read is explained above the list, which then applies the filters that can be (400)."""
+    filters, criteria, valid = _case_filters(request, parameters)
+    if not valid:
+        status = 400
     sort = parameters.get(SORT_PARAMETER, "")
     sort = sort if case_sort_known(sort) else DEFAULT_CASE_SORT
     cases = cases_for(request.user, sort=sort, **criteria)
@@ -159,6 +197,41 @@ def _case_list_page(request, parameters: QueryDict, *, bulk_form=None, status=20
             "form": bulk_form if bulk_form.errors else filters,
         },
         status=status,
+    )
+
+
+@staff_required
+def case_map(request):
+    """The cases of the inbox's filters on a map (clustered, each linking to its case), and the same cases as a
+    table below it: the map's text alternative. Only cases with a located place are on either."""
+    filters, criteria, valid = _case_filters(request, request.GET)
+    sort = request.GET.get(SORT_PARAMETER, "")
+    cases = cases_for(request.user, sort=sort if case_sort_known(sort) else DEFAULT_CASE_SORT, **criteria)
+    rows, more = case_map_rows(cases)
+    map_texts = {
+        "draw": _("Draw an area"),
+        "visible": _("Use the visible area"),
+        "plain": _("No basemap: the unit's outline and the places of cases"),
+    }
+    return render(
+        request,
+        "inbox/case_map.html",
+        {
+            "filters": filters,
+            "form": filters,
+            "rows": rows,
+            "more": more,
+            "at_most": MAP_CASES_AT_MOST,
+            "sort": sort if case_sort_known(sort) and sort != DEFAULT_CASE_SORT else "",
+            "list_query": _query(request.GET, drop=(PAGE_PARAMETER,), keep_empty=False),
+            "map": map_data(
+                features=case_map_features(rows),
+                cluster=True,
+                area={"input": filters["area"].id_for_label},
+                texts=map_texts,
+            ),
+        },
+        status=200 if valid else 400,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shared_services.catalogue.search import fold
 from shared_services.identity.access import StaffRole, office_role
+from shared_services.places.selectors import case_ids_for_parcel, case_ids_for_street, case_ids_in_box
 
 from .access_codes import access_code_hash
 from .models import Case, CaseNote, CaseStatus, EntryKind, RegisterEntry
@@ -48,10 +49,14 @@ def cases_for(
     overdue: bool = False,
     assignee: str = "",
     channel: str = "",
+    parcel: str = "",
+    street: str = "",
+    area: tuple[float, float, float, float] | None = None,
     sort: str = DEFAULT_CASE_SORT,
 ) -> QuerySet:
     """The cases `user` may see that match the office's filters, in the order `sort` names (an unknown one
-    gives the default). `assignee` is "mine", "none" or a user's id; `channel` how the case's first letter came."""
+    gives the default). `assignee` is "mine", "none" or a user's id; `channel` how the case's first letter came;
+    `parcel`, `street` and `area` (min_lat, min_lon, max_lat, max_lon) where the case is (places' selectors)."""
     cases = visible_cases(user).select_related("register_entry__submission__payment", "department", "assignee")
     if q:
         cases = case_search(cases, q)
@@ -75,6 +80,12 @@ def cases_for(
         cases = cases.filter(assignee__isnull=True)
     elif str(assignee).isdigit():
         cases = cases.filter(assignee_id=int(assignee))
+    if parcel:
+        cases = cases.filter(pk__in=case_ids_for_parcel(parcel))
+    if street:
+        cases = cases.filter(pk__in=case_ids_for_street(street))
+    if area:
+        cases = cases.filter(pk__in=case_ids_in_box(*area))
     return case_sorted(cases, sort)
 
 
