@@ -17,7 +17,15 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils.translation import gettext
 
-from shared_services.usage.models import DurationMonth, MaturityMix, OverdueCount, ServiceMonth, UnitMonth
+from shared_services.usage.models import (
+    DurationMonth,
+    MaturityMix,
+    OverdueCount,
+    RegionMonth,
+    ServiceMonth,
+    UnitMonth,
+    UnitSpan,
+)
 from shared_services.usage.selectors import Figures, Period, Totals, maturity_mix, percentile_days, top_services
 from tenants.models import Tenant, UnitKind
 
@@ -32,9 +40,14 @@ TOP_UNITS = 20
 _SUMS = ("applications", "letters", "closed", "closed_late", "payments", "paid_grosze")
 
 _REGION_SQL = f"""
-WITH per_unit AS (
-    SELECT unit_id, {", ".join(f"sum({name})::{'bigint' if name == 'paid_grosze' else 'int'} AS {name}" for name in _SUMS)}
-    FROM {UnitMonth._meta.db_table} WHERE month >= %(first)s AND month <= %(last)s GROUP BY unit_id
+WITH span AS (
+    SELECT 1 FROM {UnitSpan._meta.db_table} WHERE first = %(first)s AND last = %(last)s LIMIT 1
+), per_unit AS (
+    SELECT unit_id, {", ".join(_SUMS)} FROM {UnitSpan._meta.db_table} WHERE first = %(first)s AND last = %(last)s
+    UNION ALL
+    SELECT unit_id, {", ".join(f"sum({name})::{'bigint' if name == 'paid_grosze' else 'int'}" for name in _SUMS)}
+    FROM {UnitMonth._meta.db_table} WHERE month >= %(first)s AND month <= %(last)s AND NOT EXISTS (SELECT * FROM span)
+    GROUP BY unit_id
 ), last_count AS (
     SELECT max(day) AS day FROM {OverdueCount._meta.db_table} WHERE day >= %(first)s AND day <= %(end)s
 ), overdue AS (
@@ -53,8 +66,8 @@ UNION ALL (
     WHERE applications > 0 OR letters > 0 ORDER BY applications DESC, letters DESC, code LIMIT {TOP_UNITS}
 )
 UNION ALL
-SELECT 'month', '', '', '', 0, {", ".join(f"sum({name})" for name in _SUMS)}, NULL, month
-FROM {UnitMonth._meta.db_table} WHERE month >= %(first)s AND month <= %(last)s GROUP BY month
+SELECT 'month', '', '', '', 0, {", ".join(_SUMS)}, NULL, month
+FROM {RegionMonth._meta.db_table} WHERE month >= %(first)s AND month <= %(last)s
 UNION ALL
 SELECT 'counted', '', '', '', 0, {", ".join("0" for _name in _SUMS)}, NULL, day FROM last_count
 """

@@ -72,6 +72,45 @@ class UnitMonth(models.Model):
         constraints = [models.UniqueConstraint(fields=["month", "unit"], name="usage_unit_month_once")]
 
 
+class _Sums(models.Model):
+    applications = models.PositiveIntegerField(default=0)  # filed electronically
+    letters = models.PositiveIntegerField(default=0)  # registered on paper or from e-mail, opening a case
+    closed = models.PositiveIntegerField(default=0)
+    closed_late = models.PositiveIntegerField(default=0)
+    payments = models.PositiveIntegerField(default=0)
+    paid_grosze = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+@public_model
+class UnitSpan(_Sums):
+    """A unit's sums over a span of whole months (the longer periods the pages offer: the last 12 months, a
+    year), added up from `UnitMonth` by each roll-up so that a page of a long period does not add up every
+    unit's every month. A span the roll-up has not made yet is added up on the page instead."""
+
+    unit = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    first = models.DateField()
+    last = models.DateField()
+
+    class Meta:
+        verbose_name = _("unit's sums over months")
+        verbose_name_plural = _("units' sums over months")
+        constraints = [models.UniqueConstraint(fields=["first", "last", "unit"], name="usage_unit_span_once")]
+
+
+@public_model
+class RegionMonth(_Sums):
+    """Every unit's month added up: the dashboard's months, without adding up every unit's month."""
+
+    month = models.DateField(unique=True)
+
+    class Meta:
+        verbose_name = _("region's month of usage")
+        verbose_name_plural = _("region's months of usage")
+
+
 @public_model
 class ServiceMonth(models.Model):
     """Applications filed electronically for a service in a month, across the region."""

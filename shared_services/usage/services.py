@@ -25,12 +25,16 @@ from .models import (
     FactKind,
     MaturityMix,
     OverdueCount,
+    RegionMonth,
     RollupState,
     ServiceMonth,
     UnitMonth,
+    UnitSpan,
     UsageFact,
 )
+from .selectors import periods_offered
 
+_SUMS = ("applications", "letters", "closed", "closed_late", "payments", "paid_grosze")
 # Facts recorded this long before the last roll-up began are rolled up again: a transaction that was still open
 # then (its fact invisible) commits within it.
 ROLLUP_MARGIN = datetime.timedelta(hours=1)
@@ -122,10 +126,27 @@ def usage_rollup(*, everything: bool = False) -> list[datetime.date]:
         months = sorted(facts.annotate(month=TruncMonth("day")).values_list("month", flat=True).distinct().order_by())
         for month in months:
             _month_rebuild(month)
+        spans_rebuild()
         maturity_mix_rebuild()
         state.facts_until = started
         state.save(update_fields=["facts_until"])
     return months
+
+
+def spans_rebuild(today: datetime.date | None = None) -> None:
+    """Every unit's sums over each longer period the pages offer now (see UnitSpan), from its months."""
+    UnitSpan.objects.all().delete()
+    sums = ", ".join(_SUMS)
+    with connection.cursor() as cursor:
+        # A single month is UnitMonth's row; in December the last 12 months are the year.
+        spans = {(period.first, period.last) for period in periods_offered(today) if period.first != period.last}
+        for first, last in sorted(spans):
+            cursor.execute(
+                f"INSERT INTO {UnitSpan._meta.db_table} (unit_id, first, last, {sums}) "
+                f"SELECT unit_id, %(first)s, %(last)s, {', '.join(f'sum({name})' for name in _SUMS)} "
+                f"FROM {UnitMonth._meta.db_table} WHERE month >= %(first)s AND month <= %(last)s GROUP BY unit_id",
+                {"first": first, "last": last},
+            )
 
 
 def maturity_mix_rebuild() -> None:
@@ -143,7 +164,7 @@ def maturity_mix_rebuild() -> None:
 
 def _month_rebuild(month: datetime.date) -> None:
     after = (month + datetime.timedelta(days=32)).replace(day=1)
-    for model in (UnitMonth, ServiceMonth, DurationMonth):
+    for model in (UnitMonth, RegionMonth, ServiceMonth, DurationMonth):
         model.objects.filter(month=month).delete()
     facts, units = UsageFact._meta.db_table, Tenant._meta.db_table
     span = "f.day >= %(month)s AND f.day < %(after)s"
@@ -160,6 +181,12 @@ def _month_rebuild(month: datetime.date) -> None:
             "coalesce(sum(f.amount_grosze) FILTER (WHERE f.kind = 'payment'), 0) "
             f"FROM {facts} f WHERE {span} GROUP BY f.unit_id",
             {"month": month, "after": after},
+        )
+        cursor.execute(
+            f"INSERT INTO {RegionMonth._meta.db_table} (month, {', '.join(_SUMS)}) "
+            f"SELECT %(month)s, {', '.join(f'coalesce(sum({name}), 0)' for name in _SUMS)} "
+            f"FROM {UnitMonth._meta.db_table} WHERE month = %(month)s",
+            {"month": month},
         )
         cursor.execute(
             f"INSERT INTO {ServiceMonth._meta.db_table} (month, service_key, applications) "

@@ -209,3 +209,20 @@ class TestOfficePage:
         signed_in(client, unit_a, staff_account(unit_a, "admin", StaffRole.UNIT_ADMIN))
         response = client.get("/urzad/wskazniki/", {"okres": last_month.strftime("%Y-%m")}, **TORUN)
         assert response.context["figures"].overdue_cases == 5
+
+
+def test_a_long_period_reads_its_spans_and_without_them_adds_the_months_up(region, unit_a):
+    from onboarding.usage import region_figures
+    from shared_services.usage.models import UnitSpan
+    from shared_services.usage.selectors import period_of
+
+    period = period_of("12m")
+    assert UnitSpan.objects.filter(first=period.first, last=period.last, unit=unit_a).get().applications == 5
+    from_spans = region_figures(period)
+    UnitSpan.objects.all().delete()
+    from_months = region_figures(period)
+    assert from_spans.totals == from_months.totals and from_spans.totals.applications == 7
+    assert [(unit.code, unit.totals) for unit in from_spans.groups["units"]] == [
+        (unit.code, unit.totals) for unit in from_months.groups["units"]
+    ]
+    assert from_spans.by_month == from_months.by_month
