@@ -74,6 +74,7 @@ PAGES = {
     "clerk-home": (ALL_STAFF, {}),
     "clerk-inbox": (ALL_STAFF, {}),
     "clerk-inbox-bulk": (POST_ONLY_STAFF, {}),
+    "clerk-map": (ALL_STAFF, {}),
     "clerk-register": (HEADS, {}),
     "clerk-register-export": (HEADS, {}, "?od=2026-01-01&do=2026-12-31&format=csv"),
     "clerk-letter-new": (ALL_STAFF, {}),
