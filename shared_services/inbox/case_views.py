@@ -27,6 +27,7 @@ from .case_letters import case_letter_fields, case_letter_pdf
 from .downloads import attachment_response, receipt_xml_response, submission_document_response
 from .models import Case, CaseNote
 from .permissions import allowed_actions, visible_cases
+from .places_search import case_places_context
 from .timeline import case_timeline
 
 staff_required = area_required(Area.OFFICE)
@@ -203,6 +204,7 @@ def _case_page(request, case, actions, forms, status=200, open_action=None):
             "assignee_name": person_name(case.assignee),
             "deadline_text": _deadline_text(case),
             "overdue": case.overdue,
+            **case_places_context(request.user, case),
             "actions": actions,
             "action_forms": [
                 {

@@ -7,7 +7,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shared_services.places.selectors import other_case_ids_on_same_parcels, place_feature, places_of_cases
+from platform_core.maps import map_data
+from shared_services.places.models import PlaceKind
+from shared_services.places.selectors import (
+    other_case_ids_on_same_parcels,
+    place_feature,
+    places_of_case,
+    places_of_cases,
+)
 
 from .permissions import visible_cases
 
@@ -87,6 +94,23 @@ def case_map_features(rows: list[dict]) -> list[dict]:
 def case_place_features(places) -> list[dict]:
     """A case's own places as they are drawn: parcels' outlines, other places' points."""
     return [place_feature(place, properties={"label": str(place)}) for place in places]
+
+
+def case_places_context(user, case) -> dict:
+    """What the case page shows of where the case is: its places, their map (parcels' outlines drawn), and the
+    other cases the person may see on the same parcels (asked only when the case has a parcel)."""
+    places = places_of_case(case.pk)
+    located = [place for place in places if place.located]
+    has_parcel = any(place.kind == PlaceKind.PARCEL for place in places)
+    return {
+        "places": places,
+        "places_map": map_data(
+            features=case_place_features(located), texts={"plain": _("No basemap: the unit's outline and the places")}
+        )
+        if located
+        else None,
+        "same_parcel_cases": other_cases_on_same_parcels(user, case) if has_parcel else [],
+    }
 
 
 def other_cases_on_same_parcels(user, case) -> list:

@@ -185,3 +185,42 @@ def map_data_of_torun(client, torun, unit_b):
     from platform_core.maps import unit_boundary
 
     return unit_boundary("0463011")
+
+
+class TestCasePage:
+    def test_the_case_page_lists_draws_and_links_its_places(self, torun, client, unit_a):
+        with tenant_context(unit_a):
+            (same_parcel,) = cases_filed(1, first_number=5, subject="Wycinka drzewa")
+            place_on(same_parcel, PlaceKind.PARCEL, "046301_1.0012.123/4", OLD_TOWN)
+        signed_in(client, unit_a, torun["admin"])
+        page = client.get(f"/urzad/sprawy/{torun['market'].pk}/", HTTP_HOST=TORUN).content.decode()
+        assert "046301_1.0012.123/4" in page  # the text alternative of the map
+        found = re.search(r'<script id="case-places-map-data" type="application/json">(.*?)</script>', page, re.S)
+        features = json.loads(found.group(1))["features"]["features"]
+        assert [feature["geometry"]["type"] for feature in features] == ["Polygon"]  # the parcel's outline
+        others = page.split('class="same-parcel-cases"')[1].split("</ul>")[0]
+        assert f'href="/urzad/sprawy/{same_parcel.pk}/"' in others and "Wycinka drzewa" in others
+        assert f'href="/urzad/sprawy/{torun["north"].pk}/"' not in others
+
+    def test_other_cases_on_the_parcel_are_only_those_the_person_may_see(self, torun, client, unit_a):
+        clerk = staff_account(unit_a, "urzednik", StaffRole.CLERK)
+        with tenant_context(unit_a):
+            (hidden,) = cases_filed(1, first_number=5, subject="Cudza sprawa")
+            place_on(hidden, PlaceKind.PARCEL, "046301_1.0012.123/4", OLD_TOWN)
+            torun["market"].assignee = clerk
+            torun["market"].save()
+        signed_in(client, unit_a, clerk)
+        page = client.get(f"/urzad/sprawy/{torun['market'].pk}/", HTTP_HOST=TORUN).content.decode()
+        assert "Cudza sprawa" not in page and f"/urzad/sprawy/{hidden.pk}/" not in page
+
+    def test_a_case_without_places_shows_no_map(self, office_admin_on_plain_case):
+        page = office_admin_on_plain_case
+        assert "case-places-map" not in page and "leaflet.js" not in page
+
+
+@pytest.fixture
+def office_admin_on_plain_case(torun, client, unit_a):
+    with tenant_context(unit_a):
+        (plain,) = cases_filed(1, first_number=9)
+    signed_in(client, unit_a, torun["admin"])
+    return client.get(f"/urzad/sprawy/{plain.pk}/", HTTP_HOST=TORUN).content.decode()
