@@ -9,3 +9,6 @@ class BipConfig(AppConfig):
     name = "shared_services.bip"
     label = "bip"
     verbose_name = _("Public information bulletin (BIP)")
+
+    def ready(self):
+        from . import delivery  # noqa: F401 (registers its outbox handlers and BIP's subscription topics)

@@ -32,3 +32,26 @@ def data_render(source_app: str, data: dict | None, language: str) -> SafeString
         return renderer(data, language)
     rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((key, value) for key, value in data.items()))
     return SafeString(f'<dl class="bip-data">{rows}</dl>')
+
+
+# Subscription topics: a key "<prefix>:<rest>" is accepted when the app that owns the prefix names it.
+# BIP owns "bip:" (its sections); a register app registers "register:" with a function giving the title of
+# the register whose slug is <rest>, or None when the unit has no such register.
+TopicTitle = Callable[[str, str], str | None]  # (rest of the key, language code) → title or None
+
+_topics: dict[str, TopicTitle] = {}
+
+
+def register_subscription_topic(prefix: str):
+    def register(title_of: TopicTitle) -> TopicTitle:
+        _topics[prefix] = title_of
+        return title_of
+
+    return register
+
+
+def subscription_topic_title(key: str, language: str) -> str | None:
+    """The title of what `key` follows, or None when nobody knows the key (the subscription is refused)."""
+    prefix, _, rest = key.partition(":")
+    title_of = _topics.get(prefix)
+    return title_of(rest, language) if title_of is not None and rest else None

@@ -6,6 +6,8 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from shared_services.offer.selectors import offered_services
+
 from .models import ChangeKind, Editor, EditorialOffice, Publication, PublicationVersion, Section, Subscription
 
 SECTION_KEY_PREFIX = "bip:"
@@ -110,3 +112,18 @@ def editors() -> QuerySet[Editor]:
 
 def subscription_by_token(token) -> Subscription | None:
     return Subscription.objects.filter(token=token).first()
+
+
+# The catalogue's service through which a resident files a request for public information (art. 10 of the act).
+REQUEST_SERVICE = "dostep-do-informacji-publicznej"
+
+
+def request_service_offered() -> bool:
+    return offered_services().filter(standard_service__slug=REQUEST_SERVICE).exists()
+
+
+def withheld_statements(*, now: datetime | None = None) -> QuerySet[PublicationVersion]:
+    """Art. 8 ust. 5: the visible statements of information withheld from publication (what, legal basis,
+    who decided), newest first."""
+    now = now or timezone.now()
+    return change_register(now=now).exclude(withheld_scope="")

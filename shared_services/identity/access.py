@@ -80,6 +80,9 @@ class Area(Enum):
     CONSOLE = "console"  # platform domain: units' lifecycle, regional catalogue — operators
     OFFICE = "office"  # a unit's /urzad/: any of its staff
     OFFICE_ADMIN = "office_admin"  # a unit's settings, staff, export, API tokens — its administrators
+    # Publishing in the unit's BIP: what the office states publicly under its name, so its administrators and
+    # department heads (who answer for their departments' information), not every clerk.
+    OFFICE_EDITOR = "office_editor"
     RESIDENT = "resident"  # a unit's "my account": anybody signed in
 
 
@@ -110,6 +113,8 @@ def decide(user, area: Area) -> Verdict:
         allowed = not on_platform
     elif area is Area.OFFICE:
         allowed = office_role(user) is not None
+    elif area is Area.OFFICE_EDITOR:
+        allowed = office_role(user) in (StaffRole.UNIT_ADMIN, StaffRole.DEPARTMENT_HEAD)
     else:
         allowed = office_role(user) == StaffRole.UNIT_ADMIN
     return Verdict.ALLOWED if allowed else Verdict.NO_ACCESS
