@@ -207,6 +207,7 @@ class TestIndexPage:
 
     def test_every_page_of_the_unit_links_its_open_data(self, client, unit_a):
         assert 'href="/dane/"' in client.get("/", **TORUN).content.decode()
+        assert 'href="/dane/"' in client.get("/bip/", **TORUN).content.decode()
 
 
 def test_a_register_of_another_unit_is_not_served(client, published):
