@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from platform_core.schema_marking import tenant_model
 
 from .contrast import MINIMUM_TEXT_CONTRAST, WHITE, contrast_ratio
+from .service_points import service_points_parse, validate_service_points
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
@@ -28,6 +29,15 @@ class UnitBranding(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     bip_url = models.URLField(_("Public Information Bulletin (BIP)"), blank=True)
     accessibility_statement_url = models.URLField(_("accessibility statement"), blank=True)
+    service_points = models.TextField(
+        _("service points"),
+        blank=True,
+        validators=[validate_service_points],
+        help_text=_(
+            'Where residents are served, one a line: "name; address; latitude, longitude". Shown on the home '
+            "page as a list and on a map."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -37,6 +47,16 @@ class UnitBranding(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def service_point_list(self) -> list:
+        """The service points as typed (models' validation kept the text readable; a row from before reads as none)."""
+        try:
+            return service_points_parse(self.service_points)
+        except ValidationError:
+            return []
+
+    def service_point_features(self) -> list[dict]:
+        return [point.feature() for point in self.service_point_list()]
 
     def clean(self):
         # Residents read white text on both colours (header, buttons): WCAG 2.1 AA asks 4.5:1 for text.

@@ -18,6 +18,7 @@ EDITABLE = (
     "email",
     "bip_url",
     "accessibility_statement_url",
+    "service_points",
 )
 
 

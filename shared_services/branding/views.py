@@ -36,6 +36,7 @@ class BrandingForm(forms.ModelForm):
             "primary_colour": forms.TextInput(attrs={"type": "color"}),
             "accent_colour": forms.TextInput(attrs={"type": "color"}),
             "address": forms.Textarea(attrs={"rows": 3}),
+            "service_points": forms.Textarea(attrs={"rows": 3}),
         }
 
     def clean_coat_of_arms_upload(self):

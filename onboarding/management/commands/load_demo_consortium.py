@@ -6,6 +6,8 @@ from django_tenants.utils import tenant_context
 
 from onboarding.demo_cases import Office, demo_correspondence_load, demo_paper_letters, demo_resident_accounts
 from onboarding.demo_catalogue import DEMO_CARD, demo_card_in_review
+from shared_services.branding.selectors import branding_get
+from shared_services.branding.services import branding_update
 from shared_services.identity import provisioning
 from shared_services.identity.access import StaffRole
 from shared_services.payments.models import ProviderConfig
@@ -67,6 +69,7 @@ class Command(BaseCommand):
         for unit in Tenant.objects.filter(code__in=DEMO_UNIT_CODES).order_by("code"):
             with tenant_context(unit):
                 departments = _departments()
+                _service_points(unit.code)
             staff = {}
             for prefix, role, first_name, department in DEMO_STAFF:
                 username = f"{prefix}.{unit.slug}"
@@ -126,6 +129,24 @@ class Command(BaseCommand):
                 "(e.g. admin.torun, kierownik.torun, urzednik.torun)."
             )
         )
+
+
+# Each demo office's service points for its home page's map ("name; address; latitude, longitude"): the real
+# addresses, with coordinates read off a map by hand to about a hundred metres.
+DEMO_SERVICE_POINTS = {
+    "0463011": "Biuro Obsługi Mieszkańców; ul. Wały gen. Sikorskiego 8, 87-100 Toruń; 53.0107, 18.6053\n"
+    "Filia Biura Obsługi Mieszkańców; ul. Grudziądzka 126b, 87-100 Toruń; 53.0290, 18.6120",
+    "0461011": "Urząd Miasta Bydgoszczy; ul. Jezuicka 1, 85-102 Bydgoszcz; 53.1228, 18.0010",
+    "0415042": "Urząd Gminy Lubicz; ul. Toruńska 21, 87-162 Lubicz Górny; 53.0240, 18.7640",
+    "0415": "Starostwo Powiatowe w Toruniu; ul. Towarowa 4-6, 87-100 Toruń; 53.0170, 18.6380",
+    "04": "Urząd Marszałkowski; pl. Teatralny 2, 87-100 Toruń; 53.0128, 18.6020",
+}
+
+
+def _service_points(code: str) -> None:
+    """The demo office's service points, unless its administrator has typed some."""
+    if code in DEMO_SERVICE_POINTS and not branding_get().service_points:
+        branding_update(service_points=DEMO_SERVICE_POINTS[code])
 
 
 def _departments() -> dict[str, Department]:

@@ -188,6 +188,7 @@
     if (!source || typeof L === "undefined") return;
     var data = JSON.parse(source.textContent);
     element.hidden = false;
+    document.querySelectorAll('[data-map-hint="' + element.id + '"]').forEach(function (hint) { hint.hidden = false; });
     var map = L.map(element, { scrollWheelZoom: false });
     map.attributionControl.setPrefix(false);
     if (data.tiles) {
