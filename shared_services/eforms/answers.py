@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from .definition import FormDefinition
+from .locations import is_location, location_text
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def answer_text(value, spec: dict) -> str:
     for option in spec.get("oneOf", []) or spec.get("anyOf", []):
         if isinstance(option, dict) and option.get("const") == value:
             return str(option.get("title", value))
+    if is_location(spec) and isinstance(value, list):
+        return location_text(value)
     if isinstance(value, dict):
         nested = spec.get("properties", {})
         return "; ".join(

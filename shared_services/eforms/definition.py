@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from jsonschema.exceptions import best_match
 
 from .json_schema import DIALECT, UNREADABLE, ReferenceProblems, meta_schema_errors, subschemas
+from .locations import is_location, location_spec_problems
 
 LAYOUT_WIDGETS = {"textarea", "radio"}
 
@@ -263,6 +264,8 @@ def _field_problems(name: str, spec) -> list:
         ]
     if not isinstance(spec, dict):
         return [_("field %s must be described by an object") % name]
+    if is_location(spec):  # the places an application concerns (locations.py)
+        return location_spec_problems(name, spec)
     if spec.get("type") not in SUPPORTED_TYPES:
         return [
             _("field %(field)s must have a type of: %(types)s")

@@ -19,6 +19,7 @@ from platform_core.text import line_clean, text_clean
 
 from .definition import FormDefinition, definition_usable_check
 from .json_schema import form_validator, format_checker
+from .locations import LocationField, is_location
 from .uploads import check_attachment
 from .validators import FORMAT_VALIDATORS
 
@@ -93,6 +94,8 @@ def _field_for(name: str, spec: dict, *, required: bool, widget_hint: str | None
         # `accept` only helps the file picker; the content is what is checked (uploads.check_attachment).
         accept = ",".join(spec["x-attachment"]["mediaTypes"])
         return forms.FileField(widget=forms.FileInput(attrs={"accept": accept}), **common)
+    if is_location(spec):  # the places the application concerns (locations.py)
+        return LocationField(max_places=spec.get("maxItems", 5), **common)
     if kind == "array":  # a multiple choice (definition.py): text options, each ticked at most once
         items = spec["items"]
         options = (

@@ -59,10 +59,15 @@ def _normal_text(value: str) -> str:
 
 
 def parcel_identifier_parse(value: str) -> ParcelIdentifier | None:
-    """The parts of a parcel identifier, or None when `value` does not have its form."""
-    match = _PARCEL.fullmatch(_normal_text(value))
-    if not match or match.group("kind") not in PARCEL_KINDS:
+    """The parts of a parcel identifier, or None when `value` is not one (validate_parcel_identifier says why)."""
+    try:
+        return _parts_of(validate_parcel_identifier(value))
+    except ValidationError:
         return None
+
+
+def _parts_of(text: str) -> ParcelIdentifier:
+    match = _PARCEL.fullmatch(text)
     return ParcelIdentifier(
         teryt=match.group("teryt"),
         precinct=match.group("precinct"),
@@ -106,7 +111,7 @@ def validate_parcel_identifier(value: str) -> str:
     number = match.group("number")
     if int(number.split("/")[0]) == 0 or ("/" in number and int(number.split("/")[1]) == 0):
         raise ValidationError(_("A parcel number cannot be 0."), code="parcel_number")
-    return parcel_identifier_parse(text).identifier
+    return _parts_of(text).identifier
 
 
 def parcel_in_unit(teryt: str, unit_code: str) -> bool | None:
@@ -221,11 +226,21 @@ class LocationWidget(forms.Widget):
         self.outside_parcels: list[str] = []  # set by the field's check: parcels of another unit, to confirm
 
     def value_from_datadict(self, data, files, name):
-        rows = []
-        for index in range(self.max_places):
-            row = {part: str(data.get(f"{name}-{index}-{part}", "")) for part in _ROW_PARTS}
-            rows.append(row)
+        stored = data.get(name)
+        if isinstance(stored, dict):  # a draft's (draft_value below), when its answers are checked again
+            rows = [dict(row) for row in stored.get("rows", []) if isinstance(row, dict)]
+            return {"rows": rows, "confirmed": bool(stored.get("confirmed"))}
+        rows = [
+            {part: str(data.get(f"{name}-{index}-{part}", "")) for part in _ROW_PARTS}
+            for index in range(self.max_places)
+        ]
         return {"rows": rows, "confirmed": bool(data.get(f"{name}{CONFIRM_SUFFIX}"))}
+
+    def draft_value(self, data, name, *, clean) -> dict:
+        """The filled rows as typed and the confirmation, for a draft (eforms.services.draft_save)."""
+        value = self.value_from_datadict(data, {}, name)
+        rows = [{part: clean(str(row.get(part, ""))) for part in _ROW_PARTS} for row in value["rows"]]
+        return {"rows": [row for row in rows if any(row.values())][: self.max_places], "confirmed": value["confirmed"]}
 
     def value_omitted_from_data(self, data, files, name):
         return not any(key.startswith(f"{name}-") for key in data)

@@ -12,6 +12,7 @@ from platform_core.text import text_clean
 
 from .definition import FormDefinition, definition_check
 from .filling import ApplicationForm
+from .locations import LocationField
 from .models import PIN_FIELDS, Attachment, FormDraft, Submission, UnitForm
 from .uploads import files_removed_on_failure, original_name, sha256_of, stray_files_remove
 
@@ -92,6 +93,9 @@ def draft_save(*, owner, service_key: str, form: ApplicationForm, draft: FormDra
     for name, field in form.fields.items():
         if isinstance(field, MultipleChoiceField) and hasattr(form.data, "getlist") and name in form.data:
             data[name] = [text_clean(value) for value in form.data.getlist(name)]
+        # A location answer is sent as a group of boxes per place (locations.py): kept as its rows.
+        if isinstance(field, LocationField):
+            data[name] = field.widget.draft_value(form.data, name, clean=text_clean)
     owner = owner if owner is not None and owner.is_authenticated else None
     if draft is not None:
         draft.data, draft.owner = data, draft.owner or owner

@@ -24,6 +24,7 @@ from platform_core.metrics import IntakeTimer
 from shared_services.audit.services import audit_batch
 from shared_services.eforms.models import Submission
 from shared_services.eforms.services import submission_create
+from shared_services.places.services import places_from_submission
 
 from . import upo
 from .access_codes import access_code_hash, access_code_new
@@ -165,6 +166,8 @@ def _register(
         email_receipt=email_receipt,
     )
     case = case_open_at_intake(entry=entry, jrwa=jrwa, deadline_days=deadline_days)
+    # The places the application names (its location answers): stored as typed, looked up after commit.
+    places_from_submission(submission, entry=entry, case=case)
     # Before the number: what the apps above write (a usage fact) is not done under the register's lock.
     application_received.send(sender=RegisterEntry, entry=entry, case=case)
     register_number_take(entry)
