@@ -370,6 +370,8 @@ CELERY_BEAT_SCHEDULE = {
     # Usage indicators: new facts added up into their months; each unit's overdue cases counted once a day.
     "usage-rollup": {"task": "shared_services.usage.tasks.usage_rollup_task", "schedule": 300.0},
     "overdue-count-sweep": {"task": "shared_services.usage.tasks.overdue_count_sweep", "schedule": 24 * 3600.0},
+    # BIP: subscribers told of scheduled items once their time has come (the items show by themselves).
+    "bip-scheduled-announce": {"task": "shared_services.bip.tasks.bip_scheduled_announce", "schedule": 300.0},
 }
 
 # --- Logging and error reporting -----------------------------------------------------------------
