@@ -285,3 +285,65 @@ class RegisterListing(models.Model):
             models.UniqueConstraint(fields=["unit", "register_id"], name="catalogue_register_listing_once"),
             models.UniqueConstraint(fields=["unit", "slug"], name="catalogue_register_listing_slug"),
         ]
+
+
+class RegisterTheme(models.TextChoices):
+    """The four themes of public registers (the seed project's grouping; each register also names its open-data
+    category)."""
+
+    BUDGET_FINANCE = "budget_finance", _("budget and finance")
+    AUTHORITY_LAW = "authority_law", _("local authority and law")
+    TRANSPORT_ENVIRONMENT = "transport_environment", _("transport and environment")
+    SPORT_TOURISM = "sport_tourism", _("sport and tourism")
+
+
+@public_model
+class StandardRegister(models.Model):
+    """A public register of the regional standard (uchwały, rejestr umów, przystanki …); what it holds is in its
+    versions, the newest being `current`. Units adopt it by slug and keep its records in their own schema."""
+
+    slug = models.SlugField(unique=True, max_length=36)  # ≤ 36: the harvest feed's extIdent is built from it
+    created_at = models.DateTimeField(auto_now_add=True)
+    current = current_version_field("StandardRegisterVersion")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("standard register")
+        verbose_name_plural = _("standard registers")
+
+    def __str__(self):
+        return self.current.name if self.current else self.slug
+
+
+@public_model
+class StandardRegisterVersion(FormDefinition):
+    """One immutable version of a standard register: its description as a dataset and its fields as a form
+    definition (JSON Schema 2020-12 + layout, the forms engine's), so entering, checking and importing a record
+    is filling that form. Units' records pin the version number they were entered against."""
+
+    register = models.ForeignKey(StandardRegister, on_delete=models.CASCADE, related_name="versions")
+    name = models.CharField(_("name"), max_length=250)
+    name_en = models.CharField(_("name in English"), max_length=250)
+    description = models.TextField(_("description"))
+    description_en = models.TextField(_("description in English"))
+    theme = models.CharField(_("theme"), max_length=32, choices=RegisterTheme.choices)
+    # dane.gov.pl's category (the EU data theme's code: GOVE, ECON, TRAN …) and the harvester's update frequency.
+    category = models.CharField(_("open data category"), max_length=4)
+    update_frequency = models.CharField(_("update frequency"), max_length=16, default="notApplicable")
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    tags_en = models.JSONField(_("tags in English"), default=list, blank=True)
+    unit_kinds = models.JSONField(_("kept by units of kind"), default=list)
+    # The field whose value names a record in lists and as its BIP title (e.g. the resolution's number).
+    title_field = models.CharField(_("field naming a record"), max_length=100)
+    # A case of this standard service, closed, proposes a record; `case_fields` maps a record field to the
+    # application's field it is prefilled from ({"holder": "nazwa_przedsiebiorcy"}).
+    service_slug = models.SlugField(_("linked standard service"), max_length=100, blank=True)
+    case_fields = models.JSONField(_("record fields from the application"), default=dict, blank=True)
+
+    class Meta(FormDefinition.Meta):
+        verbose_name = _("standard register version")
+        verbose_name_plural = _("standard register versions")
+        constraints = [models.UniqueConstraint(fields=["register", "number"], name="catalogue_register_version_once")]
+
+    def __str__(self):
+        return f"{self.name} v{self.number}"
