@@ -17,6 +17,7 @@ from psycopg2 import sql
 
 from platform_core.file_storage import exports_storage, staging_folder, unit_storage
 from shared_services.audit.services import audit_record
+from shared_services.bip.services import bip_seed
 from shared_services.branding.services import branding_update
 from shared_services.catalogue.models import Offering, OwnServiceListing
 from shared_services.identity import provisioning
@@ -134,8 +135,8 @@ def unit_onboard_without_terc(*, name: str, slug: str, actor: Actor, admin_email
 
 
 def _unit_prepare(*, unit: Tenant, actor: Actor, admin_email: str) -> None:
-    """What every new unit gets inside its onboarding transaction: branding, the standard services and letter
-    templates for its kind, its Organization in Keycloak, its first administrator, the audit entry.
+    """What every new unit gets inside its onboarding transaction: branding, the standard services, letter
+    templates and BIP menu for its kind, its Organization in Keycloak, its first administrator, the audit entry.
 
     Keycloak comes last, when everything local has worked; if it cannot be reached the transaction rolls
     back and the operator is told to try again, which finds and finishes what Keycloak already has.
@@ -144,6 +145,7 @@ def _unit_prepare(*, unit: Tenant, actor: Actor, admin_email: str) -> None:
         branding_update()
         offer_adopt_defaults(unit_kind=unit.kind)
         letter_templates_seed(unit_kind=unit.kind)
+        bip_seed(unit_kind=unit.kind, unit_name=unit.name)
         _identity(provisioning.unit_organization_ensure, unit)
         if admin_email:
             _identity(staff_invite, email=admin_email, role=StaffRole.UNIT_ADMIN, actor=actor.label)

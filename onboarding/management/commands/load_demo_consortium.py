@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from onboarding.demo_bip import demo_bip_load
 from onboarding.demo_cases import Office, demo_correspondence_load, demo_paper_letters, demo_resident_accounts
 from onboarding.demo_catalogue import DEMO_CARD, demo_card_in_review
 from shared_services.branding.selectors import branding_get
@@ -98,6 +99,10 @@ class Command(BaseCommand):
                     options=DEMO_GATEWAY,
                     secrets=DEMO_GATEWAY_SECRETS,
                 )
+        for unit in offices:
+            with tenant_context(unit):
+                published = demo_bip_load(unit=unit)
+            self.stdout.write(f"{unit.name}: BIP publications added {published} (/bip/).")
         for unit, office in offices.items():
             with tenant_context(unit):
                 accounts = demo_resident_accounts(
