@@ -10,6 +10,7 @@ from shared_services.inbox import case_views as inbox_case_views
 from shared_services.inbox import clerk_views as inbox_clerk_views
 from shared_services.inbox import correspondence_views as inbox_correspondence_views
 from shared_services.inbox import export_views as inbox_export_views
+from shared_services.inbox import place_views as inbox_place_views
 from shared_services.inbox import start_views as inbox_start_views
 from shared_services.letters import views as letters_views
 from shared_services.notifications import views as notifications_views
@@ -110,6 +111,8 @@ urlpatterns = [
     path("urzad/rejestr/nowe-pismo/", inbox_correspondence_views.letter_new, name="clerk-letter-new"),
     path("urzad/sprawy/<int:pk>/", inbox_case_views.case_detail, name="clerk-case"),
     path("urzad/sprawy/<int:pk>/metryka.pdf", inbox_export_views.case_file, name="clerk-case-file"),
+    path("urzad/sprawy/<int:pk>/miejsca/", inbox_place_views.case_places, name="clerk-case-places"),
+    path("urzad/rejestr/<int:entry_pk>/miejsca/", inbox_place_views.letter_places, name="clerk-letter-places"),
     path("urzad/sprawy/<int:pk>/<str:action>/", inbox_case_views.case_act, name="clerk-case-act"),
     path("urzad/sprawy/<int:pk>/dokumenty/<str:what>", inbox_case_views.case_document, name="clerk-case-document"),
     path(

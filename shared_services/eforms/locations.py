@@ -296,7 +296,7 @@ class LocationField(forms.Field):
             if not any(row.values()):
                 continue
             try:
-                place = _place_of(row)
+                place = place_from_row(row)
             except ValidationError as error:
                 errors.extend(
                     ValidationError(_("Place %(number)s: %(problem)s"), params={"number": index, "problem": message})
@@ -328,7 +328,9 @@ class LocationField(forms.Field):
             raise ValidationError(_("At most %(limit)s places."), params={"limit": self.max_places})
 
 
-def _place_of(row: dict) -> dict:
+def place_from_row(row: dict) -> dict:
+    """One place of the boxes of a row (parcel, locality, street, number, lat, lon, as typed and cleaned); raises
+    ValidationError saying what is wrong."""
     if row["parcel"]:
         if any(row[part] for part in ("locality", "street", "number", "lat", "lon")):
             raise ValidationError(_("give either a parcel, an address or a point, not several in one row."))
