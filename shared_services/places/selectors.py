@@ -50,6 +50,7 @@ def case_ids_for_parcel(identifier: str) -> QuerySet:
     """Ids of the cases concerning a parcel (by its identifier, typed in any accepted form)."""
     return (
         Place.objects.filter(kind=PlaceKind.PARCEL, identifier=parcel_normal(identifier), case_id__isnull=False)
+        .order_by()
         .values("case_id")
         .distinct()
     )
@@ -65,7 +66,7 @@ def case_ids_for_street(street: str, locality: str = "") -> QuerySet:
     places = Place.objects.filter(kind=PlaceKind.ADDRESS, street__icontains=street, case_id__isnull=False)
     if locality.strip():
         places = places.filter(locality__iexact=locality.strip())
-    return places.values("case_id").distinct()
+    return places.order_by().values("case_id").distinct()
 
 
 def places_in_box(min_lat: float, min_lon: float, max_lat: float, max_lon: float) -> QuerySet:
@@ -77,7 +78,13 @@ def places_in_box(min_lat: float, min_lon: float, max_lat: float, max_lon: float
 
 def case_ids_in_box(min_lat: float, min_lon: float, max_lat: float, max_lon: float) -> QuerySet:
     """Ids of the cases with a place overlapping the box (an area drawn on the map or typed as four numbers)."""
-    return places_in_box(min_lat, min_lon, max_lat, max_lon).filter(case_id__isnull=False).values("case_id").distinct()
+    return (
+        places_in_box(min_lat, min_lon, max_lat, max_lon)
+        .filter(case_id__isnull=False)
+        .order_by()
+        .values("case_id")
+        .distinct()
+    )
 
 
 def cases_near(lat: float, lon: float, metres: float, *, limit: int = 200) -> list[tuple[int, float]]:
@@ -104,6 +111,7 @@ def other_case_ids_on_same_parcels(case_id: int) -> QuerySet:
     return (
         Place.objects.filter(kind=PlaceKind.PARCEL, identifier__in=parcels, case_id__isnull=False)
         .exclude(case_id=case_id)
+        .order_by()
         .values("case_id")
         .distinct()
     )
