@@ -19,6 +19,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from lxml import etree
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -185,6 +186,8 @@ def _cell(value) -> str:
 def _json_value(value):
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)  # amounts in złoty: far below where a double loses a grosz
     return value
 
 

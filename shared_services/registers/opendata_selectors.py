@@ -4,14 +4,21 @@ unit's schema."""
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 
 from platform_core.hosts import platform_root_url, unit_root_url
-from shared_services.catalogue.models import OpenDataLicence, OpenDataPublisher, RegisterListing
+from shared_services.catalogue.models import (
+    OpenDataLicence,
+    OpenDataPublisher,
+    RegisterListing,
+    StandardRegisterVersion,
+)
 from tenants.models import Tenant, UnitStatus
 
 from . import opendata
+from .models import Record, RecordStatus, Register
 from .opendata import LICENCES, CatalogueHead, Dataset, Publisher
 
 # Who publishes the regional catalogue: the platform that aggregates the units' catalogues (each dataset keeps
@@ -226,6 +233,61 @@ def region_register_freshness() -> tuple[list[FreshnessRow], list[dict]]:
     return rows, units
 
 
+# The first column of every register's files: the record's number in the register, stable across versions.
+NUMBER_COLUMN = opendata.Column(
+    "nr_wpisu", "Numer wpisu w rejestrze", "Number of the record in the register", "integer"
+)
+
+
+def column_of(name: str, spec: dict) -> opendata.Column:
+    """A definition's field as a column: JSON Schema's type and format as a CSV on the Web datatype."""
+    spec = spec if isinstance(spec, dict) else {}
+    kind, fmt = spec.get("type"), spec.get("format")
+    if spec.get("x-money") or kind == "number":
+        datatype = "decimal"  # money as złoty with two decimals, not the grosze it is kept in
+    elif kind in ("integer", "boolean"):
+        datatype = kind
+    elif fmt == "date":
+        datatype = "date"
+    elif fmt == "date-time":
+        datatype = "dateTime"
+    elif fmt == "uri":
+        datatype = "anyURI"
+    else:
+        datatype = "string"
+    title = str(spec.get("title") or name)
+    return opendata.Column(
+        key=name,
+        title_pl=title,
+        title_en=str(spec.get("x-title-en") or title),
+        datatype=datatype,
+        description_pl=str(spec.get("description") or ""),
+    )
+
+
+def cell_of(spec: dict, value):
+    """A record's value as the file says it: money in złoty, everything else as kept (dates are ISO text)."""
+    if isinstance(spec, dict) and spec.get("x-money") and isinstance(value, int) and not isinstance(value, bool):
+        return (Decimal(value) / 100).quantize(Decimal("0.01"))
+    return value
+
+
 def register_columns_and_records(register_id: int, *, records: bool = True):
-    """The register's columns and its published records, from the unit's schema (the register engine's models)."""
-    raise NotImplementedError  # wired to the register engine's models when they land
+    """The register's columns (its adopted definition's fields, after the record number) and, with `records`, its
+    published records as mappings, oldest first; in the unit's schema, two or three queries. Drafts, proposals
+    and withdrawn records never appear."""
+    register = Register.objects.get(pk=register_id)
+    definition = StandardRegisterVersion.objects.get(register__slug=register.slug, number=register.version)
+    properties = definition.properties
+    names = definition.field_order()
+    columns = (NUMBER_COLUMN, *(column_of(name, properties.get(name)) for name in names))
+    if not records:
+        return columns, []
+    rows = []
+    published = Record.objects.filter(register=register, status=RecordStatus.PUBLISHED).order_by("number")
+    for record in published.only("number", "data"):
+        data = record.data if isinstance(record.data, dict) else {}
+        row = {"id": record.number, NUMBER_COLUMN.key: record.number}
+        row.update({name: cell_of(properties.get(name), data.get(name)) for name in names})
+        rows.append(row)
+    return columns, rows

@@ -3,9 +3,17 @@ transaction that publishes or withdraws a record so the regional catalogue and t
 the units' schemas, and the unit's choice of licence (`catalogue.OpenDataPublisher`)."""
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from shared_services.audit.services import audit_record
-from shared_services.catalogue.models import OpenDataLicence, OpenDataPublisher, RegisterListing
+from shared_services.catalogue.models import (
+    OpenDataLicence,
+    OpenDataPublisher,
+    RegisterListing,
+    StandardRegisterVersion,
+)
+
+from .models import Record, RecordStatus
 
 
 @transaction.atomic
@@ -32,3 +40,40 @@ def register_listing_write(*, register_id: int, published: dict | None) -> None:
         RegisterListing.objects.filter(unit_id=unit_id, register_id=register_id).delete()
         return
     RegisterListing.objects.update_or_create(unit_id=unit_id, register_id=register_id, defaults=published)
+
+
+def register_listing_refresh(register, *, now=None) -> None:
+    """Bring the current unit's public mirror row of `register` up to date: its description from the adopted
+    definition, the number of published records, and `now` as its last publication. Called by the register's
+    services inside the transaction that publishes, changes a published record or withdraws one.
+
+    A register that has never published stays out of the catalogue; one whose records are all withdrawn stays in
+    it, empty, so harvesters see that it emptied. A register no longer kept leaves it."""
+    now = now or timezone.now()
+    if not register.enabled:
+        register_listing_write(register_id=register.pk, published=None)
+        return
+    count = Record.objects.filter(register=register, status=RecordStatus.PUBLISHED).count()
+    listed = RegisterListing.objects.filter(unit_id=connection.tenant.pk, register_id=register.pk)
+    first = listed.values_list("first_published_at", flat=True).first()
+    if count == 0 and not listed.exists():
+        return
+    definition = StandardRegisterVersion.objects.get(register__slug=register.slug, number=register.version)
+    register_listing_write(
+        register_id=register.pk,
+        published={
+            "key": register.slug[:36],
+            "slug": register.slug,
+            "title_pl": definition.name[:300],
+            "title_en": (definition.name_en or definition.name)[:300],
+            "description_pl": definition.description,
+            "description_en": definition.description_en or definition.description,
+            "theme": definition.category,
+            "update_frequency": definition.update_frequency,
+            "keywords_pl": list(definition.tags or []),
+            "keywords_en": list(definition.tags_en or []),
+            "record_count": count,
+            "first_published_at": first or now,
+            "last_published_at": now,
+        },
+    )

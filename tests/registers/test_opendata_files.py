@@ -1,0 +1,230 @@
+"""One register's files on its unit's host (/dane/<register>.csv|.json|.jsonld and the CSV's description):
+published records only, the licence stated, conditional GET, and the public mirror kept by the refresh that the
+register's services call when they publish or withdraw."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from shared_services.catalogue.models import RegisterListing, RegisterTheme, StandardRegister, StandardRegisterVersion
+from shared_services.registers.models import Record, RecordStatus, Register
+from shared_services.registers.opendata_services import open_data_licence_choose, register_listing_refresh
+
+pytestmark = pytest.mark.django_db
+TORUN, LUBICZ = {"HTTP_HOST": "torun.localhost"}, {"HTTP_HOST": "lubicz.localhost"}
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "numer": {"type": "string", "title": "Numer uchwały", "x-title-en": "Resolution number", "maxLength": 50},
+        "data_podjecia": {"type": "string", "format": "date", "title": "Data podjęcia"},
+        "kwota": {"type": "integer", "x-money": True, "title": "Kwota", "description": "W złotych"},
+        "name": {"type": "string", "title": "Przedmiot", "maxLength": 300},
+    },
+    "required": ["numer"],
+}
+
+
+@pytest.fixture
+def standard(db):
+    register = StandardRegister.objects.create(slug="uchwaly-rady")
+    version = StandardRegisterVersion.objects.create(
+        register=register,
+        number=1,
+        json_schema=SCHEMA,
+        # The columns' order is the layout's: PostgreSQL keeps a JSON object's keys in an order of its own.
+        layout={"steps": [{"title": "Uchwała", "fields": ["numer", "data_podjecia", "kwota", "name"]}]},
+        name="Uchwały rady",
+        name_en="Council resolutions",
+        description="Uchwały podjęte przez radę.",
+        description_en="Resolutions adopted by the council.",
+        theme=RegisterTheme.AUTHORITY_LAW,
+        category="GOVE",
+        update_frequency="monthly",
+        tags=["uchwały"],
+        tags_en=["resolutions"],
+        unit_kinds=[],
+        title_field="numer",
+    )
+    register.current = version
+    register.save()
+    return version
+
+
+def kept_register(unit, records):
+    """The unit's register with records of the given statuses; the mirror refreshed as publishing does."""
+    with tenant_context(unit):
+        register = Register.objects.create(slug="uchwaly-rady", version=1)
+        for number, (status, data) in enumerate(records, start=1):
+            Record.objects.create(
+                register=register,
+                number=number,
+                definition_version=1,
+                data=data,
+                status=status,
+                produced_by="Rada",
+                produced_on=datetime.date(2026, 11, number),
+                created_by="urzednik",
+            )
+        register_listing_refresh(register)
+    connection.set_schema_to_public()
+    return register
+
+
+@pytest.fixture
+def torun_register(standard, unit_a):
+    return kept_register(
+        unit_a,
+        [
+            (RecordStatus.PUBLISHED, {"numer": "XII/1/2026", "data_podjecia": "2026-11-02", "kwota": 125050}),
+            (RecordStatus.DRAFT, {"numer": "SZKIC-TAJNY"}),
+            (RecordStatus.PROPOSED, {"numer": "PROPOZYCJA-Z-SPRAWY"}),
+            (RecordStatus.WITHDRAWN, {"numer": "WYCOFANA"}),
+            (RecordStatus.PUBLISHED, {"numer": "XII/5/2026", "name": 'Ulica Różana, "nowa"'}),
+        ],
+    )
+
+
+def test_the_csv_has_the_published_records_only_with_a_header_row(client, torun_register):
+    response = client.get("/dane/uchwaly-rady.csv", **TORUN)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8; header=present"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert rows == [
+        ["nr_wpisu", "numer", "data_podjecia", "kwota", "name"],
+        ["1", "XII/1/2026", "2026-11-02", "1250.50", ""],
+        ["5", "XII/5/2026", "", "", 'Ulica Różana, "nowa"'],
+    ]
+    assert '<https://creativecommons.org/licenses/by/4.0/>; rel="license"' in response["Link"]
+    assert "uchwaly-rady.csv-metadata.json" in response["Link"]
+
+
+def test_the_column_description_is_published_beside_the_csv(client, torun_register):
+    response = client.get("/dane/uchwaly-rady.csv-metadata.json", **TORUN)
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/csvm+json"
+    description = json.loads(response.content)
+    columns = {column["name"]: column for column in description["tableSchema"]["columns"]}
+    assert list(columns) == ["nr_wpisu", "numer", "data_podjecia", "kwota", "name"]
+    assert columns["numer"]["titles"] == {"pl": "Numer uchwały", "en": "Resolution number"}
+    assert (columns["data_podjecia"]["datatype"], columns["kwota"]["datatype"]) == ("date", "decimal")
+    assert columns["kwota"]["dc:description"] == "W złotych"
+    assert description["dc:license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def test_json_and_json_ld_carry_the_same_records_and_the_units_licence(client, torun_register, unit_a):
+    with tenant_context(unit_a):
+        open_data_licence_choose(licence="cc0", actor="admin")
+    connection.set_schema_to_public()
+
+    document = json.loads(client.get("/dane/uchwaly-rady.json", **TORUN).content)
+    assert [record["numer"] for record in document["records"]] == ["XII/1/2026", "XII/5/2026"]
+    assert document["records"][0]["kwota"] == 1250.5
+    assert document["dataset"]["license"]["name"] == "CC0 1.0"
+    assert document["dataset"]["publisher"] == {
+        "name": "Miasto Toruń",
+        "teryt": "0463011",
+        "url": "http://torun.localhost:8000/",
+    }
+
+    response = client.get("/dane/uchwaly-rady.jsonld", **TORUN)
+    assert response["Content-Type"] == "application/ld+json"
+    assert "publicdomain/zero/1.0" in response["Link"]
+    graph = Graph().parse(data=response.content, format="json-ld")
+    base = "http://torun.localhost:8000/dane/uchwaly-rady"
+    column = f"{base}.csv-metadata.json#"
+    assert (URIRef(f"{base}.jsonld"), URIRef("https://schema.org/license"), None) in graph
+    assert (
+        URIRef(f"{base}.jsonld#1"),
+        URIRef(column + "data_podjecia"),
+        Literal("2026-11-02", datatype=XSD.date),
+    ) in graph
+    assert len(set(graph.subjects(URIRef(column + "numer")))) == 2
+
+
+def test_no_draft_proposal_or_withdrawn_record_appears_anywhere(client, torun_register):
+    for path in ("/dane/uchwaly-rady.csv", "/dane/uchwaly-rady.json", "/dane/uchwaly-rady.jsonld"):
+        body = client.get(path, **TORUN).content.decode()
+        assert "XII/1/2026" in body
+        for hidden in ("SZKIC-TAJNY", "PROPOZYCJA-Z-SPRAWY", "WYCOFANA"):
+            assert hidden not in body, (path, hidden)
+
+
+def test_files_answer_conditional_get_until_the_register_changes(client, torun_register, unit_a):
+    first = client.get("/dane/uchwaly-rady.csv", **TORUN)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert "no-cache" in first["Cache-Control"] and "public" in first["Cache-Control"]
+
+    assert client.get("/dane/uchwaly-rady.csv", HTTP_IF_NONE_MATCH=etag, **TORUN).status_code == 304
+    assert client.get("/dane/uchwaly-rady.csv", HTTP_IF_MODIFIED_SINCE=modified, **TORUN).status_code == 304
+    assert client.get("/dane/uchwaly-rady.json", HTTP_IF_NONE_MATCH=etag, **TORUN).status_code == 200
+
+    with tenant_context(unit_a):
+        Record.objects.filter(register=torun_register, number=2).update(status=RecordStatus.PUBLISHED)
+        register_listing_refresh(torun_register, now=timezone.now() + datetime.timedelta(seconds=2))
+    connection.set_schema_to_public()
+    changed = client.get("/dane/uchwaly-rady.csv", HTTP_IF_NONE_MATCH=etag, **TORUN)
+    assert changed.status_code == 200 and "SZKIC-TAJNY" in changed.content.decode()
+    assert changed["ETag"] != etag
+
+
+def test_a_harvesters_unchanged_request_costs_two_queries(client, torun_register, django_assert_num_queries):
+    etag = client.get("/dane/uchwaly-rady.csv", **TORUN)["ETag"]
+    with django_assert_num_queries(2):  # search path; the listing with the licence
+        assert client.get("/dane/uchwaly-rady.csv", HTTP_IF_NONE_MATCH=etag, **TORUN).status_code == 304
+    with django_assert_num_queries(5):  # and the register, its definition, its published records
+        assert client.get("/dane/uchwaly-rady.csv", **TORUN).status_code == 200
+
+
+def test_the_mirror_follows_publication_and_withdrawal(torun_register, unit_a, unit_b, standard):
+    listing = RegisterListing.objects.get(unit=unit_a)
+    assert (listing.slug, listing.key, listing.record_count, listing.theme) == (
+        "uchwaly-rady",
+        "uchwaly-rady",
+        2,
+        "GOVE",
+    )
+    assert (listing.title_en, listing.keywords_en, listing.update_frequency) == (
+        "Council resolutions",
+        ["resolutions"],
+        "monthly",
+    )
+    first_published = listing.first_published_at
+
+    with tenant_context(unit_a):
+        Record.objects.filter(register=torun_register).update(status=RecordStatus.WITHDRAWN)
+        register_listing_refresh(torun_register)
+    listing.refresh_from_db()
+    assert listing.record_count == 0 and listing.first_published_at == first_published  # listed, empty
+
+    with tenant_context(unit_a):
+        torun_register.enabled = False
+        torun_register.save()
+        register_listing_refresh(torun_register)
+    assert not RegisterListing.objects.filter(unit=unit_a).exists()
+
+    # A register that never published anything is not open data yet.
+    kept_register(unit_b, [(RecordStatus.DRAFT, {"numer": "1"})])
+    assert not RegisterListing.objects.filter(unit=unit_b).exists()
+
+
+def test_another_units_host_serves_only_its_own_register(torun_register, standard, unit_b):
+    kept_register(unit_b, [(RecordStatus.PUBLISHED, {"numer": "LUBICZ/1"})])
+    visitor = Client()
+
+    lubicz = visitor.get("/dane/uchwaly-rady.csv", **LUBICZ).content.decode()
+    torun = visitor.get("/dane/uchwaly-rady.csv", **TORUN).content.decode()
+
+    assert "LUBICZ/1" in lubicz and "XII/1/2026" not in lubicz
+    assert "XII/1/2026" in torun and "LUBICZ/1" not in torun
+    assert visitor.get("/dane/nie-ma-takiego.csv", **TORUN).status_code == 404
