@@ -231,6 +231,27 @@ class OwnServiceListing(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "unit_service_id"], name="catalogue_own_listing_once")]
 
 
+@public_model
+class UnitTermUse(models.Model):
+    """A category or life event a unit's own service names: a public copy of the slugs the service keeps in
+    the unit's schema (offer.UnitService), so that deleting a term can be refused while a unit uses it without
+    a foreign key from every unit's schema (platform_core/public_references.py). Kept by `shared_services.offer`.
+    """
+
+    unit = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="term_uses")
+    unit_service_id = models.PositiveBigIntegerField()  # the row in the unit's schema (no cross-schema key)
+    kind = models.CharField(max_length=20)  # catalogue.terms.TERM_MODELS' key: "category" or "life_event"
+    slug = models.SlugField()
+
+    class Meta:
+        verbose_name = _("term a unit's service names")
+        verbose_name_plural = _("terms units' services name")
+        indexes = [models.Index(fields=["kind", "slug"], name="catalogue_term_use_by_term")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "unit_service_id", "kind", "slug"], name="catalogue_term_use_once")
+        ]
+
+
 class OpenDataLicence(models.TextChoices):
     """The licences a unit may put its registers' data under (the open data act lets it choose; both are open)."""
 
