@@ -109,7 +109,7 @@ def main() -> int:
             f"http://{os.environ.get('PLATFORM_DOMAIN', 'localhost')}:{PORT}/",
             env=env,
         )
-        _manage("load_standard_catalogue", env=env)
+        _manage("load_standard_catalogue", "--new-only", env=env)
         _manage("load_demo_consortium", env=env)
     except BaseException:
         _stop(processes)

@@ -15,7 +15,12 @@ from shared_services.catalogue.models import (
     StandardServiceVersion,
     VersionStatus,
 )
-from shared_services.catalogue.services import form_definitions_read, seed_read, service_draft_create
+from shared_services.catalogue.services import (
+    form_definitions_read,
+    seed_read,
+    service_draft_create,
+    service_version_publish,
+)
 from shared_services.catalogue.transfer import (
     MAX_DOCUMENT_BYTES,
     CatalogueDocumentInvalid,
@@ -263,3 +268,34 @@ class TestValidation:
 
     def test_an_export_is_valid(self, seeded):
         assert _errors(json.loads(catalogue_export_bytes(seeded))) == []
+
+
+class TestNewOnly:
+    """make run loads the seed with --new-only at every start: what operators changed in the console stays."""
+
+    def test_a_card_changed_in_the_console_survives_and_a_missing_card_is_added(self, seeded, tmp_path, capsys):
+        kept = StandardService.objects.get(slug=seeded["services"][0]["slug"])
+        draft = service_draft_create(service=kept, changes={"short_description": "Opis zmieniony w konsoli."})
+        service_version_publish(version=draft)
+        grown = copy.deepcopy(seeded)
+        grown["services"].append({**copy.deepcopy(seeded["services"][1]), "slug": "karta-dodana-do-ziarna"})
+        path = tmp_path / "ziarno.json"
+        path.write_bytes(catalogue_export_bytes(grown))
+
+        call_command("load_standard_catalogue", str(path), "--new-only")
+
+        assert "1 new, 0 updated" in capsys.readouterr().out
+        kept.refresh_from_db()
+        assert kept.published.short_description == "Opis zmieniony w konsoli."
+        assert StandardService.objects.get(slug="karta-dodana-do-ziarna").published.number == 1
+
+    def test_without_the_option_the_seed_versions_the_changed_card_again(self, seeded, capsys):
+        kept = StandardService.objects.get(slug=seeded["services"][0]["slug"])
+        draft = service_draft_create(service=kept, changes={"short_description": "Opis zmieniony w konsoli."})
+        service_version_publish(version=draft)
+
+        call_command("load_standard_catalogue")
+
+        assert "0 new, 1 updated" in capsys.readouterr().out
+        kept.refresh_from_db()
+        assert kept.published.short_description == seeded["services"][0]["short_description"]
