@@ -26,6 +26,7 @@ from shared_services.identity.provisioning import IdentityProviderError, Identit
 from shared_services.identity.tasks import unit_organization_remove_task
 from shared_services.letters.services import letter_templates_seed
 from shared_services.offer.services import offer_adopt_defaults, offerings_rebuild
+from shared_services.registers.opendata_services import register_listings_rebuild
 from shared_services.staff.services import staff_invite
 from tenants.models import Domain, Tenant, UnitKind, UnitStatus
 from tenants.routing import forget_hosts
@@ -371,6 +372,7 @@ def unit_import(*, archive: Path, actor: Actor) -> Tenant:
         # Idempotent: should it fail, `manage.py import_unit` cannot run again (the schema exists), but
         # `manage.py rebuild_offerings CODE` can.
         offerings_rebuild()
+        register_listings_rebuild()
     operator_action_record(actor=actor, action=OperatorActionKind.IMPORT, unit=unit, archive=Path(archive).name)
     # Its Organization and role groups again (members are invited anew). The unit is imported whatever
     # happens here; if Keycloak is away, `manage.py onboard CODE` finishes this for the active unit.

@@ -13,7 +13,7 @@ from shared_services.catalogue.models import (
     StandardRegisterVersion,
 )
 
-from .models import Record, RecordStatus
+from .models import Record, RecordStatus, Register
 
 
 @transaction.atomic
@@ -77,3 +77,13 @@ def register_listing_refresh(register, *, now=None) -> None:
             "last_published_at": now,
         },
     )
+
+
+@transaction.atomic
+def register_listings_rebuild() -> int:
+    """Make the public mirror of the current unit's registers match its schema again (after an import from an
+    archive, whose rows came without the register's services); returns how many registers it lists."""
+    RegisterListing.objects.filter(unit_id=connection.tenant.pk).delete()
+    for register in Register.objects.filter(enabled=True):
+        register_listing_refresh(register)
+    return RegisterListing.objects.filter(unit_id=connection.tenant.pk).count()

@@ -17,7 +17,11 @@ from rdflib.namespace import XSD
 
 from shared_services.catalogue.models import RegisterListing, RegisterTheme, StandardRegister, StandardRegisterVersion
 from shared_services.registers.models import Record, RecordStatus, Register
-from shared_services.registers.opendata_services import open_data_licence_choose, register_listing_refresh
+from shared_services.registers.opendata_services import (
+    open_data_licence_choose,
+    register_listing_refresh,
+    register_listings_rebuild,
+)
 
 pytestmark = pytest.mark.django_db
 TORUN, LUBICZ = {"HTTP_HOST": "torun.localhost"}, {"HTTP_HOST": "lubicz.localhost"}
@@ -228,3 +232,12 @@ def test_another_units_host_serves_only_its_own_register(torun_register, standar
     assert "LUBICZ/1" in lubicz and "XII/1/2026" not in lubicz
     assert "XII/1/2026" in torun and "LUBICZ/1" not in torun
     assert visitor.get("/dane/nie-ma-takiego.csv", **TORUN).status_code == 404
+
+
+def test_the_mirror_is_rebuilt_from_the_units_schema(torun_register, unit_a):
+    """After an import from an archive the rows came without the register's services: the rebuild lists them."""
+    RegisterListing.objects.filter(unit=unit_a).delete()
+    with tenant_context(unit_a):
+        assert register_listings_rebuild() == 1
+    listing = RegisterListing.objects.get(unit=unit_a)
+    assert (listing.register_id, listing.record_count) == (torun_register.pk, 2)
