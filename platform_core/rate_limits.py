@@ -112,3 +112,5 @@ SIGN_IN = (Limit("sign-in:ip", IP, "60/10m"),)
 UNIT_EXPORT = (Limit("unit-export:ip", IP, "10/d"), Limit("unit-export:unit", UNIT, "6/d"))
 # Receipts e-mailed to the address typed into a form: per address (across units) and per client address.
 RECEIPT_EMAIL = (Limit("receipt-email:recipient", VALUE, "10/h"), Limit("receipt-email:ip", IP, "30/h"))
+# BIP subscriptions asked for (each mails a confirmation link to the address typed in).
+BIP_SUBSCRIBE = (Limit("bip-subscribe:ip", IP, "20/h"),)

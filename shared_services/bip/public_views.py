@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
+from platform_core.rate_limits import BIP_SUBSCRIBE, rate_limited
+
 from . import selectors
 from .forms import SubscribeForm
 from .models import Publication
@@ -143,6 +145,7 @@ def not_published_page(request):
     )
 
 
+@rate_limited(*BIP_SUBSCRIBE)
 def subscribe(request):
     """GET: the form for `?key=`; POST: ask for the confirmation e-mail. The answer is the same whether the
     address was subscribed before or not."""

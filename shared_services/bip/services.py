@@ -446,8 +446,9 @@ def subscription_request(*, email: str, key: str, language: str = "pl") -> Subsc
     if subscription.confirmed_at is None:
         outbox_add(
             kind=OUTBOX_CONFIRM,
-            key=f"bip-confirm:{subscription.token}:{timezone.now().timestamp()}",
-            payload={"subscription_id": subscription.pk},
+            # One link an hour at most, however often the address is typed in: nobody's mailbox is flooded.
+            key=f"bip-confirm:{subscription.token}:{timezone.now():%Y%m%d%H}",
+            payload={"subscription_id": subscription.pk, "sent": f"{timezone.now():%Y%m%d%H}"},
         )
     return subscription
 

@@ -171,3 +171,17 @@ def test_clerks_residents_other_units_staff_and_anonymous_cannot_edit(client, bi
     body = client.get("/urzad/bip/", HTTP_HOST=LUBICZ).content.decode()
     assert "Zarządzenie nr 12/2026" not in body
     assert client.get(f"/urzad/bip/pozycje/{publication.pk}/", HTTP_HOST=LUBICZ).status_code == 404
+
+
+def test_the_office_sees_a_scheduled_version_and_cancels_it(client, bip_a, head):
+    signed_in(client, bip_a, head)
+    with tenant_context(bip_a):
+        publication = item_publish(bip_a, published_at=timezone.now() + timedelta(days=2))
+    detail = f"/urzad/bip/pozycje/{publication.pk}/"
+    body = client.get(detail, HTTP_HOST=TORUN).content.decode()
+    assert "anuluj-harmonogram" in body
+    assert "Version 1 is scheduled" in body or "Wersja 1 jest zaplanowana" in body
+    assert client.post(f"{detail}anuluj-harmonogram/", HTTP_HOST=TORUN).status_code == 302
+    assert client.post(f"{detail}anuluj-harmonogram/", HTTP_HOST=TORUN).status_code == 302  # nothing left: a message
+    with tenant_context(bip_a):
+        assert publication.versions.get().published_at is None

@@ -113,3 +113,16 @@ def test_asking_twice_keeps_one_subscription_and_other_apps_announce_to_their_ke
         assert subscribers_announce(key="register:uchwaly", title="Uchwała XII/1/2026", path="/bip/pozycje/1/") == 1
         outbox_run()
     assert len(mailoutbox) == 1 and "Uchwała XII/1/2026" in mailoutbox[0].subject
+
+
+def test_asking_again_and_again_mails_one_link_an_hour_and_the_address_limit_stops_a_flood(client, bip_a, mailoutbox):
+    for _ in range(5):
+        client.post("/bip/subskrypcja/", {"email": "ofiara@example.pl", "key": KEY}, HTTP_HOST=TORUN)
+    with tenant_context(bip_a):
+        outbox_run()
+    assert len(mailoutbox) == 1
+    statuses = [
+        client.post("/bip/subskrypcja/", {"email": f"a{n}@example.pl", "key": KEY}, HTTP_HOST=TORUN).status_code
+        for n in range(20)
+    ]
+    assert statuses[-1] == 429 and 429 not in statuses[:15]
