@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .definition import MAX_FIELD_NAME, MAX_FIELDS
 from .json_schema import DIALECT
+from .locations import is_location, location_field_schema
 
 TEXT = "text"
 LONG_TEXT = "long_text"
@@ -39,6 +40,7 @@ NIP = "nip"
 REGON = "regon"
 IBAN = "iban"
 FILE = "file"
+LOCATION = "location"  # places: parcels, addresses, points (locations.py)
 ADDRESS = "address"  # a preset of three fields, not a kind
 
 KINDS = {
@@ -58,6 +60,7 @@ KINDS = {
     REGON: _("REGON"),
     IBAN: _("Bank account (IBAN)"),
     FILE: _("File"),
+    LOCATION: _("Places (parcels, addresses, points on a map)"),
 }
 KINDS_TO_ADD = {**KINDS, ADDRESS: _("Address (street, postal code, town)")}
 
@@ -261,6 +264,8 @@ def _field_schema(spec_field: BuilderField) -> dict:
             "oneOf": [{"const": value, "title": label} for value, label in spec_field.choices],
         }
         spec["uniqueItems"] = True
+    elif kind == LOCATION:  # how many places: `maximum`
+        spec = location_field_schema(spec_field.label, spec_field.help, max_places=int(spec_field.maximum or 5))
     elif kind == FILE:
         limits: dict = {"mediaTypes": list(spec_field.media_types)}
         if spec_field.max_bytes is not None:
@@ -349,6 +354,8 @@ def _field_read(name: str, spec: dict, *, required: bool, widget, condition, aut
         choices_of = _dict(spec.get("items")) if kind == MULTIPLE_CHOICE else spec
         options = choices_of.get("oneOf") or [{"const": value, "title": value} for value in choices_of.get("enum", [])]
         read.choices = [[option.get("const"), option.get("title", option.get("const"))] for option in options]
+    if kind == LOCATION:
+        read.maximum = spec.get("maxItems")
     if kind == FILE:
         limits = _dict(spec.get("x-attachment"))
         read.media_types = list(limits.get("mediaTypes") or [])
@@ -360,6 +367,8 @@ def _kind_of(spec: dict, widget) -> str:
     kind = spec.get("type")
     if "x-attachment" in spec:
         return FILE
+    if is_location(spec):
+        return LOCATION
     if kind == "array":
         return MULTIPLE_CHOICE
     if "oneOf" in spec or "enum" in spec:
@@ -471,6 +480,8 @@ def field_new(kind: str, *, label: str, taken) -> BuilderField:
         new.media_types, new.max_bytes = list(DEFAULT_FILE_TYPES), DEFAULT_FILE_BYTES
     if kind == MONEY:
         new.minimum = 0
+    if kind == LOCATION:
+        new.maximum = 5
     return new
 
 

@@ -249,3 +249,15 @@ def test_filing_stores_the_places_with_the_case_and_flags_another_gmina(version,
     assert [place.outside_unit for place in places] == [False, True, False]
     assert all(place.submission_id == entry.submission_id and place.register_entry_id == entry.pk for place in places)
     assert [place.status for place in places] == [Resolution.PENDING, Resolution.PENDING, Resolution.RESOLVED]
+
+
+def test_the_form_builder_offers_a_location_field_and_reads_it_back():
+    from shared_services.eforms.builder import LOCATION, builder_form_new, definition_read, definition_write, field_add
+
+    form = builder_form_new("Wycinka drzew")
+    (name,) = field_add(form, LOCATION, step=0)
+    schema, layout = definition_write(form)
+    definition_check(schema, layout)
+    assert schema["properties"][name]["x-location"] is True and schema["properties"][name]["maxItems"] == 5
+    reading = definition_read(schema, layout)
+    assert reading.problems == [] and reading.form.fields[name].kind == LOCATION
