@@ -42,3 +42,7 @@ _RUN_FOLDER = Path(tempfile.mkdtemp(prefix="ratusz-test-"))
 atexit.register(shutil.rmtree, _RUN_FOLDER, ignore_errors=True)
 MEDIA_ROOT = _RUN_FOLDER / "media"
 UPO_KEYS_DIR = _RUN_FOLDER / "upo-keys"
+# GUGiK's services are unreachable from tests: lookups go nowhere (a closed port answers at once) unless a test starts
+# the development parcel service (tests/support/places.py, fixture `dev_uldk`).
+ULDK_URL = "http://127.0.0.1:9/"
+GEOCODER_URL = "http://127.0.0.1:9/uug/"

@@ -7,6 +7,7 @@ from django_tenants.utils import tenant_context
 from onboarding.demo_bip import demo_bip_load
 from onboarding.demo_cases import Office, demo_correspondence_load, demo_paper_letters, demo_resident_accounts
 from onboarding.demo_catalogue import DEMO_CARD, demo_card_in_review
+from onboarding.demo_places import demo_places_load
 from shared_services.branding.selectors import branding_get
 from shared_services.branding.services import branding_update
 from shared_services.identity import provisioning
@@ -117,9 +118,10 @@ class Command(BaseCommand):
                     self.stderr.write(f"{unit.name}: no demo correspondence, {missing} (load_standard_catalogue).")
                     continue
                 letters = demo_paper_letters(office=office, unit_code=unit.code)
+                places = demo_places_load(unit=unit, actor=office.head.get_username())
             self.stdout.write(
                 f"{unit.name}: demo applications filed {office.filed}, already there {office.skipped}; "
-                f"paper letters registered {letters}."
+                f"paper letters registered {letters}; places added {places}."
             )
         if demo_card_in_review():
             self.stdout.write(f"Catalogue: a new version of {DEMO_CARD} waits in review (/konsola/katalog/karty/).")
