@@ -23,6 +23,7 @@ from .services import (
     editorial_office_save,
     publication_change,
     publication_create,
+    publication_draft_discard,
     publication_draft_publish,
     publication_draft_update,
     publication_schedule_cancel,
@@ -219,6 +220,19 @@ def draft_publish(request, pk: int):
     else:
         messages.success(request, _("The item is published."))
     return redirect("clerk-bip-publication", pk=pk)
+
+
+@require_POST
+@area_required(Area.OFFICE_EDITOR)
+def draft_discard(request, pk: int):
+    publication = get_object_or_404(Publication, pk=pk)
+    try:
+        publication_draft_discard(actor=_actor(request), publication=publication)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("clerk-bip-publication", pk=pk)
+    messages.success(request, _("The draft is discarded."))
+    return redirect("clerk-bip")
 
 
 @require_POST

@@ -3,7 +3,7 @@ come (`visible_version`); drafts and scheduled versions are the office's only.""
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from shared_services.offer.selectors import offered_services
@@ -22,8 +22,12 @@ def sections_menu(*, only_visible: bool = True) -> QuerySet[Section]:
     return sections.filter(visible=True) if only_visible else sections
 
 
-def _due_versions(now: datetime):
-    return PublicationVersion.objects.filter(publication=OuterRef("pk"), published_at__lte=now).order_by("-number")
+def _due_versions(now: datetime, publication: OuterRef | None = None):
+    """Versions of the outer query's item (its pk, or `publication`) whose time has come, newest first (the
+    first is the one shown)."""
+    return PublicationVersion.objects.filter(
+        publication=publication if publication is not None else OuterRef("pk"), published_at__lte=now
+    ).order_by("-number")
 
 
 def published_publications(*, now: datetime | None = None, section: Section | None = None) -> QuerySet[Publication]:
@@ -122,8 +126,14 @@ def request_service_offered() -> bool:
     return offered_services().filter(standard_service__slug=REQUEST_SERVICE).exists()
 
 
-def withheld_statements(*, now: datetime | None = None) -> QuerySet[PublicationVersion]:
-    """Art. 8 ust. 5: the visible statements of information withheld from publication (what, legal basis,
-    who decided), newest first."""
+def withheld_statements(*, now: datetime | None = None, limit: int = 200) -> list[PublicationVersion]:
+    """Art. 8 ust. 5: the statements of information withheld from publication (what, legal basis, who
+    decided) of the versions the public sees now, one per item, newest first."""
     now = now or timezone.now()
-    return change_register(now=now).exclude(withheld_scope="")
+    due = _due_versions(now, OuterRef("publication"))
+    return list(
+        PublicationVersion.objects.annotate(shown=Subquery(due.values("number")[:1]))
+        .filter(number=F("shown"))
+        .exclude(withheld_scope="")
+        .order_by("-published_at", "-pk")[:limit]
+    )

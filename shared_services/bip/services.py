@@ -179,6 +179,17 @@ def publication_draft_publish(
 
 
 @transaction.atomic
+def publication_draft_discard(*, actor: str, publication: Publication) -> None:
+    """Delete a draft nobody has seen (it has no register to keep; the audit trail keeps its last state)."""
+    publication = _locked(publication)
+    version = publication.versions.get(number=publication.last_number)
+    if version.published_at is not None or publication.last_number != 1:
+        raise ValidationError(_("Only a draft can be discarded; a published item is withdrawn."))
+    _audit(actor, "draft_discard", publication, None, _version_state(version))
+    publication.delete()
+
+
+@transaction.atomic
 def publication_change(
     *,
     actor: str,
@@ -232,13 +243,15 @@ def publication_withdraw(
     now: datetime | None = None,
 ) -> PublicationVersion:
     """Withdraw the item now: a last version says so and why; the item stays in the change register and its
-    earlier versions stay readable. A draft nobody has seen is withdrawn as well (it keeps its trace)."""
+    earlier versions stay readable. A draft is discarded instead (publication_draft_discard)."""
     now = now or timezone.now()
     publication = _locked(publication)
     if publication.withdrawn:
         raise ValidationError(_("This item has been withdrawn."))
     last = publication.versions.get(number=publication.last_number)
-    if last.published_at is not None and last.published_at > now:
+    if last.published_at is None:
+        raise ValidationError(_("A draft has never been public: discard it instead."))
+    if last.published_at > now:
         raise ValidationError(_("A scheduled version of this item is waiting: cancel it first."))
     if not reason.strip():
         raise ValidationError({"withdrawal_reason": _("Give the reason for withdrawal.")})

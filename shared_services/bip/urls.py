@@ -29,6 +29,7 @@ office_urlpatterns = [
     path("pozycje/<int:pk>/zmien/", office_views.publication_edit, name="clerk-bip-edit"),
     path("pozycje/<int:pk>/wycofaj/", office_views.publication_withdraw_page, name="clerk-bip-withdraw"),
     path("pozycje/<int:pk>/opublikuj/", office_views.draft_publish, name="clerk-bip-draft-publish"),
+    path("pozycje/<int:pk>/odrzuc-szkic/", office_views.draft_discard, name="clerk-bip-draft-discard"),
     path("pozycje/<int:pk>/anuluj-harmonogram/", office_views.schedule_cancel, name="clerk-bip-schedule-cancel"),
     path("pozycje/<int:pk>/wersje/<int:number>/", office_views.version_preview, name="clerk-bip-version"),
     path("menu/", office_views.menu_page, name="clerk-bip-menu"),

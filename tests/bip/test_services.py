@@ -19,11 +19,13 @@ from shared_services.bip.selectors import (
     publication_search,
     published_publications,
     visible_version,
+    withheld_statements,
 )
 from shared_services.bip.services import (
     bip_seed,
     editor_remove,
     publication_change,
+    publication_draft_discard,
     publication_draft_publish,
     publication_for_source_save,
     publication_schedule_cancel,
@@ -203,3 +205,27 @@ def test_one_units_items_are_not_in_another_units_bip(bip_a, bip_b):
         item_publish(bip_a, title="Tylko w Toruniu")
     with tenant_context(bip_b):
         assert not publication_search(query="Toruniu").exists()
+
+
+def test_a_draft_is_discarded_not_withdrawn_and_leaves_no_public_trace(bip_a):
+    with tenant_context(bip_a):
+        publication = item_publish(bip_a, title="Projekt", draft=True)
+        with pytest.raises(ValidationError):
+            publication_withdraw(actor="x", publication=publication, reason="r", entered_by="x")
+        publication_draft_discard(actor="x", publication=publication)
+        assert not change_register().exists()
+        actions = audit_entries(target=f"bip_publication:{publication.pk}").order_by("sequence")
+        assert [entry.action for entry in actions] == ["bip.draft", "bip.draft_discard"]
+        published = item_publish(bip_a)
+        with pytest.raises(ValidationError):
+            publication_draft_discard(actor="x", publication=published)
+
+
+def test_withheld_information_is_stated_once_per_item_from_its_visible_version(bip_a):
+    withheld = {"withheld_scope": "Dane osobowe", "withheld_basis": "art. 5 ust. 2", "withheld_by": "Sekretarz"}
+    with tenant_context(bip_a):
+        publication = item_publish(bip_a, **withheld)
+        publication_change(actor="x", publication=publication, change_note="Poprawka", body="Nowa")
+        item_publish(bip_a, title="Bez wyłączeń")
+        statements = withheld_statements()
+        assert [(s.publication_id, s.number) for s in statements] == [(publication.pk, 2)]
