@@ -241,3 +241,22 @@ def test_the_mirror_is_rebuilt_from_the_units_schema(torun_register, unit_a):
         assert register_listings_rebuild() == 1
     listing = RegisterListing.objects.get(unit=unit_a)
     assert (listing.register_id, listing.record_count) == (torun_register.pk, 2)
+
+
+def test_offboarding_takes_the_units_registers_out_of_the_catalogues_and_import_brings_them_back(
+    torun_register, unit_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from onboarding.actors import Actor
+    from onboarding.services import unit_offboard
+
+    settings.UNIT_EXPORT_ROOT = tmp_path / "exports"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MULTITENANT_RELATIVE_MEDIA_ROOT = str(tmp_path / "media" / "%s")
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = unit_offboard(unit=unit_a, confirmation="torun", actor=Actor(label="operator", ip_address=None))
+    assert not RegisterListing.objects.filter(unit=unit_a).exists()
+
+    call_command("import_unit", str(settings.UNIT_EXPORT_ROOT / stored.key))
+    assert RegisterListing.objects.get(unit=unit_a).record_count == 2
