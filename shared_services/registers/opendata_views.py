@@ -127,7 +127,9 @@ def unit_catalogue(request, fmt: str):
     state = _unit(request)
     entries = [(state.publisher, dataset) for dataset in state.datasets()]
     graph = opendata.dcat_graph(unit_catalogue_head(connection.tenant, state.publisher), entries)
-    return _rdf_response(graph, fmt)
+    response = _rdf_response(graph, fmt)
+    response["Link"] = f'<{state.publisher.licence.url}>; rel="license"'
+    return response
 
 
 def _rdf_response(graph, fmt: str) -> HttpResponse:
@@ -150,6 +152,7 @@ def _feed_bytes(request) -> bytes:
 def harvest_feed(request):
     """The XML file that dane.gov.pl harvests (Content-Type application/xml, no spaces in its name)."""
     response = HttpResponse(_feed_bytes(request), content_type="application/xml")
+    response["Link"] = f'<{_unit(request).publisher.licence.url}>; rel="license"'
     return _shared(response)
 
 

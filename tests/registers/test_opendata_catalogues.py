@@ -95,7 +95,10 @@ class TestUnitCatalogue:
             open_data_licence_choose(licence="cc0", actor="admin.torun")
         connection.set_schema_to_public()
 
-        graph = rdf(client.get("/dane/katalog.ttl", **TORUN), "ttl")
+        response = client.get("/dane/katalog.ttl", **TORUN)
+        assert response["Link"] == '<https://creativecommons.org/publicdomain/zero/1.0/>; rel="license"'
+        assert "publicdomain/zero" in client.get("/dane/dane-gov-pl.xml", **TORUN)["Link"]
+        graph = rdf(response, "ttl")
         cc0 = URIRef("http://publications.europa.eu/resource/authority/licence/CC0")
         assert set(graph.objects(URIRef("http://torun.localhost:8000/dane/przystanki"), DCTERMS.license)) == {cc0}
 
