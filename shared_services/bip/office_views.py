@@ -49,6 +49,17 @@ def _refused(form, error: ValidationError):
     form.add_error(None, error.messages)
 
 
+def _button(request, write, done: str, then):
+    """A button's POST: do `write()`, then go to `then` with `done` said, or with the refusal's words."""
+    try:
+        write()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return then
+
+
 @area_required(Area.OFFICE_EDITOR)
 def publication_list(request):
     section = None
@@ -213,13 +224,12 @@ def publication_withdraw_page(request, pk: int):
 @area_required(Area.OFFICE_EDITOR)
 def draft_publish(request, pk: int):
     publication = get_object_or_404(Publication, pk=pk)
-    try:
-        publication_draft_publish(actor=_actor(request), publication=publication)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The item is published."))
-    return redirect("clerk-bip-publication", pk=pk)
+    return _button(
+        request,
+        lambda: publication_draft_publish(actor=_actor(request), publication=publication),
+        _("The item is published."),
+        redirect("clerk-bip-publication", pk=pk),
+    )
 
 
 @require_POST
@@ -239,13 +249,12 @@ def draft_discard(request, pk: int):
 @area_required(Area.OFFICE_EDITOR)
 def schedule_cancel(request, pk: int):
     publication = get_object_or_404(Publication, pk=pk)
-    try:
-        publication_schedule_cancel(actor=_actor(request), publication=publication)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The scheduled publication is cancelled."))
-    return redirect("clerk-bip-publication", pk=pk)
+    return _button(
+        request,
+        lambda: publication_schedule_cancel(actor=_actor(request), publication=publication),
+        _("The scheduled publication is cancelled."),
+        redirect("clerk-bip-publication", pk=pk),
+    )
 
 
 # The subject menu
@@ -364,10 +373,9 @@ def editor_edit(request, editor_id: int | None = None):
 @area_required(Area.OFFICE_EDITOR)
 def editor_remove_view(request, editor_id: int):
     editor = get_object_or_404(Editor, pk=editor_id)
-    try:
-        editor_remove(actor=_actor(request), editor=editor)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The editor is removed."))
-    return redirect("clerk-bip-editorial")
+    return _button(
+        request,
+        lambda: editor_remove(actor=_actor(request), editor=editor),
+        _("The editor is removed."),
+        redirect("clerk-bip-editorial"),
+    )
