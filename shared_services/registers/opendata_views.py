@@ -139,6 +139,8 @@ def _rdf_response(graph, fmt: str) -> HttpResponse:
 
 
 def _feed_bytes(request) -> bytes:
+    if not _unit(request).listings:  # the schema asks for at least one dataset: no valid empty feed exists
+        raise Http404("This unit publishes no registers yet.")
     return _memo(
         request, "_opendata_feed", lambda: opendata.harvest_xml(_unit(request).publisher, _unit(request).datasets())
     )

@@ -158,6 +158,11 @@ class TestHarvestFeed:
         assert [node.text for node in document.iterfind("h:dataset/h:extIdent", ns)] == ["obiekty-sportowe"]
         assert {node.text for node in document.iterfind(".//h:terytIdent", ns)} == {"0415042"}
 
+    def test_a_unit_publishing_nothing_has_no_feed_yet(self, client, unit_a):
+        """The harvester's schema wants at least one dataset: a feed without one would be refused as invalid."""
+        assert client.get("/dane/dane-gov-pl.xml", **TORUN).status_code == 404
+        assert client.get("/dane/dane-gov-pl.xml.md5", **TORUN).status_code == 404
+
     def test_only_reading_is_allowed(self, client, published):
         assert client.post("/dane/dane-gov-pl.xml", **TORUN).status_code == 405
         assert client.head("/dane/dane-gov-pl.xml", **TORUN).status_code == 200
