@@ -32,12 +32,14 @@ collected test asks for the database, hence the `django_db` mark on every test h
 
 The whole run happens twice: with the units' files on the local disk, and in an S3 bucket of a loopback S3
 server (moto's server mode, tests/support/s3.py) that the server and the worker write to (STORAGE_BACKEND=s3);
-every check below holds for both.
+every check below holds for both. Each run starts from the same empty unit: the checks count everything the
+unit holds (applications, register numbers, outbox messages, e-mails), so the first run's rows are removed
+before the second run starts (`files_backend`, on which the other fixtures depend).
 
 Nothing is left behind: the processes run in their own process groups and are killed at the end whatever
 happens, their folders are removed, and everything committed (catalogue, offers, submissions, register,
-outbox, audit trail, sessions) is removed; the module fixture compares every table's row count with the
-count before the module and fails when one differs.
+outbox, audit trail, sessions) is removed after each run; the fixture `committed_offer` compares every
+table's row count with the count before the run and fails when one differs.
 """
 
 from __future__ import annotations
@@ -493,10 +495,21 @@ def table_rows(schemas: list[str]) -> dict[str, int]:
     return counts
 
 
+@pytest.fixture(scope="module", params=["disk", "s3"])
+def files_backend(request) -> str:
+    """Where a run keeps the units' files: on the local disk, or in an S3 bucket of a loopback S3 server.
+
+    The fixtures of a run depend on it, so pytest sets them up again for each backend and tears the previous
+    run's down first: the second run starts from a unit without the first run's applications, numbers and
+    outbox, which its checks would otherwise count as its own."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def committed_offer(django_db_setup, django_db_blocker):
-    """The seeded catalogue adopted by both units, committed (the server sees committed rows only); at the
-    end everything the module committed is removed and every table has as many rows as before."""
+def committed_offer(files_backend, django_db_setup, django_db_blocker):
+    """The seeded catalogue adopted by both units, committed (the server sees committed rows only), for one
+    run; at the end of the run everything it committed is removed and every table has as many rows as
+    before."""
     test_database = settings.DATABASES["default"]["TEST"]["NAME"]
     if connection.settings_dict["NAME"] != test_database:
         pytest.fail(
@@ -522,7 +535,7 @@ def committed_offer(django_db_setup, django_db_blocker):
                     cursor.execute(f"TRUNCATE {', '.join(grown)} CASCADE")
             after = table_rows(schemas)
             changed = {table: (before.get(table), rows) for table, rows in after.items() if rows != before.get(table)}
-            assert not changed, f"tables whose row count the module changed (before, after): {changed}"
+            assert not changed, f"tables whose row count the {files_backend} run changed (before, after): {changed}"
 
 
 # --- The run ----------------------------------------------------------------------------------------
@@ -537,8 +550,8 @@ def wait_until(condition, seconds: float, what: str, children=()) -> None:
         time.sleep(0.01)
 
 
-@pytest.fixture(scope="module", params=["disk", "s3"])
-def chaos(request, committed_offer, django_db_blocker):
+@pytest.fixture(scope="module")
+def chaos(request, files_backend, committed_offer, django_db_blocker):
     """The run, once with the units' files on the local disk and once in an S3 bucket (a loopback S3 server)."""
     root = Path(tempfile.mkdtemp(prefix="ratusz-reliability-"))
     try:
@@ -548,7 +561,7 @@ def chaos(request, committed_offer, django_db_blocker):
         shutil.rmtree(root, ignore_errors=True)
         raise
     run = Run(media_root=root / "media", keys_dir=root / "upo-keys", mail_dir=root / "mail")
-    if request.param == "s3":
+    if files_backend == "s3":
         run.bucket = s3_bucket_create(request.getfixturevalue("s3_server"))
     queue, logs = root / "queue", root / "logs"
     for folder in (run.media_root, run.mail_dir, queue / "control", logs):
