@@ -185,3 +185,17 @@ def test_the_office_sees_a_scheduled_version_and_cancels_it(client, bip_a, head)
     assert client.post(f"{detail}anuluj-harmonogram/", HTTP_HOST=TORUN).status_code == 302  # nothing left: a message
     with tenant_context(bip_a):
         assert publication.versions.get().published_at is None
+
+
+def test_the_office_discards_a_draft(client, bip_a, head):
+    signed_in(client, bip_a, head)
+    with tenant_context(bip_a):
+        draft = item_publish(bip_a, draft=True)
+    response = client.post(f"/urzad/bip/pozycje/{draft.pk}/odrzuc-szkic/", HTTP_HOST=TORUN)
+    assert response.status_code == 302 and response["Location"] == "/urzad/bip/"
+    with tenant_context(bip_a):
+        assert not Publication.objects.exists()
+        published = item_publish(bip_a)
+    assert client.post(f"/urzad/bip/pozycje/{published.pk}/odrzuc-szkic/", HTTP_HOST=TORUN).status_code == 302
+    with tenant_context(bip_a):
+        assert Publication.objects.filter(pk=published.pk).exists()

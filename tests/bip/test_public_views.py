@@ -113,3 +113,13 @@ def test_the_bip_home_page_costs_a_fixed_number_of_queries(client, bip_a, django
     _get(client, "/bip/")  # warm the routing cache
     with django_assert_num_queries(6):
         _get(client, "/bip/")
+
+
+def test_an_item_page_costs_a_fixed_number_of_queries(client, bip_a, django_assert_num_queries):
+    with tenant_context(bip_a):
+        publication = item_publish(bip_a)
+        publication_change(actor="k", publication=publication, change_note="Poprawka", body="Nowa treść.")
+    path = f"/bip/pozycje/{publication.pk}/"
+    _get(client, path)  # warm the routing cache
+    with django_assert_num_queries(6):
+        _get(client, path)
