@@ -64,3 +64,13 @@ def test_the_box_filter_uses_the_gist_index(unit_a, in_unit):
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "places_place_box_gist" in plan
+
+
+def test_another_unit_finds_none_of_a_units_places(unit_a, unit_b, in_unit):
+    with in_unit(unit_a):
+        _parcel(case_make(), "046301_1.0012.123/4", OLD_TOWN)
+    with in_unit(unit_b):
+        assert not selectors.case_ids_for_parcel("046301_1.0012.123/4").exists()
+        assert not selectors.case_ids_in_box(53.00, 18.60, 53.02, 18.61).exists()
+        assert selectors.cases_near(53.0102, 18.6048, 5000) == []
+        assert not Place.objects.exists()
