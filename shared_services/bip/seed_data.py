@@ -47,11 +47,19 @@ def menu_family(unit_kind: str) -> str:
     return GMINA  # every kind of gmina, a city with powiat rights (a gmina first) and other units
 
 
+# A town's or city's council is "Rada Miasta", a village gmina's "Rada Gminy".
+CITY_KINDS = {"gmina_miejska", "miasto_na_prawach_powiatu"}
+
+
 def standard_sections(unit_kind: str) -> list[dict]:
     family = menu_family(unit_kind)
+    sections = [section for section in _SECTIONS if section[3] is None or family in section[3]]
     return [
-        {"key": key, "title": title, "title_en": title_en, "position": (index + 1) * 10}
-        for index, (key, title, title_en, kinds) in enumerate(
-            section for section in _SECTIONS if section[3] is None or family in section[3]
-        )
+        {
+            "key": key,
+            "title": "Rada Miasta" if key == "rada" and unit_kind in CITY_KINDS else title,
+            "title_en": title_en,
+            "position": (index + 1) * 10,
+        }
+        for index, (key, title, title_en, _kinds) in enumerate(sections)
     ]

@@ -123,3 +123,12 @@ def test_an_item_page_costs_a_fixed_number_of_queries(client, bip_a, django_asse
     _get(client, path)  # warm the routing cache
     with django_assert_num_queries(6):
         _get(client, path)
+
+
+def test_in_english_the_menu_and_the_lists_name_sections_in_english(client, bip_a):
+    with tenant_context(bip_a):
+        item_publish(bip_a)
+    client.cookies["django_language"] = "en"
+    body = _get(client, "/bip/")
+    assert "Local law" in body and "Accessibility statement" in body
+    assert "Prawo lokalne" not in body

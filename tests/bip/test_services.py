@@ -182,6 +182,10 @@ def test_the_standard_menu_differs_by_kind_and_the_unit_extends_it(bip_a):
     powiat = {s["key"] for s in standard_sections("powiat")}
     assert {"rada", "informacja-nieudostepniona", "deklaracja-dostepnosci", "petycje"} <= gmina
     assert "rada-powiatu" in powiat and "rada" not in powiat
+    titles = {
+        kind: {s["key"]: s["title"] for s in standard_sections(kind)} for kind in ("gmina_wiejska", "gmina_miejska")
+    }
+    assert titles["gmina_wiejska"]["rada"] == "Rada Gminy" and titles["gmina_miejska"]["rada"] == "Rada Miasta"
     with tenant_context(bip_a):
         assert bip_seed(unit_kind=bip_a.kind, unit_name=bip_a.name) == 0  # seeding again adds nothing
         own = section_save(actor="a", key="sport", title="Sport i rekreacja")
