@@ -260,3 +260,36 @@ def test_offboarding_takes_the_units_registers_out_of_the_catalogues_and_import_
 
     call_command("import_unit", str(settings.UNIT_EXPORT_ROOT / stored.key))
     assert RegisterListing.objects.get(unit=unit_a).record_count == 2
+
+
+def test_publishing_through_the_registers_services_keeps_the_files_and_catalogues_current(client, standard, unit_a):
+    """The register engine's own publish and withdraw, end to end: the mirror, the files and the feed follow."""
+    from shared_services.registers.services import record_create, record_publish, record_withdraw
+
+    with tenant_context(unit_a):
+        register = Register.objects.create(slug="uchwaly-rady", version=1)
+        draft = record_create(
+            register=register,
+            data={"numer": "I/1/2027", "data_podjecia": "2027-01-04"},
+            produced_by="Rada Miasta",
+            produced_on=datetime.date(2027, 1, 4),
+            actor="urzednik",
+        )
+    connection.set_schema_to_public()
+    assert not RegisterListing.objects.filter(unit=unit_a).exists()  # a draft is not open data
+    assert client.get("/dane/uchwaly-rady.csv", **TORUN).status_code == 404
+
+    with tenant_context(unit_a):
+        record_publish(record=draft, actor="urzednik", entered_by="Jan Urzędnik")
+    connection.set_schema_to_public()
+    assert RegisterListing.objects.get(unit=unit_a, register_id=register.pk).record_count == 1
+    published = client.get("/dane/uchwaly-rady.csv", **TORUN)
+    assert "I/1/2027" in published.content.decode()
+    assert b"<extIdent>uchwaly-rady</extIdent>" in client.get("/dane/dane-gov-pl.xml", **TORUN).content
+
+    with tenant_context(unit_a):
+        record_withdraw(record=draft, reason="Uchylona", actor="urzednik", entered_by="Jan Urzędnik")
+    connection.set_schema_to_public()
+    assert RegisterListing.objects.get(unit=unit_a, register_id=register.pk).record_count == 0
+    withdrawn = client.get("/dane/uchwaly-rady.csv", HTTP_IF_NONE_MATCH=published["ETag"], **TORUN)
+    assert withdrawn.status_code == 200 and "I/1/2027" not in withdrawn.content.decode()
