@@ -8,9 +8,11 @@ Each test then runs in a transaction that is rolled back.
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
@@ -53,14 +55,34 @@ def identity_provider():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, identity_provider):
+def django_db_setup(
+    request, django_db_setup, django_db_blocker, django_db_keepdb, django_db_createdb, identity_provider
+):
+    """The test database, with the two units.
+
+    pytest-django creates the test database only when a collected test declares it (the `django_db` mark, the
+    `db` fixture): a module whose tests only use committed rows through `django_db_blocker` (a real Celery
+    worker's, tests/platform_core/test_celery.py), run alone, would be connected to the development database,
+    and the units would be looked for and created there. The test database is then set up here.
+    """
     from shared_services.identity.provisioning import unit_organization_ensure
 
+    keepdb = django_db_keepdb and not django_db_createdb  # as pytest-django decides (--reuse-db, --create-db)
+    created_here = None
     with django_db_blocker.unblock():
+        if connection.settings_dict["NAME"] != settings.DATABASES["default"]["TEST"]["NAME"]:
+            created_here = setup_databases(
+                verbosity=request.config.option.verbose, interactive=False, aliases={"default"}, keepdb=keepdb
+            )
+        assert connection.settings_dict["NAME"] == settings.DATABASES["default"]["TEST"]["NAME"]
         for unit in (UNIT_A, UNIT_B):
             if not Tenant.objects.filter(code=unit["code"]).exists():
                 unit_create(**unit)
             unit_organization_ensure(Tenant.objects.get(code=unit["code"]))
+    yield
+    if created_here is not None and not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(created_here, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture
