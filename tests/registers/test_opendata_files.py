@@ -293,3 +293,45 @@ def test_publishing_through_the_registers_services_keeps_the_files_and_catalogue
     assert RegisterListing.objects.get(unit=unit_a, register_id=register.pk).record_count == 0
     withdrawn = client.get("/dane/uchwaly-rady.csv", HTTP_IF_NONE_MATCH=published["ETag"], **TORUN)
     assert withdrawn.status_code == 200 and "I/1/2027" not in withdrawn.content.decode()
+
+
+def test_every_seeded_standard_register_is_valid_open_data(client, unit_a):
+    """The twelve seeded registers, each with a published record: the feed is valid against the harvester's XSD,
+    the catalogue has every dataset DCAT-AP asks for, and every file and column description answers."""
+    from lxml import etree
+
+    from shared_services.catalogue.register_services import REGISTERS_SEED_FILE, standard_registers_load
+    from shared_services.registers.services import registers_adopt_defaults
+    from tests.registers.test_opendata import assert_dcat_ap, harvest_schema
+
+    standard_registers_load(document=json.loads(REGISTERS_SEED_FILE.read_text(encoding="utf-8")))
+    with tenant_context(unit_a):
+        registers_adopt_defaults(unit_kind=unit_a.kind)
+        registers = list(Register.objects.all())
+        for register in registers:
+            Record.objects.create(
+                register=register,
+                number=1,
+                definition_version=register.version,
+                data={},
+                status=RecordStatus.PUBLISHED,
+                produced_by="Urząd",
+                produced_on=datetime.date(2026, 12, 1),
+                created_by="urzednik",
+            )
+            register_listing_refresh(register)
+    connection.set_schema_to_public()
+    assert len(registers) >= 10
+
+    feed = etree.fromstring(client.get("/dane/dane-gov-pl.xml", **TORUN).content)
+    schema = harvest_schema()
+    assert schema.validate(feed), schema.error_log
+    assert len(feed) == len(registers)
+    assert_dcat_ap(
+        Graph().parse(data=client.get("/dane/katalog.ttl", **TORUN).content, format="turtle"),
+        expected_datasets=len(registers),
+    )
+    for register in registers:
+        for suffix in ("csv", "json", "jsonld", "csv-metadata.json"):
+            response = client.get(f"/dane/{register.slug}.{suffix}", **TORUN)
+            assert response.status_code == 200, (register.slug, suffix)
