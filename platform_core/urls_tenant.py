@@ -177,3 +177,6 @@ urlpatterns += [
     path("bip/", include(bip_urls.public_urlpatterns)),
     path("urzad/bip/", include(bip_urls.office_urlpatterns)),
 ]
+
+# The office's public registers: records entered, imported, published to BIP (shared_services/registers).
+urlpatterns += [path("urzad/rejestry/", include("shared_services.registers.urls"))]

@@ -175,6 +175,8 @@ def _row_check(line: int, cells: list[str], columns: list[str | None], definitio
             if word in TRUE_WORDS:
                 posted[name] = "on"
             continue
+        if properties[name].get("type") in ("integer", "number") and not properties[name].get("x-money"):
+            text = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")  # Polish files: 53,0321
         posted[name] = text
     form = ApplicationForm(data=posted, definition=definition)
     if not form.is_valid():

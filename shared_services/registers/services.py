@@ -109,9 +109,10 @@ def record_change(
     record.definition_version = record.register.version
     if record.status == RecordStatus.PROPOSED:  # a clerk has reviewed what the case proposed
         record.status = RecordStatus.DRAFT
-    record.save()
     if record.status == RecordStatus.PUBLISHED:
         _publish(record, actor=actor, entered_by=entered_by, change_note=_("Record changed"))
+    else:
+        record.save()
     _audit(actor, "change", record, before=before, after=_state(record))
     return record
 
@@ -128,7 +129,6 @@ def record_publish(*, record: Record, actor: str, entered_by: str) -> Record:
     before = _state(record)
     record.status = RecordStatus.PUBLISHED
     _publish(record, actor=actor, entered_by=entered_by)
-    record.save()
     _audit(actor, "publish", record, before=before, after=_state(record))
     definition = record_definition(record)
     subscribers_announce(
@@ -159,13 +159,14 @@ def _publish(record: Record, *, actor: str, entered_by: str, change_note: str = 
             "rows": [list(row) for row in record_rows(record.data, definition)],
         },
     )
-    register_listing_refresh(record.register)
+    record.save()
+    register_listing_refresh(record.register)  # counts the published records, this one's state included
 
 
 @transaction.atomic
 def record_withdraw(*, record: Record, reason: str, actor: str, entered_by: str) -> Record:
     """Withdraw a published record: BIP keeps it in the change register with the reason; the open data drops it."""
-    record = Record.objects.select_for_update().select_related("register", "publication").get(pk=record.pk)
+    record = Record.objects.select_for_update(of=("self",)).select_related("register", "publication").get(pk=record.pk)
     if record.status != RecordStatus.PUBLISHED:
         raise ValidationError(_("Only a published record can be withdrawn."))
     before = _state(record)
