@@ -61,7 +61,7 @@ def place_fields(answer: dict, *, unit_code: str | None = None) -> dict:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError("a point outside the globe")
         text = f"{lat:.7f},{lon:.7f}"
-        # A point is its own place: located at once, no lookup needed.
+        # A point is located at once; its lookup only says which parcel it lies in (resolved_label, teryt).
         return {
             "kind": kind,
             "typed": text,
@@ -72,8 +72,6 @@ def place_fields(answer: dict, *, unit_code: str | None = None) -> dict:
             "max_lat": lat,
             "min_lon": lon,
             "max_lon": lon,
-            "status": Resolution.RESOLVED,
-            "resolved_at": timezone.now(),
         }
     raise ValueError("not a place")
 
@@ -227,6 +225,8 @@ def place_resolve(place_id: int) -> str:
         "locality": place.locality,
         "street": place.street,
         "number": place.number,
+        "lat": place.lat,
+        "lon": place.lon,
     }
     try:
         found = provider.lookup(question)
@@ -247,6 +247,17 @@ def place_resolve(place_id: int) -> str:
             last_error="",
         )
         return "not_found"
+    if place.kind == PlaceKind.POINT:  # the point stays where it was picked; the parcel it lies in is named
+        Place.objects.filter(pk=place.pk, status=Resolution.PENDING).update(
+            status=Resolution.RESOLVED,
+            attempts=place.attempts + 1,
+            provider=provider.key,
+            resolved_at=now,
+            last_error="",
+            resolved_label=found.label[:300],
+            teryt=found.teryt[:8],
+        )
+        return "resolved"
     lat, lon = found.shape.centroid()
     min_lat, min_lon, max_lat, max_lon = found.shape.box()
     Place.objects.filter(pk=place.pk, status=Resolution.PENDING).update(

@@ -130,9 +130,16 @@ def test_after_the_attempts_are_used_up_the_place_is_failed_and_can_be_asked_aga
         assert services.place_resolve(place.pk) == "resolved"
 
 
-def test_a_point_needs_no_lookup(unit_a, in_unit, dev_uldk):
+def test_a_point_is_located_at_once_and_named_by_the_parcel_it_lies_in(unit_a, in_unit, dev_uldk):
     with in_unit(unit_a):
-        place = _pending(case_make(), {"kind": "point", "lat": 53.0102, "lon": 18.6048})
-        assert place.status == Resolution.RESOLVED and place.located
-        assert services.place_resolve(place.pk) == "skipped"
-        assert dev_uldk.requests == []
+        place = _pending(case_make(), {"kind": "point", "lat": 53.01022, "lon": 18.6048})
+        assert place.located and place.min_lat == place.max_lat == 53.01022
+        assert services.place_resolve(place.pk) == "resolved"
+        place.refresh_from_db()
+        assert place.resolved_label.startswith("046301_1.0012.123/4: Toruń, Toruń-Starówka")
+        assert (place.lat, place.lon, place.teryt, place.outline_wkt) == (53.01022, 18.6048, "046301_1", "")
+        assert "request=GetParcelByXY" in dev_uldk.requests[-1]
+        nowhere = _pending(case_make(), {"kind": "point", "lat": 50.0, "lon": 20.0})
+        assert services.place_resolve(nowhere.pk) == "not_found"
+        nowhere.refresh_from_db()
+        assert nowhere.located  # still where it was picked

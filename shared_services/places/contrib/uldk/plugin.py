@@ -17,12 +17,14 @@ CACHE_NOT_FOUND_SECONDS = 3600
 class UldkParcels(PlaceProvider):
     key = "uldk"
     name = _("GUGiK parcel service (ULDK)")
-    kinds = frozenset({"parcel"})
+    kinds = frozenset({"parcel", "point"})  # a point: the parcel it lies in (GetParcelByXY)
 
     def client(self) -> UldkClient:
         return UldkClient(settings.ULDK_URL, timeout=settings.PLACES_LOOKUP_TIMEOUT)
 
     def lookup(self, place: dict) -> Found | None:
+        if place.get("kind") == "point":
+            return self.parcel_at(place["lat"], place["lon"])
         identifier = place["identifier"]
         key = f"places:uldk:{hashlib.sha256(identifier.encode()).hexdigest()}"
         cached = cache.get(key)
@@ -48,7 +50,9 @@ class UldkParcels(PlaceProvider):
             raise LookupUnavailable(f"ULDK: {error}") from error
         except UldkRefused:
             return None
-        return _found({"wkt": parcel.wkt, "label": _label(parcel), "teryt": parcel.teryt}) if parcel else None
+        if parcel is None:
+            return None
+        return _found({"wkt": parcel.wkt, "label": f"{parcel.teryt}: {_label(parcel)}", "teryt": parcel.teryt})
 
 
 def _label(parcel) -> str:
