@@ -203,11 +203,11 @@ def publication_edit(request, pk: int):
     return redirect("clerk-bip-publication", pk=publication.pk)
 
 
+@require_POST
 @area_required(Area.OFFICE_EDITOR)
 def publication_withdraw_page(request, pk: int):
+    """The withdrawal form is on the item's page; this page shows it again only with its errors."""
     publication = get_object_or_404(Publication, pk=pk)
-    if request.method != "POST":
-        return redirect("clerk-bip-publication", pk=pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:

@@ -24,6 +24,7 @@ from django_tenants.utils import tenant_context
 from onboarding.management.commands.load_demo_consortium import DEMO_PASSWORD
 from onboarding.models import ExportStatus, UnitExport
 from onboarding.selectors import office_exports_folder
+from shared_services.bip.models import Editor, Publication, Section
 from shared_services.catalogue.models import StandardForm
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.services import unit_form_save
@@ -117,6 +118,23 @@ PAGES = {
     "payment-report": (ADMIN_ONLY, {}, "?report-date_from=2026-01-01&report-date_to=2026-12-31&report-format=csv"),
     "payment-refund": (POST_ONLY_HEADS, {"public_id": "@payment"}),
     "payment-mark-paid": (POST_ONLY_STAFF, {"public_id": "@payment"}),
+    # BIP: what the office publishes under its name, by its administrators and department heads.
+    "clerk-bip": (HEADS, {}),
+    "clerk-bip-new": (HEADS, {}),
+    "clerk-bip-publication": (HEADS, {"pk": "@bip_item"}),
+    "clerk-bip-edit": (HEADS, {"pk": "@bip_item"}),
+    "clerk-bip-version": (HEADS, {"pk": "@bip_item", "number": "1"}),
+    "clerk-bip-withdraw": (POST_ONLY_HEADS, {"pk": "@bip_item"}),
+    "clerk-bip-draft-publish": (POST_ONLY_HEADS, {"pk": "@bip_item"}),
+    "clerk-bip-draft-discard": (POST_ONLY_HEADS, {"pk": "@bip_item"}),
+    "clerk-bip-schedule-cancel": (POST_ONLY_HEADS, {"pk": "@bip_item"}),
+    "clerk-bip-menu": (HEADS, {}),
+    "clerk-bip-section": (HEADS, {"section_id": "@bip_section"}),
+    "clerk-bip-section-move": (POST_ONLY_HEADS, {"section_id": "@bip_section"}),
+    "clerk-bip-editorial": (HEADS, {}),
+    "clerk-bip-editor-new": (HEADS, {}),
+    "clerk-bip-editor": (HEADS, {"editor_id": "@bip_editor"}),
+    "clerk-bip-editor-remove": (POST_ONLY_HEADS, {"editor_id": "@bip_editor"}),
 }
 
 
@@ -235,6 +253,10 @@ def _objects() -> dict:
         "token": token.pk,
         "payment": Payment.objects.order_by("pk").first().public_id,
         "export": export.pk,
+        # The demo's BIP (onboarding/demo_bip.py).
+        "bip_item": Publication.objects.order_by("pk").first().pk,
+        "bip_section": Section.objects.order_by("pk").first().pk,
+        "bip_editor": Editor.objects.get().pk,
     }
 
 
