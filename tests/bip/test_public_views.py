@@ -132,3 +132,8 @@ def test_in_english_the_menu_and_the_lists_name_sections_in_english(client, bip_
     body = _get(client, "/bip/")
     assert "Local law" in body and "Accessibility statement" in body
     assert "Prawo lokalne" not in body
+
+
+def test_the_section_on_information_not_published_leads_to_its_page(client, bip_a):
+    body = _get(client, "/bip/dzial/informacja-nieudostepniona/")
+    assert body.count('href="/bip/informacja-nieudostepniona/"') == 2  # the menu's link, and the section's own
