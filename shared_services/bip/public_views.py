@@ -49,6 +49,9 @@ def bip_home(request):
 
 def section_page(request, key: str):
     section = get_object_or_404(selectors.sections_menu(), key=key)
+    initial = {"key": selectors.section_subscription_key(section)}
+    if request.user.is_authenticated:  # a signed-in resident finds their own address filled in
+        initial["email"] = request.user.email
     return _render(
         request,
         "bip/section.html",
@@ -56,7 +59,7 @@ def section_page(request, key: str):
             "section": section,
             "section_title": section.title_in(get_language()),
             "page": _page(request, selectors.published_publications(section=section)),
-            "subscribe_form": SubscribeForm(initial={"key": selectors.section_subscription_key(section)}),
+            "subscribe_form": SubscribeForm(initial=initial),
         },
         current=section,
     )
