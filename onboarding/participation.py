@@ -8,6 +8,7 @@ Python into the separate series. The query returns at most one row per unit and 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import Count, Min
 from django.db.models.functions import Substr, TruncDate
@@ -58,7 +59,7 @@ def participation_summary(*, target: int) -> Participation:
     labels = {}
     for group in groups:
         kinds[group["kind"]] += group["units"]
-        label = powiat_label(group["code"])
+        label = powiat_label_cached(group["code"])
         powiat = group["powiat"] if label else ""
         labels[powiat] = label or gettext("voivodeship and other units")
         powiats[powiat] += group["units"]
@@ -76,7 +77,7 @@ def participation_summary(*, target: int) -> Participation:
     ]
     by_powiat = sorted(
         ((labels[powiat], count) for powiat, count in powiats.items()),
-        key=lambda item: (-item[1], _polish_sort_key(item[0])),
+        key=lambda item: (-item[1], polish_sort_key_cached(item[0])),
     )
 
     onboarding = []
@@ -115,3 +116,9 @@ def _polish_sort_key(text: str) -> tuple:
     return tuple(
         _POLISH_ORDER.get(letter, 1000 + ord(letter) if letter.isalpha() else ord(letter)) for letter in folded
     ), folded
+
+
+# The same few hundred powiats on every dashboard page (a group per unit at 2,807 units): named and sorted once
+# per process. The register behind powiat_label is fixed for the process's life.
+powiat_label_cached = lru_cache(maxsize=8192)(powiat_label)
+polish_sort_key_cached = lru_cache(maxsize=8192)(_polish_sort_key)

@@ -11,7 +11,6 @@ folding it in Python costs the same at 50 units or 2,807.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Sum
@@ -29,12 +28,9 @@ from shared_services.usage.models import (
 from shared_services.usage.selectors import Figures, Period, Totals, maturity_mix, percentile_days, top_services
 from tenants.models import Tenant, UnitKind
 
-from .participation import _polish_sort_key
+from .participation import polish_sort_key_cached as _sort_key
+from .participation import powiat_label_cached as _powiat_label
 from .terc import powiat_label, units_by_code
-
-# The same few hundred powiats on every page: named and sorted once per process.
-_powiat_label = lru_cache(maxsize=8192)(powiat_label)
-_sort_key = lru_cache(maxsize=8192)(_polish_sort_key)
 
 TOP_UNITS = 20
 _SUMS = ("applications", "letters", "closed", "closed_late", "payments", "paid_grosze")
