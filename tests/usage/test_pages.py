@@ -3,6 +3,7 @@ they show, their downloads, and the regional page's fixed number of queries."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -164,6 +165,16 @@ class TestPublicPage:
         assert "Zofia Tajemnicza" not in body and "participation-total" in body
         assert "/wskazniki/" in client.get("/uczestnictwo/", **PORTAL).content.decode()
         assert client.get("/wskazniki/eksport/", {"format": "csv"}, **PORTAL).status_code == 200
+
+    def test_the_usage_charts_draw_applications_not_participating_units(self, client, region):
+        # Both parts once named their charts kind_chart and powiat_chart: participation's overwrote usage's.
+        body = client.get("/wskazniki/", **PORTAL).content.decode()
+        kinds = re.search(r'<desc id="usage-kinds-chart-desc">(.*?)</desc>', body).group(1)
+        powiats = re.search(r'<desc id="usage-powiats-chart-desc">(.*?)</desc>', body).group(1)
+        assert sorted(int(part.rsplit(": ", 1)[1]) for part in powiats.split("; ")) == [2, 5]
+        assert sum(int(part.rsplit(": ", 1)[1]) for part in kinds.split("; ")) == 7
+        table = body.split('id="usage-powiats"', 1)[1].split("</table>", 1)[0]
+        assert table.count('<tr><th scope="row">') == 2 and "<td>5</td>" in table
 
     def test_there_is_no_regional_page_on_a_units_subdomain(self, client, region):
         assert client.get("/wskazniki/", **TORUN).status_code == 404
