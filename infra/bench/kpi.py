@@ -25,7 +25,9 @@ Measured in the same run, wall clock (time.perf_counter), rounds interleaved:
      the unit's register entries, cases and payments (a lightweight schema holding just those three tables,
      with indexes on the dates, filled with that unit's share of the year) — one statement per schema, all
      indicators at once (kinder to the naive way than the ORM's several queries per schema would be).
-The last line compares (a)'s p95 for the last 12 months with (c)'s.
+The page is rendered afresh each time: nothing of it is cached. The last line compares (b)'s p95 — the page
+the issue's target is about, with its default period, the last 12 months — with (c)'s; (a)'s p95 is printed
+above it.
 """
 
 from __future__ import annotations
@@ -277,10 +279,13 @@ def run(options) -> None:
         f"naive, every schema visited for the last 12 months ({how}): median {statistics.median(naive):,.0f} ms, "
         f"p95 {_percentile(naive, 95):,.0f} ms over {len(naive)} rounds"
     )
-    fast = _percentile(samples["last 12 months"], 95)
-    print(f"target: dashboard query path p95 < {TARGET_P95_MS:.0f} ms: {verdict(fast < TARGET_P95_MS)}")
-    ratio = _percentile(naive, 95) / fast
-    print(f"kpi: {fast:.1f} ms p95 at {len(schemas)} units, {ratio:,.0f}x faster than scanning every schema")
+    query_path, page = _percentile(samples["last 12 months"], 95), _percentile(samples["page"], 95)
+    print(f"target: dashboard query path p95 < {TARGET_P95_MS:.0f} ms: {verdict(query_path < TARGET_P95_MS)}")
+    print(f"target: whole public page p95 < {TARGET_P95_MS:.0f} ms: {verdict(page < TARGET_P95_MS)}")
+    # The issue's target is "a page of the regional dashboard": the figure of the last line is the whole page
+    # (its queries, the folding, the charts and the templates), compared with the naive way's queries alone.
+    ratio = _percentile(naive, 95) / page
+    print(f"kpi: {page:.1f} ms p95 at {len(schemas)} units, {ratio:,.0f}x faster than scanning every schema")
 
 
 def main(argv=None) -> None:
