@@ -52,15 +52,15 @@
         shapes.addData(feature);
       }
     });
-    shapes.addTo(map);
-    points.addTo(map);
     return [shapes, points];
   }
 
-  function boundsOf(layers) {
+  // The features' extent, read from their coordinates: a cluster group knows its bounds only once on a map, and
+  // the map needs its view before a cluster group is added to it.
+  function boundsOf(features) {
     var bounds = L.latLngBounds([]);
-    layers.forEach(function (layer) {
-      if (layer && layer.getLayers && layer.getLayers().length) bounds.extend(layer.getBounds());
+    (features.features || []).forEach(function (feature) {
+      bounds.extend(L.geoJSON(feature).getBounds());
     });
     return bounds;
   }
@@ -189,7 +189,8 @@
     var data = JSON.parse(source.textContent);
     element.hidden = false;
     document.querySelectorAll('[data-map-hint="' + element.id + '"]').forEach(function (hint) { hint.hidden = false; });
-    var map = L.map(element, { scrollWheelZoom: false });
+    // Clustering needs the map's deepest zoom, which a tile layer would give; without one it is set here.
+    var map = L.map(element, { scrollWheelZoom: false, maxZoom: data.tiles ? data.tiles.maxZoom : 19 });
     map.attributionControl.setPrefix(false);
     if (data.tiles) {
       L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: data.tiles.maxZoom }).addTo(map);
@@ -197,19 +198,27 @@
       element.classList.add("map-plain");
       map.attributionControl.addAttribution(text(data, "plain", "No basemap: the unit's outline and the places"));
     }
-    var outline = data.boundary ? L.geoJSON(data.boundary, { style: function () { return OUTLINE; } }).addTo(map) : null;
-    var layers = drawFeatures(map, data);
-    var bounds = boundsOf(layers);
+    var outline = data.boundary ? L.geoJSON(data.boundary, { style: function () { return OUTLINE; } }) : null;
+    var bounds = boundsOf(data.features);
     if (bounds.isValid()) map.fitBounds(bounds.pad(0.2), { maxZoom: 17 });
     else if (outline) map.fitBounds(outline.getBounds());
     else map.fitBounds(POLAND);
+    if (outline) outline.addTo(map);
+    drawFeatures(map, data).forEach(function (layer) { layer.addTo(map); });
     if (data.picker) setUpPicker(map, element, data);
     if (data.area) setUpArea(map, element, data);
     element.ratuszMap = map;  // for the browser tests and the console
   }
 
   function drawAll() {
-    document.querySelectorAll("[data-map]").forEach(drawMap);
+    document.querySelectorAll("[data-map]").forEach(function (element) {
+      try {
+        drawMap(element);
+      } catch (error) {  // one map's failure leaves the page, its text alternative and other maps as they are
+        element.hidden = true;
+        if (window.console) console.error("map " + element.id + ": " + String(error));
+      }
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drawAll);
