@@ -27,6 +27,7 @@ from shared_services.identity.tasks import unit_organization_remove_task
 from shared_services.letters.services import letter_templates_seed
 from shared_services.offer.services import offer_adopt_defaults, offerings_rebuild
 from shared_services.registers.opendata_services import register_listings_rebuild
+from shared_services.registers.services import registers_adopt_defaults
 from shared_services.staff.services import staff_invite
 from tenants.models import Domain, Tenant, UnitKind, UnitStatus
 from tenants.routing import forget_hosts
@@ -145,6 +146,7 @@ def _unit_prepare(*, unit: Tenant, actor: Actor, admin_email: str) -> None:
     with tenant_context(unit):
         branding_update()
         offer_adopt_defaults(unit_kind=unit.kind)
+        registers_adopt_defaults(unit_kind=unit.kind)
         letter_templates_seed(unit_kind=unit.kind)
         bip_seed(unit_kind=unit.kind, unit_name=unit.name)
         _identity(provisioning.unit_organization_ensure, unit)

@@ -110,6 +110,8 @@ def main() -> int:
             env=env,
         )
         _manage("load_standard_catalogue", "--new-only", env=env)
+        _manage("load_standard_registers", env=env)
+        _manage("adopt_standard_registers", env=env)
         _manage("load_demo_consortium", env=env)
     except BaseException:
         _stop(processes)

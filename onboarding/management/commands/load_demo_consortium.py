@@ -8,6 +8,7 @@ from onboarding.demo_bip import demo_bip_load
 from onboarding.demo_cases import Office, demo_correspondence_load, demo_paper_letters, demo_resident_accounts
 from onboarding.demo_catalogue import DEMO_CARD, demo_card_in_review
 from onboarding.demo_places import demo_places_load
+from onboarding.demo_registers import demo_registers_load
 from shared_services.branding.selectors import branding_get
 from shared_services.branding.services import branding_update
 from shared_services.identity import provisioning
@@ -104,6 +105,9 @@ class Command(BaseCommand):
             with tenant_context(unit):
                 published = demo_bip_load(unit=unit)
             self.stdout.write(f"{unit.name}: BIP publications added {published} (/bip/).")
+            with tenant_context(unit):
+                records = demo_registers_load(unit=unit)
+            self.stdout.write(f"{unit.name}: register records published {records} (/urzad/rejestry/, /dane/).")
         for unit, office in offices.items():
             with tenant_context(unit):
                 accounts = demo_resident_accounts(
