@@ -10,11 +10,13 @@ no thousand separator, so a count reads the same either way, and an SVG coordina
 """
 
 from datetime import date
+from functools import lru_cache
 from html import escape
 
 from django import template
 from django.utils.dates import MONTHS_ALT
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from platform_core.charts import BarChart, StepChart
 
@@ -88,4 +90,10 @@ def _cell(value) -> str:
 def day_label(day: date) -> str:
     """ "5 grudnia 2026": the day as the date filter's "j E Y" writes it, without its per-call format parsing
     (a page writes a few hundred of these)."""
-    return f"{day.day} {MONTHS_ALT[day.month]} {day.year}"
+    return f"{day.day} {_month_name(get_language(), day.month)} {day.year}"
+
+
+@lru_cache(maxsize=256)
+def _month_name(language: str | None, month: int) -> str:
+    """The month's name in the genitive ("grudnia"), translated once per language rather than per day."""
+    return str(MONTHS_ALT[month])
