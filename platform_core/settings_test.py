@@ -44,5 +44,6 @@ MEDIA_ROOT = _RUN_FOLDER / "media"
 UPO_KEYS_DIR = _RUN_FOLDER / "upo-keys"
 # GUGiK's services are unreachable from tests: lookups go nowhere (a closed port answers at once) unless a test starts
 # the development parcel service (tests/support/places.py, fixture `dev_uldk`).
-ULDK_URL = "http://127.0.0.1:9/"
-GEOCODER_URL = "http://127.0.0.1:9/uug/"
+# A test's own worker process is pointed at that server through RATUSZ_TEST_ULDK_URL (tests/places/test_worker.py).
+ULDK_URL = os.environ.get("RATUSZ_TEST_ULDK_URL", "http://127.0.0.1:9/")
+GEOCODER_URL = f"{ULDK_URL}uug/"
