@@ -52,6 +52,7 @@ from platform_core.file_storage import (
     staging_folder,
     unit_storage,
 )
+from platform_core.public_references import dangling_public_references
 from shared_services.inbox.models import PAYLOAD_SECRETS
 from tenants.codes import schema_name_for_code, validate_unit_code
 from tenants.models import Domain, Tenant, UnitStatus, slug_validator
@@ -647,6 +648,12 @@ def _load_rows(zf: zipfile.ZipFile, manifest: dict[str, Any], *, schema: str) ->
         connection.check_constraints()  # now, rather than at a commit that may be the caller's
     except DatabaseError as error:
         raise _error(_("The archive's rows break a constraint of the schema: %(error)s"), error=error) from error
+    # A unit's tables refer to the public catalogue without foreign keys (platform_core/public_references.py).
+    if dangling := dangling_public_references(schema):
+        raise _error(
+            _("The archive refers to rows of the regional catalogue this platform does not have: %(references)s"),
+            references="; ".join(dangling),
+        )
 
 
 def _refuse_other_migrations(archived: list[tuple[str, str]], applied: list[tuple[str, str]]) -> None:

@@ -19,7 +19,7 @@ from platform_core.file_storage import exports_storage, staging_folder, unit_sto
 from shared_services.audit.services import audit_record
 from shared_services.bip.services import bip_seed
 from shared_services.branding.services import branding_update
-from shared_services.catalogue.models import Offering, OwnServiceListing, RegisterListing
+from shared_services.catalogue.models import Offering, OwnServiceListing, RegisterListing, UnitTermUse
 from shared_services.identity import provisioning
 from shared_services.identity.access import StaffRole
 from shared_services.identity.provisioning import IdentityProviderError, IdentityProviderUnavailable, UnverifiedAccount
@@ -332,6 +332,7 @@ def unit_offboard(*, unit: Tenant, confirmation: str, actor: Actor) -> StoredArc
             Offering.objects.filter(unit=unit).delete()
             OwnServiceListing.objects.filter(unit=unit).delete()
             RegisterListing.objects.filter(unit=unit).delete()
+            UnitTermUse.objects.filter(unit=unit).delete()
             unit_set_status(unit=unit, status=UnitStatus.OFFBOARDED)  # before the drop: see Tenant.create_schema
             connection.check_constraints()  # fire deferred checks now: DROP refuses pending trigger events
             with connection.cursor() as cursor:

@@ -2,8 +2,10 @@
 
 Adapted from Sentry's silo decorators. django-tenants decides placement by app lists (SHARED_APPS,
 TENANT_APPS); the mark states the intent on the model itself, and tests/platform_core/test_schema_marking.py fails when
-a model is unmarked, its app sits in the wrong list, or a public model has a foreign key into a unit's
-schema (such a key would point at a table that does not exist in the public schema).
+a model is unmarked, its app sits in the wrong list, a public model has a foreign key into a unit's
+schema (such a key would point at a table that does not exist in the public schema), or a unit's model has one
+into the public schema (PostgreSQL would put triggers on the public table for every unit:
+platform_core/public_references.py).
 """
 
 from enum import Enum
@@ -71,5 +73,19 @@ def marking_problems(models, *, shared_apps, tenant_apps) -> list[str]:
                     problems.append(
                         f"{label}.{field.name} points from the public schema into unit schemas "
                         f"({field.related_model._meta.label})"
+                    )
+        if tenant_only(model):
+            for field in model._meta.get_fields():
+                if not (field.is_relation and field.related_model and public_only(field.related_model)):
+                    continue
+                if field.many_to_many and field.concrete:
+                    problems.append(
+                        f"{label}.{field.name} is a many-to-many table of foreign keys from unit schemas into the "
+                        f"public schema ({field.related_model._meta.label}): keep the public rows' slugs or ids"
+                    )
+                elif field.concrete and getattr(field, "db_constraint", False):
+                    problems.append(
+                        f"{label}.{field.name} is a foreign key from unit schemas into the public schema "
+                        f"({field.related_model._meta.label}): use platform_core.public_references.public_reference"
                     )
     return problems

@@ -2,15 +2,16 @@
 
 A term's slug is its address on the portal and the key an exported catalogue names it by, so it is fixed
 once the term exists; its names may change. A term some version of a card names (even a superseded one)
-cannot be deleted: deleting it would rewrite what that version said; nor one a unit's own service names.
+cannot be deleted: deleting it would rewrite what that version said; nor one a unit's own service names
+(catalogue.UnitTermUse says which).
 """
 
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .models import Category, LifeEvent, VersionStatus
+from .models import Category, LifeEvent, UnitTermUse, VersionStatus
 
 TERM_MODELS = {"category": Category, "life_event": LifeEvent}
 TERM_KIND_LABELS = {"category": gettext_lazy("category"), "life_event": gettext_lazy("life event")}
@@ -61,15 +62,11 @@ def term_delete(*, term) -> None:
             )
             % {"name": term.name, "count": used}
         )
-    # Units' own services name terms too, from each unit's schema (offer.UnitService): Django's delete would
-    # look for those tables in the public schema. The row goes by SQL and PostgreSQL's foreign keys, checked at
-    # once rather than at commit, refuse it while any unit's service names it.
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        try:
-            with transaction.atomic():
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(term._meta.db_table)} WHERE id = %s", [term.pk])
-        except IntegrityError:
-            raise TermInUse(
-                _("“%(name)s” is named by services of units; it cannot be deleted.") % {"name": term.name}
-            ) from None
+    # Units' own services name terms too, by slug in each unit's schema; their public copy says which.
+    if UnitTermUse.objects.filter(kind=_kind_of(term), slug=term.slug).exists():
+        raise TermInUse(_("“%(name)s” is named by services of units; it cannot be deleted.") % {"name": term.name})
+    term.delete()
+
+
+def _kind_of(term) -> str:
+    return next(kind for kind, model in TERM_MODELS.items() if isinstance(term, model))

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from platform_core.public_references import public_reference
 from platform_core.schema_marking import tenant_model
 
 from .definition import FormDefinition, VersionedForm, current_version_field
@@ -43,9 +44,9 @@ PIN_FIELDS = ("standard_form_version", "unit_form_version")
 class _PinnedForm(models.Model):
     """The exact form version a resident filled in: a standard one or the unit's own."""
 
-    standard_form_version = models.ForeignKey(
-        "catalogue.StandardFormVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    # A public row, referred to without a foreign key (platform_core/public_references.py); published
+    # versions are never deleted.
+    standard_form_version = public_reference("catalogue.StandardFormVersion", null=True, blank=True)
     unit_form_version = models.ForeignKey(
         UnitFormVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -45,6 +45,10 @@ def _pin(definition: FormDefinition) -> dict:
     """The fields of a draft or a submission that pin `definition`: its own kind's set, the other empty."""
     if getattr(definition, "pinned_as", None) not in PIN_FIELDS:
         raise TypeError(f"not a form version: {definition!r}")
+    # A standard version is a public row no foreign key checks (platform_core/public_references.py): pinned only
+    # as read from the database, never made up here. The catalogue never deletes a version it has published.
+    if definition._state.adding:
+        raise ValueError(f"not a stored form version: {definition!r}")
     return {field: definition if field == definition.pinned_as else None for field in PIN_FIELDS}
 
 

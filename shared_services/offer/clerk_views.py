@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from platform_core.forms import ZlotyField
-from shared_services.catalogue.models import StandardService
+from shared_services.catalogue.models import Category, LifeEvent, StandardService
 from shared_services.identity.access import Area, area_required
 
 from .models import AdoptedService, UnitService
@@ -29,6 +29,13 @@ class LocalDetailsForm(forms.ModelForm):
         widgets = {"local_notes": forms.Textarea(attrs={"rows": 4})}
 
 
+def _terms_field(model, label) -> forms.ModelMultipleChoiceField:
+    """Ticks for the catalogue's terms of `model`, chosen by slug."""
+    return forms.ModelMultipleChoiceField(
+        model.objects.all(), to_field_name="slug", required=False, widget=forms.CheckboxSelectMultiple, label=label
+    )
+
+
 class UnitServiceForm(forms.ModelForm):
     # Typed in złoty, kept in grosze.
     fee_grosze = ZlotyField(
@@ -37,6 +44,9 @@ class UnitServiceForm(forms.ModelForm):
         required=False,
         help_text=gettext_lazy("In złoty, e.g. 17 or 17,50. Leave empty or enter 0 when the service is free."),
     )
+    # Public terms, kept in the service by their slugs (platform_core/public_references.py).
+    categories = _terms_field(Category, gettext_lazy("categories"))
+    life_events = _terms_field(LifeEvent, gettext_lazy("life events"))
 
     class Meta:
         model = UnitService
@@ -58,8 +68,6 @@ class UnitServiceForm(forms.ModelForm):
             "room",
             "office_hours",
             "contact",
-            "categories",
-            "life_events",
             "keywords",
             "standard_form",
             "unit_form",
@@ -78,7 +86,15 @@ class UnitServiceForm(forms.ModelForm):
                 "where_to_file",
             )
         }
-        widgets |= {"categories": forms.CheckboxSelectMultiple, "life_events": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault(
+                "initial", {"categories": instance.category_slugs, "life_events": instance.life_event_slugs}
+            )
+        super().__init__(*args, instance=instance, **kwargs)
+        # Where the model's fields stood, so the page keeps its order.
+        self.order_fields([*self._meta.fields[: self._meta.fields.index("keywords")], "categories", "life_events"])
 
 
 class AdoptForm(forms.Form):
@@ -143,8 +159,8 @@ def own_service_edit(request, slug=None):
     if request.method == "POST" and form.is_valid():
         unit_service_save(
             service=form.save(commit=False),
-            categories=form.cleaned_data["categories"],
-            life_events=form.cleaned_data["life_events"],
+            category_slugs=[term.slug for term in form.cleaned_data["categories"]],
+            life_event_slugs=[term.slug for term in form.cleaned_data["life_events"]],
         )
         messages.success(request, _("The service is saved."))
         return redirect("clerk-services")

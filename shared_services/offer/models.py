@@ -3,6 +3,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from platform_core.public_references import PublicSlugList, public_reference
 from platform_core.schema_marking import tenant_model
 
 
@@ -14,11 +15,9 @@ class AdoptedService(models.Model):
     improvement of the standard reaches every unit that offers it. Only what is local is stored here.
     """
 
-    standard_service = models.OneToOneField(
-        "catalogue.StandardService",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("standard service"),
+    # A public row, referred to without a foreign key (platform_core/public_references.py).
+    standard_service = public_reference(
+        "catalogue.StandardService", one_to_one=True, verbose_name=_("standard service")
     )
     enabled = models.BooleanField(_("offered"), default=True)
     fee_override_grosze = models.PositiveIntegerField(
@@ -68,26 +67,16 @@ class UnitService(models.Model):
     room = models.CharField(_("room"), max_length=100, blank=True)
     office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
-    categories = models.ManyToManyField(
-        "catalogue.Category", blank=True, related_name="+", verbose_name=_("categories")
-    )
-    life_events = models.ManyToManyField(
-        "catalogue.LifeEvent", blank=True, related_name="+", verbose_name=_("life events")
-    )
+    # Slugs of public terms, kept in the row: no table of foreign keys into the public schema.
+    category_slugs = PublicSlugList("catalogue.Category", verbose_name=_("categories"))
+    life_event_slugs = PublicSlugList("catalogue.LifeEvent", verbose_name=_("life events"))
     keywords = models.CharField(
         _("search keywords"),
         max_length=500,
         blank=True,
         help_text=_("Words residents might search for, separated by commas."),
     )
-    standard_form = models.ForeignKey(
-        "catalogue.StandardForm",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("standard form"),
-    )
+    standard_form = public_reference("catalogue.StandardForm", null=True, blank=True, verbose_name=_("standard form"))
     unit_form = models.ForeignKey(
         "eforms.UnitForm",
         null=True,

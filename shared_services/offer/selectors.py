@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from django.urls import reverse
 
 from platform_core.signed_cache import RowShapeChanged, row_from_plain, row_to_plain
-from shared_services.catalogue.models import StandardFormVersion, StandardServiceVersion
+from shared_services.catalogue.models import Category, LifeEvent, StandardFormVersion, StandardServiceVersion
 from shared_services.catalogue.search import (
     ANY_WORD,
     SEARCH_TIERS,
@@ -167,10 +167,10 @@ def service_list(*, category: str | None = None, life_event: str | None = None) 
     adopted, own = offered_services(), UnitService.objects.filter(enabled=True)
     if category:
         adopted = adopted.filter(standard_service__published__categories__slug=category)
-        own = own.filter(categories__slug=category)
+        own = own.filter(category_slugs__contains=[category])
     if life_event:
         adopted = adopted.filter(standard_service__published__life_events__slug=life_event)
-        own = own.filter(life_events__slug=life_event)
+        own = own.filter(life_event_slugs__contains=[life_event])
     summaries = [*map(_summary_of_adopted, adopted), *map(_summary_of_own, own)]
     return sorted(summaries, key=lambda summary: summary.name.lower())
 
@@ -338,8 +338,9 @@ def _card_of_own(service: UnitService) -> ServiceCard:
         room=service.room,
         office_hours=service.office_hours,
         contact=service.contact,
-        categories=list(service.categories.all()),
-        life_events=list(service.life_events.all()),
+        # The public terms by the slugs the service keeps: a query each, as a many-to-many relation took.
+        categories=list(Category.objects.filter(slug__in=service.category_slugs)),
+        life_events=list(LifeEvent.objects.filter(slug__in=service.life_event_slugs)),
         form=_form_version_of_own(service),
     )
 

@@ -6,7 +6,16 @@ transaction, so operators and the regional search see it without visiting the un
 
 from django.db import connection, transaction
 
-from shared_services.catalogue.models import Offering, OwnServiceListing, StandardService
+from platform_core.public_references import public_rows_require
+from shared_services.catalogue.models import (
+    Category,
+    LifeEvent,
+    Offering,
+    OwnServiceListing,
+    StandardForm,
+    StandardService,
+    UnitTermUse,
+)
 from shared_services.catalogue.search import search_vectors
 
 from . import filing_cache
@@ -33,6 +42,8 @@ def offer_adopt_defaults(*, unit_kind: str) -> int:
 @transaction.atomic
 def offer_adopt(*, standard_service: StandardService) -> AdoptedService:
     """Offer one more standard service (or offer again one the unit had switched off)."""
+    # No foreign key checks the reference (platform_core/public_references.py): this does.
+    public_rows_require(StandardService, [standard_service.pk])
     adopted, _ = AdoptedService.objects.get_or_create(standard_service=standard_service)
     if not adopted.enabled:
         adopted.enabled = True
@@ -68,6 +79,9 @@ def offerings_rebuild() -> int:
     OwnServiceListing.objects.filter(unit_id=unit_id).delete()
     for service in UnitService.objects.filter(enabled=True):
         _index_own_service(service)
+    UnitTermUse.objects.filter(unit_id=unit_id).delete()
+    for service in UnitService.objects.all():
+        _term_uses_sync(service)
     return len(offered) + UnitService.objects.filter(enabled=True).count()
 
 
@@ -80,16 +94,36 @@ def _offering_sync(adopted: AdoptedService) -> None:
 
 
 @transaction.atomic
-def unit_service_save(*, service: UnitService, categories=None, life_events=None) -> UnitService:
-    """Create or change one of the unit's own services, with its search words."""
+def unit_service_save(*, service: UnitService, category_slugs=None, life_event_slugs=None) -> UnitService:
+    """Create or change one of the unit's own services, with its search words. MissingPublicRow when it names
+    a standard form, category or life event the catalogue does not have."""
+    if category_slugs is not None:
+        service.category_slugs = sorted(set(category_slugs))
+    if life_event_slugs is not None:
+        service.life_event_slugs = sorted(set(life_event_slugs))
+    # No foreign key checks these references (platform_core/public_references.py): this does.
+    public_rows_require(StandardForm, [service.standard_form_id])
+    public_rows_require(Category, service.category_slugs, field="slug")
+    public_rows_require(LifeEvent, service.life_event_slugs, field="slug")
     service.full_clean()
     service.save()
-    if categories is not None:
-        service.categories.set(categories)
-    if life_events is not None:
-        service.life_events.set(life_events)
     _index_own_service(service)
+    _term_uses_sync(service)
     return service
+
+
+def _term_uses_sync(service: UnitService) -> None:
+    """Keep the public copy of the terms an own service names in step (catalogue.UnitTermUse): the catalogue
+    refuses to delete a term while a unit names it."""
+    unit_id = connection.tenant.pk
+    UnitTermUse.objects.filter(unit_id=unit_id, unit_service_id=service.pk).delete()
+    UnitTermUse.objects.bulk_create(
+        [
+            UnitTermUse(unit_id=unit_id, unit_service_id=service.pk, kind=kind, slug=slug)
+            for kind, slugs in (("category", service.category_slugs), ("life_event", service.life_event_slugs))
+            for slug in slugs
+        ]
+    )
 
 
 def _index_own_service(service: UnitService) -> None:

@@ -82,3 +82,26 @@ def test_an_own_service_without_a_fee_is_free(administrator, client, unit_a):
     assert response.status_code == 302, response.content.decode()[:2000]
     with tenant_context(unit_a):
         assert UnitService.objects.get().fee_grosze == 0
+
+
+def test_an_own_services_terms_are_kept_by_slug_and_shown_on_its_card(administrator, client, unit_a):
+    terms = {"categories": ["sprawy-obywatelskie"], "life_events": ["przeprowadzka"]}
+    response = client.post("/urzad/uslugi-wlasne/nowa/", {**OWN_SERVICE, **terms}, HTTP_HOST=TORUN)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with tenant_context(unit_a):
+        service = UnitService.objects.get()
+        assert (service.category_slugs, service.life_event_slugs) == (["sprawy-obywatelskie"], ["przeprowadzka"])
+    page = client.get("/urzad/uslugi-wlasne/wynajem-sali/", HTTP_HOST=TORUN).content.decode()
+    assert 'value="sprawy-obywatelskie" checked' in page.replace(' id="id_categories_0"', "")
+    card = client.get("/uslugi-lokalne/wynajem-sali/", HTTP_HOST=TORUN).content.decode()
+    assert 'href="/kategorie/sprawy-obywatelskie/"' in card
+
+
+def test_an_own_service_naming_an_unknown_term_is_refused(administrator, client, unit_a):
+    response = client.post(
+        "/urzad/uslugi-wlasne/nowa/", {**OWN_SERVICE, "categories": ["nie-ma-takiej"]}, HTTP_HOST=TORUN
+    )
+    assert response.status_code == 200
+    assert "nie-ma-takiej" in response.content.decode()  # Django's "not one of the available choices"
+    with tenant_context(unit_a):
+        assert not UnitService.objects.exists()

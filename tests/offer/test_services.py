@@ -75,3 +75,38 @@ def test_a_disabled_service_is_not_offered(catalogue, unit_b):
         offer_adopt_defaults(unit_kind="gmina_wiejska")
         AdoptedService.objects.update(enabled=False)
         assert list(offered_services()) == []
+
+
+def test_references_to_missing_catalogue_rows_are_refused_when_written(catalogue, unit_a):
+    from platform_core.public_references import MissingPublicRow
+    from shared_services.catalogue.models import StandardService, UnitTermUse
+    from shared_services.offer.models import UnitService
+    from shared_services.offer.services import offer_adopt, unit_service_save
+
+    with tenant_context(unit_a):
+        with pytest.raises(MissingPublicRow, match=r"catalogue\.StandardService"):
+            offer_adopt(standard_service=StandardService(pk=987654321, slug="nie-ma"))
+        with pytest.raises(MissingPublicRow, match=r"catalogue\.LifeEvent with nie-ma"):
+            unit_service_save(
+                service=UnitService(slug="sala", name="Sala", short_description="Sala."),
+                life_event_slugs=["przeprowadzka", "nie-ma"],
+            )
+        with pytest.raises(MissingPublicRow, match=r"catalogue\.StandardForm"):
+            unit_service_save(
+                service=UnitService(slug="sala", name="Sala", short_description="Sala.", standard_form_id=9)
+            )
+        assert not AdoptedService.objects.filter(standard_service_id=987654321).exists()
+        assert not UnitService.objects.exists()
+        service = unit_service_save(
+            service=UnitService(slug="sala", name="Sala", short_description="Sala."),
+            category_slugs=["sprawy-obywatelskie"],
+            life_event_slugs=["przeprowadzka"],
+        )
+    uses = UnitTermUse.objects.filter(unit=unit_a, unit_service_id=service.pk)
+    assert sorted(uses.values_list("kind", "slug")) == [
+        ("category", "sprawy-obywatelskie"),
+        ("life_event", "przeprowadzka"),
+    ]
+    with tenant_context(unit_a):
+        unit_service_save(service=service, life_event_slugs=[])
+    assert list(uses.values_list("kind", flat=True)) == ["category"]

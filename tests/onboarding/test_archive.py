@@ -400,3 +400,21 @@ def test_access_codes_waiting_in_the_outbox_never_leave_in_an_archive(torun, in_
         rows = list(csv.DictReader(io.StringIO(zipped.read("data/inbox_outboxmessage.csv").decode())))
     # The work itself is kept: restored, the unit still sends its receipts (without the code).
     assert sorted(json.loads(row["payload"])["receipt_id"] for row in rows) == ["receipt-failed", "receipt-pending"]
+
+
+def test_an_archive_naming_catalogue_rows_this_platform_lacks_is_refused(torun, folders):
+    # Unit tables name catalogue rows without foreign keys (platform_core/public_references.py): the import checks.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{torun.schema_name}".offer_adoptedservice (standard_service_id, enabled, department, room, '
+            "office_hours, contact, local_notes, adopted_at) VALUES (987654321, true, '', '', '', '', '', now())"
+        )
+    archive = exported(torun)
+    offboard(torun, folders / "media")
+
+    with pytest.raises(ArchiveError) as refused:
+        import_unit_archive(archive=archive)
+    assert "regional catalogue this platform does not have: offer_adoptedservice.standard_service_id: 987654321" in (
+        str(refused.value)
+    )
+    assert_nothing_restored(torun, folders / "media")

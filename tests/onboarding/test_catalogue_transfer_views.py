@@ -17,6 +17,7 @@ from shared_services.catalogue.models import Category, LifeEvent, StandardServic
 from shared_services.catalogue.services import service_draft_create
 from shared_services.catalogue.transfer import catalogue_export, catalogue_export_bytes
 from shared_services.offer.models import UnitService
+from shared_services.offer.services import unit_service_save
 from tests.support.accounts import local_account, signed_in, staff_account
 
 pytestmark = pytest.mark.django_db
@@ -164,8 +165,10 @@ class TestTerms:
     def test_a_term_a_units_own_service_names_is_not_deleted(self, client, operator, unit_a):
         term = LifeEvent.objects.create(slug="tylko-w-gminie", name="Tylko w gminie", name_en="Local only")
         with tenant_context(unit_a):
-            own = UnitService.objects.create(slug="wlasna", name="Własna usługa", short_description="Opis.")
-            own.life_events.set([term])
+            unit_service_save(
+                service=UnitService(slug="wlasna", name="Własna usługa", short_description="Opis.", enabled=False),
+                life_event_slugs=[term.slug],
+            )
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         response = client.post(BASE + "zdarzenia/tylko-w-gminie/usun/", follow=True, **PORTAL)
         assert "is named by services of units; it cannot be deleted" in response.content.decode()

@@ -71,3 +71,29 @@ def test_a_mark_is_not_inherited():
 
     assert placement_of(Parent) == "public"
     assert placement_of(Child) is None
+
+
+@isolate_apps("tenants", "shared_services.branding")
+def test_a_unit_foreign_key_into_the_public_schema_is_reported():
+    from platform_core.public_references import public_reference
+
+    @public_model
+    class RegionalTerm(models.Model):
+        class Meta:
+            app_label = "tenants"
+
+    @tenant_model
+    class UnitRecord(models.Model):
+        term = models.ForeignKey(RegionalTerm, on_delete=models.PROTECT, related_name="+")
+        terms = models.ManyToManyField(RegionalTerm, related_name="+")
+        plain = public_reference(RegionalTerm)
+
+        class Meta:
+            app_label = "branding"
+
+    assert check([RegionalTerm, UnitRecord]) == [
+        "branding.UnitRecord.term is a foreign key from unit schemas into the public schema (tenants.RegionalTerm): "
+        "use platform_core.public_references.public_reference",
+        "branding.UnitRecord.terms is a many-to-many table of foreign keys from unit schemas into the public schema "
+        "(tenants.RegionalTerm): keep the public rows' slugs or ids",
+    ]
