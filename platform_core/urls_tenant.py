@@ -102,7 +102,6 @@ urlpatterns = [
     path("urzad/skrzynka/", inbox_clerk_views.case_list, name="clerk-inbox"),
     path("urzad/skrzynka/zaznaczone/", inbox_clerk_views.case_list_bulk, name="clerk-inbox-bulk"),
     path("urzad/mapa/", inbox_clerk_views.case_map, name="clerk-map"),
-    path("urzad/mapa/", inbox_clerk_views.case_map, name="clerk-map"),
     path("urzad/pracownicy/", staff_views.staff_and_departments, name="clerk-staff"),
     path("urzad/pracownicy/<int:user_id>/", staff_member_views.staff_member_edit, name="clerk-staff-member"),
     path("urzad/pracownicy/<int:user_id>/usun/", staff_views.staff_member_remove, name="clerk-staff-remove"),
