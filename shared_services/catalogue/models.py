@@ -295,6 +295,7 @@ class RegisterListing(models.Model):
     keywords_pl = models.JSONField(default=list)
     keywords_en = models.JSONField(default=list)
     record_count = models.PositiveIntegerField(default=0)
+    has_place = models.BooleanField(default=False)  # its records have a place: it also has a GeoJSON file
     first_published_at = models.DateTimeField(null=True)
     last_published_at = models.DateTimeField(null=True)
     changed_at = models.DateTimeField(auto_now=True)  # any change of what the files say: their ETag's source
