@@ -215,7 +215,7 @@ def record_discard(request, slug, number):
         messages.error(request, " ".join(error.messages))
         return _detail_page(request, register, record, status=400)
     messages.success(request, _("The draft has been discarded."))
-    return redirect("clerk-register", slug=slug)
+    return redirect("clerk-register-records", slug=slug)
 
 
 def _import_page(request, *, register, definition, form, check=None, pending=None, confirm=None, status=200):
@@ -310,4 +310,4 @@ def record_import_confirm(request, slug, pk):
             status=400,
         )
     messages.success(request, _("%(count)s records have been imported.") % {"count": len(records)})
-    return redirect("clerk-register", slug=slug)
+    return redirect("clerk-register-records", slug=slug)

@@ -6,7 +6,7 @@ from . import office_views as views
 
 urlpatterns = [
     path("", views.register_list, name="clerk-registers"),
-    path("<slug:slug>/", views.record_list, name="clerk-register"),
+    path("<slug:slug>/", views.record_list, name="clerk-register-records"),
     path("<slug:slug>/nowy/", views.record_new, name="clerk-register-new"),
     path("<slug:slug>/import/", views.record_import, name="clerk-register-import"),
     path("<slug:slug>/import/<int:pk>/", views.record_import_confirm, name="clerk-register-import-confirm"),
