@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -23,9 +24,11 @@ from django_tenants.utils import tenant_context
 
 from onboarding.management.commands.load_demo_consortium import DEMO_PASSWORD
 from onboarding.models import ExportStatus, UnitExport
-from onboarding.selectors import office_exports_folder
+from onboarding.selectors import office_export_key
+from platform_core.file_storage import exports_storage
 from shared_services.bip.models import Editor, Publication, Section
 from shared_services.catalogue.models import StandardForm
+from shared_services.catalogue.register_services import registers_seed_read, standard_registers_load
 from shared_services.eforms.filling import ApplicationForm
 from shared_services.eforms.services import unit_form_save
 from shared_services.inbox.api.services import api_token_issue
@@ -39,6 +42,8 @@ from shared_services.letters.services import letter_template_create
 from shared_services.offer.models import UnitService
 from shared_services.offer.services import unit_service_save
 from shared_services.payments.models import Payment
+from shared_services.registers.models import Record
+from shared_services.registers.services import record_create, record_import_prepare
 from shared_services.staff.models import Department
 from tenants.models import Tenant
 from tests.conftest import catalogue_load_and_adopt
@@ -86,6 +91,9 @@ PAGES = {
     "clerk-case-attachment": (ALL_STAFF, {"pk": "@case", "attachment_id": "@attachment"}),
     "clerk-case-note-attachment": (ALL_STAFF, {"pk": "@case", "note_id": "@note"}),
     "clerk-case-entry-file": (ALL_STAFF, {"pk": "@case", "file_id": "@entry_file"}),
+    # A case's places, and a letter's (of its case): whoever may see the case.
+    "clerk-case-places": (ALL_STAFF, {"pk": "@case"}),
+    "clerk-letter-places": (ALL_STAFF, {"entry_pk": "@entry"}),
     "clerk-notifications": (ALL_STAFF, {}),
     "clerk-notifications-read": (POST_ONLY_STAFF, {}),
     "clerk-notification-preferences": (ALL_STAFF, {}),
@@ -114,6 +122,21 @@ PAGES = {
     "clerk-form-builder": (ADMIN_ONLY, {"slug": "@form"}),
     "clerk-api-tokens": (ADMIN_ONLY, {}),
     "clerk-api-token-revoke": (POST_ONLY_ADMIN, {"pk": "@token"}),
+    # The unit's own usage indicators: those who manage the office's work.
+    "clerk-usage": (HEADS, {}),
+    "clerk-usage-export": (HEADS, {}, "?format=csv"),
+    # Public registers: any of the staff enters, corrects, imports and discards drafts; publishing to BIP and
+    # withdrawing are for those who edit the unit's BIP (administrators and department heads).
+    "clerk-registers": (ALL_STAFF, {}),
+    "clerk-register-records": (ALL_STAFF, {"slug": "@register"}),
+    "clerk-register-new": (ALL_STAFF, {"slug": "@register"}),
+    "clerk-register-import": (ALL_STAFF, {"slug": "@register"}),
+    "clerk-register-import-confirm": (POST_ONLY_STAFF, {"slug": "@register", "pk": "@import"}),
+    "clerk-register-record": (ALL_STAFF, {"slug": "@register", "number": "@record"}),
+    "clerk-register-record-edit": (ALL_STAFF, {"slug": "@register", "number": "@draft"}),
+    "clerk-register-record-publish": (POST_ONLY_HEADS, {"slug": "@register", "number": "@draft"}),
+    "clerk-register-record-withdraw": (POST_ONLY_HEADS, {"slug": "@register", "number": "@record"}),
+    "clerk-register-record-discard": (POST_ONLY_STAFF, {"slug": "@register", "number": "@draft"}),
     "payment-settings": (ADMIN_ONLY, {}),
     "payment-report": (ADMIN_ONLY, {}, "?report-date_from=2026-01-01&report-date_to=2026-12-31&report-format=csv"),
     "payment-refund": (POST_ONLY_HEADS, {"public_id": "@payment"}),
@@ -138,14 +161,21 @@ PAGES = {
 }
 
 
+def office_routes() -> list[tuple[str, str | None]]:
+    """(route, URL name) of every page of a unit's office in the URL configuration."""
+    return [(route, name) for route, name in named_routes("platform_core.urls_tenant") if route.startswith("urzad/")]
+
+
 def office_pages() -> dict[str, str]:
-    """Every named page of a unit's office in the URL configuration: name → route."""
-    return {name: route for route, name in named_routes("platform_core.urls_tenant") if route.startswith("urzad/")}
+    """Every named page of a unit's office: name → route."""
+    return {name: route for route, name in office_routes()}
 
 
 def test_every_office_page_has_its_rule():
     pages = office_pages()
     assert None not in pages, "an office page without a name cannot have a rule"
+    # Two pages of one name would share one row, and the one `reverse` does not pick would go unchecked.
+    assert len(pages) == len(office_routes()), "office pages sharing a URL name"
     assert sorted(set(pages) - set(PAGES)) == [], "office pages without a row in PAGES"
     assert sorted(set(PAGES) - set(pages)) == [], "rows of PAGES for pages that no longer exist"
 
@@ -165,6 +195,7 @@ def torun_office(django_db_setup, django_db_blocker, tmp_path_factory):
         outer.__enter__()
         try:
             catalogue_load_and_adopt()
+            standard_registers_load(document=registers_seed_read())  # as `make demo` does, for the demo's records
             call_command("load_demo_consortium", stdout=io.StringIO())
             kc_account(PEOPLE["resident_of_another_unit"])
             unit = Tenant.objects.get(slug="torun")
@@ -236,10 +267,22 @@ def _objects() -> dict:
         archive_name="torun.zip",
         finished_at=timezone.now(),
     )
-    office_exports_folder(connection.tenant).mkdir(parents=True)
-    (office_exports_folder(connection.tenant) / export.archive_name).write_bytes(b"PK\x05\x06" + bytes(18))
+    exports_storage().save(office_export_key(export), ContentFile(b"PK\x05\x06" + bytes(18)))
+    # The demo's registers (onboarding/demo_registers.py): one of its records (published), a draft beside it (a
+    # published record's edit page is only for those who publish: the others are sent back to the record), and a
+    # file checked but not confirmed.
+    record = Record.objects.select_related("register").order_by("pk").first()
+    draft = record_create(
+        register=record.register,
+        data=record.data,
+        produced_by=record.produced_by,
+        produced_on=record.produced_on,
+        actor="test",
+    )
+    pending = record_import_prepare(register=record.register, file_name="rejestr.csv", documents=[], actor="test")
     return {
         "case": case.pk,
+        "entry": entry.pk,
         "attachment": entry.submission.attachments.get().pk,
         "note": note.pk,
         "entry_file": answer.files.get().pk,
@@ -257,6 +300,10 @@ def _objects() -> dict:
         "bip_item": Publication.objects.order_by("pk").first().pk,
         "bip_section": Section.objects.order_by("pk").first().pk,
         "bip_editor": Editor.objects.get().pk,
+        "register": record.register.slug,
+        "record": str(record.number),
+        "draft": str(draft.number),
+        "import": str(pending.pk),
     }
 
 
