@@ -173,7 +173,7 @@ def test_parcels_addresses_and_points_are_the_answer(version, unit_a):
         ({"lat": "95", "lon": "18"}, "from -90 to 90"),
     ],
 )
-def test_a_bad_place_is_refused_with_its_number(version, unit_a, row, message):
+def test_a_bad_place_is_refused_with_its_number(version, unit_a, row, message, english):
     with tenant_context(unit_a):
         form = ApplicationForm(_posted([{"parcel": "046301_1.0012.1"}, row]), definition=version)
         assert not form.is_valid()
@@ -187,7 +187,7 @@ def test_no_place_at_all_is_refused(version, unit_a):
         assert not form.is_valid() and "miejsca" in form.errors
 
 
-def test_a_parcel_of_another_gmina_must_be_confirmed(version, unit_a):
+def test_a_parcel_of_another_gmina_must_be_confirmed(version, unit_a, english):
     lubicz = [{"parcel": "041504_2.0008.112/3"}]
     with tenant_context(unit_a):
         warned = ApplicationForm(_posted(lubicz), definition=version)
