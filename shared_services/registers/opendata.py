@@ -5,7 +5,8 @@ or documents, so that they know nothing of where the records are kept:
 
 - per register: CSV (UTF-8, a header row of the column keys) with its CSV on the Web description
   (https://www.w3.org/TR/tabular-metadata/, found at the CSV's address + `-metadata.json`), JSON and JSON-LD
-  (schema.org's `DataFeed`, also a `dcat:Dataset`);
+  (schema.org's `DataFeed`, also a `dcat:Dataset`); and, for a register whose records have a place, GeoJSON
+  (RFC 7946: a FeatureCollection in WGS 84, longitude first);
 - per unit and for the region: a DCAT-AP catalogue (https://semiceu.github.io/DCAT-AP/) as an rdflib graph,
   one dataset per register and one distribution per format;
 - per unit: the XML feed that the national portal dane.gov.pl harvests, in its schema 1.10
@@ -93,6 +94,13 @@ FORMATS = (
     Format("jsonld", "application/ld+json", "JSON_LD", "Plik JSON-LD", "JSON-LD file"),
 )
 FORMATS_BY_KEY = {fmt.key: fmt for fmt in FORMATS}
+# Only a register whose definition gives its records a place has it (see `place_fields`).
+GEOJSON = Format("geojson", "application/geo+json", "GEOJSON", "Plik GeoJSON", "GeoJSON file")
+
+
+def formats_of(dataset: "Dataset") -> tuple[Format, ...]:
+    return (*FORMATS, GEOJSON) if dataset.has_place else FORMATS
+
 
 # Column types, as CSV on the Web datatypes (the same names as XML Schema's).
 COLUMN_TYPES = ("string", "integer", "decimal", "boolean", "date", "dateTime", "anyURI")
@@ -140,6 +148,7 @@ class Dataset:
     issued: datetime.datetime | None = None
     modified: datetime.datetime | None = None
     record_count: int = 0
+    has_place: bool = False  # its records have a place: it also has a GeoJSON file
 
 
 def file_url(publisher: Publisher, dataset: Dataset, fmt: str) -> str:
@@ -303,6 +312,85 @@ def jsonld_document(publisher: Publisher, dataset: Dataset, records: Iterable[Ma
     }
 
 
+# --- GeoJSON ---------------------------------------------------------------------------------------------
+
+# A definition's coordinates by the fields' names: the standard registers call them `szerokosc` and `dlugosc`.
+LATITUDE_FIELDS = ("szerokosc", "latitude", "lat")
+LONGITUDE_FIELDS = ("dlugosc", "longitude", "lon")
+
+
+@dataclass(frozen=True)
+class PlaceFields:
+    """Where a definition keeps its records' place: a pair of WGS 84 number fields and/or location fields."""
+
+    latitude: str = ""
+    longitude: str = ""
+    locations: tuple[str, ...] = ()
+
+
+def place_fields(properties: Mapping) -> PlaceFields | None:
+    """The fields that place a definition's records (numbers named as in LATITUDE_FIELDS/LONGITUDE_FIELDS, and
+    eforms' `x-location` answers); None when it has no place."""
+
+    def number_field(names):
+        return next((name for name in names if (properties.get(name) or {}).get("type") == "number"), "")
+
+    latitude, longitude = number_field(LATITUDE_FIELDS), number_field(LONGITUDE_FIELDS)
+    if not (latitude and longitude):
+        latitude = longitude = ""
+    locations = tuple(name for name, spec in properties.items() if isinstance(spec, dict) and spec.get("x-location"))
+    return PlaceFields(latitude, longitude, locations) if latitude or locations else None
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return float(value)
+
+
+def _position(lat, lon) -> list[float] | None:
+    """RFC 7946's position: longitude first."""
+    lat, lon = _number(lat), _number(lon)
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return [lon, lat]
+
+
+def _geometry(record: Mapping, place: PlaceFields) -> dict | None:
+    """The record's points: its coordinates, then each point of its location answers (a parcel or an address
+    has no coordinates of its own in the answer). None (allowed by RFC 7946) when it has none."""
+    positions = []
+    if place.latitude:
+        positions.append(_position(record.get(place.latitude), record.get(place.longitude)))
+    for name in place.locations:
+        answer = record.get(name)
+        for item in answer if isinstance(answer, list) else ():
+            if isinstance(item, Mapping) and item.get("kind") == "point":
+                positions.append(_position(item.get("lat"), item.get("lon")))
+    positions = [position for position in positions if position]
+    if not positions:
+        return None
+    if len(positions) == 1:
+        return {"type": "Point", "coordinates": positions[0]}
+    return {"type": "MultiPoint", "coordinates": positions}
+
+
+def geojson_document(dataset: Dataset, records: Iterable[Mapping], place: PlaceFields) -> dict:
+    """RFC 7946: one Feature per record, its values as properties (in the columns' order)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": record.get("id"),
+                "geometry": _geometry(record, place),
+                "properties": {column.key: _json_value(record.get(column.key)) for column in dataset.columns},
+            }
+            for record in records
+        ],
+    }
+
+
 def json_bytes(document: dict) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -359,7 +447,7 @@ def add_dataset(graph: Graph, catalogue: URIRef, publisher: Publisher, dataset: 
         graph.add((node, DCTERMS.issued, _moment(dataset.issued)))
     if dataset.modified:
         graph.add((node, DCTERMS.modified, _moment(dataset.modified)))
-    for fmt in FORMATS:
+    for fmt in formats_of(dataset):
         url = URIRef(file_url(publisher, dataset, fmt.key))
         distribution = URIRef(f"{url}#dystrybucja")
         graph.add((node, DCAT.distribution, distribution))
@@ -478,7 +566,7 @@ def harvest_xml(publisher: Publisher, datasets: Sequence[Dataset]) -> bytes:
             _sub(conditions, "dbOrCopyrighted", publisher.licence.url)
             _sub(conditions, "dbOrCopyrightedLicenseChosen", publisher.licence.harvester_name)
         resources = _sub(node, "resources")
-        for fmt in FORMATS:
+        for fmt in formats_of(dataset):
             resource = _sub(resources, "resource", status="published")
             _sub(resource, "extIdent", f"{dataset.ident[: 36 - len(fmt.key) - 1]}-{fmt.key}")
             _sub(resource, "url", _https(file_url(publisher, dataset, fmt.key)))

@@ -53,6 +53,7 @@ def dataset_from(listing: RegisterListing, columns: tuple[opendata.Column, ...] 
         issued=listing.first_published_at,
         modified=listing.last_published_at,
         record_count=listing.record_count,
+        has_place=listing.has_place,
     )
 
 
@@ -278,6 +279,18 @@ def register_columns_and_records(register_id: int, *, records: bool = True):
     and withdrawn records never appear."""
     register = Register.objects.get(pk=register_id)
     definition = StandardRegisterVersion.objects.get(register__slug=register.slug, number=register.version)
+    return _columns_and_records(register, definition, records=records)
+
+
+def register_features(register_id: int):
+    """As `register_columns_and_records`, and the fields that place the records (None: the register has none)."""
+    register = Register.objects.get(pk=register_id)
+    definition = StandardRegisterVersion.objects.get(register__slug=register.slug, number=register.version)
+    columns, rows = _columns_and_records(register, definition, records=True)
+    return columns, rows, opendata.place_fields(definition.properties)
+
+
+def _columns_and_records(register: Register, definition: StandardRegisterVersion, *, records: bool):
     properties = definition.properties
     names = definition.field_order()
     columns = (NUMBER_COLUMN, *(column_of(name, properties.get(name)) for name in names))

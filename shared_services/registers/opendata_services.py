@@ -13,6 +13,7 @@ from shared_services.catalogue.models import (
     StandardRegisterVersion,
 )
 
+from . import opendata
 from .models import Record, RecordStatus, Register
 
 
@@ -73,6 +74,7 @@ def register_listing_refresh(register, *, now=None) -> None:
             "keywords_pl": list(definition.tags or []),
             "keywords_en": list(definition.tags_en or []),
             "record_count": count,
+            "has_place": opendata.place_fields(definition.properties) is not None,
             "first_published_at": first or now,
             "last_published_at": now,
         },

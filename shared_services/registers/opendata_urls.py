@@ -16,6 +16,7 @@ unit_urlpatterns = [
     path("<slug:slug>.csv", views.register_file, {"fmt": "csv"}, name="opendata-register-csv"),
     path("<slug:slug>.json", views.register_file, {"fmt": "json"}, name="opendata-register-json"),
     path("<slug:slug>.jsonld", views.register_file, {"fmt": "jsonld"}, name="opendata-register-jsonld"),
+    path("<slug:slug>.geojson", views.register_file, {"fmt": "geojson"}, name="opendata-register-geojson"),
 ]
 
 region_urlpatterns = [

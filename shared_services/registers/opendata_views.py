@@ -25,6 +25,7 @@ from .opendata_selectors import (
     dataset_from,
     region_open_data,
     register_columns_and_records,
+    register_features,
     register_open_data,
     unit_catalogue_head,
     unit_licence,
@@ -34,6 +35,7 @@ from .opendata_services import open_data_licence_choose
 
 _CSV_TYPE = "text/csv; charset=utf-8; header=present"
 _TYPES = {"csv": _CSV_TYPE, "json": "application/json", "jsonld": "application/ld+json"}
+_TYPES[opendata.GEOJSON.key] = opendata.GEOJSON.media_type
 
 
 def _shared(response: HttpResponse) -> HttpResponse:
@@ -53,34 +55,46 @@ def _memo(request, name: str, read):
 # --- one register's files --------------------------------------------------------------------------------
 
 
-def _register(request, slug: str, **_kwargs):
-    return _memo(request, "_opendata_register", lambda: register_open_data(connection.tenant, slug))
+def _register(request, slug: str, fmt: str = "", **_kwargs):
+    """The register's state; None when it publishes nothing here, or has no file of the format `fmt` (GeoJSON is
+    only for a register whose records have a place), so that neither answers 304 nor 200."""
+    state = _memo(request, "_opendata_register", lambda: register_open_data(connection.tenant, slug))
+    if state and fmt == opendata.GEOJSON.key and not state.listing.has_place:
+        return None
+    return state
 
 
 def _register_etag(request, slug: str, fmt: str):
-    state = _register(request, slug)
+    state = _register(request, slug, fmt)
     return f"{state.etag}-{fmt}" if state else None
 
 
 def _register_modified(request, slug: str, fmt: str):
-    state = _register(request, slug)
+    state = _register(request, slug, fmt)
     return state.last_modified if state else None
 
 
 @require_safe
 @condition(etag_func=_register_etag, last_modified_func=_register_modified)
 def register_file(request, slug: str, fmt: str):
-    state = _register(request, slug)
+    state = _register(request, slug, fmt)
     if state is None:
         raise Http404("No such register is published here.")
-    columns, records = register_columns_and_records(state.listing.register_id)
-    dataset = dataset_from(state.listing, columns)
     publisher = state.publisher
+    if fmt == opendata.GEOJSON.key:
+        columns, records, place = register_features(state.listing.register_id)
+        if place is None:  # the mirror is behind a definition that lost its place
+            raise Http404("This register's records have no place.")
+        dataset = dataset_from(state.listing, columns)
+        content = opendata.json_bytes(opendata.geojson_document(dataset, records, place))
+    else:
+        columns, records = register_columns_and_records(state.listing.register_id)
+        dataset = dataset_from(state.listing, columns)
     if fmt == "csv":
         content = opendata.csv_bytes(dataset, records)
     elif fmt == "json":
         content = opendata.json_bytes(opendata.json_document(publisher, dataset, records))
-    else:
+    elif fmt == "jsonld":
         content = opendata.json_bytes(opendata.jsonld_document(publisher, dataset, records))
     response = HttpResponse(content, content_type=_TYPES[fmt])
     response["Content-Disposition"] = f'inline; filename="{dataset.slug}.{fmt}"'
@@ -176,7 +190,10 @@ def unit_index(request):
     registers = [
         {
             "dataset": dataset,
-            "files": [(fmt.key.upper(), opendata.file_url(publisher, dataset, fmt.key)) for fmt in opendata.FORMATS],
+            "files": [
+                (fmt.key.upper(), opendata.file_url(publisher, dataset, fmt.key))
+                for fmt in opendata.formats_of(dataset)
+            ],
             "description": opendata.metadata_url(publisher, dataset),
         }
         for dataset in state.datasets()

@@ -38,15 +38,30 @@ SCHEMA = {
 }
 
 
-@pytest.fixture
-def standard(db):
-    register = StandardRegister.objects.create(slug="uchwaly-rady")
+def standard_definition(slug: str, schema: dict, fields: list[str], **described) -> StandardRegisterVersion:
+    """A standard register's first definition, current."""
+    register = StandardRegister.objects.create(slug=slug)
     version = StandardRegisterVersion.objects.create(
         register=register,
         number=1,
-        json_schema=SCHEMA,
+        json_schema=schema,
         # The columns' order is the layout's: PostgreSQL keeps a JSON object's keys in an order of its own.
-        layout={"steps": [{"title": "Uchwała", "fields": ["numer", "data_podjecia", "kwota", "name"]}]},
+        layout={"steps": [{"title": described.get("name", slug), "fields": fields}]},
+        unit_kinds=[],
+        title_field=fields[0],
+        **described,
+    )
+    register.current = version
+    register.save()
+    return version
+
+
+@pytest.fixture
+def standard(db):
+    return standard_definition(
+        "uchwaly-rady",
+        SCHEMA,
+        ["numer", "data_podjecia", "kwota", "name"],
         name="Uchwały rady",
         name_en="Council resolutions",
         description="Uchwały podjęte przez radę.",
@@ -56,18 +71,13 @@ def standard(db):
         update_frequency="monthly",
         tags=["uchwały"],
         tags_en=["resolutions"],
-        unit_kinds=[],
-        title_field="numer",
     )
-    register.current = version
-    register.save()
-    return version
 
 
-def kept_register(unit, records):
+def kept_register(unit, records, slug="uchwaly-rady"):
     """The unit's register with records of the given statuses; the mirror refreshed as publishing does."""
     with tenant_context(unit):
-        register = Register.objects.create(slug="uchwaly-rady", version=1)
+        register = Register.objects.create(slug=slug, version=1)
         for number, (status, data) in enumerate(records, start=1):
             Record.objects.create(
                 register=register,
@@ -335,3 +345,13 @@ def test_every_seeded_standard_register_is_valid_open_data(client, unit_a):
         for suffix in ("csv", "json", "jsonld", "csv-metadata.json"):
             response = client.get(f"/dane/{register.slug}.{suffix}", **TORUN)
             assert response.status_code == 200, (register.slug, suffix)
+
+
+def test_a_register_without_a_place_has_no_geojson(client, torun_register):
+    """Only a register whose records have a place has a GeoJSON file (tests/registers/test_opendata_geojson.py)."""
+    assert RegisterListing.objects.get(slug="uchwaly-rady").has_place is False
+    etag = client.get("/dane/uchwaly-rady.csv", **TORUN)["ETag"].replace("-csv", "-geojson")
+
+    assert client.get("/dane/uchwaly-rady.geojson", **TORUN).status_code == 404
+    assert client.get("/dane/uchwaly-rady.geojson", HTTP_IF_NONE_MATCH=etag, **TORUN).status_code == 404
+    assert client.get("/dane/nie-ma.geojson", **TORUN).status_code == 404
