@@ -4,7 +4,7 @@ register), one withdrawn with its reason, one with a statement of withheld infor
 next week — so that `make run` shows a working BIP at /bip/ of every demo unit.
 
 Published through BIP's own services, backdated with their `now`. Loading again adds nothing: a unit whose BIP
-already has publications is left alone. Every person here is made up.
+already has publications (or its editorial office, or an editor) is left alone. Every person here is made up.
 """
 
 import datetime
@@ -12,7 +12,7 @@ import datetime
 from django.utils import timezone
 
 from shared_services.bip.models import Publication, Section
-from shared_services.bip.selectors import editors
+from shared_services.bip.selectors import editorial_office, editors
 from shared_services.bip.services import (
     bip_seed,
     editor_save,
@@ -44,14 +44,17 @@ def demo_bip_load(*, unit) -> int:
     bip_seed(unit_kind=unit.kind, unit_name=unit.name)
     address, head, council = UNITS.get(unit.code, ("ul. Rynek 1, 87-100 Toruń", f"Kierownik – {unit.name}", "Rada"))
     domain = f"{unit.slug}.demo.ratusz.example"
-    editorial_office_save(
-        actor=ACTOR,
-        name=f"Redakcja Biuletynu Informacji Publicznej – {unit.name}",
-        address=address,
-        phone="56 611 80 00",
-        email=f"bip@{domain}",
-        request_info="Wnioski przyjmuje także Biuro Obsługi Mieszkańców (parter, stanowisko 3), pon.–pt. 8:00–15:00.",
-    )
+    # Like the editor below: set once, so loading again writes nothing (not even an audit entry of the same
+    # office saved again) and leaves what the unit changed since.
+    if editorial_office() is None:
+        editorial_office_save(
+            actor=ACTOR,
+            name=f"Redakcja Biuletynu Informacji Publicznej – {unit.name}",
+            address=address,
+            phone="56 611 80 00",
+            email=f"bip@{domain}",
+            request_info="Wnioski przyjmuje także Biuro Obsługi Mieszkańców (parter, stanowisko 3), pon.–pt. 8:00–15:00.",
+        )
     if not editors().exists():
         name, role, phone = EDITOR
         editor_save(actor=ACTOR, name=name, role=role, phone=phone, email=f"k.zielinska@{domain}")
