@@ -71,7 +71,7 @@ def test_the_status_of_a_lookup_is_shown_to_the_clerk(client, unit_a, case, admi
         services.place_resolve(place.pk)
     signed_in(client, unit_a, admin)
     page = client.get(_url(case), HTTP_HOST=TORUN).content.decode()
-    assert "the service did not answer 1 time" in page
+    assert "usługa nie odpowiedziała 1 raz" in page  # Polish, the office's default language
     dev_uldk.outage = False
     with tenant_context(unit_a):
         services.place_resolve(place.pk)
