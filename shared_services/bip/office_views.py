@@ -5,6 +5,7 @@ through services.py; a refused write (ValidationError) is shown on the form with
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -62,9 +63,9 @@ def _button(request, write, done: str, then):
 
 @area_required(Area.OFFICE_EDITOR)
 def publication_list(request):
-    section = None
-    if request.GET.get("dzial"):
-        section = Section.objects.filter(key=request.GET["dzial"]).first()
+    # A section's key is a slug; anything else (a NUL, which PostgreSQL refuses) names no section: the whole list.
+    key = request.GET.get("dzial", "")
+    section = Section.objects.filter(key=key).first() if slug_re.match(key) else None
     page = Paginator(selectors.office_publications(section=section), PAGE_SIZE).get_page(request.GET.get("strona"))
     return render(
         request,
