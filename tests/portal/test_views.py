@@ -229,7 +229,10 @@ class TestDrafts:
         first = letter.current
         schema = {
             **first.json_schema,
-            "properties": {**first.json_schema["properties"], "sygnatura": {"type": "string", "title": "Sygnatura", "maxLength": 50}},
+            "properties": {
+                **first.json_schema["properties"],
+                "sygnatura": {"type": "string", "title": "Sygnatura", "maxLength": 50},
+            },
         }
         layout = {
             "steps": [
