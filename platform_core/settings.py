@@ -204,7 +204,8 @@ else:
 
     _database_url = database_url()
 DATABASES = {"default": env.db_url_config(_database_url)}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, bounding the unit schemas a connection visits (platform_core/db_backend/base.py).
+DATABASES["default"]["ENGINE"] = "platform_core.db_backend"
 # A Unix-socket address (`…?host=/path`, as the embedded server gives) belongs in HOST, where Django and
 # everything that reads the settings look for it.
 if socket_dir := DATABASES["default"].get("OPTIONS", {}).pop("host", None):
@@ -215,6 +216,10 @@ if socket_dir := DATABASES["default"].get("OPTIONS", {}).pop("host", None):
 # start cold, several milliseconds of CPU per request. Not in development, where runserver's thread per
 # request would leave a connection behind with each thread.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0)
+# A persistent connection is closed after the request in which it has visited this many unit schemas: PostgreSQL
+# keeps the catalogue of every schema a backend touched until it closes (docs/deployment.md#database-connections).
+# 0: no bound.
+DATABASES["default"]["CONN_MAX_SCHEMAS"] = env.int("CONN_MAX_SCHEMAS", default=200)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection the database dropped is replaced, not an error
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
