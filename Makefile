@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint check-chart browser bench-onboarding bench-search bench-inbox bench-kpi install clean-data messages
+.PHONY: run test lint check-chart browser bench-onboarding bench-search bench-inbox bench-kpi bench-country install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
 	$(BIN)/python -m infra.dev.launcher
@@ -38,6 +38,9 @@ bench-inbox: $(INSTALLED)  ## applications taken in per second over HTTP (regist
 
 bench-kpi: $(INSTALLED)  ## the regional usage dashboard at 2,807 units and a year of facts against visiting every unit's schema (a measurement; ARGS="--schemas 400")
 	$(BIN)/python -m infra.bench.kpi $(ARGS)
+
+bench-country: $(INSTALLED)  ## every unit of the register served by one deployment: spread load against one unit's, PostgreSQL's memory (a measurement; ARGS="--units 50", --keep to reuse the onboarded database)
+	$(BIN)/python -m infra.bench.country $(ARGS)
 
 install: $(INSTALLED)
 

@@ -1,0 +1,733 @@
+"""`make bench-country`: the whole country in one deployment, served under a realistic load.
+
+A measurement, not a test: it prints figures and the targets next to them, and never fails because a
+target is missed. Everything runs in a database of its own, `ratusz_bench_country`, on the embedded server or on
+the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery queue in a folder of its own.
+
+    python -m infra.bench.country                 # every unit of the TERC register (~2,807)
+    python -m infra.bench.country --units 50      # the first 50 units: a quick run while developing
+    python -m infra.bench.country --keep          # keep the database, and reuse it next time (no onboarding)
+    python -m infra.bench.country --max-schemas 0 # no bound on the schemas a connection visits, to compare
+
+1. The database: the public schema migrated, the standard catalogue loaded and the units onboarded through the
+   real path (one bulk job, `onboarding_job_create` + `onboarding_job_run`, each unit's Organization made in the
+   development identity provider), in a subprocess. With `--keep` an existing database that holds the same units
+   is reused as it is, and it stays at the end.
+2. What the load needs, per unit (in this process): the services it offers, and a clerk (a local account with
+   the clerk's role in the unit's schema) signed in with a session of the unit, as a sign-in through Keycloak
+   leaves it; a receipt-signing key.
+3. A serving run (`serving_run`, against any database URL): gunicorn, pre-fork sync workers (`--workers`, 4: two
+   per core, as requests wait for PostgreSQL on the same machine), production's persistent connections
+   (CONN_MAX_AGE=60) and its bound on the unit schemas a connection visits (CONN_MAX_SCHEMAS, `--max-schemas`,
+   default the settings' 200), DEBUG off. `--clients` threads (http.client) make `--actions` actions per load,
+   the same sequence of kinds twice in one run — spread uniformly over every unit, and on one unit (a city
+   with powiat rights) — after an untimed warm-up on the one unit, as `--rounds` rounds alternating the order
+   (spread, one, one, spread). The mix, by weight:
+       home page 25, search 10, service card 25, form page 10: one GET each on the unit's host;
+       office 25: a signed-in clerk's GET of the office's start, cases or notifications page;
+       intake 5: a new visitor GETs the general letter's form (the CSRF token), POSTs it with a ~20 KB PDF,
+         GETs the check page and POSTs the send (four requests; bench-inbox's filing) — only in units that
+         offer the ID card service, whose general letter the inbox tests file.
+   Throughput = HTTP requests answered as expected / wall time of the load; p50/p95 of a page (one request;
+   intakes apart, their four requests together). Meanwhile PostgreSQL's memory is sampled every 0.5 s: each
+   backend of the database from /proc/<pid>/smaps_rollup (the embedded server runs on this machine; Private =
+   Private_Clean + Private_Dirty, the memory the backend alone holds, its caches included; Pss shares the
+   shared buffers out). Largest backend and sum over backends; the spread loads' trend: the largest backend in
+   each third of their samples (bounded: the last third's no larger than the first two thirds', +10%).
+4. Afterwards, in each unit's schema: every acknowledged intake (a 302 to /wnioski/<uuid>/) is an application
+   with its register entry and signed receipt, the applications filed during the run are exactly those, and
+   the register's numbers are 1..n without gaps.
+
+Last line: `country: <N> units, <ratio> of one-unit throughput, p95 <ms> ms, backend max <MB> MB` (the spread
+load's throughput against the one-unit load's, its p95 of a page, and the largest backend seen while serving).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import quote_plus
+
+from infra.bench.common import bench_database, database_drop, database_recreate, verdict
+from infra.bench.inbox import (
+    _TOKEN,
+    ATTACHMENT_FIELD,
+    Browser,
+    _cookie_set,
+    _environment,
+    _filing,
+    _multipart,
+    _server_start,
+    _server_stop,
+    sample_pdf,
+)
+from infra.bench.onboarding import RESULT_MARK, _manage, _result, _run
+from tests.support.letters import FORM_URL, LETTER
+
+BENCH_DATABASE = "ratusz_bench_country"
+SETTINGS = "platform_core.settings"
+ONE_UNIT = "0463011"  # Toruń, a city with powiat rights: every kind of page and the intake
+INTAKE_SERVICE = "wydanie-dowodu-osobistego"  # its general letter is what the inbox tests file (LETTER)
+SEARCHES = ("dowód osobisty", "odpady", "podatek od nieruchomości", "meldunek", "ślub", "zasiłek")
+OFFICE_PAGES = ("/urzad/", "/urzad/skrzynka/", "/urzad/powiadomienia/")  # any member of staff may see them
+# Kinds of action and their weights in the mix; an intake is four requests.
+MIX = {"home": 25, "search": 10, "card": 25, "form": 10, "office": 25, "intake": 5}
+LOADS = ("spread", "one")  # every unit, uniformly; the one unit
+
+# Targets on the reference machine (2 cores).
+TARGET_RATIO = 0.9
+
+
+# --- stage: onboarding (a subprocess, with the normal settings) ----------------------------------------------
+
+
+def _first_codes(count: int | None) -> list[str]:
+    from onboarding.terc import units_by_code
+
+    codes = list(units_by_code())
+    return codes if count is None else codes[:count]
+
+
+def stage_onboard(count: int | None) -> None:
+    """Onboard the first `count` units of the register (all with None) with one bulk job, as an operator would."""
+    import django
+
+    django.setup()
+    from onboarding.actors import Actor
+    from onboarding.models import ItemStatus
+    from onboarding.services import onboarding_job_create, onboarding_job_run
+
+    codes = _first_codes(count)
+    done, every = [], max(1, len(codes) // 10)
+
+    def progress(item):
+        done.append(item)
+        if len(done) % every == 0 and len(done) < len(codes):
+            print(f"  … {len(done)}/{len(codes)} units in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+    started = time.perf_counter()
+    job = onboarding_job_create(codes=codes, source=f"benchmark: {len(codes)} units", actor=Actor(label="benchmark"))
+    onboarding_job_run(job=job, progress=progress)
+    statuses = Counter(job.items.values_list("status", flat=True))
+    failures = list(job.items.filter(status=ItemStatus.FAILED).values_list("code", "error")[:5])
+    print(
+        RESULT_MARK
+        + json.dumps(
+            {
+                "units": len(codes),
+                "done": statuses[ItemStatus.DONE],
+                "failures": failures,
+                "seconds": time.perf_counter() - started,
+            }
+        ),
+        flush=True,
+    )
+
+
+# --- the database: onboarded, or reused ----------------------------------------------------------------------
+
+
+def _onboarded_units(url: str) -> int | None:
+    """Units with a schema in the database at `url`; None when there is no such database or no unit registry."""
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(url)
+    except psycopg2.OperationalError:
+        return None
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('public.tenants_tenant') IS NOT NULL")
+            if not cursor.fetchone()[0]:
+                return None
+            cursor.execute("SELECT count(*) FROM tenants_tenant WHERE schema_name <> 'public'")
+            return cursor.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def database_prepare(server_url: str, url: str, units: int, *, reuse: bool) -> None:
+    """The bench database with `units` units onboarded: reused as it is when `reuse` and it holds that many, else
+    made anew (migrated, catalogue loaded, units onboarded)."""
+    onboarded = _onboarded_units(url) if reuse else None
+    if onboarded == units:
+        print(f"database: reused, {units} units already onboarded (--keep)")
+        return
+    if reuse and onboarded is not None:
+        print(f"database: holds {onboarded} units, not {units}: made anew")
+    database_recreate(server_url, BENCH_DATABASE)
+    env = dict(os.environ)
+    _, seconds = _run(_manage("migrate_schemas", "--shared", "--noinput", "-v", "0"), env)
+    print(f"public schema migrated in {seconds:.1f} s")
+    _, seconds = _run(_manage("load_standard_catalogue"), env)
+    print(f"standard catalogue loaded in {seconds:.1f} s")
+    stage = [sys.executable, "-m", "infra.bench.country", "--stage", "onboard", "--units", str(units)]
+    onboard = _result(_run(stage, env)[0])
+    print(
+        f"onboarded {onboard['done']} of {onboard['units']} units in {onboard['seconds']:.0f} s "
+        f"({onboard['seconds'] / onboard['units']:.3f} s/unit)"
+        + (f"; FAILED: {onboard['failures']}" if onboard["failures"] else "")
+    )
+
+
+# --- what the load needs, per unit (in this process, with Django) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One unit as the load sees it."""
+
+    code: str
+    host: str  # without the port
+    cards: tuple[str, ...]  # slugs of the services it offers
+    intake: bool  # offers INTAKE_SERVICE: its form page and the intake
+    clerk_session: str  # `sessionid=…` of a signed-in clerk
+
+
+def targets_prepare() -> list[Target]:
+    """Each unit's offered services and a clerk signed in there (made once, reused), and a signing key."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection, connections
+    from django.test import Client
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from shared_services.identity.access import StaffRole
+    from shared_services.identity.services import SESSION_TOKENS, role_apply
+    from shared_services.inbox import signing_keys
+    from shared_services.offer.selectors import offered_services
+    from tenants.models import Tenant
+
+    if signing_keys.current_key_id() is None:
+        signing_keys.key_rotate()  # before the server starts: its workers must not race to make one
+    later = (timezone.now() + timezone.timedelta(days=30)).timestamp()
+    targets = []
+    for unit in Tenant.objects.exclude(schema_name="public").order_by("code"):
+        with tenant_context(unit):
+            cards = tuple(adopted.standard_service.slug for adopted in offered_services())
+            clerk, _ = get_user_model().objects.get_or_create(
+                username="bench-clerk", defaults={"email": "clerk@bench.example", "is_staff": True}
+            )
+            role_apply(clerk, StaffRole.CLERK)
+            client = Client(HTTP_HOST=unit.primary_host)
+            client.force_login(clerk)
+            session = client.session
+            # As a sign-in through Keycloak leaves it, its tokens current: no refresh during the run.
+            session[SESSION_TOKENS] = {
+                "id_token": "",
+                "refresh_token": "",
+                "expires_at": later,
+                "refresh_expires_at": later,
+            }
+            session.save()
+        targets.append(
+            Target(
+                code=unit.code,
+                host=unit.primary_host,
+                cards=cards,
+                intake=INTAKE_SERVICE in cards,
+                clerk_session=f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+            )
+        )
+    connection.set_schema_to_public()
+    connections.close_all()  # this process's backend has visited every schema: not one of the measured ones
+    return targets
+
+
+# --- the load ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # a key of MIX
+    target: Target
+    path: str  # what is requested (for an intake: the form's)
+
+
+def actions_make(kinds: list[str], targets: list[Target], one: Target, load: str, seed: int) -> list[Action]:
+    """The actions of a load: `kinds` in order, each on a unit drawn uniformly from those that have what it needs
+    ("spread"), or all on `one`."""
+    rng = random.Random(seed)
+    with_cards = [target for target in targets if target.cards]
+    with_intake = [target for target in targets if target.intake]
+    eligible = {"card": with_cards, "form": with_intake, "intake": with_intake}
+    actions = []
+    for kind in kinds:
+        target = one if load == "one" else rng.choice(eligible.get(kind, targets))
+        path = {
+            "home": "/",
+            "search": f"/szukaj/?q={quote_plus(rng.choice(SEARCHES))}",
+            "card": f"/uslugi/{rng.choice(target.cards)}/" if target.cards else "/",
+            "form": FORM_URL,
+            "office": rng.choice(OFFICE_PAGES),
+            "intake": FORM_URL,
+        }[kind]
+        actions.append(Action(kind=kind, target=target, path=path))
+    return actions
+
+
+def _intake(conn, host: str, pdf: bytes) -> tuple[str | None, str | None]:
+    """A new visitor opens the form (its CSRF cookie and token) and files the general letter with the PDF:
+    (the application's reference, None), or (None, what went wrong)."""
+    conn.request("GET", FORM_URL, headers={"Host": host})
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookie, token = _cookie_set(response, "csrftoken"), _TOKEN.search(page)
+    if response.status != 200 or cookie is None or token is None:
+        return None, f"form GET: HTTP {response.status}"
+    body, content_type = _multipart(
+        {**LETTER, "csrfmiddlewaretoken": token[1]}, {ATTACHMENT_FIELD: ("skan.pdf", pdf, "application/pdf")}
+    )
+    return _filing(conn, Browser(host=host, csrf_cookie=cookie, body=body, content_type=content_type))
+
+
+def _page(conn, action: Action, host: str) -> str | None:
+    """One GET; None when it answered 200, else what it answered."""
+    headers = {"Host": host}
+    if action.kind == "office":
+        headers["Cookie"] = action.target.clerk_session
+    conn.request("GET", action.path, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    return None if response.status == 200 else f"{action.kind} {action.path}: HTTP {response.status}"
+
+
+REQUESTS = {kind: 4 if kind == "intake" else 1 for kind in MIX}
+
+
+@dataclass
+class Load:
+    label: str
+    actions: list[Action]
+    wall: float = 0.0
+    requests: int = 0  # answered as expected
+    latencies: dict[str, list[float]] = field(default_factory=dict)  # by kind, of the actions that succeeded
+    filed: dict[str, list[str]] = field(default_factory=dict)  # unit code → references acknowledged
+    failures: Counter = field(default_factory=Counter)
+    started_at: float = 0.0  # time.monotonic(), for the memory samples
+    ended_at: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.wall if self.wall else 0.0
+
+    def percentiles(self, kinds) -> tuple[float, float]:
+        samples = [latency for kind in kinds for latency in self.latencies.get(kind, [])]
+        if len(samples) < 2:
+            return (float("nan"),) * 2
+        cuts = statistics.quantiles(samples, n=100, method="inclusive")
+        return cuts[49] * 1000, cuts[94] * 1000
+
+
+PAGE_KINDS = [kind for kind in MIX if kind != "intake"]
+
+
+def load_drive(port: int, load: Load, clients: int, pdf: bytes) -> Load:
+    """The load's actions, taken in order by `clients` threads."""
+    tickets, lock = itertools.count(), threading.Lock()
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        latencies, filed, failures, requests = {}, {}, Counter(), 0
+        while (index := next(tickets)) < len(load.actions):
+            action = load.actions[index]
+            host = f"{action.target.host}:{port}"
+            started = time.perf_counter()
+            try:
+                if action.kind == "intake":
+                    reference, failure = _intake(conn, host, pdf)
+                else:
+                    reference, failure = None, _page(conn, action, host)
+            except Exception as error:  # any failure: counted, the load goes on (on a new connection)
+                conn.close()
+                reference, failure = None, f"{action.kind}: {type(error).__name__}"
+            if failure is None:
+                latencies.setdefault(action.kind, []).append(time.perf_counter() - started)
+                requests += REQUESTS[action.kind]
+                if reference:
+                    filed.setdefault(action.target.code, []).append(reference)
+            else:
+                failures[failure] += 1
+        conn.close()
+        with lock:
+            load.requests += requests
+            for kind, values in latencies.items():
+                load.latencies.setdefault(kind, []).extend(values)
+            for code, references in filed.items():
+                load.filed.setdefault(code, []).extend(references)
+            load.failures.update(failures)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    load.started_at, started = time.monotonic(), time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    load.wall, load.ended_at = time.perf_counter() - started, time.monotonic()
+    return load
+
+
+# --- PostgreSQL's memory, sampled ----------------------------------------------------------------------------
+
+
+def _smaps_rollup(pid: int) -> dict[str, int] | None:
+    """kB of the process's memory by kind (Pss, Private_Clean, …), or None when it cannot be read."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return None
+    figures = {}
+    for line in lines[1:]:
+        name, _, rest = line.partition(":")
+        if rest.strip().endswith("kB"):
+            figures[name] = int(rest.split()[0])
+    return figures
+
+
+@dataclass(frozen=True)
+class MemorySample:
+    at: float  # time.monotonic()
+    private_mb: dict[int, float]  # backend pid → Private_Clean + Private_Dirty
+    pss_mb: float  # over the backends
+
+
+class MemorySampler:
+    """Every `every` seconds, the memory of each client backend of the database at `url` but its own."""
+
+    def __init__(self, url: str, every: float = 0.5):
+        self.url, self.every = url, every
+        self.samples: list[MemorySample] = []
+        self.unreadable = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        import psycopg2
+
+        conn = psycopg2.connect(self.url)
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cursor:
+                while not self._stop.wait(self.every):
+                    cursor.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                    )
+                    private, pss = {}, 0.0
+                    for (pid,) in cursor.fetchall():
+                        figures = _smaps_rollup(pid)
+                        if figures is None:
+                            self.unreadable = True
+                            continue
+                        private[pid] = (figures.get("Private_Clean", 0) + figures.get("Private_Dirty", 0)) / 1024
+                        pss += figures.get("Pss", 0) / 1024
+                    self.samples.append(MemorySample(at=time.monotonic(), private_mb=private, pss_mb=pss))
+        finally:
+            conn.close()
+
+    def during(self, load: Load) -> list[MemorySample]:
+        return [sample for sample in self.samples if load.started_at <= sample.at <= load.ended_at]
+
+
+def memory_figures(samples: list[MemorySample]) -> dict:
+    """Largest backend, largest sum over backends, backends seen; the largest backend in the first and the last
+    third of the samples."""
+    if not samples:
+        return {}
+    largest = [max(sample.private_mb.values(), default=0.0) for sample in samples]
+    third = max(1, len(samples) // 3)
+    return {
+        "backend_max": max(largest),
+        "sum_max": max(sum(sample.private_mb.values()) for sample in samples),
+        "pss_max": max(sample.pss_mb for sample in samples),
+        "backends": len({pid for sample in samples for pid in sample.private_mb}),
+        "thirds_max": [max(largest[:third]), max(largest[third:-third] or [0.0]), max(largest[-third:])],
+        "samples": len(samples),
+    }
+
+
+# --- a serving run -------------------------------------------------------------------------------------------
+
+
+def serving_run(*, database_url: str, loads: list[Load], options, folder: Path, one: Target, pdf: bytes) -> dict:
+    """The web server started on `database_url` (production's persistent connections, the schema bound of
+    `options.max_schemas`), the `loads` driven in order while PostgreSQL's memory is sampled, the server stopped.
+    Returns the server's label, the memory samples and the server log's warnings. A run on another database (a
+    Citus cluster) is one more call with its URL."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["CONN_MAX_SCHEMAS"] = str(options.max_schemas)
+    server = _server_start(
+        SimpleNamespace(server="gunicorn", workers=options.workers, threads=1),
+        one.host,
+        folder / "server.log",
+    )
+    try:
+        with MemorySampler(database_url) as sampler:
+            for load in loads:
+                load_drive(server.port, load, options.clients, pdf)
+                print(
+                    f"  … {load.label}: {load.requests} requests in {load.wall:.1f} s ({load.rate:.0f}/s)"
+                    + (f", {load.failures.total()} failed" if load.failures else ""),
+                    file=sys.stderr,
+                    flush=True,
+                )
+    finally:
+        _server_stop(server)
+    log = [
+        line
+        for line in (folder / "server.log").read_text().splitlines()
+        if ("WARNING" in line or "ERROR" in line or "Traceback" in line) and "No hostname was supplied" not in line
+    ]
+    return {"server": server.label, "sampler": sampler, "log": log}
+
+
+# --- checks --------------------------------------------------------------------------------------------------
+
+
+def intakes_check(filed: dict[str, list[str]], since) -> bool:
+    """In each unit's schema: the applications filed since `since` are exactly the acknowledged ones, each with its
+    register entry and signed receipt, and the register's numbers are 1..n without gaps."""
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from shared_services.eforms.models import Submission
+    from shared_services.inbox.models import RegisterEntry
+    from tenants.models import Tenant
+
+    acknowledged = sum(len(references) for references in filed.values())
+    problems = []
+    for unit in Tenant.objects.filter(code__in=filed):
+        references = set(filed[unit.code])
+        with tenant_context(unit):
+            stored = {
+                str(value)
+                for value in Submission.objects.filter(submitted_at__gte=since).values_list("reference", flat=True)
+            }
+            registered = RegisterEntry.objects.filter(
+                submission__reference__in=references, receipt__isnull=False
+            ).count()
+            numbers = sorted(RegisterEntry.objects.filter(year=since.year).values_list("number", flat=True))
+        if len(references) != len(filed[unit.code]) or stored != references or registered != len(references):
+            problems.append(
+                f"{unit.code}: {len(references)} acknowledged, {len(stored)} stored, {registered} registered"
+            )
+        if numbers != list(range(1, len(numbers) + 1)):
+            problems.append(f"{unit.code}: register numbers not 1..{len(numbers)}")
+    connection.set_schema_to_public()
+    print(
+        f"check: {acknowledged} intakes acknowledged in {len(filed)} units; each is an application with its register "
+        f"entry and signed receipt, the applications filed during the run are exactly those, numbers without gaps: "
+        + ("yes" if not problems else f"NO ({len(problems)} units, e.g. {problems[:3]})")
+    )
+    return not problems
+
+
+# --- the run -------------------------------------------------------------------------------------------------
+
+
+def _files_folder() -> Path:
+    """Signing keys, media, cache and queue of the bench database: kept with it (`--keep`), so named after it."""
+    return Path(tempfile.gettempdir()) / f"{BENCH_DATABASE}-files"
+
+
+def run(options) -> None:
+    server_url, url = bench_database(BENCH_DATABASE)
+    folder = _files_folder()
+    _environment(url, folder, conn_max_age=60)
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    import django
+
+    django.setup()  # connects to nothing yet
+    units = len(_first_codes(options.units))
+    if "KEYCLOAK_SERVER_URL" not in os.environ:
+        from infra.devservices.devidp import start_dev_idp
+
+        os.environ["KEYCLOAK_SERVER_URL"] = start_dev_idp().base_url
+    try:
+        database_prepare(server_url, url, units, reuse=options.keep)
+        _measure(options, url, folder)
+    finally:
+        from infra.bench.common import _close_django_connections
+
+        _close_django_connections()
+        if options.keep:
+            print(f"(kept the database {BENCH_DATABASE}: {url}; files in {folder})", file=sys.stderr)
+        else:
+            database_drop(server_url, BENCH_DATABASE)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _measure(options, url: str, folder: Path) -> None:
+    from django.utils import timezone
+
+    started = time.perf_counter()
+    targets = targets_prepare()
+    one = next((target for target in targets if target.code == ONE_UNIT), None) or next(
+        target for target in targets if target.intake
+    )
+    print(
+        f"set-up: {len(targets)} units, {sum(target.intake for target in targets)} of them offering {INTAKE_SERVICE}, "
+        f"a clerk signed in in each, in {time.perf_counter() - started:.0f} s; the one unit: {one.host}"
+    )
+    pdf = sample_pdf()
+    rng = random.Random(options.seed)
+    kinds = rng.choices(list(MIX), weights=list(MIX.values()), k=options.actions)
+    order = ["one warm-up"]
+    for round_number in range(options.rounds):
+        order += list(LOADS) if round_number % 2 == 0 else list(reversed(LOADS))
+    loads = []
+    for index, label in enumerate(order):
+        load = "one" if label.startswith("one") else "spread"
+        count = options.warmup if label == "one warm-up" else options.actions
+        actions = actions_make(kinds[:count], targets, one, load, seed=options.seed + index)
+        loads.append(Load(label=label, actions=actions))
+    since = timezone.now()
+    result = serving_run(database_url=url, loads=loads, options=options, folder=folder, one=one, pdf=pdf)
+    sampler = result["sampler"]
+
+    measured = {load: [item for item in loads if item.label == load] for load in LOADS}
+    print(
+        f"server: {result['server']}; CONN_MAX_AGE=60, CONN_MAX_SCHEMAS={options.max_schemas}"
+        f"{' (no bound)' if not options.max_schemas else ''}; clients: {options.clients} threads (http.client)"
+    )
+    print(
+        f"load: {options.rounds} rounds of {options.actions} actions per load after {options.warmup} warm-up ones "
+        f"on the one unit; mix by weight: " + ", ".join(f"{kind} {weight}" for kind, weight in MIX.items())
+    )
+    print(
+        f"    {'':26} {'requests':>8} {'failed':>6} {'wall s':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'intake p95':>10}"
+    )
+    totals = {}
+    for load, items in measured.items():
+        merged = Load(label=load, actions=[])
+        for item in items:
+            merged.wall += item.wall
+            merged.requests += item.requests
+            merged.failures.update(item.failures)
+            for kind, values in item.latencies.items():
+                merged.latencies.setdefault(kind, []).extend(values)
+        totals[load] = merged
+        p50, p95 = merged.percentiles(PAGE_KINDS)
+        intake_p95 = merged.percentiles(["intake"])[1]
+        label = f"spread over {len(targets)} units" if load == "spread" else f"one unit ({one.code})"
+        print(
+            f"    {label:26} {merged.requests:8} {merged.failures.total():6} {merged.wall:7.1f} {merged.rate:7.1f} "
+            f"{p50:7.1f} {p95:7.1f} {intake_p95:10.0f}"
+        )
+    for load, merged in totals.items():
+        by_kind = ", ".join(f"{kind} {merged.percentiles([kind])[1]:.0f}" for kind in MIX if merged.latencies.get(kind))
+        print(f"    {load}: p95 ms by kind: {by_kind}")
+        if merged.failures:
+            print(f"    {load} failures: " + "; ".join(f"{what} ×{n}" for what, n in merged.failures.most_common(5)))
+    if result["log"]:
+        print(
+            f"server log: {len(result['log'])} warnings or errors, the last ones:\n    "
+            + "\n    ".join(result["log"][-5:])
+        )
+
+    print("PostgreSQL memory (client backends of the database, /proc/<pid>/smaps_rollup, every 0.5 s):")
+    if sampler.unreadable:
+        print("    (some backends could not be read: DATABASE_URL's server is not on this machine, or not ours)")
+    figures_by_load = {}
+    for load in LOADS:
+        samples = [sample for item in measured[load] for sample in sampler.during(item)]
+        figures = figures_by_load[load] = memory_figures(samples)
+        if figures:
+            print(
+                f"    {load:7} largest backend {figures['backend_max']:.1f} MB (Private), sum over backends "
+                f"{figures['sum_max']:.1f} MB (Pss {figures['pss_max']:.1f} MB); {figures['backends']} backends seen in "
+                f"{figures['samples']} samples; largest backend by third of the samples "
+                + " / ".join(f"{value:.1f}" for value in figures["thirds_max"])
+                + " MB"
+            )
+    all_figures = memory_figures(sampler.samples)
+    filed: dict[str, list[str]] = {}
+    for load in loads:
+        for code, references in load.filed.items():
+            filed.setdefault(code, []).extend(references)
+    intakes_check(filed, since)
+
+    spread, one_unit = totals["spread"], totals["one"]
+    ratio = spread.rate / one_unit.rate if one_unit.rate else 0.0
+    spread_figures = figures_by_load.get("spread") or {}
+    # Bounded: once connections recycle, the largest backend of the last third is no larger than before (+10%).
+    trend_ok = bool(spread_figures) and spread_figures["thirds_max"][2] <= max(spread_figures["thirds_max"][:2]) * 1.1
+    print("targets (2-core machine):")
+    print(f"    spread ≥ {TARGET_RATIO} of one-unit throughput: {ratio:.2f} — {verdict(ratio >= TARGET_RATIO)}")
+    if spread_figures:
+        print(
+            "    backend memory bounded, no upward trend (spread loads' largest backend in the last third of the "
+            "samples ≤ the first two thirds' + 10%): "
+            + " / ".join(f"{value:.1f}" for value in spread_figures["thirds_max"])
+            + f" MB — {verdict(trend_ok)}"
+        )
+    print(
+        f"country: {len(targets)} units, {ratio:.2f} of one-unit throughput, p95 {spread.percentiles(PAGE_KINDS)[1]:.0f} "
+        f"ms, backend max {all_figures.get('backend_max', float('nan')):.0f} MB"
+    )
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m infra.bench.country", description=__doc__.split("\n")[0])
+    parser.add_argument("--units", type=int, help="only the first N units of the register (default: all)")
+    parser.add_argument("--actions", type=int, default=2000, help="actions per load and round (default 2000)")
+    parser.add_argument("--warmup", type=int, default=200, help="untimed actions on the one unit first (default 200)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="rounds of the two loads, alternating their order (default 2)"
+    )
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4: two per core)")
+    parser.add_argument(
+        "--max-schemas",
+        type=int,
+        default=int(os.environ.get("CONN_MAX_SCHEMAS", "200")),
+        help="CONN_MAX_SCHEMAS of the server (default: the settings' 200; 0: no bound)",
+    )
+    parser.add_argument("--seed", type=int, default=20, help="of the mix and the units drawn (default 20)")
+    parser.add_argument(
+        "--keep", action="store_true", help=f"keep the database {BENCH_DATABASE}, and reuse it if it holds the units"
+    )
+    parser.add_argument("--stage", choices=["onboard"], help=argparse.SUPPRESS)  # internal: the onboarding subprocess
+    options = parser.parse_args(argv)
+    if options.units is not None and options.units < 1:
+        parser.error("--units must be at least 1")
+    if (
+        options.actions < 10
+        or options.rounds < 1
+        or options.clients < 1
+        or options.workers < 1
+        or options.max_schemas < 0
+    ):
+        parser.error("--actions ≥ 10, --rounds, --clients and --workers ≥ 1, --max-schemas ≥ 0")
+    sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
+    if options.stage == "onboard":
+        stage_onboard(options.units)
+    else:
+        run(options)
+
+
+if __name__ == "__main__":
+    main()
