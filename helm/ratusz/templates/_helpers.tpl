@@ -60,6 +60,7 @@ RATUSZ_ENV: "production"
 PLATFORM_DOMAIN: {{ include "ratusz.platformDomain" . | quote }}
 ALLOWED_HOSTS: {{ join "," (concat (list (include "ratusz.platformDomain" .) (printf ".%s" (include "ratusz.platformDomain" .))) .Values.customDomains) | quote }}
 CONN_MAX_AGE: {{ .Values.postgresql.connMaxAge | quote }}
+CONN_MAX_SCHEMAS: {{ .Values.postgresql.connMaxSchemas | quote }}
 {{- with .Values.redis.cacheKeyPrefix }}
 CACHE_KEY_PREFIX: {{ . | quote }}
 {{- end }}
