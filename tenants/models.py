@@ -11,6 +11,7 @@ from django_tenants.utils import schema_exists
 
 from platform_core.schema_marking import public_model
 
+from .citus import schema_distribute
 from .codes import is_terc, validate_unit_code
 from .schema_template import TemplateUnusable, schema_create_from_template
 
@@ -98,12 +99,19 @@ class Tenant(TenantMixin):
             # django-tenants recreates a missing schema whenever a tenant row is saved; an offboarded
             # unit's schema was dropped on purpose (after its export) and must stay gone.
             return None
-        if sync_schema and not (check_if_exists and schema_exists(self.schema_name)):
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        copied = False
+        if sync_schema:
             try:
-                return schema_create_from_template(self.schema_name)
+                schema_create_from_template(self.schema_name)
+                copied = True
             except TemplateUnusable as reason:
                 logger.warning("template copy unusable, migrating instead", extra={"reason": str(reason)})
-        return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+        if not copied:
+            super().create_schema(sync_schema=sync_schema, verbosity=verbosity)
+        schema_distribute(self.schema_name)  # on Citus, onto a worker (tenants/citus.py); nothing otherwise
+        return True
 
     def clean(self):
         super().clean()
