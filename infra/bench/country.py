@@ -6,7 +6,8 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
 
     python -m infra.bench.country                 # every unit of the TERC register (~2,807)
     python -m infra.bench.country --units 50      # the first 50 units: a quick run while developing
-    python -m infra.bench.country --keep          # keep the database, and reuse it next time (no onboarding)
+    python -m infra.bench.country --keep          # keep the database, and reuse it next time (no onboarding;
+                                                  # with --units N, a larger kept one serves its first N units)
     python -m infra.bench.country --max-schemas 0 # no bound on the schemas a connection visits, to compare
 
 1. The database: the public schema migrated, the standard catalogue loaded and the units onboarded through the
@@ -21,8 +22,8 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
    (CONN_MAX_AGE=60) and its bound on the unit schemas a connection visits (CONN_MAX_SCHEMAS, `--max-schemas`,
    default the settings' 200), DEBUG off. `--clients` threads (http.client) make `--actions` actions per load,
    the same sequence of kinds twice in one run — spread uniformly over every unit, and on one unit (a city
-   with powiat rights) — after an untimed warm-up on the one unit, as `--rounds` rounds alternating the order
-   (spread, one, one, spread). The mix, by weight:
+   with powiat rights) — after an untimed warm-up on the one unit, as `--rounds` rounds (4) alternating the order
+   (spread, one, one, spread, …) so that the machine's drift is shared. The mix, by weight:
        home page 25, search 10, service card 25, form page 10: one GET each on the unit's host;
        office 25: a signed-in clerk's GET of the office's start, cases or notifications page;
        intake 5: a new visitor GETs the general letter's form (the CSRF token), POSTs it with a ~20 KB PDF,
@@ -57,6 +58,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -68,9 +70,13 @@ from infra.bench.inbox import (
     ATTACHMENT_FIELD,
     Browser,
     _cookie_set,
+    _cpu_times,
+    _cpu_used,
     _environment,
     _filing,
     _multipart,
+    _process_cpu,
+    _process_tree,
     _server_start,
     _server_stop,
     sample_pdf,
@@ -161,14 +167,15 @@ def _onboarded_units(url: str) -> int | None:
 
 
 def database_prepare(server_url: str, url: str, units: int, *, reuse: bool) -> None:
-    """The bench database with `units` units onboarded: reused as it is when `reuse` and it holds that many, else
-    made anew (migrated, catalogue loaded, units onboarded)."""
+    """The bench database with the first `units` units of the register onboarded: reused as it is when `reuse` and
+    it holds at least that many (the first ones: it was made by this function), else made anew (migrated,
+    catalogue loaded, units onboarded)."""
     onboarded = _onboarded_units(url) if reuse else None
-    if onboarded == units:
-        print(f"database: reused, {units} units already onboarded (--keep)")
+    if onboarded is not None and onboarded >= units:
+        print(f"database: reused (--keep), {onboarded} units onboarded, the first {units} of them served")
         return
     if reuse and onboarded is not None:
-        print(f"database: holds {onboarded} units, not {units}: made anew")
+        print(f"database: holds {onboarded} units, fewer than {units}: made anew")
     database_recreate(server_url, BENCH_DATABASE)
     env = dict(os.environ)
     _, seconds = _run(_manage("migrate_schemas", "--shared", "--noinput", "-v", "0"), env)
@@ -198,7 +205,7 @@ class Target:
     clerk_session: str  # `sessionid=…` of a signed-in clerk
 
 
-def targets_prepare() -> list[Target]:
+def targets_prepare(codes: list[str]) -> list[Target]:
     """Each unit's offered services and a clerk signed in there (made once, reused), and a signing key."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -217,7 +224,7 @@ def targets_prepare() -> list[Target]:
         signing_keys.key_rotate()  # before the server starts: its workers must not race to make one
     later = (timezone.now() + timezone.timedelta(days=30)).timestamp()
     targets = []
-    for unit in Tenant.objects.exclude(schema_name="public").order_by("code"):
+    for unit in Tenant.objects.filter(code__in=codes).exclude(schema_name="public").order_by("code"):
         with tenant_context(unit):
             cards = tuple(adopted.standard_service.slug for adopted in offered_services())
             clerk, _ = get_user_model().objects.get_or_create(
@@ -321,6 +328,7 @@ class Load:
     failures: Counter = field(default_factory=Counter)
     started_at: float = 0.0  # time.monotonic(), for the memory samples
     ended_at: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds: "machine" (busy), "web", "clients"
 
     @property
     def rate(self) -> float:
@@ -337,8 +345,9 @@ class Load:
 PAGE_KINDS = [kind for kind in MIX if kind != "intake"]
 
 
-def load_drive(port: int, load: Load, clients: int, pdf: bytes) -> Load:
-    """The load's actions, taken in order by `clients` threads."""
+def load_drive(port: int, load: Load, clients: int, pdf: bytes, server_pid: int) -> Load:
+    """The load's actions, taken in order by `clients` threads; the CPU time the machine, the web server's
+    processes and this process (the clients) spent meanwhile."""
     tickets, lock = itertools.count(), threading.Lock()
 
     def client():
@@ -373,12 +382,18 @@ def load_drive(port: int, load: Load, clients: int, pdf: bytes) -> Load:
             load.failures.update(failures)
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    machine, web, own = _cpu_times(), _process_cpu(_process_tree(server_pid)), time.process_time()
     load.started_at, started = time.monotonic(), time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     load.wall, load.ended_at = time.perf_counter() - started, time.monotonic()
+    load.cpu = {
+        "machine": (_cpu_times() or (0.0, 0.0))[0] - (machine or (0.0, 0.0))[0],
+        "web": _cpu_used(web, _process_cpu(_process_tree(server_pid))),
+        "clients": time.process_time() - own,
+    }
     return load
 
 
@@ -404,6 +419,7 @@ class MemorySample:
     at: float  # time.monotonic()
     private_mb: dict[int, float]  # backend pid → Private_Clean + Private_Dirty
     pss_mb: float  # over the backends
+    cpu: dict[int, float]  # backend pid → CPU seconds since it started
 
 
 class MemorySampler:
@@ -444,12 +460,22 @@ class MemorySampler:
                             continue
                         private[pid] = (figures.get("Private_Clean", 0) + figures.get("Private_Dirty", 0)) / 1024
                         pss += figures.get("Pss", 0) / 1024
-                    self.samples.append(MemorySample(at=time.monotonic(), private_mb=private, pss_mb=pss))
+                    cpu = _process_cpu(private)
+                    self.samples.append(MemorySample(at=time.monotonic(), private_mb=private, pss_mb=pss, cpu=cpu))
         finally:
             conn.close()
 
     def during(self, load: Load) -> list[MemorySample]:
         return [sample for sample in self.samples if load.started_at <= sample.at <= load.ended_at]
+
+    def backend_cpu(self, load: Load) -> float:
+        """CPU seconds of the database's backends during the load: from the last sample before it (0 for a backend
+        that started during it) to the last sample of each backend in it (a backend's last half second is lost)."""
+        before = next((sample.cpu for sample in reversed(self.samples) if sample.at < load.started_at), {})
+        last: dict[int, float] = {}
+        for sample in self.during(load):
+            last.update(sample.cpu)
+        return sum(seconds - before.get(pid, 0.0) for pid, seconds in last.items())
 
 
 def memory_figures(samples: list[MemorySample]) -> dict:
@@ -487,7 +513,7 @@ def serving_run(*, database_url: str, loads: list[Load], options, folder: Path, 
     try:
         with MemorySampler(database_url) as sampler:
             for load in loads:
-                load_drive(server.port, load, options.clients, pdf)
+                load_drive(server.port, load, options.clients, pdf, server.process.pid)
                 print(
                     f"  … {load.label}: {load.requests} requests in {load.wall:.1f} s ({load.rate:.0f}/s)"
                     + (f", {load.failures.total()} failed" if load.failures else ""),
@@ -554,6 +580,18 @@ def _files_folder() -> Path:
 
 
 def run(options) -> None:
+    with ExitStack() as stack:
+        if "CACHE_URL" not in os.environ and shutil.which("redis-server"):
+            # As in production: a file cache culls its folder on every write once it holds 300 entries, and the
+            # country's hosts are ten times that.
+            from tests.support.redis_server import redis_server
+
+            os.environ["CACHE_URL"] = stack.enter_context(redis_server())
+        print(f"cache: {os.environ.get('CACHE_URL') or 'files (no redis-server on this machine)'}")
+        run_with_cache(options)
+
+
+def run_with_cache(options) -> None:
     server_url, url = bench_database(BENCH_DATABASE)
     folder = _files_folder()
     _environment(url, folder, conn_max_age=60)
@@ -584,7 +622,7 @@ def _measure(options, url: str, folder: Path) -> None:
     from django.utils import timezone
 
     started = time.perf_counter()
-    targets = targets_prepare()
+    targets = targets_prepare(_first_codes(options.units))
     one = next((target for target in targets if target.code == ONE_UNIT), None) or next(
         target for target in targets if target.intake
     )
@@ -627,6 +665,9 @@ def _measure(options, url: str, folder: Path) -> None:
             merged.wall += item.wall
             merged.requests += item.requests
             merged.failures.update(item.failures)
+            for key, seconds in item.cpu.items():
+                merged.cpu[key] = merged.cpu.get(key, 0.0) + seconds
+            merged.cpu["postgres"] = merged.cpu.get("postgres", 0.0) + sampler.backend_cpu(item)
             for kind, values in item.latencies.items():
                 merged.latencies.setdefault(kind, []).extend(values)
         totals[load] = merged
@@ -640,6 +681,14 @@ def _measure(options, url: str, folder: Path) -> None:
     for load, merged in totals.items():
         by_kind = ", ".join(f"{kind} {merged.percentiles([kind])[1]:.0f}" for kind in MIX if merged.latencies.get(kind))
         print(f"    {load}: p95 ms by kind: {by_kind}")
+        cpu = {key: seconds / merged.requests * 1000 for key, seconds in merged.cpu.items()} if merged.requests else {}
+        if cpu:
+            print(
+                f"    {load}: CPU ms per request: web server {cpu['web']:.1f}, PostgreSQL's backends {cpu['postgres']:.1f}, "
+                f"clients {cpu['clients']:.1f}, anything else "
+                f"{cpu['machine'] - cpu['web'] - cpu['postgres'] - cpu['clients']:.1f}; "
+                f"machine {cpu['machine']:.1f} ({merged.cpu['machine'] / merged.wall / (os.cpu_count() or 1) * 100:.0f}% busy)"
+            )
         if merged.failures:
             print(f"    {load} failures: " + "; ".join(f"{what} ×{n}" for what, n in merged.failures.most_common(5)))
     if result["log"]:
@@ -693,10 +742,13 @@ def _measure(options, url: str, folder: Path) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m infra.bench.country", description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, help="only the first N units of the register (default: all)")
-    parser.add_argument("--actions", type=int, default=2000, help="actions per load and round (default 2000)")
+    parser.add_argument("--actions", type=int, default=1000, help="actions per load and round (default 1000)")
     parser.add_argument("--warmup", type=int, default=200, help="untimed actions on the one unit first (default 200)")
     parser.add_argument(
-        "--rounds", type=int, default=2, help="rounds of the two loads, alternating their order (default 2)"
+        "--rounds",
+        type=int,
+        default=4,
+        help="rounds of the two loads, alternating their order so that a drift of the machine is shared (default 4)",
     )
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4: two per core)")
