@@ -3,7 +3,15 @@ from django.conf import settings
 from django.db import models
 from django.test.utils import isolate_apps
 
-from platform_core.schema_marking import marking_problems, placement_of, public_model, tenant_model
+from platform_core.schema_marking import (
+    CitusTable,
+    citus_table_of,
+    marking_problems,
+    placement_of,
+    public_model,
+    reference_model,
+    tenant_model,
+)
 
 
 def check(models_):
@@ -20,7 +28,9 @@ def test_an_unmarked_model_is_reported():
         class Meta:
             app_label = "tenants"
 
-    assert check([Forgotten]) == ["tenants.Forgotten is not marked with @public_model or @tenant_model"]
+    assert check([Forgotten]) == [
+        "tenants.Forgotten is not marked with @public_model, @reference_model or @tenant_model"
+    ]
 
 
 @isolate_apps("tenants", "shared_services.branding")
@@ -93,7 +103,73 @@ def test_a_unit_foreign_key_into_the_public_schema_is_reported():
 
     assert check([RegionalTerm, UnitRecord]) == [
         "branding.UnitRecord.term is a foreign key from unit schemas into the public schema (tenants.RegionalTerm): "
-        "use platform_core.public_references.public_reference",
+        "use platform_core.public_references.public_reference (Citus refuses it too: not a reference table)",
         "branding.UnitRecord.terms is a many-to-many table of foreign keys from unit schemas into the public schema "
         "(tenants.RegionalTerm): keep the public rows' slugs or ids",
+    ]
+
+
+def test_every_model_says_what_its_table_becomes_on_citus():
+    placements = {model: placement_of(model) for model in apps.get_models() if placement_of(model)}
+    assert {citus_table_of(model) for model, placement in placements.items() if placement == "tenant"} == {
+        CitusTable.DISTRIBUTED_SCHEMA
+    }
+    assert {citus_table_of(model) for model, placement in placements.items() if placement == "public"} <= {
+        CitusTable.LOCAL,
+        CitusTable.REFERENCE,
+    }
+
+
+@isolate_apps("tenants", "shared_services.branding")
+def test_a_unit_foreign_key_into_a_reference_table_is_still_reported_for_its_triggers():
+    @reference_model
+    class RegionalTerm(models.Model):
+        class Meta:
+            app_label = "tenants"
+
+    @tenant_model
+    class UnitRecord(models.Model):
+        term = models.ForeignKey(RegionalTerm, on_delete=models.PROTECT, related_name="+")
+
+        class Meta:
+            app_label = "branding"
+
+    assert placement_of(RegionalTerm) == "public"
+    assert check([RegionalTerm, UnitRecord]) == [
+        "branding.UnitRecord.term is a foreign key from unit schemas into the public schema (tenants.RegionalTerm): "
+        "use platform_core.public_references.public_reference",
+    ]
+
+
+@isolate_apps("tenants")
+def test_a_reference_table_may_point_only_at_reference_tables():
+    @public_model
+    class Region(models.Model):
+        class Meta:
+            app_label = "tenants"
+
+    @reference_model
+    class Category(models.Model):
+        class Meta:
+            app_label = "tenants"
+
+    @reference_model
+    class Term(models.Model):
+        category = models.ForeignKey(Category, on_delete=models.PROTECT)
+        region = models.ForeignKey(Region, on_delete=models.PROTECT)
+        unchecked_region = models.ForeignKey(Region, on_delete=models.DO_NOTHING, db_constraint=False)
+
+        class Meta:
+            app_label = "tenants"
+
+    @public_model
+    class Listing(models.Model):
+        term = models.ForeignKey(Term, on_delete=models.PROTECT)  # a local table may point at a reference table
+
+        class Meta:
+            app_label = "tenants"
+
+    assert check([Region, Category, Term, Listing]) == [
+        "tenants.Term.region is a foreign key from a reference table to a table that is not one (tenants.Region): "
+        "Citus refuses it; mark that model @reference_model"
     ]
