@@ -98,8 +98,11 @@ def dangling_public_references(schema: str) -> list[str]:
             else:
                 target, key = field.related_model, field.target_field.column
                 values = sql.SQL("SELECT DISTINCT t.{column} AS v FROM {table} t WHERE t.{column} IS NOT NULL")
+            # The unit's values are read first (a materialised CTE): Citus, where the unit's table is on a worker
+            # and the public one on the coordinator, refuses to correlate the two in one subquery.
             query = sql.SQL(
-                "SELECT v FROM ({values}) u WHERE NOT EXISTS (SELECT 1 FROM {target} r WHERE r.{key} = u.v)"
+                "WITH u AS MATERIALIZED ({values}) "
+                "SELECT v FROM u WHERE NOT EXISTS (SELECT 1 FROM {target} r WHERE r.{key} = u.v)"
             )
             cursor.execute(
                 query.format(
