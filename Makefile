@@ -4,13 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint check-chart browser bench-onboarding bench-search bench-inbox bench-kpi bench-country install clean-data messages
+.PHONY: run test test-citus lint check-chart browser bench-onboarding bench-search bench-inbox bench-kpi bench-country install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
 	$(BIN)/python -m infra.dev.launcher
 
 test: $(INSTALLED) browser  ## the whole test suite (pass options with ARGS="-k routing")
 	$(BIN)/python -m pytest $(ARGS)
+
+test-citus: $(INSTALLED)  ## onboarding, intake, isolation and migrate_units on a Citus coordinator and two workers (needs ../shared/citus; CITUS_PORT=57630)
+	CITUS_PORT=$(or $(CITUS_PORT),57630) infra/citus/test-citus $(ARGS)
 
 lint: $(INSTALLED)  ## formatting, lint rules and the import contracts that keep the layers honest (pyproject.toml)
 	$(BIN)/ruff format --check .
