@@ -637,12 +637,19 @@ def _load_rows(zf: zipfile.ZipFile, manifest: dict[str, Any], *, schema: str) ->
                     found=cursor.rowcount,
                     expected=table["rows"],
                 )
-        setval = sql.SQL("SELECT setval(%s, GREATEST(COALESCE(max({column}) + 1, 1), %s), false) FROM {table}")
         for table, column, sequence in _identity_sequences(cursor, schema):
-            # Past the highest loaded id, and never below where the sequence stood when exported.
+            # Past the highest loaded id, and never below where the sequence stood when exported. Two statements:
+            # on Citus the table is on a worker, where the unit's sequences keep a range of their own, while the
+            # coordinator's sequence numbers the rows; one statement would set the worker's.
             cursor.execute(
-                setval.format(column=sql.Identifier(column), table=sql.Identifier(schema, table)),
-                [sequence, archived_next.get((table, column), 1)],
+                sql.SQL("SELECT max({column}) FROM {table}").format(
+                    column=sql.Identifier(column), table=sql.Identifier(schema, table)
+                )
+            )
+            highest = cursor.fetchone()[0] or 0
+            cursor.execute(
+                "SELECT setval(%s, GREATEST(%s, %s), false)",
+                [sequence, highest + 1, archived_next.get((table, column), 1)],
             )
     try:
         connection.check_constraints()  # now, rather than at a commit that may be the caller's
