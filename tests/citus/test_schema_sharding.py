@@ -12,6 +12,9 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
 
+from onboarding.actors import Actor
+from onboarding.models import OperatorAction
+from onboarding.services import unit_import, unit_offboard
 from platform_core.file_storage import unit_storage
 from shared_services.catalogue.services import form_definitions_read, seed_read, standard_catalogue_load
 from shared_services.eforms.models import Attachment
@@ -54,12 +57,40 @@ def units(committed):
     yield made
     with connection.cursor() as cursor:
         for unit in made:
-            cursor.execute(f'DROP SCHEMA "{unit.schema_name}" CASCADE')
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{unit.schema_name}" CASCADE')
             unit_storage(unit.schema_name).delete_all()
         catalogue_truncate(cursor)
+    OperatorAction.objects.filter(unit__in=made).delete()
     for unit in made:
         unit.domains.all().delete()
         unit.delete()
+
+
+def file_with_scan(unit: Tenant) -> None:
+    client = Client()
+    scan = SimpleUploadedFile("skan.pdf", PDF)
+    response = application_file(client, FORM_URL, {**LETTER, "zalacznik": scan}, HTTP_HOST=f"{unit.slug}.localhost")
+    assert response.status_code == 302
+
+
+def filed(unit: Tenant) -> tuple[list[RegisterEntry], dict[int, bytes]]:
+    """The unit's register entries with their receipts, and the scans filed with them, read back."""
+    with tenant_context(unit):
+        entries = list(RegisterEntry.objects.select_related("receipt").order_by("id"))
+        scans = {}
+        for attachment in Attachment.objects.filter(submission__isnull=False):
+            with attachment.file.open("rb") as stored:
+                scans[attachment.submission_id] = stored.read()
+    return entries, scans
+
+
+def assert_receipt_holds(entry: RegisterEntry) -> None:
+    verification = upo.receipt_verify(
+        bytes(entry.receipt.signed_xml),
+        {upo.SUBMISSION_DOCUMENT_NAME: bytes(entry.receipt.document_json), "skan.pdf": PDF},
+    )
+    assert verification.valid, verification.problem
+    assert [status for _name, status in verification.documents] == [upo.MATCH, upo.MATCH]
 
 
 def placements() -> dict[str, set[int]]:
@@ -110,22 +141,8 @@ def test_every_units_schema_is_distributed_whole_on_one_worker_and_the_units_spr
 def test_a_unit_moved_to_another_worker_keeps_its_applications_receipts_and_files(units, settings, tmp_path):
     settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
     unit = units[0]
-    host = f"{unit.slug}.localhost"
-    client = Client()
-    scan = SimpleUploadedFile("skan.pdf", PDF)
-    assert application_file(client, FORM_URL, {**LETTER, "zalacznik": scan}, HTTP_HOST=host).status_code == 302
-
-    def filed():
-        """The unit's register entries with their receipts, and the scans filed with them, read back."""
-        with tenant_context(unit):
-            entries = list(RegisterEntry.objects.select_related("receipt").order_by("id"))
-            scans = {}
-            for attachment in Attachment.objects.filter(submission__isnull=False):
-                with attachment.file.open("rb") as stored:
-                    scans[attachment.submission_id] = stored.read()
-        return entries, scans
-
-    entries, scans = filed()
+    file_with_scan(unit)
+    entries, scans = filed(unit)
     assert [entry.label for entry in entries] == [f"1/{entries[0].year}"]
     (before,) = placements()[unit.schema_name]
     (target,) = worker_ports() - {before}
@@ -137,19 +154,33 @@ def test_a_unit_moved_to_another_worker_keeps_its_applications_receipts_and_file
         )
     assert placements()[unit.schema_name] == {target}
 
-    moved, moved_scans = filed()
+    moved, moved_scans = filed(unit)
     assert [(e.label, e.receipt.receipt_id, bytes(e.receipt.signed_xml)) for e in moved] == [
         (e.label, e.receipt.receipt_id, bytes(e.receipt.signed_xml)) for e in entries
     ]
     assert moved_scans == scans == {moved[0].submission_id: PDF}  # the file, found from the moved row
-    receipt = moved[0].receipt
-    verification = upo.receipt_verify(
-        bytes(receipt.signed_xml), {upo.SUBMISSION_DOCUMENT_NAME: bytes(receipt.document_json), "skan.pdf": PDF}
-    )
-    assert verification.valid, verification.problem
-    assert [status for _name, status in verification.documents] == [upo.MATCH, upo.MATCH]
-
+    assert_receipt_holds(moved[0])
     # The unit goes on working where it now lives: the next application takes the next register number.
-    client.cookies.clear()
-    assert application_file(client, FORM_URL, LETTER, HTTP_HOST=host).status_code == 302
-    assert [entry.label for entry in filed()[0]] == [f"1/{entries[0].year}", f"2/{entries[0].year}"]
+    file_with_scan(unit)
+    assert [entry.label for entry in filed(unit)[0]] == [f"1/{entries[0].year}", f"2/{entries[0].year}"]
+
+
+def test_an_offboarded_unit_comes_back_from_its_archive_as_a_distributed_schema(units, settings, tmp_path):
+    settings.UPO_KEYS_DIR = tmp_path / "upo-keys"
+    settings.UNIT_EXPORT_ROOT = tmp_path / "exports"
+    unit = units[1]
+    file_with_scan(unit)
+    entries, scans = filed(unit)
+    operator = Actor(label="operator-test", ip_address="192.0.2.10")
+
+    archive = settings.UNIT_EXPORT_ROOT / unit_offboard(unit=unit, confirmation=unit.slug, actor=operator).key
+    assert unit.schema_name not in placements()  # dropped on its worker too
+    unit = unit_import(archive=archive, actor=operator)
+
+    assert len(placements()[unit.schema_name]) == 1  # a distributed schema again, on one worker
+    back, back_scans = filed(unit)
+    assert [(e.label, bytes(e.receipt.signed_xml)) for e in back] == [
+        (e.label, bytes(e.receipt.signed_xml)) for e in entries
+    ]
+    assert back_scans == scans
+    assert_receipt_holds(back[0])
