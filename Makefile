@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-citus lint check-chart browser bench-onboarding bench-search bench-inbox bench-kpi bench-country install clean-data messages
+.PHONY: run test test-citus lint check-chart browser bench-onboarding bench-search bench-inbox bench-kpi bench-country bench-citus install clean-data messages
 
 run: $(INSTALLED)  ## the platform with a demo consortium on http://localhost:8000
 	$(BIN)/python -m infra.dev.launcher
@@ -44,6 +44,9 @@ bench-kpi: $(INSTALLED)  ## the regional usage dashboard at 2,807 units and a ye
 
 bench-country: $(INSTALLED)  ## every unit of the register served by one deployment: spread load against one unit's, PostgreSQL's memory (a measurement; ARGS="--units 50", --keep to reuse the onboarded database)
 	$(BIN)/python -m infra.bench.country $(ARGS)
+
+bench-citus: $(INSTALLED)  ## onboarding and a unit's queries on a Citus coordinator and two workers against plain PostgreSQL (a measurement; needs ../shared/citus; ARGS="--units 100")
+	$(BIN)/python -m infra.bench.citus $(ARGS)
 
 install: $(INSTALLED)
 
