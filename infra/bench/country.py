@@ -400,12 +400,13 @@ def load_drive(port: int, load: Load, clients: int, pdf: bytes, server_pid: int)
 # --- PostgreSQL's memory, sampled ----------------------------------------------------------------------------
 
 
-def _smaps_rollup(pid: int) -> dict[str, int] | None:
-    """kB of the process's memory by kind (Pss, Private_Clean, …), or None when it cannot be read."""
+def _smaps_rollup(pid: int) -> dict[str, int]:
+    """kB of the process's memory by kind (Pss, Private_Clean, …); {} when it has ended since it was listed. Raises
+    PermissionError for another user's process, OSError where there is no /proc."""
     try:
         lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
-    except OSError:
-        return None
+    except (FileNotFoundError, ProcessLookupError):
+        return {}
     figures = {}
     for line in lines[1:]:
         name, _, rest = line.partition(":")
@@ -454,9 +455,12 @@ class MemorySampler:
                     )
                     private, pss = {}, 0.0
                     for (pid,) in cursor.fetchall():
-                        figures = _smaps_rollup(pid)
-                        if figures is None:
+                        try:
+                            figures = _smaps_rollup(pid)
+                        except OSError:  # not on this machine, or not ours
                             self.unreadable = True
+                            continue
+                        if not figures:  # a backend closed since the list was read
                             continue
                         private[pid] = (figures.get("Private_Clean", 0) + figures.get("Private_Dirty", 0)) / 1024
                         pss += figures.get("Pss", 0) / 1024
@@ -699,7 +703,7 @@ def _measure(options, url: str, folder: Path) -> None:
 
     print("PostgreSQL memory (client backends of the database, /proc/<pid>/smaps_rollup, every 0.5 s):")
     if sampler.unreadable:
-        print("    (some backends could not be read: DATABASE_URL's server is not on this machine, or not ours)")
+        print("    (backends could not be read: DATABASE_URL's server is not on this machine, or not ours)")
     figures_by_load = {}
     for load in LOADS:
         samples = [sample for item in measured[load] for sample in sampler.during(item)]
