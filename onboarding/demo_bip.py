@@ -45,8 +45,9 @@ def demo_bip_load(*, unit) -> int:
     address, head, council = UNITS.get(unit.code, ("ul. Rynek 1, 87-100 Toruń", f"Kierownik – {unit.name}", "Rada"))
     domain = f"{unit.slug}.demo.ratusz.example"
     # Like the editor below: set once, so loading again writes nothing (not even an audit entry of the same
-    # office saved again) and leaves what the unit changed since.
-    if editorial_office() is None:
+    # office saved again) and leaves what the unit changed since. Onboarding's placeholder has no address.
+    office = editorial_office()
+    if office is None or not office.address:
         editorial_office_save(
             actor=ACTOR,
             name=f"Redakcja Biuletynu Informacji Publicznej – {unit.name}",
