@@ -8,6 +8,7 @@ in, or after a form is sent, need a test of their own that gets there first.
 
 import pytest
 from django.conf import settings
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -60,7 +61,8 @@ def test_language_switch_in_the_header_shows_the_unit_home_in_english(browser, b
 
     Select(browser.find_element(By.ID, "language-select")).select_by_value("en")
     browser.find_element(By.CSS_SELECTOR, "form.language button[type=submit]").click()
-    WebDriverWait(browser, 10).until(
+    # The old page's element goes stale while the new one loads: a moment to wait through, not a failure.
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda driver: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     )
 

@@ -134,7 +134,7 @@ def test_a_resident_picks_a_parcel_files_and_the_office_finds_it(
     longitude = browser.find_element(By.ID, "id_miejsca-0-lon").get_attribute("value")
     assert 52.9 < float(latitude.get_attribute("value")) < 53.1 and 18.4 < float(longitude) < 18.8  # in Toruń
     status = browser.find_element(By.ID, "picker-miejsca-status").text
-    assert "Punkt" in status or "Point" in status  # announced to screen readers (role=status)
+    assert status.startswith("Ustawiono punkt w miejscu 1: 53.")  # announced to screen readers (role=status)
     # The resident changes their mind and types the parcel's identifier instead (no map needed for that).
     latitude.clear()
     browser.find_element(By.ID, "id_miejsca-0-lon").clear()

@@ -170,7 +170,7 @@ def test_new_field_names_are_unique_ascii_keys():
     assert builder.field_name_from("", set()) == "pole"
 
 
-def test_problems_before_publishing_are_said():
+def test_problems_before_publishing_are_said(english):
     form = _built(builder.TEXT, builder.CHOICE)
     text, choice = form.field_names()
     form.fields[text].max_length = None
