@@ -18,7 +18,8 @@ witnesses recorded the same thing, and the plan holds only Django's own schema o
 no RunSQL, all atomic), the recording is replayed into each other schema of the group as one script in
 one transaction and one round trip: `SET LOCAL search_path`, each write as recorded, each read executed
 again with its result collected (reads with no write between them in one statement, which only makes
-them see one snapshot), and the `django_migrations` rows (stamped with the replay's own time). The
+them see one snapshot; a read that asks for no order compared as a set, since PostgreSQL answers it in
+whatever physical order the schema's table has), and the `django_migrations` rows (stamped with the replay's own time). The
 results are compared with the witnesses' before the transaction is let through. On the country's 2,807
 schemas that is ~20 ms of work per schema, on two processes (`migrate_units --processes`).
 
@@ -30,7 +31,8 @@ would differ per schema): that is what the second witness is for — two runs th
 replayed. A recording is also refused when a statement names the witness's schema, uses `executemany`
 or rolls back to a savepoint, or reads back a value the comparison cannot render. Whatever is refused,
 diverges or fails during a replay is rolled back and the schema goes through `SchemaMigrator` instead,
-so a failure is reported with Django's own error and the other schemas go on.
+so a failure is reported with Django's own error and the other schemas go on; `migrate_units` prints why a
+group or a schema was not replayed.
 
 Written by hand because django-tenants' executors only choose how `migrate` is run (in sequence, in
 processes), not what it repeats; tests/tenants/test_migrating.py proves schemas migrated both ways equal
@@ -66,6 +68,9 @@ RESULTS = "ratusz.replay"
 SEPARATOR = "\x1e"
 # A read's answer as the server renders it, the same in a witness and in a replay.
 READ_AS_JSON = "SELECT coalesce(json_agg(ratusz_row), '[]')::text FROM ({}) ratusz_row"
+# A read with no ORDER BY answers a set: its rows come in the table's physical order, which differs between
+# schemas holding the same rows (a row updated once moves), so they are compared in one order of their own.
+READ_AS_SORTED_JSON = "SELECT coalesce(json_agg(ratusz_row ORDER BY ratusz_row::text), '[]')::text FROM ({}) ratusz_row"
 # The recorder's own statements, recognised so that their ids and timestamps are not compared.
 RECORD_INSERT = 'INSERT INTO "django_migrations" ("app", "name", "applied") VALUES (%s, %s, %s)'
 RECORD_SELECT = (
@@ -142,14 +147,19 @@ class Outcome:
     error: str | None = None
     replayed: bool = False
     applied: int = 0
+    # Why the group's replay was not used for this schema (it then went through Django's executor).
+    not_replayed: str | None = None
 
 
 def migrate_group(
-    migrator: SchemaMigrator, schemas: Iterable[str], report: Callable[[Outcome], None]
+    migrator: SchemaMigrator,
+    schemas: Iterable[str],
+    report: Callable[[Outcome], None],
+    explain: Callable[[str], None] = lambda reason: None,
 ) -> tuple[Replay | None, list[str]]:
     """Migrate schemas of one group (the same applied migrations) through Django's executor, recording,
     until `WITNESSES` of them recorded the same replayable thing. Returns that replay (or None) and the
-    schemas not yet migrated; each migrated schema is reported."""
+    schemas not yet migrated; each migrated schema is reported, and why the group is not replayed explained."""
     schemas = list(schemas)
     witnessed: list[Recording] = []
     while schemas and len(witnessed) < WITNESSES:
@@ -164,8 +174,10 @@ def migrate_group(
         if not applied:
             continue  # migrated meanwhile by someone else: nothing was recorded
         if recording.doubts:
+            explain(f"{schema} recorded {recording.doubts[0]}")
             return None, schemas
         if witnessed and recording != witnessed[0]:
+            explain(f"{witnessed[0].schema} and {schema} differ: {witnessed[0].difference(recording)}")
             return None, schemas
         witnessed.append(recording)
     if len(witnessed) < WITNESSES:
@@ -176,14 +188,19 @@ def migrate_group(
 def migrate_one(migrator: SchemaMigrator, schema: str, replay: Replay | None) -> Outcome:
     """Replay into `schema` when there is a replay and it applies; otherwise (or when it diverged or failed)
     migrate it through `migrator`. A failure is returned, not raised, so the other schemas go on."""
-    started = time.perf_counter()
+    started, refused = time.perf_counter(), None
     try:
-        if replay is not None and replay.apply(schema):
-            return Outcome(schema, time.perf_counter() - started, replayed=True, applied=replay.applied)
+        if replay is not None:
+            try:
+                replay.apply(schema)
+            except ReplayRefused as refusal:
+                refused = str(refusal)
+            else:
+                return Outcome(schema, time.perf_counter() - started, replayed=True, applied=replay.applied)
         applied = migrator.migrate(schema)
     except Exception as error:
-        return Outcome(schema, time.perf_counter() - started, _describe(error))
-    return Outcome(schema, time.perf_counter() - started, applied=applied)
+        return Outcome(schema, time.perf_counter() - started, _describe(error), not_replayed=refused)
+    return Outcome(schema, time.perf_counter() - started, applied=applied, not_replayed=refused)
 
 
 def _describe(error: Exception) -> str:
@@ -208,6 +225,18 @@ class Recording:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Recording) and (self.key, self.entries) == (other.key, other.entries)
+
+    def difference(self, other: Recording) -> str:
+        """Where two recordings part, for the operator: the first entry that is not the same."""
+        if self.key != other.key:
+            return "they had different migrations applied"
+        for index, (mine, theirs) in enumerate(zip(self.entries, other.entries, strict=False)):
+            if mine != theirs:
+                kind, statement, _ = mine
+                same_statement = statement == theirs[1]
+                what = "read back something else" if same_statement else "sent another statement"
+                return f"statement {index + 1} ({kind}, {statement[:120]!r}) {what}"
+        return f"one sent {len(self.entries)} statements, the other {len(other.entries)}"
 
     def __call__(self, execute, sql, params, many, context):
         raw = context["cursor"].cursor
@@ -253,7 +282,7 @@ class Recording:
         with context["connection"].connection.cursor() as side:
             side.execute("SAVEPOINT ratusz_read")
             try:
-                side.execute(READ_AS_JSON.format(statement))
+                side.execute(_read_as_json(statement))
                 (answer,) = side.fetchone()
             except psycopg2.Error as error:
                 side.execute("ROLLBACK TO SAVEPOINT ratusz_read")
@@ -278,7 +307,7 @@ class Replay:
                 reads[statement] = expected  # asked again with the same answer: once is enough
                 continue
             if reads:
-                answers = " || chr(30) || ".join(f"({READ_AS_JSON.format(read)})" for read in reads)
+                answers = " || chr(30) || ".join(f"({_read_as_json(read)})" for read in reads)
                 parts.append(f"SELECT {_collect(answers)}")
                 self.expected += [("rows", answer) for answer in reads.values()]
                 reads = {}
@@ -299,8 +328,8 @@ class Replay:
                 self.expected.append((kind, expected))
         self.script = ";\n".join([f"SELECT set_config('{RESULTS}', '', true)", *parts])
 
-    def apply(self, schema: str) -> bool:
-        """Replay into `schema`; False (and nothing changed) when it failed or read something else."""
+    def apply(self, schema: str) -> None:
+        """Replay into `schema`; ReplayRefused (and nothing changed) when it failed or read something else."""
         # The path django-tenants sets for a unit, for this transaction only: the connection stays public.
         # Inside an outer transaction (a test's) SET LOCAL would outlast the replay: the public one after it.
         unit_path, public_path = (
@@ -322,29 +351,33 @@ class Replay:
                 )
                 cursor.execute(script.as_string(cursor.cursor))  # one round trip
                 (answers,) = cursor.fetchone()
-                if not self._as_expected(answers):
-                    raise _Diverged
-        except (DatabaseError, _Diverged):
-            return False
+                self._check(answers)  # raising rolls the replay back
+        except DatabaseError as error:
+            raise ReplayRefused(f"the replay failed: {_describe(error)}") from error
         schema_migrated.send(sender=SchemaMigrator, schema_name=schema)
-        return True
 
-    def _as_expected(self, answers: str) -> bool:
+    def _check(self, answers: str) -> None:
         answers = answers.split(SEPARATOR)[:-1]
         if len(answers) != len(self.expected):
-            return False
-        for answer, (kind, expected) in zip(answers, self.expected, strict=True):
-            if kind == "rows" and answer != expected:
-                return False
-            if kind == "count" and int(answer) != expected:
-                return False
-            if kind == "returned" and _comparable(json.loads(answer, object_pairs_hook=_values), []) != expected:
-                return False
-        return True
+            raise ReplayRefused(f"the replay answered {len(answers)} times, the witnesses {len(self.expected)}")
+        for index, (answer, (kind, expected)) in enumerate(zip(answers, self.expected, strict=True), 1):
+            if kind == "returned":
+                same = _comparable(json.loads(answer, object_pairs_hook=_values), []) == expected
+            else:
+                same = (int(answer) if kind == "count" else answer) == expected
+            if not same:
+                raise ReplayRefused(f"answer {index} ({kind}) differs from the witnesses': {answer[:200]!r}")
 
 
-class _Diverged(Exception):
-    """A replayed read answered differently from the witnesses: `migrate` would not have sent the same."""
+class ReplayRefused(Exception):
+    """The replay failed or a read answered differently from the witnesses: `migrate` would not have sent
+    the same, so the schema goes through Django's executor."""
+
+
+def _read_as_json(statement: str) -> str:
+    """The read rendered for comparison; in the order it asked for, or sorted when it asked for none (an order
+    Django's code could depend on would have to be asked for: without one, PostgreSQL may give any)."""
+    return (READ_AS_JSON if "ORDER BY" in statement.upper() else READ_AS_SORTED_JSON).format(statement)
 
 
 def _collect(expression: str) -> str:

@@ -75,7 +75,7 @@ class Command(BaseCommand):
         tasks = []
         _replays.clear()
         for members in groups.values():
-            replay, rest = migrate_group(_migrator, members, self._report)
+            replay, rest = migrate_group(_migrator, members, self._report, self._explain)
             tasks += [(schema, len(_replays)) for schema in rest]
             _replays.append(replay)
         if processes > 1 and len(tasks) > 1:
@@ -98,9 +98,14 @@ class Command(BaseCommand):
                 "fix the cause and run migrate_units again (it resumes where they stopped)."
             )
 
+    def _explain(self, reason: str) -> None:
+        self.stdout.write(f"not replayed, migrated one by one: {reason}")
+
     def _report(self, outcome: Outcome) -> None:
         self._done += 1
         prefix = f"[{self._done}/{self._total}] {outcome.schema}"
+        if outcome.not_replayed:
+            self.stdout.write(f"{prefix}: not replayed, {outcome.not_replayed}")
         if outcome.error:
             self.stderr.write(f"{prefix}: FAILED after {outcome.seconds:.3f} s: {outcome.error}")
             self._failed.append(outcome.schema)
