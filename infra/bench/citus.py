@@ -14,7 +14,7 @@ in .data/citus-bench on `--port`, 57640, and stopped at the end), each in a data
 
 Last line: `citus: <N> units, onboarding <s> s/unit against <s> s/unit (<ratio>×), new connection <ms> ms
 against <ms> ms, warm query <ms> ms against <ms> ms`. `citus_figures(url, units)` is the same measurement on a
-database that is already prepared, for a caller that has its own (make bench-country).
+database that is already prepared, for a caller that has its own.
 """
 
 from __future__ import annotations
@@ -23,57 +23,31 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from infra.bench.common import PROJECT_ROOT, bench_database, database_drop, database_recreate
-from infra.bench.onboarding import _manage, _result, _run
+from infra.bench.common import (
+    bench_database,
+    citus_cluster,
+    citus_placement,
+    citus_required,
+    database_drop,
+    database_recreate,
+    fetch_all,
+)
+from infra.bench.country import units_onboard
 
 BENCH_DATABASE = "ratusz_bench_citus"
-CLUSTER = PROJECT_ROOT.parent / "shared" / "citus" / "cluster"
-CLUSTER_DIR = PROJECT_ROOT / ".data" / "citus-bench"
-
-
-def cluster_start(port: int) -> str:
-    """A fresh Citus cluster (coordinator on `port`, workers on the next two) with the bench database; its URL."""
-    subprocess.run([CLUSTER, "stop", CLUSTER_DIR], check=True)
-    for node in ("node0", "node1", "node2"):
-        shutil.rmtree(CLUSTER_DIR / node, ignore_errors=True)
-    started = subprocess.run(
-        [CLUSTER, "start", CLUSTER_DIR, str(port), BENCH_DATABASE], check=True, text=True, stdout=subprocess.PIPE
-    )
-    return started.stdout.strip().splitlines()[-1]
-
-
-def cluster_stop() -> None:
-    subprocess.run([CLUSTER, "stop", CLUSTER_DIR], check=True)
 
 
 def onboard(url: str, units: int, env: dict) -> float:
     """Migrate the public schema and load the catalogue (untimed), then onboard `units` units; seconds per unit."""
-    env = {**env, "DATABASE_URL": url}
-    _run(_manage("migrate_schemas", "--shared", "--noinput", "-v", "0"), env)
-    _run(_manage("load_standard_catalogue"), env)
-    stage = [sys.executable, "-m", "infra.bench.country", "--stage", "onboard", "--units", str(units)]
-    result = _result(_run(stage, env)[0])
+    result = units_onboard(url, units, env)
     if result["failures"] or result["done"] != units:
         raise SystemExit(f"onboarding failed: {result}")
     return result["seconds"] / units
-
-
-def _fetch(url: str, query: str, params=None) -> list[tuple]:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(query, params)
-            return cursor.fetchall()
-    finally:
-        conn.close()
 
 
 def citus_figures(url: str, sample: int) -> dict:
@@ -82,7 +56,7 @@ def citus_figures(url: str, sample: int) -> dict:
     import psycopg2
 
     schemas = [
-        schema for (schema,) in _fetch(url, "SELECT schema_name FROM tenants_tenant ORDER BY id LIMIT %s", [sample])
+        schema for (schema,) in fetch_all(url, "SELECT schema_name FROM tenants_tenant ORDER BY id LIMIT %s", [sample])
     ]
     queries = ("SELECT tagline FROM branding_unitbranding", "SELECT count(*) FROM inbox_registerentry")
     cold, warm = [], []
@@ -127,8 +101,7 @@ def _environment(folder: Path) -> dict:
 
 
 def run(options) -> None:
-    if not CLUSTER.exists():
-        raise SystemExit(f"no Citus build at {CLUSTER.parent} (docs/citus.md)")
+    citus_required()
     folder = Path(tempfile.mkdtemp(prefix="ratusz-bench-citus-"))
     env = _environment(folder)
     server_url, plain_url = bench_database(BENCH_DATABASE)
@@ -142,19 +115,13 @@ def run(options) -> None:
         print(f"plain PostgreSQL: {figures['plain']}", file=sys.stderr)
         database_drop(server_url, BENCH_DATABASE)
         shutil.rmtree(folder / "media", ignore_errors=True)
-        citus_url = cluster_start(options.port)
-        print(f"citus: coordinator {citus_url}, workers on the next two ports")
-        try:
+        with citus_cluster(options.port, BENCH_DATABASE) as citus_url:
+            print(f"citus: coordinator {citus_url}, workers on the next two ports")
             figures["citus"] = {
                 "onboarding": onboard(citus_url, options.units, env),
                 **citus_figures(citus_url, options.sample),
             }
-            placed = _fetch(
-                citus_url, "SELECT nodeport, count(DISTINCT colocation_id) FROM citus_shards GROUP BY 1 ORDER BY 1"
-            )
-            spread = ", ".join(f"port {port}: {schemas} units" for port, schemas in placed)
-        finally:
-            cluster_stop()
+            spread = citus_placement(citus_url)
     finally:
         database_drop(server_url, BENCH_DATABASE)
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,5 +1,5 @@
-"""What the three benchmarks share: their own database, created empty and dropped at the end; a temporary
-folder; the line that says where they run; timing; the verdict printed next to a target.
+"""What the benchmarks share: their own database, created empty and dropped at the end; a temporary folder;
+the line that says where they run; a Citus cluster on loopback; timing; the verdict printed next to a target.
 
 A benchmark runs in a database of its own on the embedded PostgreSQL (started and kept up while it runs) or
 on the server of `DATABASE_URL`; the development and test databases are never touched:
@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -119,10 +120,58 @@ def _close_django_connections() -> None:
         connections.close_all()
 
 
+def fetch_all(url: str, query: str, params=None) -> list[tuple]:
+    """The rows of one query, on a connection of its own."""
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall()
+    finally:
+        conn.close()
+
+
 def project_pythonpath() -> str:
     """PYTHONPATH for the processes a benchmark starts: the project first (where `infra` lives: it is not
     installed), then whatever was set."""
     return os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+
+
+# --- a Citus cluster (../shared/citus: make bench-citus, make bench-country --citus) -----------------
+
+CITUS_CLUSTER = PROJECT_ROOT.parent / "shared" / "citus" / "cluster"
+CITUS_DIR = PROJECT_ROOT / ".data" / "citus-bench"
+
+
+def citus_required() -> None:
+    """Exits with a message when there is no Citus build: before a run spends minutes on plain PostgreSQL."""
+    if not CITUS_CLUSTER.exists():
+        raise SystemExit(f"no Citus build at {CITUS_CLUSTER.parent} (docs/citus.md)")
+
+
+@contextmanager
+def citus_cluster(port: int, database: str):
+    """A Citus coordinator on `port` and two workers on the next two ports, started afresh in .data/citus-bench
+    with `database` (the citus extension in it on every node), stopped at the end; yields the coordinator's URL.
+    The unpacked build in that folder is kept; the nodes' data is not, so every run starts empty."""
+    subprocess.run([CITUS_CLUSTER, "stop", CITUS_DIR], check=True)
+    for node in ("node0", "node1", "node2"):
+        shutil.rmtree(CITUS_DIR / node, ignore_errors=True)
+    try:  # a start that fails half-way leaves servers running too
+        started = subprocess.run(
+            [CITUS_CLUSTER, "start", CITUS_DIR, str(port), database], check=True, text=True, stdout=subprocess.PIPE
+        )
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([CITUS_CLUSTER, "stop", CITUS_DIR], check=True)
+
+
+def citus_placement(url: str) -> str:
+    """How many units' schemas each worker of the cluster at `url` holds: `port 57641: 50 units, …`."""
+    placed = fetch_all(url, "SELECT nodeport, count(DISTINCT colocation_id) FROM citus_shards GROUP BY 1 ORDER BY 1")
+    return ", ".join(f"port {port}: {schemas} units" for port, schemas in placed)
 
 
 # --- figures ----------------------------------------------------------------------------------------

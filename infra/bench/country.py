@@ -166,18 +166,11 @@ def _onboarded_units(url: str) -> int | None:
         conn.close()
 
 
-def database_prepare(server_url: str, url: str, units: int, *, reuse: bool) -> None:
-    """The bench database with the first `units` units of the register onboarded: reused as it is when `reuse` and
-    it holds at least that many (the first ones: it was made by this function), else made anew (migrated,
-    catalogue loaded, units onboarded)."""
-    onboarded = _onboarded_units(url) if reuse else None
-    if onboarded is not None and onboarded >= units:
-        print(f"database: reused (--keep), {onboarded} units onboarded, the first {units} of them served")
-        return
-    if reuse and onboarded is not None:
-        print(f"database: holds {onboarded} units, fewer than {units}: made anew")
-    database_recreate(server_url, BENCH_DATABASE)
-    env = dict(os.environ)
+def units_onboard(url: str, units: int, env: dict) -> dict:
+    """In the empty database at `url`: the public schema migrated and the standard catalogue loaded, then the first
+    `units` units of the register onboarded by one bulk job, each step a subprocess with `env`. The job's figures
+    (units, done, failures, seconds). make bench-citus onboards with it too."""
+    env = {**env, "DATABASE_URL": url}
     _, seconds = _run(_manage("migrate_schemas", "--shared", "--noinput", "-v", "0"), env)
     print(f"public schema migrated in {seconds:.1f} s")
     _, seconds = _run(_manage("load_standard_catalogue"), env)
@@ -189,6 +182,21 @@ def database_prepare(server_url: str, url: str, units: int, *, reuse: bool) -> N
         f"({onboard['seconds'] / onboard['units']:.3f} s/unit)"
         + (f"; FAILED: {onboard['failures']}" if onboard["failures"] else "")
     )
+    return onboard
+
+
+def database_prepare(server_url: str, url: str, units: int, *, reuse: bool) -> dict | None:
+    """The bench database with the first `units` units of the register onboarded: reused as it is when `reuse` and
+    it holds at least that many (the first ones: it was made by this function), else made anew (migrated,
+    catalogue loaded, units onboarded: the onboarding job's figures are returned)."""
+    onboarded = _onboarded_units(url) if reuse else None
+    if onboarded is not None and onboarded >= units:
+        print(f"database: reused (--keep), {onboarded} units onboarded, the first {units} of them served")
+        return None
+    if reuse and onboarded is not None:
+        print(f"database: holds {onboarded} units, fewer than {units}: made anew")
+    database_recreate(server_url, BENCH_DATABASE)
+    return units_onboard(url, units, dict(os.environ))
 
 
 # --- what the load needs, per unit (in this process, with Django) --------------------------------------------
