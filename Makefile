@@ -42,7 +42,7 @@ bench-inbox: $(INSTALLED)  ## applications taken in per second over HTTP (regist
 bench-kpi: $(INSTALLED)  ## the regional usage dashboard at 2,807 units and a year of facts against visiting every unit's schema (a measurement; ARGS="--schemas 400")
 	$(BIN)/python -m infra.bench.kpi $(ARGS)
 
-bench-country: $(INSTALLED)  ## every unit of the register served by one deployment: spread load against one unit's, PostgreSQL's memory (a measurement; ARGS="--units 50", --keep to reuse the onboarded database)
+bench-country: $(INSTALLED)  ## every unit of the register served by one deployment: spread load against one unit's, PostgreSQL's memory (a measurement; ARGS="--units 50", --keep to reuse the onboarded database, --citus for 100 units on plain PostgreSQL and on Citus)
 	$(BIN)/python -m infra.bench.country $(ARGS)
 
 bench-citus: $(INSTALLED)  ## onboarding and a unit's queries on a Citus coordinator and two workers against plain PostgreSQL (a measurement; needs ../shared/citus; ARGS="--units 100")

@@ -14,7 +14,8 @@ in .data/citus-bench on `--port`, 57640, and stopped at the end), each in a data
 
 Last line: `citus: <N> units, onboarding <s> s/unit against <s> s/unit (<ratio>×), new connection <ms> ms
 against <ms> ms, warm query <ms> ms against <ms> ms`. `citus_figures(url, units)` is the same measurement on a
-database that is already prepared, for a caller that has its own.
+database that is already prepared, for a caller that has its own. `make bench-country ARGS=--citus` serves the
+units on both, under the country bench's load.
 """
 
 from __future__ import annotations

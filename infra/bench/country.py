@@ -9,6 +9,7 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
     python -m infra.bench.country --keep          # keep the database, and reuse it next time (no onboarding;
                                                   # with --units N, a larger kept one serves its first N units)
     python -m infra.bench.country --max-schemas 0 # no bound on the schemas a connection visits, to compare
+    python -m infra.bench.country --citus         # the first 100 units on plain PostgreSQL and on Citus (below)
 
 1. The database: the public schema migrated, the standard catalogue loaded and the units onboarded through the
    real path (one bulk job, `onboarding_job_create` + `onboarding_job_run`, each unit's Organization made in the
@@ -41,6 +42,15 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
 
 Last line: `country: <N> units, <ratio> of one-unit throughput, p95 <ms> ms, backend max <MB> MB` (the spread
 load's throughput against the one-unit load's, its p95 of a page, and the largest backend seen while serving).
+
+`--citus`: the same steps twice in one run, on the first `--units` units (default 100) and a shorter load (2 rounds
+of 500 actions unless given), first on plain PostgreSQL and then on a Citus coordinator with two workers on
+loopback (../shared/citus, started afresh on `--citus-port` as make bench-citus does, stopped at the end), each in
+an empty database `ratusz_bench_country_citus` made for it (no `--keep`). Each side is a whole run of this bench
+in a subprocess, its report printed as it goes: Django's connection and the check for Citus are per process. On
+Citus the memory sampled and "PostgreSQL's backends" CPU are the coordinator's; the workers' CPU counts as
+"anything else". Then both side by side, with what failed on either, and the last line `citus: <N> units,
+onboarding <s> s/unit (<ratio>x plain), spread <r> req/s (<ratio> of plain), p95 <ms> ms`.
 """
 
 from __future__ import annotations
@@ -64,7 +74,16 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote_plus
 
-from infra.bench.common import bench_database, database_drop, database_recreate, verdict
+from infra.bench.common import (
+    bench_database,
+    citus_cluster,
+    citus_placement,
+    citus_required,
+    database_drop,
+    database_recreate,
+    fetch_all,
+    verdict,
+)
 from infra.bench.inbox import (
     _TOKEN,
     ATTACHMENT_FIELD,
@@ -85,6 +104,7 @@ from infra.bench.onboarding import RESULT_MARK, _manage, _result, _run
 from tests.support.letters import FORM_URL, LETTER
 
 BENCH_DATABASE = "ratusz_bench_country"
+CITUS_DATABASE = "ratusz_bench_country_citus"  # --citus: on plain PostgreSQL, then on the cluster
 SETTINGS = "platform_core.settings"
 ONE_UNIT = "0463011"  # Toruń, a city with powiat rights: every kind of page and the intake
 INTAKE_SERVICE = "wydanie-dowodu-osobistego"  # its general letter is what the inbox tests file (LETTER)
@@ -604,8 +624,12 @@ def run(options) -> None:
 
 
 def run_with_cache(options) -> None:
-    server_url, url = bench_database(BENCH_DATABASE)
-    folder = _files_folder()
+    if options.database_url:  # one side of --citus: an empty database that the caller made and drops
+        server_url, url = None, options.database_url
+        folder = Path(tempfile.mkdtemp(prefix=f"{CITUS_DATABASE}-"))
+    else:
+        server_url, url = bench_database(BENCH_DATABASE)
+        folder = _files_folder()
     _environment(url, folder, conn_max_age=60)
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     import django
@@ -617,8 +641,11 @@ def run_with_cache(options) -> None:
 
         os.environ["KEYCLOAK_SERVER_URL"] = start_dev_idp().base_url
     try:
-        database_prepare(server_url, url, units, reuse=options.keep)
-        _measure(options, url, folder)
+        if server_url is None:
+            onboarding = units_onboard(url, units, dict(os.environ))
+        else:
+            onboarding = database_prepare(server_url, url, units, reuse=options.keep)
+        figures = _measure(options, url, folder)
     finally:
         from infra.bench.common import _close_django_connections
 
@@ -626,11 +653,15 @@ def run_with_cache(options) -> None:
         if options.keep:
             print(f"(kept the database {BENCH_DATABASE}: {url}; files in {folder})", file=sys.stderr)
         else:
-            database_drop(server_url, BENCH_DATABASE)
+            if server_url is not None:
+                database_drop(server_url, BENCH_DATABASE)
             shutil.rmtree(folder, ignore_errors=True)
+    if options.database_url:  # for the caller's comparison
+        print(RESULT_MARK + json.dumps({**figures, "onboarding": onboarding}))
 
 
-def _measure(options, url: str, folder: Path) -> None:
+def _measure(options, url: str, folder: Path) -> dict:
+    """Steps 2–4 on the onboarded database at `url`, printed; the figures a comparison needs, returned."""
     from django.utils import timezone
 
     started = time.perf_counter()
@@ -729,7 +760,7 @@ def _measure(options, url: str, folder: Path) -> None:
     for load in loads:
         for code, references in load.filed.items():
             filed.setdefault(code, []).extend(references)
-    intakes_check(filed, since)
+    intakes_checked = intakes_check(filed, since)
 
     spread, one_unit = totals["spread"], totals["one"]
     ratio = spread.rate / one_unit.rate if one_unit.rate else 0.0
@@ -749,18 +780,119 @@ def _measure(options, url: str, folder: Path) -> None:
         f"country: {len(targets)} units, {ratio:.2f} of one-unit throughput, p95 {spread.percentiles(PAGE_KINDS)[1]:.0f} "
         f"ms, backend max {all_figures.get('backend_max', float('nan')):.0f} MB"
     )
+    return {
+        "units": len(targets),
+        "loads": {
+            load: {
+                "rate": merged.rate,
+                "p95": merged.percentiles(PAGE_KINDS)[1],
+                "failed": merged.failures.total(),
+                "failures": merged.failures.most_common(5),
+            }
+            for load, merged in totals.items()
+        },
+        "intakes": {"acknowledged": sum(map(len, filed.values())), "units": len(filed), "checked": intakes_checked},
+        "server_log": result["log"][-5:],
+        "server_log_lines": len(result["log"]),
+    }
+
+
+# --- --citus: the same on plain PostgreSQL and on a Citus cluster ------------------------------------------------
+
+
+def citus_compare(options) -> None:
+    """Onboarding and a serving run on plain PostgreSQL, then on a Citus cluster, each in an empty database made
+    here; then the two side by side."""
+    citus_required()  # before minutes are spent on plain PostgreSQL
+    server_url, plain_url = bench_database(CITUS_DATABASE)
+    sides = {}
+    try:
+        database_recreate(server_url, CITUS_DATABASE)
+        print(f"--- plain PostgreSQL {_server_version(plain_url)} (load average {os.getloadavg()[0]:.1f}) ---")
+        sides["plain"] = _side_run(plain_url, options)
+    finally:
+        database_drop(server_url, CITUS_DATABASE)
+    # The cluster's data is thrown away with it: nothing to drop.
+    with citus_cluster(options.citus_port, CITUS_DATABASE) as citus_url:
+        print(
+            f"--- Citus on PostgreSQL {_server_version(citus_url)}: coordinator {citus_url}, workers on the next two "
+            f"ports (load average {os.getloadavg()[0]:.1f}); PostgreSQL's memory and CPU below are the coordinator's "
+            "backends ---"
+        )
+        sides["citus"] = _side_run(citus_url, options)
+        placement = citus_placement(citus_url)
+    _comparison_print(sides, placement)
+
+
+def _server_version(url: str) -> str:
+    """The two sides may run different PostgreSQL versions (the Citus build is 15): said next to their figures."""
+    return fetch_all(url, "SHOW server_version")[0][0]
+
+
+def _side_run(url: str, options) -> dict:
+    """This bench on the empty database at `url`, in a subprocess (Django, its connection and the check for Citus
+    are per process), its report printed as it comes; its figures."""
+    command = [sys.executable, "-m", "infra.bench.country", "--database-url", url]
+    for name in ("units", "actions", "warmup", "rounds", "clients", "workers", "max_schemas", "seed"):
+        command += [f"--{name.replace('_', '-')}", str(getattr(options, name))]
+
+    def relay(line: str, _seconds: float) -> None:
+        if not line.startswith(RESULT_MARK):
+            print(line, end="")
+
+    return _result(_run(command, dict(os.environ), on_line=relay)[0])
+
+
+def _comparison_print(sides: dict, placement: str) -> None:
+    plain, citus = sides["plain"], sides["citus"]
+    print(f"plain PostgreSQL against Citus, a coordinator and two workers on this machine ({placement}):")
+    print(
+        f"    {'':18} {'units':>5} {'onboarding s/unit':>17} {'spread req/s':>12} {'p95 ms':>6} "
+        f"{'one unit req/s':>14} {'p95 ms':>6} {'failed':>6}  intakes"
+    )
+    for label, side in (("plain PostgreSQL", plain), ("Citus (3 nodes)", citus)):
+        spread, one = side["loads"]["spread"], side["loads"]["one"]
+        intakes = side["intakes"]
+        print(
+            f"    {label:18} {side['units']:5} {_per_unit(side):17.3f} {spread['rate']:12.1f} {spread['p95']:6.0f} "
+            f"{one['rate']:14.1f} {one['p95']:6.0f} {spread['failed'] + one['failed']:6}  "
+            f"{intakes['acknowledged']} in {intakes['units']} units, checked: {'yes' if intakes['checked'] else 'NO'}"
+        )
+    # What did not work on either side is said here, not only in its report above.
+    for label, side in (("plain PostgreSQL", plain), ("Citus", citus)):
+        if side["onboarding"]["failures"]:
+            print(f"    {label}: onboarding FAILED for {side['onboarding']['failures']}")
+        for load, figures in side["loads"].items():
+            if figures["failures"]:
+                failures = "; ".join(f"{what} ×{count}" for what, count in figures["failures"])
+                print(f"    {label}, {load} load: {figures['failed']} actions failed, e.g. {failures}")
+        if side["server_log_lines"]:
+            print(
+                f"    {label}: server log {side['server_log_lines']} warnings or errors, the last: {side['server_log'][-1]}"
+            )
+    spread, plain_spread = citus["loads"]["spread"], plain["loads"]["spread"]
+    print(
+        f"citus: {citus['units']} units, onboarding {_per_unit(citus):.3f} s/unit "
+        f"({_per_unit(citus) / _per_unit(plain):.1f}x plain), spread {spread['rate']:.1f} req/s "
+        f"({spread['rate'] / plain_spread['rate']:.2f} of plain), p95 {spread['p95']:.0f} ms"
+    )
+
+
+def _per_unit(side: dict) -> float:
+    """Seconds per unit of a side's onboarding job."""
+    return side["onboarding"]["seconds"] / side["onboarding"]["units"]
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m infra.bench.country", description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, help="only the first N units of the register (default: all)")
-    parser.add_argument("--actions", type=int, default=1000, help="actions per load and round (default 1000)")
+    parser.add_argument("--actions", type=int, help="actions per load and round (default 1000; 500 with --citus)")
     parser.add_argument("--warmup", type=int, default=200, help="untimed actions on the one unit first (default 200)")
     parser.add_argument(
         "--rounds",
         type=int,
-        default=4,
-        help="rounds of the two loads, alternating their order so that a drift of the machine is shared (default 4)",
+        help="rounds of the two loads, alternating their order so that a drift of the machine is shared "
+        "(default 4; 2 with --citus)",
     )
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4: two per core)")
@@ -774,8 +906,28 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--keep", action="store_true", help=f"keep the database {BENCH_DATABASE}, and reuse it if it holds the units"
     )
+    parser.add_argument(
+        "--citus",
+        action="store_true",
+        help="the first --units units (default 100) onboarded and served on plain PostgreSQL and on a Citus cluster "
+        "(../shared/citus), side by side",
+    )
+    parser.add_argument(
+        "--citus-port",
+        type=int,
+        default=57640,
+        help="--citus: the coordinator's port, the workers on the next two (default 57640, as make bench-citus's)",
+    )
     parser.add_argument("--stage", choices=["onboard"], help=argparse.SUPPRESS)  # internal: the onboarding subprocess
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)  # internal: one side of --citus
     options = parser.parse_args(argv)
+    # --citus runs everything twice, once on a slower cluster: fewer units and a shorter load unless given.
+    defaults = {"units": 100, "actions": 500, "rounds": 2} if options.citus else {"actions": 1000, "rounds": 4}
+    for name, value in defaults.items():
+        if getattr(options, name) is None:
+            setattr(options, name, value)
+    if options.citus and options.keep:
+        parser.error("--citus makes and drops databases of its own: no --keep")
     if options.units is not None and options.units < 1:
         parser.error("--units must be at least 1")
     if (
@@ -789,6 +941,8 @@ def main(argv=None) -> None:
     sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
     if options.stage == "onboard":
         stage_onboard(options.units)
+    elif options.citus:
+        citus_compare(options)
     else:
         run(options)
 
