@@ -8,6 +8,7 @@ Each test then runs in a transaction that is rolled back.
 import os
 
 import pytest
+from celery import current_app as current_celery_app
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -16,6 +17,7 @@ from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
+from platform_core.celery import app as celery_app
 from tenants.models import Tenant, UnitKind
 from tenants.services import unit_create
 
@@ -138,6 +140,9 @@ def fresh_state():
     for alias in ("routing", "offer", "rate_limits"):
         caches[alias].clear()
     connection.set_schema_to_public()
+    # A Celery app made in a test becomes the current one unless told otherwise, and shared tasks then publish
+    # with it for the rest of the run (once to a closed port: a later worker test waited for nothing).
+    assert current_celery_app._get_current_object() is celery_app, "a test left another Celery app current"
 
 
 def catalogue_load_and_adopt():

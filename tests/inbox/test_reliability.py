@@ -694,6 +694,7 @@ def chaos(request, files_backend, committed_offer, django_db_blocker):
         """Queue the outbox's sweep, as celery beat does every 60 s."""
         beat = Celery(
             "ratusz-reliability-beat",
+            set_as_current=False,  # the suite's own app stays the one shared tasks publish with
             broker="filesystem://",
             broker_transport_options={
                 "data_folder_in": str(queue),

@@ -61,7 +61,7 @@ def test_readyz_with_the_database_stopped_is_503_naming_it(client, monkeypatch, 
 
 def test_readyz_names_every_dependency_that_is_down(client, monkeypatch, database_down):
     redis_down = RedisCache(f"redis://127.0.0.1:{closed_port()}/0", {"OPTIONS": {"socket_connect_timeout": 1}})
-    broker_down = Celery(broker=f"redis://127.0.0.1:{closed_port()}/0")
+    broker_down = Celery(broker=f"redis://127.0.0.1:{closed_port()}/0", set_as_current=False)
     monkeypatch.setitem(health.READINESS_CHECKS, "database", lambda: health.database_reachable(database_down))
     monkeypatch.setitem(health.READINESS_CHECKS, "cache", lambda: health.cache_reachable(redis_down))
     monkeypatch.setitem(health.READINESS_CHECKS, "broker", lambda: health.broker_reachable(broker_down))
