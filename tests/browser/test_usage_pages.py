@@ -31,7 +31,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def usage_figures(committed_catalogue, django_db_blocker):
     """Facts of both units, rolled up and committed for the server, an operator and Toruń's administrator."""
+    usage_tables = (UsageFact, UnitMonth, ServiceMonth, DurationMonth, MaturityMix, OverdueCount, RollupState)
     with django_db_blocker.unblock():
+        # Browser tests before these filed through the live server, whose facts were committed: the figures
+        # asserted below are exactly these.
+        for model in usage_tables:
+            model.objects.all().delete()
         torun, lubicz = Tenant.objects.get(code=UNIT_A["code"]), Tenant.objects.get(code=UNIT_B["code"])
         facts_for(torun, applications=12, letters=3, closed=[(2, False), (9, False), (35, True)], paid=[1700])
         facts_for(lubicz, applications=4, letters=4, closed=[(5, False)], service="zameldowanie-na-pobyt-staly")
@@ -42,7 +47,7 @@ def usage_figures(committed_catalogue, django_db_blocker):
         try:
             yield
         finally:
-            for model in (UsageFact, UnitMonth, ServiceMonth, DurationMonth, MaturityMix, OverdueCount, RollupState):
+            for model in usage_tables:
                 model.objects.all().delete()
 
 
