@@ -34,6 +34,13 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
+def with_address(url: str, host: str, port: int) -> str:
+    """`url` on another server (a Citus worker), with the same user and database."""
+    parts = urlsplit(url)
+    user = parts.netloc.rpartition("@")[0]
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}:{port}" if user else f"{host}:{port}"))
+
+
 def bench_database(name: str) -> tuple[str, str]:
     """(the server's URL, the URL of database `name` on it) — the embedded PostgreSQL, started and kept up
     while the benchmark runs, unless DATABASE_URL names a server — and a line saying where and on what."""

@@ -32,7 +32,8 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
          offer the ID card service, whose general letter the inbox tests file.
    Throughput = HTTP requests answered as expected / wall time of the load; p50/p95 of a page (one request;
    intakes apart, their four requests together). Meanwhile PostgreSQL's memory is sampled every 0.5 s: each
-   backend of the database from /proc/<pid>/smaps_rollup (the embedded server runs on this machine; Private =
+   backend of the database (on Citus, on every node) from /proc/<pid>/smaps_rollup (the embedded server runs on
+   this machine; Private =
    Private_Clean + Private_Dirty, the memory the backend alone holds, its caches included; Pss shares the
    shared buffers out). Largest backend and sum over backends; the spread loads' trend: the largest backend in
    each third of their samples (bounded: the last third's no larger than the first two thirds', +10%).
@@ -48,8 +49,8 @@ of 500 actions unless given), first on plain PostgreSQL and then on a Citus coor
 loopback (../shared/citus, started afresh on `--citus-port` as make bench-citus does, stopped at the end), each in
 an empty database `ratusz_bench_country_citus` made for it (no `--keep`). Each side is a whole run of this bench
 in a subprocess, its report printed as it goes: Django's connection and the check for Citus are per process. On
-Citus the memory sampled and "PostgreSQL's backends" CPU are the coordinator's; the workers' CPU counts as
-"anything else". Then both side by side, with what failed on either, and the last line `citus: <N> units,
+Citus the backends sampled for memory and CPU are those of the three nodes (the workers' serve the coordinator's
+queries to the units' schemas). Then both side by side, with what failed on either, and the last line `citus: <N> units,
 onboarding <s> s/unit (<ratio>x plain), spread <r> req/s (<ratio> of plain), p95 <ms> ms`.
 """
 
@@ -83,6 +84,7 @@ from infra.bench.common import (
     database_recreate,
     fetch_all,
     verdict,
+    with_address,
 )
 from infra.bench.inbox import (
     _TOKEN,
@@ -451,8 +453,17 @@ class MemorySample:
     cpu: dict[int, float]  # backend pid → CPU seconds since it started
 
 
+def _node_urls(url: str) -> list[str]:
+    """`url`, and on a Citus coordinator the same database on each worker: the backends there serve it too."""
+    if not fetch_all(url, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")[0][0]:
+        return [url]
+    workers = fetch_all(url, "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary'")
+    return [url] + [with_address(url, host, port) for host, port in workers]
+
+
 class MemorySampler:
-    """Every `every` seconds, the memory of each client backend of the database at `url` but its own."""
+    """Every `every` seconds, the memory of each client backend of the database at `url` (on Citus, on every node)
+    but its own."""
 
     def __init__(self, url: str, every: float = 0.5):
         self.url, self.every = url, every
@@ -472,30 +483,35 @@ class MemorySampler:
     def _sample(self) -> None:
         import psycopg2
 
-        conn = psycopg2.connect(self.url)
-        conn.autocommit = True
+        conns = [psycopg2.connect(url) for url in _node_urls(self.url)]
+        for conn in conns:
+            conn.autocommit = True
         try:
-            with conn.cursor() as cursor:
-                while not self._stop.wait(self.every):
-                    cursor.execute(
-                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
-                    )
-                    private, pss = {}, 0.0
-                    for (pid,) in cursor.fetchall():
-                        try:
-                            figures = _smaps_rollup(pid)
-                        except OSError:  # not on this machine, or not ours
-                            self.unreadable = True
-                            continue
-                        if not figures:  # a backend closed since the list was read
-                            continue
-                        private[pid] = (figures.get("Private_Clean", 0) + figures.get("Private_Dirty", 0)) / 1024
-                        pss += figures.get("Pss", 0) / 1024
-                    cpu = _process_cpu(private)
-                    self.samples.append(MemorySample(at=time.monotonic(), private_mb=private, pss_mb=pss, cpu=cpu))
+            while not self._stop.wait(self.every):
+                pids = []
+                for conn in conns:
+                    with conn.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                        )
+                        pids += [pid for (pid,) in cursor.fetchall()]
+                private, pss = {}, 0.0
+                for pid in pids:
+                    try:
+                        figures = _smaps_rollup(pid)
+                    except OSError:  # not on this machine, or not ours
+                        self.unreadable = True
+                        continue
+                    if not figures:  # a backend closed since the list was read
+                        continue
+                    private[pid] = (figures.get("Private_Clean", 0) + figures.get("Private_Dirty", 0)) / 1024
+                    pss += figures.get("Pss", 0) / 1024
+                cpu = _process_cpu(private)
+                self.samples.append(MemorySample(at=time.monotonic(), private_mb=private, pss_mb=pss, cpu=cpu))
         finally:
-            conn.close()
+            for conn in conns:
+                conn.close()
 
     def during(self, load: Load) -> list[MemorySample]:
         return [sample for sample in self.samples if load.started_at <= sample.at <= load.ended_at]
@@ -786,6 +802,7 @@ def _measure(options, url: str, folder: Path) -> dict:
             load: {
                 "rate": merged.rate,
                 "p95": merged.percentiles(PAGE_KINDS)[1],
+                "postgres_cpu_ms": merged.cpu.get("postgres", 0.0) / merged.requests * 1000 if merged.requests else 0.0,
                 "failed": merged.failures.total(),
                 "failures": merged.failures.most_common(5),
             }
@@ -816,7 +833,7 @@ def citus_compare(options) -> None:
     with citus_cluster(options.citus_port, CITUS_DATABASE) as citus_url:
         print(
             f"--- Citus on PostgreSQL {_server_version(citus_url)}: coordinator {citus_url}, workers on the next two "
-            f"ports (load average {os.getloadavg()[0]:.1f}); PostgreSQL's memory and CPU below are the coordinator's "
+            f"ports (load average {os.getloadavg()[0]:.1f}); PostgreSQL's memory and CPU below are the three nodes' "
             "backends ---"
         )
         sides["citus"] = _side_run(citus_url, options)
@@ -846,17 +863,20 @@ def _side_run(url: str, options) -> dict:
 def _comparison_print(sides: dict, placement: str) -> None:
     plain, citus = sides["plain"], sides["citus"]
     print(f"plain PostgreSQL against Citus, a coordinator and two workers on this machine ({placement}):")
+    # Requests/s swing with whatever else the machine runs; the CPU PostgreSQL spent per request much less.
+    print("    (pg CPU: ms of CPU that PostgreSQL's backends spent per request, on Citus those of all three nodes)")
     print(
-        f"    {'':18} {'units':>5} {'onboarding s/unit':>17} {'spread req/s':>12} {'p95 ms':>6} "
-        f"{'one unit req/s':>14} {'p95 ms':>6} {'failed':>6}  intakes"
+        f"    {'':18} {'units':>5} {'onboarding s/unit':>17} {'spread req/s':>12} {'p95 ms':>6} {'pg CPU':>6} "
+        f"{'one unit req/s':>14} {'p95 ms':>6} {'pg CPU':>6} {'failed':>6}  intakes"
     )
     for label, side in (("plain PostgreSQL", plain), ("Citus (3 nodes)", citus)):
         spread, one = side["loads"]["spread"], side["loads"]["one"]
         intakes = side["intakes"]
         print(
             f"    {label:18} {side['units']:5} {_per_unit(side):17.3f} {spread['rate']:12.1f} {spread['p95']:6.0f} "
-            f"{one['rate']:14.1f} {one['p95']:6.0f} {spread['failed'] + one['failed']:6}  "
-            f"{intakes['acknowledged']} in {intakes['units']} units, checked: {'yes' if intakes['checked'] else 'NO'}"
+            f"{spread['postgres_cpu_ms']:6.1f} {one['rate']:14.1f} {one['p95']:6.0f} {one['postgres_cpu_ms']:6.1f} "
+            f"{spread['failed'] + one['failed']:6}  {intakes['acknowledged']} in {intakes['units']} units, "
+            f"checked: {'yes' if intakes['checked'] else 'NO'}"
         )
     # What did not work on either side is said here, not only in its report above.
     for label, side in (("plain PostgreSQL", plain), ("Citus", citus)):
