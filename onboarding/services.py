@@ -18,6 +18,7 @@ from psycopg2 import sql
 from platform_core.file_storage import exports_storage, staging_folder, unit_storage
 from shared_services.audit.services import audit_record
 from shared_services.bip.services import bip_seed
+from shared_services.branding.selectors import branding_changed
 from shared_services.branding.services import branding_update
 from shared_services.catalogue.models import Offering, OwnServiceListing, RegisterListing, UnitTermUse
 from shared_services.identity import provisioning
@@ -377,6 +378,7 @@ def unit_import(*, archive: Path, actor: Actor) -> Tenant:
         # `manage.py rebuild_offerings CODE` can.
         offerings_rebuild()
         register_listings_rebuild()
+        branding_changed()  # its row was loaded without the ORM's signals
     operator_action_record(actor=actor, action=OperatorActionKind.IMPORT, unit=unit, archive=Path(archive).name)
     # Its Organization and role groups again (members are invited anew). The unit is imported whatever
     # happens here; if Keycloak is away, `manage.py onboard CODE` finishes this for the active unit.

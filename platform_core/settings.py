@@ -241,6 +241,8 @@ CACHES["routing"] = {**CACHES["default"], "KEY_PREFIX": f"{_CACHE_PREFIX}:routin
 del CACHES["routing"]["KEY_FUNCTION"]
 # What filing needs of a service, per unit, next to the regional catalogue's generation (offer/filing_cache.py).
 CACHES["offer"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:offer"}
+# Each unit's branding, read by every page of the unit (branding/selectors.py).
+CACHES["branding"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:branding"}
 # Counters of the abuse limits (platform_core/rate_limits.py), kept by django-ratelimit: keyed without the schema,
 # so that one client address is counted across every unit; a unit's own counters name its schema in their key.
 CACHES["rate_limits"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:rate-limits"}

@@ -28,6 +28,10 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(Path(tempfile.gettempdir()) / f"ratusz-offer-cache-{DATABASES['default']['TEST']['NAME']}"),
     },
+    "branding": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(tempfile.gettempdir()) / f"ratusz-branding-cache-{DATABASES['default']['TEST']['NAME']}"),
+    },
     # What the outbox sweep measured for /metrics (platform_core/metrics.py).
     "metrics": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "metrics"},
     # Shared with those servers too, so that each test starts with no counter used (tests/conftest.py clears it).

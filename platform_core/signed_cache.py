@@ -17,6 +17,7 @@ from django.core import signing
 from django.core.cache import caches
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 _NOT_FOUND = object()
 
@@ -71,11 +72,16 @@ class SignedCache:
 
 
 def row_to_plain(instance: models.Model) -> dict:
-    """A model instance's concrete fields as JSON-ready values (dates as ISO text), for `row_from_plain`."""
+    """A model instance's concrete fields as JSON-ready values (dates as ISO text, files by name), for
+    `row_from_plain`."""
     plain = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
-        plain[field.attname] = value.isoformat() if isinstance(value, dt.date | dt.time) else value
+        if isinstance(value, dt.date | dt.time):
+            value = value.isoformat()
+        elif isinstance(value, FieldFile):
+            value = value.name  # a file's field reads back from its name, as from the database
+        plain[field.attname] = value
     return plain
 
 

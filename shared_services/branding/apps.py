@@ -6,3 +6,8 @@ class BrandingConfig(AppConfig):
     name = "shared_services.branding"
     label = "branding"
     verbose_name = _("Branding")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -176,7 +176,17 @@ def service_list(*, category: str | None = None, life_event: str | None = None) 
 
 
 def service_count() -> int:
-    return offered_services().count() + UnitService.objects.filter(enabled=True).count()
+    """How many services the unit offers (the home page shows it)."""
+    counts = _service_counts()
+    return counts["standard"] + counts["own"]
+
+
+def _service_counts() -> dict[str, int]:
+    """The standard and own services the unit offers, counted (cached: filing_cache). Most units have no own
+    service: their searches then leave that table alone."""
+    return filing_cache.service_counts_cached(
+        lambda: {"standard": offered_services().count(), "own": UnitService.objects.filter(enabled=True).count()}
+    )
 
 
 def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
@@ -227,6 +237,8 @@ def _matching(text: str, tier: str, limit: int) -> list[tuple]:
         .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
         .only("slug", "name", "short_description", "keywords")
         .order_by(*ordering(every_word))[:candidates]
+        if _service_counts()["own"]
+        else []
     )
     found = [
         (

@@ -110,8 +110,8 @@ def test_the_bip_home_page_costs_a_fixed_number_of_queries(client, bip_a, django
     with tenant_context(bip_a):
         for number in range(3):
             item_publish(bip_a, title=f"Pozycja {number}")
-    _get(client, "/bip/")  # warm the routing cache
-    with django_assert_num_queries(6):
+    _get(client, "/bip/")  # warm the routing and branding caches
+    with django_assert_num_queries(5):
         _get(client, "/bip/")
 
 
@@ -120,8 +120,8 @@ def test_an_item_page_costs_a_fixed_number_of_queries(client, bip_a, django_asse
         publication = item_publish(bip_a)
         publication_change(actor="k", publication=publication, change_note="Poprawka", body="Nowa treść.")
     path = f"/bip/pozycje/{publication.pk}/"
-    _get(client, path)  # warm the routing cache
-    with django_assert_num_queries(6):
+    _get(client, path)  # warm the routing and branding caches
+    with django_assert_num_queries(5):
         _get(client, path)
 
 

@@ -105,9 +105,8 @@ def test_the_token_written_before_commit_is_replaced_once_after_commit(
     assert caches["offer"].get(key, version=filing_cache._KEY_VERSION) not in (None, interim)  # retired
 
 
-class UnreachableCache:
-    def set(self, *args, **kwargs):
-        raise ConnectionError("the cache is unreachable")
+def unreachable(*args, **kwargs):
+    raise ConnectionError("the cache is unreachable")
 
 
 def test_a_cache_failure_after_commit_is_logged_and_the_other_callbacks_run(
@@ -117,6 +116,27 @@ def test_a_cache_failure_after_commit_is_logged_and_the_other_callbacks_run(
     with tenant_context(unit_a), django_capture_on_commit_callbacks(execute=True):
         filing_cache.unit_offer_changed()
         transaction.on_commit(lambda: ran.append("the next callback"))
-        monkeypatch.setattr(filing_cache, "_cache", UnreachableCache)  # gone by the time of the commit
+        monkeypatch.setattr(filing_cache._cache().signed, "set", unreachable)  # gone by the time of the commit
     assert ran == ["the next callback"]
     assert "the cache is unreachable" in caplog.text
+
+
+def test_a_unit_without_own_services_searches_only_the_standard_ones_until_it_adds_one(full_catalogue, unit_a):
+    from shared_services.offer.models import UnitService
+    from shared_services.offer.selectors import OWN, service_search
+    from shared_services.offer.services import unit_service_save
+
+    def own_found(text):
+        return [result.slug for result in service_search(text) if result.kind == OWN]
+
+    with tenant_context(unit_a):
+        service_search("wynajem sali")  # counts the unit's services: none of its own
+        with CaptureQueriesContext(connection) as captured:
+            assert not own_found("wynajem sali")
+        assert not [query for query in captured.captured_queries if "offer_unitservice" in query["sql"]]
+        unit_service_save(
+            service=UnitService(
+                slug="wynajem-sali", name="Wynajem sali w ratuszu", short_description="Sala na 50 osób."
+            )
+        )
+        assert own_found("wynajem sali") == ["wynajem-sali"]

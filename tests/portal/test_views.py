@@ -51,8 +51,8 @@ class TestBrowsing:
 
     def test_home_page_query_count_is_pinned(self, full_catalogue, client, unit_a, django_assert_num_queries):
         page(client, TORUN, "/")
-        # SET search_path, branding, two counts (adopted and own services), categories, life events.
-        with django_assert_num_queries(6):
+        # SET search_path, categories, life events: the branding and the counts of services come from the cache.
+        with django_assert_num_queries(3):
             assert page(client, TORUN, "/").status_code == 200
 
     def test_a_category_lists_only_what_this_unit_offers(self, full_catalogue, client, unit_a, unit_b):
@@ -112,8 +112,9 @@ class TestBrowsing:
 
     def test_search_query_count_is_pinned(self, full_catalogue, client, unit_a, django_assert_num_queries):
         page(client, TORUN, "/")
-        # SET search_path, branding, adopted and own services matching every word.
-        with django_assert_num_queries(4):
+        # SET search_path and the adopted services matching every word: the branding and the counts come from the
+        # cache, and Toruń has no own service to search.
+        with django_assert_num_queries(2):
             assert page(client, TORUN, "/szukaj/", data={"q": "podatek"}).status_code == 200
 
 
