@@ -241,8 +241,9 @@ CACHES["routing"] = {**CACHES["default"], "KEY_PREFIX": f"{_CACHE_PREFIX}:routin
 del CACHES["routing"]["KEY_FUNCTION"]
 # What filing needs of a service, per unit, next to the regional catalogue's generation (offer/filing_cache.py).
 CACHES["offer"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:offer"}
-# Each unit's branding, read by every page of the unit (branding/selectors.py).
-CACHES["branding"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:branding"}
+# What a unit's pages read on every request: its branding (branding/selectors.py), the office header's count of
+# unread notifications (notifications/selectors.py); entries per unit, named with its id.
+CACHES["unit_pages"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:unit-pages"}
 # Counters of the abuse limits (platform_core/rate_limits.py), kept by django-ratelimit: keyed without the schema,
 # so that one client address is counted across every unit; a unit's own counters name its schema in their key.
 CACHES["rate_limits"] = {**CACHES["routing"], "KEY_PREFIX": f"{_CACHE_PREFIX}:rate-limits"}

@@ -28,9 +28,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(Path(tempfile.gettempdir()) / f"ratusz-offer-cache-{DATABASES['default']['TEST']['NAME']}"),
     },
-    "branding": {
+    "unit_pages": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(Path(tempfile.gettempdir()) / f"ratusz-branding-cache-{DATABASES['default']['TEST']['NAME']}"),
+        "LOCATION": str(Path(tempfile.gettempdir()) / f"ratusz-unit-pages-{DATABASES['default']['TEST']['NAME']}"),
     },
     # What the outbox sweep measured for /metrics (platform_core/metrics.py).
     "metrics": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "metrics"},

@@ -129,15 +129,15 @@ def smtp(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_state():
-    """Each test starts in the public schema with empty routing, offer and branding caches and no abuse limit used.
+    """Each test starts in the public schema with empty routing, offer and unit page caches and no abuse limit used.
 
     Cache entries dropped only on commit would otherwise outlive the test's rolled-back changes.
     """
     connection.set_schema_to_public()
-    for alias in ("routing", "offer", "branding", "rate_limits"):
+    for alias in ("routing", "offer", "unit_pages", "rate_limits"):
         caches[alias].clear()
     yield
-    for alias in ("routing", "offer", "branding", "rate_limits"):
+    for alias in ("routing", "offer", "unit_pages", "rate_limits"):
         caches[alias].clear()
     connection.set_schema_to_public()
     # A Celery app made in a test becomes the current one unless told otherwise, and shared tasks then publish

@@ -17,7 +17,7 @@ from .models import UnitBranding
 # Bump when the cached row's meaning changes without its fields changing (a new field changes its shape:
 # such entries are read as a miss).
 _KEY_VERSION = 1
-_GENERATIONS = GenerationCache("branding", key_version=_KEY_VERSION)
+_GENERATIONS = GenerationCache("unit_pages", key_version=_KEY_VERSION)
 
 
 def _generation_key(unit_id) -> str:

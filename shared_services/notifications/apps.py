@@ -11,9 +11,15 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from shared_services.inbox import signals
 
         from . import delivery, receivers  # noqa: F401 (delivery registers its outbox handler)
+        from .models import Notification
+
+        for model_signal in (post_save, post_delete):
+            model_signal.connect(receivers.on_notification_saved_or_deleted, sender=Notification)
 
         signals.case_assigned.connect(receivers.on_case_assigned, dispatch_uid="notifications.case_assigned")
         signals.resident_answered.connect(receivers.on_resident_answered, dispatch_uid="notifications.answered")

@@ -3,7 +3,7 @@
 from shared_services.inbox.models import CaseNote
 
 from .models import Kind
-from .selectors import answer_recipients
+from .selectors import answer_recipients, staff_unread_changed
 from .services import notify
 
 
@@ -26,3 +26,10 @@ def on_office_wrote(sender, note, **kwargs):
         return
     kind = Kind.OFFICE_REQUESTED if note.kind == CaseNote.Kind.REQUEST else Kind.OFFICE_REPLIED
     notify(recipient=resident, kind=kind, case=note.case, email=entry.sender_email, note=note)
+
+
+def on_notification_saved_or_deleted(sender, instance, **kwargs):
+    """Every save and delete through the ORM changes the recipient's unread count (selectors.staff_unread_count),
+    not only those that remember to say so; marking read with update() says so itself."""
+    if instance.recipient_id is not None:
+        staff_unread_changed(instance.recipient_id)

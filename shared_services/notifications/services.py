@@ -8,7 +8,7 @@ from shared_services.audit.services import audit_record
 from shared_services.inbox.outbox import outbox_add
 
 from .models import STAFF_KINDS, Kind, Notification, NotificationPreferences
-from .selectors import email_wanted, preferences_of
+from .selectors import email_wanted, preferences_of, staff_unread_changed
 
 OUTBOX_KIND = "notify"
 
@@ -31,6 +31,7 @@ def notifications_read(*, user, ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, kind__in=STAFF_KINDS, read_at=None)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
+    staff_unread_changed(user.pk)  # an update() sends no signal (receivers.py)
     return unread.update(read_at=timezone.now())
 
 

@@ -95,7 +95,7 @@ def test_a_service_the_unit_stops_offering_leaves_the_count_at_once(full_catalog
 def test_an_entry_forged_in_the_cache_is_not_shown(full_catalogue, client, unit_a):
     tagline_set(unit_a, "Gród Kopernika")
     home(client, TORUN)
-    cache, key = caches["branding"], f"branding:{unit_a.pk}"
+    cache, key = caches["unit_pages"], f"branding:{unit_a.pk}"
     stored = cache.get(key, version=selectors._KEY_VERSION)
     assert stored is not None
     cache.set(key, stored.replace("Gród Kopernika", "Zapłać tutaj!"), version=selectors._KEY_VERSION)

@@ -215,19 +215,19 @@ class TestTimeline:
     ):
         """Session and user, role, the case with its entry, allowed actions, the timeline's reads (audit, notes,
         people, departments, the register's answers and their files), the form choices, the letter templates of
-        the request and the reply (one read for both), payment, attachments, the header's count of unread
-        notifications, the case's places (the other cases on its parcels only when it has one): 19, for two events
-        or twenty."""
+        the request and the reply (one read for both), payment, attachments, the case's places (the other cases on
+        its parcels only when it has one): 18, for two events or twenty; the header's count of unread notifications
+        is cached."""
         signed_in(client, unit_a, office["admin"])
         register(client, office)
         page(client, office["case"])  # warm the session and the unit's host
-        with django_assert_num_queries(19):
+        with django_assert_num_queries(18):
             page(client, office["case"])
         for number in range(6):
             act(client, office["case"], "note", text=f"Notatka {number}")
             act(client, office["case"], "forward", department=office["taxes" if number % 2 else "citizens"].pk)
         act(client, office["case"], "assign", assignee=office["admin"].pk)
-        with django_assert_num_queries(19):
+        with django_assert_num_queries(18):
             page(client, office["case"])
 
 

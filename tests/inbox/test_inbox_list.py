@@ -384,5 +384,5 @@ class TestQueryCount:
 
 # The unit's schema, the session, its user and role, the people the user may assign to (the filters' list),
 # the count, the departments of the filters, the page of cases with their entries, fees, departments and
-# assignees (one query), the people of the bulk bar's list, and the header's count of unread notifications.
-QUERIES_OF_THE_INBOX_PAGE = 10
+# assignees (one query), the people of the bulk bar's list; the header's count of unread notifications is cached.
+QUERIES_OF_THE_INBOX_PAGE = 9
