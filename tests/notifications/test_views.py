@@ -192,3 +192,27 @@ class TestPreferences:
             assert User.objects.filter(pk=resident.pk).exists()
         with tenant_context(unit_b):
             assert not NotificationPreferences.objects.exists()  # Lubicz keeps its own people's choices
+
+
+def test_the_header_count_is_each_units_and_each_persons_own_though_their_ids_are_the_same(office, unit_a, unit_b):
+    from django.test import Client
+
+    from shared_services.identity.services import role_apply
+    from shared_services.notifications.services import notifications_read
+
+    # Each unit numbers its accounts on its own: Lubicz's clerk has the id of Toruń's clerk, who has two unread.
+    with tenant_context(unit_b):
+        User.objects.filter(pk=office["clerk"].pk).delete()
+        lubicz_clerk = User.objects.create(pk=office["clerk"].pk, username="lubicz", email="lubicz@urzad.example")
+        role_apply(lubicz_clerk, StaffRole.CLERK)
+    torun, lubicz = Client(), Client()
+    signed_in(torun, unit_a, office["clerk"])
+    signed_in(lubicz, unit_b, lubicz_clerk)
+    for _ in range(2):  # counted, then from the cache
+        assert '"unread-count">2<' in torun.get("/urzad/", HTTP_HOST=TORUN).content.decode()
+        assert "unread-count" not in lubicz.get("/urzad/", HTTP_HOST=LUBICZ).content.decode()
+    signed_in(torun, unit_a, office["colleague"])
+    assert '"unread-count">1<' in torun.get("/urzad/", HTTP_HOST=TORUN).content.decode()
+    with tenant_context(unit_a):
+        notifications_read(user=office["colleague"])
+    assert "unread-count" not in torun.get("/urzad/", HTTP_HOST=TORUN).content.decode()
