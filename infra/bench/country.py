@@ -32,10 +32,11 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
          offer the ID card service, whose general letter the inbox tests file.
    Throughput = HTTP requests answered as expected / wall time of the load; p50/p95 of a page (one request;
    intakes apart, their four requests together). Meanwhile PostgreSQL's memory is sampled every 0.5 s: each
-   backend of the database (on Citus, on every node) from /proc/<pid>/smaps_rollup (the embedded server runs on
-   this machine; Private =
-   Private_Clean + Private_Dirty, the memory the backend alone holds, its caches included; Pss shares the
-   shared buffers out). Largest backend and sum over backends; the spread loads' trend: the largest backend in
+   backend of the database (on Citus, on every node) from /proc/<pid>/smaps (the embedded server runs on
+   this machine; "own" =
+   Private_Clean + Private_Dirty of the backend's private mappings, the memory it alone holds, its catalogue
+   caches included; the shared buffers are left out, though the kernel counts a buffer page only this backend
+   has touched as private; Pss shares them out). Largest backend and sum over backends; the spread loads' trend: the largest backend in
    each third of their samples (bounded: the last third's no larger than the first two thirds', +10%).
 4. Afterwards, in each unit's schema: every acknowledged intake (a 302 to /wnioski/<uuid>/) is an application
    with its register entry and signed receipt, the applications filed during the run are exactly those, and
@@ -318,6 +319,22 @@ def actions_make(kinds: list[str], targets: list[Target], one: Target, load: str
     return actions
 
 
+def first_visits(targets: list[Target], seed: int) -> list[Action]:
+    """Every unit's home page, its clerk's office start page, and its form page where it offers the intake, in a
+    random order: what the spread load's shared caches hold in steady state. An entry there is warm when its key
+    comes back within the entry's life, and at the spread load's rate (about 140 requests/s) a unit is asked for
+    something every 20 s, its clerk for an office page every 80 s, its form page every 3 minutes — within the
+    300 s of its host → unit entry (TENANT_CACHE_SECONDS) and the hour of its branding, its counts of services,
+    its form's filing entry and its clerk's count of unread notifications. Cards are not cached; nor is what
+    each connection of PostgreSQL keeps of the schemas it has visited, which the warm-up leaves as cold as
+    steady state does (a connection holds at most 200 of the 2,807)."""
+    actions = [Action(kind="home", target=target, path="/") for target in targets]
+    actions += [Action(kind="office", target=target, path=OFFICE_PAGES[0]) for target in targets]
+    actions += [Action(kind="form", target=target, path=FORM_URL) for target in targets if target.intake]
+    random.Random(seed).shuffle(actions)
+    return actions
+
+
 def _intake(conn, host: str, pdf: bytes) -> tuple[str | None, str | None]:
     """A new visitor opens the form (its CSRF cookie and token) and files the general letter with the PDF:
     (the application's reference, None), or (None, what went wrong)."""
@@ -430,25 +447,36 @@ def load_drive(port: int, load: Load, clients: int, pdf: bytes, server_pid: int)
 # --- PostgreSQL's memory, sampled ----------------------------------------------------------------------------
 
 
-def _smaps_rollup(pid: int) -> dict[str, int]:
-    """kB of the process's memory by kind (Pss, Private_Clean, …); {} when it has ended since it was listed. Raises
-    PermissionError for another user's process, OSError where there is no /proc."""
+def _backend_memory(pid: int) -> dict[str, int]:
+    """kB of the process's memory: "own", the pages of its private mappings that it alone holds (its catalogue
+    caches, plans, sorts), and "pss", its proportional share of everything it maps; {} when it has ended since
+    it was listed. Shared mappings (PostgreSQL's shared buffers) are left out of "own": a buffer page that only
+    this backend has touched yet counts as private in the kernel's figures, though it belongs to the server's
+    fixed shared_buffers. Raises PermissionError for another user's process, OSError where there is no /proc."""
     try:
-        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        lines = Path(f"/proc/{pid}/smaps").read_text().splitlines()
     except (FileNotFoundError, ProcessLookupError):
         return {}
-    figures = {}
-    for line in lines[1:]:
+    own = pss = 0
+    shared = False
+    for line in lines:
         name, _, rest = line.partition(":")
-        if rest.strip().endswith("kB"):
-            figures[name] = int(rest.split()[0])
-    return figures
+        if not rest.endswith("kB"):
+            fields = line.split()
+            if len(fields) > 1 and "-" in fields[0] and len(fields[1]) == 4:  # a mapping: "start-end perms …"
+                shared = fields[1][3] == "s"
+            continue
+        if name == "Pss":
+            pss += int(rest.split()[0])
+        elif name in ("Private_Clean", "Private_Dirty") and not shared:
+            own += int(rest.split()[0])
+    return {"own": own, "pss": pss}
 
 
 @dataclass(frozen=True)
 class MemorySample:
     at: float  # time.monotonic()
-    private_mb: dict[int, float]  # backend pid → Private_Clean + Private_Dirty
+    private_mb: dict[int, float]  # backend pid → private pages of its private mappings (_backend_memory's "own")
     pss_mb: float  # over the backends
     cpu: dict[int, float]  # backend pid → CPU seconds since it started
 
@@ -499,14 +527,14 @@ class MemorySampler:
                 private, pss = {}, 0.0
                 for pid in pids:
                     try:
-                        figures = _smaps_rollup(pid)
+                        figures = _backend_memory(pid)
                     except OSError:  # not on this machine, or not ours
                         self.unreadable = True
                         continue
                     if not figures:  # a backend closed since the list was read
                         continue
-                    private[pid] = (figures.get("Private_Clean", 0) + figures.get("Private_Dirty", 0)) / 1024
-                    pss += figures.get("Pss", 0) / 1024
+                    private[pid] = figures["own"] / 1024
+                    pss += figures["pss"] / 1024
                 cpu = _process_cpu(private)
                 self.samples.append(MemorySample(at=time.monotonic(), private_mb=private, pss_mb=pss, cpu=cpu))
         finally:
@@ -692,14 +720,17 @@ def _measure(options, url: str, folder: Path) -> dict:
     pdf = sample_pdf()
     rng = random.Random(options.seed)
     kinds = rng.choices(list(MIX), weights=list(MIX.values()), k=options.actions)
-    order = ["one warm-up"]
+    order = ["one warm-up"] + (["spread warm-up"] if options.spread_warmup else [])
     for round_number in range(options.rounds):
         order += list(LOADS) if round_number % 2 == 0 else list(reversed(LOADS))
     loads = []
     for index, label in enumerate(order):
-        load = "one" if label.startswith("one") else "spread"
-        count = options.warmup if label == "one warm-up" else options.actions
-        actions = actions_make(kinds[:count], targets, one, load, seed=options.seed + index)
+        if label == "spread warm-up":
+            actions = first_visits(targets, seed=options.seed)
+        else:
+            load = "one" if label.startswith("one") else "spread"
+            count = options.warmup if label == "one warm-up" else options.actions
+            actions = actions_make(kinds[:count], targets, one, load, seed=options.seed + index)
         loads.append(Load(label=label, actions=actions))
     since = timezone.now()
     result = serving_run(database_url=url, loads=loads, options=options, folder=folder, one=one, pdf=pdf)
@@ -714,6 +745,15 @@ def _measure(options, url: str, folder: Path) -> dict:
         f"load: {options.rounds} rounds of {options.actions} actions per load after {options.warmup} warm-up ones "
         f"on the one unit; mix by weight: " + ", ".join(f"{kind} {weight}" for kind, weight in MIX.items())
     )
+    warmup = next((load for load in loads if load.label == "spread warm-up"), None)
+    if warmup:
+        print(
+            f"    spread warm-up (untimed; every unit's first visit: its home page, its clerk's office start page, and "
+            f"its form page where it offers one): {warmup.requests} requests in {warmup.wall:.1f} s ({warmup.rate:.0f}/s)"
+            + (f", {warmup.failures.total()} failed" if warmup.failures else "")
+        )
+    else:
+        print("    no spread warm-up (--no-spread-warmup): the spread load meets every unit cold")
     print(
         f"    {'':26} {'requests':>8} {'failed':>6} {'wall s':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'intake p95':>10}"
     )
@@ -756,7 +796,9 @@ def _measure(options, url: str, folder: Path) -> dict:
             + "\n    ".join(result["log"][-5:])
         )
 
-    print("PostgreSQL memory (client backends of the database, /proc/<pid>/smaps_rollup, every 0.5 s):")
+    print(
+        "PostgreSQL memory (client backends of the database, /proc/<pid>/smaps, shared buffers left out, every 0.5 s):"
+    )
     if sampler.unreadable:
         print("    (backends could not be read: DATABASE_URL's server is not on this machine, or not ours)")
     figures_by_load = {}
@@ -765,7 +807,7 @@ def _measure(options, url: str, folder: Path) -> dict:
         figures = figures_by_load[load] = memory_figures(samples)
         if figures:
             print(
-                f"    {load:7} largest backend {figures['backend_max']:.1f} MB (Private), sum over backends "
+                f"    {load:7} largest backend {figures['backend_max']:.1f} MB (own), sum over backends "
                 f"{figures['sum_max']:.1f} MB (Pss {figures['pss_max']:.1f} MB); {figures['backends']} backends seen in "
                 f"{figures['samples']} samples; largest backend by third of the samples "
                 + " / ".join(f"{value:.1f}" for value in figures["thirds_max"])
@@ -852,6 +894,7 @@ def _side_run(url: str, options) -> dict:
     command = [sys.executable, "-m", "infra.bench.country", "--database-url", url]
     for name in ("units", "actions", "warmup", "rounds", "clients", "workers", "max_schemas", "seed"):
         command += [f"--{name.replace('_', '-')}", str(getattr(options, name))]
+    command.append("--spread-warmup" if options.spread_warmup else "--no-spread-warmup")
 
     def relay(line: str, _seconds: float) -> None:
         if not line.startswith(RESULT_MARK):
@@ -908,6 +951,12 @@ def main(argv=None) -> None:
     parser.add_argument("--units", type=int, help="only the first N units of the register (default: all)")
     parser.add_argument("--actions", type=int, help="actions per load and round (default 1000; 500 with --citus)")
     parser.add_argument("--warmup", type=int, default=200, help="untimed actions on the one unit first (default 200)")
+    parser.add_argument(
+        "--spread-warmup",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="visit every unit once first, untimed, as steady state leaves the shared caches (default: yes)",
+    )
     parser.add_argument(
         "--rounds",
         type=int,
