@@ -3,7 +3,7 @@ an environment variable the chart sets (docs/deployment.md).
 
 Pre-fork sync workers: a request holds one database connection for its whole life, and a unit's schema is chosen
 per connection, so a worker per request in flight is the simple and safe shape. Workers are recycled after
-GUNICORN_MAX_REQUESTS requests: a PostgreSQL backend keeps the catalogue of every schema it touched (about 0.65 MB
+GUNICORN_MAX_REQUESTS requests: a PostgreSQL backend keeps the catalogue of every schema it touched (75 KB–1.15 MB
 each), and a worker that served many units would hold it for ever; a new worker gets a new connection.
 """
 
