@@ -16,7 +16,7 @@ Django's executor on two schemas of a group ("witnesses") with an execute wrappe
 statement, and what it read back: rows (re-read as JSON by the server) or row counts. When both
 witnesses recorded the same thing, and the plan holds only Django's own schema operations (no RunPython,
 no RunSQL, all atomic), the recording is replayed into each other schema of the group as one script in
-one transaction and one round trip: `SET LOCAL search_path`, each write as recorded, each read executed
+one transaction and one round trip (on Citus, one statement at a time): `SET LOCAL search_path`, each write as recorded, each read executed
 again with its result collected (reads with no write between them in one statement, which only makes
 them see one snapshot; a read that asks for no order compared as a set, since PostgreSQL answers it in
 whatever physical order the schema's table has), and the `django_migrations` rows (stamped with the replay's own time). The
@@ -60,6 +60,8 @@ from django_tenants.postgresql_backend.base import EXTRA_SEARCH_PATHS
 from django_tenants.signals import schema_migrated
 from django_tenants.utils import get_public_schema_name
 from psycopg2 import sql as pg
+
+from .citus import citus_installed
 
 # How many schemas of a group go through Django's executor before the others are replayed.
 WITNESSES = 2
@@ -301,6 +303,10 @@ class Replay:
     def __init__(self, entries, applied: int):
         self.applied = applied
         parts, self.expected = [], []
+        # On Citus the same steps one statement at a time, each answer read back by the client: the setting that
+        # collects them in one round trip does not exist on the worker that runs a unit's queries. An answer is
+        # a statement's one value, or its row count.
+        self.steps: list[tuple[str, str | None]] = []
         reads: dict[str, str] = {}  # consecutive reads, with no write between them: one statement
         for kind, statement, expected in [*entries, ("end", "", None)]:
             if kind == "rows" and reads.get(statement, expected) == expected:
@@ -309,15 +315,18 @@ class Replay:
             if reads:
                 answers = " || chr(30) || ".join(f"({_read_as_json(read)})" for read in reads)
                 parts.append(f"SELECT {_collect(answers)}")
+                self.steps.append((f"SELECT {answers}", "value"))
                 self.expected += [("rows", answer) for answer in reads.values()]
                 reads = {}
             if kind == "rows":
                 reads[statement] = expected
             elif kind in ("exec", "record"):
                 parts.append(statement)
+                self.steps.append((statement, None))
             elif kind == "returned":
                 returned = READ_AS_JSON.format("TABLE ratusz_written")
                 parts.append(f"WITH ratusz_written AS ({statement}) SELECT {_collect(f'({returned})')}")
+                self.steps.append((f"WITH ratusz_written AS ({statement}) SELECT ({returned})", "value"))
                 self.expected.append((kind, expected))
             elif kind == "count":
                 parts.append(
@@ -325,8 +334,9 @@ class Replay:
                     f"EXECUTE $ratusz_sql${statement}$ratusz_sql$; GET DIAGNOSTICS ratusz_count = ROW_COUNT; "
                     f"PERFORM {_collect('ratusz_count::text')}; END $ratusz_replay$"
                 )
+                self.steps.append((statement, "rowcount"))
                 self.expected.append((kind, expected))
-        self.script = ";\n".join([f"SELECT set_config('{RESULTS}', '', true)", *parts])
+        self.statements = [f"SELECT set_config('{RESULTS}', '', true)", *parts]
 
     def apply(self, schema: str) -> None:
         """Replay into `schema`; ReplayRefused (and nothing changed) when it failed or read something else."""
@@ -338,23 +348,41 @@ class Replay:
         )
         if connection.schema_name != get_public_schema_name():
             connection.set_schema_to_public()
+        set_path = pg.SQL("SET LOCAL search_path = {}")
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                set_path = pg.SQL("SET LOCAL search_path = {}")
-                script = pg.SQL(";\n").join(
-                    [
-                        set_path.format(unit_path),
-                        pg.SQL(self.script),
-                        set_path.format(public_path),
-                        pg.SQL(f"SELECT current_setting('{RESULTS}')"),
-                    ]
-                )
-                cursor.execute(script.as_string(cursor.cursor))  # one round trip
-                (answers,) = cursor.fetchone()
+                if citus_installed():
+                    # Citus forwards a distributed schema's statements to its worker as prepared statements,
+                    # which hold one command each.
+                    cursor.execute(set_path.format(unit_path))
+                    answers = self._steps_run(cursor)
+                    cursor.execute(set_path.format(public_path))
+                else:
+                    script = pg.SQL(";\n").join(
+                        [
+                            set_path.format(unit_path),
+                            *map(pg.SQL, self.statements),
+                            set_path.format(public_path),
+                            pg.SQL(f"SELECT current_setting('{RESULTS}')"),
+                        ]
+                    )
+                    cursor.execute(script.as_string(cursor.cursor))  # one round trip
+                    (answers,) = cursor.fetchone()
                 self._check(answers)  # raising rolls the replay back
         except DatabaseError as error:
             raise ReplayRefused(f"the replay failed: {_describe(error)}") from error
         schema_migrated.send(sender=SchemaMigrator, schema_name=schema)
+
+    def _steps_run(self, cursor) -> str:
+        """The steps one statement at a time; their answers as the one-round-trip script collects them."""
+        answers = []
+        for statement, answer in self.steps:
+            cursor.execute(statement)  # no parameters: taken as written, as the script is
+            if answer == "value":
+                answers.append(cursor.fetchone()[0])
+            elif answer == "rowcount":
+                answers.append(str(cursor.rowcount))
+        return "".join(answer + SEPARATOR for answer in answers)
 
     def _check(self, answers: str) -> None:
         answers = answers.split(SEPARATOR)[:-1]
