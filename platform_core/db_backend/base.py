@@ -3,12 +3,13 @@ bound on the unit schemas one persistent connection may visit.
 
 A PostgreSQL backend keeps the catalogue entries of every table it has opened until its connection closes: about
 75 KB per unit schema for residents' pages, 200 KB for the office's, up to 1.2 MB when a connection reads all of a
-unit's 47 tables, and `DISCARD ALL` frees none of it. Under traffic spread over thousands of units, a web worker's persistent connection
-would grow for as long as CONN_MAX_AGE lets it live. A connection per request keeps memory flat but costs about
-five times the throughput at country scale (a new backend loads the public tables' catalogue again). So a
-connection that has visited CONN_MAX_SCHEMAS unit schemas is closed where Django closes one older than
-CONN_MAX_AGE: at the end of the request (and the start of the next) — the request that crossed the bound
-finishes on it — and the next request opens a new one. Celery closes its connections before and after every task.
+unit's 47 tables, and `DISCARD ALL` frees none of it. Under traffic spread over thousands of units, a web worker's
+persistent connection would grow for as long as CONN_MAX_AGE lets it live. A connection per request keeps memory
+flat but costs about five times the throughput at country scale (a new backend loads the public tables' catalogue
+again). So a connection that has visited CONN_MAX_SCHEMAS unit schemas is closed where Django closes one older than
+CONN_MAX_AGE: at the end of the request (and the start of the next) — the request that crossed the bound finishes on
+it — and the next request opens a new one. Celery closes its connections before and after every task, and a sweep
+over every unit between two units at the bound (tenants/sweeps.py).
 """
 
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper

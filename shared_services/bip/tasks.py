@@ -4,7 +4,7 @@ has come), but its subscribers must be told once that time comes."""
 from celery import shared_task
 from django_tenants.utils import tenant_context
 
-from tenants.selectors import units_with_schemas
+from tenants.sweeps import units_swept
 
 from .services import scheduled_announce
 
@@ -13,7 +13,7 @@ from .services import scheduled_announce
 def bip_scheduled_announce():
     """In every unit with a schema: queue the e-mails about scheduled items whose time has come."""
     told = 0
-    for unit in units_with_schemas():
+    for unit in units_swept():
         with tenant_context(unit):
             told += scheduled_announce()
     return told

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django_tenants.utils import tenant_context
 
-from tenants.selectors import units_with_schemas
+from tenants.sweeps import units_swept
 
 from .services import orphan_files_remove, visitor_drafts_remove
 
@@ -11,7 +11,7 @@ def orphan_files_sweep():
     """Daily, in every unit with a schema: remove attachment files left by intakes killed mid-way, and the
     drafts (with their files) that visitors without an account left behind."""
     removed = 0
-    for unit in units_with_schemas():
+    for unit in units_swept():
         with tenant_context(unit):
             visitor_drafts_remove()
             removed += len(orphan_files_remove())

@@ -3,7 +3,7 @@ from django.db.models import Count, Min
 from django_tenants.utils import tenant_context
 
 from platform_core.metrics import outbox_backlog_record
-from tenants.selectors import units_with_schemas
+from tenants.sweeps import units_swept
 
 from .entry_files import entry_files_orphans_remove
 from .models import OutboxMessage, OutboxStatus
@@ -23,7 +23,7 @@ def outbox_sweep():
     /metrics (platform_core/metrics.py): a scrape never reads thousands of schemas itself."""
     handled = pending = 0
     oldest = None
-    for unit in units_with_schemas():
+    for unit in units_swept():
         with tenant_context(unit):
             backlog = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).aggregate(
                 count=Count("id"), oldest=Min("created_at")
@@ -40,7 +40,7 @@ def outbox_sweep():
 def entry_files_orphans_sweep():
     """Daily, in every unit with a schema: remove files of answers and letters left by intakes killed mid-way."""
     removed = 0
-    for unit in units_with_schemas():
+    for unit in units_swept():
         with tenant_context(unit):
             removed += len(entry_files_orphans_remove())
     return removed

@@ -3,7 +3,7 @@ from collections import Counter
 from celery import shared_task
 from django_tenants.utils import tenant_context
 
-from tenants.selectors import units_with_schemas
+from tenants.sweeps import units_swept
 
 from .services import payments_reconcile_due
 
@@ -14,7 +14,7 @@ def payments_reconcile_sweep():
     payments and refunds still waiting for their notification, so a lost notification never leaves a paid fee
     or a refund unrecorded."""
     outcomes: Counter = Counter()
-    for unit in units_with_schemas():
+    for unit in units_swept():
         with tenant_context(unit):
             outcomes.update(payments_reconcile_due())
     return dict(outcomes)

@@ -6,7 +6,7 @@ pending (a lost task, a broker that was down at filing)."""
 from celery import shared_task
 from django_tenants.utils import tenant_context
 
-from tenants.selectors import units_with_schemas
+from tenants.sweeps import units_swept
 
 from . import services
 from .selectors import places_pending
@@ -28,7 +28,7 @@ def place_resolve(self, place_id: int) -> str:
 def places_resolve_sweep() -> int:
     """Periodically (CELERY_BEAT_SCHEDULE): look up, in every unit, the places still pending."""
     done = 0
-    for unit in units_with_schemas():
+    for unit in units_swept():
         with tenant_context(unit):
             for place in places_pending():
                 services.place_resolve(place.pk)

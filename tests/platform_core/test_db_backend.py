@@ -94,3 +94,38 @@ def test_a_connection_under_its_bound_or_without_one_stays(persistent_connection
         assert unit.name in home_page(unit)
         assert backend_pid() == first
     assert connection.unit_schemas_visited == {unit_a.schema_name, unit_b.schema_name}
+
+
+def sweep_pids(units) -> list[int]:
+    """A sweep's visits (tenants/sweeps.py): each unit's schema read, the backend that read it."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.sweeps import units_swept
+
+    pids = []
+    for unit in units_swept(units):
+        with tenant_context(unit), connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM django_migrations")
+        pids.append(backend_pid())
+    return pids
+
+
+def test_a_sweep_over_every_unit_closes_its_connection_between_units_at_the_bound(persistent_connection, units):
+    persistent_connection(1)
+    first, second = sweep_pids(units)
+    assert first != second and backend_pid() is None  # closed after each unit, the last one included
+
+
+def test_a_sweep_under_the_bound_keeps_one_connection(persistent_connection, units):
+    persistent_connection(3)
+    first, second = sweep_pids(units)
+    assert first == second == backend_pid()
+
+
+def test_a_sweep_inside_a_transaction_never_closes_its_connection(persistent_connection, units):
+    from django.db import transaction
+
+    persistent_connection(1)
+    with transaction.atomic():
+        first, second = sweep_pids(units)
+        assert first == second == backend_pid()

@@ -4,7 +4,7 @@ from django_tenants.utils import tenant_context
 
 from shared_services.payments import crypto
 from shared_services.payments.models import ProviderConfig
-from tenants.selectors import units_with_schemas
+from tenants.sweeps import units_swept
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rotated = 0
-        for unit in units_with_schemas():
+        for unit in units_swept():
             with tenant_context(unit), transaction.atomic():
                 for config in ProviderConfig.objects.select_for_update().exclude(secrets_encrypted=""):
                     config.secrets_encrypted = crypto.secrets_rotate(config.secrets_encrypted)

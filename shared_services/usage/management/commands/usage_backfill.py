@@ -4,6 +4,7 @@ from django_tenants.utils import tenant_context
 from shared_services.usage.backfill import unit_facts_backfill, unit_overdue_count
 from shared_services.usage.services import usage_rollup
 from tenants.management.units import add_unit_codes_argument, units_of_codes
+from tenants.sweeps import units_swept
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         add_unit_codes_argument(parser)
 
     def handle(self, *args, codes, **options):
-        for unit in units_of_codes(codes):
+        for unit in units_swept(units_of_codes(codes)):
             with tenant_context(unit):
                 count = unit_facts_backfill()
                 unit_overdue_count()
