@@ -252,6 +252,14 @@ def sign_in_at_provider(driver, username: str, password: str = PASSWORD) -> None
     next_page_loaded(driver, page)
 
 
+def heading(browser) -> str:
+    """The page's <h1>, once there is one: asked again while a redirect replaces the document (a sign-in comes
+    back through the identity provider), when Chromium answers with an error instead."""
+    return WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda driver: driver.find_element(By.TAG_NAME, "h1").text
+    )
+
+
 def next_page_loaded(browser, page) -> None:
     """Wait until `page` (the <html> element the browser showed) has been replaced and the new one is loaded.
     While the document is being replaced (redirects: a sign-out goes through the identity provider and back),

@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 
 from onboarding.models import OperatorAction
-from tests.browser.conftest import check_page, sign_in_at_provider, use_language, wait_for
+from tests.browser.conftest import check_page, heading, sign_in_at_provider, use_language, wait_for
 from tests.conftest import UNIT_A
 from tests.support.accounts import kc_account
 
@@ -29,10 +29,6 @@ def catalogue_editor(committed_catalogue, django_db_blocker):
             yield "redaktor.katalogu"
         finally:
             OperatorAction.objects.filter(details__slug=SLUG).delete()
-
-
-def heading(browser) -> str:
-    return wait_for(browser, expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))).text
 
 
 def looked_at(browser, name: str) -> None:

@@ -8,7 +8,7 @@ from selenium.webdriver.support import expected_conditions
 
 from onboarding.models import OperatorAction, OperatorActionKind
 from shared_services.catalogue.transfer import catalogue_export, catalogue_export_bytes
-from tests.browser.conftest import check_page, sign_in_at_provider, use_language, wait_for
+from tests.browser.conftest import check_page, heading, sign_in_at_provider, use_language, wait_for
 from tests.conftest import UNIT_A
 from tests.support.accounts import kc_account
 
@@ -27,10 +27,6 @@ def catalogue_mover(committed_catalogue, django_db_blocker):
             yield "przenosi.katalog"
         finally:
             OperatorAction.objects.filter(action__in=ACTIONS).delete()
-
-
-def heading(browser) -> str:
-    return wait_for(browser, expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))).text
 
 
 def submit(browser, selector: str) -> None:

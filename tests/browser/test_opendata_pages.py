@@ -7,12 +7,11 @@ import datetime
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 
 from shared_services.catalogue.models import RegisterListing
 from shared_services.identity.access import StaffRole
 from tenants.models import Tenant
-from tests.browser.conftest import check_page, sign_in_at_provider, use_language, wait_for
+from tests.browser.conftest import check_page, heading, sign_in_at_provider, use_language
 from tests.conftest import UNIT_A, UNIT_B
 from tests.support.accounts import kc_account
 
@@ -44,10 +43,6 @@ def listings(committed_catalogue, django_db_blocker):
             yield
         finally:
             RegisterListing.objects.all().delete()
-
-
-def heading(browser) -> str:
-    return wait_for(browser, expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))).text
 
 
 def test_a_units_open_data_page_passes_in_both_languages(browser, browser_server, listings):

@@ -20,7 +20,7 @@ from shared_services.usage.models import (
 )
 from shared_services.usage.services import usage_rollup
 from tenants.models import Tenant
-from tests.browser.conftest import check_page, sign_in_at_provider, use_language, wait_for
+from tests.browser.conftest import check_page, heading, sign_in_at_provider, use_language, wait_for
 from tests.conftest import UNIT_A, UNIT_B
 from tests.support.accounts import kc_account
 from tests.usage.test_pages import facts_for
@@ -49,10 +49,6 @@ def usage_figures(committed_catalogue, django_db_blocker):
         finally:
             for model in usage_tables:
                 model.objects.all().delete()
-
-
-def heading(browser) -> str:
-    return wait_for(browser, expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))).text
 
 
 def test_the_operators_view_with_its_period_selector(browser, browser_server, usage_figures):
