@@ -11,17 +11,17 @@ schema). A schema is migrated in one transaction when every migration of its pla
 
 That still cost ~200 ms per schema, 552 s for a one-field migration over the country's 2,807 schemas: the
 executor, a clone of the project state, the signals' ORM work, ~150 queries. Yet for schemas at the same
-migration state Django sends the same SQL, apart from what it reads back. So `migrate_group` runs
-Django's executor on two schemas of a group ("witnesses") with an execute wrapper that records every
-statement, and what it read back: rows (re-read as JSON by the server) or row counts. When both
-witnesses recorded the same thing, and the plan holds only Django's own schema operations (no RunPython,
-no RunSQL, all atomic), the recording is replayed into each other schema of the group as one script in
-one transaction and one round trip (on Citus, one statement at a time): `SET LOCAL search_path`, each write as recorded, each read executed
-again with its result collected (reads with no write between them in one statement, which only makes
-them see one snapshot; a read that asks for no order compared as a set, since PostgreSQL answers it in
-whatever physical order the schema's table has), and the `django_migrations` rows (stamped with the replay's own time). The
-results are compared with the witnesses' before the transaction is let through. On the country's 2,807
-schemas that is ~20 ms of work per schema, on two processes (`migrate_units --processes`).
+migration state Django sends the same SQL, apart from what it reads back. So `migrate_group` runs Django's
+executor on two schemas of a group ("witnesses") with an execute wrapper that records every statement, and what
+it read back: rows (re-read as JSON by the server) or row counts. When both witnesses recorded the same thing,
+and the plan holds only Django's own schema operations (no RunPython, no RunSQL, all atomic), the recording is
+replayed into each other schema of the group as one script in one transaction and one round trip (on Citus, one
+statement at a time): `SET LOCAL search_path`, each write as recorded, each read executed again with its result
+collected (reads with no write between them in one statement, which only makes them see one snapshot; a read
+that asks for no order compared as a set, since PostgreSQL answers it in whatever physical order the schema's
+table has), and the `django_migrations` rows (stamped with the replay's own time). The results are compared with
+the witnesses' before the transaction is let through. On the country's 2,807 schemas that is ~20 ms of work per
+schema, on two processes (`migrate_units --processes`).
 
 Why that equals running `migrate` in that schema: Django's migration code is deterministic given the
 project state (the same for the group) and what the database answers it; the replay checks that the
@@ -302,11 +302,10 @@ class Replay:
 
     def __init__(self, entries, applied: int):
         self.applied = applied
-        parts, self.expected = [], []
-        # On Citus the same steps one statement at a time, each answer read back by the client: the setting that
-        # collects them in one round trip does not exist on the worker that runs a unit's queries. An answer is
-        # a statement's one value, or its row count.
-        self.steps: list[tuple[str, str | None]] = []
+        self.expected = []
+        # ("exec", statement), ("value", WITH clause or "", expression) or ("rowcount", statement): run as one
+        # script that collects the answers in a setting, or on Citus one by one (_steps_run).
+        self.steps: list[tuple[str, ...]] = []
         reads: dict[str, str] = {}  # consecutive reads, with no write between them: one statement
         for kind, statement, expected in [*entries, ("end", "", None)]:
             if kind == "rows" and reads.get(statement, expected) == expected:
@@ -314,29 +313,21 @@ class Replay:
                 continue
             if reads:
                 answers = " || chr(30) || ".join(f"({_read_as_json(read)})" for read in reads)
-                parts.append(f"SELECT {_collect(answers)}")
-                self.steps.append((f"SELECT {answers}", "value"))
+                self.steps.append(("value", "", answers))
                 self.expected += [("rows", answer) for answer in reads.values()]
                 reads = {}
             if kind == "rows":
                 reads[statement] = expected
             elif kind in ("exec", "record"):
-                parts.append(statement)
-                self.steps.append((statement, None))
+                self.steps.append(("exec", statement))
             elif kind == "returned":
                 returned = READ_AS_JSON.format("TABLE ratusz_written")
-                parts.append(f"WITH ratusz_written AS ({statement}) SELECT {_collect(f'({returned})')}")
-                self.steps.append((f"WITH ratusz_written AS ({statement}) SELECT ({returned})", "value"))
+                self.steps.append(("value", f"WITH ratusz_written AS ({statement}) ", f"({returned})"))
                 self.expected.append((kind, expected))
             elif kind == "count":
-                parts.append(
-                    "DO $ratusz_replay$ DECLARE ratusz_count bigint; BEGIN "
-                    f"EXECUTE $ratusz_sql${statement}$ratusz_sql$; GET DIAGNOSTICS ratusz_count = ROW_COUNT; "
-                    f"PERFORM {_collect('ratusz_count::text')}; END $ratusz_replay$"
-                )
-                self.steps.append((statement, "rowcount"))
+                self.steps.append(("rowcount", statement))
                 self.expected.append((kind, expected))
-        self.statements = [f"SELECT set_config('{RESULTS}', '', true)", *parts]
+        self.statements = [f"SELECT set_config('{RESULTS}', '', true)", *map(_collecting, self.steps)]
 
     def apply(self, schema: str) -> None:
         """Replay into `schema`; ReplayRefused (and nothing changed) when it failed or read something else."""
@@ -376,12 +367,15 @@ class Replay:
     def _steps_run(self, cursor) -> str:
         """The steps one statement at a time; their answers as the one-round-trip script collects them."""
         answers = []
-        for statement, answer in self.steps:
-            cursor.execute(statement)  # no parameters: taken as written, as the script is
-            if answer == "value":
+        for kind, *step in self.steps:  # no parameters: each statement taken as written, as the script is
+            if kind == "value":
+                with_clause, expression = step
+                cursor.execute(f"{with_clause}SELECT {expression}")
                 answers.append(cursor.fetchone()[0])
-            elif answer == "rowcount":
-                answers.append(str(cursor.rowcount))
+            else:
+                cursor.execute(step[0])
+                if kind == "rowcount":
+                    answers.append(str(cursor.rowcount))
         return "".join(answer + SEPARATOR for answer in answers)
 
     def _check(self, answers: str) -> None:
@@ -410,6 +404,21 @@ def _read_as_json(statement: str) -> str:
 
 def _collect(expression: str) -> str:
     return f"set_config('{RESULTS}', current_setting('{RESULTS}') || {expression} || chr(30), true)"
+
+
+def _collecting(step: tuple[str, ...]) -> str:
+    """A replay step as the one-round-trip script runs it, its answer appended to the collecting setting."""
+    kind, *step = step
+    if kind == "value":
+        with_clause, expression = step
+        return f"{with_clause}SELECT {_collect(expression)}"
+    if kind == "rowcount":
+        return (
+            "DO $ratusz_replay$ DECLARE ratusz_count bigint; BEGIN "
+            f"EXECUTE $ratusz_sql${step[0]}$ratusz_sql$; GET DIAGNOSTICS ratusz_count = ROW_COUNT; "
+            f"PERFORM {_collect('ratusz_count::text')}; END $ratusz_replay$"
+        )
+    return step[0]
 
 
 def _values(pairs):
