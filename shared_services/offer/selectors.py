@@ -182,8 +182,7 @@ def service_count() -> int:
 
 
 def _service_counts() -> dict[str, int]:
-    """The standard and own services the unit offers, counted (cached: filing_cache). Most units have no own
-    service: their searches then leave that table alone."""
+    """The standard and own services the unit offers, counted (cached: filing_cache)."""
     return filing_cache.service_counts_cached(
         lambda: {"standard": offered_services().count(), "own": UnitService.objects.filter(enabled=True).count()}
     )
@@ -191,13 +190,15 @@ def _service_counts() -> dict[str, int]:
 
 def service_search(text: str, *, limit: int = 20) -> list[ServiceSummary]:
     """The unit's services that match `text`, best first, by the tiers of catalogue.search: the first tier
-    that finds anything answers. Two queries per full-text tier (adopted and own services); the tier that
-    forgives typing mistakes compares with the standard cards only (own services keep no folded words).
+    that finds anything answers. Two queries per full-text tier (adopted and own services; one where the unit has no
+    own service); the tier that forgives typing mistakes compares with the standard cards only (own services keep
+    no folded words).
     """
     if not query_words(text):
         return []
+    with_own = _service_counts()["own"] > 0
     for tier in SEARCH_TIERS:
-        found = _similar_adopted(text, limit) if tier == SIMILAR else _matching(text, tier, limit)
+        found = _similar_adopted(text, limit) if tier == SIMILAR else _matching(text, tier, limit, with_own=with_own)
         if found:
             found.sort(key=lambda pair: (*pair[0], pair[1].name))
             return [summary for _, summary in found[:limit]]
@@ -216,7 +217,7 @@ def _similar_adopted(text: str, limit: int) -> list[tuple]:
     return [(most_similar_first(item), _summary_of_adopted(item)) for item in similar]
 
 
-def _matching(text: str, tier: str, limit: int) -> list[tuple]:
+def _matching(text: str, tier: str, limit: int, *, with_own: bool) -> list[tuple]:
     query, every_word = tier_query(text, tier), tier != ANY_WORD
     candidates = limit + _KEYWORD_HEADROOM
     adopted = (
@@ -237,7 +238,7 @@ def _matching(text: str, tier: str, limit: int) -> list[tuple]:
         .annotate(**rank_annotations(vector="search_vector", name_vector="search_name", query=query))
         .only("slug", "name", "short_description", "keywords")
         .order_by(*ordering(every_word))[:candidates]
-        if _service_counts()["own"]
+        if with_own
         else []
     )
     found = [
