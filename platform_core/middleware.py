@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
+from platform_core.db_backend.unit_affinity import connection_for_unit
 from platform_core.logging import redact_secrets
 from tenants.models import UnitStatus
 from tenants.routing import unit_for_host
@@ -62,6 +63,7 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
 
         unit.domain_url = hostname
         request.tenant = unit
+        connection_for_unit(unit.schema_name)  # the worker's connection that holds the unit's catalogue
         connection.set_tenant(unit)
         request.urlconf = settings.ROOT_URLCONF
         return None

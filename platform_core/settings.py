@@ -216,10 +216,12 @@ if socket_dir := DATABASES["default"].get("OPTIONS", {}).pop("host", None):
 # start cold, several milliseconds of CPU per request. Not in development, where runserver's thread per
 # request would leave a connection behind with each thread.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0)
-# A persistent connection is closed after the request in which it has visited this many unit schemas: PostgreSQL
-# keeps the catalogue of every schema a backend touched until it closes (docs/deployment.md#database-connections).
-# 0: no bound.
+# A persistent connection holds at most this many unit schemas: PostgreSQL keeps the catalogue of every schema a
+# backend touched until it closes (docs/deployment.md#database-connections). 0: no bound.
 DATABASES["default"]["CONN_MAX_SCHEMAS"] = env.int("CONN_MAX_SCHEMAS", default=200)
+# How many such connections a web worker thread may keep, a unit sticking to the one that served it
+# (platform_core/db_backend/unit_affinity.py): more units than CONN_MAX_SCHEMAS per worker served warm.
+DATABASES["default"]["CONN_MAX_PER_THREAD"] = env.int("CONN_MAX_PER_THREAD", default=1)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection the database dropped is replaced, not an error
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

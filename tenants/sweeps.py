@@ -4,8 +4,8 @@ A PostgreSQL backend keeps the catalogue entries of every schema it has visited 
 (platform_core/db_backend/base.py). Celery closes its connection after each task, but a sweep is one task that
 visits every unit: at the country's 2,807 schemas the outbox sweep's backend (every minute) ended each run
 holding 77–103 MB, against at most 7 MB with the bound, in the same time. So the connection is closed between two
-units once it has visited CONN_MAX_SCHEMAS of them, as a web worker's is between two requests; never inside a
-transaction, which a sweep does not hold across units.
+units once it has visited CONN_MAX_SCHEMAS of them, as a web worker's is before it would take one more unit; never
+inside a transaction, which a sweep does not hold across units.
 """
 
 from django.db import connection

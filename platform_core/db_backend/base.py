@@ -6,10 +6,10 @@ A PostgreSQL backend keeps the catalogue entries of every table it has opened un
 unit's 47 tables, and `DISCARD ALL` frees none of it. Under traffic spread over thousands of units, a web worker's
 persistent connection would grow for as long as CONN_MAX_AGE lets it live. A connection per request keeps memory
 flat but costs about five times the throughput at country scale (a new backend loads the public tables' catalogue
-again). So a connection that has visited CONN_MAX_SCHEMAS unit schemas is closed where Django closes one older than
-CONN_MAX_AGE: at the end of the request (and the start of the next) — the request that crossed the bound finishes on
-it — and the next request opens a new one. Celery closes its connections before and after every task, and a sweep
-over every unit between two units at the bound (tenants/sweeps.py).
+again). So a connection holds at most CONN_MAX_SCHEMAS unit schemas: one that has visited that many is closed
+before it enters another, by the web's choice of connection (unit_affinity.py) and between two units of a sweep
+(tenants/sweeps.py); one that went over the bound within a request (a page visiting many units) is closed where
+Django closes one older than CONN_MAX_AGE, at the end of the request.
 """
 
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
@@ -33,10 +33,14 @@ class DatabaseWrapper(TenantDatabaseWrapper):
 
     @property
     def schema_bound_reached(self) -> bool:
-        bound = self.settings_dict.get("CONN_MAX_SCHEMAS") or 0
-        return 0 < bound <= len(self.unit_schemas_visited)
+        """Full: a unit schema it has not visited yet goes to another connection, or to this one reopened."""
+        return 0 < self._schema_bound <= len(self.unit_schemas_visited)
+
+    @property
+    def _schema_bound(self) -> int:
+        return self.settings_dict.get("CONN_MAX_SCHEMAS") or 0
 
     def close_if_unusable_or_obsolete(self):
         super().close_if_unusable_or_obsolete()
-        if self.connection is not None and self.schema_bound_reached:
+        if self.connection is not None and 0 < self._schema_bound < len(self.unit_schemas_visited):
             self.close()
