@@ -61,6 +61,7 @@ PLATFORM_DOMAIN: {{ include "ratusz.platformDomain" . | quote }}
 ALLOWED_HOSTS: {{ join "," (concat (list (include "ratusz.platformDomain" .) (printf ".%s" (include "ratusz.platformDomain" .))) .Values.customDomains) | quote }}
 CONN_MAX_AGE: {{ .Values.postgresql.connMaxAge | quote }}
 CONN_MAX_SCHEMAS: {{ .Values.postgresql.connMaxSchemas | quote }}
+CONN_MAX_PER_THREAD: {{ .Values.postgresql.connMaxPerThread | quote }}
 {{- with .Values.redis.cacheKeyPrefix }}
 CACHE_KEY_PREFIX: {{ . | quote }}
 {{- end }}
