@@ -9,6 +9,8 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
     python -m infra.bench.country --keep          # keep the database, and reuse it next time (no onboarding;
                                                   # with --units N, a larger kept one serves its first N units)
     python -m infra.bench.country --max-schemas 0 # no bound on the schemas a connection visits, to compare
+    python -m infra.bench.country --per-thread 1  # one connection per worker, recycled at the bound (before
+                                                  # the connections kept per unit), to compare
     python -m infra.bench.country --citus         # the first 100 units on plain PostgreSQL and on Citus (below)
 
 1. The database: the public schema migrated, the standard catalogue loaded and the units onboarded through the
@@ -19,9 +21,11 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
    the clerk's role in the unit's schema) signed in with a session of the unit, as a sign-in through Keycloak
    leaves it; a receipt-signing key.
 3. A serving run (`serving_run`, against any database URL): gunicorn, pre-fork sync workers (`--workers`, 4: two
-   per core, as requests wait for PostgreSQL on the same machine), production's persistent connections
-   (CONN_MAX_AGE=60) and its bound on the unit schemas a connection visits (CONN_MAX_SCHEMAS, `--max-schemas`,
-   default the settings' 200), DEBUG off. `--clients` threads (http.client) make `--actions` actions per load,
+   per core, as requests wait for PostgreSQL on the same machine), DEBUG off, and the database connections of
+   docs/deployment.md's profile for a pod that serves the whole country: at most CONN_MAX_SCHEMAS unit schemas a
+   connection (`--max-schemas`, default the settings' 200), up to CONN_MAX_PER_THREAD connections a worker, a
+   unit sticking to the one that served it (`--per-thread`, default enough for every unit: 15 for 2,807), kept
+   for CONN_MAX_AGE (`--conn-max-age`, default 3600 s; workers are not recycled during the run). `--clients` threads (http.client) make `--actions` actions per load,
    the same sequence of kinds twice in one run — spread uniformly over every unit, and on one unit (a city
    with powiat rights) — after an untimed warm-up on the one unit, as `--rounds` rounds (4) alternating the order
    (spread, one, one, spread, …) so that the machine's drift is shared. The mix, by weight:
@@ -319,19 +323,27 @@ def actions_make(kinds: list[str], targets: list[Target], one: Target, load: str
     return actions
 
 
-def first_visits(targets: list[Target], seed: int) -> list[Action]:
+def first_visits(targets: list[Target], seed: int, passes: int) -> list[Action]:
     """Every unit's home page, its clerk's office start page, and its form page where it offers the intake, in a
-    random order: what the spread load's shared caches hold in steady state. An entry there is warm when its key
-    comes back within the entry's life, and at the spread load's rate (about 140 requests/s) a unit is asked for
-    something every 20 s, its clerk for an office page every 80 s, its form page every 3 minutes — within the
-    300 s of its host → unit entry (TENANT_CACHE_SECONDS) and the hour of its branding, its counts of services,
-    its form's filing entry and its clerk's count of unread notifications. Cards are not cached; nor is what
-    each connection of PostgreSQL keeps of the schemas it has visited, which the warm-up leaves as cold as
-    steady state does (a connection holds at most 200 of the 2,807)."""
-    actions = [Action(kind="home", target=target, path="/") for target in targets]
-    actions += [Action(kind="office", target=target, path=OFFICE_PAGES[0]) for target in targets]
-    actions += [Action(kind="form", target=target, path=FORM_URL) for target in targets if target.intake]
-    random.Random(seed).shuffle(actions)
+    random order, `passes` times: what steady state leaves warm.
+
+    - The shared cache: an entry there is warm when its key comes back within the entry's life, and at the spread
+      load's rate (about 140 requests/s) a unit is asked for something every 20 s, its clerk for an office page
+      every 80 s, its form page every 3 minutes — within the 300 s of its host → unit entry (TENANT_CACHE_SECONDS)
+      and the hour of its branding, its counts of services, its form's filing entry and its clerk's count of
+      unread notifications. Cards are not cached. One pass fills it.
+    - What a worker's connections keep of the units they served: a unit is warm in a worker that has served it
+      since it started. A worker serving uniform traffic over U units for L requests meets on average a share of
+      about U / L of them cold: 5.6% for the country's 2,807 units and production's 50,000 requests a worker
+      (GUNICORN_MAX_REQUESTS). A pass gives each of W workers about 3 × U / W requests, so after 4 passes with 4
+      workers a worker has met e^(-3) ≈ 5% of its next requests' units cold: steady state, not better."""
+    actions = []
+    for number in range(passes):
+        visits = [Action(kind="home", target=target, path="/") for target in targets]
+        visits += [Action(kind="office", target=target, path=OFFICE_PAGES[0]) for target in targets]
+        visits += [Action(kind="form", target=target, path=FORM_URL) for target in targets if target.intake]
+        random.Random(seed + number).shuffle(visits)
+        actions += visits
     return actions
 
 
@@ -581,6 +593,8 @@ def serving_run(*, database_url: str, loads: list[Load], options, folder: Path, 
     Citus cluster) is one more call with its URL."""
     os.environ["DATABASE_URL"] = database_url
     os.environ["CONN_MAX_SCHEMAS"] = str(options.max_schemas)
+    os.environ["CONN_MAX_PER_THREAD"] = str(options.per_thread)
+    os.environ["CONN_MAX_AGE"] = str(options.conn_max_age)
     server = _server_start(
         SimpleNamespace(server="gunicorn", workers=options.workers, threads=1),
         one.host,
@@ -680,6 +694,8 @@ def run_with_cache(options) -> None:
 
     django.setup()  # connects to nothing yet
     units = len(_first_codes(options.units))
+    if options.per_thread is None:  # enough connections for every unit at the bound
+        options.per_thread = -(-units // options.max_schemas) if options.max_schemas else 1
     if "KEYCLOAK_SERVER_URL" not in os.environ:
         from infra.devservices.devidp import start_dev_idp
 
@@ -726,7 +742,7 @@ def _measure(options, url: str, folder: Path) -> dict:
     loads = []
     for index, label in enumerate(order):
         if label == "spread warm-up":
-            actions = first_visits(targets, seed=options.seed)
+            actions = first_visits(targets, seed=options.seed, passes=options.warmup_passes)
         else:
             load = "one" if label.startswith("one") else "spread"
             count = options.warmup if label == "one warm-up" else options.actions
@@ -738,8 +754,9 @@ def _measure(options, url: str, folder: Path) -> dict:
 
     measured = {load: [item for item in loads if item.label == load] for load in LOADS}
     print(
-        f"server: {result['server']}; CONN_MAX_AGE=60, CONN_MAX_SCHEMAS={options.max_schemas}"
-        f"{' (no bound)' if not options.max_schemas else ''}; clients: {options.clients} threads (http.client)"
+        f"server: {result['server']}; CONN_MAX_AGE={options.conn_max_age}, CONN_MAX_SCHEMAS={options.max_schemas}"
+        f"{' (no bound)' if not options.max_schemas else ''}, CONN_MAX_PER_THREAD={options.per_thread}; "
+        f"clients: {options.clients} threads (http.client)"
     )
     print(
         f"load: {options.rounds} rounds of {options.actions} actions per load after {options.warmup} warm-up ones "
@@ -892,8 +909,21 @@ def _side_run(url: str, options) -> dict:
     """This bench on the empty database at `url`, in a subprocess (Django, its connection and the check for Citus
     are per process), its report printed as it comes; its figures."""
     command = [sys.executable, "-m", "infra.bench.country", "--database-url", url]
-    for name in ("units", "actions", "warmup", "rounds", "clients", "workers", "max_schemas", "seed"):
-        command += [f"--{name.replace('_', '-')}", str(getattr(options, name))]
+    for name in (
+        "units",
+        "actions",
+        "warmup",
+        "warmup_passes",
+        "rounds",
+        "clients",
+        "workers",
+        "max_schemas",
+        "per_thread",
+        "conn_max_age",
+        "seed",
+    ):
+        if getattr(options, name) is not None:
+            command += [f"--{name.replace('_', '-')}", str(getattr(options, name))]
     command.append("--spread-warmup" if options.spread_warmup else "--no-spread-warmup")
 
     def relay(line: str, _seconds: float) -> None:
@@ -955,7 +985,13 @@ def main(argv=None) -> None:
         "--spread-warmup",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="visit every unit once first, untimed, as steady state leaves the shared caches (default: yes)",
+        help="visit every unit first, untimed, as steady state leaves the caches (default: yes)",
+    )
+    parser.add_argument(
+        "--warmup-passes",
+        type=int,
+        default=4,
+        help="passes of the spread warm-up (default 4: a worker then meets ~5%% of units cold, as in steady state)",
     )
     parser.add_argument(
         "--rounds",
@@ -970,6 +1006,14 @@ def main(argv=None) -> None:
         type=int,
         default=int(os.environ.get("CONN_MAX_SCHEMAS", "200")),
         help="CONN_MAX_SCHEMAS of the server (default: the settings' 200; 0: no bound)",
+    )
+    parser.add_argument(
+        "--per-thread",
+        type=int,
+        help="CONN_MAX_PER_THREAD of the server (default: enough connections for every unit at the bound)",
+    )
+    parser.add_argument(
+        "--conn-max-age", type=int, default=3600, help="CONN_MAX_AGE of the server, seconds (default 3600)"
     )
     parser.add_argument("--seed", type=int, default=20, help="of the mix and the units drawn (default 20)")
     parser.add_argument(
@@ -1005,8 +1049,14 @@ def main(argv=None) -> None:
         or options.clients < 1
         or options.workers < 1
         or options.max_schemas < 0
+        or (options.per_thread is not None and options.per_thread < 1)
+        or options.warmup_passes < 1
+        or options.conn_max_age < 0
     ):
-        parser.error("--actions ≥ 10, --rounds, --clients and --workers ≥ 1, --max-schemas ≥ 0")
+        parser.error(
+            "--actions ≥ 10, --rounds, --clients, --workers, --per-thread and --warmup-passes ≥ 1, "
+            "--max-schemas and --conn-max-age ≥ 0"
+        )
     sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
     if options.stage == "onboard":
         stage_onboard(options.units)
