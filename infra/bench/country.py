@@ -9,8 +9,8 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
     python -m infra.bench.country --keep          # keep the database, and reuse it next time (no onboarding;
                                                   # with --units N, a larger kept one serves its first N units)
     python -m infra.bench.country --max-schemas 0 # no bound on the schemas a connection visits, to compare
-    python -m infra.bench.country --per-thread 1  # one connection per worker, recycled at the bound (before
-                                                  # the connections kept per unit), to compare
+    python -m infra.bench.country --per-thread 15 # up to 15 connections a worker, a unit sticking to one: the
+                                                  # country's units served warm, for more memory
     python -m infra.bench.country --citus         # the first 100 units on plain PostgreSQL and on Citus (below)
 
 1. The database: the public schema migrated, the standard catalogue loaded and the units onboarded through the
@@ -21,11 +21,11 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
    the clerk's role in the unit's schema) signed in with a session of the unit, as a sign-in through Keycloak
    leaves it; a receipt-signing key.
 3. A serving run (`serving_run`, against any database URL): gunicorn, pre-fork sync workers (`--workers`, 4: two
-   per core, as requests wait for PostgreSQL on the same machine), DEBUG off, and the database connections of
-   docs/deployment.md's profile for a pod that serves the whole country: at most CONN_MAX_SCHEMAS unit schemas a
-   connection (`--max-schemas`, default the settings' 200), up to CONN_MAX_PER_THREAD connections a worker, a
-   unit sticking to the one that served it (`--per-thread`, default enough for every unit: 15 for 2,807), kept
-   for CONN_MAX_AGE (`--conn-max-age`, default 3600 s; workers are not recycled during the run). `--clients` threads (http.client) make `--actions` actions per load,
+   per core, as requests wait for PostgreSQL on the same machine), DEBUG off, and production's persistent
+   connections: at most CONN_MAX_SCHEMAS unit schemas a connection (`--max-schemas`, default the settings' 200),
+   CONN_MAX_PER_THREAD connections a worker (`--per-thread`, default the settings' 1; with more, a unit sticks to
+   the one that served it), kept for CONN_MAX_AGE (`--conn-max-age`, default 60 s, production's; 3600 s with
+   several connections a worker, as docs/deployment.md advises). Workers are not recycled during the run. `--clients` threads (http.client) make `--actions` actions per load,
    the same sequence of kinds twice in one run — spread uniformly over every unit, and on one unit (a city
    with powiat rights) — after an untimed warm-up on the one unit, as `--rounds` rounds (4) alternating the order
    (spread, one, one, spread, …) so that the machine's drift is shared. The mix, by weight:
@@ -336,7 +336,9 @@ def first_visits(targets: list[Target], seed: int, passes: int) -> list[Action]:
       since it started. A worker serving uniform traffic over U units for L requests meets on average a share of
       about U / L of them cold: 5.6% for the country's 2,807 units and production's 50,000 requests a worker
       (GUNICORN_MAX_REQUESTS). A pass gives each of W workers about 3 × U / W requests, so after 4 passes with 4
-      workers a worker has met e^(-3) ≈ 5% of its next requests' units cold: steady state, not better."""
+      workers a worker meets e^(-3) ≈ 5% of its next requests' units cold: steady state, not better. With one
+      connection a worker, replaced every CONN_MAX_SCHEMAS new units, nearly every unit is cold whatever the
+      passes: one is steady state."""
     actions = []
     for number in range(passes):
         visits = [Action(kind="home", target=target, path="/") for target in targets]
@@ -503,7 +505,8 @@ def _node_urls(url: str) -> list[str]:
 
 class MemorySampler:
     """Every `every` seconds, the memory of each client backend of the database at `url` (on Citus, on every node)
-    but its own."""
+    but its own; less often with many backends (25 ms a backend), whose smaps this process reads on the same
+    two cores as the load."""
 
     def __init__(self, url: str, every: float = 0.5):
         self.url, self.every = url, every
@@ -527,7 +530,8 @@ class MemorySampler:
         for conn in conns:
             conn.autocommit = True
         try:
-            while not self._stop.wait(self.every):
+            pids = []
+            while not self._stop.wait(max(self.every, 0.025 * len(pids))):
                 pids = []
                 for conn in conns:
                     with conn.cursor() as cursor:
@@ -694,8 +698,6 @@ def run_with_cache(options) -> None:
 
     django.setup()  # connects to nothing yet
     units = len(_first_codes(options.units))
-    if options.per_thread is None:  # enough connections for every unit at the bound
-        options.per_thread = -(-units // options.max_schemas) if options.max_schemas else 1
     if "KEYCLOAK_SERVER_URL" not in os.environ:
         from infra.devservices.devidp import start_dev_idp
 
@@ -765,8 +767,9 @@ def _measure(options, url: str, folder: Path) -> dict:
     warmup = next((load for load in loads if load.label == "spread warm-up"), None)
     if warmup:
         print(
-            f"    spread warm-up (untimed; every unit's first visit: its home page, its clerk's office start page, and "
-            f"its form page where it offers one): {warmup.requests} requests in {warmup.wall:.1f} s ({warmup.rate:.0f}/s)"
+            f"    spread warm-up (untimed; every unit's home page, its clerk's office start page, and its form page where "
+            f"it offers one, {options.warmup_passes} time{'s' if options.warmup_passes > 1 else ''}): "
+            f"{warmup.requests} requests in {warmup.wall:.1f} s ({warmup.rate:.0f}/s)"
             + (f", {warmup.failures.total()} failed" if warmup.failures else "")
         )
     else:
@@ -922,8 +925,7 @@ def _side_run(url: str, options) -> dict:
         "conn_max_age",
         "seed",
     ):
-        if getattr(options, name) is not None:
-            command += [f"--{name.replace('_', '-')}", str(getattr(options, name))]
+        command += [f"--{name.replace('_', '-')}", str(getattr(options, name))]
     command.append("--spread-warmup" if options.spread_warmup else "--no-spread-warmup")
 
     def relay(line: str, _seconds: float) -> None:
@@ -990,8 +992,8 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--warmup-passes",
         type=int,
-        default=4,
-        help="passes of the spread warm-up (default 4: a worker then meets ~5%% of units cold, as in steady state)",
+        help="passes of the spread warm-up (default 1; 4 with --per-thread above 1: a worker then meets ~5%% of "
+        "units cold, as in steady state)",
     )
     parser.add_argument(
         "--rounds",
@@ -1010,10 +1012,13 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--per-thread",
         type=int,
-        help="CONN_MAX_PER_THREAD of the server (default: enough connections for every unit at the bound)",
+        default=int(os.environ.get("CONN_MAX_PER_THREAD", "1")),
+        help="CONN_MAX_PER_THREAD of the server (default: the settings' 1; 15 serves the country's units warm)",
     )
     parser.add_argument(
-        "--conn-max-age", type=int, default=3600, help="CONN_MAX_AGE of the server, seconds (default 3600)"
+        "--conn-max-age",
+        type=int,
+        help="CONN_MAX_AGE of the server, seconds (default 60, production's; 3600 with --per-thread above 1)",
     )
     parser.add_argument("--seed", type=int, default=20, help="of the mix and the units drawn (default 20)")
     parser.add_argument(
@@ -1036,6 +1041,9 @@ def main(argv=None) -> None:
     options = parser.parse_args(argv)
     # --citus runs everything twice, once on a slower cluster: fewer units and a shorter load unless given.
     defaults = {"units": 100, "actions": 500, "rounds": 2} if options.citus else {"actions": 1000, "rounds": 4}
+    # Connections kept per unit are warm for their life, and a worker meets its units again only after a few passes.
+    several = options.per_thread > 1
+    defaults |= {"warmup_passes": 4 if several else 1, "conn_max_age": 3600 if several else 60}
     for name, value in defaults.items():
         if getattr(options, name) is None:
             setattr(options, name, value)
@@ -1049,7 +1057,7 @@ def main(argv=None) -> None:
         or options.clients < 1
         or options.workers < 1
         or options.max_schemas < 0
-        or (options.per_thread is not None and options.per_thread < 1)
+        or options.per_thread < 1
         or options.warmup_passes < 1
         or options.conn_max_age < 0
     ):
