@@ -35,13 +35,13 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
          GETs the check page and POSTs the send (four requests; bench-inbox's filing) — only in units that
          offer the ID card service, whose general letter the inbox tests file.
    Throughput = HTTP requests answered as expected / wall time of the load; p50/p95 of a page (one request;
-   intakes apart, their four requests together). Meanwhile PostgreSQL's memory is sampled every 0.5 s: each
-   backend of the database (on Citus, on every node) from /proc/<pid>/smaps (the embedded server runs on
-   this machine; "own" =
-   Private_Clean + Private_Dirty of the backend's private mappings, the memory it alone holds, its catalogue
-   caches included; the shared buffers are left out, though the kernel counts a buffer page only this backend
-   has touched as private; Pss shares them out). Largest backend and sum over backends; the spread loads' trend: the largest backend in
-   each third of their samples (bounded: the last third's no larger than the first two thirds', +10%).
+   intakes apart, their four requests together). Meanwhile PostgreSQL's memory is sampled every 0.5 s (25 ms a
+   backend with more than 20): each backend of the database (on Citus, on every node) from /proc/<pid>/smaps (the
+   embedded server runs on this machine; "own" = Private_Clean + Private_Dirty of the backend's private
+   mappings, the memory it alone holds, its catalogue caches included; the shared buffers are left out, though
+   the kernel counts a buffer page only this backend has touched as private; Pss shares them out). Largest
+   backend and sum over backends; the spread loads' trend: the largest backend in each third of their samples
+   (bounded: the last third's no larger than the first two thirds', +10%).
 4. Afterwards, in each unit's schema: every acknowledged intake (a 302 to /wnioski/<uuid>/) is an application
    with its register entry and signed receipt, the applications filed during the run are exactly those, and
    the register's numbers are 1..n without gaps.
@@ -817,7 +817,7 @@ def _measure(options, url: str, folder: Path) -> dict:
         )
 
     print(
-        "PostgreSQL memory (client backends of the database, /proc/<pid>/smaps, shared buffers left out, every 0.5 s):"
+        "PostgreSQL memory (client backends of the database, /proc/<pid>/smaps, shared buffers left out, every 0.5 s or 25 ms a backend):"
     )
     if sampler.unreadable:
         print("    (backends could not be read: DATABASE_URL's server is not on this machine, or not ours)")
