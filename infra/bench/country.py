@@ -25,7 +25,10 @@ the server of `DATABASE_URL`, with signing keys, files, the cache and the Celery
    connections: at most CONN_MAX_SCHEMAS unit schemas a connection (`--max-schemas`, default the settings' 200),
    CONN_MAX_PER_THREAD connections a worker (`--per-thread`, default the settings' 1; with more, a unit sticks to
    the one that served it), kept for CONN_MAX_AGE (`--conn-max-age`, default 60 s, production's; 3600 s with
-   several connections a worker, as docs/deployment.md advises). Workers are not recycled during the run. `--clients` threads (http.client) make `--actions` actions per load,
+   several connections a worker, as docs/deployment.md advises). The report names the database server's
+   shared_buffers next to the size of its system catalogue, and says when they are smaller (the embedded server's
+   default 128 MB against the country's ~2.6 GB: each unit met cold is then read from the kernel's cache). Workers
+   are not recycled during the run. `--clients` threads (http.client) make `--actions` actions per load,
    the same sequence of kinds twice in one run — spread uniformly over every unit, and on one unit (a city
    with powiat rights) — after an untimed warm-up on the one unit, as `--rounds` rounds (4) alternating the order
    (spread, one, one, spread, …) so that the machine's drift is shared. The mix, by weight:
@@ -760,6 +763,7 @@ def _measure(options, url: str, folder: Path) -> dict:
         f"{' (no bound)' if not options.max_schemas else ''}, CONN_MAX_PER_THREAD={options.per_thread}; "
         f"clients: {options.clients} threads (http.client)"
     )
+    print(database_memory_line(url))
     print(
         f"load: {options.rounds} rounds of {options.actions} actions per load after {options.warmup} warm-up ones "
         f"on the one unit; mix by weight: " + ", ".join(f"{kind} {weight}" for kind, weight in MIX.items())
@@ -901,6 +905,26 @@ def citus_compare(options) -> None:
         sides["citus"] = _side_run(citus_url, options)
         placement = citus_placement(citus_url)
     _comparison_print(sides, placement)
+
+
+def database_memory_line(url: str) -> str:
+    """The server's shared buffers next to the system catalogue they should hold: with thousands of schemas the
+    catalogue outgrows the 128 MB default, and each unit met cold is then read from the kernel's cache."""
+    ((shared_buffers, buffer_bytes, catalogue_bytes),) = fetch_all(
+        url,
+        "SELECT current_setting('shared_buffers'), "
+        "(SELECT setting::bigint * current_setting('block_size')::bigint FROM pg_settings "
+        "WHERE name = 'shared_buffers'), "
+        "(SELECT sum(pg_total_relation_size(oid)) FROM pg_class "
+        "WHERE relnamespace = 'pg_catalog'::regnamespace AND relkind = 'r')",
+    )
+    advice = (
+        " — smaller than the catalogue: docs/deployment.md advises a quarter of the RAM "
+        "(ALTER SYSTEM SET shared_buffers, then a restart)"
+        if buffer_bytes < catalogue_bytes
+        else ""
+    )
+    return f"database: shared_buffers {shared_buffers}, system catalogue {catalogue_bytes / 2**20:,.0f} MB{advice}"
 
 
 def _server_version(url: str) -> str:
